@@ -1,0 +1,85 @@
+import { BrokerError, type BrokerContext } from './types';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path joined to the context's base URL (keep the base URL's own path), e.g. "/user/profile". */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string | number | boolean | undefined>;
+  /** Overrides the context's timeout for this call. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, otherwise the text. */
+  body: unknown;
+}
+
+export function joinUrl(baseUrl: string, path: string): URL {
+  const base = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
+  return new URL(base + (path.startsWith('/') ? path : `/${path}`));
+}
+
+function compact(record: Record<string, string | number | boolean | undefined>): [string, string][] {
+  return Object.entries(record)
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
+    .map(([k, v]) => [k, String(v)]);
+}
+
+/**
+ * One HTTP call to a broker. Transport failures become NETWORK or TIMEOUT with the host only:
+ * the error never carries the URL's query, the headers or the body, which can hold keys and tokens.
+ * HTTP error statuses are returned, not thrown: each adapter knows its broker's error bodies.
+ */
+export async function brokerRequest(ctx: BrokerContext, req: HttpRequest): Promise<HttpResponse> {
+  const url = joinUrl(ctx.baseUrl, req.path);
+  for (const [k, v] of compact(req.query ?? {})) url.searchParams.append(k, v);
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  let body: string | undefined;
+  if (req.json !== undefined) {
+    body = JSON.stringify(req.json);
+    headers['content-type'] ??= 'application/json';
+  } else if (req.form !== undefined) {
+    body = new URLSearchParams(compact(req.form)).toString();
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+  }
+  let response: Response;
+  try {
+    response = await ctx.fetch(url, {
+      method: req.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(req.timeoutMs ?? ctx.timeoutMs),
+      redirect: 'manual',
+    });
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new BrokerError('TIMEOUT', `${url.host} did not answer in time. The request may still have reached the broker.`);
+    }
+    throw new BrokerError('NETWORK', `Could not reach ${url.host}. Check your internet connection and the broker's status.`);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  if (text && (response.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** Trim a broker's own message to something fit to show (and drop anything that looks like a token). */
+export function brokerMessage(text: unknown, fallback: string): string {
+  if (typeof text !== 'string' || !text.trim()) return fallback;
+  return text
+    .replace(/[A-Za-z0-9._~+/=-]{32,}/g, '[redacted]')
+    .trim()
+    .slice(0, 300);
+}

@@ -1,0 +1,212 @@
+import type { BrokerDescriptor, Environment } from '../../shared/brokers';
+import type { Clock } from '../clock';
+
+/** Closed set of broker failure codes (a subset of the IPC error codes). */
+export type BrokerErrorCode =
+  | 'INVALID_CREDENTIALS'
+  | 'TOKEN_EXPIRED'
+  | 'IP_NOT_ALLOWED'
+  | 'RATE_LIMITED'
+  | 'BROKER_REJECTED'
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'NOT_SUPPORTED';
+
+/**
+ * A broker failure with a message that is safe to show: our words, plus the broker's own message
+ * where it helps (never a header, key, token or URL with credentials).
+ */
+export class BrokerError extends Error {
+  constructor(
+    readonly code: BrokerErrorCode,
+    message: string,
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'BrokerError';
+  }
+}
+
+/** Everything an adapter call may use. Credentials are the decrypted stored fields (user fields and session tokens). */
+export interface BrokerContext {
+  /** Root URL of the broker API for this connection: the environment's default or the user's override. */
+  baseUrl: string;
+  environment: Environment;
+  credentials: Readonly<Record<string, string>>;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** Per-request timeout in ms. */
+  timeoutMs: number;
+  /** The broker's instrument master (cached daily) for mapping common symbols to broker tokens. */
+  instruments: InstrumentMaster;
+  /**
+   * Per-connection runtime memory that is not persisted (e.g. Binance server-time offset). Adapters stay
+   * otherwise stateless; anything that must survive a restart goes into a SessionUpdate.
+   */
+  memo: Map<string, unknown>;
+}
+
+/** One tradable instrument from a broker's instrument master. */
+export interface Instrument {
+  /** Common symbol form, e.g. "NSE:INFY". */
+  symbol: string;
+  exchange: string;
+  /** The broker's own trading symbol, e.g. "INFY-EQ" or "NSE:SBIN-EQ". */
+  brokerSymbol: string;
+  /** The broker's numeric id (instrument_token, symboltoken, securityId, exchangeInstrumentID); "" when none. */
+  token: string;
+  name: string;
+  lotSize: number;
+  tickSize: number;
+  /** Broker's segment or instrument type where orders need it (e.g. "NSE_EQ", "EQ"). */
+  segment: string;
+}
+
+export interface InstrumentMaster {
+  find(symbol: string): Instrument | null;
+  search(prefix: string, limit?: number): Instrument[];
+}
+
+/** A documented client-side limit: at most `limit` calls per `intervalMs`. */
+export interface RateLimit {
+  limit: number;
+  intervalMs: number;
+}
+
+/** Tokens obtained by a login, stored encrypted as fields of the connection, and when they expire. */
+export interface SessionUpdate {
+  fields: Record<string, string>;
+  expiresAt: number | null;
+}
+
+export interface AccountSummary {
+  /** Account id with all but the last 4 characters masked, e.g. "••••1234". */
+  accountMasked: string;
+  accountType: string;
+  buyingPower: number;
+  currency: string;
+}
+
+export interface Funds {
+  available: number;
+  used: number;
+  total: number;
+  currency: string;
+}
+
+export type OrderSide = 'BUY' | 'SELL';
+export type OrderType = 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT';
+/** Unified order state. PENDING = sent, not yet acknowledged; OPEN = working at the broker. */
+export type OrderState = 'PENDING' | 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'EXPIRED' | 'UNKNOWN';
+
+export interface OrderRequest {
+  /** Common symbol form, e.g. "NSE:INFY", "US:AAPL", "CRYPTO:BTCUSDT". */
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  type: OrderType;
+  limitPrice?: number;
+  stopPrice?: number;
+  /** Broker product where it matters (e.g. CNC/MIS/NRML in India); adapters pick a sensible default. */
+  product?: string;
+  timeInForce?: 'DAY' | 'IOC' | 'GTC';
+  /** Generated once per order ticket, reused on every retry; mapped to the broker's own field. */
+  clientOrderId: string;
+}
+
+export interface OrderAck {
+  brokerOrderId: string;
+  state: OrderState;
+}
+
+export interface BrokerOrder {
+  brokerOrderId: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  filledQuantity: number;
+  averagePrice: number | null;
+  type: OrderType;
+  limitPrice: number | null;
+  state: OrderState;
+  /** The broker's own status text or rejection reason. */
+  message: string | null;
+  updatedAt: number | null;
+}
+
+export interface Position {
+  symbol: string;
+  quantity: number;
+  averagePrice: number;
+  lastPrice: number | null;
+  unrealizedPnl: number | null;
+  realizedPnl: number | null;
+}
+
+export interface Quote {
+  symbol: string;
+  last: number;
+  bid: number | null;
+  ask: number | null;
+  at: number | null;
+}
+
+export interface OrderLookup {
+  brokerOrderId?: string;
+  clientOrderId?: string;
+}
+
+/**
+ * One broker. Adapters are stateless: every call gets the connection's context, and a login returns
+ * the tokens to store rather than keeping them. Optional members are absent where the broker has no such flow.
+ */
+export interface BrokerAdapter {
+  readonly descriptor: BrokerDescriptor;
+  /** Documented limits the app enforces before calling: order placement/cancel, and everything else. */
+  readonly rateLimits: { orders: RateLimit[]; reads: RateLimit[] };
+  /** Download and parse the broker's instrument master (brokers that need one to map symbols). */
+  fetchInstruments?(ctx: BrokerContext): Promise<Instrument[]>;
+  /** OAuth redirect brokers: the URL to open in the system browser. */
+  loginUrl?(ctx: BrokerContext, redirectUri: string, state: string): string;
+  /** OAuth redirect brokers: exchange the query parameters of the redirect for a session. */
+  completeLogin?(ctx: BrokerContext, params: Record<string, string>, redirectUri: string): Promise<SessionUpdate>;
+  /** Brokers whose login needs no browser (TOTP, app key, refresh token): log in with stored fields. */
+  login?(ctx: BrokerContext): Promise<SessionUpdate>;
+  validate(ctx: BrokerContext): Promise<AccountSummary>;
+  funds(ctx: BrokerContext): Promise<Funds>;
+  placeOrder(ctx: BrokerContext, order: OrderRequest): Promise<OrderAck>;
+  cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void>;
+  /** Look an order up by broker id or by client order id; null when the broker has no such order. */
+  getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null>;
+  orders(ctx: BrokerContext): Promise<BrokerOrder[]>;
+  positions(ctx: BrokerContext): Promise<Position[]>;
+  quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]>;
+  /** When the stored session expires, by the broker's rule (e.g. Kite: 06:00 IST the next day). */
+  sessionExpiry(ctx: BrokerContext): number | null;
+}
+
+export function maskAccount(id: string): string {
+  const tail = id.slice(-4);
+  return `••••${tail}`;
+}
+
+/** An in-memory instrument master, used by tests and filled from the SQLite cache by the app. */
+export class MemoryInstrumentMaster implements InstrumentMaster {
+  private readonly bySymbol = new Map<string, Instrument>();
+  constructor(instruments: Instrument[] = []) {
+    for (const i of instruments) this.bySymbol.set(i.symbol, i);
+  }
+  find(symbol: string): Instrument | null {
+    return this.bySymbol.get(symbol) ?? null;
+  }
+  search(prefix: string, limit = 20): Instrument[] {
+    const p = prefix.toUpperCase();
+    const out: Instrument[] = [];
+    for (const i of this.bySymbol.values()) {
+      if (i.symbol.includes(p)) out.push(i);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}

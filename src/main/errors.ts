@@ -1,0 +1,25 @@
+import type { AppErrorShape, ErrorCode } from '../shared/result';
+
+/**
+ * An error whose message was written by BrokerVault for the user and is safe to show.
+ * Anything thrown that is not an AppError is treated as internal and its text never leaves main.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toShape(): AppErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const INTERNAL_MESSAGE = 'Something went wrong inside BrokerVault. Details are in the log; nothing was changed.';
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

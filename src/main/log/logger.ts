@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../clock';
+import { SecretRegistry } from './redact';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string, context?: Record<string, unknown>): void;
+  info(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+export interface LogSink {
+  write(line: string): void;
+}
+
+/** Appends JSON lines to `<dataDir>/logs/main.log`, created 0600. */
+export function fileSink(dataDir: string): LogSink {
+  const dir = path.join(dataDir, 'logs');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'main.log');
+  const fd = fs.openSync(file, 'a', 0o600);
+  fs.fchmodSync(fd, 0o600);
+  return { write: (line) => fs.writeSync(fd, line + '\n') };
+}
+
+/** Every line passes through the secret registry before it is written. */
+export function createLogger(sink: LogSink, secrets: SecretRegistry, clock: Clock): Logger {
+  const emit = (level: LogLevel, message: string, context?: Record<string, unknown>) => {
+    const entry = {
+      at: new Date(clock.now()).toISOString(),
+      level,
+      message: secrets.scrub(message),
+      ...(context ? { context: secrets.redact(context) } : {}),
+    };
+    sink.write(JSON.stringify(entry));
+  };
+  return {
+    debug: (m, c) => emit('debug', m, c),
+    info: (m, c) => emit('info', m, c),
+    warn: (m, c) => emit('warn', m, c),
+    error: (m, c) => emit('error', m, c),
+  };
+}

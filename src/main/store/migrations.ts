@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Forward-only schema migrations, keyed on SQLite's `user_version`. Migration N takes a database at
+ * version N-1 to N. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: connections, their fields (secret ones encrypted) and app settings
+  `
+  CREATE TABLE connections (
+    id TEXT PRIMARY KEY,
+    broker TEXT NOT NULL,
+    label TEXT NOT NULL,
+    environment TEXT NOT NULL CHECK (environment IN ('live', 'sandbox', 'paper')),
+    api_host TEXT,
+    status TEXT NOT NULL DEFAULT 'untested'
+      CHECK (status IN ('untested', 'valid', 'invalid', 'expired', 'error')),
+    last_validated_at INTEGER,
+    last_error TEXT,
+    token_expires_at INTEGER,
+    account_masked TEXT,
+    account_type TEXT,
+    buying_power REAL,
+    is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (broker, label)
+  );
+  CREATE UNIQUE INDEX connections_one_default ON connections (is_default) WHERE is_default = 1;
+
+  CREATE TABLE connection_fields (
+    connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    is_secret INTEGER NOT NULL CHECK (is_secret IN (0, 1)),
+    value TEXT,
+    ciphertext TEXT,
+    preview TEXT NOT NULL,
+    PRIMARY KEY (connection_id, name),
+    CHECK ((is_secret = 1 AND value IS NULL AND ciphertext IS NOT NULL)
+        OR (is_secret = 0 AND ciphertext IS NULL AND value IS NOT NULL))
+  );
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+  // 2: the append-only, hash-chained audit log
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    connection_id TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_connection ON audit_log (connection_id, seq);
+  CREATE INDEX audit_by_action ON audit_log (action, seq);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  `,
+  // 3: connection health details and the local order journal
+  `
+  ALTER TABLE connections ADD COLUMN latency_ms REAL;
+  ALTER TABLE connections ADD COLUMN currency TEXT;
+
+  CREATE TABLE order_journal (
+    id TEXT PRIMARY KEY,
+    client_order_id TEXT NOT NULL UNIQUE,
+    connection_id TEXT,
+    mode TEXT NOT NULL CHECK (mode IN ('paper', 'live')),
+    broker TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL CHECK (side IN ('BUY', 'SELL')),
+    quantity REAL NOT NULL CHECK (quantity > 0),
+    order_type TEXT NOT NULL,
+    price REAL,
+    trigger_price REAL,
+    product TEXT,
+    state TEXT NOT NULL,
+    broker_order_id TEXT,
+    filled_quantity REAL NOT NULL DEFAULT 0,
+    average_price REAL,
+    message TEXT,
+    source TEXT NOT NULL DEFAULT 'ui',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX order_journal_by_connection ON order_journal (connection_id, created_at);
+  CREATE INDEX order_journal_by_state ON order_journal (state);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Apply each pending migration in its own transaction; a failure leaves the previous version intact. */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `This data was written by a newer BrokerVault (schema ${current}); this version understands up to ${SCHEMA_VERSION}.`,
+    );
+  }
+  for (let version = current + 1; version <= target; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1]!);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Every broker BrokerVault can connect to, plus the built-in paper engine. */
+export const BROKER_IDS = [
+  'zerodha',
+  'fyers',
+  'angel-one',
+  'dhan',
+  'xts-5paisa',
+  'xts-iifl',
+  'xts-compositedge',
+  'alpaca',
+  'tradier',
+  'tastytrade',
+  'ibkr',
+  'binance',
+] as const;
+export type BrokerId = (typeof BROKER_IDS)[number];
+export const BrokerIdSchema = z.enum(BROKER_IDS);
+
+export const ENVIRONMENTS = ['live', 'sandbox', 'paper'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const EnvironmentSchema = z.enum(ENVIRONMENTS);
+
+export const AUTH_PATTERNS = [
+  'api-key',
+  'access-token',
+  'oauth-redirect',
+  'totp-login',
+  'app-key-session',
+  'oauth-refresh',
+  'local-gateway',
+  'hmac-signed',
+] as const;
+export type AuthPattern = (typeof AUTH_PATTERNS)[number];
+
+export const FIELD_INPUTS = ['text', 'secret', 'pin', 'totp-seed', 'url', 'number'] as const;
+
+export const BrokerFieldSchema = z
+  .object({
+    name: z.string(),
+    label: z.string(),
+    input: z.enum(FIELD_INPUTS),
+    secret: z.boolean(),
+    required: z.boolean(),
+    /** A JavaScript regular expression source the whole value must match. */
+    pattern: z.string().optional(),
+    help: z.string(),
+    placeholder: z.string().optional(),
+  })
+  .strict();
+export type BrokerField = z.infer<typeof BrokerFieldSchema>;
+
+export const BrokerEnvironmentSchema = z
+  .object({
+    id: EnvironmentSchema,
+    label: z.string(),
+    baseUrl: z.string(),
+  })
+  .strict();
+
+export const CAPABILITIES = [
+  'equity',
+  'options',
+  'futures',
+  'crypto',
+  'market-data',
+  'bracket-orders',
+  'dry-run',
+] as const;
+
+export const BrokerDescriptorSchema = z
+  .object({
+    id: BrokerIdSchema,
+    name: z.string(),
+    region: z.enum(['IN', 'US', 'GLOBAL']),
+    /** Two or three letters the UI shows in the broker's badge. */
+    initials: z.string().max(3),
+    auth: z.enum(AUTH_PATTERNS),
+    /** Fields the user enters in the wizard; session tokens obtained by login are not listed here. */
+    fields: z.array(BrokerFieldSchema),
+    environments: z.array(BrokerEnvironmentSchema).min(1),
+    capabilities: z.array(z.enum(CAPABILITIES)),
+    tokenLifetime: z.string(),
+    staticIp: z.string().optional(),
+    docsUrl: z.string(),
+    currency: z.string().length(3),
+  })
+  .strict();
+export type BrokerDescriptor = z.infer<typeof BrokerDescriptorSchema>;

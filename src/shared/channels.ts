@@ -1,0 +1,34 @@
+/**
+ * Channel and event names of the IPC contract, without their schemas, so the preload bundle
+ * can build its surface without pulling in zod. `contract.ts` must define exactly these names.
+ */
+export const CHANNEL_NAMES = [
+  'app:info',
+  'brokers:list',
+  'connections:list',
+  'connections:get',
+  'connections:create',
+  'connections:update',
+  'connections:delete',
+  'connections:setDefault',
+  'connections:activate',
+  'connections:deactivate',
+  'vault:status',
+  'vault:rotateKey',
+  'vault:setupPassphrase',
+  'vault:unlock',
+  'audit:list',
+  'audit:verify',
+  'settings:get',
+  'settings:set',
+] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** The single `window` property the preload (and the test bridge) defines. */
+export const API_GLOBAL = 'brokerVault' as const;
+
+/** IPC channel used to push events from main; the event name travels inside the message. */
+export const EVENT_IPC_CHANNEL = 'brokervault:event' as const;

@@ -1,0 +1,166 @@
+import type { Clock } from '../../src/main/clock';
+
+/**
+ * The market every simulator shares: a deterministic price path per symbol (so tests can predict
+ * fills) and an order book that fills market orders at once and limit/stop orders when the path
+ * crosses their price. Broker simulators translate their own wire format to and from this.
+ */
+export function basePrice(symbol: string): number {
+  let h = 0;
+  for (const ch of symbol) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return 100 + (h % 4900);
+}
+
+/** Price at a time: base ± 2 % on a 10-minute sine, rounded to 0.05. */
+export function priceAt(symbol: string, at: number): number {
+  const base = basePrice(symbol);
+  const phase = ((at / 600_000) * 2 * Math.PI) % (2 * Math.PI);
+  return Math.round(base * (1 + 0.02 * Math.sin(phase)) * 20) / 20;
+}
+
+export type SimSide = 'BUY' | 'SELL';
+export type SimOrderType = 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT';
+export type SimOrderStatus = 'OPEN' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+
+export interface SimOrder {
+  id: string;
+  clientOrderId: string | null;
+  symbol: string;
+  side: SimSide;
+  quantity: number;
+  type: SimOrderType;
+  limitPrice: number | null;
+  stopPrice: number | null;
+  status: SimOrderStatus;
+  filledQuantity: number;
+  averagePrice: number | null;
+  createdAt: number;
+  updatedAt: number;
+  rejectReason: string | null;
+  /** Broker-specific extras the simulator wants to echo back (product, variety, tag…). */
+  extra: Record<string, string>;
+}
+
+export interface SimPosition {
+  symbol: string;
+  quantity: number;
+  averagePrice: number;
+  realizedPnl: number;
+}
+
+export class SimExchange {
+  readonly orders = new Map<string, SimOrder>();
+  readonly positions = new Map<string, SimPosition>();
+  private nextId = 1;
+
+  constructor(
+    private readonly clock: Clock,
+    public cash: number,
+    private readonly idPrefix = '',
+  ) {}
+
+  price(symbol: string): number {
+    return priceAt(symbol, this.clock.now());
+  }
+
+  place(input: {
+    symbol: string;
+    side: SimSide;
+    quantity: number;
+    type: SimOrderType;
+    limitPrice?: number | null;
+    stopPrice?: number | null;
+    clientOrderId?: string | null;
+    extra?: Record<string, string>;
+  }): SimOrder {
+    this.settle();
+    const now = this.clock.now();
+    const order: SimOrder = {
+      id: `${this.idPrefix}${String(this.nextId++).padStart(6, '0')}`,
+      clientOrderId: input.clientOrderId ?? null,
+      symbol: input.symbol,
+      side: input.side,
+      quantity: input.quantity,
+      type: input.type,
+      limitPrice: input.limitPrice ?? null,
+      stopPrice: input.stopPrice ?? null,
+      status: 'OPEN',
+      filledQuantity: 0,
+      averagePrice: null,
+      createdAt: now,
+      updatedAt: now,
+      rejectReason: null,
+      extra: input.extra ?? {},
+    };
+    const cost = input.quantity * (input.limitPrice ?? this.price(input.symbol));
+    if (input.side === 'BUY' && cost > this.cash) {
+      order.status = 'REJECTED';
+      order.rejectReason = 'Insufficient funds';
+    }
+    this.orders.set(order.id, order);
+    this.settle();
+    return order;
+  }
+
+  cancel(id: string): SimOrder | null {
+    this.settle();
+    const order = this.orders.get(id);
+    if (!order || order.status !== 'OPEN') return null;
+    order.status = 'CANCELLED';
+    order.updatedAt = this.clock.now();
+    return order;
+  }
+
+  get(id: string): SimOrder | undefined {
+    this.settle();
+    return this.orders.get(id);
+  }
+
+  list(): SimOrder[] {
+    this.settle();
+    return [...this.orders.values()];
+  }
+
+  positionList(): SimPosition[] {
+    this.settle();
+    return [...this.positions.values()].filter((p) => p.quantity !== 0 || p.realizedPnl !== 0);
+  }
+
+  /** Fill every open order whose condition holds at the current price. */
+  settle(): void {
+    const now = this.clock.now();
+    for (const order of this.orders.values()) {
+      if (order.status !== 'OPEN') continue;
+      const price = priceAt(order.symbol, now);
+      const crosses = (level: number | null, buyAbove: boolean) =>
+        level !== null && (order.side === 'BUY' ? (buyAbove ? price >= level : price <= level) : buyAbove ? price <= level : price >= level);
+      let fill: number | null = null;
+      if (order.type === 'MARKET') fill = price;
+      else if (order.type === 'LIMIT' && crosses(order.limitPrice, false)) fill = order.limitPrice!;
+      else if (order.type === 'STOP' && crosses(order.stopPrice, true)) fill = price;
+      else if (order.type === 'STOP_LIMIT' && crosses(order.stopPrice, true) && crosses(order.limitPrice, false)) fill = order.limitPrice!;
+      if (fill !== null) this.fill(order, fill, now);
+    }
+  }
+
+  private fill(order: SimOrder, price: number, now: number): void {
+    order.status = 'FILLED';
+    order.filledQuantity = order.quantity;
+    order.averagePrice = price;
+    order.updatedAt = now;
+    const signed = order.side === 'BUY' ? order.quantity : -order.quantity;
+    this.cash -= signed * price;
+    const pos = this.positions.get(order.symbol) ?? { symbol: order.symbol, quantity: 0, averagePrice: 0, realizedPnl: 0 };
+    if (pos.quantity === 0 || Math.sign(pos.quantity) === Math.sign(signed)) {
+      pos.averagePrice = (pos.averagePrice * Math.abs(pos.quantity) + price * Math.abs(signed)) / (Math.abs(pos.quantity) + Math.abs(signed));
+      pos.quantity += signed;
+    } else {
+      const closing = Math.min(Math.abs(signed), Math.abs(pos.quantity));
+      pos.realizedPnl += closing * (price - pos.averagePrice) * Math.sign(pos.quantity);
+      pos.quantity += signed;
+      if (Math.sign(pos.quantity) === Math.sign(signed) && pos.quantity !== 0) pos.averagePrice = price;
+      if (pos.quantity === 0) pos.averagePrice = 0;
+    }
+    this.positions.set(order.symbol, pos);
+  }
+}
