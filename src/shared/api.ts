@@ -5,7 +5,8 @@ import type { Result } from './result';
 type Namespace = ChannelName extends `${infer NS}:${string}` ? NS : never;
 type MethodOf<NS extends string, C> = C extends `${NS}:${infer M}` ? M : never;
 
-type Call<C extends ChannelName> = keyof ChannelInput<C> extends never
+/** Channels whose every input field is optional may be called with no argument. */
+type Call<C extends ChannelName> = Record<never, never> extends ChannelInput<C>
   ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
   : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
 

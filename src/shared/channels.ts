@@ -13,6 +13,15 @@ export const CHANNEL_NAMES = [
   'connections:setDefault',
   'connections:activate',
   'connections:deactivate',
+  'connections:test',
+  'connections:connect',
+  'connections:login',
+  'connections:cancelLogin',
+  'connections:validate',
+  'connections:validateAll',
+  'connections:disconnect',
+  'brokers:redirectUri',
+  'instruments:search',
   'vault:status',
   'vault:rotateKey',
   'vault:setupPassphrase',
@@ -24,7 +33,7 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed'] as const;
+export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The single `window` property the preload (and the test bridge) defines. */

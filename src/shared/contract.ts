@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { BrokerDescriptorSchema } from './brokers';
 import type { ChannelName, EventName } from './channels';
 import {
+  AccountCheckSchema,
   AppInfoSchema,
+  BrokerInput,
+  InstrumentSearchInput,
+  InstrumentSearchSchema,
+  LoginFinishedSchema,
+  LoginStartSchema,
+  RedirectUriSchema,
+  TestConnectionInput,
   AuditListInput,
   AuditPageSchema,
   AuditVerifySchema,
@@ -37,6 +45,15 @@ export const contract = {
   'connections:setDefault': { input: IdInput, output: ConnectionViewSchema },
   'connections:activate': { input: IdInput, output: ConnectionViewSchema },
   'connections:deactivate': { input: IdInput, output: ConnectionViewSchema },
+  'connections:test': { input: TestConnectionInput, output: AccountCheckSchema },
+  'connections:connect': { input: CreateConnectionInput, output: ConnectionViewSchema },
+  'connections:login': { input: IdInput, output: LoginStartSchema },
+  'connections:cancelLogin': { input: IdInput, output: z.strictObject({ cancelled: z.boolean() }) },
+  'connections:validate': { input: IdInput, output: ConnectionViewSchema },
+  'connections:validateAll': { input: EmptyInput, output: z.array(ConnectionViewSchema) },
+  'connections:disconnect': { input: IdInput, output: ConnectionViewSchema },
+  'brokers:redirectUri': { input: BrokerInput, output: RedirectUriSchema },
+  'instruments:search': { input: InstrumentSearchInput, output: InstrumentSearchSchema },
   'vault:status': { input: EmptyInput, output: VaultStatusSchema },
   'vault:rotateKey': { input: EmptyInput, output: VaultStatusSchema },
   'vault:setupPassphrase': { input: PassphraseInput, output: VaultStatusSchema },
@@ -52,6 +69,7 @@ export const events = {
   'connections:changed': z.strictObject({ connections: z.array(ConnectionViewSchema) }),
   'vault:changed': VaultStatusSchema,
   'settings:changed': SettingsSchema,
+  'login:finished': LoginFinishedSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

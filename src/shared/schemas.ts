@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BrokerIdSchema, EnvironmentSchema } from './brokers';
+import { AppErrorSchema } from './result';
 
 /** Inputs that carry no data still must be a plain empty object: anything else is rejected. */
 export const EmptyInput = z.strictObject({});
@@ -150,4 +151,50 @@ export const AppInfoSchema = z.strictObject({
   name: z.string(),
   version: z.string(),
   platform: z.string(),
+});
+
+/** Unsaved credentials to try before saving (no label: nothing is stored). */
+export const TestConnectionInput = CreateConnectionInput.omit({ label: true });
+
+export const AccountCheckSchema = z.strictObject({
+  accountMasked: z.string(),
+  accountType: z.string(),
+  buyingPower: z.number(),
+  currency: z.string(),
+  latencyMs: z.number(),
+});
+
+export const LoginStartSchema = z.discriminatedUnion('status', [
+  /** Main opened the broker's sign-in page in the system browser and waits for the redirect. */
+  z.strictObject({ status: z.literal('browser'), redirectUri: z.string(), loginHost: z.string() }),
+  z.strictObject({ status: z.literal('logged-in'), connection: ConnectionViewSchema }),
+]);
+
+export const BrokerInput = z.strictObject({ broker: BrokerIdSchema });
+export const RedirectUriSchema = z.strictObject({ redirectUri: z.string() });
+
+export const LoginFinishedSchema = z.strictObject({
+  connectionId: IdSchema,
+  ok: z.boolean(),
+  error: AppErrorSchema.nullable(),
+  connection: ConnectionViewSchema.nullable(),
+});
+
+export const InstrumentSearchInput = z.strictObject({
+  connectionId: IdSchema,
+  query: z.string().trim().min(1, 'is required').max(40),
+});
+export const InstrumentViewSchema = z.strictObject({
+  symbol: z.string(),
+  name: z.string(),
+  exchange: z.string(),
+  lotSize: z.number(),
+  tickSize: z.number(),
+});
+export const InstrumentSearchSchema = z.strictObject({
+  results: z.array(InstrumentViewSchema),
+  /** Day of the cached master, null for brokers that have none (symbols are looked up live). */
+  masterDay: z.string().nullable(),
+  stale: z.boolean(),
+  lastError: z.string().nullable(),
 });

@@ -7,6 +7,8 @@ export interface SimRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string exactly as sent (without "?"), for protocols that sign the raw bytes. */
+  rawQuery: string;
   /** Lower-cased header names. */
   headers: Record<string, string>;
   rawBody: string;
@@ -89,6 +91,7 @@ export async function serve(
           method: req.method ?? 'GET',
           path: url.pathname,
           query: url.searchParams,
+          rawQuery: url.search.slice(1),
           headers,
           rawBody,
           params: found?.params ?? {},

@@ -94,6 +94,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX order_journal_by_connection ON order_journal (connection_id, created_at);
   CREATE INDEX order_journal_by_state ON order_journal (state);
   `,
+  // 4: cached broker instrument masters (symbol -> broker token), refreshed daily
+  `
+  CREATE TABLE instruments (
+    broker TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    exchange TEXT NOT NULL,
+    broker_symbol TEXT NOT NULL,
+    token TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lot_size REAL NOT NULL,
+    tick_size REAL NOT NULL,
+    segment TEXT NOT NULL,
+    PRIMARY KEY (broker, symbol)
+  ) WITHOUT ROWID;
+  CREATE INDEX instruments_by_name ON instruments (broker, name);
+
+  CREATE TABLE instrument_masters (
+    broker TEXT PRIMARY KEY,
+    day TEXT,
+    fetched_at INTEGER,
+    count INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER,
+    last_error TEXT
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,29 @@
+import type { BrokerAdapter } from '../types';
+import { funds, validate } from './account';
+import { descriptor } from './descriptor';
+import { fetchInstruments, quotes } from './market';
+import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
+
+/**
+ * Alpaca Trading API v2: two key headers on every call, no login, no session. Paper and live are two
+ * environments (two hosts, two key pairs); market data comes from data.alpaca.markets.
+ */
+export const adapter: BrokerAdapter = {
+  descriptor,
+  // 200 requests per minute per account, shared by every endpoint (paper and live alike).
+  rateLimits: {
+    orders: [{ limit: 200, intervalMs: 60_000 }],
+    reads: [{ limit: 200, intervalMs: 60_000 }],
+  },
+  fetchInstruments,
+  validate,
+  funds,
+  placeOrder,
+  cancelOrder,
+  getOrder,
+  orders,
+  positions,
+  quotes,
+  // API keys do not expire.
+  sessionExpiry: () => null,
+};

@@ -1,0 +1,136 @@
+import {
+  BrokerError,
+  maskAccount,
+  type AccountSummary,
+  type BrokerAdapter,
+  type BrokerContext,
+  type BrokerOrder,
+  type Funds,
+  type OrderAck,
+  type OrderLookup,
+  type OrderRequest,
+  type Position,
+  type Quote,
+} from '../types';
+import { angelCall, PATHS } from './client';
+import { descriptor } from './descriptor';
+import { fetchInstruments, requireInstrument } from './instruments';
+import { orderTag, num, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
+import { login, sessionExpiry } from './session';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+/** SmartAPI's market/v1/quote takes at most 50 tokens per call. */
+const QUOTE_BATCH = 50;
+
+interface RmsData {
+  net?: string;
+  availablecash?: string;
+  utiliseddebits?: string;
+}
+
+async function funds(ctx: BrokerContext): Promise<Funds> {
+  const rms = await angelCall<RmsData | null>(ctx, { method: 'GET', path: PATHS.rms });
+  const available = num(rms?.net);
+  const used = num(rms?.utiliseddebits);
+  return { available, used, total: available + used, currency: 'INR' };
+}
+
+async function validate(ctx: BrokerContext): Promise<AccountSummary> {
+  const profile = await angelCall<{ clientcode?: string } | null>(ctx, { method: 'GET', path: PATHS.profile });
+  const { available } = await funds(ctx);
+  return {
+    accountMasked: maskAccount(profile?.clientcode ?? ctx.credentials.clientcode ?? ''),
+    accountType: 'Individual (SmartAPI)',
+    buyingPower: available,
+    currency: 'INR',
+  };
+}
+
+async function placeOrder(ctx: BrokerContext, order: OrderRequest): Promise<OrderAck> {
+  const instrument = requireInstrument(ctx, order.symbol);
+  const data = await angelCall<{ orderid?: string } | null>(ctx, {
+    method: 'POST',
+    path: PATHS.placeOrder,
+    json: toPlaceOrderBody(order, instrument),
+  });
+  if (!data?.orderid) throw new BrokerError('BROKER_REJECTED', 'Angel One accepted the order without an order id. Check the order book.');
+  // A SUCCESS here only means "received": acceptance or rejection shows in the order book.
+  return { brokerOrderId: data.orderid, state: 'PENDING' };
+}
+
+async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {
+  const rows = await angelCall<AngelOrderRow[] | null>(ctx, { method: 'GET', path: PATHS.orderBook });
+  return (rows ?? []).map(toBrokerOrder);
+}
+
+async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void> {
+  // Cancel needs the order's variety: read it from the book, defaulting to NORMAL.
+  const book = await angelCall<AngelOrderRow[] | null>(ctx, { method: 'GET', path: PATHS.orderBook });
+  const row = (book ?? []).find((r) => String(r.orderid) === brokerOrderId);
+  const variety = typeof row?.variety === 'string' && row.variety ? row.variety : 'NORMAL';
+  await angelCall(ctx, { method: 'POST', path: PATHS.cancelOrder, json: { variety, orderid: brokerOrderId } });
+}
+
+/** SmartAPI has no lookup by tag, so both lookups search the order book. */
+async function getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null> {
+  const all = await orders(ctx);
+  if (lookup.brokerOrderId) return all.find((o) => o.brokerOrderId === lookup.brokerOrderId) ?? null;
+  if (lookup.clientOrderId) {
+    const tag = orderTag(lookup.clientOrderId);
+    const found = all.find((o) => o.clientOrderId === tag);
+    return found ? { ...found, clientOrderId: lookup.clientOrderId } : null;
+  }
+  return null;
+}
+
+async function positions(ctx: BrokerContext): Promise<Position[]> {
+  const rows = await angelCall<Record<string, unknown>[] | null>(ctx, { method: 'GET', path: PATHS.positions });
+  return (rows ?? []).map(toPosition);
+}
+
+async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {
+  const wanted = symbols.map((symbol) => ({ symbol, instrument: requireInstrument(ctx, symbol) }));
+  const out: Quote[] = [];
+  for (let i = 0; i < wanted.length; i += QUOTE_BATCH) {
+    const batch = wanted.slice(i, i + QUOTE_BATCH);
+    const exchangeTokens: Record<string, string[]> = {};
+    for (const { instrument } of batch) (exchangeTokens[instrument.exchange] ??= []).push(instrument.token);
+    const data = await angelCall<{ fetched?: Record<string, unknown>[] } | null>(ctx, {
+      method: 'POST',
+      path: PATHS.quote,
+      json: { mode: 'FULL', exchangeTokens },
+    });
+    for (const { symbol, instrument } of batch) {
+      const row = data?.fetched?.find((f) => String(f.exchange) === instrument.exchange && String(f.symbolToken) === instrument.token);
+      if (row) out.push(toQuote(symbol, row));
+    }
+  }
+  return out;
+}
+
+export const adapter: BrokerAdapter = {
+  descriptor,
+  rateLimits: {
+    // placeOrder + modifyOrder + cancelOrder share 9/s, 500/min, 1000/h (below SEBI's 10/s threshold).
+    orders: [
+      { limit: 9, intervalMs: SECOND },
+      { limit: 500, intervalMs: MINUTE },
+      { limit: 1000, intervalMs: HOUR },
+    ],
+    // getOrderBook, getPosition and the quote call allow 1/s each; one shared 1/s bucket keeps every read legal.
+    reads: [{ limit: 1, intervalMs: SECOND }],
+  },
+  fetchInstruments,
+  login,
+  validate,
+  funds,
+  placeOrder,
+  cancelOrder,
+  getOrder,
+  orders,
+  positions,
+  quotes,
+  sessionExpiry,
+};

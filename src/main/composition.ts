@@ -1,0 +1,151 @@
+import type { BrokerAdapter } from './brokers/types';
+import { BROKER_ADAPTERS, BrokerRegistry } from './brokers/registry';
+import { systemClock, type Clock } from './clock';
+import { createHandlers } from './ipc/handlers';
+import { EventBus } from './ipc/events';
+import { createRouter, type Router } from './ipc/router';
+import { createLogger, fileSink, type Logger, type LogSink } from './log/logger';
+import { SecretRegistry } from './log/redact';
+import type { PreferencesStore } from './preferences';
+import { APP_ORIGIN, isTrustedSender, type TrustedOrigin } from './security/sender';
+import { BrokerService } from './services/brokers';
+import { ConnectionService } from './services/connections';
+import { InstrumentService } from './services/instruments';
+import { OAuthListener } from './services/oauth-listener';
+import { RateLimiter } from './services/rate-limiter';
+import { InstrumentsRepo } from './store/instruments-repo';
+import { SettingsService } from './services/settings';
+import { AppSettings } from './store/app-settings';
+import { AuditLog } from './store/audit-log';
+import { ConnectionsRepo } from './store/connections-repo';
+import { openDatabase, type Db } from './store/db';
+import type { KeyStore } from './vault/keystore';
+import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
+import { Vault } from './vault/vault';
+
+export interface Notifier {
+  notify(notification: { title: string; body: string }): void;
+}
+
+/** Everything the main-process graph needs from the outside world. Electron and tests both call createServices. */
+export interface ServiceDeps {
+  dataDir: string;
+  keyStore: KeyStore;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  notifier?: Notifier;
+  openExternal?: (url: string) => Promise<void>;
+  /** electron-store in the app, `conf` with the same options under Node (see preferences-conf.ts). */
+  preferences: PreferencesStore;
+  logSink?: LogSink;
+  trustedOrigin?: TrustedOrigin;
+  appInfo?: { name: string; version: string; platform: string };
+  brokers?: readonly BrokerAdapter[];
+  scrypt?: ScryptParams;
+  /** Port of the loopback OAuth redirect listener; fixed so the trader registers the URL once (0: any free port, for tests). */
+  oauthPort?: number;
+}
+
+/** The loopback port BrokerVault's OAuth redirect URL uses (http://127.0.0.1:47391/callback/<broker>). */
+export const DEFAULT_OAUTH_PORT = 47391;
+
+export interface AppServices {
+  router: Router;
+  events: EventBus;
+  db: Db;
+  vault: Vault;
+  connections: ConnectionService;
+  brokerCalls: BrokerService;
+  audit: AuditLog;
+  settings: SettingsService;
+  brokers: BrokerRegistry;
+  secrets: SecretRegistry;
+  log: Logger;
+  preferences: PreferencesStore;
+  close(): void;
+}
+
+/** Build the whole main-side service graph from injected dependencies. */
+export async function createServices(deps: ServiceDeps): Promise<AppServices> {
+  const clock = deps.clock ?? systemClock;
+  const secrets = new SecretRegistry();
+  const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
+  const db = openDatabase(deps.dataDir);
+  const appSettings = new AppSettings(db);
+  const audit = new AuditLog(db, clock);
+  const repo = new ConnectionsRepo(db);
+  const events = new EventBus(log);
+  const brokers = new BrokerRegistry(deps.brokers ?? BROKER_ADAPTERS);
+  const preferences = deps.preferences;
+
+  const vault = new Vault({
+    db,
+    settings: appSettings,
+    keyStore: deps.keyStore,
+    keyFile: new PassphraseKeyFile(deps.dataDir, deps.scrypt ?? STRONG_SCRYPT),
+    secrets,
+    log,
+    countSecrets: () => repo.countSecrets(),
+    audit: (action, detail) => audit.append(action, null, detail),
+  });
+  await vault.init();
+
+  const connections = new ConnectionService({
+    db,
+    repo,
+    vault,
+    audit,
+    clock,
+    descriptor: (id) => brokers.get(id)?.descriptor,
+    changed: () => events.emit('connections:changed', { connections: connections.list() }),
+  });
+  const brokerCalls = new BrokerService({
+    registry: brokers,
+    connections,
+    instruments: new InstrumentService(new InstrumentsRepo(db), clock, log),
+    limiter: new RateLimiter(),
+    oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT),
+    fetch: deps.fetch ?? globalThis.fetch,
+    clock,
+    log,
+    openExternal: deps.openExternal ?? (async () => undefined),
+    loginFinished: (event) => events.emit('login:finished', event),
+  });
+  const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
+  const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
+
+  const router = createRouter({
+    handlers: createHandlers({
+      appInfo: deps.appInfo ?? { name: 'BrokerVault', version: '0.0.0-dev', platform: process.platform },
+      brokers,
+      connections,
+      brokerCalls,
+      vault,
+      audit,
+      settings,
+      vaultChanged: () => events.emit('vault:changed', vault.status()),
+    }),
+    isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
+    log,
+  });
+
+  log.info('services started', { vault: vault.status().state });
+  return {
+    router,
+    events,
+    db,
+    vault,
+    connections,
+    brokerCalls,
+    audit,
+    settings,
+    brokers,
+    secrets,
+    log,
+    preferences,
+    close: () => {
+      brokerCalls.close();
+      db.close();
+    },
+  };
+}

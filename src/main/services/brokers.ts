@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { BrokerId, Environment } from '../../shared/brokers';
+import type { AppErrorShape } from '../../shared/result';
+import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnectionInput, LoginStartSchema } from '../../shared/schemas';
+import { MemoryInstrumentMaster, BrokerError, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
+import type { BrokerRegistry } from '../brokers/registry';
+import type { Clock } from '../clock';
+import { AppError, INTERNAL_MESSAGE } from '../errors';
+import type { Logger } from '../log/logger';
+import type { ConnectionRow } from '../store/connections-repo';
+import type { ConnectionService } from './connections';
+import type { InstrumentService } from './instruments';
+import type { OAuthListener } from './oauth-listener';
+import type { RateLimiter } from './rate-limiter';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface BrokerServiceDeps {
+  registry: BrokerRegistry;
+  connections: ConnectionService;
+  instruments: InstrumentService;
+  limiter: RateLimiter;
+  oauth: OAuthListener;
+  fetch: typeof fetch;
+  clock: Clock;
+  log: Logger;
+  openExternal: (url: string) => Promise<void>;
+  loginFinished: (event: { connectionId: string; ok: boolean; error: AppErrorShape | null; connection: ConnectionView | null }) => void;
+}
+
+/** What a failed check means for the connection's status in the health panel. */
+function statusFor(error: unknown): ConnectionStatus {
+  if (error instanceof BrokerError || error instanceof AppError) {
+    if (error.code === 'INVALID_CREDENTIALS') return 'invalid';
+    if (error.code === 'TOKEN_EXPIRED') return 'expired';
+  }
+  return 'error';
+}
+
+function safeError(error: unknown): AppErrorShape {
+  if (error instanceof BrokerError || error instanceof AppError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
+}
+
+/**
+ * Main-process owner of every call to a broker: builds each call's context (decrypted credentials,
+ * the connection's host, its instrument master), applies the broker's rate limits, runs the login
+ * flows (loopback OAuth redirect or a direct login), and records validation results as connection health.
+ */
+export class BrokerService {
+  private readonly memos = new Map<string, Map<string, unknown>>();
+  private readonly pendingLogins = new Map<string, string>();
+
+  constructor(private readonly deps: BrokerServiceDeps) {}
+
+  adapterFor(broker: BrokerId): BrokerAdapter {
+    const adapter = this.deps.registry.get(broker);
+    if (!adapter) throw new AppError('NOT_SUPPORTED', `This version of BrokerVault cannot connect to ${broker}.`);
+    return adapter;
+  }
+
+  private baseUrl(adapter: BrokerAdapter, environment: Environment, apiHost: string | null | undefined): string {
+    if (apiHost) return apiHost;
+    const env = adapter.descriptor.environments.find((e) => e.id === environment);
+    if (!env) throw new AppError('INVALID_INPUT', `${adapter.descriptor.name} has no ${environment} environment.`);
+    return env.baseUrl;
+  }
+
+  private memo(id: string): Map<string, unknown> {
+    let memo = this.memos.get(id);
+    if (!memo) this.memos.set(id, (memo = new Map()));
+    return memo;
+  }
+
+  /** Context for a saved connection. Instruments are made fresh first when the call needs symbols. */
+  async context(row: ConnectionRow, options: { needsInstruments?: boolean } = {}): Promise<BrokerContext> {
+    const adapter = this.adapterFor(row.broker);
+    const ctx: BrokerContext = {
+      baseUrl: this.baseUrl(adapter, row.environment, row.api_host),
+      environment: row.environment,
+      credentials: this.deps.connections.credentials(row.id),
+      fetch: this.deps.fetch,
+      clock: this.deps.clock,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      instruments: this.deps.instruments.master(adapter),
+      memo: this.memo(row.id),
+    };
+    if (options.needsInstruments) await this.deps.instruments.ensureFresh(adapter, ctx);
+    return ctx;
+  }
+
+  /** Run one adapter call for a saved connection under the broker's rate limits. */
+  async call<T>(id: string, kind: 'orders' | 'reads', fn: (adapter: BrokerAdapter, ctx: BrokerContext) => Promise<T>, options: { needsInstruments?: boolean } = {}): Promise<T> {
+    const row = this.deps.connections.row(id);
+    const adapter = this.adapterFor(row.broker);
+    const ctx = await this.context(row, options);
+    return this.deps.limiter.run(`${id}:${kind}`, adapter.rateLimits[kind], () => fn(adapter, ctx));
+  }
+
+  /**
+   * Try credentials without saving them: log in where the broker allows it without a browser, then
+   * validate. Nothing is stored; the session obtained is discarded.
+   */
+  async test(input: Omit<CreateConnectionInput, 'label'>): Promise<z.infer<typeof AccountCheckSchema>> {
+    const { adapter, summary, latencyMs } = await this.checkUnsaved(input);
+    void adapter;
+    return { ...summary, latencyMs };
+  }
+
+  private async checkUnsaved(input: Omit<CreateConnectionInput, 'label'>) {
+    const adapter = this.adapterFor(input.broker);
+    this.deps.connections.checkInput(input.broker, input.environment, input.fields);
+    if (adapter.loginUrl) {
+      throw new AppError(
+        'NOT_SUPPORTED',
+        `${adapter.descriptor.name} is tested by signing in on its own page. Save the connection, then choose Sign in.`,
+      );
+    }
+    const ctx: BrokerContext = {
+      baseUrl: this.baseUrl(adapter, input.environment, input.apiHost),
+      environment: input.environment,
+      credentials: Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()])),
+      fetch: this.deps.fetch,
+      clock: this.deps.clock,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      instruments: new MemoryInstrumentMaster(),
+      memo: new Map(),
+    };
+    const started = performance.now();
+    const session = adapter.login ? await adapter.login(ctx) : null;
+    if (session) ctx.credentials = { ...ctx.credentials, ...session.fields };
+    const summary = await adapter.validate(ctx);
+    return { adapter, ctx, session, summary, latencyMs: performance.now() - started };
+  }
+
+  /**
+   * Connect: for brokers that can be checked without a browser, validate first and save only when the
+   * broker accepted the credentials. OAuth brokers are saved as untested; their Sign in comes next.
+   */
+  async connect(input: CreateConnectionInput): Promise<ConnectionView> {
+    const adapter = this.adapterFor(input.broker);
+    if (adapter.loginUrl) return this.deps.connections.create(input);
+    const checked = await this.checkUnsaved(input);
+    const created = await this.deps.connections.create(input);
+    if (checked.session) {
+      await this.deps.connections.storeSession(created.id, checked.session.fields, checked.session.expiresAt, { flow: 'connect' });
+    }
+    this.recordValid(created.id, checked.summary, checked.latencyMs, checked.session?.expiresAt ?? adapter.sessionExpiry(checked.ctx));
+    return this.deps.connections.get(created.id);
+  }
+
+  /** Start a login: OAuth brokers open the system browser; the others log in at once. */
+  async login(id: string): Promise<z.infer<typeof LoginStartSchema>> {
+    const row = this.deps.connections.row(id);
+    const adapter = this.adapterFor(row.broker);
+    if (adapter.loginUrl && adapter.completeLogin) {
+      this.cancelLogin(id);
+      const state = randomBytes(16).toString('hex');
+      const { redirectUri, result } = await this.deps.oauth.expect(row.broker, state);
+      this.pendingLogins.set(id, state);
+      const ctx = await this.context(row);
+      const url = adapter.loginUrl(ctx, redirectUri, state);
+      void this.finishBrowserLogin(id, state, result, redirectUri);
+      await this.deps.openExternal(url);
+      return { status: 'browser', redirectUri, loginHost: new URL(url).host };
+    }
+    if (!adapter.login) throw new AppError('NOT_SUPPORTED', `${adapter.descriptor.name} needs no sign-in: its keys are used directly.`);
+    const ctx = await this.context(row);
+    const session = await adapter.login(ctx);
+    await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'direct' });
+    await this.validate(id);
+    return { status: 'logged-in', connection: this.deps.connections.get(id) };
+  }
+
+  private async finishBrowserLogin(id: string, state: string, result: Promise<Record<string, string>>, redirectUri: string): Promise<void> {
+    try {
+      const params = await result;
+      const row = this.deps.connections.row(id);
+      const adapter = this.adapterFor(row.broker);
+      const session = await adapter.completeLogin!(await this.context(row), params, redirectUri);
+      await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'browser' });
+      const connection = await this.validate(id);
+      this.deps.loginFinished({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });
+    } catch (error) {
+      this.deps.log.warn('browser login failed', { error });
+      const shape = safeError(error);
+      let connection: ConnectionView | null = null;
+      try {
+        connection = this.deps.connections.get(id);
+      } catch {
+        connection = null;
+      }
+      this.deps.loginFinished({ connectionId: id, ok: false, error: shape, connection });
+    } finally {
+      if (this.pendingLogins.get(id) === state) this.pendingLogins.delete(id);
+    }
+  }
+
+  cancelLogin(id: string): boolean {
+    const state = this.pendingLogins.get(id);
+    if (!state) return false;
+    this.pendingLogins.delete(id);
+    this.deps.oauth.cancel(state);
+    return true;
+  }
+
+  /** A cheap authenticated read; the outcome becomes the connection's health and is audited. */
+  async validate(id: string): Promise<ConnectionView> {
+    const started = performance.now();
+    const row = this.deps.connections.row(id);
+    try {
+      const { summary, expiry } = await this.call(id, 'reads', async (adapter, ctx) => ({ summary: await adapter.validate(ctx), expiry: adapter.sessionExpiry(ctx) }));
+      this.recordValid(id, summary, performance.now() - started, expiry);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'NOT_SUPPORTED')) throw error;
+      const status = statusFor(error);
+      const shape = safeError(error);
+      this.deps.log.info('validation failed', { broker: row.broker, code: shape.code });
+      this.deps.connections.recordCheck(id, {
+        status,
+        last_validated_at: this.deps.clock.now(),
+        latency_ms: performance.now() - started,
+        last_error: shape.message,
+      }, { result: status, code: shape.code });
+    }
+    return this.deps.connections.get(id);
+  }
+
+  /** Validate every active connection concurrently. */
+  async validateAll(): Promise<ConnectionView[]> {
+    const active = this.deps.connections.list().filter((c) => c.isActive);
+    await Promise.all(active.map((c) => this.validate(c.id)));
+    return this.deps.connections.list();
+  }
+
+  disconnect(id: string): ConnectionView {
+    this.cancelLogin(id);
+    this.memos.delete(id);
+    this.deps.connections.disconnect(id);
+    return this.deps.connections.get(id);
+  }
+
+  private recordValid(id: string, summary: AccountSummary, latencyMs: number, expiry: number | null): void {
+    this.deps.connections.recordCheck(id, {
+      status: 'valid',
+      last_validated_at: this.deps.clock.now(),
+      latency_ms: latencyMs,
+      last_error: null,
+      account_masked: summary.accountMasked,
+      account_type: summary.accountType,
+      buying_power: summary.buyingPower,
+      currency: summary.currency,
+      token_expires_at: expiry,
+    }, { result: 'valid' });
+  }
+
+  /** The loopback redirect URL the trader registers with an OAuth broker. */
+  redirectUri(broker: BrokerId): string {
+    const adapter = this.adapterFor(broker);
+    if (!adapter.loginUrl) throw new AppError('NOT_SUPPORTED', `${adapter.descriptor.name} does not sign in through a redirect.`);
+    return this.deps.oauth.redirectUri(broker);
+  }
+
+  /** Symbol search in the connection's instrument master, downloading today's copy when needed. */
+  async searchInstruments(id: string, query: string) {
+    const row = this.deps.connections.row(id);
+    const adapter = this.adapterFor(row.broker);
+    const ctx = await this.context(row, { needsInstruments: true });
+    const status = this.deps.instruments.status(adapter);
+    const results = ctx.instruments.search(query, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
+    const hasMaster = Boolean(adapter.fetchInstruments);
+    return {
+      results,
+      masterDay: hasMaster ? status.day : null,
+      stale: hasMaster && status.lastError !== null,
+      lastError: status.lastError,
+    };
+  }
+
+  close(): void {
+    for (const id of [...this.pendingLogins.keys()]) this.cancelLogin(id);
+    this.deps.oauth.close();
+  }
+}

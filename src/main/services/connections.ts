@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import type { BrokerDescriptor, BrokerId } from '../../shared/brokers';
+import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from '../../shared/schemas';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { AuditLog } from '../store/audit-log';
+import { toView, type ConnectionRow, type ConnectionsRepo, type HealthUpdate } from '../store/connections-repo';
+import type { Db } from '../store/db';
+import type { Vault } from '../vault/vault';
+import { checkEnvironment, checkFields, previewOf } from './field-rules';
+
+export interface ConnectionServiceDeps {
+  db: Db;
+  repo: ConnectionsRepo;
+  vault: Vault;
+  audit: AuditLog;
+  clock: Clock;
+  descriptor: (broker: BrokerId) => BrokerDescriptor | undefined;
+  /** Called after every committed change, to push the new list to the renderer. */
+  changed: () => void;
+}
+
+/** Listeners other services attach to (e.g. the mode service returns to paper when the live connection goes). */
+export interface ConnectionLifecycle {
+  onRemovedOrDeactivated(listener: (id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void): void;
+}
+
+/**
+ * Main-process owner of saved broker connections: validates fields against the broker descriptor,
+ * encrypts each secret field separately through the vault, and audits every change in the same
+ * transaction (names of changed fields, never values).
+ */
+export class ConnectionService implements ConnectionLifecycle {
+  private readonly removedListeners: ((id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void)[] = [];
+
+  constructor(private readonly deps: ConnectionServiceDeps) {}
+
+  onRemovedOrDeactivated(listener: (id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void): void {
+    this.removedListeners.push(listener);
+  }
+
+  list(): ConnectionView[] {
+    return this.deps.repo.all().map((row) => toView(row, this.deps.repo.fields(row.id)));
+  }
+
+  get(id: string): ConnectionView {
+    return toView(this.row(id), this.deps.repo.fields(id));
+  }
+
+  row(id: string): ConnectionRow {
+    const row = this.deps.repo.find(id);
+    if (!row) throw new AppError('NOT_FOUND', 'That connection no longer exists. It may have been deleted.');
+    return row;
+  }
+
+  descriptorOf(broker: BrokerId): BrokerDescriptor {
+    const descriptor = this.deps.descriptor(broker);
+    if (!descriptor) throw new AppError('NOT_SUPPORTED', `This version of BrokerVault cannot connect to ${broker} yet.`);
+    return descriptor;
+  }
+
+  /** Check a broker, environment and fields as `create` would, without storing anything. */
+  checkInput(broker: BrokerId, environment: string, fields: Record<string, string>): BrokerDescriptor {
+    const descriptor = this.descriptorOf(broker);
+    checkEnvironment(descriptor, environment);
+    checkFields(descriptor, fields, false);
+    return descriptor;
+  }
+
+  async create(input: CreateConnectionInput): Promise<ConnectionView> {
+    const descriptor = this.checkInput(input.broker, input.environment, input.fields);
+    const secretNames = new Set(descriptor.fields.filter((f) => f.secret).map((f) => f.name));
+    const entries = Object.entries(input.fields)
+      .map(([name, value]) => [name, value.trim()] as const)
+      .filter(([, value]) => value !== '');
+    const key = entries.some(([name]) => secretNames.has(name)) ? await this.deps.vault.keyForWriting() : null;
+    const id = randomBytes(16).toString('hex');
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      this.assertLabelFree(input.broker, input.label, null, descriptor);
+      this.deps.repo.insert({
+        id,
+        broker: input.broker,
+        label: input.label,
+        environment: input.environment,
+        api_host: input.apiHost ?? null,
+        is_default: this.deps.repo.hasDefault() ? 0 : 1,
+        created_at: now,
+        updated_at: now,
+      });
+      for (const [name, value] of entries) this.writeField(id, name, value, secretNames.has(name), key);
+      this.deps.audit.append('connection.create', id, {
+        broker: input.broker,
+        label: input.label,
+        environment: input.environment,
+        fields: entries.map(([name]) => name),
+        apiHost: input.apiHost ? 'overridden' : 'default',
+      });
+    })();
+    this.deps.changed();
+    return this.get(id);
+  }
+
+  async update(input: UpdateConnectionInput): Promise<ConnectionView> {
+    const row = this.row(input.id);
+    const descriptor = this.descriptorOf(row.broker);
+    if (input.environment) checkEnvironment(descriptor, input.environment);
+    const fields = input.fields ?? {};
+    checkFields(descriptor, fields, true);
+    const secretNames = new Set(descriptor.fields.filter((f) => f.secret).map((f) => f.name));
+    const changesSecret = Object.entries(fields).some(([name, value]) => secretNames.has(name) && value.trim() !== '');
+    const key = changesSecret ? await this.deps.vault.keyForWriting() : null;
+    const now = this.deps.clock.now();
+    const changed: string[] = [];
+    this.deps.db.transaction(() => {
+      const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
+      if (input.label !== undefined && input.label !== row.label) {
+        this.assertLabelFree(row.broker, input.label, row.id, descriptor);
+        meta.label = input.label;
+        changed.push('label');
+      }
+      if (input.environment !== undefined && input.environment !== row.environment) {
+        meta.environment = input.environment;
+        changed.push('environment');
+      }
+      if (input.apiHost !== undefined && (input.apiHost ?? null) !== row.api_host) {
+        meta.api_host = input.apiHost ?? null;
+        changed.push('apiHost');
+      }
+      for (const [name, raw] of Object.entries(fields)) {
+        const value = raw.trim();
+        if (value === '') this.deps.repo.deleteField(row.id, name);
+        else this.writeField(row.id, name, value, secretNames.has(name), key);
+        changed.push(name);
+      }
+      // New credentials or a new host have not been tested yet.
+      if (changed.some((name) => name !== 'label')) {
+        meta.status = 'untested';
+        meta.last_error = null;
+      }
+      if (changed.length === 0) return;
+      this.deps.repo.updateMeta(row.id, meta, now);
+      this.deps.audit.append('connection.update', row.id, { changed });
+    })();
+    if (changed.length > 0) this.deps.changed();
+    return this.get(row.id);
+  }
+
+  delete(id: string): void {
+    const row = this.row(id);
+    this.deps.db.transaction(() => {
+      this.deps.repo.delete(id);
+      this.deps.audit.append('connection.delete', id, { broker: row.broker, label: row.label });
+    })();
+    this.deps.changed();
+    for (const listener of this.removedListeners) listener(id, 'deleted');
+  }
+
+  setDefault(id: string): ConnectionView {
+    const row = this.row(id);
+    if (row.is_active === 0) throw new AppError('CONFLICT', 'Activate this connection before making it the default.');
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      this.deps.repo.clearDefault(now);
+      this.deps.repo.setFlag(id, 'is_default', 1, now);
+      this.deps.audit.append('connection.setDefault', id, { label: row.label });
+    })();
+    this.deps.changed();
+    return this.get(id);
+  }
+
+  setActive(id: string, active: boolean): ConnectionView {
+    const row = this.row(id);
+    if ((row.is_active === 1) === active) return this.get(id);
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      this.deps.repo.setFlag(id, 'is_active', active ? 1 : 0, now);
+      // An inactive connection cannot stay the default.
+      if (!active && row.is_default === 1) this.deps.repo.setFlag(id, 'is_default', 0, now);
+      this.deps.audit.append(active ? 'connection.activate' : 'connection.deactivate', id, { label: row.label });
+    })();
+    this.deps.changed();
+    if (!active) for (const listener of this.removedListeners) listener(id, 'deactivated');
+    return this.get(id);
+  }
+
+  /** Decrypted fields (user fields and session tokens) for an adapter call. Never leaves main. */
+  credentials(id: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const field of this.deps.repo.fields(id)) {
+      out[field.name] = field.is_secret ? this.deps.vault.decrypt({ recordId: id, field: field.name }, field.ciphertext!) : field.value!;
+    }
+    return out;
+  }
+
+  /** Store the tokens a login produced (all encrypted) and their expiry. */
+  async storeSession(id: string, fields: Record<string, string>, expiresAt: number | null, detail: Record<string, string>): Promise<void> {
+    const key = await this.deps.vault.keyForWriting();
+    this.deps.db.transaction(() => {
+      this.row(id);
+      for (const [name, value] of Object.entries(fields)) this.writeField(id, name, value, true, key);
+      this.deps.repo.updateHealth(id, { token_expires_at: expiresAt });
+      this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
+    })();
+    this.deps.changed();
+  }
+
+  /** Drop stored session tokens (fields that are not descriptor fields) and mark the connection untested. */
+  disconnect(id: string): void {
+    const row = this.row(id);
+    const userFields = new Set(this.descriptorOf(row.broker).fields.map((f) => f.name));
+    const now = this.deps.clock.now();
+    this.deps.db.transaction(() => {
+      const dropped = this.deps.repo.fields(id).filter((f) => !userFields.has(f.name)).map((f) => f.name);
+      for (const name of dropped) this.deps.repo.deleteField(id, name);
+      this.deps.repo.updateMeta(id, { status: 'untested', last_error: null }, now);
+      this.deps.repo.updateHealth(id, { token_expires_at: null });
+      this.deps.audit.append('connection.disconnect', id, { dropped });
+    })();
+    this.deps.changed();
+    for (const listener of this.removedListeners) listener(id, 'disconnected');
+  }
+
+  recordHealth(id: string, update: HealthUpdate): void {
+    this.deps.repo.updateHealth(id, update);
+    this.deps.changed();
+  }
+
+  /** Record a validation's outcome and audit it in one transaction. */
+  recordCheck(id: string, update: HealthUpdate, detail: Record<string, string>): void {
+    this.deps.db.transaction(() => {
+      this.row(id);
+      this.deps.repo.updateHealth(id, update);
+      this.deps.audit.append('connection.validate', id, detail);
+    })();
+    this.deps.changed();
+  }
+
+  /** For key rotation: re-encrypt every secret field inside the vault's transaction. */
+  reencryptAll(reencrypt: (location: { recordId: string; field: string }, stored: string) => string): number {
+    const rows = this.deps.repo.secretRows();
+    for (const row of rows) {
+      this.deps.repo.updateCiphertext(row.connection_id, row.name, reencrypt({ recordId: row.connection_id, field: row.name }, row.ciphertext));
+    }
+    return rows.length;
+  }
+
+  private writeField(id: string, name: string, value: string, secret: boolean, key: ReturnType<Vault['requireKey']> | null): void {
+    this.deps.repo.upsertField({
+      connection_id: id,
+      name,
+      is_secret: secret ? 1 : 0,
+      value: secret ? null : value,
+      ciphertext: secret ? this.deps.vault.encrypt(key!, { recordId: id, field: name }, value) : null,
+      preview: previewOf(value, secret),
+    });
+  }
+
+  private assertLabelFree(broker: BrokerId, label: string, exceptId: string | null, descriptor: BrokerDescriptor): void {
+    const clash = this.deps.repo.all().find((r) => r.broker === broker && r.label === label && r.id !== exceptId);
+    if (clash) throw new AppError('CONFLICT', `You already have a ${descriptor.name} connection named "${label}". Choose another name.`);
+  }
+}

@@ -1,0 +1,107 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '../errors';
+
+interface Pending {
+  broker: string;
+  resolve(params: Record<string, string>): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const PAGE = (title: string, body: string) =>
+  `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:3em"><h1>${title}</h1><p>${body}</p></body>`;
+
+/**
+ * The loopback redirect target for OAuth-style broker logins (RFC 8252 §7.3): a short-lived HTTP
+ * listener on 127.0.0.1 that accepts a redirect only for a login BrokerVault started, matched by its
+ * one-time `state`. It listens only while a login is pending.
+ */
+export class OAuthListener {
+  private server: http.Server | null = null;
+  private port: number;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    /** Fixed so the trader can register the redirect URL once; 0 picks a free port (tests). */
+    private readonly preferredPort: number,
+    private readonly timeoutMs = 5 * 60_000,
+  ) {
+    this.port = preferredPort;
+  }
+
+  /** The exact URL the trader registers with the broker. */
+  redirectUri(broker: string): string {
+    return `http://127.0.0.1:${this.port}/callback/${broker}`;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.server) return;
+    const server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new AppError('CONFLICT', `Port ${this.port} on this computer is in use by another program, so the broker cannot send you back to BrokerVault. Close that program and try again.`)
+            : error,
+        ),
+      );
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Start listening (if needed) and wait for the redirect carrying this state. */
+  async expect(broker: string, state: string): Promise<{ redirectUri: string; result: Promise<Record<string, string>> }> {
+    await this.listen();
+    const result = new Promise<Record<string, string>>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')), this.timeoutMs);
+      this.pending.set(state, { broker, resolve, reject, timer });
+    });
+    return { redirectUri: this.redirectUri(broker), result };
+  }
+
+  cancel(state: string): void {
+    this.settle(state, new AppError('CONFLICT', 'Sign-in was cancelled.'));
+  }
+
+  private settle(state: string, outcome: Error | Record<string, string>): void {
+    const pending = this.pending.get(state);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(state);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
+    if (this.pending.size === 0) this.stop();
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const match = /^\/callback\/([a-z0-9-]+)$/.exec(url.pathname);
+    const params = Object.fromEntries(url.searchParams);
+    const state = params.state ?? '';
+    const pending = this.pending.get(state);
+    if (req.method !== 'GET' || !match || !pending || pending.broker !== match[1]) {
+      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(PAGE('Sign-in link not recognised', 'BrokerVault did not expect this sign-in (it may have expired or been cancelled). Start it again from BrokerVault.'));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PAGE('Signed in', 'You can close this tab and return to BrokerVault.'));
+    this.settle(state, params);
+  }
+
+  private stop(): void {
+    const server = this.server;
+    this.server = null;
+    this.port = this.preferredPort || this.port;
+    server?.close();
+    server?.closeAllConnections();
+  }
+
+  close(): void {
+    for (const state of [...this.pending.keys()]) this.cancel(state);
+    this.stop();
+  }
+}

@@ -1,0 +1,155 @@
+import type { ConnectionStatus, ConnectionView } from '../../shared/schemas';
+import type { BrokerId, Environment } from '../../shared/brokers';
+import type { Db } from './db';
+
+export interface ConnectionRow {
+  id: string;
+  broker: BrokerId;
+  label: string;
+  environment: Environment;
+  api_host: string | null;
+  status: ConnectionStatus;
+  last_validated_at: number | null;
+  last_error: string | null;
+  latency_ms: number | null;
+  token_expires_at: number | null;
+  account_masked: string | null;
+  account_type: string | null;
+  buying_power: number | null;
+  currency: string | null;
+  is_default: 0 | 1;
+  is_active: 0 | 1;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FieldRow {
+  connection_id: string;
+  name: string;
+  is_secret: 0 | 1;
+  value: string | null;
+  ciphertext: string | null;
+  preview: string;
+}
+
+export type HealthUpdate = Partial<
+  Pick<
+    ConnectionRow,
+    'status' | 'last_validated_at' | 'last_error' | 'latency_ms' | 'token_expires_at' | 'account_masked' | 'account_type' | 'buying_power' | 'currency'
+  >
+>;
+
+/** SQL for connections and their fields. No encryption here: callers pass ciphertext for secret fields. */
+export class ConnectionsRepo {
+  constructor(private readonly db: Db) {}
+
+  all(): ConnectionRow[] {
+    return this.db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY created_at, rowid').all();
+  }
+
+  find(id: string): ConnectionRow | undefined {
+    return this.db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?').get(id);
+  }
+
+  fields(id: string): FieldRow[] {
+    return this.db.prepare<[string], FieldRow>('SELECT * FROM connection_fields WHERE connection_id = ? ORDER BY name').all(id);
+  }
+
+  allFields(): FieldRow[] {
+    return this.db.prepare<[], FieldRow>('SELECT * FROM connection_fields ORDER BY connection_id, name').all();
+  }
+
+  hasDefault(): boolean {
+    return this.db.prepare('SELECT 1 FROM connections WHERE is_default = 1').get() !== undefined;
+  }
+
+  insert(row: Pick<ConnectionRow, 'id' | 'broker' | 'label' | 'environment' | 'api_host' | 'is_default' | 'created_at' | 'updated_at'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO connections (id, broker, label, environment, api_host, is_default, created_at, updated_at)
+         VALUES (@id, @broker, @label, @environment, @api_host, @is_default, @created_at, @updated_at)`,
+      )
+      .run(row);
+  }
+
+  upsertField(row: FieldRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO connection_fields (connection_id, name, is_secret, value, ciphertext, preview)
+         VALUES (@connection_id, @name, @is_secret, @value, @ciphertext, @preview)
+         ON CONFLICT (connection_id, name) DO UPDATE SET
+           is_secret = excluded.is_secret, value = excluded.value, ciphertext = excluded.ciphertext, preview = excluded.preview`,
+      )
+      .run(row);
+  }
+
+  deleteField(connectionId: string, name: string): void {
+    this.db.prepare('DELETE FROM connection_fields WHERE connection_id = ? AND name = ?').run(connectionId, name);
+  }
+
+  updateCiphertext(connectionId: string, name: string, ciphertext: string): void {
+    this.db.prepare('UPDATE connection_fields SET ciphertext = ? WHERE connection_id = ? AND name = ?').run(ciphertext, connectionId, name);
+  }
+
+  updateMeta(id: string, changes: Partial<Pick<ConnectionRow, 'label' | 'environment' | 'api_host' | 'status' | 'last_error'>>, now: number): void {
+    const keys = Object.keys(changes) as (keyof typeof changes)[];
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE connections SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...changes, id, now });
+  }
+
+  updateHealth(id: string, update: HealthUpdate): void {
+    const keys = Object.keys(update) as (keyof HealthUpdate)[];
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE connections SET ${sets} WHERE id = @id`).run({ ...update, id });
+  }
+
+  setFlag(id: string, flag: 'is_active' | 'is_default', value: 0 | 1, now: number): void {
+    this.db.prepare(`UPDATE connections SET ${flag} = ?, updated_at = ? WHERE id = ?`).run(value, now, id);
+  }
+
+  clearDefault(now: number): void {
+    this.db.prepare('UPDATE connections SET is_default = 0, updated_at = ? WHERE is_default = 1').run(now);
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM connections WHERE id = ?').run(id);
+  }
+
+  countSecrets(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM connection_fields WHERE is_secret = 1').get() as { n: number }).n;
+  }
+
+  secretRows(): { connection_id: string; name: string; ciphertext: string }[] {
+    return this.db
+      .prepare<[], { connection_id: string; name: string; ciphertext: string }>(
+        'SELECT connection_id, name, ciphertext FROM connection_fields WHERE is_secret = 1',
+      )
+      .all();
+  }
+}
+
+export function toView(row: ConnectionRow, fields: FieldRow[]): ConnectionView {
+  return {
+    id: row.id,
+    broker: row.broker,
+    label: row.label,
+    environment: row.environment,
+    status: row.status,
+    lastValidatedAt: row.last_validated_at,
+    lastError: row.last_error,
+    latencyMs: row.latency_ms,
+    tokenExpiresAt: row.token_expires_at,
+    accountMasked: row.account_masked,
+    accountType: row.account_type,
+    buyingPower: row.buying_power,
+    currency: row.currency,
+    apiHost: row.api_host,
+    isDefault: row.is_default === 1,
+    isActive: row.is_active === 1,
+    fields: fields.map((f) => ({ name: f.name, secret: f.is_secret === 1, preview: f.preview })),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,94 @@
+import type { BrokerId } from '../../shared/brokers';
+import type { Instrument, InstrumentMaster } from '../brokers/types';
+import type { Db } from './db';
+
+interface InstrumentRow {
+  symbol: string;
+  exchange: string;
+  broker_symbol: string;
+  token: string;
+  name: string;
+  lot_size: number;
+  tick_size: number;
+  segment: string;
+}
+
+export interface MasterStatus {
+  day: string | null;
+  fetchedAt: number | null;
+  count: number;
+  lastAttemptAt: number | null;
+  lastError: string | null;
+}
+
+const toInstrument = (r: InstrumentRow): Instrument => ({
+  symbol: r.symbol,
+  exchange: r.exchange,
+  brokerSymbol: r.broker_symbol,
+  token: r.token,
+  name: r.name,
+  lotSize: r.lot_size,
+  tickSize: r.tick_size,
+  segment: r.segment,
+});
+
+/** The SQLite cache of each broker's instrument master, with the day it was downloaded. */
+export class InstrumentsRepo {
+  constructor(private readonly db: Db) {}
+
+  status(broker: BrokerId): MasterStatus {
+    const row = this.db
+      .prepare<[string], { day: string | null; fetched_at: number | null; count: number; last_attempt_at: number | null; last_error: string | null }>(
+        'SELECT day, fetched_at, count, last_attempt_at, last_error FROM instrument_masters WHERE broker = ?',
+      )
+      .get(broker);
+    return row
+      ? { day: row.day, fetchedAt: row.fetched_at, count: row.count, lastAttemptAt: row.last_attempt_at, lastError: row.last_error }
+      : { day: null, fetchedAt: null, count: 0, lastAttemptAt: null, lastError: null };
+  }
+
+  /** Replace the whole master in one transaction: readers see yesterday's list or today's, never half of one. */
+  replace(broker: BrokerId, instruments: Instrument[], day: string, now: number): void {
+    const insert = this.db.prepare(
+      `INSERT OR REPLACE INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM instruments WHERE broker = ?').run(broker);
+      for (const i of instruments) insert.run(broker, i.symbol, i.exchange, i.brokerSymbol, i.token, i.name, i.lotSize, i.tickSize, i.segment);
+      this.db
+        .prepare(
+          `INSERT INTO instrument_masters (broker, day, fetched_at, count, last_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, NULL)
+           ON CONFLICT (broker) DO UPDATE SET day = excluded.day, fetched_at = excluded.fetched_at, count = excluded.count,
+             last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
+        )
+        .run(broker, day, now, instruments.length, now);
+    })();
+  }
+
+  recordFailure(broker: BrokerId, message: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO instrument_masters (broker, count, last_attempt_at, last_error) VALUES (?, 0, ?, ?)
+         ON CONFLICT (broker) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+      )
+      .run(broker, now, message);
+  }
+
+  master(broker: BrokerId): InstrumentMaster {
+    const find = this.db.prepare<[string, string], InstrumentRow>('SELECT * FROM instruments WHERE broker = ? AND symbol = ?');
+    const search = this.db.prepare<[string, string, string, number], InstrumentRow>(
+      `SELECT * FROM instruments WHERE broker = ? AND (symbol LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\') ORDER BY length(symbol), symbol LIMIT ?`,
+    );
+    return {
+      find: (symbol) => {
+        const row = find.get(broker, symbol);
+        return row ? toInstrument(row) : null;
+      },
+      search: (prefix, limit = 20) => {
+        const escaped = prefix.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+        return search.all(broker, `%${escaped}%`, `${escaped}%`, limit).map(toInstrument);
+      },
+    };
+  }
+}

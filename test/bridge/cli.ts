@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBridge, type KeyStoreChoice } from './server';
+
+/**
+ * `npm run bridge [-- --data-dir DIR] [--port N] [--keystore memory|unavailable|keychain]`
+ * Starts the test bridge and prints its URL on one line. Without --data-dir it uses a throwaway profile.
+ */
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const keep = arg('--data-dir');
+  const dataDir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'brokervault-bridge-'));
+  const keyStore = (arg('--keystore') ?? 'memory') as KeyStoreChoice;
+  if (!['memory', 'unavailable', 'keychain'].includes(keyStore)) throw new Error('--keystore must be memory, unavailable or keychain');
+  const port = arg('--port') ? Number(arg('--port')) : undefined;
+  const bridge = await startBridge({ dataDir, keyStore, port });
+  console.log(bridge.url);
+  const stop = () =>
+    void bridge.close().then(() => {
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exit(1);
+});

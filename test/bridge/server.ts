@@ -1,0 +1,145 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createServices, type AppServices, type ServiceDeps } from '../../src/main/composition';
+import { confPreferences } from '../../src/main/preferences-conf';
+import { MemoryKeyStore, type KeyStore } from '../../src/main/vault/keystore';
+import { KeytarKeyStore } from '../../src/main/vault/keytar-keystore';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type KeyStoreChoice = 'memory' | 'unavailable' | 'keychain';
+
+export interface BridgeOptions extends Partial<Omit<ServiceDeps, 'dataDir' | 'keyStore' | 'preferences'>> {
+  dataDir: string;
+  keyStore?: KeyStore | KeyStoreChoice;
+  port?: number;
+  rendererDir?: string;
+}
+
+export interface Bridge {
+  url: string;
+  origin: string;
+  services: AppServices;
+  /** Desktop notifications main sent, newest last (the bridge's notifier records them). */
+  notifications: { title: string; body: string }[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+function keyStoreFor(choice: KeyStore | KeyStoreChoice | undefined): KeyStore {
+  if (choice === undefined || choice === 'memory') return new MemoryKeyStore();
+  if (choice === 'unavailable') return new MemoryKeyStore(true);
+  if (choice === 'keychain') return new KeytarKeyStore('BrokerVault (bridge)');
+  return choice;
+}
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Development and test only (never packaged): serves the built renderer on 127.0.0.1 and implements
+ * the preload API over a WebSocket to the real service graph under Node. Calls need the random token
+ * from the URL and must come from the bridge's own origin; the router checks that origin like main does.
+ */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out/renderer');
+  const clientFile = path.join(repoRoot, 'out/bridge/client.js');
+  for (const file of [path.join(rendererDir, 'index.html'), clientFile]) {
+    if (!fs.existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: run \`npm run build\` first.`);
+  }
+  const token = randomBytes(24).toString('hex');
+  const notifications: Bridge['notifications'] = [];
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const services = await createServices({
+    ...options,
+    keyStore: keyStoreFor(options.keyStore),
+    preferences: confPreferences(options.dataDir),
+    trustedOrigin: { protocol: 'http:', host: `127.0.0.1:${port}` },
+    notifier: { notify: (n) => notifications.push(n) },
+    openExternal: options.openExternal ?? (async () => undefined),
+  });
+
+  const html = fs
+    .readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
+    .replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');
+
+  server.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (req.method !== 'GET') {
+      res.writeHead(405).end();
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(html);
+      return;
+    }
+    const file = url.pathname === '/__bridge/client.js' ? clientFile : path.resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`);
+    if (file !== clientFile && !file.startsWith(path.resolve(rendererDir) + path.sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    fs.readFile(file, (error, body) => {
+      if (error) res.writeHead(404).end('Not found');
+      else res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/__bridge/ws' || !sameToken(url.searchParams.get('token') ?? '', token) || req.headers.origin !== origin) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (raw) => {
+        void (async () => {
+          let message: { id?: unknown; channel?: unknown; input?: unknown };
+          try {
+            message = JSON.parse(String(raw)) as typeof message;
+          } catch {
+            return;
+          }
+          const result = await services.router.handle(String(message.channel), { url: `${req.headers.origin}/`, isMainFrame: true }, message.input);
+          ws.send(JSON.stringify({ id: message.id, result }));
+        })();
+      });
+    });
+  });
+  const unsubscribe = services.events.subscribe((event, payload) => {
+    const text = JSON.stringify({ event, payload });
+    for (const ws of sockets) ws.send(text);
+  });
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    services,
+    notifications,
+    async close() {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      services.close();
+    },
+  };
+}

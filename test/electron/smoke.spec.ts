@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { _electron as electron, expect, test } from '@playwright/test';
+import { CHANNEL_NAMES } from '../../src/shared/channels';
+
+/**
+ * The real Electron app, where an Electron binary is installed. Here (no Electron download possible)
+ * every test skips with that reason; the same checks run in Chromium through the bridge (test/e2e).
+ */
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+const binary = electronBinary();
+test.skip(!binary, 'No Electron binary is installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); these run where Electron can be downloaded.');
+
+test('the window opens with no Node in the page and exactly the contract on the bridge', async () => {
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-electron-'));
+  const app = await electron.launch({ executablePath: binary!, args: ['.', `--user-data-dir=${userData}`], env: { ...process.env, NODE_ENV: 'production' } });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.getByTestId('vault-badge')).toBeVisible();
+    const surface = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      module: typeof (window as unknown as { module?: unknown }).module,
+      api: Object.fromEntries(
+        Object.entries((window as unknown as { brokerVault: Record<string, unknown> }).brokerVault).map(([k, v]) => [k, typeof v === 'function' ? 'fn' : Object.keys(v as object).sort()]),
+      ),
+    }));
+    expect(surface.require).toBe('undefined');
+    expect(surface.process).toBe('undefined');
+    expect(surface.module).toBe('undefined');
+    const expected: Record<string, string[] | string> = { on: 'fn' };
+    for (const channel of CHANNEL_NAMES) {
+      const [ns, method] = channel.split(':') as [string, string];
+      (expected[ns] ??= [] as string[]);
+      (expected[ns] as string[]).push(method);
+    }
+    for (const key of Object.keys(expected)) if (Array.isArray(expected[key])) (expected[key] as string[]).sort();
+    expect(surface.api).toEqual(expected);
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../../src/main/clock';
+import { SimExchange } from '../exchange';
+import { serve, SimRouter, type SimHandler, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
+import { marketDataRoutes } from './market-data';
+import { fail, tradingRoutes, type AlpacaSimState } from './trading';
+
+export interface AlpacaSimOptions extends SimulatorOptions {
+  /** Which trading host this simulator stands for; keys of the other environment get 401. Default paper. */
+  environment?: 'paper' | 'live';
+}
+
+export interface AlpacaSimHandle extends SimulatorHandle {
+  /** A valid key pair of the other environment (live keys on the paper host or the reverse). */
+  otherEnvironmentCredentials: Record<string, string>;
+  exchange: SimExchange;
+  /** Requests allowed per minute per host (Alpaca: 200). */
+  setRateLimit(limit: number): void;
+  setAccountStatus(status: string): void;
+}
+
+const KEYS = {
+  paper: { apiKeyId: 'PKSIM7Q2W4E6R8T0Y1U3', apiSecretKey: 'simPaperSecret0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o' },
+  live: { apiKeyId: 'AKSIM5H7J9K1L3Z5X7C9', apiSecretKey: 'simLiveSecret9z8y7x6w5v4u3t2s1r0q9p8o7n6m5l' },
+};
+
+/** Fixed-window counter that also reports what Alpaca's X-RateLimit-* headers carry. */
+class RateWindow {
+  private start = 0;
+  private used = 0;
+  constructor(
+    public limit: number,
+    private readonly clock: Clock,
+  ) {}
+  hit(): { over: boolean; headers: Record<string, string> } {
+    const now = this.clock.now();
+    if (now - this.start >= 60_000) {
+      this.start = now;
+      this.used = 0;
+    }
+    this.used++;
+    return {
+      over: this.used > this.limit,
+      headers: {
+        'X-RateLimit-Limit': String(this.limit),
+        'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
+        'X-RateLimit-Reset': String(Math.ceil((this.start + 60_000) / 1000)),
+      },
+    };
+  }
+}
+
+/** Alpaca simulator: trading API and market-data API (its real paths) under one base URL. */
+export async function startAlpaca(options: AlpacaSimOptions = {}): Promise<AlpacaSimHandle> {
+  const clock = options.clock ?? systemClock;
+  const environment = options.environment ?? 'paper';
+  const keys = KEYS[environment];
+  const exchange = new SimExchange(clock, 100_000, '4e8a1c2d-7b3f-4c1e-9a2d-000000');
+  const state: AlpacaSimState = { exchange, accountStatus: 'ACTIVE', accountNumber: 'PA3SIM42Q7XZ', createdAt: clock.now() - 86_400_000 };
+  const windows = { trading: new RateWindow(200, clock), data: new RateWindow(200, clock) };
+
+  const routes = new SimRouter();
+  tradingRoutes(routes, state);
+  marketDataRoutes(routes, exchange, () => clock.now());
+
+  // Every request: key headers, then the per-host rate limit, then the route; X-Request-ID on every reply.
+  const guarded: SimHandler = async (req) => {
+    const isData = req.path.startsWith('/v2/stocks/');
+    let out: SimResponse;
+    const limit = windows[isData ? 'data' : 'trading'].hit();
+    if (req.headers['apca-api-key-id'] !== keys.apiKeyId || req.headers['apca-api-secret-key'] !== keys.apiSecretKey) {
+      out = fail(401, 40110000, 'request is not authorized');
+    } else if (limit.over) {
+      out = { status: 429, json: { code: 42910000, message: 'rate limit exceeded' } };
+    } else {
+      const found = routes.match(req.method, req.path);
+      out = found ? await found.handler({ ...req, params: found.params }) : fail(404, 40410000, 'endpoint not found');
+    }
+    return { ...out, headers: { ...limit.headers, 'X-Request-ID': randomUUID().replace(/-/g, ''), ...out.headers } };
+  };
+  // An empty outer router sends every request to `guarded`.
+  const server = await serve(new SimRouter(), { port: options.port, notFound: guarded });
+
+  return {
+    ...server,
+    broker: 'alpaca',
+    credentials: { ...keys },
+    session: {},
+    otherEnvironmentCredentials: { ...KEYS[environment === 'paper' ? 'live' : 'paper'] },
+    exchange,
+    setRateLimit: (limit) => {
+      windows.trading.limit = limit;
+      windows.data.limit = limit;
+    },
+    setAccountStatus: (status) => {
+      state.accountStatus = status;
+    },
+  };
+}
+
+export const start: StartSimulator = (options) => startAlpaca(options);

@@ -1,0 +1,73 @@
+import { createHmac } from 'node:crypto';
+import type { SimRequest, SimResponse } from '../harness';
+
+export interface SimKey {
+  apiKey: string;
+  secretKey: string;
+  /** "Enable Spot & Margin Trading". */
+  trading: boolean;
+  /** Trusted IPs; empty = unrestricted. */
+  trustedIps: string[];
+  withdrawals: boolean;
+  createTime: number;
+}
+
+/** Binance error body and status. */
+export const fail = (status: number, code: number, msg: string): SimResponse => ({ status, json: { code, msg } });
+export const mandatory = (name: string) => fail(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+
+/**
+ * The bytes Binance signs: query string then body, each without the `signature` parameter. The harness
+ * hands us the parsed query, so the query part is re-serialized in the standard form-encoding (what
+ * URLSearchParams, @binance/spot and ccxt send); the body is used byte for byte.
+ */
+function totalParams(req: SimRequest): { payload: string; signature: string | null; where: 'query' | 'body' | null } {
+  const query = new URLSearchParams(req.query);
+  const fromQuery = query.get('signature');
+  query.delete('signature');
+  const bodySig = /(?:^|&)signature=([^&]*)/.exec(req.rawBody);
+  const body = req.rawBody.replace(/(^|&)signature=[^&]*/, '').replace(/^&/, '');
+  const signature = fromQuery ?? (bodySig ? decodeURIComponent(bodySig[1]!) : null);
+  return { payload: query.toString() + body, signature, where: fromQuery ? 'query' : bodySig ? 'body' : null };
+}
+
+/** All parameters, from the query string and a form body alike. */
+export function allParams(req: SimRequest): URLSearchParams {
+  const params = new URLSearchParams(req.query);
+  if (req.rawBody && !(req.headers['content-type'] ?? '').includes('json')) for (const [k, v] of req.form()) params.append(k, v);
+  return params;
+}
+
+export interface AuthContext {
+  keys: Map<string, SimKey>;
+  callerIp: string;
+  now: number;
+}
+
+export type AuthResult = { ok: true; key: SimKey; signatureIn: 'query' | 'body' } | { ok: false; response: SimResponse };
+
+/** API key, IP, timestamp/recvWindow and HMAC checks of a SIGNED endpoint, answering as Binance does. */
+export function checkSigned(req: SimRequest, auth: AuthContext, trading: boolean): AuthResult {
+  const no = (response: SimResponse): AuthResult => ({ ok: false, response });
+  const apiKey = req.headers['x-mbx-apikey'];
+  if (!apiKey || !/^[A-Za-z0-9]+$/.test(apiKey)) return no(fail(401, -2014, 'API-key format invalid.'));
+  const key = auth.keys.get(apiKey);
+  const rejected = fail(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+  if (!key) return no(rejected);
+  if (key.trustedIps.length > 0 && !key.trustedIps.includes(auth.callerIp)) return no(rejected);
+  const params = allParams(req);
+  const { payload, signature, where } = totalParams(req);
+  if (!signature || !where) return no(mandatory('signature'));
+  const timestamp = Number(params.get('timestamp'));
+  if (!params.get('timestamp') || !Number.isFinite(timestamp)) return no(mandatory('timestamp'));
+  const recvWindow = params.has('recvWindow') ? Number(params.get('recvWindow')) : 5000;
+  if (!(recvWindow > 0) || recvWindow > 60_000) return no(fail(400, -1131, 'recvWindow must be less than 60000'));
+  // Binance accepts microsecond timestamps too.
+  const ms = timestamp > 1e14 ? timestamp / 1000 : timestamp;
+  if (ms >= auth.now + 1000) return no(fail(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time."));
+  if (auth.now - ms > recvWindow) return no(fail(400, -1021, 'Timestamp for this request is outside of the recvWindow.'));
+  const expected = createHmac('sha256', key.secretKey).update(payload).digest('hex');
+  if (signature.toLowerCase() !== expected) return no(fail(400, -1022, 'Signature for this request is not valid.'));
+  if (trading && !key.trading) return no(rejected);
+  return { ok: true, key, signatureIn: where };
+}

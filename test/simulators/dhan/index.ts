@@ -1,0 +1,112 @@
+import { systemClock } from '../../../src/main/clock';
+import { SimExchange } from '../exchange';
+import {
+  serve,
+  SimRouter,
+  WindowLimiter,
+  type SimHandler,
+  type SimRequest,
+  type SimulatorHandle,
+  type SimulatorOptions,
+  type StartSimulator,
+} from '../harness';
+import { marketFeed, type FeedMode } from './market';
+import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
+import { SCRIP_CSV } from './scrip';
+import { DhanTokens } from './tokens';
+import { cancelOrder, fundLimit, getByCorrelation, getOrder, orderJson, placeOrder, positions } from './trading';
+
+export interface DhanSimulatorHandle extends SimulatorHandle {
+  /** Every token issued so far stops working (as if 24 hours had passed). */
+  expireSessions(): void;
+  /** The source IP the simulator sees (orders are only accepted from the whitelisted one). */
+  setCallerIp(ip: string): void;
+  /** Accept an externally made token for the client (canary tests). */
+  registerToken(token: string, expiresAt: number): void;
+  /** The whitelisted static IP. */
+  staticIp: string;
+  exchange: SimExchange;
+}
+
+const CLIENT_ID = '1000000003';
+const STATIC_IP = '203.0.113.20';
+
+type Bucket = 'orders' | 'quote' | 'other';
+
+async function startDhan(options: SimulatorOptions & { clientId?: string } = {}): Promise<DhanSimulatorHandle> {
+  const clock = options.clock ?? systemClock;
+  const clientId = options.clientId ?? CLIENT_ID;
+  const exchange = new SimExchange(clock, 1_000_000, '52260105');
+  const tokens = new DhanTokens(clock);
+  let callerIp = STATIC_IP;
+
+  const limiters: Record<Bucket, WindowLimiter[]> = {
+    orders: [new WindowLimiter(10, 1000, clock), new WindowLimiter(250, 60_000, clock)],
+    quote: [new WindowLimiter(1, 1000, clock)],
+    other: [new WindowLimiter(20, 1000, clock)],
+  };
+
+  /** access-token on every call, client-id on Data APIs, the rate limits, and the static IP on order calls. */
+  const guard = (bucket: Bucket, handler: SimHandler, opts: { dataApi?: boolean; order?: boolean } = {}): SimHandler => {
+    return (req: SimRequest) => {
+      const headerClient = req.headers['client-id'] || req.headers.dhanclientid || undefined;
+      if (opts.dataApi && !req.headers['client-id']) return inputError('Missing client-id header');
+      if (!tokens.valid(req.headers['access-token'], headerClient)) return INVALID_AUTH;
+      if (limiters[bucket].map((l) => l.hit()).some(Boolean)) return RATE_LIMITED;
+      if (opts.order && callerIp !== STATIC_IP) return IP_REJECTED;
+      return handler(req);
+    };
+  };
+
+  const feed = (mode: FeedMode) => guard('quote', (req) => marketFeed(exchange, clock.now(), mode, req), { dataApi: true });
+  const renew: SimHandler = (req) => {
+    if (req.headers.dhanclientid !== clientId) return dhanError(400, 'Input_Exception', 'DH-905', 'dhanClientId header is required');
+    const { token, expiresAt } = tokens.renew(req.headers['access-token']!);
+    const expiryTime = new Date(expiresAt + 5.5 * 3_600_000).toISOString().slice(0, 19);
+    return { json: { dhanClientId: clientId, token, expiryTime } };
+  };
+
+  const router = new SimRouter()
+    .on('GET', '/v2/profile', guard('other', () => ({
+      json: { dhanClientId: clientId, tokenValidity: '', activeSegment: 'Equity, Derivative', ddpi: 'Active', mtf: 'Active', dataPlan: 'Active', dataValidity: '' },
+    })))
+    .on('GET', '/v2/fundlimit', guard('other', () => fundLimit(exchange, clientId)))
+    .on('POST', '/v2/orders', guard('orders', (req) => placeOrder(exchange, clientId, req), { order: true }))
+    .on('GET', '/v2/orders', guard('other', () => ({ json: exchange.list().map((o) => orderJson(clientId, o)) })))
+    .on('GET', '/v2/orders/external/:correlationId', guard('other', (req) => getByCorrelation(exchange, clientId, req.params.correlationId!)))
+    .on('GET', '/v2/orders/:orderId', guard('other', (req) => getOrder(exchange, clientId, req.params.orderId!)))
+    .on('DELETE', '/v2/orders/:orderId', guard('orders', (req) => cancelOrder(exchange, req.params.orderId!), { order: true }))
+    .on('GET', '/v2/positions', guard('other', () => positions(exchange, clientId)))
+    .on('POST', '/v2/marketfeed/ltp', feed('ltp'))
+    .on('POST', '/v2/marketfeed/ohlc', feed('ohlc'))
+    .on('POST', '/v2/marketfeed/quote', feed('quote'))
+    // Documented as GET; some clients POST it: accept both.
+    .on('GET', '/v2/RenewToken', guard('other', renew))
+    .on('POST', '/v2/RenewToken', guard('other', renew))
+    // Served on images.dhan.co in production; same path under this simulator's root.
+    .on('GET', '/api-data/api-scrip-master.csv', () => ({ headers: { 'content-type': 'text/csv' }, text: SCRIP_CSV }));
+
+  const server = await serve(router, {
+    port: options.port,
+    notFound: () => dhanError(404, 'Others', 'DH-910', 'Resource not found'),
+  });
+  const session = tokens.issue(clientId);
+  return {
+    ...server,
+    // The API root includes /v2, like https://api.dhan.co/v2.
+    baseUrl: `${server.baseUrl}/v2`,
+    broker: 'dhan',
+    credentials: { dhanClientId: clientId, accessToken: session.token },
+    session: { accessToken: session.token },
+    expireSessions: () => tokens.expireAll(),
+    setCallerIp: (ip: string) => {
+      callerIp = ip;
+    },
+    registerToken: (token: string, expiresAt: number) => tokens.register(token, clientId, expiresAt),
+    staticIp: STATIC_IP,
+    exchange,
+  };
+}
+
+/** `start` for the registry; tests may also pass `clientId`. */
+export const start = startDhan satisfies StartSimulator;

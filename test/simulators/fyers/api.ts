@@ -1,0 +1,145 @@
+import type { SimOrderType } from '../exchange';
+import type { SimRequest, SimResponse, SimRouter } from '../harness';
+import { AUTH_FAILED, fail, IP_REJECTED, ok, RATE_LIMITED } from './envelope';
+import { BY_TICKER, masterCsv } from './master';
+import { fundLimitJson, orderJson, overallJson, positionJson, profileJson, quoteJson, tradeJson } from './shapes';
+import type { FyersState } from './state';
+
+type Handler = (req: SimRequest) => SimResponse;
+
+/** Rate limits (per second, per minute; orders 10/s), then `Authorization: <App ID>:<token>`, then (orders only) the IP allow-list. */
+function guard(state: FyersState, isOrder: boolean, handler: Handler): Handler {
+  return (req) => {
+    if ((isOrder ? state.orderLimiter : state.secondLimiter).hit()) return RATE_LIMITED('perSec');
+    if (state.minuteLimiter.hit()) return RATE_LIMITED('perMin');
+    const auth = req.headers.authorization ?? '';
+    const colon = auth.indexOf(':');
+    if (colon < 0 || auth.slice(0, colon) !== state.clientId || !state.validSession(auth.slice(colon + 1))) return AUTH_FAILED();
+    if (isOrder && !state.registeredIps.includes(state.callerIp)) return IP_REJECTED();
+    return handler(req);
+  };
+}
+
+const TYPES: Record<number, SimOrderType> = { 1: 'LIMIT', 2: 'MARKET', 3: 'STOP', 4: 'STOP_LIMIT' };
+const PRODUCTS = new Set(['CNC', 'INTRADAY', 'MARGIN', 'CO', 'BO', 'MTF']);
+
+function jsonBody(req: SimRequest): Record<string, unknown> | null {
+  try {
+    return req.json();
+  } catch {
+    return null;
+  }
+}
+
+function placeOrder(state: FyersState, req: SimRequest): SimResponse {
+  const b = jsonBody(req);
+  if (!b) return fail(400, -50, 'Invalid request body');
+  const row = BY_TICKER.get(String(b.symbol ?? ''));
+  if (!row) return fail(400, -300, 'Invalid symbol provided');
+  const type = TYPES[Number(b.type)];
+  if (!type) return fail(400, -305, 'Invalid order type');
+  if (b.side !== 1 && b.side !== -1) return fail(400, -309, 'Invalid side');
+  const qty = Number(b.qty);
+  if (!Number.isInteger(qty) || qty <= 0 || qty % row.lot !== 0) return fail(400, -308, 'Invalid qty');
+  const productType = String(b.productType ?? '');
+  if (!PRODUCTS.has(productType)) return fail(400, -310, 'Invalid productType');
+  const limitPrice = Number(b.limitPrice ?? 0);
+  const stopPrice = Number(b.stopPrice ?? 0);
+  if ((type === 'LIMIT' || type === 'STOP_LIMIT') && !(limitPrice > 0)) return fail(400, -306, 'Invalid limitPrice');
+  if ((type === 'STOP' || type === 'STOP_LIMIT') && !(stopPrice > 0)) return fail(400, -307, 'Invalid stopPrice');
+  const validity = String(b.validity ?? 'DAY');
+  if (validity !== 'DAY' && validity !== 'IOC') return fail(400, -311, 'Invalid validity');
+  const orderTag = b.orderTag === undefined ? '' : String(b.orderTag);
+  if (!/^[A-Za-z0-9]{0,30}$/.test(orderTag)) return fail(400, -50, 'Invalid orderTag: alphanumeric only');
+
+  const available = state.exchange.cash;
+  const order = state.exchange.place({
+    symbol: row.common,
+    side: b.side === 1 ? 'BUY' : 'SELL',
+    quantity: qty,
+    type,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? limitPrice : null,
+    stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? stopPrice : null,
+    clientOrderId: orderTag || null,
+    extra: { ticker: row.ticker, productType, validity, orderTag },
+  });
+  if (order.status === 'REJECTED') {
+    const required = qty * (order.limitPrice ?? state.exchange.price(row.common));
+    const message = `RED:Margin Shortfall:INR ${(required - available).toFixed(2)} Available:INR ${available.toFixed(2)} for C-${state.user.fyId} [FYERS_RISK_CLI]`;
+    order.extra.rejectMessage = message;
+    return fail(400, -99, message, { id: order.id });
+  }
+  return { json: { s: 'ok', code: 1101, message: `Order submitted successfully. Your Order Ref. No.${order.id}`, id: order.id } };
+}
+
+function cancelOrder(state: FyersState, req: SimRequest): SimResponse {
+  const id = String(jsonBody(req)?.id ?? '');
+  const order = state.exchange.get(id);
+  if (!order) return fail(400, -51, 'Invalid order id');
+  if (order.status === 'CANCELLED') return fail(400, -161, 'Order is already cancelled');
+  if (order.status === 'FILLED') return fail(400, -162, 'Order is already traded');
+  if (order.status === 'REJECTED') return fail(400, -164, 'Order is already rejected');
+  state.exchange.cancel(id);
+  return { json: { s: 'ok', code: 1103, message: 'Successfully cancelled order', id } };
+}
+
+export function apiRoutes(router: SimRouter, state: FyersState): void {
+  const read = (h: Handler) => guard(state, false, h);
+  const user = state.user;
+
+  router.on('GET', '/api/v3/profile', read(() => ok({ data: profileJson(user) })));
+  router.on('GET', '/api/v3/funds', read(() => ok({ fund_limit: fundLimitJson(state.openingBalance, state.exchange.cash) })));
+  router.on(
+    'GET',
+    '/api/v3/orders',
+    read((req) => {
+      const id = req.query.get('id');
+      const tag = req.query.get('order_tag');
+      const orders = state.exchange.list().filter((o) => (!id || o.id === id) && (!tag || o.extra.orderTag === tag));
+      return ok({ orderBook: orders.map((o, i) => orderJson(o, user, i + 1)) });
+    }),
+  );
+  router.on('GET', '/api/v3/tradebook', read(() => ok({ tradeBook: state.exchange.list().filter((o) => o.status === 'FILLED').map((o) => tradeJson(o, user)) })));
+  router.on(
+    'GET',
+    '/api/v3/positions',
+    read(() => {
+      const rows = state.exchange.positionList().map((p, i) => {
+        const fills = state.exchange.list().filter((o) => o.symbol === p.symbol && o.status === 'FILLED');
+        const ticker = fills[0]?.extra.ticker ?? '';
+        return positionJson(p, ticker, fills, state.exchange.price(p.symbol), fills[0]?.extra.productType ?? 'CNC', i + 1);
+      });
+      return ok({ netPositions: rows, overall: overallJson(rows) });
+    }),
+  );
+  router.on('POST', '/api/v3/orders/sync', guard(state, true, (req) => placeOrder(state, req)));
+  router.on('DELETE', '/api/v3/orders/sync', guard(state, true, (req) => cancelOrder(state, req)));
+  router.on(
+    'POST',
+    '/api/v3/logout',
+    read((req) => {
+      state.sessions.delete((req.headers.authorization ?? '').split(':')[1] ?? '');
+      return ok({ message: 'Logged out successfully' });
+    }),
+  );
+
+  router.on(
+    'GET',
+    '/data/quotes',
+    read((req) => {
+      const symbols = (req.query.get('symbols') ?? '').split(',').filter(Boolean);
+      if (!symbols.length || symbols.length > 50) return fail(400, -300, 'Provide between 1 and 50 symbols');
+      const d = symbols.map((s) => {
+        const row = BY_TICKER.get(s);
+        return row ? quoteJson(row, state.exchange.price(row.common), state.clock.now()) : { n: s, s: 'error', v: { s: 'error', code: -300, errmsg: 'invalid symbol' } };
+      });
+      return ok({ d });
+    }),
+  );
+
+  // public.fyers.in symbol master: no auth, header-less CSV.
+  router.on('GET', '/sym_details/:file', (req) => {
+    const csv = masterCsv(req.params.file ?? '');
+    return csv === null ? { status: 404, text: 'Not Found' } : { headers: { 'content-type': 'text/csv' }, text: csv };
+  });
+}

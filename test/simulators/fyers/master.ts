@@ -1,0 +1,101 @@
+/**
+ * The simulator's symbol master: real FYERS tickers and tokens for the names tests use, in FYERS' 21-column
+ * header-less CSV layout, served at public.fyers.in's paths (/sym_details/<EXCHANGE>_<SEGMENT>.csv).
+ */
+export interface MasterRow {
+  file: 'NSE_CM.csv' | 'BSE_CM.csv' | 'NSE_FO.csv';
+  ticker: string;
+  /** The common symbol the shared price path is keyed by. */
+  common: string;
+  name: string;
+  exchangeCode: number;
+  segmentCode: number;
+  scripCode: string;
+  underlying: string;
+  instrumentType: number;
+  lot: number;
+  tick: number;
+  expiry: string;
+}
+
+const cash = (file: 'NSE_CM.csv' | 'BSE_CM.csv', ticker: string, common: string, name: string, scripCode: string, underlying: string): MasterRow => ({
+  file,
+  ticker,
+  common,
+  name,
+  exchangeCode: file === 'NSE_CM.csv' ? 10 : 12,
+  segmentCode: 10,
+  scripCode,
+  underlying,
+  instrumentType: 0,
+  lot: 1,
+  tick: 0.05,
+  expiry: '',
+});
+
+const future = (ticker: string, common: string, name: string, scripCode: string, underlying: string, lot: number): MasterRow => ({
+  file: 'NSE_FO.csv',
+  ticker,
+  common,
+  name,
+  exchangeCode: 10,
+  segmentCode: 11,
+  scripCode,
+  underlying,
+  instrumentType: 11,
+  lot,
+  tick: 0.1,
+  expiry: '1769508000',
+});
+
+export const MASTER: readonly MasterRow[] = [
+  cash('NSE_CM.csv', 'NSE:SBIN-EQ', 'NSE:SBIN', 'STATE BANK OF INDIA', '3045', 'SBIN'),
+  cash('NSE_CM.csv', 'NSE:INFY-EQ', 'NSE:INFY', 'INFOSYS LIMITED', '1594', 'INFY'),
+  cash('NSE_CM.csv', 'NSE:RELIANCE-EQ', 'NSE:RELIANCE', 'RELIANCE INDUSTRIES LTD', '2885', 'RELIANCE'),
+  cash('NSE_CM.csv', 'NSE:TCS-EQ', 'NSE:TCS', 'TATA CONSULTANCY SERV LT', '11536', 'TCS'),
+  cash('NSE_CM.csv', 'NSE:HUDCO-N8', 'NSE:HUDCO-N8', '7.64% TAX FREETRI SR2B', '19928', 'HUDCO'),
+  cash('BSE_CM.csv', 'BSE:SBIN-A', 'BSE:SBIN', 'STATE BANK OF INDIA', '500112', 'SBIN'),
+  cash('BSE_CM.csv', 'BSE:RELIANCE-A', 'BSE:RELIANCE', 'RELIANCE INDUSTRIES LTD.', '500325', 'RELIANCE'),
+  future('NSE:NIFTY26JANFUT', 'NFO:NIFTY26JANFUT', 'NIFTY 26 Jan 27 FUT', '35001', 'NIFTY', 75),
+  future('NSE:BAJAJ-AUTO26JANFUT', 'NFO:BAJAJ-AUTO26JANFUT', 'BAJAJ-AUTO 26 Jan 27 FUT', '35002', 'BAJAJ-AUTO', 75),
+];
+
+export function fyToken(row: MasterRow): string {
+  return `${row.exchangeCode}${row.segmentCode}${row.scripCode.padStart(10, '0')}`;
+}
+
+export const BY_TICKER: ReadonlyMap<string, MasterRow> = new Map(MASTER.map((r) => [r.ticker, r]));
+
+export function masterCsv(file: string): string | null {
+  const rows = MASTER.filter((r) => r.file === file);
+  if (!rows.length) return null;
+  return (
+    rows
+      .map((r) =>
+        [
+          fyToken(r),
+          r.name,
+          r.instrumentType,
+          r.lot,
+          r.tick,
+          r.segmentCode === 10 ? 'INE000A01020' : '',
+          '0915-1530|1815-1915:',
+          '2026-01-05',
+          r.expiry,
+          r.ticker,
+          r.exchangeCode,
+          r.segmentCode,
+          r.scripCode,
+          r.underlying,
+          r.scripCode,
+          '-1.0',
+          'XX',
+          fyToken(r),
+          'None',
+          'None',
+          '0.0',
+        ].join(','),
+      )
+      .join('\n') + '\n'
+  );
+}

@@ -1,0 +1,209 @@
+import { systemClock } from '../../../src/main/clock';
+import { serve, SimRouter, WindowLimiter, type SimHandler, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
+import { SimExchange } from '../exchange';
+import { TokenStore, ACCESS_TOKEN_LIFETIME_MS, type Grant } from './auth';
+import { dec, LISTINGS, quoteItem } from './market';
+import { effects, parseOrder } from './orders';
+import { orderJson, positionJson } from './wire';
+
+export interface TastytradeSimulatorHandle extends SimulatorHandle {
+  exchange: SimExchange;
+  /** Make every issued access token answer as expired (the 15-minute rule also applies on the clock). */
+  expireSessions(): void;
+  /** Accept another refresh-token grant (e.g. canary credentials). */
+  addGrant(grant: Grant): void;
+  /** Accept another access token as if just issued. */
+  addAccessToken(token: string): void;
+  /** Requests allowed per window before 429 (tastytrade publishes no numbers; default 600 per minute). */
+  setRateLimit(limit: number, windowMs?: number): void;
+}
+
+const ACCOUNT = '5WI12345';
+const GRANT: Grant = {
+  clientId: '0f3c9b52-6a1e-4d7b-9c2a-5e8f7d6b4a31',
+  clientSecret: 'sim-tt-client-secret-0001',
+  refreshToken: 'sim-tt-refresh.eyJzdWIiOiJzaW0ifQ.0001',
+};
+
+const envelope = (data: unknown, context: string): SimResponse => ({ json: { data, context } });
+const apiError = (status: number, code: string, message: string): SimResponse => ({ status, json: { error: { code, message } } });
+
+export const start: StartSimulator = async (options = {}) => {
+  const clock = options.clock ?? systemClock;
+  const exchange = new SimExchange(clock, 100_000);
+  const tokens = new TokenStore(clock);
+  tokens.addGrant(GRANT);
+  let limiter = new WindowLimiter(600, 60_000, clock);
+  const router = new SimRouter();
+
+  const gated = (handler: SimHandler, needsToken = true): SimHandler => async (req) => {
+    const refused = tokens.gate(req, needsToken);
+    if (refused) return refused;
+    if (limiter.hit()) return apiError(429, 'rate_limit_exceeded', 'Too many requests; back off and retry');
+    return handler(req);
+  };
+  const account = (handler: SimHandler): SimHandler =>
+    gated((req) => (req.params.account === ACCOUNT ? handler(req) : apiError(403, 'not_permitted', 'User not permitted access')));
+  const findOrder = (id: string) => (/^\d+$/.test(id) ? exchange.list().find((o) => Number(o.id) === Number(id)) : undefined);
+
+  router.on('POST', '/oauth/token', gated((req) => tokens.exchange(req), false));
+
+  router.on('GET', '/customers/me/accounts', gated((req) =>
+    envelope(
+      {
+        items: [
+          {
+            account: {
+              'account-number': ACCOUNT,
+              'external-id': 'A0000012345',
+              'opened-at': '2024-01-02T15:00:00.000+00:00',
+              nickname: 'Individual',
+              'account-type-name': 'Individual',
+              'day-trader-status': false,
+              'is-closed': false,
+              'is-firm-error': false,
+              'is-firm-proprietary': false,
+              'is-futures-approved': false,
+              'is-test-drive': false,
+              'margin-or-cash': 'Margin',
+              'is-foreign': false,
+              'investment-objective': 'SPECULATION',
+              'suitable-options-level': 'No Restrictions',
+              'created-at': '2024-01-02T15:00:00.000+00:00',
+            },
+            'authority-level': 'owner',
+          },
+        ],
+      },
+      req.path,
+    ),
+  ));
+
+  const balances: SimHandler = (req) => {
+    const positions = exchange.positionList();
+    const long = positions.reduce((s, p) => s + Math.max(0, p.quantity) * exchange.price(p.symbol), 0);
+    const short = positions.reduce((s, p) => s + Math.min(0, p.quantity) * exchange.price(p.symbol), 0);
+    return envelope(
+      {
+        'account-number': ACCOUNT,
+        'cash-balance': dec(exchange.cash),
+        'long-equity-value': dec(long),
+        'short-equity-value': dec(Math.abs(short)),
+        'long-derivative-value': '0.0',
+        'short-derivative-value': '0.0',
+        'net-liquidating-value': dec(exchange.cash + long + short),
+        'equity-buying-power': dec(exchange.cash),
+        'derivative-buying-power': dec(exchange.cash),
+        'day-trading-buying-power': '0.0',
+        'available-trading-funds': dec(exchange.cash),
+        'cash-available-to-withdraw': dec(exchange.cash),
+        'maintenance-requirement': dec(long * 0.25),
+        'margin-equity': dec(exchange.cash + long + short),
+        'pending-cash': '0.0',
+        'pending-cash-effect': 'None',
+        currency: 'USD',
+        'updated-at': new Date(clock.now()).toISOString(),
+      },
+      req.path,
+    );
+  };
+  router.on('GET', '/accounts/:account/balances', account(balances));
+  router.on('GET', '/accounts/:account/balances/:currency', account(balances));
+
+  router.on('POST', '/accounts/:account/orders/dry-run', account((req) => {
+    const result = parseOrder(req, exchange);
+    if ('refusal' in result) return result.refusal;
+    const parsed = result.order;
+    const preview = {
+      'account-number': ACCOUNT,
+      'time-in-force': parsed.extra.tif,
+      'order-type': req.json()['order-type'],
+      size: parsed.quantity,
+      'underlying-symbol': parsed.symbol,
+      status: 'Received',
+      cancellable: true,
+      editable: true,
+      ...(parsed.externalId ? { 'external-identifier': parsed.externalId } : {}),
+      legs: [{ 'instrument-type': LISTINGS[parsed.symbol]!.type, symbol: parsed.symbol, quantity: parsed.quantity, 'remaining-quantity': parsed.quantity, action: parsed.extra.action, fills: [] }],
+    };
+    return envelope({ order: preview, ...effects(parsed, exchange) }, req.path);
+  }));
+
+  router.on('POST', '/accounts/:account/orders', account((req) => {
+    const result = parseOrder(req, exchange);
+    if ('refusal' in result) return result.refusal;
+    const parsed = result.order;
+    const extras = effects(parsed, exchange);
+    const order = exchange.place({ ...parsed, clientOrderId: parsed.externalId });
+    return { status: 201, json: { data: { order: orderJson(order, ACCOUNT, order.status === 'REJECTED' ? undefined : 'Routed'), ...extras }, context: req.path } };
+  }));
+
+  router.on('GET', '/accounts/:account/orders/live', account((req) => {
+    const startOfDay = Math.floor(clock.now() / 86_400_000) * 86_400_000;
+    const items = exchange.list().filter((o) => o.status === 'OPEN' || o.updatedAt >= startOfDay);
+    return envelope({ items: items.map((o) => orderJson(o, ACCOUNT)) }, req.path);
+  }));
+
+  router.on('GET', '/accounts/:account/orders', account((req) => {
+    const perPage = Math.min(250, Number(req.query.get('per-page') ?? 10) || 10);
+    const offset = Number(req.query.get('page-offset') ?? 0) || 0;
+    const all = exchange.list().reverse();
+    const page = all.slice(offset * perPage, offset * perPage + perPage);
+    return {
+      json: {
+        data: { items: page.map((o) => orderJson(o, ACCOUNT)) },
+        context: req.path,
+        pagination: { 'per-page': perPage, 'page-offset': offset, 'item-offset': offset * perPage, 'total-items': all.length, 'total-pages': Math.ceil(all.length / perPage), 'current-item-count': page.length },
+      },
+    };
+  }));
+
+  router.on('GET', '/accounts/:account/orders/:id', account((req) => {
+    const order = findOrder(req.params.id!);
+    return order ? envelope(orderJson(order, ACCOUNT), req.path) : apiError(404, 'record_not_found', 'Order not found');
+  }));
+
+  router.on('DELETE', '/accounts/:account/orders/:id', account((req) => {
+    const order = findOrder(req.params.id!);
+    if (!order) return apiError(404, 'record_not_found', 'Order not found');
+    if (!exchange.cancel(order.id)) return apiError(422, 'order_not_cancellable', `Order is ${orderJson(order, ACCOUNT).status as string} and cannot be cancelled`);
+    return envelope(orderJson(order, ACCOUNT, 'Cancel Requested'), req.path);
+  }));
+
+  router.on('GET', '/accounts/:account/positions', account((req) => {
+    const marks = req.query.get('include-marks') === 'true';
+    const items = exchange
+      .positionList()
+      .filter((p) => p.quantity !== 0)
+      .map((p) => positionJson(p, ACCOUNT, marks ? exchange.price(p.symbol) : null, clock.now()));
+    return envelope({ items }, req.path);
+  }));
+
+  router.on('GET', '/market-data/by-type', gated((req) => {
+    const items: Record<string, unknown>[] = [];
+    let count = 0;
+    for (const key of ['equity', 'cryptocurrency', 'equity-option', 'index', 'future', 'future-option']) {
+      for (const symbol of (req.query.get(key) ?? '').split(',').filter(Boolean)) {
+        count++;
+        if (LISTINGS[symbol]?.key === key) items.push(quoteItem(symbol, clock));
+      }
+    }
+    if (count > 100) return apiError(400, 'validation_error', 'At most 100 symbols per request');
+    return envelope({ items }, req.path);
+  }));
+
+  const server = await serve(router, { port: options.port, notFound: () => apiError(404, 'not_found', 'Not Found') });
+  const preIssued = tokens.issue('sim-tt-access-preissued');
+  const handle: TastytradeSimulatorHandle = {
+    ...server,
+    broker: 'tastytrade',
+    credentials: { client_id: GRANT.clientId!, client_secret: GRANT.clientSecret, refresh_token: GRANT.refreshToken, account_number: ACCOUNT },
+    session: { access_token: preIssued, access_token_expires_at: String(clock.now() + ACCESS_TOKEN_LIFETIME_MS) },
+    exchange,
+    expireSessions: () => tokens.expireAll(),
+    addGrant: (grant) => tokens.addGrant(grant),
+    addAccessToken: (token) => void tokens.issue(token),
+    setRateLimit: (limit, windowMs = 60_000) => void (limiter = new WindowLimiter(limit, windowMs, clock)),
+  };
+  return handle;
+};

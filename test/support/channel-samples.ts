@@ -1,0 +1,70 @@
+import type { ChannelName } from '../../src/shared/channels';
+import type { ChannelInput } from '../../src/shared/contract';
+
+/**
+ * One valid input per channel. Typed over every channel name, so adding a channel to the contract
+ * without a sample here fails the type check, and the fuzz and canary suites cover it automatically.
+ * `id` is an existing connection's id.
+ */
+export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> } {
+  return {
+    'app:info': {},
+    'brokers:list': {},
+    'connections:list': {},
+    'connections:get': { id },
+    'connections:create': { broker: 'alpaca', label: 'Fuzz', environment: 'live', fields: { api_key: 'AKFUZZKEY0001', api_secret: 'fuzz-secret-0001' } },
+    'connections:update': { id, label: 'Renamed' },
+    'connections:delete': { id },
+    'connections:setDefault': { id },
+    'connections:activate': { id },
+    'connections:deactivate': { id },
+    'connections:test': { broker: 'alpaca', environment: 'live', fields: { api_key: 'AKFUZZKEY0001', api_secret: 'fuzz-secret-0001' } },
+    'connections:connect': { broker: 'alpaca', label: 'Fuzz connect', environment: 'live', fields: { api_key: 'AKFUZZKEY0002', api_secret: 'fuzz-secret-0002' } },
+    'connections:login': { id },
+    'connections:cancelLogin': { id },
+    'connections:validate': { id },
+    'connections:validateAll': {},
+    'connections:disconnect': { id },
+    'brokers:redirectUri': { broker: 'zerodha' },
+    'instruments:search': { connectionId: id, query: 'INF' },
+    'vault:status': {},
+    'vault:rotateKey': {},
+    'vault:setupPassphrase': { passphrase: 'correct horse battery staple' },
+    'vault:unlock': { passphrase: 'correct horse battery staple' },
+    'audit:list': { limit: 10 },
+    'audit:verify': {},
+    'settings:get': {},
+    'settings:set': { theme: 'dark' },
+  };
+}
+
+/** Inputs that are wrong by construction for a given valid sample: every one must be refused. */
+export function invalidVariants(sample: Record<string, unknown>): [string, unknown][] {
+  const out: [string, unknown][] = [
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a string', 'connections'],
+    ['an array', [sample]],
+    ['an extra key', { ...sample, extra: 1 }],
+    ['a __proto__ key', JSON.parse(`{"__proto__": {"polluted": true}${Object.keys(sample).length ? ',' : ''}${JSON.stringify(sample).slice(1, -1)}}`)],
+    ['a constructor key', { ...sample, constructor: { prototype: { polluted: true } } }],
+  ];
+  for (const [key, value] of Object.entries(sample)) {
+    if (typeof value === 'string') {
+      out.push([`${key} as a number`, { ...sample, [key]: 7 }]);
+      out.push([`${key} as 1 MB`, { ...sample, [key]: 'x'.repeat(1024 * 1024) }]);
+      out.push([`${key} as an object`, { ...sample, [key]: { toString: 'x' } }]);
+    } else if (typeof value === 'number') {
+      out.push([`${key} as a string`, { ...sample, [key]: String(value) }]);
+      out.push([`${key} as a fraction`, { ...sample, [key]: value + 0.5 }]);
+      out.push([`${key} negative`, { ...sample, [key]: -1 }]);
+    } else if (value && typeof value === 'object') {
+      out.push([`${key} as a string`, { ...sample, [key]: 'x' }]);
+      out.push([`${key} with a 1 MB value`, { ...sample, [key]: Object.fromEntries(Object.keys(value).map((k) => [k, 'x'.repeat(1024 * 1024)])) }]);
+      out.push([`${key} with a bad key`, { ...sample, [key]: { ...value, 'Bad Key!': 'x' } }]);
+      out.push([`${key} with a __proto__ key`, { ...sample, [key]: JSON.parse('{"__proto__": "x"}') }]);
+    }
+  }
+  return out;
+}

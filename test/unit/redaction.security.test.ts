@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/main/clock';
+import { createLogger } from '../../src/main/log/logger';
+import { SecretRegistry } from '../../src/main/log/redact';
+
+const CANARY = 'CANARY-7d1e0b55-secret';
+
+function logged(fn: (log: ReturnType<typeof createLogger>, secrets: SecretRegistry) => void): string {
+  const lines: string[] = [];
+  const secrets = new SecretRegistry();
+  fn(createLogger({ write: (l) => lines.push(l) }, secrets, new ManualClock()), secrets);
+  return lines.join('\n');
+}
+
+describe('log redaction (property 17)', () => {
+  it('redacts values under sensitive keys at any depth', () => {
+    const out = logged((log) =>
+      log.info('call', { request: { headers: { Authorization: `token key:${CANARY}`, 'X-PrivateKey': CANARY }, body: { api_secret: CANARY, nested: [{ access_token: CANARY }] } } }),
+    );
+    expect(out).not.toContain(CANARY);
+    expect(out).toContain('[redacted]');
+  });
+
+  it('redacts registered secrets wherever they appear, including messages and errors', () => {
+    const out = logged((log, secrets) => {
+      secrets.add(CANARY);
+      log.error(`failed for ${CANARY}`, { error: new Error(`broker said: invalid key ${CANARY}`), note: `x${CANARY}y` });
+    });
+    expect(out).not.toContain(CANARY);
+  });
+
+  it('redacts credentials in URLs and header-like text', () => {
+    const out = logged((log) =>
+      log.warn('request failed', {
+        url: `https://api.example.com/orders?api_key=${CANARY}&access_token=${CANARY}&symbol=INFY`,
+        text: `Authorization: Bearer ${CANARY}`,
+        raw: `x-mbx-apikey=${CANARY}`,
+      }),
+    );
+    expect(out).not.toContain(CANARY);
+    expect(out).toContain('symbol=INFY');
+  });
+
+  it('keeps harmless context readable', () => {
+    const out = logged((log) => log.info('validated', { broker: 'zerodha', latencyMs: 42 }));
+    expect(JSON.parse(out)).toMatchObject({ level: 'info', message: 'validated', context: { broker: 'zerodha', latencyMs: 42 } });
+  });
+});
