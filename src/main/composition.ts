@@ -14,6 +14,9 @@ import { InstrumentService } from './services/instruments';
 import { OAuthListener } from './services/oauth-listener';
 import { RateLimiter } from './services/rate-limiter';
 import { InstrumentsRepo } from './store/instruments-repo';
+import { createTrading, type Trading } from './trading';
+import { HealthMonitor } from './services/health-monitor';
+import { systemScheduler, type Scheduler } from './scheduler';
 import { SettingsService } from './services/settings';
 import { AppSettings } from './store/app-settings';
 import { AuditLog } from './store/audit-log';
@@ -44,7 +47,12 @@ export interface ServiceDeps {
   scrypt?: ScryptParams;
   /** Port of the loopback OAuth redirect listener; fixed so the trader registers the URL once (0: any free port, for tests). */
   oauthPort?: number;
+  /** Timers for background work; tests pass a manual scheduler driven by their clock. */
+  scheduler?: Scheduler;
 }
+
+/** How often open orders are brought up to date and due schedules run while the app is open. */
+export const TRADING_TICK_MS = 15_000;
 
 /** The loopback port BrokerVault's OAuth redirect URL uses (http://127.0.0.1:47391/callback/<broker>). */
 export const DEFAULT_OAUTH_PORT = 47391;
@@ -56,12 +64,16 @@ export interface AppServices {
   vault: Vault;
   connections: ConnectionService;
   brokerCalls: BrokerService;
+  trading: Trading;
+  health: HealthMonitor;
   audit: AuditLog;
   settings: SettingsService;
   brokers: BrokerRegistry;
   secrets: SecretRegistry;
   log: Logger;
   preferences: PreferencesStore;
+  /** Start background work: health checks, start-up reconciliation, order refresh and schedules. */
+  start(): Promise<void>;
   close(): void;
 }
 
@@ -112,6 +124,22 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     loginFinished: (event) => events.emit('login:finished', event),
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
+  const notifier = deps.notifier ?? { notify: () => undefined };
+  const trading = createTrading({ db, settings: appSettings, connections, brokerCalls, audit, clock, log, notifier, events });
+  const scheduler = deps.scheduler ?? systemScheduler(clock);
+  const health = new HealthMonitor({
+    connections,
+    brokers: brokerCalls,
+    settings: () => settings.get(),
+    notify: (n) => notifier.notify(n),
+    scheduler,
+    log,
+    // A locked or keyless vault cannot decrypt credentials: skip checks rather than mark connections broken.
+    canCheck: () => vault.status().state === 'ready',
+  });
+  events.subscribe((event) => {
+    if (event === 'connections:changed' || event === 'settings:changed') health.refresh();
+  });
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({
@@ -123,12 +151,16 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       vault,
       audit,
       settings,
+      trading,
+      health,
       vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
     log,
   });
 
+  let tickTimer: unknown = null;
+  let closed = false;
   log.info('services started', { vault: vault.status().state });
   return {
     router,
@@ -137,13 +169,33 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     vault,
     connections,
     brokerCalls,
+    trading,
+    health,
     audit,
     settings,
     brokers,
     secrets,
     log,
     preferences,
+    async start() {
+      health.start();
+      await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
+      const loop = () => {
+        tickTimer = scheduler.setTimeout(() => {
+          void trading
+            .tick()
+            .catch((error: unknown) => log.warn('trading tick failed', { error }))
+            .finally(() => {
+              if (!closed) loop();
+            });
+        }, TRADING_TICK_MS);
+      };
+      loop();
+    },
     close: () => {
+      closed = true;
+      if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
+      health.stop();
       brokerCalls.close();
       db.close();
     },

@@ -83,6 +83,8 @@ async function start(): Promise<void> {
   });
   wireIpc(services);
   window = createWindow(preferences);
+  window.on('focus', () => services.health.onFocus());
+  void services.start();
   app.on('window-all-closed', () => {
     services.close();
     app.quit();

@@ -26,6 +26,7 @@ export const DEFAULT_PREFERENCES: StoredPreferences = {
   theme: 'system',
   checkIntervalSec: 300,
   notificationsEnabled: true,
+  autoRelogin: false,
   windowBounds: { width: 1280, height: 820 },
 };
 
@@ -48,7 +49,10 @@ export function readSettings(store: PreferencesStore): Settings {
     theme: store.get('theme'),
     checkIntervalSec: store.get('checkIntervalSec'),
     notificationsEnabled: store.get('notificationsEnabled'),
+    autoRelogin: store.get('autoRelogin'),
   };
   const parsed = SettingsSchema.safeParse(candidate);
-  return parsed.success ? parsed.data : { theme: 'system', checkIntervalSec: 300, notificationsEnabled: true };
+  if (parsed.success) return parsed.data;
+  const { windowBounds: _bounds, ...defaults } = DEFAULT_PREFERENCES;
+  return defaults;
 }

@@ -22,6 +22,25 @@ export const CHANNEL_NAMES = [
   'connections:disconnect',
   'brokers:redirectUri',
   'instruments:search',
+  'mode:get',
+  'mode:requestLive',
+  'mode:confirmLive',
+  'mode:goPaper',
+  'mode:unlock',
+  'orders:place',
+  'orders:cancel',
+  'orders:list',
+  'orders:refresh',
+  'positions:list',
+  'quotes:get',
+  'paper:account',
+  'paper:reset',
+  'limits:get',
+  'limits:set',
+  'killswitch:engage',
+  'schedules:list',
+  'schedules:create',
+  'schedules:delete',
   'vault:status',
   'vault:rotateKey',
   'vault:setupPassphrase',
@@ -33,7 +52,7 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished'] as const;
+export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The single `window` property the preload (and the test bridge) defines. */

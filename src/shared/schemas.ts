@@ -13,7 +13,7 @@ export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES);
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
 const Label = z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters');
-const FieldName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'is not a field name');
+const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'is not a field name');
 const FieldValue = z.string().max(4096, 'must be at most 4096 characters');
 const ApiHost = z
   .string()
@@ -143,6 +143,8 @@ export const SettingsSchema = z.strictObject({
   theme: z.enum(THEMES),
   checkIntervalSec: z.number().int().min(30).max(3600),
   notificationsEnabled: z.boolean(),
+  /** Log in again by itself where the broker allows it without a browser (TOTP, app key, refresh token). */
+  autoRelogin: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
@@ -198,3 +200,181 @@ export const InstrumentSearchSchema = z.strictObject({
   stale: z.boolean(),
   lastError: z.string().nullable(),
 });
+
+// ---- Trading: mode, orders, positions, quotes, paper account, limits, kill switch, schedules ----
+
+export const ModeSchema = z.enum(['paper', 'live']);
+export type Mode = z.infer<typeof ModeSchema>;
+
+export const ModeStatusSchema = z.strictObject({
+  mode: ModeSchema,
+  /** The connection live orders go to; null in paper mode. */
+  live: z
+    .strictObject({ connectionId: IdSchema, label: z.string(), broker: BrokerIdSchema, environment: EnvironmentSchema, accountMasked: z.string().nullable() })
+    .nullable(),
+  /** Set by the kill switch: live stays off until the trader re-enables it. */
+  locked: z.boolean(),
+});
+export type ModeStatus = z.infer<typeof ModeStatusSchema>;
+
+export const LiveRequestSchema = z.strictObject({
+  confirmationId: z.string(),
+  expiresAt: z.number().int(),
+  /** The words the trader must type to confirm. */
+  phrase: z.string(),
+  connection: z.strictObject({ id: IdSchema, label: z.string(), broker: BrokerIdSchema, environment: EnvironmentSchema, accountMasked: z.string().nullable() }),
+});
+export const ConfirmLiveInput = z.strictObject({ confirmationId: z.string().max(100), typed: z.string().max(100) });
+
+const Symbol = z.string().regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
+const Price = z.number().positive().finite();
+export const ORDER_TYPES = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'] as const;
+export const ORDER_STATES = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
+
+export const OrderTicketSchema = z
+  .strictObject({
+    /** Generated once per order ticket by the UI and reused on every retry: the idempotency key. */
+    ticketId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be a ticket id'),
+    symbol: Symbol,
+    side: z.enum(['BUY', 'SELL']),
+    quantity: z.number().positive().finite().max(1e9),
+    type: z.enum(ORDER_TYPES),
+    limitPrice: Price.optional(),
+    stopPrice: Price.optional(),
+    product: z.string().regex(/^[A-Z]{2,8}$/).optional(),
+    timeInForce: z.enum(['DAY', 'IOC', 'GTC']).optional(),
+    /** A confirmation main issued for this ticket (orders above a limit). */
+    confirmationId: z.string().max(100).optional(),
+  })
+  .refine((t) => (t.type === 'LIMIT' || t.type === 'STOP_LIMIT') === (t.limitPrice !== undefined), {
+    message: 'a limit price is required for LIMIT and STOP_LIMIT orders, and only for them',
+    path: ['limitPrice'],
+  })
+  .refine((t) => (t.type === 'STOP' || t.type === 'STOP_LIMIT') === (t.stopPrice !== undefined), {
+    message: 'a stop price is required for STOP and STOP_LIMIT orders, and only for them',
+    path: ['stopPrice'],
+  });
+export type OrderTicket = z.infer<typeof OrderTicketSchema>;
+
+export const OrderViewSchema = z.strictObject({
+  id: z.string(),
+  clientOrderId: z.string(),
+  mode: ModeSchema,
+  connectionId: IdSchema.nullable(),
+  broker: z.string(),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  quantity: z.number(),
+  type: z.enum(ORDER_TYPES),
+  limitPrice: z.number().nullable(),
+  stopPrice: z.number().nullable(),
+  product: z.string().nullable(),
+  state: z.enum(ORDER_STATES),
+  brokerOrderId: z.string().nullable(),
+  filledQuantity: z.number(),
+  averagePrice: z.number().nullable(),
+  message: z.string().nullable(),
+  source: z.enum(['ui', 'schedule', 'killswitch']),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type OrderView = z.infer<typeof OrderViewSchema>;
+
+export const PlaceResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('placed'), order: OrderViewSchema }),
+  /** The order breaks a pre-trade limit: place it again with this confirmation to go ahead. */
+  z.strictObject({ status: z.literal('needs-confirmation'), confirmationId: z.string(), reasons: z.array(z.string()) }),
+]);
+
+export const OrderIdInput = z.strictObject({ orderId: z.string().max(64) });
+export const OrderListInput = z.strictObject({
+  mode: ModeSchema.optional(),
+  before: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export const PositionViewSchema = z.strictObject({
+  symbol: z.string(),
+  quantity: z.number(),
+  averagePrice: z.number(),
+  lastPrice: z.number().nullable(),
+  unrealizedPnl: z.number().nullable(),
+  realizedPnl: z.number().nullable(),
+});
+export const PositionsSchema = z.strictObject({ mode: ModeSchema, connectionId: IdSchema.nullable(), positions: z.array(PositionViewSchema) });
+
+export const QuotesInput = z.strictObject({ symbols: z.array(Symbol).min(1).max(50) });
+export const QuotesSchema = z.strictObject({
+  /** True when prices come from BrokerVault's built-in simulated feed rather than a broker. */
+  simulated: z.boolean(),
+  quotes: z.array(z.strictObject({ symbol: z.string(), last: z.number(), bid: z.number().nullable(), ask: z.number().nullable(), at: z.number().nullable() })),
+});
+
+export const PaperAccountSchema = z.strictObject({
+  currency: z.string(),
+  startingCash: z.number(),
+  cash: z.number(),
+  equity: z.number(),
+  realizedPnl: z.number(),
+  unrealizedPnl: z.number(),
+  pricesSimulated: z.boolean(),
+});
+export const PaperResetInput = z.strictObject({
+  startingCash: z.number().positive().max(1e12).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+});
+
+export const LimitsSchema = z.strictObject({
+  maxQuantity: z.number().positive().nullable(),
+  maxOrderValue: z.number().positive().nullable(),
+  maxOrdersPerMinute: z.number().int().positive().max(1000).nullable(),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const KillSwitchInput = z.strictObject({ closePositions: z.boolean() });
+export const KillSwitchReportSchema = z.strictObject({
+  results: z.array(
+    z.strictObject({
+      mode: ModeSchema,
+      connectionId: IdSchema.nullable(),
+      target: z.string(),
+      action: z.enum(['cancel', 'close']),
+      outcome: z.enum(['done', 'failed']),
+      message: z.string().nullable(),
+    }),
+  ),
+  mode: ModeStatusSchema,
+});
+
+const Clock24 = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:10');
+export const ScheduleBasketItem = z.strictObject({
+  symbol: Symbol,
+  side: z.enum(['BUY', 'SELL']),
+  quantity: z.number().positive().finite().max(1e9),
+  type: z.enum(['MARKET', 'LIMIT']),
+  limitPrice: Price.optional(),
+  product: z.string().regex(/^[A-Z]{2,8}$/).optional(),
+});
+export const ScheduleInput = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  time: Clock24,
+  /** IANA time zone the time is in, e.g. Asia/Kolkata. */
+  timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+){0,2}$/).max(64),
+  /** ISO weekdays 1 (Monday) to 7 (Sunday) the basket runs on. */
+  days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+  orders: z.array(ScheduleBasketItem).min(1).max(20),
+});
+export const ScheduleViewSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  time: z.string(),
+  timeZone: z.string(),
+  days: z.array(z.number().int()),
+  orders: z.array(ScheduleBasketItem),
+  enabled: z.boolean(),
+  nextRunAt: z.number().int().nullable(),
+  lastRun: z
+    .strictObject({ at: z.number().int(), outcome: z.enum(['ran', 'missed', 'failed']), message: z.string().nullable() })
+    .nullable(),
+});
+export const ScheduleIdInput = z.strictObject({ id: z.string().max(64) });

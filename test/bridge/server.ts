@@ -72,6 +72,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     openExternal: options.openExternal ?? (async () => undefined),
   });
 
+  await services.start();
+
   const html = fs
     .readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
     .replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');

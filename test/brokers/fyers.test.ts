@@ -164,10 +164,16 @@ describe('fyers account and orders', () => {
     const ctx = context();
     const ack = await adapter.placeOrder(ctx, order());
     expect(ack).toEqual({ brokerOrderId: expect.stringMatching(/^\d{14}$/), state: 'OPEN' });
-    const fillPrice = priceAt('NSE:SBIN', clock.now());
+    // The simulator filled the order when it received it, i.e. now (the clock moves before each request).
+    const filledAt = clock.now();
+    const fillPrice = priceAt('NSE:SBIN', filledAt);
+    // Look the order up well over a minute later, so its time cannot be mistaken for the time of the lookup.
+    clock.advance(95_300);
     const byId = await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId });
     expect(byId).toMatchObject({ brokerOrderId: ack.brokerOrderId, symbol: 'NSE:SBIN', side: 'BUY', quantity: 3, filledQuantity: 3, state: 'FILLED', type: 'MARKET', averagePrice: fillPrice });
-    expect(byId!.updatedAt).toBe(Math.floor((clock.now() - tick) / 1000) * 1000);
+    // orderDateTime is "05-Jan-2026 09:30:00" IST, whole seconds: the fill's second, in UTC ms.
+    expect(byId!.updatedAt).toBe(Math.floor(filledAt / 1000) * 1000);
+    expect(byId!.updatedAt! - MARKET_OPEN).toBeLessThan(60_000);
     expect(await adapter.getOrder(ctx, { clientOrderId: 'bv-51c0ffee-0001' })).toMatchObject({ brokerOrderId: ack.brokerOrderId, clientOrderId: 'bv51c0ffee0001' });
     expect(await adapter.getOrder(ctx, { clientOrderId: 'unknown-ticket' })).toBeNull();
     expect(await adapter.getOrder(ctx, { brokerOrderId: '99999999999999' })).toBeNull();
@@ -207,7 +213,8 @@ describe('fyers account and orders', () => {
   });
 
   it('turns an RMS rejection into BROKER_REJECTED with FYERS\' message, and keeps the rejected order in the book', async () => {
-    sim.setCash(10);
+    // 1.045 is stored as 1.04499…: toFixed(2) would print 1.04, fund_limit (Math.round on paise) shows 1.05.
+    sim.setCash(1.045);
     const ctx = context();
     const error = await failure(adapter.placeOrder(ctx, order()));
     expect(error.code).toBe('BROKER_REJECTED');
@@ -215,6 +222,11 @@ describe('fyers account and orders', () => {
     const rejected = await adapter.getOrder(ctx, { clientOrderId: 'bv-51c0ffee-0001' });
     expect(rejected).toMatchObject({ state: 'REJECTED' });
     expect(rejected!.message).toContain('Margin Shortfall');
+    // Amounts are exact to the paisa and agree with the funds call: 3 × 2345.05 = 7035.15 needed, 1.05 available.
+    const funds = await adapter.funds(ctx);
+    expect(funds.available).toBe(1.05);
+    const limit = await failure(adapter.placeOrder(ctx, order({ type: 'LIMIT', limitPrice: 2345.05, clientOrderId: 'ticket-rms' })));
+    expect(limit.message).toContain(`Margin Shortfall:INR 7034.10 Available:INR ${funds.available.toFixed(2)} for C-`);
     expect((await failure(adapter.placeOrder(ctx, order({ symbol: 'NSE:NOSUCH' })))).message).toContain('Invalid symbol');
   });
 

@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../src/shared/channels';
 import { expect, test } from './fixtures';
 
 test('the app loads with its navigation and vault status', async ({ page, bridge }) => {
@@ -55,7 +56,8 @@ test('the page has no Node and sees only the contract surface', async ({ page, b
   });
   expect(surface.require).toBe('undefined');
   expect(surface.process).toBe('undefined');
-  expect(surface.keys).toEqual(['app', 'audit', 'brokers', 'connections', 'on', 'settings', 'vault']);
+  const namespaces = [...new Set(CHANNEL_NAMES.map((c) => c.split(':')[0]!)), 'on'].sort();
+  expect(surface.keys).toEqual(namespaces);
 });
 
 test('the bridge refuses a socket without the token', async ({ page, bridge }) => {

@@ -1,16 +1,42 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 import { startBridge, type Bridge, type BridgeOptions } from '../bridge/server';
 
-/** A fresh profile and bridge per test; the bridge's log is attached when a test fails. */
-export const test = base.extend<{ bridgeOptions: Partial<BridgeOptions>; bridge: Bridge }>({
+/** A free loopback port, so parallel workers never share the OAuth redirect listener's port. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A fresh profile and bridge per test; the bridge's log is attached when a test fails.
+ * `opened` records every URL main asked the system browser to open (unless bridgeOptions.openExternal is given),
+ * and the OAuth listener gets a free port of its own unless bridgeOptions.oauthPort is given.
+ */
+export const test = base.extend<{ bridgeOptions: Partial<BridgeOptions>; opened: string[]; bridge: Bridge }>({
   bridgeOptions: [{}, { option: true }],
-  bridge: async ({ bridgeOptions }, use, testInfo) => {
+  // eslint-disable-next-line no-empty-pattern
+  opened: async ({}, use) => {
+    await use([]);
+  },
+  bridge: async ({ bridgeOptions, opened }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-e2e-'));
     const logLines: string[] = [];
-    const bridge = await startBridge({ dataDir, logSink: { write: (l) => logLines.push(l) }, ...bridgeOptions });
+    const bridge = await startBridge({
+      dataDir,
+      logSink: { write: (l) => logLines.push(l) },
+      oauthPort: await freePort(),
+      openExternal: async (url) => {
+        opened.push(url);
+      },
+      ...bridgeOptions,
+    });
     await use(bridge);
     await bridge.close();
     if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('main.log', { body: logLines.join('\n'), contentType: 'text/plain' });

@@ -27,6 +27,25 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'connections:disconnect': { id },
     'brokers:redirectUri': { broker: 'zerodha' },
     'instruments:search': { connectionId: id, query: 'INF' },
+    'mode:get': {},
+    'mode:requestLive': { connectionId: id },
+    'mode:confirmLive': { confirmationId: 'c'.repeat(32), typed: 'GO LIVE' },
+    'mode:goPaper': {},
+    'mode:unlock': {},
+    'orders:place': { ticketId: 'ticket-0001', symbol: 'NSE:INFY', side: 'BUY', quantity: 1, type: 'MARKET' },
+    'orders:cancel': { orderId: 'a'.repeat(24) },
+    'orders:list': { limit: 10 },
+    'orders:refresh': {},
+    'positions:list': {},
+    'quotes:get': { symbols: ['NSE:INFY', 'US:AAPL'] },
+    'paper:account': {},
+    'paper:reset': { startingCash: 500000 },
+    'limits:get': {},
+    'limits:set': { maxQuantity: 100, maxOrderValue: null, maxOrdersPerMinute: 10 },
+    'killswitch:engage': { closePositions: false },
+    'schedules:list': {},
+    'schedules:create': { name: 'Close', time: '15:10', timeZone: 'Asia/Kolkata', days: [1, 2, 3, 4, 5], orders: [{ symbol: 'NSE:INFY', side: 'SELL', quantity: 1, type: 'MARKET' }] },
+    'schedules:delete': { id: 'nope' },
     'vault:status': {},
     'vault:rotateKey': {},
     'vault:setupPassphrase': { passphrase: 'correct horse battery staple' },
@@ -57,7 +76,8 @@ export function invalidVariants(sample: Record<string, unknown>): [string, unkno
       out.push([`${key} as an object`, { ...sample, [key]: { toString: 'x' } }]);
     } else if (typeof value === 'number') {
       out.push([`${key} as a string`, { ...sample, [key]: String(value) }]);
-      out.push([`${key} as a fraction`, { ...sample, [key]: value + 0.5 }]);
+      out.push([`${key} as NaN`, { ...sample, [key]: Number.NaN }]);
+      out.push([`${key} as Infinity`, { ...sample, [key]: Number.POSITIVE_INFINITY }]);
       out.push([`${key} negative`, { ...sample, [key]: -1 }]);
     } else if (value && typeof value === 'object') {
       out.push([`${key} as a string`, { ...sample, [key]: 'x' }]);

@@ -19,6 +19,9 @@ const SEED: Record<number, string> = {
         VALUES ('o1', 'c1', 'paper', 'paper', 'NSE:INFY', 'BUY', 1, 'MARKET', 'FILLED', 1, 1);`,
   4: `INSERT INTO instruments VALUES ('zerodha', 'NSE:INFY', 'NSE', 'INFY', '408065', 'INFOSYS', 1, 0.05, 'NSE');
       INSERT INTO instrument_masters VALUES ('zerodha', '2026-01-05', 1, 1, 1, NULL);`,
+  5: `INSERT INTO paper_accounts (id, currency, decimals, starting_cash_minor, cash_minor, created_at, updated_at)
+        VALUES ('default', 'INR', 2, 100000000, 100000000, 1, 1);
+      INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES ('s1', 'Close', '15:10', 'Asia/Kolkata', '[1]', '[]', 1);`,
 };
 
 describe('migrations', () => {
@@ -44,6 +47,7 @@ describe('migrations', () => {
       if (from >= 2) expect(upgraded.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
       if (from >= 3) expect(upgraded.prepare('SELECT state FROM order_journal').get()).toEqual({ state: 'FILLED' });
       if (from >= 4) expect(upgraded.prepare('SELECT token FROM instruments').get()).toEqual({ token: '408065' });
+      if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

@@ -4,7 +4,9 @@ import type { BrokerRegistry } from '../brokers/registry';
 import type { AuditLog } from '../store/audit-log';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
+import type { HealthMonitor } from '../services/health-monitor';
 import type { SettingsService } from '../services/settings';
+import type { Trading } from '../trading';
 import type { Vault } from '../vault/vault';
 import type { Handlers } from './router';
 
@@ -16,6 +18,8 @@ export interface HandlerDeps {
   vault: Vault;
   audit: AuditLog;
   settings: SettingsService;
+  trading: Trading;
+  health: HealthMonitor;
   vaultChanged: () => void;
 }
 
@@ -39,11 +43,48 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'connections:connect': (input) => d.brokerCalls.connect(input),
     'connections:login': ({ id }) => d.brokerCalls.login(id),
     'connections:cancelLogin': ({ id }) => ({ cancelled: d.brokerCalls.cancelLogin(id) }),
-    'connections:validate': ({ id }) => d.brokerCalls.validate(id),
-    'connections:validateAll': () => d.brokerCalls.validateAll(),
+    // Through the monitor, so a check already running for a connection is shared, not repeated.
+    'connections:validate': ({ id }) => {
+      d.vault.requireKey();
+      return d.health.checkNow(id);
+    },
+    'connections:validateAll': async () => {
+      d.vault.requireKey();
+      await Promise.all(d.connections.list().filter((c) => c.isActive).map((c) => d.health.checkNow(c.id)));
+      return d.connections.list();
+    },
     'connections:disconnect': ({ id }) => d.brokerCalls.disconnect(id),
     'brokers:redirectUri': ({ broker }) => ({ redirectUri: d.brokerCalls.redirectUri(broker) }),
     'instruments:search': ({ connectionId, query }) => d.brokerCalls.searchInstruments(connectionId, query),
+    'mode:get': () => d.trading.mode.status(),
+    'mode:requestLive': ({ connectionId }) => d.trading.mode.requestLive(connectionId),
+    'mode:confirmLive': ({ confirmationId, typed }) => d.trading.mode.confirmLive(confirmationId, typed),
+    'mode:goPaper': () => d.trading.mode.goPaper('Switched to paper by the trader.'),
+    'mode:unlock': () => d.trading.mode.unlock(),
+    'orders:place': (ticket) => d.trading.orders.place(ticket),
+    'orders:cancel': ({ orderId }) => d.trading.orders.cancel(orderId),
+    'orders:list': (filter) => d.trading.orders.list(filter),
+    'orders:refresh': () => d.trading.orders.refresh(() => d.trading.paper.evaluate()),
+    'positions:list': async () => {
+      const venue = d.trading.venue();
+      return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };
+    },
+    'quotes:get': async ({ symbols }) => {
+      const venue = d.trading.venue();
+      if (venue.mode === 'paper') return d.trading.prices.quotes(symbols);
+      return { simulated: false, quotes: await venue.quotes(symbols) };
+    },
+    'paper:account': () => d.trading.paper.account(),
+    'paper:reset': ({ startingCash, currency }) => d.trading.paper.reset(startingCash, currency),
+    'limits:get': () => d.trading.limits.get(),
+    'limits:set': (limits) => d.trading.limits.set(limits),
+    'killswitch:engage': ({ closePositions }) => d.trading.killSwitch.engage(closePositions),
+    'schedules:list': () => d.trading.schedules.list(),
+    'schedules:create': (input) => d.trading.schedules.create(input),
+    'schedules:delete': ({ id }) => {
+      d.trading.schedules.delete(id);
+      return { deleted: true as const };
+    },
     'vault:status': () => d.vault.status(),
     'vault:rotateKey': async () => {
       const status = await d.vault.rotate((reencrypt) => d.connections.reencryptAll(reencrypt));

@@ -159,8 +159,15 @@ export class BrokerService {
       const state = randomBytes(16).toString('hex');
       const { redirectUri, result } = await this.deps.oauth.expect(row.broker, state);
       this.pendingLogins.set(id, state);
-      const ctx = await this.context(row);
-      const url = adapter.loginUrl(ctx, redirectUri, state);
+      let url: string;
+      try {
+        url = adapter.loginUrl(await this.context(row), redirectUri, state);
+      } catch (error) {
+        // Nothing waits on this login yet: stop listening for it instead of leaving an unhandled rejection behind.
+        result.catch(() => undefined);
+        this.cancelLogin(id);
+        throw error;
+      }
       void this.finishBrowserLogin(id, state, result, redirectUri);
       await this.deps.openExternal(url);
       return { status: 'browser', redirectUri, loginHost: new URL(url).host };
@@ -225,13 +232,6 @@ export class BrokerService {
       }, { result: status, code: shape.code });
     }
     return this.deps.connections.get(id);
-  }
-
-  /** Validate every active connection concurrently. */
-  async validateAll(): Promise<ConnectionView[]> {
-    const active = this.deps.connections.list().filter((c) => c.isActive);
-    await Promise.all(active.map((c) => this.validate(c.id)));
-    return this.deps.connections.list();
   }
 
   disconnect(id: string): ConnectionView {

@@ -43,6 +43,11 @@ export class ConnectionService implements ConnectionLifecycle {
     return this.deps.repo.all().map((row) => toView(row, this.deps.repo.fields(row.id)));
   }
 
+  find(id: string): ConnectionView | null {
+    const row = this.deps.repo.find(id);
+    return row ? toView(row, this.deps.repo.fields(id)) : null;
+  }
+
   get(id: string): ConnectionView {
     return toView(this.row(id), this.deps.repo.fields(id));
   }

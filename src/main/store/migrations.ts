@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { PAPER_SCHEMA_SQL } from '../trading/paper/schema';
+import { SCHEDULES_SQL } from '../trading/schedules-schema';
 
 /**
  * Forward-only schema migrations, keyed on SQLite's `user_version`. Migration N takes a database at
@@ -119,6 +121,8 @@ export const MIGRATIONS: readonly string[] = [
     last_error TEXT
   );
   `,
+  // 5: the paper trading engine's account, orders and positions, and scheduled order baskets
+  PAPER_SCHEMA_SQL + SCHEDULES_SQL,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -120,6 +120,14 @@ export class Vault {
    */
   async keyForWriting(): Promise<MasterKey> {
     if (this.key) return this.key;
+    // Two first saves at once must share one new key, or the second would overwrite the first.
+    this.creating ??= this.createKey().finally(() => (this.creating = null));
+    return this.creating;
+  }
+
+  private creating: Promise<MasterKey> | null = null;
+
+  private async createKey(): Promise<MasterKey> {
     const mayCreate = this.state === 'no-key-yet' || (this.state === 'key-missing' && this.deps.countSecrets() === 0);
     if (!mayCreate || this.backend !== 'keychain') throw this.unavailable();
     const key = newMasterKey();

@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
+import { VaultBadge } from './components/VaultBadge';
+import { ModeBar } from './mode/ModeBar';
 import { AuditPage } from './pages/AuditPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { HealthPage } from './pages/HealthPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TradingPage } from './pages/TradingPage';
-import { VaultBadge } from './components/VaultBadge';
 import { PAGES, subscribeToMain, useApp, type Page } from './store';
 
 const LABELS: Record<Page, string> = {
@@ -15,8 +16,17 @@ const LABELS: Record<Page, string> = {
   settings: 'Settings',
 };
 
+const ICONS: Record<Page, string> = { connections: '⛓', health: '♥', trading: '⇅', audit: '☰', settings: '⚙' };
+
+/** Attention dot on Health when a connection needs the trader. */
+function useHealthAlert(): boolean {
+  return useApp((s) => s.connections.some((c) => c.isActive && (c.status === 'invalid' || c.status === 'expired' || c.status === 'error')));
+}
+
 export function App() {
-  const { page, go, ready, loadError, load, settings } = useApp();
+  const { page, go, ready, loadError, load, settings, mode } = useApp();
+  const alert = useHealthAlert();
+  const live = mode.mode === 'live';
 
   useEffect(() => {
     const off = subscribeToMain();
@@ -28,8 +38,12 @@ export function App() {
     document.documentElement.dataset.theme = settings?.theme ?? 'system';
   }, [settings?.theme]);
 
+  useEffect(() => {
+    document.title = live ? 'BrokerVault — LIVE' : 'BrokerVault — Paper';
+  }, [live]);
+
   return (
-    <div className="app">
+    <div className={live ? 'app app-live' : 'app'} data-mode={mode.mode}>
       <header className="topbar">
         <div className="brand" aria-label="BrokerVault">
           <span className="brand-mark" aria-hidden="true">
@@ -37,12 +51,17 @@ export function App() {
           </span>
           BrokerVault
         </div>
+        <ModeBar />
         <VaultBadge />
       </header>
       <nav className="sidebar" aria-label="Main">
         {PAGES.map((p) => (
           <button key={p} type="button" className={p === page ? 'nav-item active' : 'nav-item'} aria-current={p === page ? 'page' : undefined} onClick={() => go(p)}>
+            <span className="nav-icon" aria-hidden="true">
+              {ICONS[p]}
+            </span>
             {LABELS[p]}
+            {p === 'health' && alert && <span className="nav-alert" title="A connection needs attention" aria-hidden="true" />}
           </button>
         ))}
       </nav>

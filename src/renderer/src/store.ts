@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import type { BrokerDescriptor } from '../../shared/brokers';
-import type { ConnectionView, Settings, VaultStatus } from '../../shared/schemas';
-import { getApi, unwrap } from './api';
+import type { ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
+import { describeError, getApi, unwrap } from './api';
 
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
+
+const PAPER: ModeStatus = { mode: 'paper', live: null, locked: false };
 
 interface AppState {
   page: Page;
@@ -14,9 +16,15 @@ interface AppState {
   connections: ConnectionView[];
   brokers: BrokerDescriptor[];
   settings: Settings | null;
+  /** Trading mode as main last reported it (paper until main says otherwise). */
+  mode: ModeStatus;
+  /** Why trading is unavailable (main could not answer mode:get), or null. */
+  tradingError: string | null;
+  orders: OrderView[];
   go(page: Page): void;
   load(): Promise<void>;
   refreshVault(): Promise<void>;
+  loadOrders(): Promise<void>;
 }
 
 /** Renderer state: what main last told us. Every change comes back from main as a result or a pushed event. */
@@ -28,6 +36,9 @@ export const useApp = create<AppState>((set) => ({
   connections: [],
   brokers: [],
   settings: null,
+  mode: PAPER,
+  tradingError: null,
+  orders: [],
   go: (page) => set({ page }),
   async load() {
     const api = getApi();
@@ -40,13 +51,28 @@ export const useApp = create<AppState>((set) => ({
       ]);
       set({ vault, connections, brokers, settings, ready: true, loadError: null });
     } catch (error) {
-      set({ loadError: (error as Error).message, ready: true });
+      set({ loadError: describeError(error), ready: true });
+    }
+    try {
+      set({ mode: await unwrap(api.mode.get()), tradingError: null });
+    } catch (error) {
+      set({ tradingError: describeError(error) });
     }
   },
   async refreshVault() {
     set({ vault: await unwrap(getApi().vault.status()) });
   },
+  async loadOrders() {
+    const orders = await unwrap(getApi().orders.list({ limit: 100 }));
+    set({ orders });
+  },
 }));
+
+/** Newest first; an update replaces the order with the same id. */
+export function upsertOrder(orders: OrderView[], order: OrderView): OrderView[] {
+  const rest = orders.filter((o) => o.id !== order.id);
+  return [order, ...rest].sort((a, b) => b.createdAt - a.createdAt);
+}
 
 /** Keep the store in step with events pushed from main. Returns the unsubscribe function. */
 export function subscribeToMain(): () => void {
@@ -55,6 +81,12 @@ export function subscribeToMain(): () => void {
     api.on('connections:changed', ({ connections }) => useApp.setState({ connections })),
     api.on('vault:changed', (vault) => useApp.setState({ vault })),
     api.on('settings:changed', (settings) => useApp.setState({ settings })),
+    api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null })),
+    api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
   ];
   return () => offs.forEach((off) => off());
+}
+
+export function useBroker(id: string | undefined): BrokerDescriptor | undefined {
+  return useApp((s) => s.brokers.find((b) => b.id === id));
 }

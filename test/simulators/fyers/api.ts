@@ -23,6 +23,11 @@ function guard(state: FyersState, isOrder: boolean, handler: Handler): Handler {
 const TYPES: Record<number, SimOrderType> = { 1: 'LIMIT', 2: 'MARKET', 3: 'STOP', 4: 'STOP_LIMIT' };
 const PRODUCTS = new Set(['CNC', 'INTRADAY', 'MARGIN', 'CO', 'BO', 'MTF']);
 
+/** An INR amount in whole paise. */
+const paise = (inr: number) => Math.round(inr * 100);
+/** Whole paise as FYERS prints rupees ("1234.50"); exact because the input is an integer. */
+const rupees = (p: number) => (p / 100).toFixed(2);
+
 function jsonBody(req: SimRequest): Record<string, unknown> | null {
   try {
     return req.json();
@@ -64,8 +69,11 @@ function placeOrder(state: FyersState, req: SimRequest): SimResponse {
     extra: { ticker: row.ticker, productType, validity, orderTag },
   });
   if (order.status === 'REJECTED') {
-    const required = qty * (order.limitPrice ?? state.exchange.price(row.common));
-    const message = `RED:Margin Shortfall:INR ${(required - available).toFixed(2)} Available:INR ${available.toFixed(2)} for C-${state.user.fyId} [FYERS_RISK_CLI]`;
+    // Whole paise, rounded as fund_limit rounds (Math.round), so the figures agree with /funds to the paisa;
+    // toFixed(2) on the float rounds 1.045 down to 1.04.
+    const required = paise(qty * (order.limitPrice ?? state.exchange.price(row.common)));
+    const held = paise(available);
+    const message = `RED:Margin Shortfall:INR ${rupees(required - held)} Available:INR ${rupees(held)} for C-${state.user.fyId} [FYERS_RISK_CLI]`;
     order.extra.rejectMessage = message;
     return fail(400, -99, message, { id: order.id });
   }

@@ -103,7 +103,8 @@ const NEW_YORK = new Intl.DateTimeFormat('en-US', {
 function newYorkWallClock(at: number): number {
   const p: Record<string, number> = {};
   for (const part of NEW_YORK.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  // Keep the milliseconds, which the formatter drops, so offsets come out whole.
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!, ((at % 1000) + 1000) % 1000);
 }
 
 /** The next midnight in New York after `at` (IBKR resets North American sessions then). */

@@ -1,43 +1,51 @@
+import { getApi, unwrap } from '../api';
+import { ErrorText } from '../components/ErrorText';
+import { Spinner } from '../components/Spinner';
+import { HealthCard } from '../health/HealthCard';
+import { useAction } from '../hooks/useAction';
+import { useNow } from '../hooks/useNow';
 import { useApp } from '../store';
 
-const fmt = (at: number | null) => (at ? new Date(at).toLocaleString() : '—');
-
-/** Status of every saved connection as main last recorded it. */
+/** Every connection's health, updated live as main checks them. */
 export function HealthPage() {
   const connections = useApp((s) => s.connections);
+  const go = useApp((s) => s.go);
+  const settings = useApp((s) => s.settings);
+  const now = useNow(1000);
+  const { busy, error, run } = useAction();
+
   if (connections.length === 0) {
-    return <p className="empty muted">Connection health appears here once you add a broker connection.</p>;
+    return (
+      <div className="empty">
+        <p>
+          <strong>Nothing to check yet.</strong>
+        </p>
+        <p className="muted">Once you connect a broker, this panel shows whether it works, how fast it answers and when you must sign in again.</p>
+        <button type="button" className="primary" onClick={() => go('connections')}>
+          Connect a broker
+        </button>
+      </div>
+    );
   }
+  const counts = connections.reduce<Record<string, number>>((acc, c) => ((acc[c.isActive ? c.status : 'inactive'] = (acc[c.isActive ? c.status : 'inactive'] ?? 0) + 1), acc), {});
   return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Connection</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last check</th>
-          <th scope="col">Latency</th>
-          <th scope="col">Token expires</th>
-          <th scope="col">Account</th>
-          <th scope="col">Buying power</th>
-          <th scope="col">Last error</th>
-        </tr>
-      </thead>
-      <tbody>
+    <section>
+      <div className="toolbar">
+        <p className="muted grow" role="status" data-testid="health-summary">
+          {counts.valid ?? 0} of {connections.length} connected
+          {settings ? ` · checked every ${settings.checkIntervalSec} s` : ''}
+        </p>
+        {busy && <Spinner label="Checking every connection…" />}
+        <button type="button" className="primary" disabled={busy} onClick={() => void run(() => unwrap(getApi().connections.validateAll()))}>
+          Validate all
+        </button>
+      </div>
+      <ErrorText error={error} />
+      <ul className="cards" aria-label="Connection health">
         {connections.map((c) => (
-          <tr key={c.id}>
-            <td>{c.label}</td>
-            <td>
-              <span className={`status status-${c.status}`}>{c.status}</span>
-            </td>
-            <td>{fmt(c.lastValidatedAt)}</td>
-            <td>{c.latencyMs === null ? '—' : `${Math.round(c.latencyMs)} ms`}</td>
-            <td>{fmt(c.tokenExpiresAt)}</td>
-            <td>{c.accountMasked ?? '—'}</td>
-            <td>{c.buyingPower === null ? '—' : `${c.buyingPower.toLocaleString()} ${c.currency ?? ''}`}</td>
-            <td>{c.lastError ?? '—'}</td>
-          </tr>
+          <HealthCard key={c.id} connection={c} now={now} checking={busy && c.isActive} />
         ))}
-      </tbody>
-    </table>
+      </ul>
+    </section>
   );
 }

@@ -1,11 +1,45 @@
-/** Trading arrives with the paper engine and the order path; say so plainly rather than show a fake ticket. */
+import { useState } from 'react';
+import { OrderTicket } from '../trading/OrderTicket';
+import { OrdersTable } from '../trading/OrdersTable';
+import { PaperAccountPanel } from '../trading/PaperAccountPanel';
+import { PositionsPanel } from '../trading/PositionsPanel';
+import { QuotesPanel } from '../trading/QuotesPanel';
+import { useApp } from '../store';
+
+/** The trading console: ticket, prices, account, orders and positions for the current mode. */
 export function TradingPage() {
+  const tradingError = useApp((s) => s.tradingError);
+  const mode = useApp((s) => s.mode.mode);
+  const orders = useApp((s) => s.orders);
+  const [symbol, setSymbol] = useState('');
+  const [ticketKey, setTicketKey] = useState(0);
+
+  if (tradingError) {
+    return (
+      <div className="empty">
+        <p>
+          <strong>Trading is not available right now.</strong>
+        </p>
+        <p className="muted">{tradingError}</p>
+      </div>
+    );
+  }
+  const pick = (s: string) => {
+    setSymbol(s);
+    setTicketKey((k) => k + 1);
+  };
+  const watched = [symbol, ...orders.slice(0, 8).map((o) => o.symbol)];
   return (
-    <div className="empty">
-      <p>
-        <strong>Trading is not available in this build yet.</strong>
-      </p>
-      <p className="muted">You can add and manage broker connections now; paper and live trading come in the next release.</p>
+    <div className="trading">
+      <div className="trading-left">
+        <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} />
+        {mode === 'paper' && <PaperAccountPanel />}
+        <QuotesPanel symbols={watched} onPick={pick} />
+      </div>
+      <div className="trading-right">
+        <OrdersTable />
+        <PositionsPanel onPick={pick} />
+      </div>
     </div>
   );
 }

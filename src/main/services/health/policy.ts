@@ -1,0 +1,48 @@
+import type { BrokerId } from '../../../shared/brokers';
+import type { Settings } from '../../../shared/schemas';
+import type { BrokerAdapter } from '../../brokers/types';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/**
+ * Brokers whose sessions need closer watching than the user's interval. tastytrade access tokens live
+ * 15 minutes, so a 5-minute check would notice a dead session far too late.
+ */
+export const BROKER_HEALTH: Partial<Record<BrokerId, { maxCheckIntervalSec?: number; tokenLifetimeMs?: number }>> = {
+  tastytrade: { maxCheckIntervalSec: 60, tokenLifetimeMs: 15 * MINUTE },
+};
+
+/** Warn this long before a session expires. */
+export const EXPIRY_WARNING_MS = 15 * MINUTE;
+/** Log in again this long before expiry, unless the broker's token is short-lived (see reloginLeadMs). */
+export const RELOGIN_LEAD_MS = 2 * MINUTE;
+/** Longest wait between checks of a failing connection. */
+export const MAX_BACKOFF_MS = 30 * MINUTE;
+/** Focus events within this window coalesce into one check. */
+export const FOCUS_DEBOUNCE_MS = 1 * SECOND;
+/** A focus check skips connections checked more recently than this (alt-tabbing is not a reason to call a broker). */
+export const FOCUS_MIN_AGE_MS = 1 * MINUTE;
+
+/** The check interval for one connection: the user's setting, shortened where the broker needs it. */
+export function checkIntervalMs(broker: BrokerId, settings: Pick<Settings, 'checkIntervalSec'>): number {
+  const cap = BROKER_HEALTH[broker]?.maxCheckIntervalSec ?? Infinity;
+  return Math.min(settings.checkIntervalSec, cap) * SECOND;
+}
+
+/** Exponential backoff after consecutive failures: interval × 2^failures, capped (never below the interval). */
+export function backoffMs(intervalMs: number, failures: number): number {
+  if (failures <= 0) return intervalMs;
+  return Math.min(intervalMs * 2 ** failures, Math.max(intervalMs, MAX_BACKOFF_MS));
+}
+
+/** How long before expiry to log in again: 2 minutes, or the last 20% of a short token's life (tastytrade: at 12 of 15 minutes). */
+export function reloginLeadMs(broker: BrokerId): number {
+  const lifetime = BROKER_HEALTH[broker]?.tokenLifetimeMs;
+  return lifetime ? Math.max(RELOGIN_LEAD_MS, lifetime * 0.2) : RELOGIN_LEAD_MS;
+}
+
+/** Only brokers that log in from stored fields (TOTP, app key, refresh token) can renew without the trader. */
+export function canLoginUnattended(adapter: Pick<BrokerAdapter, 'login' | 'loginUrl'>): boolean {
+  return typeof adapter.login === 'function' && !adapter.loginUrl;
+}

@@ -1,0 +1,141 @@
+import type { Mode, OrderView } from '../../shared/schemas';
+import type { OrderState } from '../brokers/types';
+import type { Db } from './db';
+
+interface JournalRow {
+  id: string;
+  client_order_id: string;
+  connection_id: string | null;
+  mode: Mode;
+  broker: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: number;
+  order_type: OrderView['type'];
+  price: number | null;
+  trigger_price: number | null;
+  product: string | null;
+  state: OrderState;
+  broker_order_id: string | null;
+  filled_quantity: number;
+  average_price: number | null;
+  message: string | null;
+  source: OrderView['source'];
+  created_at: number;
+  updated_at: number;
+}
+
+export const OPEN_STATES: readonly OrderState[] = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'UNKNOWN'];
+
+function toView(r: JournalRow): OrderView {
+  return {
+    id: r.id,
+    clientOrderId: r.client_order_id,
+    mode: r.mode,
+    connectionId: r.connection_id,
+    broker: r.broker,
+    symbol: r.symbol,
+    side: r.side,
+    quantity: r.quantity,
+    type: r.order_type,
+    limitPrice: r.price,
+    stopPrice: r.trigger_price,
+    product: r.product,
+    state: r.state,
+    brokerOrderId: r.broker_order_id,
+    filledQuantity: r.filled_quantity,
+    averagePrice: r.average_price,
+    message: r.message,
+    source: r.source,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export type NewJournalEntry = Omit<OrderView, 'brokerOrderId' | 'filledQuantity' | 'averagePrice' | 'message' | 'updatedAt' | 'state'>;
+
+export interface JournalUpdate {
+  state: OrderState;
+  brokerOrderId?: string | null;
+  filledQuantity?: number;
+  averagePrice?: number | null;
+  message?: string | null;
+}
+
+/** The local order journal: every order is written here before it is sent, and updated with what really happened. */
+export class OrdersRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(entry: NewJournalEntry): void {
+    this.db
+      .prepare(
+        `INSERT INTO order_journal (id, client_order_id, connection_id, mode, broker, symbol, side, quantity, order_type, price,
+           trigger_price, product, state, source, created_at, updated_at)
+         VALUES (@id, @clientOrderId, @connectionId, @mode, @broker, @symbol, @side, @quantity, @type, @limitPrice,
+           @stopPrice, @product, 'PENDING', @source, @createdAt, @createdAt)`,
+      )
+      .run(entry);
+  }
+
+  update(id: string, update: JournalUpdate, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE order_journal SET state = @state,
+           broker_order_id = COALESCE(@brokerOrderId, broker_order_id),
+           filled_quantity = COALESCE(@filledQuantity, filled_quantity),
+           average_price = COALESCE(@averagePrice, average_price),
+           message = @message, updated_at = @now
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        now,
+        state: update.state,
+        brokerOrderId: update.brokerOrderId ?? null,
+        filledQuantity: update.filledQuantity ?? null,
+        averagePrice: update.averagePrice ?? null,
+        message: update.message ?? null,
+      });
+  }
+
+  get(id: string): OrderView | null {
+    const row = this.db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE id = ?').get(id);
+    return row ? toView(row) : null;
+  }
+
+  byClientOrderId(clientOrderId: string): OrderView | null {
+    const row = this.db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE client_order_id = ?').get(clientOrderId);
+    return row ? toView(row) : null;
+  }
+
+  byBrokerOrderId(mode: Mode, connectionId: string | null, brokerOrderId: string): OrderView | null {
+    const row = this.db
+      .prepare<[string, string | null, string], JournalRow>('SELECT * FROM order_journal WHERE mode = ? AND connection_id IS ? AND broker_order_id = ?')
+      .get(mode, connectionId, brokerOrderId);
+    return row ? toView(row) : null;
+  }
+
+  list(filter: { mode?: Mode; before?: number; limit: number }): OrderView[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.mode) {
+      where.push('mode = ?');
+      params.push(filter.mode);
+    }
+    if (filter.before) {
+      where.push('created_at < ?');
+      params.push(filter.before);
+    }
+    const sql = `SELECT * FROM order_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+    return this.db.prepare<(string | number)[], JournalRow>(sql).all(...params, filter.limit).map(toView);
+  }
+
+  open(): OrderView[] {
+    const marks = OPEN_STATES.map(() => '?').join(', ');
+    return this.db.prepare<string[], JournalRow>(`SELECT * FROM order_journal WHERE state IN (${marks}) ORDER BY created_at`).all(...OPEN_STATES).map(toView);
+  }
+
+  countSince(mode: Mode, since: number): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source <> 'killswitch'").get(mode, since) as { n: number }).n;
+  }
+}

@@ -1,0 +1,112 @@
+import type { Notifier } from '../composition';
+import type { Clock } from '../clock';
+import type { EventBus } from '../ipc/events';
+import type { Logger } from '../log/logger';
+import type { BrokerService } from '../services/brokers';
+import type { ConnectionService } from '../services/connections';
+import type { AppSettings } from '../store/app-settings';
+import type { AuditLog } from '../store/audit-log';
+import type { Db } from '../store/db';
+import { OrdersRepo } from '../store/orders-repo';
+import { KillSwitch } from './kill-switch';
+import { LimitsStore } from './limits';
+import { MarketPrices } from './market-prices';
+import { ModeService } from './mode';
+import { OrderService } from './orders';
+import { SimulatedFeed } from './paper';
+import { PaperDesk } from './paper-desk';
+import { ScheduleService } from './schedules';
+import { liveVenue, paperVenue, type Venue } from './venue';
+
+export interface TradingDeps {
+  db: Db;
+  settings: AppSettings;
+  connections: ConnectionService;
+  brokerCalls: BrokerService;
+  audit: AuditLog;
+  clock: Clock;
+  log: Logger;
+  notifier: Notifier;
+  events: EventBus;
+}
+
+export interface Trading {
+  mode: ModeService;
+  orders: OrderService;
+  killSwitch: KillSwitch;
+  schedules: ScheduleService;
+  limits: LimitsStore;
+  paper: PaperDesk;
+  prices: MarketPrices;
+  venue(): Venue;
+  /** Settle open orders and run due schedules; the shell calls it on a timer. */
+  tick(): Promise<void>;
+  /** Start-up: reconcile the journal with live order books, then report missed schedules. */
+  start(): Promise<void>;
+}
+
+/** Build the trading core: mode, the one order path, paper engine, kill switch and schedules. */
+export function createTrading(d: TradingDeps): Trading {
+  const mode = new ModeService({
+    db: d.db,
+    settings: d.settings,
+    connections: d.connections,
+    audit: d.audit,
+    clock: d.clock,
+    notifier: d.notifier,
+    changed: (status) => d.events.emit('mode:changed', status),
+  });
+  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
+  let orders: OrderService | null = null;
+  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (changed) => orders?.sync({ mode: 'paper', connectionId: null }, changed));
+  const paperSide = paperVenue(paper);
+  const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
+  const limits = new LimitsStore(d.settings);
+  orders = new OrderService({
+    db: d.db,
+    repo: new OrdersRepo(d.db),
+    audit: d.audit,
+    clock: d.clock,
+    log: d.log,
+    mode,
+    limits,
+    paper: paperSide,
+    live,
+    price: async (venue, symbol) => {
+      try {
+        return (venue.mode === 'paper' ? await prices.price(symbol) : (await venue.quotes([symbol]))[0]?.last) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    changed: (order) => d.events.emit('orders:changed', { order }),
+  });
+  const orderService = orders;
+  const killSwitch = new KillSwitch({ connections: d.connections, orders: orderService, mode, audit: d.audit, notifier: d.notifier, paper: paperSide, live });
+  const schedules = new ScheduleService(d.db, orderService, d.clock, d.notifier, d.log);
+
+  // Any change to connections may end live mode (deleted, deactivated, expired, invalid, disconnected).
+  d.events.subscribe((event) => {
+    if (event === 'connections:changed') mode.enforce();
+  });
+
+  return {
+    mode,
+    orders: orderService,
+    killSwitch,
+    schedules,
+    limits,
+    paper,
+    prices,
+    venue: () => orderService.currentVenue(),
+    async tick() {
+      await orderService.refresh(() => paper.evaluate());
+      await schedules.tick();
+    },
+    async start() {
+      mode.enforce();
+      await orderService.reconcileOnStart();
+      await schedules.tick();
+    },
+  };
+}

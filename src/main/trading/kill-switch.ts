@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { KillSwitchReportSchema } from '../../shared/schemas';
+import type { Notifier } from '../composition';
+import type { AuditLog } from '../store/audit-log';
+import type { ConnectionService } from '../services/connections';
+import type { ModeService } from './mode';
+import type { OrderService } from './orders';
+import type { Venue } from './venue';
+
+type Report = z.infer<typeof KillSwitchReportSchema>;
+type Result = Report['results'][number];
+
+const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
+
+export interface KillSwitchDeps {
+  connections: ConnectionService;
+  orders: OrderService;
+  mode: ModeService;
+  audit: AuditLog;
+  notifier: Notifier;
+  paper: Venue;
+  live: (connectionId: string) => Venue;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error && 'code' in error ? error.message : 'Failed; check this order at the broker.');
+
+/**
+ * Stop everything: cancel every open order on every active connection and in paper, optionally close
+ * every position with a market order, switch to paper and lock live until the trader re-enables it.
+ * Each order's outcome is reported; one connection failing does not stop the others.
+ */
+export class KillSwitch {
+  constructor(private readonly deps: KillSwitchDeps) {}
+
+  async engage(closePositions: boolean): Promise<Report> {
+    // Lock first, so nothing new goes live while we clean up.
+    this.deps.mode.lock('Kill switch engaged.');
+    const venues = [this.deps.paper, ...this.deps.connections.list().filter((c) => c.isActive).map((c) => this.deps.live(c.id))];
+    const results = (await Promise.all(venues.map((venue) => this.sweep(venue, closePositions)))).flat();
+    const failed = results.filter((r) => r.outcome === 'failed').length;
+    this.deps.audit.append('killswitch.engage', null, {
+      closePositions,
+      cancelled: results.filter((r) => r.action === 'cancel' && r.outcome === 'done').length,
+      closed: results.filter((r) => r.action === 'close' && r.outcome === 'done').length,
+      failed,
+    });
+    this.deps.notifier.notify({
+      title: 'Kill switch engaged',
+      body: failed ? `${failed} action(s) failed: check the report and your broker.` : 'All open orders were cancelled. Live trading is locked.',
+    });
+    return { results, mode: this.deps.mode.status() };
+  }
+
+  private async sweep(venue: Venue, closePositions: boolean): Promise<Result[]> {
+    const base = { mode: venue.mode, connectionId: venue.connectionId } as const;
+    const results: Result[] = [];
+    try {
+      const open = (await venue.orders()).filter((o) => OPEN.has(o.state));
+      for (const order of open) {
+        try {
+          await venue.cancel(order.brokerOrderId);
+          results.push({ ...base, target: `${order.side} ${order.quantity} ${order.symbol} (${order.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });
+        } catch (error) {
+          results.push({ ...base, target: `${order.side} ${order.quantity} ${order.symbol} (${order.brokerOrderId})`, action: 'cancel', outcome: 'failed', message: messageOf(error) });
+        }
+      }
+      if (closePositions) {
+        for (const position of (await venue.positions()).filter((p) => p.quantity !== 0)) {
+          const side = position.quantity > 0 ? 'SELL' : 'BUY';
+          const target = `${side} ${Math.abs(position.quantity)} ${position.symbol}`;
+          try {
+            const result = await this.deps.orders.placeOn(
+              venue,
+              { ticketId: `kill-${randomBytes(8).toString('hex')}`, symbol: position.symbol, side, quantity: Math.abs(position.quantity), type: 'MARKET' },
+              'killswitch',
+            );
+            const order = result.status === 'placed' ? result.order : null;
+            const ok = order !== null && order.state !== 'REJECTED';
+            results.push({ ...base, target, action: 'close', outcome: ok ? 'done' : 'failed', message: order?.message ?? null });
+          } catch (error) {
+            results.push({ ...base, target, action: 'close', outcome: 'failed', message: messageOf(error) });
+          }
+        }
+      }
+    } catch (error) {
+      results.push({ ...base, target: 'order book', action: 'cancel', outcome: 'failed', message: messageOf(error) });
+    }
+    return results;
+  }
+}

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shared/schemas';
+import { BrokerError, type BrokerOrder, type OrderRequest } from '../brokers/types';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { Logger } from '../log/logger';
+import type { AuditLog } from '../store/audit-log';
+import type { Db } from '../store/db';
+import { OPEN_STATES, type JournalUpdate, type OrdersRepo } from '../store/orders-repo';
+import { LimitsStore, limitProblems } from './limits';
+import type { ModeService } from './mode';
+import type { Venue } from './venue';
+
+type PlaceResult = z.infer<typeof PlaceResultSchema>;
+export type OrderSource = OrderView['source'];
+
+/** How long an order may stay UNKNOWN (not found at the broker) before we call it not placed. */
+const UNKNOWN_GRACE_MS = 2 * 60_000;
+const CONFIRMATION_TTL_MS = 60_000;
+
+export interface OrderServiceDeps {
+  db: Db;
+  repo: OrdersRepo;
+  audit: AuditLog;
+  clock: Clock;
+  log: Logger;
+  mode: ModeService;
+  limits: LimitsStore;
+  paper: Venue;
+  live: (connectionId: string) => Venue;
+  /** Last price for limit checks (order value); null when unknown. */
+  price: (venue: Venue, symbol: string) => Promise<number | null>;
+  changed: (order: OrderView) => void;
+}
+
+/** Errors after which the order may or may not have reached the broker. */
+function isAmbiguous(error: unknown): boolean {
+  return error instanceof BrokerError ? error.code === 'TIMEOUT' || error.code === 'NETWORK' : !(error instanceof AppError);
+}
+
+function fromBrokerOrder(o: BrokerOrder): JournalUpdate {
+  return { state: o.state, brokerOrderId: o.brokerOrderId, filledQuantity: o.filledQuantity, averagePrice: o.averagePrice, message: o.message };
+}
+
+/**
+ * The one order path. Every order, paper or live, from the UI, a schedule or the kill switch:
+ * mode and kill switch, pre-trade limits (with a fresh confirmation above a limit), a client order id
+ * fixed per ticket, the journal entry before sending, and after an ambiguous answer a lookup by that id
+ * instead of a resend. What the broker really did is recorded and audited.
+ */
+export class OrderService {
+  private readonly confirmations = new Map<string, { ticketId: string; expiresAt: number }>();
+
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  venueFor(order: Pick<OrderView, 'mode' | 'connectionId'>): Venue {
+    return order.mode === 'live' && order.connectionId ? this.deps.live(order.connectionId) : this.deps.paper;
+  }
+
+  /** The venue new orders go to now. */
+  currentVenue(): Venue {
+    const live = this.deps.mode.liveConnectionId();
+    return live ? this.deps.live(live) : this.deps.paper;
+  }
+
+  async place(ticket: OrderTicket, source: OrderSource = 'ui'): Promise<PlaceResult> {
+    return this.placeOn(this.currentVenue(), ticket, source);
+  }
+
+  async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
+    const clientOrderId = `bv-${ticket.ticketId}`;
+    const existing = this.deps.repo.byClientOrderId(clientOrderId);
+    if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' ? await this.reconcile(existing) : existing };
+
+    if (source !== 'killswitch') {
+      const problems = limitProblems(
+        ticket,
+        this.deps.limits.get(),
+        ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)),
+        this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000),
+      );
+      if (problems.length > 0 && !this.useConfirmation(ticket)) {
+        const confirmationId = randomBytes(16).toString('hex');
+        this.confirmations.set(confirmationId, { ticketId: ticket.ticketId, expiresAt: this.deps.clock.now() + CONFIRMATION_TTL_MS });
+        return { status: 'needs-confirmation', confirmationId, reasons: problems };
+      }
+    }
+
+    const id = randomBytes(12).toString('hex');
+    const now = this.deps.clock.now();
+    try {
+      this.deps.db.transaction(() => {
+        this.deps.repo.insert({
+          id,
+          clientOrderId,
+          mode: venue.mode,
+          connectionId: venue.connectionId,
+          broker: venue.broker,
+          symbol: ticket.symbol,
+          side: ticket.side,
+          quantity: ticket.quantity,
+          type: ticket.type,
+          limitPrice: ticket.limitPrice ?? null,
+          stopPrice: ticket.stopPrice ?? null,
+          product: ticket.product ?? null,
+          source,
+          createdAt: now,
+        });
+        this.deps.audit.append('order.submit', venue.connectionId, {
+          orderId: id,
+          mode: venue.mode,
+          symbol: ticket.symbol,
+          side: ticket.side,
+          quantity: ticket.quantity,
+          type: ticket.type,
+          source,
+        });
+      })();
+    } catch (error) {
+      // Two submissions of one ticket racing: the journal's unique client order id lets one through.
+      const raced = this.deps.repo.byClientOrderId(clientOrderId);
+      if (raced) return { status: 'placed', order: raced };
+      throw error;
+    }
+    this.emit(id);
+
+    const request: OrderRequest = {
+      symbol: ticket.symbol,
+      side: ticket.side,
+      quantity: ticket.quantity,
+      type: ticket.type,
+      limitPrice: ticket.limitPrice,
+      stopPrice: ticket.stopPrice,
+      product: ticket.product,
+      timeInForce: ticket.timeInForce,
+      clientOrderId,
+    };
+    try {
+      const ack = await venue.place(request);
+      this.record(id, { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
+      // An acknowledgement is not a fill: ask what really happened.
+      const actual = await venue.get({ brokerOrderId: ack.brokerOrderId, clientOrderId }).catch(() => null);
+      if (actual) this.record(id, fromBrokerOrder(actual));
+    } catch (error) {
+      if (isAmbiguous(error)) {
+        this.deps.log.warn('order outcome unknown, looking it up', { orderId: id, code: (error as BrokerError).code });
+        this.record(id, { state: 'UNKNOWN', message: 'No clear answer from the broker; checking whether the order was placed.' });
+        await this.reconcile(this.deps.repo.get(id)!);
+      } else {
+        const message = error instanceof AppError || error instanceof BrokerError ? error.message : 'The order could not be sent.';
+        this.record(id, { state: 'REJECTED', message });
+      }
+    }
+    return { status: 'placed', order: this.deps.repo.get(id)! };
+  }
+
+  private useConfirmation(ticket: OrderTicket): boolean {
+    if (!ticket.confirmationId) return false;
+    const pending = this.confirmations.get(ticket.confirmationId);
+    this.confirmations.delete(ticket.confirmationId);
+    return Boolean(pending && pending.ticketId === ticket.ticketId && pending.expiresAt >= this.deps.clock.now());
+  }
+
+  /** Find out at the broker what happened to an order, by its client order id (never by resending). */
+  async reconcile(order: OrderView): Promise<OrderView> {
+    const venue = this.venueFor(order);
+    let found: BrokerOrder | null;
+    try {
+      found = await venue.get({ brokerOrderId: order.brokerOrderId ?? undefined, clientOrderId: order.clientOrderId });
+    } catch (error) {
+      this.deps.log.warn('order lookup failed', { orderId: order.id, error });
+      return this.deps.repo.get(order.id)!;
+    }
+    if (found) this.record(order.id, fromBrokerOrder(found));
+    else if (order.state === 'UNKNOWN' && this.deps.clock.now() - order.createdAt > UNKNOWN_GRACE_MS) {
+      this.record(order.id, { state: 'REJECTED', message: 'The broker has no record of this order: it was not placed.' });
+    }
+    return this.deps.repo.get(order.id)!;
+  }
+
+  async cancel(orderId: string): Promise<OrderView> {
+    const order = this.deps.repo.get(orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'That order is not in the journal.');
+    if (!OPEN_STATES.includes(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}.`);
+    if (!order.brokerOrderId) {
+      const settled = await this.reconcile(order);
+      if (!settled.brokerOrderId) throw new AppError('CONFLICT', 'The broker has not confirmed this order yet. Refresh in a moment, then cancel.');
+    }
+    const current = this.deps.repo.get(orderId)!;
+    const venue = this.venueFor(current);
+    await venue.cancel(current.brokerOrderId!);
+    this.deps.audit.append('order.cancel', current.connectionId, { orderId, mode: current.mode });
+    return this.reconcile(current);
+  }
+
+  list(filter: { mode?: Mode; before?: number; limit: number }): OrderView[] {
+    return this.deps.repo.list(filter);
+  }
+
+  /** Record changes a venue reported on its own (paper fills when prices move). */
+  sync(venue: Pick<Venue, 'mode' | 'connectionId'>, changed: BrokerOrder[]): void {
+    for (const order of changed) {
+      const journal = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
+      if (journal) this.record(journal.id, fromBrokerOrder(order));
+    }
+  }
+
+  /** Bring every open order up to date (paper fills first), e.g. on a timer and on request. */
+  async refresh(evaluatePaper: () => Promise<unknown>): Promise<OrderView[]> {
+    await evaluatePaper();
+    const open = this.deps.repo.open();
+    await Promise.all(open.map((order) => this.reconcile(order)));
+    return this.deps.repo.list({ limit: 100 });
+  }
+
+  /**
+   * At start-up: read each live connection's order book once and settle every journal order that was
+   * still open or unknown when the app stopped, so orders placed before a crash are known.
+   */
+  async reconcileOnStart(): Promise<void> {
+    const open = this.deps.repo.open().filter((o) => o.mode === 'live' && o.connectionId);
+    const byConnection = new Map<string, OrderView[]>();
+    for (const order of open) byConnection.set(order.connectionId!, [...(byConnection.get(order.connectionId!) ?? []), order]);
+    await Promise.all(
+      [...byConnection].map(async ([connectionId, orders]) => {
+        let book: BrokerOrder[];
+        try {
+          book = await this.deps.live(connectionId).orders();
+        } catch (error) {
+          this.deps.log.warn('start-up reconciliation could not read an order book', { connectionId, error });
+          return;
+        }
+        for (const order of orders) {
+          // Orders without a broker id are found by client order id, which each adapter maps to its broker's own form.
+          const match = order.brokerOrderId ? book.find((b) => b.brokerOrderId === order.brokerOrderId) : undefined;
+          if (match) this.record(order.id, fromBrokerOrder(match));
+          else await this.reconcile(order);
+        }
+      }),
+    );
+  }
+
+  private record(id: string, update: JournalUpdate): void {
+    const before = this.deps.repo.get(id);
+    this.deps.db.transaction(() => {
+      this.deps.repo.update(id, update, this.deps.clock.now());
+      if (before && (before.state !== update.state || (update.filledQuantity ?? before.filledQuantity) !== before.filledQuantity)) {
+        this.deps.audit.append('order.update', before.connectionId, { orderId: id, state: update.state, filled: update.filledQuantity ?? before.filledQuantity });
+      }
+    })();
+    this.emit(id);
+  }
+
+  private emit(id: string): void {
+    const order = this.deps.repo.get(id);
+    if (order) this.deps.changed(order);
+  }
+}

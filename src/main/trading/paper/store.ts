@@ -1,0 +1,194 @@
+import type { Db } from '../../store/db';
+import type { Holding } from './ledger';
+
+export interface AccountRow {
+  id: string;
+  currency: string;
+  decimals: number;
+  starting_cash_minor: number;
+  cash_minor: number;
+  next_order_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderRow {
+  account_id: string;
+  seq: number;
+  id: string;
+  client_order_id: string;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: number;
+  order_type: 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT';
+  limit_price: number | null;
+  stop_price: number | null;
+  time_in_force: 'DAY' | 'IOC' | 'GTC';
+  product: string | null;
+  state: 'OPEN' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+  triggered_at: number | null;
+  filled_quantity: number;
+  average_price: number | null;
+  reserved_minor: number;
+  realized_minor: number | null;
+  message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PositionRow {
+  symbol: string;
+  quantity: number;
+  cost_minor: number;
+  realized_minor: number;
+}
+
+export interface ResetRow {
+  at: number;
+  previous_starting_cash_minor: number;
+  previous_cash_minor: number;
+  previous_equity_minor: number | null;
+  previous_realized_minor: number;
+  orders_cleared: number;
+  new_starting_cash_minor: number;
+}
+
+const ORDER_COLUMNS = `account_id, seq, id, client_order_id, symbol, side, quantity, order_type, limit_price, stop_price,
+  time_in_force, product, state, triggered_at, filled_quantity, average_price, reserved_minor, realized_minor, message,
+  created_at, updated_at`;
+const ORDER_PARAMS = ORDER_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
+
+/** SQL for one paper account. Plain reads and writes: the rules live in book.ts and ledger.ts. */
+export class PaperStore {
+  constructor(
+    private readonly db: Db,
+    readonly accountId: string,
+  ) {}
+
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  account(): AccountRow | null {
+    return (this.db.prepare('SELECT * FROM paper_accounts WHERE id = ?').get(this.accountId) as AccountRow | undefined) ?? null;
+  }
+
+  createAccount(currency: string, decimals: number, startingMinor: number, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO paper_accounts (id, currency, decimals, starting_cash_minor, cash_minor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(this.accountId, currency, decimals, startingMinor, startingMinor, at, at);
+  }
+
+  setCash(cashMinor: number, at: number): void {
+    this.db.prepare('UPDATE paper_accounts SET cash_minor = ?, updated_at = ? WHERE id = ?').run(cashMinor, at, this.accountId);
+  }
+
+  /** Next order sequence number; it keeps counting across resets. */
+  takeOrderSeq(): number {
+    const row = this.db
+      .prepare('UPDATE paper_accounts SET next_order_seq = next_order_seq + 1 WHERE id = ? RETURNING next_order_seq - 1 AS seq')
+      .get(this.accountId) as { seq: number };
+    return row.seq;
+  }
+
+  insertOrder(row: OrderRow): void {
+    this.db.prepare(`INSERT INTO paper_orders (${ORDER_COLUMNS}) VALUES (${ORDER_PARAMS})`).run(row);
+  }
+
+  updateOrder(row: OrderRow): void {
+    this.db
+      .prepare(
+        `UPDATE paper_orders SET state = @state, triggered_at = @triggered_at, filled_quantity = @filled_quantity,
+           average_price = @average_price, reserved_minor = @reserved_minor, realized_minor = @realized_minor,
+           message = @message, updated_at = @updated_at
+         WHERE account_id = @account_id AND seq = @seq`,
+      )
+      .run(row);
+  }
+
+  order(id: string): OrderRow | null {
+    const sql = 'SELECT * FROM paper_orders WHERE account_id = ? AND id = ?';
+    return (this.db.prepare(sql).get(this.accountId, id) as OrderRow | undefined) ?? null;
+  }
+
+  orderByClientId(clientOrderId: string): OrderRow | null {
+    const sql = 'SELECT * FROM paper_orders WHERE account_id = ? AND client_order_id = ?';
+    return (this.db.prepare(sql).get(this.accountId, clientOrderId) as OrderRow | undefined) ?? null;
+  }
+
+  /** Open orders, oldest first: the order in which they are matched. */
+  openOrders(): OrderRow[] {
+    const sql = "SELECT * FROM paper_orders WHERE account_id = ? AND state = 'OPEN' ORDER BY seq";
+    return this.db.prepare(sql).all(this.accountId) as OrderRow[];
+  }
+
+  /** The order history, newest first. */
+  allOrders(): OrderRow[] {
+    return this.db.prepare('SELECT * FROM paper_orders WHERE account_id = ? ORDER BY seq DESC').all(this.accountId) as OrderRow[];
+  }
+
+  /** Cash blocked by open buy orders, optionally leaving one order out. */
+  reservedMinor(exceptSeq = -1): number {
+    const sql = "SELECT COALESCE(SUM(reserved_minor), 0) AS s FROM paper_orders WHERE account_id = ? AND state = 'OPEN' AND seq <> ?";
+    return (this.db.prepare(sql).get(this.accountId, exceptSeq) as { s: number }).s;
+  }
+
+  /** Quantity of `symbol` already promised to open sell orders, optionally leaving one order out. */
+  committedToSells(symbol: string, exceptSeq = -1): number {
+    const sql = `SELECT COALESCE(SUM(quantity), 0) AS s FROM paper_orders
+      WHERE account_id = ? AND state = 'OPEN' AND side = 'SELL' AND symbol = ? AND seq <> ?`;
+    return (this.db.prepare(sql).get(this.accountId, symbol, exceptSeq) as { s: number }).s;
+  }
+
+  position(symbol: string): PositionRow | null {
+    const sql = 'SELECT symbol, quantity, cost_minor, realized_minor FROM paper_positions WHERE account_id = ? AND symbol = ?';
+    return (this.db.prepare(sql).get(this.accountId, symbol) as PositionRow | undefined) ?? null;
+  }
+
+  positions(): PositionRow[] {
+    const sql = 'SELECT symbol, quantity, cost_minor, realized_minor FROM paper_positions WHERE account_id = ? ORDER BY symbol';
+    return this.db.prepare(sql).all(this.accountId) as PositionRow[];
+  }
+
+  savePosition(symbol: string, h: Holding, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, symbol) DO UPDATE SET
+           quantity = excluded.quantity, cost_minor = excluded.cost_minor,
+           realized_minor = excluded.realized_minor, updated_at = excluded.updated_at`,
+      )
+      .run(this.accountId, symbol, h.quantity, h.costMinor, h.realizedMinor, at);
+  }
+
+  /** Record the reset, then wipe orders and positions and start again with `startingMinor` cash. */
+  reset(record: ResetRow, startingMinor: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO paper_resets (account_id, at, previous_starting_cash_minor, previous_cash_minor, previous_equity_minor,
+           previous_realized_minor, orders_cleared, new_starting_cash_minor)
+         VALUES (@account_id, @at, @previous_starting_cash_minor, @previous_cash_minor, @previous_equity_minor,
+           @previous_realized_minor, @orders_cleared, @new_starting_cash_minor)`,
+      )
+      .run({ ...record, account_id: this.accountId });
+    this.db.prepare('DELETE FROM paper_orders WHERE account_id = ?').run(this.accountId);
+    this.db.prepare('DELETE FROM paper_positions WHERE account_id = ?').run(this.accountId);
+    this.db
+      .prepare('UPDATE paper_accounts SET starting_cash_minor = ?, cash_minor = ?, updated_at = ? WHERE id = ?')
+      .run(startingMinor, startingMinor, record.at, this.accountId);
+  }
+
+  orderCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM paper_orders WHERE account_id = ?').get(this.accountId) as { n: number }).n;
+  }
+
+  resets(): ResetRow[] {
+    const sql = `SELECT at, previous_starting_cash_minor, previous_cash_minor, previous_equity_minor, previous_realized_minor,
+      orders_cleared, new_starting_cash_minor FROM paper_resets WHERE account_id = ? ORDER BY seq`;
+    return this.db.prepare(sql).all(this.accountId) as ResetRow[];
+  }
+}

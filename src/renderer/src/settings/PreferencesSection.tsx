@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import type { Settings } from '../../../shared/schemas';
+import { getApi, unwrap } from '../api';
+import { ErrorText } from '../components/ErrorText';
+import { Spinner } from '../components/Spinner';
+import { useAction } from '../hooks/useAction';
+import { useApp } from '../store';
+
+const THEME_WORDS: [Settings['theme'], string][] = [
+  ['system', 'Match system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+/** Theme, health-check interval, auto re-login and notifications; each change is saved at once. */
+export function PreferencesSection() {
+  const settings = useApp((s) => s.settings);
+  const [interval, setIntervalText] = useState(String(settings?.checkIntervalSec ?? 300));
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  if (!settings) return null;
+
+  const save = async (patch: Partial<Settings>) => {
+    setSaved(false);
+    const next = await run(() => unwrap(getApi().settings.set(patch)));
+    if (next) {
+      useApp.setState({ settings: next });
+      setSaved(true);
+    }
+  };
+  const n = Number(interval);
+  const intervalProblem = Number.isInteger(n) && n >= 30 && n <= 3600 ? null : 'Enter whole seconds between 30 and 3600.';
+
+  return (
+    <section className="panel" aria-labelledby="prefs-h">
+      <h2 id="prefs-h">Preferences</h2>
+      <div className="form">
+        <fieldset className="segmented-field">
+          <legend>Theme</legend>
+          <div className="segmented">
+            {THEME_WORDS.map(([t, label]) => (
+              <label key={t} className={settings.theme === t ? 'selected' : ''}>
+                <input type="radio" name="theme" value={t} checked={settings.theme === t} onChange={() => void save({ theme: t })} />
+                {label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label className="field">
+          Check connections every (seconds)
+          <div className="row">
+            <input inputMode="numeric" value={interval} onChange={(e) => setIntervalText(e.target.value)} aria-invalid={intervalProblem ? true : undefined} className="narrow" />
+            <button type="button" disabled={busy || intervalProblem !== null || n === settings.checkIntervalSec} onClick={() => void save({ checkIntervalSec: n })}>
+              Apply
+            </button>
+          </div>
+          {intervalProblem ? <span className="field-error">{intervalProblem}</span> : <span className="help">How often the Health panel re-checks each active connection.</span>}
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.autoRelogin} onChange={(e) => void save({ autoRelogin: e.target.checked })} />
+          <span>
+            Sign in again automatically when a session expires
+            <span className="help block">For brokers that allow it without a browser (TOTP, app key, refresh token). Browser sign-ins (e.g. Zerodha) always need you.</span>
+          </span>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={settings.notificationsEnabled} onChange={(e) => void save({ notificationsEnabled: e.target.checked })} />
+          <span>
+            Desktop notifications
+            <span className="help block">Token expiry, failed checks, mode changes and fills.</span>
+          </span>
+        </label>
+      </div>
+      <div className="row" aria-live="polite">
+        {busy && <Spinner label="Saving…" />}
+        {saved && !busy && <span className="ok-text small">Saved.</span>}
+      </div>
+      <ErrorText error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import { useState, type FormEvent } from 'react';
+import type { OrderView } from '../../../shared/schemas';
+import { getApi, unwrap } from '../api';
+import { ErrorText } from '../components/ErrorText';
+import { Spinner } from '../components/Spinner';
+import { useAction } from '../hooks/useAction';
+import { useApp, upsertOrder } from '../store';
+import { SymbolField } from './SymbolField';
+import { INDIAN_PRODUCTS, describeTicket, needsLimit, needsStop, ticketProblems, toTicket, type OrderType, type TicketForm } from './ticket';
+
+type Stage = { kind: 'edit' } | { kind: 'review' } | { kind: 'confirm'; confirmationId: string; reasons: string[] };
+
+const BLANK: TicketForm = { symbol: '', side: 'BUY', quantity: '1', type: 'MARKET', limitPrice: '', stopPrice: '', product: '' };
+
+/**
+ * The order ticket. One ticketId per ticket, reused on every retry (main deduplicates on it); a new
+ * one only after an order was placed. Live orders go through a review step first.
+ */
+export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(symbol: string): void }) {
+  const mode = useApp((s) => s.mode);
+  const brokers = useApp((s) => s.brokers);
+  const live = mode.mode === 'live' && mode.live !== null;
+  const liveBroker = live ? brokers.find((b) => b.id === mode.live!.broker) : undefined;
+  const needsProduct = liveBroker?.region === 'IN';
+  const [form, setForm] = useState<TicketForm>({ ...BLANK, symbol });
+  const [ticketId, setTicketId] = useState(() => crypto.randomUUID());
+  const [stage, setStage] = useState<Stage>({ kind: 'edit' });
+  const [submitted, setSubmitted] = useState(false);
+  const [placed, setPlaced] = useState<OrderView | null>(null);
+  const { busy, error, setError, run } = useAction();
+
+  const problems = ticketProblems(form, needsProduct);
+  const set = (patch: Partial<TicketForm>) => {
+    setForm({ ...form, ...patch });
+    // A changed ticket is a new order: only an unchanged ticket is a retry of the same one.
+    setTicketId(crypto.randomUUID());
+    if (patch.symbol !== undefined) onSymbol(patch.symbol);
+    setStage({ kind: 'edit' });
+    setPlaced(null);
+  };
+
+  const place = async (confirmationId?: string) => {
+    const result = await run(() => unwrap(getApi().orders.place(toTicket(form, ticketId, needsProduct, confirmationId))));
+    if (!result) return;
+    if (result.status === 'needs-confirmation') {
+      setStage({ kind: 'confirm', confirmationId: result.confirmationId, reasons: result.reasons });
+      return;
+    }
+    useApp.setState((s) => ({ orders: upsertOrder(s.orders, result.order) }));
+    setPlaced(result.order);
+    setStage({ kind: 'edit' });
+    setSubmitted(false);
+    setTicketId(crypto.randomUUID());
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    setError(null);
+    if (Object.keys(problems).length) return;
+    if (live && stage.kind === 'edit') setStage({ kind: 'review' });
+    else void place();
+  };
+  const show = (k: keyof TicketForm) => (submitted ? (problems[k] ?? null) : null);
+  const ticket = toTicket(form, ticketId, needsProduct);
+
+  return (
+    <form className={`panel ticket${live ? ' ticket-live' : ''}`} onSubmit={submit} noValidate aria-label="Order ticket">
+      <h2>
+        New order <span className={`mode-chip ${live ? 'mode-live' : 'mode-paper'}`}>{live ? `LIVE · ${mode.live!.label}` : 'PAPER'}</span>
+      </h2>
+      <SymbolField value={form.symbol} onChange={(s) => set({ symbol: s })} connectionId={live ? mode.live!.connectionId : null} error={show('symbol')} />
+      <fieldset className="side-toggle">
+        <legend className="sr-only">Side</legend>
+        {(['BUY', 'SELL'] as const).map((side) => (
+          <label key={side} className={`side side-${side.toLowerCase()}${form.side === side ? ' selected' : ''}`}>
+            <input type="radio" name="side" value={side} checked={form.side === side} onChange={() => set({ side })} />
+            {side === 'BUY' ? 'Buy' : 'Sell'}
+          </label>
+        ))}
+      </fieldset>
+      <div className="grid-2">
+        <label className="field">
+          Quantity
+          <input inputMode="decimal" value={form.quantity} onChange={(e) => set({ quantity: e.target.value })} aria-invalid={show('quantity') ? true : undefined} />
+          {show('quantity') && <span className="field-error">{show('quantity')}</span>}
+        </label>
+        <label className="field">
+          Order type
+          <select value={form.type} onChange={(e) => set({ type: e.target.value as OrderType })}>
+            <option value="MARKET">Market</option>
+            <option value="LIMIT">Limit</option>
+            <option value="STOP">Stop</option>
+            <option value="STOP_LIMIT">Stop limit</option>
+          </select>
+        </label>
+        {needsLimit(form.type) && (
+          <label className="field">
+            Limit price
+            <input inputMode="decimal" value={form.limitPrice} onChange={(e) => set({ limitPrice: e.target.value })} aria-invalid={show('limitPrice') ? true : undefined} />
+            {show('limitPrice') && <span className="field-error">{show('limitPrice')}</span>}
+          </label>
+        )}
+        {needsStop(form.type) && (
+          <label className="field">
+            Stop price
+            <input inputMode="decimal" value={form.stopPrice} onChange={(e) => set({ stopPrice: e.target.value })} aria-invalid={show('stopPrice') ? true : undefined} />
+            {show('stopPrice') && <span className="field-error">{show('stopPrice')}</span>}
+          </label>
+        )}
+        {needsProduct && (
+          <label className="field">
+            Product
+            <select value={form.product} onChange={(e) => set({ product: e.target.value })} aria-invalid={show('product') ? true : undefined}>
+              <option value="">Choose…</option>
+              {INDIAN_PRODUCTS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+            {show('product') && <span className="field-error">{show('product')}</span>}
+          </label>
+        )}
+      </div>
+
+      {stage.kind === 'review' && (
+        <div className="review" role="group" aria-label="Review live order" data-testid="order-review">
+          <strong>Review — this is a real order</strong>
+          <p className="mono">{describeTicket(ticket)}</p>
+          <p className="muted small">
+            Goes to {mode.live!.label} ({liveBroker?.name ?? mode.live!.broker}, {mode.live!.environment}) {mode.live!.accountMasked ?? ''}.
+          </p>
+        </div>
+      )}
+      {stage.kind === 'confirm' && (
+        <div className="note" role="alert" data-testid="order-confirm">
+          <strong>This order breaks your pre-trade limits:</strong>
+          <ul>
+            {stage.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+          <p className="small">Place it anyway, or change the ticket.</p>
+        </div>
+      )}
+      <ErrorText error={error ? `${error} Your ticket is kept: fix it or press the button again to retry safely (it will not be placed twice).` : null} testId="order-error" />
+      {placed && (
+        <p className="ok-text" role="status" data-testid="order-placed">
+          Order sent: {placed.side} {placed.quantity} {placed.symbol} — {placed.state.toLowerCase().replace('_', ' ')}.
+        </p>
+      )}
+      <div className="ticket-actions">
+        {busy && <Spinner label="Sending order…" />}
+        {stage.kind === 'confirm' ? (
+          <>
+            <button type="button" onClick={() => setStage({ kind: 'edit' })} disabled={busy}>
+              Change ticket
+            </button>
+            <button type="button" className="danger-solid" disabled={busy} onClick={() => void place(stage.confirmationId)}>
+              Place anyway
+            </button>
+          </>
+        ) : stage.kind === 'review' ? (
+          <>
+            <button type="button" onClick={() => setStage({ kind: 'edit' })} disabled={busy}>
+              Edit
+            </button>
+            <button type="submit" className="danger-solid" disabled={busy}>
+              Place live order
+            </button>
+          </>
+        ) : (
+          <button type="submit" className={form.side === 'BUY' ? 'buy-button' : 'sell-button'} disabled={busy}>
+            {live ? 'Review order' : `${form.side === 'BUY' ? 'Buy' : 'Sell'} (paper)`}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

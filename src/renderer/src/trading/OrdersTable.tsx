@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import type { OrderView } from '../../../shared/schemas';
+import { getApi, unwrap } from '../api';
+import { ErrorText } from '../components/ErrorText';
+import { Spinner } from '../components/Spinner';
+import { num } from '../format';
+import { useAction } from '../hooks/useAction';
+import { useApp } from '../store';
+
+const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
+const STATE_CLASS: Record<string, string> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
+
+function CancelButton({ order }: { order: OrderView }) {
+  const { busy, error, run } = useAction();
+  return (
+    <>
+      <button type="button" className="small-button" disabled={busy} onClick={() => void run(() => unwrap(getApi().orders.cancel({ orderId: order.id })))} aria-label={`Cancel order ${order.symbol} ${order.side} ${order.quantity}`}>
+        {busy ? 'Cancelling…' : 'Cancel'}
+      </button>
+      {error && (
+        <span className="error-text small" role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Orders, newest first, updated live from main. */
+export function OrdersTable() {
+  const orders = useApp((s) => s.orders);
+  const loadOrders = useApp((s) => s.loadOrders);
+  const [filter, setFilter] = useState<'all' | 'open'>('all');
+  const { busy, error, run } = useAction();
+
+  useEffect(() => {
+    void run(loadOrders);
+  }, [run, loadOrders]);
+
+  const shown = filter === 'open' ? orders.filter((o) => OPEN.has(o.state)) : orders;
+  return (
+    <section className="panel" aria-labelledby="orders-h">
+      <div className="panel-head">
+        <h2 id="orders-h">Orders</h2>
+        <div className="segmented" role="group" aria-label="Show">
+          <button type="button" aria-pressed={filter === 'all'} onClick={() => setFilter('all')}>
+            All
+          </button>
+          <button type="button" aria-pressed={filter === 'open'} onClick={() => setFilter('open')}>
+            Open
+          </button>
+        </div>
+        <button type="button" className="small-button" disabled={busy} onClick={() => void run(() => unwrap(getApi().orders.refresh()).then((o) => useApp.setState({ orders: o })))}>
+          Refresh
+        </button>
+        {busy && <Spinner label="Loading orders…" />}
+      </div>
+      <ErrorText error={error} />
+      {shown.length === 0 ? (
+        <p className="muted empty-inline">{filter === 'open' ? 'No open orders.' : 'No orders yet. Use the ticket to place your first one — in paper mode nothing real happens.'}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" aria-label="Orders">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Symbol</th>
+                <th scope="col">Side</th>
+                <th scope="col" className="num">
+                  Qty
+                </th>
+                <th scope="col">Type</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Avg price
+                </th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody aria-live="polite">
+              {shown.map((o) => (
+                <tr key={o.id} data-testid="order-row">
+                  <td>{new Date(o.createdAt).toLocaleTimeString()}</td>
+                  <td>
+                    <span className={`mode-chip mode-${o.mode}`}>{o.mode.toUpperCase()}</span>
+                  </td>
+                  <td className="mono">{o.symbol}</td>
+                  <td className={o.side === 'BUY' ? 'buy-text' : 'sell-text'}>{o.side}</td>
+                  <td className="num">
+                    {o.filledQuantity > 0 && o.filledQuantity < o.quantity ? `${num(o.filledQuantity)}/` : ''}
+                    {num(o.quantity)}
+                  </td>
+                  <td>
+                    {o.type}
+                    {o.limitPrice !== null ? ` @ ${num(o.limitPrice)}` : ''}
+                    {o.stopPrice !== null ? ` stop ${num(o.stopPrice)}` : ''}
+                    {o.product ? ` · ${o.product}` : ''}
+                  </td>
+                  <td>
+                    <span className={`state state-${STATE_CLASS[o.state] ?? 'open'}`} data-testid="order-state">
+                      {o.state.replace('_', ' ')}
+                    </span>
+                    {o.message && <div className="small muted">{o.message}</div>}
+                  </td>
+                  <td className="num">{num(o.averagePrice)}</td>
+                  <td>{OPEN.has(o.state) && <CancelButton order={o} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import { describeError, getApi, unwrap } from '../api';
+import { num } from '../format';
+import { SYMBOL_PATTERN } from './SymbolField';
+
+type Quotes = { simulated: boolean; quotes: { symbol: string; last: number; bid: number | null; ask: number | null; at: number | null }[] };
+
+/** Prices for the watched symbols, refreshed every few seconds; says plainly when they are simulated. */
+export function QuotesPanel({ symbols, onPick }: { symbols: string[]; onPick(symbol: string): void }) {
+  const valid = [...new Set(symbols.filter((s) => SYMBOL_PATTERN.test(s)))].slice(0, 50);
+  const key = valid.join(',');
+  const [data, setData] = useState<Quotes | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!key) {
+      setData(null);
+      return;
+    }
+    let live = true;
+    const load = () =>
+      unwrap(getApi().quotes.get({ symbols: key.split(',') })).then(
+        (q) => {
+          if (!live) return;
+          setData(q);
+          setError(null);
+        },
+        (e: unknown) => live && setError(describeError(e)),
+      );
+    // Wait for typing to settle before the first request.
+    const first = setTimeout(() => void load(), 400);
+    const timer = setInterval(() => void load(), 5000);
+    return () => {
+      live = false;
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [key]);
+
+  return (
+    <section className="panel" aria-labelledby="quotes-h">
+      <div className="panel-head">
+        <h2 id="quotes-h">Quotes</h2>
+        {data?.simulated && (
+          <span className="tag tag-warn" data-testid="simulated-prices">
+            simulated prices
+          </span>
+        )}
+      </div>
+      {error && <p className="warn-text small">Prices unavailable: {error}</p>}
+      {!key ? (
+        <p className="muted empty-inline">Enter a symbol in the ticket to see its price here.</p>
+      ) : !data ? (
+        <p className="muted empty-inline">Loading prices…</p>
+      ) : (
+        <table className="table compact" aria-label="Quotes">
+          <thead>
+            <tr>
+              <th scope="col">Symbol</th>
+              <th scope="col" className="num">
+                Last
+              </th>
+              <th scope="col" className="num">
+                Bid
+              </th>
+              <th scope="col" className="num">
+                Ask
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.quotes.map((q) => (
+              <tr key={q.symbol}>
+                <td>
+                  <button type="button" className="link mono" onClick={() => onPick(q.symbol)}>
+                    {q.symbol}
+                  </button>
+                </td>
+                <td className="num strong" data-testid="quote-last">
+                  {num(q.last)}
+                </td>
+                <td className="num">{num(q.bid)}</td>
+                <td className="num">{num(q.ask)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

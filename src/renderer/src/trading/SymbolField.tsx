@@ -1,0 +1,90 @@
+import { useEffect, useId, useState } from 'react';
+import { describeError, getApi, unwrap } from '../api';
+
+type Instrument = { symbol: string; name: string; exchange: string; lotSize: number };
+
+export const SYMBOL_PATTERN = /^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/;
+
+/**
+ * The ticket's symbol. With a live connection it searches the broker's instruments as you type;
+ * otherwise it takes free text in EXCHANGE:SYMBOL form.
+ */
+export function SymbolField({ value, onChange, connectionId, error }: { value: string; onChange(symbol: string): void; connectionId: string | null; error: string | null }) {
+  const id = useId();
+  const [results, setResults] = useState<Instrument[]>([]);
+  const [searching, setSearching] = useState(false);
+  const [searchError, setSearchError] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    if (!connectionId || !open) return;
+    const query = value.includes(':') ? value.split(':')[1]!.trim() : value.trim();
+    if (query.length < 1) {
+      setResults([]);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      setSearching(true);
+      unwrap(getApi().instruments.search({ connectionId, query }))
+        .then((r) => {
+          if (!live) return;
+          setResults(r.results);
+          setSearchError(r.stale ? `Instrument list may be out of date (${r.lastError ?? 'refresh failed'}).` : null);
+        })
+        .catch((e: unknown) => live && setSearchError(describeError(e)))
+        .finally(() => live && setSearching(false));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [value, connectionId, open]);
+
+  return (
+    <div className={`field symbol-field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>Symbol</label>
+      <input
+        id={id}
+        value={value}
+        placeholder={connectionId ? 'Search, e.g. INFY' : 'EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL'}
+        autoComplete="off"
+        spellCheck={false}
+        role={connectionId ? 'combobox' : undefined}
+        aria-expanded={connectionId ? open && results.length > 0 : undefined}
+        aria-controls={connectionId ? `${id}-list` : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => {
+          onChange(e.target.value.toUpperCase());
+          setOpen(true);
+        }}
+        onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      />
+      {error && <span className="field-error">{error}</span>}
+      <span id={`${id}-help`} className="help">
+        {connectionId ? 'Type part of a name and pick from your broker’s instruments.' : 'Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.'}
+        {searching && ' Searching…'}
+      </span>
+      {searchError && <span className="warn-text small">{searchError}</span>}
+      {connectionId && open && results.length > 0 && (
+        <ul className="symbol-results" id={`${id}-list`} role="listbox" aria-label="Matching instruments">
+          {results.map((r) => (
+            <li key={r.symbol} role="option" aria-selected={r.symbol === value}>
+              <button
+                type="button"
+                onClick={() => {
+                  onChange(r.symbol);
+                  setOpen(false);
+                }}
+              >
+                <strong className="mono">{r.symbol}</strong> <span className="muted">{r.name}</span>
+                {r.lotSize > 1 && <span className="chip">lot {r.lotSize}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

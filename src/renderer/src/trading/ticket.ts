@@ -1,0 +1,53 @@
+import type { OrderTicket } from '../../../shared/schemas';
+import { SYMBOL_PATTERN } from './SymbolField';
+
+export type OrderType = OrderTicket['type'];
+export const INDIAN_PRODUCTS = [
+  ['CNC', 'CNC — delivery'],
+  ['MIS', 'MIS — intraday'],
+  ['NRML', 'NRML — F&O carry forward'],
+] as const;
+
+export interface TicketForm {
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  type: OrderType;
+  limitPrice: string;
+  stopPrice: string;
+  product: string;
+}
+
+export const needsLimit = (t: OrderType) => t === 'LIMIT' || t === 'STOP_LIMIT';
+export const needsStop = (t: OrderType) => t === 'STOP' || t === 'STOP_LIMIT';
+
+/** Problems per field, in words, or an empty object. */
+export function ticketProblems(form: TicketForm, needsProduct: boolean): Partial<Record<keyof TicketForm, string>> {
+  const out: Partial<Record<keyof TicketForm, string>> = {};
+  if (!SYMBOL_PATTERN.test(form.symbol.trim())) out.symbol = 'Enter a symbol as EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL.';
+  const qty = Number(form.quantity);
+  if (!(qty > 0) || !Number.isFinite(qty)) out.quantity = 'Enter a quantity above zero.';
+  if (needsLimit(form.type) && !(Number(form.limitPrice) > 0)) out.limitPrice = 'Enter the limit price (above zero).';
+  if (needsStop(form.type) && !(Number(form.stopPrice) > 0)) out.stopPrice = 'Enter the stop (trigger) price (above zero).';
+  if (needsProduct && !form.product) out.product = 'Choose a product: CNC for delivery, MIS for intraday.';
+  return out;
+}
+
+export function toTicket(form: TicketForm, ticketId: string, needsProduct: boolean, confirmationId?: string): OrderTicket {
+  return {
+    ticketId,
+    symbol: form.symbol.trim(),
+    side: form.side,
+    quantity: Number(form.quantity),
+    type: form.type,
+    ...(needsLimit(form.type) ? { limitPrice: Number(form.limitPrice) } : {}),
+    ...(needsStop(form.type) ? { stopPrice: Number(form.stopPrice) } : {}),
+    ...(needsProduct ? { product: form.product } : {}),
+    ...(confirmationId ? { confirmationId } : {}),
+  };
+}
+
+export function describeTicket(t: OrderTicket): string {
+  const price = t.type === 'MARKET' ? 'at market' : t.type === 'LIMIT' ? `limit ${t.limitPrice}` : t.type === 'STOP' ? `stop ${t.stopPrice}` : `stop ${t.stopPrice}, limit ${t.limitPrice}`;
+  return `${t.side} ${t.quantity} ${t.symbol} ${price}${t.product ? ` (${t.product})` : ''}`;
+}
