@@ -93,7 +93,7 @@ test('bad input in the wizard gets a clear message and saves nothing; the broker
   }
 });
 
-test('rename, make default, deactivate and delete a connection (with a confirmation dialog)', async ({ page, bridge }) => {
+test('edit (rename), deactivate, activate and delete a connection (with a confirmation dialog)', async ({ page, bridge }) => {
   const angel: SimulatorHandle = await startSim('angel-one');
   try {
     await page.goto(bridge.url);

@@ -9,10 +9,19 @@ import { CHANNEL_NAMES } from '../../src/shared/channels';
  * The real Electron app, where an Electron binary is installed. Here (no Electron download possible)
  * every test skips with that reason; the same checks run in Chromium through the bridge (test/e2e).
  */
+/**
+ * The installed Electron executable, found the way the electron package finds it, but without
+ * requiring the package: on a missing binary that would try to download one.
+ */
 function electronBinary(): string | null {
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+    const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = path.join(dir, 'path.txt');
+    if (!fs.existsSync(pathFile)) return null;
+    const relative = fs.readFileSync(pathFile, 'utf8').trim();
+    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    const binary = override ? path.join(override, relative) : path.join(dir, 'dist', relative);
+    return fs.existsSync(binary) ? binary : null;
   } catch {
     return null;
   }

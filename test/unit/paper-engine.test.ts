@@ -6,7 +6,7 @@ import { BrokerError, type OrderRequest } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { openDatabase, type Db } from '../../src/main/store/db';
 import { migrate } from '../../src/main/store/migrations';
-import { PAPER_SCHEMA_SQL, PaperBroker, SimulatedFeed, simulatedBase, simulatedPriceAt, type PaperOrder, type PriceSource } from '../../src/main/trading/paper';
+import { PaperBroker, SimulatedFeed, simulatedBase, simulatedPriceAt, type PaperOrder, type PriceSource } from '../../src/main/trading/paper';
 import { toMinor } from '../../src/main/trading/paper/money';
 
 /** Prices the test sets by hand; a symbol with no price fails like an unreachable feed. */

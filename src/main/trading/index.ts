@@ -58,7 +58,15 @@ export function createTrading(d: TradingDeps): Trading {
   });
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
   let orders: OrderService | null = null;
-  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (changed) => orders?.sync({ mode: 'paper', connectionId: null }, changed));
+  const paper = new PaperDesk(
+    d.db,
+    d.settings,
+    prices,
+    d.clock,
+    (changed) => orders?.sync({ mode: 'paper', connectionId: null }, changed),
+    // A reset (or a switch of currency) clears the paper book: its resting orders end in the journal too.
+    () => orders?.closeOpen('paper', 'Cancelled by a reset of the paper account.'),
+  );
   const paperSide = paperVenue(paper);
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);

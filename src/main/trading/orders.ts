@@ -206,6 +206,14 @@ export class OrderService {
     }
   }
 
+  /** Mark every open journal order of a venue cancelled (the paper book was reset: those orders are gone). */
+  closeOpen(mode: Mode, message: string): void {
+    for (const order of this.deps.repo.open().filter((o) => o.mode === mode)) {
+      this.record(order.id, { state: 'CANCELLED', message });
+      this.deps.audit.append('order.cancel', order.connectionId, { orderId: order.id, mode: order.mode });
+    }
+  }
+
   /** Bring every open order up to date (paper fills first), e.g. on a timer and on request. */
   async refresh(evaluatePaper: () => Promise<unknown>): Promise<OrderView[]> {
     await evaluatePaper();

@@ -22,6 +22,8 @@ export class PaperDesk implements PaperBook {
     private readonly prices: PriceSource,
     private readonly clock: Clock,
     private readonly onUpdate: (orders: PaperOrder[]) => void,
+    /** Told after a reset: the orders of the account before it are gone. */
+    private readonly onReset: () => void = () => undefined,
   ) {
     this.broker = this.open(settings.get<string>(CURRENCY_KEY) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
@@ -49,6 +51,7 @@ export class PaperDesk implements PaperBook {
       this.settings.set(CURRENCY_KEY, currency);
     }
     await this.broker.reset(startingCash);
+    this.onReset();
     return this.account();
   }
 

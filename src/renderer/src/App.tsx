@@ -16,7 +16,7 @@ const LABELS: Record<Page, string> = {
   settings: 'Settings',
 };
 
-const ICONS: Record<Page, string> = { connections: '⛓', health: '♥', trading: '⇅', audit: '☰', settings: '⚙' };
+const ICONS: Record<Page, string> = { connections: '◇', health: '♥', trading: '⇅', audit: '☰', settings: '⚙' };
 
 /** Attention dot on Health when a connection needs the trader. */
 function useHealthAlert(): boolean {

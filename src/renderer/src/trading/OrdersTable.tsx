@@ -83,7 +83,7 @@ export function OrdersTable() {
             <tbody aria-live="polite">
               {shown.map((o) => (
                 <tr key={o.id} data-testid="order-row">
-                  <td>{new Date(o.createdAt).toLocaleTimeString()}</td>
+                  <td className="nowrap">{new Date(o.createdAt).toLocaleTimeString()}</td>
                   <td>
                     <span className={`mode-chip mode-${o.mode}`}>{o.mode.toUpperCase()}</span>
                   </td>

@@ -1,0 +1,5 @@
+import type { BenchOptions, BenchResult } from './lib/stats';
+
+export async function vaultBench(_opts: BenchOptions): Promise<BenchResult> {
+  throw new Error('todo');
+}

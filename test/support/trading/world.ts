@@ -1,0 +1,180 @@
+import { expect } from 'vitest';
+import type { BrokerId, Environment } from '../../../src/shared/brokers';
+import type { AuditAction, AuditEntry, ConnectionView, OrderTicket, OrderView } from '../../../src/shared/schemas';
+import { BROKER_ADAPTERS } from '../../../src/main/brokers/registry';
+import { ManualClock } from '../../../src/main/clock';
+import type { Notifier } from '../../../src/main/composition';
+import type { SimExchange } from '../../simulators/exchange';
+import { startAlpaca } from '../../simulators/alpaca';
+import { start as startAngelOne, type AngelSimulatorHandle } from '../../simulators/angel-one';
+import { start as startTradier, type TradierSimulatorHandle } from '../../simulators/tradier';
+import { FakeBrowser } from '../brokers-ipc/browser';
+import { START } from '../brokers-ipc/journey';
+import { makeGraph, tempDir, type TestGraph } from '../graph';
+import { ManualScheduler } from '../manual-scheduler';
+import { MemoryKeyStore } from '../../../src/main/vault/keystore';
+
+export { START };
+export const MINUTE = 60_000;
+
+/** A broker simulator the trading tests drive: its host, what the trader types, and its exchange (orders, fills). */
+export interface TradingSim {
+  broker: BrokerId;
+  environment: Environment;
+  baseUrl: string;
+  fields: Record<string, string>;
+  exchange: SimExchange;
+  expireSessions?(): void;
+  close(): Promise<void>;
+}
+
+export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one', clock: ManualClock): Promise<TradingSim> {
+  if (broker === 'alpaca') {
+    const sim = await startAlpaca({ clock });
+    return { broker, environment: 'paper', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, close: () => sim.close() };
+  }
+  if (broker === 'tradier') {
+    const sim = (await startTradier({ clock })) as TradierSimulatorHandle;
+    return { broker, environment: 'sandbox', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+  }
+  const sim = (await startAngelOne({ clock })) as AngelSimulatorHandle;
+  return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+}
+
+/** Decides, per request, whether the network "fails": 'before' (never sent) or 'after' (sent, the answer lost). */
+export type Fault = (request: { method: string; url: URL }) => 'before' | 'after' | null;
+
+/** A fetch that lets tests lose requests or answers with a TimeoutError, as AbortSignal.timeout does. */
+export class FlakyNet {
+  private faults: Fault[] = [];
+  readonly sent: { method: string; url: string }[] = [];
+
+  readonly fetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const verdict = this.faults.map((f) => f({ method, url })).find((v) => v !== null) ?? null;
+    const timeout = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    if (verdict === 'before') throw timeout();
+    this.sent.push({ method, url: url.pathname });
+    const response = await globalThis.fetch(input, init);
+    if (verdict === 'after') {
+      await response.arrayBuffer();
+      throw timeout();
+    }
+    return response;
+  };
+
+  /** Add a fault; it applies until cleared. */
+  add(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  /** The first request matching: its answer is lost once. */
+  loseAnswerOnce(match: (r: { method: string; url: URL }) => boolean): void {
+    let used = false;
+    this.add((r) => (!used && match(r) ? ((used = true), 'after') : null));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+}
+
+export interface TradingWorld {
+  g: TestGraph;
+  clock: ManualClock;
+  scheduler: ManualScheduler;
+  net: FlakyNet;
+  notes: { title: string; body: string }[];
+  browser: FakeBrowser;
+  /** Close this graph and open a new one on the same data directory (the app restarted). */
+  restart(): Promise<TestGraph>;
+}
+
+export async function makeTradingWorld(options: { clock?: ManualClock; dataDir?: string } = {}): Promise<TradingWorld> {
+  const clock = options.clock ?? new ManualClock(START);
+  const scheduler = new ManualScheduler(clock);
+  const net = new FlakyNet();
+  const notes: TradingWorld['notes'] = [];
+  const notifier: Notifier = { notify: (n) => void notes.push(n) };
+  const browser = new FakeBrowser();
+  const keyStore = new MemoryKeyStore();
+  const dataDir = options.dataDir ?? tempDir('bv-trading-');
+  const open = () => makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal });
+  const world: TradingWorld = {
+    g: await open(),
+    clock,
+    scheduler,
+    net,
+    notes,
+    browser,
+    async restart() {
+      world.g.close();
+      world.g = await open();
+      return world.g;
+    },
+  };
+  return world;
+}
+
+/** Simulated time for the next step, so the brokers' rate windows on the manual clock start afresh. */
+export function nextWindow(w: TradingWorld): void {
+  w.clock.advance(5_100);
+}
+
+/** The wizard's Connect for a key-based broker (validated before it is saved). */
+export async function connectSim(w: TradingWorld, sim: TradingSim, label = `${sim.broker} main`): Promise<ConnectionView> {
+  const view = await w.g.ok('connections:connect', { broker: sim.broker, label, environment: sim.environment, fields: sim.fields, apiHost: sim.baseUrl });
+  expect(view.status, sim.broker).toBe('valid');
+  return view;
+}
+
+/** Request and confirm live trading on a connection. */
+export async function goLive(w: TradingWorld, connectionId: string): Promise<void> {
+  const request = await w.g.ok('mode:requestLive', { connectionId });
+  const status = await w.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: request.phrase });
+  expect(status.mode).toBe('live');
+}
+
+let ticketCounter = 0;
+/** A fresh ticket id, as the order ticket UI makes one per ticket. */
+export function ticketId(prefix = 'tk'): string {
+  ticketCounter += 1;
+  return `${prefix}-${process.pid}-${ticketCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function ticket(fields: Omit<OrderTicket, 'ticketId'> & { ticketId?: string }): OrderTicket {
+  return { ticketId: ticketId(), ...fields };
+}
+
+/** Place and expect it to be placed (not held for a limit confirmation). */
+export async function placeOk(g: TestGraph, t: OrderTicket): Promise<OrderView> {
+  const result = await g.ok('orders:place', t);
+  if (result.status !== 'placed') throw new Error(`expected a placed order, got ${JSON.stringify(result)}`);
+  return result.order;
+}
+
+/** Audit entries, newest first (optionally of one action). */
+export async function auditOf(g: TestGraph, action?: AuditAction): Promise<AuditEntry[]> {
+  return (await g.ok('audit:list', { limit: 200, action })).entries;
+}
+
+export async function journal(g: TestGraph): Promise<OrderView[]> {
+  return g.ok('orders:list', { limit: 500 });
+}
+
+/**
+ * Wait (briefly, in real time) until `check` passes: for work a manual timer started that then waits on a
+ * simulator's real socket, which the manual scheduler's settle() cannot see through.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
