@@ -30,9 +30,11 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
     const bare: number[] = [];
     const single: number[] = [];
     const all: number[] = [];
+    const bareAll: number[] = [];
     for (let r = 0; r < rounds; r++) {
       bare.push(await timeAsync(async () => (await fetch(`${slow.baseUrl}/v2/account`, { headers })).text()));
       single.push(await timeAsync(() => g.ok('connections:validate', { id: ids[r % ids.length]! })));
+      bareAll.push(await timeAsync(() => Promise.all(ids.map(async () => (await fetch(`${slow.baseUrl}/v2/account`, { headers })).text()))));
       slow.stats.maxInFlight = 0;
       let views: { status: string }[] = [];
       all.push(await timeAsync(async () => (views = await g.ok('connections:validateAll'))));
@@ -40,11 +42,20 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
       if (valid !== CONNECTIONS) throw new Error(`only ${valid} of ${CONNECTIONS} connections validated`);
     }
     const inFlight = slow.stats.maxInFlight;
+    // Diagnostic: the same fan-out with commits not waiting for the disk (bench connection only).
+    g.services.db.pragma('synchronous = NORMAL');
+    const noSync = summarize(await Promise.all([0]).then(async () => {
+      const out: number[] = [];
+      for (let r = 0; r < Math.min(3, rounds); r++) out.push(await timeAsync(() => g.ok('connections:validateAll')));
+      return out;
+    }));
+    g.services.db.pragma('synchronous = FULL');
     // Work done per validation besides the request: recordCheck's changed() pushes the whole list.
     const list = summarize(Array.from({ length: 20 }, () => timeSync(() => g.services.connections.list())));
     const bareS = summarize(bare);
     const singleS = summarize(single);
     const allS = summarize(all);
+    const bareAllS = summarize(bareAll);
     return {
       bench: 'health-fanout',
       method:
@@ -57,7 +68,11 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
         metric(`connections:validateAll (${CONNECTIONS}) max`, allS.max, 'ms'),
         metric('validateAll / bare request (p50)', allS.p50 / bareS.p50, '×', { target: 1.5 }),
         metric('validateAll / one validate (p50)', allS.p50 / singleS.p50, '×'),
+        metric(`bare ${CONNECTIONS} concurrent fetch() p50`, bareAllS.p50, 'ms'),
+        metric(`validateAll / bare ${CONNECTIONS} concurrent fetch()`, allS.p50 / bareAllS.p50, '×'),
         metric('requests in flight at once', inFlight, 'req'),
+        metric('validateAll, synchronous=NORMAL p50', noSync.p50, 'ms', { note: 'diagnostic' }),
+        metric('connections.list() with 100 connections p50', list.p50, 'ms'),
       ],
       findings: [
         `All ${CONNECTIONS} requests were in flight together (max ${inFlight}); the rest is main-thread work per connection: decrypting credentials, ` +

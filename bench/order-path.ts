@@ -13,13 +13,15 @@ import { metric, interleave, summarize, type BenchOptions, type BenchResult } fr
  * the loopback Alpaca simulator, against a bare fetch() of the same POST /v2/orders to the same simulator.
  */
 export async function orderPathBench(opts: BenchOptions): Promise<BenchResult> {
-  const iterations = opts.quick ? 300 : 1500;
+  const iterations = opts.quick ? 300 : 1000;
   const warm = opts.quick ? 100 : 300;
   const findings: string[] = [];
 
   const sim = await startAlpaca({ environment: 'live' });
   // The simulator's own 200/min window would answer 429 after a few hundred orders.
   sim.setRateLimit(1_000_000_000);
+  // Thousands of resting orders and the market orders must not run out of simulated buying power.
+  sim.exchange.cash = 1e12;
   // Alpaca's documented 200 calls/min client-side gate would make the bench wait, not measure: the real
   // adapter, with only its rate-limit table raised (the p-throttle gates still run on every call).
   const relaxed: BrokerAdapter = {

@@ -20,7 +20,8 @@ export interface BenchGraph {
   dataDir: string;
   /** A router call through the IPC boundary; throws when it fails. */
   ok<C extends ChannelName>(channel: C, input?: ChannelInput<C>): Promise<ChannelOutput<C>>;
-  close(): void;
+  /** Close the services; the data directory is removed unless `keep`. */
+  close(keep?: boolean): void;
 }
 
 /**
@@ -46,9 +47,9 @@ export async function benchGraph(options: Partial<ServiceDeps> & { dataDir?: str
       if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
       return result.value as ChannelOutput<typeof channel>;
     },
-    close() {
+    close(keep = false) {
       services.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -27,6 +27,21 @@ export class BrokerError extends Error {
   }
 }
 
+/**
+ * The broker asks the trader a question before it accepts an order (IBKR's order reply prompts).
+ * The app shows the prompts and answers with the adapter's answerPrompt; it never answers by itself.
+ */
+export class BrokerPrompt extends BrokerError {
+  constructor(
+    readonly replyId: string,
+    readonly prompts: string[],
+    message: string,
+  ) {
+    super('BROKER_REJECTED', message);
+    this.name = 'BrokerPrompt';
+  }
+}
+
 /** Everything an adapter call may use. Credentials are the decrypted stored fields (user fields and session tokens). */
 export interface BrokerContext {
   /** Root URL of the broker API for this connection: the environment's default or the user's override. */
@@ -182,6 +197,13 @@ export interface BrokerAdapter {
   orders(ctx: BrokerContext): Promise<BrokerOrder[]>;
   positions(ctx: BrokerContext): Promise<Position[]>;
   quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]>;
+  /**
+   * Answer a BrokerPrompt placeOrder threw: the order's acknowledgement when confirmed, null when declined.
+   * It may throw another BrokerPrompt when the broker asks a further question.
+   */
+  answerPrompt?(ctx: BrokerContext, replyId: string, confirmed: boolean): Promise<OrderAck | null>;
+  /** Ask the broker to check an order without placing it (e.g. tastytrade's dry run); throws BROKER_REJECTED with its reasons. */
+  precheckOrder?(ctx: BrokerContext, order: OrderRequest): Promise<void>;
   /** When the stored session expires, by the broker's rule (e.g. Kite: 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
 }

@@ -36,7 +36,10 @@ export class KillSwitch {
   async engage(closePositions: boolean): Promise<Report> {
     // Lock first, so nothing new goes live while we clean up.
     this.deps.mode.lock('Kill switch engaged.');
-    const venues = [this.deps.paper, ...this.deps.connections.list().filter((c) => c.isActive).map((c) => this.deps.live(c.id))];
+    // Every active connection, and any other one the journal still has open orders on.
+    const withOpenOrders = new Set(this.deps.orders.openLiveConnections());
+    const connections = this.deps.connections.list().filter((c) => c.isActive || withOpenOrders.has(c.id));
+    const venues = [this.deps.paper, ...connections.map((c) => this.deps.live(c.id))];
     const results = (await Promise.all(venues.map((venue) => this.sweep(venue, closePositions)))).flat();
     const failed = results.filter((r) => r.outcome === 'failed').length;
     this.deps.audit.append('killswitch.engage', null, {
@@ -59,7 +62,7 @@ export class KillSwitch {
       const open = (await venue.orders()).filter((o) => OPEN.has(o.state));
       for (const order of open) {
         try {
-          await venue.cancel(order.brokerOrderId);
+          await this.deps.orders.cancelInBook(venue, order);
           results.push({ ...base, target: `${order.side} ${order.quantity} ${order.symbol} (${order.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });
         } catch (error) {
           results.push({ ...base, target: `${order.side} ${order.quantity} ${order.symbol} (${order.brokerOrderId})`, action: 'cancel', outcome: 'failed', message: messageOf(error) });

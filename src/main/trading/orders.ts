@@ -51,6 +51,8 @@ function fromBrokerOrder(o: BrokerOrder): JournalUpdate {
  */
 export class OrderService {
   private readonly confirmations = new Map<string, { ticketId: string; expiresAt: number }>();
+  /** Journal ids whose placement is in flight in this process; a PENDING order not in here was orphaned by a stop. */
+  private readonly sending = new Set<string>();
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -71,15 +73,13 @@ export class OrderService {
   async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
     const clientOrderId = `bv-${ticket.ticketId}`;
     const existing = this.deps.repo.byClientOrderId(clientOrderId);
-    if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' ? await this.reconcile(existing) : existing };
+    if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
 
     if (source !== 'killswitch') {
-      const problems = limitProblems(
-        ticket,
-        this.deps.limits.get(),
-        ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)),
-        this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000),
-      );
+      const limits = this.deps.limits.get();
+      // Price the order only when a value limit needs it: a quote is one more (rate-limited) broker call.
+      const price = limits.maxOrderValue === null ? null : (ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)));
+      const problems = limitProblems(ticket, limits, price, this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000));
       if (problems.length > 0 && !this.useConfirmation(ticket)) {
         const confirmationId = randomBytes(16).toString('hex');
         this.confirmations.set(confirmationId, { ticketId: ticket.ticketId, expiresAt: this.deps.clock.now() + CONFIRMATION_TTL_MS });
@@ -136,6 +136,7 @@ export class OrderService {
       timeInForce: ticket.timeInForce,
       clientOrderId,
     };
+    this.sending.add(id);
     try {
       const ack = await venue.place(request);
       this.record(id, { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
@@ -151,6 +152,8 @@ export class OrderService {
         const message = error instanceof AppError || error instanceof BrokerError ? error.message : 'The order could not be sent.';
         this.record(id, { state: 'REJECTED', message });
       }
+    } finally {
+      this.sending.delete(id);
     }
     return { status: 'placed', order: this.deps.repo.get(id)! };
   }
@@ -164,19 +167,28 @@ export class OrderService {
 
   /** Find out at the broker what happened to an order, by its client order id (never by resending). */
   async reconcile(order: OrderView): Promise<OrderView> {
-    const venue = this.venueFor(order);
     let found: BrokerOrder | null;
     try {
-      found = await venue.get({ brokerOrderId: order.brokerOrderId ?? undefined, clientOrderId: order.clientOrderId });
+      // Inside the try: a deleted connection has no venue, and must not stop the other orders' refresh.
+      found = await this.venueFor(order).get({ brokerOrderId: order.brokerOrderId ?? undefined, clientOrderId: order.clientOrderId });
     } catch (error) {
       this.deps.log.warn('order lookup failed', { orderId: order.id, error });
       return this.deps.repo.get(order.id)!;
     }
     if (found) this.record(order.id, fromBrokerOrder(found));
-    else if (order.state === 'UNKNOWN' && this.deps.clock.now() - order.createdAt > UNKNOWN_GRACE_MS) {
-      this.record(order.id, { state: 'REJECTED', message: 'The broker has no record of this order: it was not placed.' });
+    else if (order.state === 'UNKNOWN' || this.orphaned(order)) {
+      if (this.deps.clock.now() - order.createdAt > UNKNOWN_GRACE_MS) {
+        this.record(order.id, { state: 'REJECTED', message: 'The broker has no record of this order: it was not placed.' });
+      } else if (order.state !== 'UNKNOWN') {
+        this.record(order.id, { state: 'UNKNOWN', message: 'BrokerVault stopped before the broker answered; checking whether the order was placed.' });
+      }
     }
     return this.deps.repo.get(order.id)!;
+  }
+
+  /** Journaled, never acknowledged, and no placement running: the app stopped while sending it. */
+  private orphaned(order: OrderView): boolean {
+    return order.state === 'PENDING' && order.brokerOrderId === null && !this.sending.has(order.id);
   }
 
   async cancel(orderId: string): Promise<OrderView> {
@@ -192,6 +204,27 @@ export class OrderService {
     await venue.cancel(current.brokerOrderId!);
     this.deps.audit.append('order.cancel', current.connectionId, { orderId, mode: current.mode });
     return this.reconcile(current);
+  }
+
+  /**
+   * Cancel an order found in a venue's order book (the kill switch sweeps books, not the journal): the
+   * cancel is audited, and a journaled order is brought up to date from the broker.
+   */
+  async cancelInBook(venue: Venue, order: Pick<BrokerOrder, 'brokerOrderId'>): Promise<void> {
+    await venue.cancel(order.brokerOrderId);
+    const journaled = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
+    this.deps.audit.append('order.cancel', venue.connectionId, {
+      orderId: journaled?.id ?? null,
+      brokerOrderId: order.brokerOrderId,
+      mode: venue.mode,
+      source: 'killswitch',
+    });
+    if (journaled) await this.reconcile(journaled);
+  }
+
+  /** Connections with live orders the journal still holds open (the kill switch sweeps them even when inactive). */
+  openLiveConnections(): string[] {
+    return [...new Set(this.deps.repo.open().flatMap((o) => (o.mode === 'live' && o.connectionId ? [o.connectionId] : [])))];
   }
 
   list(filter: { mode?: Mode; before?: number; limit: number }): OrderView[] {
@@ -217,7 +250,8 @@ export class OrderService {
   /** Bring every open order up to date (paper fills first), e.g. on a timer and on request. */
   async refresh(evaluatePaper: () => Promise<unknown>): Promise<OrderView[]> {
     await evaluatePaper();
-    const open = this.deps.repo.open();
+    // Orders being placed right now are settled by their own placement.
+    const open = this.deps.repo.open().filter((o) => !this.sending.has(o.id));
     await Promise.all(open.map((order) => this.reconcile(order)));
     return this.deps.repo.list({ limit: 100 });
   }

@@ -67,7 +67,10 @@ export class ScheduleService {
   /** Run what is due and report what was missed. Called on a timer and once at start-up. */
   async tick(): Promise<void> {
     const now = this.clock.now();
-    for (const row of this.db.prepare<[], ScheduleRow>('SELECT * FROM schedules WHERE enabled = 1').all()) {
+    for (const { id } of this.db.prepare<[], { id: string }>('SELECT id FROM schedules WHERE enabled = 1').all()) {
+      // Read each row fresh: an overlapping tick may have claimed it (or it was deleted) while we were placing orders.
+      const row = this.db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ? AND enabled = 1').get(id);
+      if (!row) continue;
       const { previous } = occurrences(now, row.time, JSON.parse(row.days) as number[], row.time_zone);
       if (previous === null || previous <= Math.max(row.last_run_at ?? 0, row.created_at)) continue;
       if (now - previous > SCHEDULE_GRACE_MS) {

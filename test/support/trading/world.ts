@@ -7,6 +7,7 @@ import type { Notifier } from '../../../src/main/composition';
 import type { SimExchange } from '../../simulators/exchange';
 import { startAlpaca } from '../../simulators/alpaca';
 import { start as startAngelOne, type AngelSimulatorHandle } from '../../simulators/angel-one';
+import { start as startDhan, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { start as startTradier, type TradierSimulatorHandle } from '../../simulators/tradier';
 import { FakeBrowser } from '../brokers-ipc/browser';
 import { START } from '../brokers-ipc/journey';
@@ -28,7 +29,7 @@ export interface TradingSim {
   close(): Promise<void>;
 }
 
-export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one', clock: ManualClock): Promise<TradingSim> {
+export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one' | 'dhan', clock: ManualClock): Promise<TradingSim> {
   if (broker === 'alpaca') {
     const sim = await startAlpaca({ clock });
     return { broker, environment: 'paper', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, close: () => sim.close() };
@@ -37,12 +38,19 @@ export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one', clock
     const sim = (await startTradier({ clock })) as TradierSimulatorHandle;
     return { broker, environment: 'sandbox', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
   }
+  if (broker === 'dhan') {
+    const sim = (await startDhan({ clock })) as DhanSimulatorHandle;
+    return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+  }
   const sim = (await startAngelOne({ clock })) as AngelSimulatorHandle;
   return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
 }
 
-/** Decides, per request, whether the network "fails": 'before' (never sent) or 'after' (sent, the answer lost). */
-export type Fault = (request: { method: string; url: URL }) => 'before' | 'after' | null;
+/**
+ * Decides, per request, whether the network "fails": 'before' (never sent), 'after' (sent, the answer lost),
+ * or 'hang' (never sent, never answered: the app stops while waiting).
+ */
+export type Fault = (request: { method: string; url: URL }) => 'before' | 'after' | 'hang' | null;
 
 /** A fetch that lets tests lose requests or answers with a TimeoutError, as AbortSignal.timeout does. */
 export class FlakyNet {
@@ -55,6 +63,7 @@ export class FlakyNet {
     const verdict = this.faults.map((f) => f({ method, url })).find((v) => v !== null) ?? null;
     const timeout = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
     if (verdict === 'before') throw timeout();
+    if (verdict === 'hang') return new Promise<Response>(() => undefined);
     this.sent.push({ method, url: url.pathname });
     const response = await globalThis.fetch(input, init);
     if (verdict === 'after') {

@@ -1,15 +1,17 @@
 import type { BrokerAdapter } from '../types';
+import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
-import { cancelOrder, getOrder, orders, placeOrder } from './orders';
-import { funds, positions, validate } from './portfolio';
+import { cancelOrder, confirmReply, getOrder, orders, placeOrder } from './orders';
+import { funds, positions, validate as readAccount } from './portfolio';
 import { quotes } from './quotes';
-import { login, sessionExpiry } from './session';
+import { keepAliveIfIdle, login, sessionExpiry } from './session';
 
 /**
  * Interactive Brokers through the Client Portal Gateway the user runs on their own computer.
  * The gateway holds the session (the user logs in in a browser); BrokerVault stores no IBKR password.
- * Also exported for the app: keepAlive (health monitor, ~every 60 s), confirmReply (order questions),
- * IbkrConfirmationRequired (what placeOrder throws when IBKR asks a question).
+ * Validation tickles the gateway first, so the health monitor's checks (every 60 s for IBKR) keep the
+ * session from timing out. Order questions surface as IbkrConfirmationRequired (a BrokerPrompt) and are
+ * answered by the trader through answerPrompt.
  */
 export const adapter: BrokerAdapter = {
   descriptor,
@@ -19,9 +21,13 @@ export const adapter: BrokerAdapter = {
     reads: [{ limit: 10, intervalMs: 1_000 }],
   },
   login,
-  validate,
+  async validate(ctx) {
+    await keepAliveIfIdle(ctx);
+    return readAccount(ctx);
+  },
   funds,
   placeOrder,
+  answerPrompt: confirmReply,
   cancelOrder,
   getOrder,
   orders,
@@ -32,5 +38,5 @@ export const adapter: BrokerAdapter = {
 
 export { keepAlive, type GatewayAuthStatus } from './session';
 export { confirmReply } from './orders';
-export { IbkrConfirmationRequired } from './errors';
+export { IbkrConfirmationRequired };
 export { PIN_FIELD } from './transport';

@@ -1,5 +1,5 @@
 import { brokerMessage } from '../http';
-import { BrokerError } from '../types';
+import { BrokerError, BrokerPrompt } from '../types';
 import type { TlsFailure } from './transport';
 
 export const LOGIN_HINT =
@@ -9,13 +9,13 @@ export const LOGIN_HINT =
  * The gateway asked a question about an order (price cap, value limit, missing market data…) instead of
  * placing it. Nothing is placed until the user answers: show `prompts` and call confirmReply(ctx, replyId, …).
  */
-export class IbkrConfirmationRequired extends BrokerError {
+export class IbkrConfirmationRequired extends BrokerPrompt {
   constructor(
-    readonly replyId: string,
-    readonly prompts: string[],
+    replyId: string,
+    prompts: string[],
     readonly messageIds: string[],
   ) {
-    super('BROKER_REJECTED', `IBKR asks you to confirm this order before it is sent: ${prompts.join(' ')}`);
+    super(replyId, prompts, `IBKR asks you to confirm this order before it is sent: ${prompts.join(' ')}`);
     this.name = 'IbkrConfirmationRequired';
   }
 }

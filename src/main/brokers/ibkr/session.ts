@@ -29,6 +29,22 @@ function sessionGone(status: GatewayAuthStatus): BrokerError {
 }
 
 /** Require a ready brokerage session, with the account primed. */
+const TICKLED_AT = 'ibkr.tickledAt';
+
+/**
+ * Tickle unless this connection did within the last 30 s. The gateway allows one tickle a second: a
+ * refused one means another tickle (another connection to the same gateway) just kept it alive.
+ */
+export async function keepAliveIfIdle(ctx: BrokerContext): Promise<void> {
+  const last = ctx.memo.get(TICKLED_AT) as number | undefined;
+  if (last !== undefined && ctx.clock.now() - last < 30_000) return;
+  try {
+    await keepAlive(ctx);
+  } catch (error) {
+    if (!(error instanceof BrokerError && error.code === 'RATE_LIMITED')) throw error;
+  }
+}
+
 export async function requireSession(ctx: BrokerContext): Promise<string> {
   const status = await authStatus(ctx);
   if (!status.authenticated || status.competing) {
@@ -78,6 +94,7 @@ export async function login(ctx: BrokerContext): Promise<SessionUpdate> {
  * without requests. Throws TOKEN_EXPIRED when the session is gone so the app can ask for a new login.
  */
 export async function keepAlive(ctx: BrokerContext): Promise<GatewayAuthStatus> {
+  ctx.memo.set(TICKLED_AT, ctx.clock.now());
   const body = (await gatewayCall(ctx, { method: 'POST', path: '/tickle' }, 'keep the session alive')) as Record<string, unknown> | null;
   const iserver = (body?.iserver ?? {}) as Record<string, unknown>;
   const status = readStatus(iserver.authStatus);

@@ -38,6 +38,10 @@ export const adapter: BrokerAdapter = {
   },
 
   login: exchangeRefreshToken,
+  // A failed dry run throws BROKER_REJECTED with tastytrade's reasons, before anything is placed.
+  async precheckOrder(ctx, order) {
+    await dryRunOrder(ctx, order);
+  },
 
   async validate(ctx) {
     const items = await customerAccounts(ctx);

@@ -11,6 +11,8 @@ const MINUTE = 60 * SECOND;
  */
 export const BROKER_HEALTH: Partial<Record<BrokerId, { maxCheckIntervalSec?: number; tokenLifetimeMs?: number }>> = {
   tastytrade: { maxCheckIntervalSec: 60, tokenLifetimeMs: 15 * MINUTE },
+  // The Client Portal Gateway drops a session after about 6 idle minutes; each check tickles it.
+  ibkr: { maxCheckIntervalSec: 60 },
 };
 
 /** Warn this long before a session expires. */

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SIMULATORS } from '../simulators/registry';
+
+const cli = path.resolve(import.meta.dirname, '../simulators/cli.ts');
+
+/** Start `npm run sim -- <id>` (the same CLI) and read its one JSON line. */
+function startCli(args: string[]): Promise<{ line: string; stop: () => void; stderr: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const newline = out.indexOf('\n');
+      if (newline >= 0) resolve({ line: out.slice(0, newline), stop: () => child.kill('SIGTERM'), stderr: () => err });
+    });
+    child.on('exit', (code) => (out.includes('\n') ? undefined : reject(new Error(`sim exited ${code}: ${err}`))));
+  });
+}
+
+describe('npm run sim', () => {
+  it('offers every broker protocol', () => {
+    expect(Object.keys(SIMULATORS).sort()).toEqual(['alpaca', 'angel-one', 'binance', 'dhan', 'fyers', 'ibkr', 'tastytrade', 'tradier', 'xts', 'zerodha']);
+  });
+
+  it.each(Object.keys(SIMULATORS))('%s prints one JSON line with its base URL, credentials and a session', async (id) => {
+    const sim = await startCli([id]);
+    try {
+      const info = JSON.parse(sim.line) as { broker: string; baseUrl: string; credentials: Record<string, string>; session: Record<string, string> };
+      expect(info.baseUrl).toMatch(/^https?:\/\/127\.0\.0\.1:\d+/);
+      expect(Object.keys(info.credentials).length).toBeGreaterThan(0);
+      expect(info.session).toBeTypeOf('object');
+      // The server answers (any HTTP status: the root path is not an API route).
+      const response = await fetch(info.baseUrl, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
+      if (!info.baseUrl.startsWith('https')) expect(response).not.toBeNull();
+    } finally {
+      sim.stop();
+    }
+  });
+
+  it('listens on the port it is given', async () => {
+    const sim = await startCli(['alpaca', '--port', '0']).catch((e: Error) => e);
+    expect(sim).toBeInstanceOf(Error);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const chosen = await startCli(['alpaca', '--port', String(port)]);
+    try {
+      expect(JSON.parse(chosen.line).baseUrl).toBe(`http://127.0.0.1:${port}`);
+    } finally {
+      chosen.stop();
+    }
+  });
+
+  it('explains its usage for an unknown id', async () => {
+    await expect(startCli(['nasdaq'])).rejects.toThrow(/usage: npm run sim -- <id> \[--port N\]/);
+  });
+});
