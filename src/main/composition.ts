@@ -125,7 +125,18 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
   const notifier = deps.notifier ?? { notify: () => undefined };
-  const trading = createTrading({ db, settings: appSettings, connections, brokerCalls, audit, clock, log, notifier, events });
+  const trading = createTrading({
+    db,
+    settings: appSettings,
+    connections,
+    brokerCalls,
+    audit,
+    clock,
+    log,
+    notifier,
+    events,
+    canDecrypt: () => vault.status().state === 'ready',
+  });
   const scheduler = deps.scheduler ?? systemScheduler(clock);
   const health = new HealthMonitor({
     connections,

@@ -28,6 +28,7 @@ export const CHANNEL_NAMES = [
   'mode:goPaper',
   'mode:unlock',
   'orders:place',
+  'orders:answerPrompt',
   'orders:cancel',
   'orders:list',
   'orders:refresh',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BrokerDescriptorSchema } from './brokers';
 import type { ChannelName, EventName } from './channels';
 import {
+  AnswerPromptInput,
   ConfirmLiveInput,
   KillSwitchInput,
   KillSwitchReportSchema,
@@ -80,6 +81,7 @@ export const contract = {
   'mode:goPaper': { input: EmptyInput, output: ModeStatusSchema },
   'mode:unlock': { input: EmptyInput, output: ModeStatusSchema },
   'orders:place': { input: OrderTicketSchema, output: PlaceResultSchema },
+  'orders:answerPrompt': { input: AnswerPromptInput, output: PlaceResultSchema },
   'orders:cancel': { input: OrderIdInput, output: OrderViewSchema },
   'orders:list': { input: OrderListInput, output: z.array(OrderViewSchema) },
   'orders:refresh': { input: EmptyInput, output: z.array(OrderViewSchema) },

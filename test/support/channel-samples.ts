@@ -33,6 +33,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'mode:goPaper': {},
     'mode:unlock': {},
     'orders:place': { ticketId: 'ticket-0001', symbol: 'NSE:INFY', side: 'BUY', quantity: 1, type: 'MARKET' },
+    'orders:answerPrompt': { orderId: 'a'.repeat(24), replyId: 'r1', confirm: true },
     'orders:cancel': { orderId: 'a'.repeat(24) },
     'orders:list': { limit: 10 },
     'orders:refresh': {},

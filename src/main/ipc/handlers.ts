@@ -62,6 +62,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'mode:goPaper': () => d.trading.mode.goPaper('Switched to paper by the trader.'),
     'mode:unlock': () => d.trading.mode.unlock(),
     'orders:place': (ticket) => d.trading.orders.place(ticket),
+    'orders:answerPrompt': ({ orderId, replyId, confirm }) => d.trading.orders.answerPrompt(orderId, replyId, confirm),
     'orders:cancel': ({ orderId }) => d.trading.orders.cancel(orderId),
     'orders:list': (filter) => d.trading.orders.list(filter),
     'orders:refresh': () => d.trading.orders.refresh(() => d.trading.paper.evaluate()),

@@ -28,6 +28,7 @@ export interface TradingDeps {
   log: Logger;
   notifier: Notifier;
   events: EventBus;
+  canDecrypt: () => boolean;
 }
 
 export interface Trading {
@@ -54,6 +55,7 @@ export function createTrading(d: TradingDeps): Trading {
     audit: d.audit,
     clock: d.clock,
     notifier: d.notifier,
+    canDecrypt: d.canDecrypt,
     changed: (status) => d.events.emit('mode:changed', status),
   });
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));

@@ -33,6 +33,8 @@ export interface ModeDeps {
   audit: AuditLog;
   clock: Clock;
   notifier: Notifier;
+  /** Whether stored credentials can be decrypted now (a locked vault cannot trade live). */
+  canDecrypt: () => boolean;
   changed: (status: ModeStatus) => void;
 }
 
@@ -70,7 +72,8 @@ export class ModeService {
   }
 
   private whyNotLive(connectionId: string): string | null {
-    if (this.locked) return 'Live trading is locked by the kill switch. Re-enable it in the Trading screen first.';
+    if (this.locked) return 'Live trading is locked by the kill switch. Choose Unlock live in the top bar first.';
+    if (!this.deps.canDecrypt()) return 'The credential vault is locked or unavailable, so BrokerVault cannot sign orders. Unlock it in Settings first.';
     const c = this.deps.connections.get(connectionId);
     if (!c.isActive) return `"${c.label}" is deactivated. Activate it first.`;
     if (c.status !== 'valid') return `"${c.label}" is not validated (status: ${c.status}). Test the connection first.`;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shared/schemas';
-import { BrokerError, type BrokerOrder, type OrderRequest } from '../brokers/types';
+import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderRequest } from '../brokers/types';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
@@ -18,6 +18,8 @@ export type OrderSource = OrderView['source'];
 /** How long an order may stay UNKNOWN (not found at the broker) before we call it not placed. */
 const UNKNOWN_GRACE_MS = 2 * 60_000;
 const CONFIRMATION_TTL_MS = 60_000;
+/** How long a broker's question about an order may wait for the trader's answer. */
+const PROMPT_TTL_MS = 10 * 60_000;
 
 export interface OrderServiceDeps {
   db: Db;
@@ -53,6 +55,8 @@ export class OrderService {
   private readonly confirmations = new Map<string, { ticketId: string; expiresAt: number }>();
   /** Journal ids whose placement is in flight in this process; a PENDING order not in here was orphaned by a stop. */
   private readonly sending = new Set<string>();
+  /** Orders waiting for the trader to answer the broker's question: journal id → reply id. */
+  private readonly awaiting = new Map<string, string>();
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -86,6 +90,20 @@ export class OrderService {
         return { status: 'needs-confirmation', confirmationId, reasons: problems };
       }
     }
+
+    const request: OrderRequest = {
+      symbol: ticket.symbol,
+      side: ticket.side,
+      quantity: ticket.quantity,
+      type: ticket.type,
+      limitPrice: ticket.limitPrice,
+      stopPrice: ticket.stopPrice,
+      product: ticket.product,
+      timeInForce: ticket.timeInForce,
+      clientOrderId,
+    };
+    // The broker's own pre-check (where it has one) runs before anything is journaled or sent.
+    if (source !== 'killswitch') await venue.precheck(request);
 
     const id = randomBytes(12).toString('hex');
     const now = this.deps.clock.now();
@@ -125,25 +143,30 @@ export class OrderService {
     }
     this.emit(id);
 
-    const request: OrderRequest = {
-      symbol: ticket.symbol,
-      side: ticket.side,
-      quantity: ticket.quantity,
-      type: ticket.type,
-      limitPrice: ticket.limitPrice,
-      stopPrice: ticket.stopPrice,
-      product: ticket.product,
-      timeInForce: ticket.timeInForce,
-      clientOrderId,
-    };
+    return this.send(id, venue, () => venue.place(request));
+  }
+
+  /** Send (or answer for) one journaled order and record what the broker did. */
+  private async send(id: string, venue: Venue, attempt: () => Promise<OrderAck | null>): Promise<PlaceResult> {
+    const clientOrderId = this.deps.repo.get(id)!.clientOrderId;
     this.sending.add(id);
+    this.awaiting.delete(id);
     try {
-      const ack = await venue.place(request);
-      this.record(id, { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
-      // An acknowledgement is not a fill: ask what really happened.
-      const actual = await venue.get({ brokerOrderId: ack.brokerOrderId, clientOrderId }).catch(() => null);
-      if (actual) this.record(id, fromBrokerOrder(actual));
+      const ack = await attempt();
+      if (ack === null) {
+        this.record(id, { state: 'CANCELLED', message: 'You declined the broker\'s question, so the order was not placed.' });
+      } else {
+        this.record(id, { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
+        // An acknowledgement is not a fill: ask what really happened.
+        const actual = await venue.get({ brokerOrderId: ack.brokerOrderId, clientOrderId }).catch(() => null);
+        if (actual) this.record(id, fromBrokerOrder(actual));
+      }
     } catch (error) {
+      if (error instanceof BrokerPrompt) {
+        this.awaiting.set(id, error.replyId);
+        this.record(id, { state: 'PENDING', message: `Waiting for your answer: ${error.prompts.join(' ')}` });
+        return { status: 'needs-broker-answer', order: this.deps.repo.get(id)!, replyId: error.replyId, prompts: error.prompts };
+      }
       if (isAmbiguous(error)) {
         this.deps.log.warn('order outcome unknown, looking it up', { orderId: id, code: (error as BrokerError).code });
         this.record(id, { state: 'UNKNOWN', message: 'No clear answer from the broker; checking whether the order was placed.' });
@@ -156,6 +179,23 @@ export class OrderService {
       this.sending.delete(id);
     }
     return { status: 'placed', order: this.deps.repo.get(id)! };
+  }
+
+  /** The trader's answer to a broker's question about an order (never given by BrokerVault itself). */
+  async answerPrompt(orderId: string, replyId: string, confirm: boolean): Promise<PlaceResult> {
+    const order = this.deps.repo.get(orderId);
+    if (!order) throw new AppError('NOT_FOUND', 'That order is not in the journal.');
+    if (this.awaiting.get(orderId) !== replyId) {
+      throw new AppError('CONFLICT', 'That question is no longer open (it was answered, expired, or BrokerVault restarted). Check the order list.');
+    }
+    if (this.deps.clock.now() - order.updatedAt > PROMPT_TTL_MS) {
+      this.awaiting.delete(orderId);
+      this.record(orderId, { state: 'REJECTED', message: 'The broker\'s question was not answered within 10 minutes; nothing was placed.' });
+      throw new AppError('CONFLICT', 'That question expired; nothing was placed. Place the order again if you still want it.');
+    }
+    const venue = this.venueFor(order);
+    this.deps.audit.append('order.update', order.connectionId, { orderId, answer: confirm ? 'confirmed' : 'declined' });
+    return this.send(orderId, venue, () => venue.answerPrompt(replyId, confirm));
   }
 
   private useConfirmation(ticket: OrderTicket): boolean {
@@ -188,7 +228,7 @@ export class OrderService {
 
   /** Journaled, never acknowledged, and no placement running: the app stopped while sending it. */
   private orphaned(order: OrderView): boolean {
-    return order.state === 'PENDING' && order.brokerOrderId === null && !this.sending.has(order.id);
+    return order.state === 'PENDING' && order.brokerOrderId === null && !this.sending.has(order.id) && !this.awaiting.has(order.id);
   }
 
   async cancel(orderId: string): Promise<OrderView> {

@@ -1,5 +1,6 @@
+import type { BrokerId } from '../../shared/brokers';
 import type { Mode } from '../../shared/schemas';
-import type { BrokerOrder, Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from '../brokers/types';
+import { BrokerError, type BrokerOrder, type Funds, type OrderAck, type OrderLookup, type OrderRequest, type Position, type Quote } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 
 /**
@@ -17,6 +18,10 @@ export interface Venue {
   positions(): Promise<Position[]>;
   quotes(symbols: string[]): Promise<Quote[]>;
   funds(): Promise<Funds>;
+  /** Ask the broker to check an order without placing it, where it offers that (tastytrade's dry run). */
+  precheck(order: OrderRequest): Promise<void>;
+  /** Answer a question the broker asked about an order (see BrokerPrompt): the ack, or null when declined. */
+  answerPrompt(replyId: string, confirmed: boolean): Promise<OrderAck | null>;
 }
 
 /** The paper engine's side of a venue (implemented by PaperBroker). */
@@ -44,6 +49,8 @@ export function paperVenue(book: PaperBook): Venue {
     positions: () => book.positions(),
     quotes: (symbols) => book.quotes(symbols),
     funds: () => book.funds(),
+    precheck: async () => undefined,
+    answerPrompt: () => Promise.reject(new BrokerError('NOT_SUPPORTED', 'The paper engine asks no questions about orders.')),
   };
 }
 
@@ -61,5 +68,16 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     positions: () => brokers.call(connectionId, 'reads', (a, ctx) => a.positions(ctx), symbols),
     quotes: (list) => brokers.call(connectionId, 'reads', (a, ctx) => a.quotes(ctx, list), symbols),
     funds: () => brokers.call(connectionId, 'reads', (a, ctx) => a.funds(ctx)),
+    // Only brokers with a dry run spend an order-budget call on it.
+    precheck: async (order) => {
+      if (brokers.adapterFor(broker as BrokerId).precheckOrder) {
+        await brokers.call(connectionId, 'orders', (a, ctx) => a.precheckOrder!(ctx, order), symbols);
+      }
+    },
+    answerPrompt: (replyId, confirmed) =>
+      brokers.call(connectionId, 'orders', (a, ctx) => {
+        if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
+        return a.answerPrompt(ctx, replyId, confirmed);
+      }),
   };
 }

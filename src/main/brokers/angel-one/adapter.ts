@@ -50,26 +50,33 @@ async function validate(ctx: BrokerContext): Promise<AccountSummary> {
 
 async function placeOrder(ctx: BrokerContext, order: OrderRequest): Promise<OrderAck> {
   const instrument = requireInstrument(ctx, order.symbol);
-  const data = await angelCall<{ orderid?: string } | null>(ctx, {
-    method: 'POST',
-    path: PATHS.placeOrder,
-    json: toPlaceOrderBody(order, instrument),
-  });
+  const body = toPlaceOrderBody(order, instrument);
+  const data = await angelCall<{ orderid?: string } | null>(ctx, { method: 'POST', path: PATHS.placeOrder, json: body });
   if (!data?.orderid) throw new BrokerError('BROKER_REJECTED', 'Angel One accepted the order without an order id. Check the order book.');
+  rememberVariety(ctx, data.orderid, String(body.variety));
   // A SUCCESS here only means "received": acceptance or rejection shows in the order book.
   return { brokerOrderId: data.orderid, state: 'PENDING' };
 }
 
+/** Cancel needs the order's variety. It is remembered when we place or read an order, so cancelling
+ * does not spend the 1/s order-book budget (a kill switch reads the book once, then cancels many). */
+function rememberVariety(ctx: BrokerContext, orderId: string, variety: unknown): void {
+  if (typeof variety === 'string' && variety) ctx.memo.set(`angel.variety.${orderId}`, variety);
+}
+
 async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {
   const rows = await angelCall<AngelOrderRow[] | null>(ctx, { method: 'GET', path: PATHS.orderBook });
+  for (const row of rows ?? []) rememberVariety(ctx, String(row.orderid), row.variety);
   return (rows ?? []).map(toBrokerOrder);
 }
 
 async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void> {
-  // Cancel needs the order's variety: read it from the book, defaulting to NORMAL.
-  const book = await angelCall<AngelOrderRow[] | null>(ctx, { method: 'GET', path: PATHS.orderBook });
-  const row = (book ?? []).find((r) => String(r.orderid) === brokerOrderId);
-  const variety = typeof row?.variety === 'string' && row.variety ? row.variety : 'NORMAL';
+  let variety = ctx.memo.get(`angel.variety.${brokerOrderId}`) as string | undefined;
+  if (!variety) {
+    // An order placed elsewhere and never read here: look its variety up in the book.
+    await orders(ctx);
+    variety = (ctx.memo.get(`angel.variety.${brokerOrderId}`) as string | undefined) ?? 'NORMAL';
+  }
   await angelCall(ctx, { method: 'POST', path: PATHS.cancelOrder, json: { variety, orderid: brokerOrderId } });
 }
 
