@@ -55,6 +55,14 @@ describe('audit log', () => {
     expect(await g.ok('audit:verify')).toMatchObject({ ok: false, brokenAt: 6, reason: expect.stringMatching(/link/) });
   });
 
+  it('verifies in slices and still finds a break past the first slice', async () => {
+    await seeded(10);
+    expect(await g.services.audit.verify(3)).toEqual({ ok: true, checked: 10, brokenAt: null, reason: null });
+    dropTriggers();
+    g.services.db.prepare('DELETE FROM audit_log WHERE seq = 7').run();
+    expect(await g.services.audit.verify(3)).toMatchObject({ ok: false, brokenAt: 8, checked: 6, reason: 'entry 7 is missing' });
+  });
+
   it('pages newest first with filters', async () => {
     await seeded(0);
     for (let i = 0; i < 7; i++) g.services.audit.append('order.submit', null, { n: i });

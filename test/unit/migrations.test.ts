@@ -22,6 +22,8 @@ const SEED: Record<number, string> = {
   5: `INSERT INTO paper_accounts (id, currency, decimals, starting_cash_minor, cash_minor, created_at, updated_at)
         VALUES ('default', 'INR', 2, 100000000, 100000000, 1, 1);
       INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES ('s1', 'Close', '15:10', 'Asia/Kolkata', '[1]', '[]', 1);`,
+  6: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at)
+        VALUES ('o6', 'c6', 'live', 'alpaca', 'US:AAPL', 'SELL', 2, 'LIMIT', 'OPEN', 2, 2);`,
 };
 
 describe('migrations', () => {
@@ -45,7 +47,8 @@ describe('migrations', () => {
         expect(upgraded.prepare('SELECT ciphertext FROM connection_fields').get()).toEqual({ ciphertext: 'v1.k.n.c.t' });
       }
       if (from >= 2) expect(upgraded.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
-      if (from >= 3) expect(upgraded.prepare('SELECT state FROM order_journal').get()).toEqual({ state: 'FILLED' });
+      if (from >= 3) expect(upgraded.prepare("SELECT state FROM order_journal WHERE id = 'o1'").get()).toEqual({ state: 'FILLED' });
+      if (from >= 6) expect(upgraded.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = 'live' AND created_at >= 2").get()).toEqual({ n: 1 });
       if (from >= 4) expect(upgraded.prepare('SELECT token FROM instruments').get()).toEqual({ token: '408065' });
       if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');

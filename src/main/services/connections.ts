@@ -40,7 +40,8 @@ export class ConnectionService implements ConnectionLifecycle {
   }
 
   list(): ConnectionView[] {
-    return this.deps.repo.all().map((row) => toView(row, this.deps.repo.fields(row.id)));
+    const fields = this.deps.repo.fieldsByConnection();
+    return this.deps.repo.all().map((row) => toView(row, fields.get(row.id) ?? []));
   }
 
   find(id: string): ConnectionView | null {

@@ -41,22 +41,40 @@ export type HealthUpdate = Partial<
 
 /** SQL for connections and their fields. No encryption here: callers pass ciphertext for secret fields. */
 export class ConnectionsRepo {
-  constructor(private readonly db: Db) {}
+  // Prepared once: these run on every health check and every order.
+  private readonly allStmt;
+  private readonly findStmt;
+  private readonly fieldsStmt;
+  private readonly allFieldsStmt;
+
+  constructor(private readonly db: Db) {
+    this.allStmt = db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY created_at, rowid');
+    this.findStmt = db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?');
+    this.fieldsStmt = db.prepare<[string], FieldRow>('SELECT * FROM connection_fields WHERE connection_id = ? ORDER BY name');
+    this.allFieldsStmt = db.prepare<[], FieldRow>('SELECT * FROM connection_fields ORDER BY connection_id, name');
+  }
 
   all(): ConnectionRow[] {
-    return this.db.prepare<[], ConnectionRow>('SELECT * FROM connections ORDER BY created_at, rowid').all();
+    return this.allStmt.all();
   }
 
   find(id: string): ConnectionRow | undefined {
-    return this.db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?').get(id);
+    return this.findStmt.get(id);
   }
 
   fields(id: string): FieldRow[] {
-    return this.db.prepare<[string], FieldRow>('SELECT * FROM connection_fields WHERE connection_id = ? ORDER BY name').all(id);
+    return this.fieldsStmt.all(id);
   }
 
-  allFields(): FieldRow[] {
-    return this.db.prepare<[], FieldRow>('SELECT * FROM connection_fields ORDER BY connection_id, name').all();
+  /** Every connection's fields in one query, grouped by connection id. */
+  fieldsByConnection(): Map<string, FieldRow[]> {
+    const out = new Map<string, FieldRow[]>();
+    for (const row of this.allFieldsStmt.all()) {
+      const list = out.get(row.connection_id);
+      if (list) list.push(row);
+      else out.set(row.connection_id, [row]);
+    }
+    return out;
   }
 
   hasDefault(): boolean {

@@ -123,6 +123,11 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 5: the paper trading engine's account, orders and positions, and scheduled order baskets
   PAPER_SCHEMA_SQL + SCHEDULES_SQL,
+  // 6: journal indexes for the per-order limit check (orders per minute) and the newest-first list
+  `
+  CREATE INDEX order_journal_by_mode_time ON order_journal (mode, created_at);
+  CREATE INDEX order_journal_by_time ON order_journal (created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -156,10 +156,10 @@ export class OrderService {
       if (ack === null) {
         this.record(id, { state: 'CANCELLED', message: 'You declined the broker\'s question, so the order was not placed.' });
       } else {
-        this.record(id, { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
-        // An acknowledgement is not a fill: ask what really happened.
+        // An acknowledgement is not a fill: ask what really happened, and record both in one commit.
+        // (Were the app to stop in between, start-up reconciliation finds the order by its client order id.)
         const actual = await venue.get({ brokerOrderId: ack.brokerOrderId, clientOrderId }).catch(() => null);
-        if (actual) this.record(id, fromBrokerOrder(actual));
+        this.record(id, actual ? { ...fromBrokerOrder(actual), brokerOrderId: ack.brokerOrderId } : { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
       }
     } catch (error) {
       if (error instanceof BrokerPrompt) {
