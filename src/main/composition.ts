@@ -109,7 +109,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     audit,
     clock,
     descriptor: (id) => brokers.get(id)?.descriptor,
-    changed: () => events.emit('connections:changed', { connections: connections.list() }),
+    changed: () => connectionsChanged(),
   });
   const brokerCalls = new BrokerService({
     registry: brokers,
@@ -149,8 +149,28 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     canCheck: () => vault.status().state === 'ready',
   });
   events.subscribe((event) => {
-    if (event === 'connections:changed' || event === 'settings:changed') health.refresh();
+    if (event === 'settings:changed') health.refresh();
   });
+
+  /**
+   * After any change to connections: live mode is re-checked at once (a deleted, deactivated, expired or
+   * invalid live connection means paper now); the monitor's watch list and the renderer's list are
+   * refreshed once per event-loop turn, however many checks finished in it (a 100-connection fan-out).
+   */
+  let listPending = false;
+  let tickTimer: unknown = null;
+  let closed = false;
+  function connectionsChanged(): void {
+    trading.mode.enforce();
+    if (listPending) return;
+    listPending = true;
+    setImmediate(() => {
+      listPending = false;
+      if (closed) return;
+      health.refresh();
+      events.emit('connections:changed', { connections: connections.list() });
+    });
+  }
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({
@@ -170,8 +190,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     log,
   });
 
-  let tickTimer: unknown = null;
-  let closed = false;
   log.info('services started', { vault: vault.status().state });
   return {
     router,

@@ -20,6 +20,8 @@ describe('connections through the IPC contract', () => {
     const [entry] = (await g.ok('audit:list', { action: 'connection.create' })).entries;
     expect(entry!.detail).toMatchObject({ broker: 'alpaca', fields: ['api_key', 'api_secret', 'client_code', 'pin'] });
     expect(JSON.stringify(entry)).not.toContain('secret-value-0001');
+    // The renderer's list is pushed once per event-loop turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(g.events.some((e) => e.event === 'connections:changed')).toBe(true);
   });
 

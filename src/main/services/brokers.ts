@@ -146,7 +146,7 @@ export class BrokerService {
     if (checked.session) {
       await this.deps.connections.storeSession(created.id, checked.session.fields, checked.session.expiresAt, { flow: 'connect' });
     }
-    this.recordValid(created.id, checked.summary, checked.latencyMs, checked.session?.expiresAt ?? adapter.sessionExpiry(checked.ctx));
+    await this.recordValid(created.id, checked.summary, checked.latencyMs, checked.session?.expiresAt ?? adapter.sessionExpiry(checked.ctx));
     return this.deps.connections.get(created.id);
   }
 
@@ -218,13 +218,13 @@ export class BrokerService {
     const row = this.deps.connections.row(id);
     try {
       const { summary, expiry } = await this.call(id, 'reads', async (adapter, ctx) => ({ summary: await adapter.validate(ctx), expiry: adapter.sessionExpiry(ctx) }));
-      this.recordValid(id, summary, performance.now() - started, expiry);
+      await this.recordValid(id, summary, performance.now() - started, expiry);
     } catch (error) {
       if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'NOT_SUPPORTED')) throw error;
       const status = statusFor(error);
       const shape = safeError(error);
       this.deps.log.info('validation failed', { broker: row.broker, code: shape.code });
-      this.deps.connections.recordCheck(id, {
+      await this.deps.connections.recordCheck(id, {
         status,
         last_validated_at: this.deps.clock.now(),
         latency_ms: performance.now() - started,
@@ -241,8 +241,8 @@ export class BrokerService {
     return this.deps.connections.get(id);
   }
 
-  private recordValid(id: string, summary: AccountSummary, latencyMs: number, expiry: number | null): void {
-    this.deps.connections.recordCheck(id, {
+  private recordValid(id: string, summary: AccountSummary, latencyMs: number, expiry: number | null): Promise<void> {
+    return this.deps.connections.recordCheck(id, {
       status: 'valid',
       last_validated_at: this.deps.clock.now(),
       latency_ms: latencyMs,

@@ -232,13 +232,35 @@ export class ConnectionService implements ConnectionLifecycle {
     this.deps.changed();
   }
 
-  /** Record a validation's outcome and audit it in one transaction. */
-  recordCheck(id: string, update: HealthUpdate, detail: Record<string, string>): void {
-    this.deps.db.transaction(() => {
-      this.row(id);
-      this.deps.repo.updateHealth(id, update);
-      this.deps.audit.append('connection.validate', id, detail);
-    })();
+  private pendingChecks: { id: string; update: HealthUpdate; detail: Record<string, string>; done: (error?: unknown) => void }[] = [];
+
+  /**
+   * Record a validation's outcome and audit it. Outcomes that arrive in the same event-loop turn (a fan-out
+   * over many connections) share one durable commit; the promise settles once it is on disk.
+   */
+  recordCheck(id: string, update: HealthUpdate, detail: Record<string, string>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingChecks.push({ id, update, detail, done: (error) => (error ? reject(error) : resolve()) });
+      if (this.pendingChecks.length === 1) setImmediate(() => this.flushChecks());
+    });
+  }
+
+  private flushChecks(): void {
+    const batch = this.pendingChecks.splice(0);
+    try {
+      this.deps.db.transaction(() => {
+        for (const check of batch) {
+          // A connection deleted while its check ran has nothing left to record.
+          if (!this.deps.repo.find(check.id)) continue;
+          this.deps.repo.updateHealth(check.id, check.update);
+          this.deps.audit.append('connection.validate', check.id, check.detail);
+        }
+      })();
+    } catch (error) {
+      for (const check of batch) check.done(error);
+      return;
+    }
+    for (const check of batch) check.done();
     this.deps.changed();
   }
 
@@ -263,7 +285,6 @@ export class ConnectionService implements ConnectionLifecycle {
   }
 
   private assertLabelFree(broker: BrokerId, label: string, exceptId: string | null, descriptor: BrokerDescriptor): void {
-    const clash = this.deps.repo.all().find((r) => r.broker === broker && r.label === label && r.id !== exceptId);
-    if (clash) throw new AppError('CONFLICT', `You already have a ${descriptor.name} connection named "${label}". Choose another name.`);
+    if (this.deps.repo.labelTaken(broker, label, exceptId)) throw new AppError('CONFLICT', `You already have a ${descriptor.name} connection named "${label}". Choose another name.`);
   }
 }

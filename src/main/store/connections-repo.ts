@@ -77,6 +77,10 @@ export class ConnectionsRepo {
     return out;
   }
 
+  labelTaken(broker: string, label: string, exceptId: string | null): boolean {
+    return this.db.prepare('SELECT 1 FROM connections WHERE broker = ? AND label = ? AND id IS NOT ?').get(broker, label, exceptId) !== undefined;
+  }
+
   hasDefault(): boolean {
     return this.db.prepare('SELECT 1 FROM connections WHERE is_default = 1').get() !== undefined;
   }
@@ -116,11 +120,19 @@ export class ConnectionsRepo {
     this.db.prepare(`UPDATE connections SET ${sets}, updated_at = @now WHERE id = @id`).run({ ...changes, id, now });
   }
 
+  private readonly healthStmts = new Map<string, ReturnType<Db['prepare']>>();
+
   updateHealth(id: string, update: HealthUpdate): void {
-    const keys = Object.keys(update) as (keyof HealthUpdate)[];
+    const keys = (Object.keys(update) as (keyof HealthUpdate)[]).sort();
     if (keys.length === 0) return;
-    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE connections SET ${sets} WHERE id = @id`).run({ ...update, id });
+    // One prepared statement per set of columns: health checks write the same few shapes over and over.
+    const signature = keys.join(',');
+    let stmt = this.healthStmts.get(signature);
+    if (!stmt) {
+      stmt = this.db.prepare(`UPDATE connections SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`);
+      this.healthStmts.set(signature, stmt);
+    }
+    stmt.run({ ...update, id });
   }
 
   setFlag(id: string, flag: 'is_active' | 'is_default', value: 0 | 1, now: number): void {

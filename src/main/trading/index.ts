@@ -95,11 +95,6 @@ export function createTrading(d: TradingDeps): Trading {
   const killSwitch = new KillSwitch({ connections: d.connections, orders: orderService, mode, audit: d.audit, notifier: d.notifier, paper: paperSide, live });
   const schedules = new ScheduleService(d.db, orderService, d.clock, d.notifier, d.log);
 
-  // Any change to connections may end live mode (deleted, deactivated, expired, invalid, disconnected).
-  d.events.subscribe((event) => {
-    if (event === 'connections:changed') mode.enforce();
-  });
-
   return {
     mode,
     orders: orderService,
