@@ -121,6 +121,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
+    registerSecret: (value) => secrets.add(value),
     loginFinished: (event) => events.emit('login:finished', event),
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));

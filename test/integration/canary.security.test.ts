@@ -7,6 +7,7 @@ import { fileSink } from '../../src/main/log/logger';
 import { createRouter } from '../../src/main/ipc/router';
 import { validInputs } from '../support/channel-samples';
 import { makeGraph, TRUSTED_SENDER } from '../support/graph';
+import { fakeAdapter } from '../support/fake-broker';
 
 const CANARY_KEY = `AKCANARY${randomBytes(6).toString('hex').toUpperCase()}`;
 const CANARY_SECRET = `CANARY-secret-${randomBytes(8).toString('hex')}`;
@@ -114,6 +115,34 @@ describe('canary credentials never leave main or sit in plaintext on disk (prope
       expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Something went wrong inside BrokerVault/) } });
     }
     expectClean(logLines.join('\n'), 'router log', [CANARY_KEY, CANARY_SECRET]);
+    g.close();
+  });
+
+  it('an adapter error carrying secrets in its headers never reaches a result, a stored status or the log (property 8)', async () => {
+    const adapter = fakeAdapter('alpaca');
+    const logLines: string[] = [];
+    const g = await makeGraph({ brokers: [adapter], logSink: { write: (l) => logLines.push(l) } });
+    const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Leaky', environment: 'live', fields: { api_key: CANARY_KEY, api_secret: CANARY_SECRET } });
+    // What an HTTP library error looks like: the request's headers, with the keys, in the error object.
+    const UNSAVED_KEY = `AKUNSAVED${randomBytes(5).toString('hex').toUpperCase()}`;
+    const UNSAVED_SECRET = `unsaved-${randomBytes(8).toString('hex')}`;
+    adapter.fail = Object.assign(new Error(`401 with ${UNSAVED_KEY} and ${UNSAVED_SECRET}; APCA-API-SECRET-KEY: ${CANARY_SECRET}`), {
+      config: { headers: { 'APCA-API-KEY-ID': CANARY_KEY, 'APCA-API-SECRET-KEY': CANARY_SECRET } },
+      stack: `Error: ${CANARY_SECRET}\n    at request (${CANARY_KEY})`,
+    });
+    const seen = [
+      await g.call('connections:validate', { id: conn.id }),
+      // Credentials that were never saved: the redactor must know them too.
+      await g.call('connections:test', { broker: 'alpaca', environment: 'live', fields: { api_key: UNSAVED_KEY, api_secret: UNSAVED_SECRET } }),
+      await g.call('connections:get', { id: conn.id }),
+    ];
+    expect(seen[0]).toMatchObject({ ok: true, value: { status: 'error', lastError: expect.stringMatching(/^Something went wrong inside BrokerVault/) } });
+    expect(seen[1]).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const all = [CANARY_KEY, CANARY_SECRET, UNSAVED_KEY, UNSAVED_SECRET];
+    expectClean(JSON.stringify(seen), 'results', all);
+    expectClean(JSON.stringify(g.events), 'events', all);
+    expectClean(logLines.join('\n'), 'log', all);
+    expect(logLines.length).toBeGreaterThan(0);
     g.close();
   });
 });

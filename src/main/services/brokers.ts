@@ -26,6 +26,8 @@ export interface BrokerServiceDeps {
   clock: Clock;
   log: Logger;
   openExternal: (url: string) => Promise<void>;
+  /** Tell the log redactor about secrets that are not stored (yet): credentials being tested. */
+  registerSecret: (value: string) => void;
   loginFinished: (event: { connectionId: string; ok: boolean; error: AppErrorShape | null; connection: ConnectionView | null }) => void;
 }
 
@@ -110,7 +112,11 @@ export class BrokerService {
 
   private async checkUnsaved(input: Omit<CreateConnectionInput, 'label'>) {
     const adapter = this.adapterFor(input.broker);
-    this.deps.connections.checkInput(input.broker, input.environment, input.fields);
+    const descriptor = this.deps.connections.checkInput(input.broker, input.environment, input.fields);
+    for (const field of descriptor.fields) {
+      const value = input.fields[field.name];
+      if (field.secret && value) this.deps.registerSecret(value.trim());
+    }
     if (adapter.loginUrl) {
       throw new AppError(
         'NOT_SUPPORTED',

@@ -10,6 +10,7 @@ import { start as startTastytrade, type TastytradeSimulatorHandle } from '../../
 import { start as startTradier, type TradierSimulatorHandle } from '../../simulators/tradier';
 import { start as startXts } from '../../simulators/xts';
 import { start as startZerodha } from '../../simulators/zerodha';
+import type { SimExchange } from '../../simulators/exchange';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -24,6 +25,21 @@ export interface RunningSim {
   /** The simulator's "every session is gone" control (master logout, gateway timeout…); absent for key-only brokers. */
   expireSessions?(): void;
   close(): Promise<void>;
+  /** The simulator's own exchange (its order book and fills), where its handle exposes it. */
+  exchange?: SimExchange;
+}
+
+/** What a trader trades on this broker in the trading journey (test/integration/brokers-trading.test.ts). */
+export interface TradeCase {
+  /** The ticket's symbol (EXCHANGE:SYMBOL as BrokerVault writes it). */
+  symbol: string;
+  /** The key the simulator's shared price path prices that symbol by (priceAt). */
+  simSymbol: string;
+  /** Product for brokers that need one (Indian brokers: CNC delivery). */
+  product?: string;
+  quantity: number;
+  /** Price step of the symbol at the broker: resting limit prices are rounded to it. */
+  tick: number;
 }
 
 export interface BrokerCase {
@@ -53,6 +69,8 @@ export interface BrokerCase {
    * expiry, or by the simulator's control. Absent: key-only broker, nothing expires.
    */
   expire?: 'clock' | 'sim';
+  /** What the trading journey trades on this broker. */
+  trade?: TradeCase;
 }
 
 /** Next 00:00 UTC + offset after `now`, e.g. 06:00 IST = 00:30 UTC. */
@@ -72,13 +90,14 @@ const xtsCase = (id: BrokerId): BrokerCase => ({
       credentials: canary ? { interactiveSecretKey: `i${canary}`, marketDataSecretKey: `m${canary}`, interactiveAppKey: `a${canary}` } : undefined,
     });
     sim.setReadRateLimit(false);
-    return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: () => sim.expireSessions(), close: () => sim.close() };
+    return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: () => sim.expireSessions(), close: () => sim.close(), exchange: sim.exchange };
   },
   wrong: (fields, tag) => ({ ...fields, interactiveSecretKey: `w${tag}` }),
   account: { accountMasked: '••••4821', accountType: 'Retail XTS account (Individual)', buyingPower: 1_000_000, currency: 'INR' },
   expiry: (now) => now + DAY,
   search: { query: 'SBIN', symbol: 'NSE:SBIN' },
   expire: 'sim',
+  trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
 });
 
 export const CASES: BrokerCase[] = [
@@ -96,6 +115,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 30 * 60_000),
     search: { query: 'INFY', symbol: 'NSE:INFY' },
     expire: 'clock',
+    trade: { symbol: 'NSE:INFY', simSymbol: 'NSE:INFY', product: 'CNC', quantity: 1, tick: 0.05 },
   },
   {
     id: 'dhan',
@@ -111,7 +131,7 @@ export const CASES: BrokerCase[] = [
         fields.accessToken = `${part({ typ: 'JWT', alg: 'HS512' })}.${part({ iss: 'dhan', exp: Math.floor(exp / 1000), dhanClientId: fields.dhanClientId })}.${canary}`;
         sim.registerToken(fields.accessToken, exp);
       }
-      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, accessToken: `${fields.accessToken!.split('.').slice(0, 2).join('.')}.w${tag}` }),
     account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
@@ -120,6 +140,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => now + DAY,
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
   },
   {
     id: 'fyers',
@@ -136,6 +157,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 0),
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
   },
   {
     id: 'angel-one',
@@ -144,7 +166,7 @@ export const CASES: BrokerCase[] = [
     oauth: false,
     async start(clock, canary) {
       const sim = await startAngel({ clock, credentials: canary ? { api_key: `k${canary}`, totp_secret: `${canary}JBSWY3DPEHPK3PXP` } : undefined });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields) => ({ ...fields, mpin: fields.mpin === '0000' ? '1111' : '0000' }),
     account: { accountMasked: '••••3456', accountType: 'Individual (SmartAPI)', buyingPower: 1_000_000, currency: 'INR' },
@@ -152,6 +174,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 18.5 * HOUR),
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
   },
   xtsCase('xts-5paisa'),
   xtsCase('xts-iifl'),
@@ -163,12 +186,13 @@ export const CASES: BrokerCase[] = [
     oauth: false,
     async start(clock) {
       const sim = await startAlpaca({ clock });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, apiSecretKey: `w${tag}xxxxxxxxxxxxxxxxxxxx` }),
     account: { accountMasked: '••••Q7XZ', accountType: 'Cash', buyingPower: 100_000, currency: 'USD' },
     expiry: () => null,
     search: { query: 'AAPL', symbol: 'US:AAPL' },
+    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01 },
   },
   {
     id: 'tradier',
@@ -182,12 +206,13 @@ export const CASES: BrokerCase[] = [
         fields.access_token = `T${canary}`;
         sim.addAccessToken(fields.access_token);
       }
-      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, access_token: `W${tag}0000000000000000` }),
     account: { accountMasked: '••••2345', accountType: 'individual margin', buyingPower: 100_000, currency: 'USD' },
     expiry: () => null,
     expire: 'sim',
+    trade: { symbol: 'US:MSFT', simSymbol: 'MSFT', quantity: 1, tick: 0.01 },
   },
   {
     id: 'tastytrade',
@@ -203,12 +228,13 @@ export const CASES: BrokerCase[] = [
         fields.client_secret = `${canary}-secret`;
         fields.refresh_token = `${canary}-refresh-token`;
       }
-      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, refresh_token: `wrong-${tag}-refresh-token` }),
     account: { accountMasked: '••••2345', accountType: 'Individual Margin', buyingPower: 100_000, currency: 'USD' },
     expiry: (now) => now + 15 * 60_000,
     expire: 'sim',
+    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01 },
   },
   {
     id: 'ibkr',
@@ -217,13 +243,14 @@ export const CASES: BrokerCase[] = [
     oauth: false,
     async start(clock) {
       const sim = await startIbkrGateway({ clock, globalPerSecond: 1_000 });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields) => ({ ...fields, accountId: 'DU7654321' }),
     account: { accountMasked: '••••4567', accountType: 'DEMO', buyingPower: 100_000, currency: 'USD' },
     // The gateway session ends at midnight New York time (05:00 UTC in January).
     expiry: (now) => nextUtcTime(now, 5 * HOUR),
     expire: 'sim',
+    trade: { symbol: 'US:MSFT', simSymbol: 'US:MSFT', quantity: 1, tick: 0.01 },
   },
   {
     id: 'binance',
@@ -232,11 +259,12 @@ export const CASES: BrokerCase[] = [
     oauth: false,
     async start(clock) {
       const sim = await startBinance({ clock });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close() };
+      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, secretKey: `w${tag}0000000000000000` }),
     account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
     expiry: () => null,
     search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
+    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.001, tick: 0.01 },
   },
 ];
