@@ -1,7 +1,8 @@
 /**
  * Screenshots of every screen for docs/ui.md: starts the test bridge with an Angel One simulator,
- * seeds connections and a few paper orders, and saves PNGs into docs/screenshots/.
- * Run after `npm run build`: npx tsx scripts/screenshots.ts
+ * seeds connections and a few paper orders, and saves PNGs into docs/screenshots/. A second bridge with
+ * an IBKR gateway simulator (on a shared clock set to Sunday night in New York) shows the broker's
+ * question dialog. Run after `npm run build`: npx tsx scripts/screenshots.ts
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { startBridge } from '../test/bridge/server';
+import { SkippingClock } from '../test/e2e/flows/sims';
+import { priceAt } from '../test/simulators/exchange';
+import { startIbkrGateway } from '../test/simulators/ibkr';
 import { SIMULATORS } from '../test/simulators/registry';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,6 +102,8 @@ async function main(): Promise<void> {
     await live.getByRole('button', { name: 'Go live' }).click();
     await page.getByTestId('kill-switch').waitFor();
     await page.getByRole('form', { name: 'Order ticket' }).getByRole('combobox', { name: 'Symbol' }).fill('NSE:INFY');
+    // Live quotes come from the broker: the label says so (never "simulated prices" in live mode).
+    await page.getByTestId('broker-prices').waitFor();
     await shot(page, 'trading-live');
     await page.getByTestId('kill-switch').click();
     await shot(page, 'kill-switch');
@@ -110,11 +116,62 @@ async function main(): Promise<void> {
     await shot(page, 'audit');
     await nav(page, 'Settings');
     await shot(page, 'settings');
+
+    await brokerQuestionShot(browser);
   } finally {
     await browser.close();
     await bridge.close();
     await angel.close();
     await zerodha.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** IBKR's question about a big order, in the dialog that shows it as the broker's words. */
+async function brokerQuestionShot(browser: import('@playwright/test').Browser): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-shots-ibkr-'));
+  // Sunday 23:00 in New York; the app and the gateway share the clock so its 5-s pacing windows can be skipped.
+  const clock = new SkippingClock(Date.UTC(2026, 0, 5, 4, 0, 0));
+  const gateway = await startIbkrGateway({ clock, globalPerSecond: 1_000 });
+  const bridge = await startBridge({ dataDir, logSink: { write: () => undefined }, oauthPort: 47392, clock });
+  try {
+    const view = await bridge.services.brokerCalls.connect({ broker: 'ibkr', label: 'IBKR paper', environment: 'paper', fields: { ...gateway.credentials }, apiHost: gateway.baseUrl });
+    // The health monitor's first check may be paced by the gateway (status "error"): check again in fresh windows.
+    for (let i = 0; i < 3 && bridge.services.connections.get(view.id).status !== 'valid'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      clock.skip(5_100);
+      await bridge.services.brokerCalls.validate(view.id).catch(() => undefined);
+    }
+    clock.skip(5_100);
+    const request = bridge.services.trading.mode.requestLive(view.id);
+    bridge.services.trading.mode.confirmLive(request.confirmationId, request.phrase);
+    clock.skip(5_100);
+
+    const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+    await page.goto(bridge.url);
+    await page.getByTestId('vault-badge').waitFor();
+    await theme(page, 'light');
+    await nav(page, 'Trading');
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    await ticket.getByRole('combobox', { name: 'Symbol' }).fill('US:AAPL');
+    await ticket.getByLabel('Quantity').fill(String(Math.ceil(30_500 / priceAt('US:AAPL', clock.now()))));
+    await ticket.getByRole('button', { name: 'Review order' }).click();
+    await ticket.getByRole('button', { name: 'Place live order' }).click();
+    await page.getByTestId('broker-question').waitFor();
+    await shot(page, 'broker-question');
+    clock.skip(5_100);
+    await page.getByTestId('broker-question').getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByTestId('broker-question').getByText('Question 2').waitFor();
+    await shot(page, 'broker-question-2');
+    clock.skip(5_100);
+    await page.getByTestId('broker-question').getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByTestId('broker-question').waitFor({ state: 'hidden' });
+    await page.getByTestId('order-state').first().filter({ hasText: 'FILLED' }).waitFor();
+    await shot(page, 'broker-question-answered');
+    await page.close();
+  } finally {
+    await bridge.close();
+    await gateway.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

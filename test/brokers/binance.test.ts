@@ -67,12 +67,22 @@ async function rawSigned(
   method: string,
   path: string,
   params: [string, string][],
-  options: { where?: 'query' | 'body'; secret?: string; timestamp?: number; recvWindow?: string } = {},
+  options: {
+    where?: 'query' | 'body';
+    secret?: string;
+    timestamp?: number;
+    recvWindow?: string;
+    /** Re-encode the parameters on the wire (same values, other bytes); the signature is over the standard encoding… */
+    wire?: (payload: string) => string;
+    /** …or, with this, over the re-encoded bytes actually sent. */
+    signWire?: boolean;
+  } = {},
 ): Promise<{ status: number; body: { code?: number; msg?: string } & Record<string, unknown> }> {
   const all: [string, string][] = [...params, ['timestamp', String(options.timestamp ?? simClock.now())]];
   if (options.recvWindow) all.push(['recvWindow', options.recvWindow]);
   const payload = encodeParams(all);
-  const signed = `${payload}&signature=${sign(options.secret ?? sim.credentials.secretKey!, payload)}`;
+  const sent = options.wire ? options.wire(payload) : payload;
+  const signed = `${sent}&signature=${sign(options.secret ?? sim.credentials.secretKey!, options.signWire ? sent : payload)}`;
   const inBody = options.where === 'body';
   const res = await fetch(`${sim.baseUrl}${path}${inBody ? '' : `?${signed}`}`, {
     method,
@@ -248,6 +258,28 @@ describe('binance signing and failures', () => {
     expect(sim.requests.at(-1)?.signatureIn).toBe('body');
     const badBody = await rawSigned('DELETE', '/api/v3/order', [['symbol', 'BTCUSDT'], ['orderId', '999']], { where: 'body', secret: 'wrong' });
     expect(badBody.body.code).toBe(-1022);
+  });
+
+  it('verifies the signature over the exact bytes sent, not over a re-encoding of the parameters', async () => {
+    const invalid = { code: -1022, msg: 'Signature for this request is not valid.' };
+    // The same values the simulator decodes ("true", "BTC USDT"), in bytes other than the standard encoding.
+    const oddTrue = (payload: string) => payload.replace('omitZeroBalances=true', 'omitZeroBalances=%74rue');
+    const params: [string, string][] = [['omitZeroBalances', 'true']];
+    // Signed over the standard form but sent otherwise: Binance verifies what arrived, so this fails…
+    expect((await rawSigned('GET', '/api/v3/account', params, { wire: oddTrue })).body).toEqual(invalid);
+    // …and a client that signs exactly what it sends is accepted, whatever its (valid) encoding.
+    expect((await rawSigned('GET', '/api/v3/account', params, { wire: oddTrue, signWire: true })).status).toBe(200);
+    // Space as "+" (URLSearchParams) versus "%20" (encodeURIComponent) in a form body.
+    const spaced: [string, string][] = [['symbol', 'BTCUSDT'], ['origClientOrderId', 'no such id']];
+    const percent20 = (payload: string) => payload.replace('no+such+id', 'no%20such%20id');
+    const sentOther = await rawSigned('DELETE', '/api/v3/order', spaced, { where: 'body', wire: percent20 });
+    expect(sentOther.body).toEqual(invalid);
+    expect(sim.requests.at(-1)?.code).toBe(-1022);
+    const signedAsSent = await rawSigned('DELETE', '/api/v3/order', spaced, { where: 'body', wire: percent20, signWire: true });
+    expect(signedAsSent.body).toEqual({ code: -2011, msg: 'Unknown order sent.' });
+    expect(sim.requests.at(-1)?.signatureIn).toBe('body');
+    // The adapter signs the bytes it sends, so its calls keep verifying.
+    expect((await adapter.funds(conn)).currency).toBe('USDT');
   });
 
   it('maps a wrong secret, a foreign IP, rate limits and a closed port', async () => {

@@ -1,48 +1,25 @@
 import type { ZerodhaSimHandle } from '../simulators/zerodha';
 import type { SimulatorHandle } from '../simulators/harness';
 import { expect, test } from './fixtures';
-import { ANGEL_LABELS, connectAngel, fillDetails, openWizardFor, startSim } from './helpers';
+import { ANGEL_LABELS, connectAngel, connectZerodha, fillDetails, openWizardFor, wizard } from './flows/connect';
+import { startSim } from './flows/sims';
 
-test('a first-time trader connects Zerodha (browser sign-in) and Angel One (TOTP) and sees both valid in Health', async ({ page, bridge, opened, context }) => {
+test('a first-time trader connects Zerodha (browser sign-in) and Angel One (TOTP) and sees both valid in Health', async ({ page, bridge, systemBrowser }) => {
   const zerodha = await startSim<ZerodhaSimHandle>('zerodha');
   const angel = await startSim('angel-one');
   try {
     await page.goto(bridge.url);
     await expect(page.getByTestId('mode-badge')).toHaveText('PAPER');
     await page.getByRole('button', { name: 'Connect your first broker' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Connect a broker' });
+    const dialog = wizard(page);
 
-    // Zerodha: OAuth redirect. The wizard shows the redirect URL to register.
-    await openWizardFor(page, 'zerodha', 'zerodha');
-    await expect(dialog.getByRole('group', { name: 'Environment' })).toContainText('LIVE');
-    await expect(dialog.getByText('Static IP needed for orders')).toBeVisible();
-    await fillDetails(page, { 'API key': zerodha.credentials.api_key!, 'API secret': zerodha.credentials.api_secret! }, zerodha.baseUrl);
-    await expect(dialog.getByLabel('API secret', { exact: true })).toHaveAttribute('type', 'password');
-    const redirectUri = (await dialog.getByTestId('redirect-uri').textContent())!;
-    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\/zerodha$/);
-    zerodha.setRedirectUrl(redirectUri);
-    await dialog.getByRole('button', { name: 'Save and sign in' }).click();
-    await expect(dialog.getByTestId('signin-state')).toContainText(`Waiting for you to sign in at 127.0.0.1:${zerodha.port}`);
-
-    // Play the trader in the browser main opened: the simulated Kite page, pre-filled.
-    await expect.poll(() => opened.length).toBe(1);
-    const kite = await context.newPage();
-    await kite.goto(opened[0]!);
-    await kite.getByRole('button', { name: 'Login' }).click();
-    await expect(dialog.getByTestId('wizard-done')).toContainText('is connected', { timeout: 10_000 });
+    // Zerodha: OAuth redirect. The wizard shows the redirect URL to register; the trader signs in on Kite.
+    await connectZerodha(page, zerodha, systemBrowser);
     await expect(dialog.getByTestId('account-summary')).toContainText('••••4821');
-    await kite.close();
 
     // Angel One: TOTP login done by BrokerVault; tested before saving.
     await dialog.getByRole('button', { name: 'Add another broker' }).click();
-    await openWizardFor(page, 'angel', 'angel-one');
-    await expect(dialog.getByText('No codes to type.')).toBeVisible();
-    await fillDetails(page, ANGEL_LABELS(angel.credentials), angel.baseUrl);
-    await dialog.getByRole('button', { name: 'Continue to test' }).click();
-    await expect(dialog.getByTestId('test-ok')).toContainText('accepted these credentials', { timeout: 10_000 });
-    await page.waitForTimeout(1100); // SmartAPI: one login per second
-    await dialog.getByRole('button', { name: 'Save connection' }).click();
-    await expect(dialog.getByTestId('wizard-done')).toBeVisible({ timeout: 10_000 });
+    await connectAngel(page, angel);
     await dialog.getByRole('button', { name: 'Open Health panel' }).click();
 
     await expect(page.getByRole('heading', { name: 'Health' })).toBeVisible();
@@ -97,7 +74,7 @@ test('edit (rename), deactivate, activate and delete a connection (with a confir
   const angel: SimulatorHandle = await startSim('angel-one');
   try {
     await page.goto(bridge.url);
-    await connectAngel(page, angel, 'Angel main');
+    await connectAngel(page, angel, { label: 'Angel main' });
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
     const card = page.getByTestId('connection-card');
     await expect(card).toContainText('Angel main');

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { expect, test as base } from '@playwright/test';
 import { startBridge, type Bridge, type BridgeOptions } from '../bridge/server';
+import type { SystemBrowser } from './flows/connect';
 
 /** A free loopback port, so parallel workers never share the OAuth redirect listener's port. */
 export async function freePort(): Promise<number> {
@@ -19,11 +20,22 @@ export async function freePort(): Promise<number> {
  * `opened` records every URL main asked the system browser to open (unless bridgeOptions.openExternal is given),
  * and the OAuth listener gets a free port of its own unless bridgeOptions.oauthPort is given.
  */
-export const test = base.extend<{ bridgeOptions: Partial<BridgeOptions>; opened: string[]; bridge: Bridge }>({
+export const test = base.extend<{ bridgeOptions: Partial<BridgeOptions>; opened: string[]; bridge: Bridge; systemBrowser: SystemBrowser }>({
   bridgeOptions: [{}, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   opened: async ({}, use) => {
     await use([]);
+  },
+  /** The OAuth flows' "system browser": URLs come from `opened`; the trader signs in on a new page of this context. */
+  systemBrowser: async ({ opened, context }, use) => {
+    let seen = 0;
+    await use({
+      async nextUrl() {
+        await expect.poll(() => opened.length, { message: 'main opens the broker sign-in page' }).toBeGreaterThan(seen);
+        return opened[seen++]!;
+      },
+      newPage: () => context.newPage(),
+    });
   },
   bridge: async ({ bridgeOptions, opened }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-e2e-'));
@@ -44,4 +56,4 @@ export const test = base.extend<{ bridgeOptions: Partial<BridgeOptions>; opened:
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };

@@ -1,5 +1,10 @@
 import { expect, test } from './fixtures';
-import { connectAngel, startSim } from './helpers';
+import { priceAt } from '../simulators/exchange';
+import { startIbkrGateway, type IbkrSimHandle } from '../simulators/ibkr';
+import { connectAngel, connectIbkr } from './flows/connect';
+import { goLive, killSwitch } from './flows/mode';
+import { SkippingClock, startSim, type Pause } from './flows/sims';
+import { answerBrokerQuestion, brokerQuestion, expectNewestOrder, placeLiveOrder, ticket } from './flows/trading';
 
 test('paper trading: an order fills on simulated prices; a limit breach needs confirmation', async ({ page, bridge }) => {
   await page.goto(bridge.url);
@@ -34,51 +39,104 @@ test('going live through the confirmation, placing a live order that fills, kill
   const angel = await startSim('angel-one');
   try {
     await page.goto(bridge.url);
-    await connectAngel(page, angel, 'Angel main');
+    await connectAngel(page, angel, { label: 'Angel main' });
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
 
     // The confirmation names the account and wants the phrase typed.
-    await page.getByRole('button', { name: 'Go live…' }).click();
-    const live = page.getByRole('dialog', { name: 'Switch to live trading' });
-    await live.getByRole('button', { name: 'Continue' }).click();
-    await expect(live.getByTestId('live-target')).toContainText('Angel main');
-    await expect(live.getByTestId('live-target')).toContainText('Angel One SmartAPI');
-    await expect(live.getByTestId('live-target')).toContainText('LIVE');
-    const goLive = live.getByRole('button', { name: 'Go live' });
-    await expect(goLive).toBeDisabled();
-    await live.getByLabel('Confirmation phrase').fill('GO LIVE');
-    await goLive.click();
-    await expect(live).toBeHidden();
-    await expect(page.getByTestId('mode-badge')).toContainText('LIVE');
-    await expect(page.getByTestId('mode-badge')).toContainText('Angel main');
-    await expect(page).toHaveTitle('BrokerVault — LIVE');
-    await expect(page.locator('.app')).toHaveClass(/app-live/);
+    await goLive(page, 'Angel main', { broker: 'Angel One SmartAPI', environment: 'LIVE' });
 
     // Live ticket: symbol from the broker's instruments, product required, review before sending.
-    await page.getByRole('button', { name: 'Trading', exact: true }).click();
-    const ticket = page.getByRole('form', { name: 'Order ticket' });
-    await ticket.getByRole('combobox', { name: 'Symbol' }).fill('INFY');
-    await ticket.getByRole('option', { name: /NSE:INFY/ }).getByRole('button').click();
-    await ticket.getByLabel('Product').selectOption('CNC');
-    await ticket.getByRole('button', { name: 'Review order' }).click();
-    await expect(ticket.getByTestId('order-review')).toContainText('BUY 1 NSE:INFY at market (CNC)');
-    await ticket.getByRole('button', { name: 'Place live order' }).click();
-    await expect(ticket.getByTestId('order-placed')).toContainText('BUY 1 NSE:INFY', { timeout: 10_000 });
-    const row = page.getByTestId('order-row').first();
-    await expect(row).toContainText('LIVE');
-    await expect(row.getByTestId('order-state')).toHaveText('FILLED', { timeout: 15_000 });
+    await placeLiveOrder(page, { search: 'INFY', symbol: 'NSE:INFY', product: 'CNC' });
+    await expect(ticket(page).getByTestId('order-placed')).toContainText('BUY 1 NSE:INFY', { timeout: 10_000 });
+    await expectNewestOrder(page, 'FILLED');
+    // Live quotes come from the broker: never labelled simulated (they were, for a moment, after a switch).
+    await expect(page.getByTestId('broker-prices')).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByTestId('simulated-prices')).toHaveCount(0);
 
     // Kill switch: always in the top bar in live mode; reports per order; back to paper, live locked.
-    await page.getByTestId('kill-switch').click();
-    const kill = page.getByRole('dialog', { name: 'Kill switch' });
-    await kill.getByRole('button', { name: 'Engage kill switch' }).click();
-    await expect(kill.getByTestId('kill-summary')).toContainText('paper mode');
-    await kill.getByRole('button', { name: 'Close' }).click();
-    await expect(page.getByTestId('mode-badge')).toHaveText('PAPER');
-    await expect(page.getByText('Live locked')).toBeVisible();
-    await expect(page).toHaveTitle('BrokerVault — Paper');
-    await expect(page.locator('.app')).not.toHaveClass(/app-live/);
+    await killSwitch(page);
   } finally {
     await angel.close();
   }
+});
+
+/** Sunday 23:00 in New York: outside US regular trading hours, so IBKR also asks about that. */
+const SUNDAY_NIGHT_NY = Date.UTC(2026, 0, 5, 4, 0, 0);
+
+const ibkr = test.extend<{ clock: SkippingClock; gateway: IbkrSimHandle }>({
+  // eslint-disable-next-line no-empty-pattern
+  clock: async ({}, use) => {
+    await use(new SkippingClock(SUNDAY_NIGHT_NY));
+  },
+  gateway: async ({ clock }, use) => {
+    const sim = await startIbkrGateway({ clock, globalPerSecond: 1_000 });
+    await use(sim);
+    await sim.close();
+  },
+  // The app and the gateway share the clock, so the gateway's pacing windows can be skipped, not waited for.
+  bridgeOptions: async ({ clock }, use) => {
+    await use({ clock });
+  },
+});
+
+ibkr('IBKR asks about a big order: the trader sees the broker’s questions and answers them; a declined one is cancelled', async ({ page, bridge, clock, gateway }) => {
+  // The gateway paces /portfolio/accounts and the order list at one call per 5 s: move time past each window.
+  const pause: Pause = async (ms) => clock.skip(ms);
+  const nextWindow = () => clock.skip(5_100);
+  await page.goto(bridge.url);
+  await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
+  await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+  // The health monitor's first check can land in the same 5-s window as the wizard's save and be paced
+  // (RATE_LIMITED marks the connection "Check failed"): test it again in a fresh window, as a trader would.
+  nextWindow();
+  await page.getByRole('button', { name: 'Health', exact: true }).click();
+  await page.getByRole('button', { name: 'Test IBKR paper' }).click();
+  await expect(page.getByTestId('health-card').getByTestId('status-pill')).toHaveText('Connected', { timeout: 10_000 });
+  nextWindow();
+  await goLive(page, 'IBKR paper', { broker: 'Interactive Brokers', environment: 'paper' });
+
+  // Worth more than 30,000 USD: over the gateway's Total Value Limit (25,000).
+  const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));
+  // IBKR has no instrument list to search: the ticket says so, and the trader types the full symbol.
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  await ticket(page).getByRole('combobox', { name: 'Symbol' }).fill('AAPL');
+  await expect(ticket(page).getByTestId('symbol-no-list')).toBeVisible();
+  nextWindow();
+  await placeLiveOrder(page, { symbol: 'US:AAPL', quantity });
+  const question = brokerQuestion(page);
+  await expect(question).toBeVisible({ timeout: 10_000 });
+  await expect(question.getByRole('heading')).toHaveText('Interactive Brokers asks about your order');
+  await expect(question).toContainText('This question comes from Interactive Brokers, not from BrokerVault');
+  await expect(question.getByTestId('broker-question-order')).toContainText(`BUY ${quantity} US:AAPL at market`);
+  // The broker's own words, with no HTML in them.
+  await expect(question.getByTestId('broker-prompt')).toContainText(`value exceeds the Total Value Limit of 25,000 USD. Are you sure`);
+  await expect(question.getByTestId('broker-prompt')).not.toContainText('<br>');
+  // Nothing answers for the trader: Escape leaves the question open and the order waiting.
+  await page.keyboard.press('Escape');
+  await expect(question).toBeVisible();
+  await expect(page.getByTestId('order-question')).toContainText('waiting for your answer');
+  await expectNewestOrder(page, 'PENDING');
+  await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('Waiting for your answer');
+
+  // Confirm: IBKR asks again, about trading outside regular hours; confirm that too and the order fills.
+  nextWindow();
+  await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Confirm');
+  await expect(question).toContainText('Question 2');
+  nextWindow();
+  await answerBrokerQuestion(page, 'outside regular trading hours', 'Confirm');
+  await expect(question).toBeHidden({ timeout: 10_000 });
+  await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order sent: BUY ${quantity} US:AAPL — filled`);
+  await expectNewestOrder(page, 'FILLED');
+
+  // The same order again, declined: nothing is placed and the order shows as cancelled, saying why.
+  nextWindow();
+  await placeLiveOrder(page, { symbol: 'US:AAPL', quantity });
+  nextWindow();
+  await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Decline');
+  await expect(question).toBeHidden({ timeout: 10_000 });
+  await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order not placed: BUY ${quantity} US:AAPL — cancelled`);
+  await expectNewestOrder(page, 'CANCELLED');
+  await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('You declined the broker');
+  await expect(page.getByTestId('order-row')).toHaveCount(2);
+  expect(gateway.exchange.orders.size).toBe(1);
 });

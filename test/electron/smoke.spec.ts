@@ -1,34 +1,16 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { CHANNEL_NAMES } from '../../src/shared/channels';
+import { electronBinary, NO_ELECTRON_REASON } from './binary';
 
 /**
  * The real Electron app, where an Electron binary is installed. Here (no Electron download possible)
  * every test skips with that reason; the same checks run in Chromium through the bridge (test/e2e).
  */
-/**
- * The installed Electron executable, found the way the electron package finds it, but without
- * requiring the package: on a missing binary that would try to download one.
- */
-function electronBinary(): string | null {
-  try {
-    const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const pathFile = path.join(dir, 'path.txt');
-    if (!fs.existsSync(pathFile)) return null;
-    const relative = fs.readFileSync(pathFile, 'utf8').trim();
-    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-    const binary = override ? path.join(override, relative) : path.join(dir, 'dist', relative);
-    return fs.existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
-
 const binary = electronBinary();
-test.skip(!binary, 'No Electron binary is installed here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); these run where Electron can be downloaded.');
+test.skip(!binary, NO_ELECTRON_REASON);
 
 test('the window opens with no Node in the page and exactly the contract on the bridge', async () => {
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-electron-'));

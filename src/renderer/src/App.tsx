@@ -6,6 +6,7 @@ import { ConnectionsPage } from './pages/ConnectionsPage';
 import { HealthPage } from './pages/HealthPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TradingPage } from './pages/TradingPage';
+import { BrokerQuestionDialog } from './trading/BrokerQuestionDialog';
 import { PAGES, subscribeToMain, useApp, type Page } from './store';
 
 const LABELS: Record<Page, string> = {
@@ -85,6 +86,7 @@ export function App() {
           </>
         )}
       </main>
+      <BrokerQuestionDialog />
     </div>
   );
 }

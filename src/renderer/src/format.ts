@@ -36,3 +36,21 @@ export function ago(at: number | null | undefined, now: number): string {
   if (ms < 5000) return 'just now';
   return `${duration(ms)} ago`;
 }
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+
+/**
+ * A broker's message as plain lines: some brokers (IBKR) put HTML line breaks and tags in their texts.
+ * Tags are dropped, never rendered; a few entities are decoded.
+ */
+export function brokerLines(text: string): string[] {
+  return text
+    .split(/<br\s*\/?>|\n/i)
+    .map((line) =>
+      line
+        .replace(/<[^>]*>/g, '')
+        .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? '')
+        .trim(),
+    )
+    .filter((line) => line.length > 0);
+}

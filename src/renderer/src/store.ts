@@ -6,6 +6,15 @@ import { describeError, getApi, unwrap } from './api';
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
+/** A broker's open question about an order (IBKR), waiting for the trader's Confirm or Decline. */
+export interface BrokerQuestion {
+  order: OrderView;
+  replyId: string;
+  prompts: string[];
+  /** 1 for the first question about this order, 2 when the broker asked again after an answer, … */
+  round: number;
+}
+
 const PAPER: ModeStatus = { mode: 'paper', live: null, locked: false };
 
 interface AppState {
@@ -21,6 +30,10 @@ interface AppState {
   /** Why trading is unavailable (main could not answer mode:get), or null. */
   tradingError: string | null;
   orders: OrderView[];
+  /** The broker's open question, shown in a dialog until the trader answers it. */
+  brokerQuestion: BrokerQuestion | null;
+  /** The last order settled by answering a broker question (the ticket shows its outcome). */
+  answered: OrderView | null;
   go(page: Page): void;
   load(): Promise<void>;
   refreshVault(): Promise<void>;
@@ -39,6 +52,8 @@ export const useApp = create<AppState>((set) => ({
   mode: PAPER,
   tradingError: null,
   orders: [],
+  brokerQuestion: null,
+  answered: null,
   go: (page) => set({ page }),
   async load() {
     const api = getApi();
@@ -81,7 +96,7 @@ export function subscribeToMain(): () => void {
     api.on('connections:changed', ({ connections }) => useApp.setState({ connections })),
     api.on('vault:changed', (vault) => useApp.setState({ vault })),
     api.on('settings:changed', (settings) => useApp.setState({ settings })),
-    api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null })),
+    api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null, answered: null })),
     api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
   ];
   return () => offs.forEach((off) => off());

@@ -16,19 +16,36 @@ export interface SimKey {
 export const fail = (status: number, code: number, msg: string): SimResponse => ({ status, json: { code, msg } });
 export const mandatory = (name: string) => fail(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 
+/** A raw `a=1&b=2` string without its `signature` parameter(s), every other byte as sent; and that signature. */
+function withoutSignature(raw: string): { rest: string; signature: string | null } {
+  let signature: string | null = null;
+  const kept = raw.split('&').filter((part) => {
+    if (!part.startsWith('signature=')) return true;
+    signature ??= safeDecode(part.slice('signature='.length));
+    return false;
+  });
+  return { rest: kept.join('&'), signature };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
 /**
- * The bytes Binance signs: query string then body, each without the `signature` parameter. The harness
- * hands us the parsed query, so the query part is re-serialized in the standard form-encoding (what
- * URLSearchParams, @binance/spot and ccxt send); the body is used byte for byte.
+ * The bytes Binance signs (totalParams): the query string exactly as sent, then the request body exactly
+ * as sent, each without the `signature` parameter. Nothing is decoded and re-encoded, so a signature over
+ * the same parameters encoded differently (`%74rue` for `true`, `%20` for `+`…) does not verify.
  */
 function totalParams(req: SimRequest): { payload: string; signature: string | null; where: 'query' | 'body' | null } {
-  const query = new URLSearchParams(req.query);
-  const fromQuery = query.get('signature');
-  query.delete('signature');
-  const bodySig = /(?:^|&)signature=([^&]*)/.exec(req.rawBody);
-  const body = req.rawBody.replace(/(^|&)signature=[^&]*/, '').replace(/^&/, '');
-  const signature = fromQuery ?? (bodySig ? decodeURIComponent(bodySig[1]!) : null);
-  return { payload: query.toString() + body, signature, where: fromQuery ? 'query' : bodySig ? 'body' : null };
+  const query = withoutSignature(req.rawQuery);
+  const form = req.rawBody && !(req.headers['content-type'] ?? '').includes('json');
+  const body = form ? withoutSignature(req.rawBody) : { rest: req.rawBody, signature: null };
+  const signature = query.signature ?? body.signature;
+  return { payload: query.rest + body.rest, signature, where: query.signature !== null ? 'query' : body.signature !== null ? 'body' : null };
 }
 
 /** All parameters, from the query string and a form body alike. */

@@ -40,6 +40,10 @@ export interface TradeCase {
   quantity: number;
   /** Price step of the symbol at the broker: resting limit prices are rounded to it. */
   tick: number;
+  /** The broker order id BrokerVault records for an order in the simulator's exchange (default: its id as is). */
+  brokerOrderId?(simOrderId: string): string;
+  /** Path of the request that places an order (POST), to lose its answer. */
+  orderPost: RegExp;
 }
 
 export interface BrokerCase {
@@ -97,7 +101,7 @@ const xtsCase = (id: BrokerId): BrokerCase => ({
   expiry: (now) => now + DAY,
   search: { query: 'SBIN', symbol: 'NSE:SBIN' },
   expire: 'sim',
-  trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
+  trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, brokerOrderId: (id) => String(1_200_000_000 + Number(id)), orderPost: /^\/interactive\/orders$/ },
 });
 
 export const CASES: BrokerCase[] = [
@@ -115,7 +119,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 30 * 60_000),
     search: { query: 'INFY', symbol: 'NSE:INFY' },
     expire: 'clock',
-    trade: { symbol: 'NSE:INFY', simSymbol: 'NSE:INFY', product: 'CNC', quantity: 1, tick: 0.05 },
+    trade: { symbol: 'NSE:INFY', simSymbol: 'NSE:INFY', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/orders\/regular$/ },
   },
   {
     id: 'dhan',
@@ -140,7 +144,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => now + DAY,
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
   },
   {
     id: 'fyers',
@@ -157,7 +161,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 0),
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/api\/v3\/orders\/sync$/ },
   },
   {
     id: 'angel-one',
@@ -174,7 +178,7 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => nextUtcTime(now, 18.5 * HOUR),
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05 },
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /\/order\/v1\/placeOrder$/ },
   },
   xtsCase('xts-5paisa'),
   xtsCase('xts-iifl'),
@@ -192,7 +196,7 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••Q7XZ', accountType: 'Cash', buyingPower: 100_000, currency: 'USD' },
     expiry: () => null,
     search: { query: 'AAPL', symbol: 'US:AAPL' },
-    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01 },
+    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01, orderPost: /^\/v2\/orders$/ },
   },
   {
     id: 'tradier',
@@ -212,7 +216,7 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••2345', accountType: 'individual margin', buyingPower: 100_000, currency: 'USD' },
     expiry: () => null,
     expire: 'sim',
-    trade: { symbol: 'US:MSFT', simSymbol: 'MSFT', quantity: 1, tick: 0.01 },
+    trade: { symbol: 'US:MSFT', simSymbol: 'MSFT', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/v1\/accounts\/[^/]+\/orders$/ },
   },
   {
     id: 'tastytrade',
@@ -234,7 +238,7 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••2345', accountType: 'Individual Margin', buyingPower: 100_000, currency: 'USD' },
     expiry: (now) => now + 15 * 60_000,
     expire: 'sim',
-    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01 },
+    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/accounts\/[^/]+\/orders$/ },
   },
   {
     id: 'ibkr',
@@ -250,7 +254,7 @@ export const CASES: BrokerCase[] = [
     // The gateway session ends at midnight New York time (05:00 UTC in January).
     expiry: (now) => nextUtcTime(now, 5 * HOUR),
     expire: 'sim',
-    trade: { symbol: 'US:MSFT', simSymbol: 'US:MSFT', quantity: 1, tick: 0.01 },
+    trade: { symbol: 'US:MSFT', simSymbol: 'US:MSFT', quantity: 1, tick: 0.01, orderPost: /^\/v1\/api\/iserver\/account\/[^/]+\/orders$/ },
   },
   {
     id: 'binance',
@@ -265,6 +269,6 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
     expiry: () => null,
     search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
-    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.001, tick: 0.01 },
+    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
   },
 ];

@@ -19,10 +19,10 @@ export interface World {
   results: { channel: string; result: unknown }[];
 }
 
-export async function makeWorld(clock = new ManualClock(START)): Promise<World> {
+export async function makeWorld(clock = new ManualClock(START), fetch: typeof globalThis.fetch = globalThis.fetch): Promise<World> {
   const browser = new FakeBrowser();
   // The graph's clock is the simulators' clock, so tokens, TOTPs and broker rate windows agree.
-  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch: globalThis.fetch, clock, openExternal: browser.openExternal });
+  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch, clock, openExternal: browser.openExternal });
   const results: World['results'] = [];
   const router = g.services.router;
   const handle = router.handle.bind(router);

@@ -51,7 +51,8 @@ export function TextField({
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>
         {label}
-        {!required && !hideOptional && <span className="muted"> (optional)</span>}
+        {/* Some brokers' labels already say so ("Account ID (optional)"): never "(optional) (optional)". */}
+        {!required && !hideOptional && !/\(optional\)/i.test(typeof label === 'string' ? label : '') && <span className="muted"> (optional)</span>}
       </label>
       <div className="field-row">
         <input

@@ -10,6 +10,8 @@ export function Modal({
   children,
   wide,
   tone,
+  dismissable = true,
+  testId,
 }: {
   open: boolean;
   onOpenChange(open: boolean): void;
@@ -18,12 +20,24 @@ export function Modal({
   children: ReactNode;
   wide?: boolean;
   tone?: 'danger' | 'live';
+  /** False when the dialog needs an answer: Escape and clicks outside do not close it. */
+  dismissable?: boolean;
+  testId?: string;
 }) {
+  const hold = (event: Event) => {
+    if (!dismissable) event.preventDefault();
+  };
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className={`dialog${wide ? ' dialog-wide' : ''}${tone ? ` dialog-${tone}` : ''}`}>
+        <Dialog.Content
+          className={`dialog${wide ? ' dialog-wide' : ''}${tone ? ` dialog-${tone}` : ''}`}
+          onEscapeKeyDown={hold}
+          onPointerDownOutside={hold}
+          onInteractOutside={hold}
+          data-testid={testId}
+        >
           <Dialog.Title className="dialog-title">{title}</Dialog.Title>
           {description ? <Dialog.Description className="muted">{description}</Dialog.Description> : <Dialog.Description className="sr-only">{title}</Dialog.Description>}
           {children}

@@ -27,6 +27,10 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   const [stage, setStage] = useState<Stage>({ kind: 'edit' });
   const [submitted, setSubmitted] = useState(false);
   const [placed, setPlaced] = useState<OrderView | null>(null);
+  const question = useApp((s) => s.brokerQuestion);
+  const answered = useApp((s) => s.answered);
+  // After the trader answered the broker's question(s), the ticket reports how the order ended up.
+  const shown = placed ?? answered;
   const { busy, error, setError, run } = useAction();
 
   const problems = ticketProblems(form, needsProduct);
@@ -37,6 +41,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
     if (patch.symbol !== undefined) onSymbol(patch.symbol);
     setStage({ kind: 'edit' });
     setPlaced(null);
+    if (useApp.getState().answered) useApp.setState({ answered: null });
   };
 
   const place = async (confirmationId?: string) => {
@@ -47,6 +52,15 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       return;
     }
     useApp.setState((s) => ({ orders: upsertOrder(s.orders, result.order) }));
+    if (result.status === 'needs-broker-answer') {
+      // The order is journaled and waits at the broker: the trader answers in the broker's dialog.
+      useApp.setState({ brokerQuestion: { order: result.order, replyId: result.replyId, prompts: result.prompts, round: 1 }, answered: null });
+      setPlaced(null);
+      setStage({ kind: 'edit' });
+      setSubmitted(false);
+      setTicketId(crypto.randomUUID());
+      return;
+    }
     setPlaced(result.order);
     setStage({ kind: 'edit' });
     setSubmitted(false);
@@ -145,9 +159,14 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
         </div>
       )}
       <ErrorText error={error ? `${error} Your ticket is kept: fix it or press the button again to retry safely (it will not be placed twice).` : null} testId="order-error" />
-      {placed && (
-        <p className="ok-text" role="status" data-testid="order-placed">
-          Order sent: {placed.side} {placed.quantity} {placed.symbol} — {placed.state.toLowerCase().replace('_', ' ')}.
+      {question && (
+        <p className="warn-text" role="status" data-testid="order-question">
+          {question.order.side} {question.order.quantity} {question.order.symbol} is waiting for your answer to the broker’s question.
+        </p>
+      )}
+      {!question && shown && (
+        <p className={shown.state === 'CANCELLED' || shown.state === 'REJECTED' ? 'warn-text' : 'ok-text'} role="status" data-testid="order-placed">
+          {shown.state === 'CANCELLED' || shown.state === 'REJECTED' ? 'Order not placed' : 'Order sent'}: {shown.side} {shown.quantity} {shown.symbol} — {shown.state.toLowerCase().replace('_', ' ')}.
         </p>
       )}
       <div className="ticket-actions">
@@ -166,12 +185,12 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
             <button type="button" onClick={() => setStage({ kind: 'edit' })} disabled={busy}>
               Edit
             </button>
-            <button type="submit" className="danger-solid" disabled={busy}>
+            <button type="submit" className="danger-solid" disabled={busy || question !== null}>
               Place live order
             </button>
           </>
         ) : (
-          <button type="submit" className={form.side === 'BUY' ? 'buy-button' : 'sell-button'} disabled={busy}>
+          <button type="submit" className={form.side === 'BUY' ? 'buy-button' : 'sell-button'} disabled={busy || question !== null}>
             {live ? 'Review order' : `${form.side === 'BUY' ? 'Buy' : 'Sell'} (paper)`}
           </button>
         )}

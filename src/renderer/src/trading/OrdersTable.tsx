@@ -3,7 +3,7 @@ import type { OrderView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
-import { num } from '../format';
+import { brokerLines, num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
@@ -103,7 +103,7 @@ export function OrdersTable() {
                     <span className={`state state-${STATE_CLASS[o.state] ?? 'open'}`} data-testid="order-state">
                       {o.state.replace('_', ' ')}
                     </span>
-                    {o.message && <div className="small muted">{o.message}</div>}
+                    {o.message && <div className="small muted" data-testid="order-message">{brokerLines(o.message).join(' ')}</div>}
                   </td>
                   <td className="num">{num(o.averagePrice)}</td>
                   <td>{OPEN.has(o.state) && <CancelButton order={o} />}</td>

@@ -1,22 +1,27 @@
 import { useEffect, useState } from 'react';
 import { describeError, getApi, unwrap } from '../api';
 import { num } from '../format';
+import { useApp } from '../store';
 import { SYMBOL_PATTERN } from './SymbolField';
 
 type Quotes = { simulated: boolean; quotes: { symbol: string; last: number; bid: number | null; ask: number | null; at: number | null }[] };
 
-/** Prices for the watched symbols, refreshed every few seconds; says plainly when they are simulated. */
+/**
+ * Prices for the watched symbols, refreshed every few seconds; says plainly when they are simulated.
+ * The label follows quotes:get's `simulated` for the current mode: on a mode switch the previous
+ * mode's prices (and label) are dropped and fetched again at once, never shown under the new mode.
+ */
 export function QuotesPanel({ symbols, onPick }: { symbols: string[]; onPick(symbol: string): void }) {
   const valid = [...new Set(symbols.filter((s) => SYMBOL_PATTERN.test(s)))].slice(0, 50);
   const key = valid.join(',');
+  const source = useApp((s) => (s.mode.mode === 'live' && s.mode.live ? `live:${s.mode.live.connectionId}` : 'paper'));
   const [data, setData] = useState<Quotes | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!key) {
-      setData(null);
-      return;
-    }
+    setData(null);
+    setError(null);
+    if (!key) return;
     let live = true;
     const load = () =>
       unwrap(getApi().quotes.get({ symbols: key.split(',') })).then(
@@ -35,17 +40,22 @@ export function QuotesPanel({ symbols, onPick }: { symbols: string[]; onPick(sym
       clearTimeout(first);
       clearInterval(timer);
     };
-  }, [key]);
+  }, [key, source]);
 
   return (
     <section className="panel" aria-labelledby="quotes-h">
       <div className="panel-head">
         <h2 id="quotes-h">Quotes</h2>
-        {data?.simulated && (
-          <span className="tag tag-warn" data-testid="simulated-prices">
-            simulated prices
-          </span>
-        )}
+        {data &&
+          (data.simulated ? (
+            <span className="tag tag-warn" data-testid="simulated-prices" title="Made up by BrokerVault's built-in feed, not market prices.">
+              simulated prices
+            </span>
+          ) : (
+            <span className="tag tag-accent" data-testid="broker-prices" title="Prices from your connected broker.">
+              broker prices
+            </span>
+          ))}
       </div>
       {error && <p className="warn-text small">Prices unavailable: {error}</p>}
       {!key ? (

@@ -15,6 +15,8 @@ export function SymbolField({ value, onChange, connectionId, error }: { value: s
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  /** The broker has no instrument list to search (e.g. IBKR looks contracts up when the order is sent). */
+  const [noList, setNoList] = useState(false);
 
   useEffect(() => {
     if (!connectionId || !open) return;
@@ -30,6 +32,7 @@ export function SymbolField({ value, onChange, connectionId, error }: { value: s
         .then((r) => {
           if (!live) return;
           setResults(r.results);
+          setNoList(r.masterDay === null && r.results.length === 0);
           setSearchError(r.stale ? `Instrument list may be out of date (${r.lastError ?? 'refresh failed'}).` : null);
         })
         .catch((e: unknown) => live && setSearchError(describeError(e)))
@@ -67,6 +70,11 @@ export function SymbolField({ value, onChange, connectionId, error }: { value: s
         {searching && ' Searching…'}
       </span>
       {searchError && <span className="warn-text small">{searchError}</span>}
+      {connectionId && noList && !searchError && !SYMBOL_PATTERN.test(value) && (
+        <span className="small muted" data-testid="symbol-no-list">
+          No matches in your broker’s instrument list here: type the full symbol as EXCHANGE:SYMBOL, e.g. US:AAPL.
+        </span>
+      )}
       {connectionId && open && results.length > 0 && (
         <ul className="symbol-results" id={`${id}-list`} role="listbox" aria-label="Matching instruments">
           {results.map((r) => (
