@@ -35,26 +35,8 @@ let sim: AlpacaSimHandle;
 let instruments: Instrument[] = [];
 
 function ctx(overrides: Partial<BrokerContext> = {}): BrokerContext {
-  return {
-    baseUrl: sim.baseUrl,
-    environment: 'paper',
-    credentials: sim.credentials,
-    fetch: recordingFetch,
-    clock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(instruments),
-    memo: new Map(),
-    ...overrides,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
+  const base = brokerContext({ baseUrl: sim.baseUrl, environment: 'paper', credentials: sim.credentials, fetch: recordingFetch, clock, instruments });
+  return { ...base, ...overrides };
 }
 
 beforeAll(async () => {

@@ -38,29 +38,11 @@ let sim: BinanceSimHandle;
 let instruments: Instrument[] = [];
 
 function ctx(overrides: Partial<BrokerContext> = {}): BrokerContext {
-  return {
-    baseUrl: sim.baseUrl,
-    environment: 'live',
-    credentials: sim.credentials,
-    fetch: recordingFetch,
-    clock: driftingClock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(instruments),
-    memo: new Map(),
-    ...overrides,
-  };
+  const base = brokerContext({ baseUrl: sim.baseUrl, environment: 'live', credentials: sim.credentials, fetch: recordingFetch, clock: driftingClock, instruments });
+  return { ...base, ...overrides };
 }
 /** One connection's context, shared across calls like the app does. */
 let conn: BrokerContext;
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
-}
 
 /** A hand-signed request, to exercise the simulator the way other clients (e.g. @binance/spot) call it. */
 async function rawSigned(

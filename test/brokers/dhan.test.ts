@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/dhan/adapter';
 import { descriptor } from '../../src/main/brokers/dhan/descriptor';
@@ -16,38 +15,12 @@ let sim: DhanSimulatorHandle;
 let instruments: Instrument[] = [];
 
 function context(credentials: Record<string, string> = sim.credentials, baseUrl = sim.baseUrl, at: ManualClock = clock): BrokerContext {
-  return {
-    baseUrl,
-    environment: 'live',
-    credentials,
-    fetch,
-    clock: at,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(instruments),
-    memo: new Map(),
-  };
+  return brokerContext({ baseUrl, environment: 'live', credentials, clock: at, instruments });
 }
 
 /** Quote calls allow 1/s: move the clock on between them. */
 function nextSecond(): void {
   clock.advance(1_100);
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

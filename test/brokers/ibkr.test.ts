@@ -26,27 +26,10 @@ async function setup(options: IbkrSimOptions = {}, at = MONDAY_10_NY) {
     return fetch(input, init);
   };
   const ctx = (over: Partial<BrokerContext> = {}): BrokerContext => ({
-    baseUrl: sim.baseUrl,
-    environment: 'paper' as Environment,
-    credentials: { ...sim.credentials, ...sim.session },
-    fetch: countingFetch,
-    clock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(),
-    memo: new Map(),
+    ...brokerContext({ baseUrl: sim.baseUrl, environment: 'paper', credentials: { ...sim.credentials, ...sim.session }, fetch: countingFetch, clock }),
     ...over,
   });
   return { sim, clock, ctx, paths };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerError);
-    return error as BrokerError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const order = (over: Partial<Parameters<typeof adapter.placeOrder>[1]> = {}) => ({
@@ -335,16 +318,14 @@ describe('ibkr TLS to the gateway', () => {
       seen.push(new URL(String(input)).host);
       return new Response('', { status: 401 });
     };
-    const c: BrokerContext = {
+    const c = brokerContext({
       baseUrl: 'https://gateway.example.test:5000/v1/api',
       environment: 'live',
       credentials: {},
       fetch: spy,
       clock: new ManualClock(MONDAY_10_NY),
       timeoutMs: 1_000,
-      instruments: new MemoryInstrumentMaster(),
-      memo: new Map(),
-    };
+    });
     expect((await failure(adapter.validate(c))).code).toBe('TOKEN_EXPIRED');
     expect(seen).toEqual(['gateway.example.test:5000']);
     expect(isLoopbackHost('localhost')).toBe(true);

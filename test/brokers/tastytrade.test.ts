@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter, dryRunOrder } from '../../src/main/brokers/tastytrade/adapter';
 import { descriptor } from '../../src/main/brokers/tastytrade/descriptor';
@@ -12,30 +11,13 @@ const clock = new ManualClock();
 let sim: TastytradeSimulatorHandle;
 
 function context(credentials: Record<string, string>, baseUrl = sim.baseUrl): BrokerContext {
-  return { baseUrl, environment: 'sandbox', credentials, fetch, clock, timeoutMs: 5_000, instruments: new MemoryInstrumentMaster(), memo: new Map() };
+  return brokerContext({ baseUrl, environment: 'sandbox', credentials, clock });
 }
 
 /** A context signed in the way the app does it: login, then the session fields merged into the credentials. */
 async function signedIn(handle: TastytradeSimulatorHandle = sim): Promise<BrokerContext> {
   const session = await adapter.login!(context(handle.credentials, handle.baseUrl));
   return context({ ...handle.credentials, ...session.fields }, handle.baseUrl);
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

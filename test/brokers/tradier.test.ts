@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/tradier/adapter';
 import { descriptor } from '../../src/main/brokers/tradier/descriptor';
@@ -12,33 +11,7 @@ const clock = new ManualClock();
 let sim: TradierSimulatorHandle;
 
 function context(credentials: Record<string, string> = sim.credentials, baseUrl = sim.baseUrl): BrokerContext {
-  return {
-    baseUrl,
-    environment: 'sandbox',
-    credentials,
-    fetch,
-    clock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(),
-    memo: new Map(),
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return brokerContext({ baseUrl, environment: 'sandbox', credentials, clock });
 }
 
 beforeAll(async () => {

@@ -17,16 +17,6 @@ const BROKERS: { adapter: BrokerAdapter; host: string }[] = [
   { adapter: compositedge, host: 'xts.compositedge.com' },
 ];
 
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerError);
-    return error as BrokerError;
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function closedPortUrl(): Promise<string> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,16 +31,8 @@ describe.each(BROKERS)('XTS adapter: $adapter.descriptor.id', ({ adapter, host }
   let instruments: Instrument[] = [];
   let session: Record<string, string> = {};
 
-  const ctx = (fields: Record<string, string> = session, baseUrl = sim.baseUrl): BrokerContext => ({
-    baseUrl,
-    environment: 'live',
-    credentials: { ...sim.credentials, ...fields },
-    fetch: globalThis.fetch,
-    clock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(instruments),
-    memo: new Map(),
-  });
+  const ctx = (fields: Record<string, string> = session, baseUrl = sim.baseUrl): BrokerContext =>
+    brokerContext({ baseUrl, environment: 'live', credentials: { ...sim.credentials, ...fields }, clock, instruments });
 
   beforeAll(async () => {
     sim = await start({ clock });
@@ -316,16 +298,8 @@ describe('XTS canary: no key, secret or token leaks into results or errors', () 
     const adapter = iifl;
     const outcomes: unknown[] = [];
     const errors: unknown[] = [];
-    const ctx = (fields: Record<string, string> = {}, baseUrl = sim.baseUrl): BrokerContext => ({
-      baseUrl,
-      environment: 'live',
-      credentials: { ...sim.credentials, ...fields },
-      fetch: globalThis.fetch,
-      clock,
-      timeoutMs: 5_000,
-      instruments: new MemoryInstrumentMaster(instruments),
-      memo: new Map(),
-    });
+    const ctx = (fields: Record<string, string> = {}, baseUrl = sim.baseUrl): BrokerContext =>
+      brokerContext({ baseUrl, environment: 'live', credentials: { ...sim.credentials, ...fields }, clock, instruments });
     const record = async (p: Promise<unknown>) => {
       try {
         outcomes.push(await p);

@@ -18,42 +18,17 @@ let clock: ManualClock;
 let sim: ZerodhaSimHandle;
 /** Simulated time each request takes, so the 10/s limits only trip where a test wants them to. */
 let tick = 200;
+const tickingFetch: typeof fetch = (input, init) => {
+  clock.advance(tick);
+  return fetch(input, init);
+};
 
 function context(credentials: Record<string, string> = { ...sim.credentials, ...sim.session }, baseUrl = sim.baseUrl): BrokerContext {
-  return {
-    baseUrl,
-    environment: 'live',
-    credentials,
-    fetch: (input, init) => {
-      clock.advance(tick);
-      return fetch(input, init);
-    },
-    clock,
-    timeoutMs: 5_000,
-    instruments: new MemoryInstrumentMaster(),
-    memo: new Map(),
-  };
+  return brokerContext({ baseUrl, environment: 'live', credentials, clock, fetch: tickingFetch });
 }
 
 function order(overrides: Partial<OrderRequest> = {}): OrderRequest {
   return { symbol: 'NSE:INFY', side: 'BUY', quantity: 2, type: 'MARKET', clientOrderId: 'bv-7f3a9c2e-0001', ...overrides };
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrokerError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BrokerError);
-  return error as BrokerError;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function decodeHtml(value: string): string {

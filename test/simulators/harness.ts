@@ -154,13 +154,26 @@ export type StartSimulator = (options?: SimulatorOptions) => Promise<SimulatorHa
 
 /** Fixed-window request counter answering like a broker's rate limiter. */
 export class WindowLimiter {
-  private windowStart = 0;
+  private windowStart: number;
   private count = 0;
   constructor(
-    private readonly limit: number,
+    /** Requests allowed per window; simulators may change it while running. */
+    public limit: number,
     private readonly windowMs: number,
     private readonly clock: Clock,
-  ) {}
+    /** -Infinity opens the first window at the first request instead of at time 0. */
+    firstWindowStart = 0,
+  ) {
+    this.windowStart = firstWindowStart;
+  }
+  /** Requests counted in the current window, including those over the limit (for quota headers). */
+  get used(): number {
+    return this.count;
+  }
+  /** When the current window closes. */
+  get windowEnd(): number {
+    return this.windowStart + this.windowMs;
+  }
   /** True when this request is over the limit. */
   hit(): boolean {
     const now = this.clock.now();

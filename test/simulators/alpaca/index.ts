@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../../../src/main/clock';
+import { systemClock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
-import { serve, SimRouter, type SimHandler, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
+import { serve, SimRouter, WindowLimiter, type SimHandler, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
 import { marketDataRoutes } from './market-data';
 import { fail, tradingRoutes, type AlpacaSimState } from './trading';
 
@@ -24,30 +24,17 @@ const KEYS = {
   live: { apiKeyId: 'AKSIM5H7J9K1L3Z5X7C9', apiSecretKey: 'simLiveSecret9z8y7x6w5v4u3t2s1r0q9p8o7n6m5l' },
 };
 
-/** Fixed-window counter that also reports what Alpaca's X-RateLimit-* headers carry. */
-class RateWindow {
-  private start = 0;
-  private used = 0;
-  constructor(
-    public limit: number,
-    private readonly clock: Clock,
-  ) {}
-  hit(): { over: boolean; headers: Record<string, string> } {
-    const now = this.clock.now();
-    if (now - this.start >= 60_000) {
-      this.start = now;
-      this.used = 0;
-    }
-    this.used++;
-    return {
-      over: this.used > this.limit,
-      headers: {
-        'X-RateLimit-Limit': String(this.limit),
-        'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
-        'X-RateLimit-Reset': String(Math.ceil((this.start + 60_000) / 1000)),
-      },
-    };
-  }
+/** Count one request in a one-minute window; also returns what Alpaca's X-RateLimit-* headers carry. */
+function hitRateWindow(window: WindowLimiter): { over: boolean; headers: Record<string, string> } {
+  const over = window.hit();
+  return {
+    over,
+    headers: {
+      'X-RateLimit-Limit': String(window.limit),
+      'X-RateLimit-Remaining': String(Math.max(0, window.limit - window.used)),
+      'X-RateLimit-Reset': String(Math.ceil(window.windowEnd / 1000)),
+    },
+  };
 }
 
 /** Alpaca simulator: trading API and market-data API (its real paths) under one base URL. */
@@ -57,7 +44,7 @@ export async function startAlpaca(options: AlpacaSimOptions = {}): Promise<Alpac
   const keys = KEYS[environment];
   const exchange = new SimExchange(clock, 100_000, '4e8a1c2d-7b3f-4c1e-9a2d-000000');
   const state: AlpacaSimState = { exchange, accountStatus: 'ACTIVE', accountNumber: 'PA3SIM42Q7XZ', createdAt: clock.now() - 86_400_000 };
-  const windows = { trading: new RateWindow(200, clock), data: new RateWindow(200, clock) };
+  const windows = { trading: new WindowLimiter(200, 60_000, clock), data: new WindowLimiter(200, 60_000, clock) };
 
   const routes = new SimRouter();
   tradingRoutes(routes, state);
@@ -67,7 +54,7 @@ export async function startAlpaca(options: AlpacaSimOptions = {}): Promise<Alpac
   const guarded: SimHandler = async (req) => {
     const isData = req.path.startsWith('/v2/stocks/');
     let out: SimResponse;
-    const limit = windows[isData ? 'data' : 'trading'].hit();
+    const limit = hitRateWindow(windows[isData ? 'data' : 'trading']);
     if (req.headers['apca-api-key-id'] !== keys.apiKeyId || req.headers['apca-api-secret-key'] !== keys.apiSecretKey) {
       out = fail(401, 40110000, 'request is not authorized');
     } else if (limit.over) {

@@ -1,7 +1,7 @@
 import { systemClock } from '../../../src/main/clock';
-import { serve, SimRouter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
+import { serve, SimRouter, WindowLimiter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
 import { SimExchange } from '../exchange';
-import { bucketOf, QuotaWindow, type Bucket } from './limits';
+import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, quoteJson } from './market';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
@@ -31,10 +31,10 @@ export const start: StartSimulator = async (options = {}) => {
   const clock = options.clock ?? systemClock;
   const exchange = new SimExchange(clock, 100_000);
   const tokens = new Map<string, { expired: boolean }>([[SESSION_TOKEN, { expired: false }]]);
-  const quotas: Record<Bucket, QuotaWindow> = {
-    standard: new QuotaWindow(120, clock),
-    market: new QuotaWindow(120, clock),
-    trading: new QuotaWindow(60, clock),
+  const quotas: Record<Bucket, WindowLimiter> = {
+    standard: quotaWindow(120, clock),
+    market: quotaWindow(120, clock),
+    trading: quotaWindow(60, clock),
   };
   const router = new SimRouter();
 
@@ -47,7 +47,7 @@ export const start: StartSimulator = async (options = {}) => {
     if (!entry) out = { status: 401, json: FAULTS.invalid };
     else if (entry.expired) out = { status: 401, json: FAULTS.expired };
     else {
-      const quota = quotas[bucketOf(req.method, req.path)].hit();
+      const quota = hitQuota(quotas[bucketOf(req.method, req.path)]);
       quotaHeaders = quota.headers;
       out = quota.over ? { status: 429, text: 'Rate limit exceeded' } : await handler(req);
     }
@@ -196,7 +196,7 @@ export const start: StartSimulator = async (options = {}) => {
     exchange,
     expireSessions: () => tokens.forEach((t) => (t.expired = true)),
     addAccessToken: (token) => void tokens.set(token, { expired: false }),
-    setRateLimit: (bucket, allowed) => void (quotas[bucket].allowed = allowed),
+    setRateLimit: (bucket, allowed) => void (quotas[bucket].limit = allowed),
   };
   return handle;
 };

@@ -1,33 +1,25 @@
 import type { Clock } from '../../../src/main/clock';
+import { WindowLimiter } from '../harness';
 
 export type Bucket = 'standard' | 'market' | 'trading';
 
-/** Tradier's per-token minute windows (window opens at the first request) with its quota headers. */
-export class QuotaWindow {
-  private start = -Infinity;
-  private used = 0;
-  constructor(
-    public allowed: number,
-    private readonly clock: Clock,
-  ) {}
-  /** Count one request; returns the headers to send and whether it is over quota. */
-  hit(): { over: boolean; headers: Record<string, string> } {
-    const now = this.clock.now();
-    if (now - this.start >= 60_000) {
-      this.start = now;
-      this.used = 0;
-    }
-    this.used++;
-    return {
-      over: this.used > this.allowed,
-      headers: {
-        'X-Ratelimit-Allowed': String(this.allowed),
-        'X-Ratelimit-Used': String(Math.min(this.used, this.allowed)),
-        'X-Ratelimit-Available': String(Math.max(0, this.allowed - this.used)),
-        'X-Ratelimit-Expiry': String(this.start + 60_000),
-      },
-    };
-  }
+/** Tradier's per-token minute window: it opens at the first request, not at time 0. */
+export function quotaWindow(allowed: number, clock: Clock): WindowLimiter {
+  return new WindowLimiter(allowed, 60_000, clock, -Infinity);
+}
+
+/** Count one request; returns the quota headers to send and whether it is over quota. */
+export function hitQuota(window: WindowLimiter): { over: boolean; headers: Record<string, string> } {
+  const over = window.hit();
+  return {
+    over,
+    headers: {
+      'X-Ratelimit-Allowed': String(window.limit),
+      'X-Ratelimit-Used': String(Math.min(window.used, window.limit)),
+      'X-Ratelimit-Available': String(Math.max(0, window.limit - window.used)),
+      'X-Ratelimit-Expiry': String(window.windowEnd),
+    },
+  };
 }
 
 /** Which bucket a request counts against. */

@@ -12,10 +12,11 @@ import {
   type Position,
   type Quote,
 } from '../types';
+import { numOrZero } from '../json';
 import { angelCall, PATHS } from './client';
 import { descriptor } from './descriptor';
 import { fetchInstruments, requireInstrument } from './instruments';
-import { orderTag, num, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
+import { orderTag, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
 import { login, sessionExpiry } from './session';
 
 const SECOND = 1000;
@@ -32,8 +33,8 @@ interface RmsData {
 
 async function funds(ctx: BrokerContext): Promise<Funds> {
   const rms = await angelCall<RmsData | null>(ctx, { method: 'GET', path: PATHS.rms });
-  const available = num(rms?.net);
-  const used = num(rms?.utiliseddebits);
+  const available = numOrZero(rms?.net);
+  const used = numOrZero(rms?.utiliseddebits);
   return { available, used, total: available + used, currency: 'INR' };
 }
 

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { BrokerError, type BrokerOrder, type Instrument, type OrderRequest, type OrderState, type Position, type Quote } from '../types';
+import { istToUtc, monthNumber } from '../india-time';
+import { numOrZero } from '../json';
 import { commonSymbol } from './instruments';
-import { parseAngelTime } from './time';
 
-/** Angel sends numbers as strings in most places and as numbers in some. */
-export function num(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : 0;
+/** Angel's IST timestamps, e.g. "20-Oct-2020 13:10:59"; null when absent or unreadable. */
+export function parseAngelTime(text: unknown): number | null {
+  if (typeof text !== 'string') return null;
+  const m = /^(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  const month = m ? monthNumber(m[2]!) : null;
+  if (!m || month === null) return null;
+  return istToUtc(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 function numOrNull(value: unknown): number | null {
@@ -96,7 +100,7 @@ const TYPE_BACK: Record<string, BrokerOrder['type']> = {
 export type AngelOrderRow = Record<string, unknown>;
 
 export function toBrokerOrder(row: AngelOrderRow): BrokerOrder {
-  const filled = num(row.filledshares);
+  const filled = numOrZero(row.filledshares);
   const state = toOrderState(row.orderstatus ?? row.status, filled);
   const type = TYPE_BACK[String(row.ordertype ?? '').toUpperCase()] ?? 'LIMIT';
   const text = typeof row.text === 'string' && row.text.trim() ? row.text.trim() : null;
@@ -105,9 +109,9 @@ export function toBrokerOrder(row: AngelOrderRow): BrokerOrder {
     clientOrderId: typeof row.ordertag === 'string' && row.ordertag ? row.ordertag : null,
     symbol: commonSymbol(String(row.exchange ?? ''), String(row.tradingsymbol ?? '')),
     side: String(row.transactiontype).toUpperCase() === 'SELL' ? 'SELL' : 'BUY',
-    quantity: num(row.quantity),
+    quantity: numOrZero(row.quantity),
     filledQuantity: filled,
-    averagePrice: filled > 0 ? num(row.averageprice) : null,
+    averagePrice: filled > 0 ? numOrZero(row.averageprice) : null,
     type,
     limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? numOrNull(row.price) : null,
     state,
@@ -119,8 +123,8 @@ export function toBrokerOrder(row: AngelOrderRow): BrokerOrder {
 export function toPosition(row: Record<string, unknown>): Position {
   return {
     symbol: commonSymbol(String(row.exchange ?? ''), String(row.tradingsymbol ?? '')),
-    quantity: num(row.netqty),
-    averagePrice: num(row.avgnetprice ?? row.netprice),
+    quantity: numOrZero(row.netqty),
+    averagePrice: numOrZero(row.avgnetprice ?? row.netprice),
     lastPrice: numOrNull(row.ltp),
     unrealizedPnl: numOrNull(row.unrealised),
     realizedPnl: numOrNull(row.realised),
@@ -137,7 +141,7 @@ export function toQuote(symbol: string, row: Record<string, unknown>): Quote {
   const ask = numOrNull(depth?.sell?.[0]?.price);
   return {
     symbol,
-    last: num(row.ltp),
+    last: numOrZero(row.ltp),
     bid: bid || null,
     ask: ask || null,
     at: parseAngelTime(row.exchFeedTime ?? row.exchTradeTime),

@@ -1,7 +1,8 @@
 import { createGuardrails, generate } from 'otplib';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { angelCall, PATHS } from './client';
-import { jwtClaims, nextIstMidnight } from './time';
+import { nextIstMidnight } from '../india-time';
+import { jwtClaims } from '../jwt';
 
 interface AngelTokens {
   jwtToken?: string;

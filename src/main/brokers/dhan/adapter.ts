@@ -12,10 +12,11 @@ import {
   type Position,
   type Quote,
 } from '../types';
+import { numOrZero } from '../json';
 import { dhanCall, dhanIdentity } from './client';
 import { descriptor } from './descriptor';
 import { fetchInstruments, requireInstrument } from './instruments';
-import { correlationId, num, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
+import { correlationId, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
 import { login, sessionExpiry } from './session';
 
 const SECOND = 1000;
@@ -33,8 +34,8 @@ interface FundLimit {
 async function funds(ctx: BrokerContext): Promise<Funds> {
   const f = await dhanCall<FundLimit | null>(ctx, { method: 'GET', path: '/fundlimit' });
   // Dhan spells the key "availabelBalance".
-  const available = num(f?.availabelBalance);
-  const used = num(f?.utilizedAmount);
+  const available = numOrZero(f?.availabelBalance);
+  const used = numOrZero(f?.utilizedAmount);
   return { available, used, total: available + used, currency: 'INR' };
 }
 
@@ -97,7 +98,7 @@ async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {
 
 async function positions(ctx: BrokerContext): Promise<Position[]> {
   const list = await dhanCall<Record<string, unknown>[] | null>(ctx, { method: 'GET', path: '/positions' });
-  return (list ?? []).filter((p) => p.positionType !== 'CLOSED' || num(p.realizedProfit) !== 0).map(toPosition);
+  return (list ?? []).filter((p) => p.positionType !== 'CLOSED' || numOrZero(p.realizedProfit) !== 0).map(toPosition);
 }
 
 async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {

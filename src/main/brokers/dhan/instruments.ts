@@ -1,3 +1,4 @@
+import { readCsv } from '../csv';
 import { brokerRequest } from '../http';
 import { BrokerError, type BrokerContext, type Instrument } from '../types';
 import { DHAN_LIVE_URL, DHAN_SANDBOX_URL, DHAN_SCRIP_MASTER_HOST, DHAN_SCRIP_MASTER_PATH } from './descriptor';
@@ -15,33 +16,9 @@ const SEGMENTS: Record<string, { segment: string; exchange: string }> = {
   'MCX:M': { segment: 'MCX_COMM', exchange: 'MCX' },
 };
 
-/** Split one CSV line, honouring double quotes (company names may contain commas). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
-
 /** Parse the compact api-scrip-master.csv. Where a symbol repeats (series), the EQ series wins. */
 export function parseScripMaster(csv: string): Instrument[] {
-  const lines = csv.split(/\r?\n/).filter((l) => l.trim());
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
+  const { header, rows } = readCsv(csv);
   const col = (name: string) => header.indexOf(name);
   const idx = {
     exch: col('SEM_EXM_EXCH_ID'),
@@ -59,8 +36,7 @@ export function parseScripMaster(csv: string): Instrument[] {
     throw new BrokerError('BROKER_REJECTED', 'The Dhan scrip master does not have the expected columns.');
   }
   const bySymbol = new Map<string, { instrument: Instrument; eq: boolean }>();
-  for (const line of lines.slice(1)) {
-    const cells = splitCsvLine(line);
+  for (const cells of rows) {
     const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
     const seg = SEGMENTS[`${cell(idx.exch)}:${cell(idx.seg)}`];
     const tradingSymbol = cell(idx.symbol);

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BrokerError, type BrokerOrder, type Instrument, type OrderRequest, type OrderState, type Position, type Quote } from '../types';
+import { numOrZero } from '../json';
 import { commonSymbol } from './instruments';
-import { parseDhanTime } from './jwt';
-
-export function num(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : 0;
-}
+import { parseDhanTime } from './time';
 
 /** Dhan's correlationId is a short user tag (max length unconfirmed; 25 assumed): long ids become a stable hash. */
 export function correlationId(clientOrderId: string): string {
@@ -91,18 +87,18 @@ export type DhanOrder = Record<string, unknown>;
 
 export function toBrokerOrder(o: DhanOrder): BrokerOrder {
   const type = TYPES_BACK[String(o.orderType ?? '')] ?? 'LIMIT';
-  const filled = num(o.filledQty);
+  const filled = numOrZero(o.filledQty);
   const reason = typeof o.omsErrorDescription === 'string' && o.omsErrorDescription.trim() ? o.omsErrorDescription.trim() : null;
   return {
     brokerOrderId: String(o.orderId ?? ''),
     clientOrderId: typeof o.correlationId === 'string' && o.correlationId ? o.correlationId : null,
     symbol: commonSymbol(o.exchangeSegment, o.tradingSymbol),
     side: o.transactionType === 'SELL' ? 'SELL' : 'BUY',
-    quantity: num(o.quantity),
+    quantity: numOrZero(o.quantity),
     filledQuantity: filled,
-    averagePrice: filled > 0 ? num(o.averageTradedPrice) : null,
+    averagePrice: filled > 0 ? numOrZero(o.averageTradedPrice) : null,
     type,
-    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? num(o.price) : null,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? numOrZero(o.price) : null,
     state: toOrderState(o.orderStatus),
     message: reason ?? (typeof o.orderStatus === 'string' ? o.orderStatus : null),
     updatedAt: parseDhanTime(o.updateTime ?? o.createTime),
@@ -110,14 +106,14 @@ export function toBrokerOrder(o: DhanOrder): BrokerOrder {
 }
 
 export function toPosition(p: Record<string, unknown>): Position {
-  const qty = num(p.netQty);
+  const qty = numOrZero(p.netQty);
   return {
     symbol: commonSymbol(p.exchangeSegment, p.tradingSymbol),
     quantity: qty,
-    averagePrice: qty < 0 ? num(p.sellAvg) : num(p.buyAvg ?? p.costPrice),
+    averagePrice: qty < 0 ? numOrZero(p.sellAvg) : numOrZero(p.buyAvg ?? p.costPrice),
     lastPrice: null,
-    unrealizedPnl: num(p.unrealizedProfit),
-    realizedPnl: num(p.realizedProfit),
+    unrealizedPnl: numOrZero(p.unrealizedProfit),
+    realizedPnl: numOrZero(p.realizedProfit),
   };
 }
 
@@ -127,7 +123,7 @@ interface DepthLevel {
 
 export function toQuote(symbol: string, q: Record<string, unknown>): Quote {
   const depth = q.depth as { buy?: DepthLevel[]; sell?: DepthLevel[] } | undefined;
-  const bid = num(depth?.buy?.[0]?.price);
-  const ask = num(depth?.sell?.[0]?.price);
-  return { symbol, last: num(q.last_price), bid: bid || null, ask: ask || null, at: parseDhanTime(q.last_trade_time) };
+  const bid = numOrZero(depth?.buy?.[0]?.price);
+  const ask = numOrZero(depth?.sell?.[0]?.price);
+  return { symbol, last: numOrZero(q.last_price), bid: bid || null, ask: ask || null, at: parseDhanTime(q.last_trade_time) };
 }

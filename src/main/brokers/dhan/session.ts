@@ -1,11 +1,18 @@
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
+import { jwtClaims } from '../jwt';
 import { dhanCall, dhanIdentity } from './client';
-import { jwtExpiryMs, parseDhanExpiry } from './jwt';
+import { parseDhanExpiry } from './time';
 
 interface RenewAnswer {
   token?: string;
   accessToken?: string;
   expiryTime?: string;
+}
+
+/** The token's `exp` in ms (any numeric `exp`, unlike the shared jwtExpiryMs); null when unreadable. */
+function jwtExpiryMs(token: string | undefined): number | null {
+  const exp = jwtClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : null;
 }
 
 export function sessionExpiry(ctx: BrokerContext): number | null {

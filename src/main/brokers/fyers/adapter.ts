@@ -15,7 +15,7 @@ import { fetchFyersInstruments } from './instruments';
 import { toBrokerOrder, orderBody, toPosition, toQuote } from './mapping';
 import { completeFyersLogin, fyersLoginUrl, fyersSessionExpiry } from './session';
 import { fyersTag, toFyersSymbol } from './symbols';
-import { isRecord, num, record, text } from './values';
+import { isRecord, num, record, text } from '../json';
 
 /** GET /data/quotes takes at most 50 symbols per call. */
 const QUOTE_BATCH = 50;

@@ -2,7 +2,7 @@ import { brokerRequest, type HttpRequest } from '../http';
 import { BrokerError, type BrokerContext } from '../types';
 import { FYERS_API_HOST } from './descriptor';
 import { fyersError, type FyersCallKind } from './errors';
-import { record, type JsonRecord } from './values';
+import { record, type JsonRecord } from '../json';
 
 const FYERS_PUBLIC_HOST = 'https://public.fyers.in';
 

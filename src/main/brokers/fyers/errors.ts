@@ -1,6 +1,6 @@
 import { brokerMessage } from '../http';
 import { BrokerError } from '../types';
-import { num, record, text } from './values';
+import { num, record, text } from '../json';
 
 /** What a call was for: decides how an auth failure reads (bad login vs expired session) and whether the IP rule applies. */
 export type FyersCallKind = 'login' | 'read' | 'order';

@@ -1,6 +1,15 @@
 import { BrokerError, type BrokerContext, type BrokerOrder, type OrderRequest, type OrderState, type OrderType, type Position, type Quote } from '../types';
+import { istToUtc, monthNumber } from '../india-time';
+import { num, record, text, type JsonRecord } from '../json';
 import { DERIVATIVE_EXCHANGES, fromFyersSymbol, fyersTag, toFyersSymbol } from './symbols';
-import { num, parseFyersTime, record, text, type JsonRecord } from './values';
+
+/** Fyers order times are "05-Jan-2026 09:30:00" on the IST wall clock. */
+export function parseFyersTime(value: unknown): number | null {
+  const m = /^(\d{2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(typeof value === 'string' ? value : '');
+  const month = m ? monthNumber(m[2]!) : null;
+  if (!m || month === null) return null;
+  return istToUtc(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
 
 const TYPE_CODES: Record<OrderType, number> = { LIMIT: 1, MARKET: 2, STOP: 3, STOP_LIMIT: 4 };
 const TYPES_BY_CODE: Record<number, OrderType> = { 1: 'LIMIT', 2: 'MARKET', 3: 'STOP', 4: 'STOP_LIMIT' };

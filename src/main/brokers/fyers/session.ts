@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { joinUrl } from '../http';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { credential, fyers, fyersRoot } from './client';
-import { jwtExpiry, text } from './values';
+import { num, text } from '../json';
+import { jwtClaims } from '../jwt';
 
 /** appIdHash: hex SHA-256 of "<App ID>:<Secret ID>" (colon-separated). */
 export function fyersAppIdHash(appId: string, secret: string): string {
@@ -21,10 +22,11 @@ export function fyersLoginUrl(ctx: BrokerContext, redirectUri: string, state: st
 
 /**
  * When a FYERS token dies: the token's own `exp` claim. Without one, assume 00:00 UTC (05:30 IST), the end
- * seen on real tokens (FYERS documents only "valid for the day").
+ * seen on real tokens (FYERS documents only "valid for the day"). A numeric-string `exp` is read too.
  */
 export function fyersTokenExpiry(token: string | undefined, now: number): number {
-  return jwtExpiry(token) ?? (Math.floor(now / 86_400_000) + 1) * 86_400_000;
+  const exp = num(jwtClaims(token)?.exp);
+  return exp !== null ? exp * 1000 : (Math.floor(now / 86_400_000) + 1) * 86_400_000;
 }
 
 /** Exchange the redirect's auth_code for an access token (POST /api/v3/validate-authcode). */

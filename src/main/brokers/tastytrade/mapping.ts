@@ -1,4 +1,5 @@
 import type { BrokerOrder, Funds, OrderState, OrderType, Position, Quote } from '../types';
+import { num } from '../json';
 import { fromTastySymbol } from './symbols';
 
 /** Timestamps arrive as ISO strings or epoch milliseconds. */
@@ -6,13 +7,6 @@ export function time(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isNaN(parsed) ? null : parsed;
-}
-
-/** tastytrade sends most numbers as decimal strings. */
-export function num(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
 }
 
 interface Fill {

@@ -1,5 +1,5 @@
 import type { BrokerContext, OrderRequest } from '../types';
-import { num } from './mapping';
+import { num } from '../json';
 import { toTastySymbol } from './symbols';
 
 const ORDER_TYPES = { MARKET: 'Market', LIMIT: 'Limit', STOP: 'Stop', STOP_LIMIT: 'Stop Limit' } as const;

@@ -1,7 +1,8 @@
 import { BrokerError, maskAccount, type BrokerAdapter, type BrokerContext, type BrokerOrder, type Position, type Quote } from '../types';
+import { num } from '../json';
 import { accountId, profileAccounts, tradierCall } from './client';
 import { descriptor } from './descriptor';
-import { asList, num, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
+import { asList, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
 import { orderForm } from './orders';
 import { toTag, toTradierSymbol } from './symbols';
 

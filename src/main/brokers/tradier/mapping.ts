@@ -1,4 +1,5 @@
 import type { BrokerOrder, Funds, OrderSide, OrderState, OrderType, Quote } from '../types';
+import { num } from '../json';
 import { fromTradierSymbol } from './symbols';
 
 /** Tradier collapses collections: an array, a single object, or the string "null" when empty. */
@@ -6,12 +7,6 @@ export function asList<T>(value: unknown): T[] {
   if (Array.isArray(value)) return value as T[];
   if (value && typeof value === 'object') return [value as T];
   return [];
-}
-
-export function num(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
 }
 
 export interface TradierOrder {

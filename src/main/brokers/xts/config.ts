@@ -70,5 +70,3 @@ export const QUOTES_BATCH = 50;
  * 315532800 s (1980-01-01Z) minus 19800 s (IST offset) after the Unix epoch.
  */
 export const XTS_EPOCH_UNIX_SECONDS = 315_513_000;
-
-export const IST_OFFSET_MS = 330 * 60_000;

@@ -1,5 +1,6 @@
 import { BrokerError, type BrokerContext, type BrokerOrder, type Funds, type Instrument, type OrderRequest, type OrderState, type OrderType, type Position } from '../types';
-import { IST_OFFSET_MS, XTS_EPOCH_UNIX_SECONDS } from './config';
+import { istToUtc } from '../india-time';
+import { XTS_EPOCH_UNIX_SECONDS } from './config';
 import { segmentOf, symbolOfRow } from './instruments';
 
 type Row = Record<string, unknown>;
@@ -85,11 +86,11 @@ export function parseXtsTime(value: unknown): number | null {
   if (!raw) return null;
   const dmy = /^(\d{2})-(\d{2})-(\d{4})[ T](\d{2}):(\d{2}):(\d{2})/.exec(raw);
   const ymd = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?\d*(Z|[+-]\d{2}:?\d{2})?$/.exec(raw);
-  if (dmy) return Date.UTC(+dmy[3]!, +dmy[2]! - 1, +dmy[1]!, +dmy[4]!, +dmy[5]!, +dmy[6]!) - IST_OFFSET_MS;
+  if (dmy) return istToUtc(+dmy[3]!, +dmy[2]!, +dmy[1]!, +dmy[4]!, +dmy[5]!, +dmy[6]!);
   if (ymd) {
     if (ymd[8]) return Date.parse(raw) || null;
     const ms = Number((ymd[7] ?? '0').padEnd(3, '0'));
-    return Date.UTC(+ymd[1]!, +ymd[2]! - 1, +ymd[3]!, +ymd[4]!, +ymd[5]!, +ymd[6]!, ms) - IST_OFFSET_MS;
+    return istToUtc(+ymd[1]!, +ymd[2]!, +ymd[3]!, +ymd[4]!, +ymd[5]!, +ymd[6]!, ms);
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { brokerRequest } from '../http';
+import { jwtExpiryMs } from '../jwt';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { failureContext, rootPath, type XtsApi, type XtsProfile } from './client';
 import { FIELD, SESSION } from './config';
@@ -67,21 +68,9 @@ export async function login(ctx: BrokerContext, profile: XtsProfile): Promise<Se
   return { fields, expiresAt: expiryOf(fields) };
 }
 
-/** XTS tokens are JWTs whose `exp` (seconds) is 24 h after the login; null when unreadable. */
-export function jwtExpiry(token: string | undefined): number | null {
-  const payload = token?.split('.')[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The connection is usable until the first of its two sessions ends. */
+/** The connection is usable until the first of its two sessions ends (each token's JWT `exp`, 24 h after login). */
 export function expiryOf(fields: Readonly<Record<string, string>>): number | null {
-  const ends = [jwtExpiry(fields[SESSION.interactiveToken]), jwtExpiry(fields[SESSION.marketDataToken])].filter(
+  const ends = [jwtExpiryMs(fields[SESSION.interactiveToken]), jwtExpiryMs(fields[SESSION.marketDataToken])].filter(
     (t): t is number => t !== null,
   );
   return ends.length ? Math.min(...ends) : null;

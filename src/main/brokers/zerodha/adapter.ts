@@ -15,7 +15,7 @@ import { descriptor } from './descriptor';
 import { fetchKiteInstruments } from './instruments';
 import { kiteTag, orderForm, toBrokerOrder, toKiteInstrument, toPosition, toQuote } from './mapping';
 import { completeKiteLogin, kiteLoginUrl, kiteSessionExpiry } from './session';
-import { isRecord, num, record, text } from './values';
+import { isRecord, num, record, text } from '../json';
 
 /** GET /quote takes at most 500 instruments per call. */
 const QUOTE_BATCH = 500;

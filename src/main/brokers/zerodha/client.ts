@@ -2,7 +2,7 @@ import { brokerRequest, joinUrl, type HttpRequest } from '../http';
 import { BrokerError, type BrokerContext } from '../types';
 import { KITE_API_ROOT } from './descriptor';
 import { kiteError, type KiteCallKind } from './errors';
-import { record } from './values';
+import { record } from '../json';
 
 const KITE_LOGIN_PAGE = 'https://kite.zerodha.com/connect/login';
 

@@ -1,5 +1,6 @@
 import { BrokerError, type BrokerContext, type BrokerOrder, type OrderRequest, type OrderState, type OrderType, type Position, type Quote } from '../types';
-import { num, parseIst, record, text, type JsonRecord } from './values';
+import { parseIstDateTime } from '../india-time';
+import { num, record, text, type JsonRecord } from '../json';
 
 const EXCHANGES = ['NSE', 'BSE', 'NFO', 'BFO', 'CDS', 'BCD', 'MCX', 'NSEIX'] as const;
 const DERIVATIVE_EXCHANGES = new Set(['NFO', 'BFO', 'CDS', 'BCD', 'MCX', 'NSEIX']);
@@ -92,7 +93,7 @@ export function toBrokerOrder(raw: unknown): BrokerOrder {
     limitPrice: price && price > 0 ? price : null,
     state: orderState(status, filled),
     message: text(o.status_message) ?? (status || null),
-    updatedAt: parseIst(o.exchange_update_timestamp) ?? parseIst(o.exchange_timestamp) ?? parseIst(o.order_timestamp),
+    updatedAt: parseIstDateTime(o.exchange_update_timestamp) ?? parseIstDateTime(o.exchange_timestamp) ?? parseIstDateTime(o.order_timestamp),
   };
 }
 
@@ -122,6 +123,6 @@ export function toQuote(symbol: string, raw: JsonRecord): Quote {
     last: num(raw.last_price) ?? 0,
     bid: bestPrice(depth.buy),
     ask: bestPrice(depth.sell),
-    at: parseIst(raw.timestamp) ?? parseIst(raw.last_trade_time),
+    at: parseIstDateTime(raw.timestamp) ?? parseIstDateTime(raw.last_trade_time),
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { credential, kite, kiteLoginPage } from './client';
-import { nextIstTime, parseIst, record, text } from './values';
+import { nextIstTime, parseIstDateTime } from '../india-time';
+import { record, text } from '../json';
 
 /** Kite's checksum: hex SHA-256 of api_key + request_token + api_secret, concatenated without separators. */
 export function kiteChecksum(apiKey: string, requestToken: string, apiSecret: string): string {
@@ -43,7 +44,7 @@ export async function completeKiteLogin(ctx: BrokerContext, params: Record<strin
   );
   const accessToken = text(data.access_token);
   if (!accessToken) throw new BrokerError('BROKER_REJECTED', 'Zerodha answered the login without an access token. Try logging in again.');
-  const loginAt = parseIst(data.login_time) ?? ctx.clock.now();
+  const loginAt = parseIstDateTime(data.login_time) ?? ctx.clock.now();
   return {
     fields: { access_token: accessToken, user_id: text(data.user_id) ?? '', login_time: String(loginAt) },
     expiresAt: kiteExpiry(loginAt),

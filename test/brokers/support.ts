@@ -1,0 +1,46 @@
+import net from 'node:net';
+import { expect } from 'vitest';
+import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
+
+/** What a test decides about a context; the rest gets the defaults the app uses. */
+export type ContextFields = Pick<BrokerContext, 'baseUrl' | 'environment' | 'credentials' | 'clock'> &
+  Partial<Pick<BrokerContext, 'fetch' | 'timeoutMs'>> & { instruments?: Instrument[] };
+
+/** A broker context with the real fetch, a 5 s timeout, the given instruments and a fresh memo. */
+export function brokerContext(fields: ContextFields): BrokerContext {
+  return {
+    baseUrl: fields.baseUrl,
+    environment: fields.environment,
+    credentials: fields.credentials,
+    fetch: fields.fetch ?? fetch,
+    clock: fields.clock,
+    timeoutMs: fields.timeoutMs ?? 5_000,
+    instruments: new MemoryInstrumentMaster(fields.instruments),
+    memo: new Map(),
+  };
+}
+
+/** The BrokerError a call rejects with; the test fails if it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<BrokerError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BrokerError);
+    return error as BrokerError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A loopback port nothing listens on, so connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A canary secret as raw text, base64 and hex: none of these may show up in results or errors. */
+export function canaryForms(canary: string): string[] {
+  return [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+}
