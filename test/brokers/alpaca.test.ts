@@ -3,10 +3,11 @@ import { ManualClock } from '../../src/main/clock';
 import { adapter } from '../../src/main/brokers/alpaca/adapter';
 import { dataBaseUrl } from '../../src/main/brokers/alpaca/client';
 import { descriptor } from '../../src/main/brokers/alpaca/descriptor';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
+import { type BrokerContext, type Instrument } from '../../src/main/brokers/types';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { startAlpaca, type AlpacaSimHandle } from '../simulators/alpaca';
 import { AlpacaSpec } from '../simulators/alpaca/spec';
+import { brokerContext, canaryForms, failure } from './support';
 
 interface Exchange {
   method: string;
@@ -219,7 +220,7 @@ describe('alpaca canary', () => {
   it('never leaks the key id or secret in results or errors', async () => {
     const canary = 'CANARY7731ALPACA';
     const bad = { apiKeyId: `PK${canary}`, apiSecretKey: `sec${canary}xxxxxxxxxxxxxxxxxxxx` };
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex'), bad.apiSecretKey, bad.apiKeyId];
+    const forms = [...canaryForms(canary), bad.apiSecretKey, bad.apiKeyId];
     const outputs: unknown[] = [];
     const collect = async (p: Promise<unknown>) =>
       p.then(

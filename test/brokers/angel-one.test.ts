@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type AngelSimulatorHandle } from '../simulators/angel-one';
+import { brokerContext, closedPort, failure } from './support';
 
 // 09:30 IST on Monday 5 January 2026; sessions end at 18:30 UTC (midnight IST).
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);

@@ -4,10 +4,11 @@ import { adapter } from '../../src/main/brokers/binance/adapter';
 import { descriptor } from '../../src/main/brokers/binance/descriptor';
 import { binanceClientId } from '../../src/main/brokers/binance/mapping';
 import { encodeParams, sign } from '../../src/main/brokers/binance/signing';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
+import { type BrokerContext, type Instrument } from '../../src/main/brokers/types';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { startBinance, type BinanceSimHandle } from '../simulators/binance';
 import { BinanceSpec } from '../simulators/binance/spec';
+import { brokerContext, canaryForms, failure } from './support';
 
 interface Exchange {
   method: string;
@@ -334,7 +335,7 @@ describe('binance canary', () => {
   it('never leaks the key or secret (raw, base64, hex) in results or errors', async () => {
     const canary = 'CANARY4402BINANCE';
     const bad = { apiKey: `k${canary}k`, secretKey: `s${canary}s` };
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex'), bad.apiKey, bad.secretKey];
+    const forms = [...canaryForms(canary), bad.apiKey, bad.secretKey];
     const outputs: unknown[] = [];
     const collect = (p: Promise<unknown>) =>
       p.then(

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type DhanSimulatorHandle } from '../simulators/dhan';
+import { brokerContext, closedPort, failure } from './support';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
 const DAY = 86_400_000;

@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/fyers/adapter';
 import { descriptor } from '../../src/main/brokers/fyers/descriptor';
 import { fyersAppIdHash } from '../../src/main/brokers/fyers/session';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument, type OrderRequest } from '../../src/main/brokers/types';
+import { BrokerError, type BrokerContext, type Instrument, type OrderRequest } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type FyersSimHandle } from '../simulators/fyers';
+import { brokerContext, canaryForms, closedPort, failure } from './support';
 
 const REDIRECT = 'http://127.0.0.1:47614/oauth/fyers';
 /** 09:30 IST on a Monday. */
@@ -285,7 +286,7 @@ describe('fyers failures', () => {
     const canary = 'CNRY8E1B4F6A2D';
     sim = await start({ clock, redirectUrl: REDIRECT, clientId: `${canary}-100`, secretKey: `S${canary}`, sessionToken: `t${canary}` });
     const creds = { ...sim.credentials, ...sim.session };
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+    const forms = canaryForms(canary);
     const outcomes: unknown[] = [];
     const record = async (p: Promise<unknown>) => outcomes.push(await p.catch((e: unknown) => e));
 

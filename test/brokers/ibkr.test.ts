@@ -3,10 +3,11 @@ import { ManualClock } from '../../src/main/clock';
 import { adapter, confirmReply, IbkrConfirmationRequired, keepAlive, PIN_FIELD } from '../../src/main/brokers/ibkr/adapter';
 import { nextNewYorkMidnight } from '../../src/main/brokers/ibkr/session';
 import { isLoopbackHost } from '../../src/main/brokers/ibkr/transport';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext } from '../../src/main/brokers/types';
-import { BrokerDescriptorSchema, type Environment } from '../../src/shared/brokers';
+import type { BrokerContext } from '../../src/main/brokers/types';
+import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { startIbkrGateway, type IbkrSimHandle, type IbkrSimOptions } from '../simulators/ibkr';
+import { brokerContext, canaryForms, failure } from './support';
 
 /** Monday 5 January 2026, 10:00 in New York: regular trading hours. */
 const MONDAY_10_NY = Date.UTC(2026, 0, 5, 15, 0, 0);
@@ -338,7 +339,7 @@ describe('ibkr TLS to the gateway', () => {
 describe('ibkr secrets', () => {
   it('never shows a credential in results or errors (canary)', async () => {
     const canary = 'CANARYq7w3e9r1t5';
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+    const forms = canaryForms(canary);
     const outputs: string[] = [];
     const record = (value: unknown) => outputs.push(JSON.stringify(value) ?? '');
     const recordError = (error: unknown) => {

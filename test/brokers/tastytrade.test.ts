@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter, dryRunOrder } from '../../src/main/brokers/tastytrade/adapter';
 import { descriptor } from '../../src/main/brokers/tastytrade/descriptor';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext } from '../../src/main/brokers/types';
+import type { BrokerContext } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type TastytradeSimulatorHandle } from '../simulators/tastytrade';
+import { brokerContext, canaryForms, closedPort, failure } from './support';
 
 const clock = new ManualClock();
 let sim: TastytradeSimulatorHandle;
@@ -208,7 +209,7 @@ describe('tastytrade never leaks credentials', () => {
   it('keeps canary secrets and tokens out of every result and error', async () => {
     const local = (await start({ clock })) as TastytradeSimulatorHandle;
     const canary = 'CanaryTasty4b1d8e2f';
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+    const forms = canaryForms(canary);
     try {
       local.addGrant({ clientId: null, clientSecret: `${canary}-secret`, refreshToken: `${canary}-refresh-token` });
       local.addAccessToken(`${canary}-access`);

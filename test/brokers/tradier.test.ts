@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/tradier/adapter';
 import { descriptor } from '../../src/main/brokers/tradier/descriptor';
-import { BrokerError, MemoryInstrumentMaster, type BrokerContext } from '../../src/main/brokers/types';
+import type { BrokerContext } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type TradierSimulatorHandle } from '../simulators/tradier';
+import { brokerContext, canaryForms, closedPort, failure } from './support';
 
 const clock = new ManualClock();
 let sim: TradierSimulatorHandle;
@@ -173,7 +174,7 @@ describe('tradier failures', () => {
 describe('tradier never leaks credentials', () => {
   it('keeps a canary token out of every result and error', async () => {
     const canary = 'CanaryTradier7f3a9c1e';
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+    const forms = canaryForms(canary);
     sim.addAccessToken(canary);
     const good = context({ access_token: canary, account_id: 'VA00012345' });
     const bad = context({ access_token: `${canary}x`, account_id: 'VA00012345' });

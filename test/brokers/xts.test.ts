@@ -1,15 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/main/clock';
 import { adapter as compositedge } from '../../src/main/brokers/xts-compositedge/adapter';
 import { adapter as iifl } from '../../src/main/brokers/xts-iifl/adapter';
 import { adapter as fivepaisa } from '../../src/main/brokers/xts-5paisa/adapter';
 import { parseXtsTime } from '../../src/main/brokers/xts/mapping';
-import { BrokerError, MemoryInstrumentMaster, type BrokerAdapter, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
+import { type BrokerAdapter, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type XtsSimulatorHandle } from '../simulators/xts';
+import { brokerContext, canaryForms, closedPort, failure } from './support';
 
 const BROKERS: { adapter: BrokerAdapter; host: string }[] = [
   { adapter: fivepaisa, host: 'xtsmum.5paisa.com' },
@@ -18,11 +17,7 @@ const BROKERS: { adapter: BrokerAdapter; host: string }[] = [
 ];
 
 async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 describe.each(BROKERS)('XTS adapter: $adapter.descriptor.id', ({ adapter, host }) => {
@@ -276,7 +271,7 @@ describe('XTS mapping details', () => {
 
 describe('XTS canary: no key, secret or token leaks into results or errors', () => {
   const CANARY = 'QzCanary7781Xk';
-  const forms = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(CANARY).toString('hex')];
+  const forms = canaryForms(CANARY);
   const clock = new ManualClock();
   let sim: XtsSimulatorHandle;
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/zerodha/adapter';
 import { descriptor } from '../../src/main/brokers/zerodha/descriptor';
@@ -9,6 +8,7 @@ import { ManualClock } from '../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { start, type ZerodhaSimHandle } from '../simulators/zerodha';
+import { brokerContext, canaryForms, closedPort, failure } from './support';
 
 const REDIRECT = 'http://127.0.0.1:47613/oauth/zerodha';
 /** 09:30 IST on a Monday. */
@@ -288,7 +288,7 @@ describe('zerodha failures', () => {
     const canary = 'cnry5f0c2d7a9b31e84x';
     sim = await start({ clock, redirectUrl: REDIRECT, apiKey: `k${canary}`, apiSecret: `s${canary}`, sessionToken: `t${canary}` });
     const creds = { ...sim.credentials, ...sim.session };
-    const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
+    const forms = canaryForms(canary);
     const outcomes: unknown[] = [];
     const record = async (p: Promise<unknown>) => outcomes.push(await p.catch((e: unknown) => e));
 

@@ -227,6 +227,8 @@ export class BrokerService {
       await this.recordValid(id, summary, performance.now() - started, expiry);
     } catch (error) {
       if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'NOT_SUPPORTED')) throw error;
+      // "Too many requests" says nothing about the credentials: keep the last status and let the caller retry.
+      if (error instanceof BrokerError && error.code === 'RATE_LIMITED') throw error;
       const status = statusFor(error);
       const shape = safeError(error);
       this.deps.log.info('validation failed', { broker: row.broker, code: shape.code });
