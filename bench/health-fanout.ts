@@ -76,8 +76,8 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
       ],
       findings: [
         `All ${CONNECTIONS} requests were in flight together (max ${inFlight}); the rest is main-thread work per connection: decrypting credentials, ` +
-          `a durable commit for recordCheck, and connections:changed, which re-reads the whole list (connections.list() with ${CONNECTIONS} connections: p50 ${list.p50.toFixed(2)} ms) after every single check, ` +
-          `so one fan-out spends about ${((list.p50 * CONNECTIONS) / 1).toFixed(0)} ms re-listing (O(n²) in connections).`,
+          `recording the outcome (outcomes finishing in the same event-loop turn share one durable commit), and the renderer's list, ` +
+          `pushed once per event-loop turn (connections.list() with ${CONNECTIONS} connections: p50 ${list.p50.toFixed(2)} ms).`,
       ],
     };
   } finally {

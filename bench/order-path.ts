@@ -125,7 +125,7 @@ export async function orderPathBench(opts: BenchOptions): Promise<BenchResult> {
       (i) => bareOne(10 * iterations + i, true),
       async () => 0,
     );
-    // Market orders have no price on the ticket: the value limit check asks the broker for a quote first.
+    // Market orders: no price on the ticket (a quote is fetched only when a max order value limit is set).
     const marketN = opts.quick ? 30 : 100;
     let marketRequests = 0;
     const market: number[] = [];
@@ -210,11 +210,12 @@ export async function orderPathBench(opts: BenchOptions): Promise<BenchResult> {
         `Against a bare POST+GET pair (p50 ${bare2.p50.toFixed(3)} ms) the path adds ${(path.p50 - bare2.p50).toFixed(3)} ms at p50 and ${(path.p99 - bare2.p99).toFixed(3)} ms at p99.`,
     );
     findings.push(
-      `A MARKET order has no price on the ticket, so OrderService.placeOn awaits venue.quotes() for limitProblems() before anything else, even when no maxOrderValue limit is set (p50 ${mkt.p50.toFixed(3)} ms vs ${path.p50.toFixed(3)} ms for LIMIT; ${marketRequests} requests counted on the last one).`,
+      `A MARKET order (no order value limit set, so no quote is fetched): p50 ${mkt.p50.toFixed(3)} ms vs ${path.p50.toFixed(3)} ms for LIMIT, ` +
+        `${marketRequests} broker requests on the last one; the simulator fills it at once, so the follow-up lookup returns a filled order and a position update.`,
     );
     findings.push(
-      `Per LIMIT order the path prepares ${(prepares / counted).toFixed(0)} SQLite statements (repositories call db.prepare() on every query; none are cached) and commits ` +
-        `${(transactions / counted).toFixed(0)} transactions, each durable (synchronous = FULL). One prepare costs p50 ${summarize(prepareMs).p50.toFixed(3)} ms, so about ${((prepares / counted) * summarize(prepareMs).p50).toFixed(2)} ms per order goes to re-preparing statements. One durable commit on this disk costs p50 ${commit.p50.toFixed(3)} ms / p99 ${commit.p99.toFixed(3)} ms.`,
+      `Per LIMIT order the path prepares ${(prepares / counted).toFixed(0)} SQLite statements and commits ` +
+        `${(transactions / counted).toFixed(0)} transactions, each durable (synchronous = FULL). One prepare costs p50 ${summarize(prepareMs).p50.toFixed(3)} ms, so about ${((prepares / counted) * summarize(prepareMs).p50).toFixed(2)} ms per order goes to preparing statements. One durable commit on this disk costs p50 ${commit.p50.toFixed(3)} ms / p99 ${commit.p99.toFixed(3)} ms.`,
     );
     findings.push(
       `With commits not waiting for the disk (synchronous = NORMAL, bench connection only) the path's app time is p50 ${appNs.p50.toFixed(3)} ms / p99 ${appNs.p99.toFixed(3)} ms ` +
