@@ -105,8 +105,7 @@ export class BrokerService {
    * validate. Nothing is stored; the session obtained is discarded.
    */
   async test(input: Omit<CreateConnectionInput, 'label'>): Promise<z.infer<typeof AccountCheckSchema>> {
-    const { adapter, summary, latencyMs } = await this.checkUnsaved(input);
-    void adapter;
+    const { summary, latencyMs } = await this.checkUnsaved(input);
     return { ...summary, latencyMs };
   }
 
