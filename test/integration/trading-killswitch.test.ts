@@ -111,7 +111,7 @@ describe('engaging the kill switch', () => {
     w.net.clear();
     expect(report.results.filter((r) => r.action === 'close')).toEqual([]);
     expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.alpaca, target: `BUY 1 US:AAPL (${order.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });
-    expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.tradier, target: 'order book', action: 'cancel', outcome: 'failed', message: expect.any(String) });
+    expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.tradier, target: 'order book of "tradier main"', action: 'cancel', outcome: 'failed', message: expect.any(String) });
     expect(sims.alpaca!.exchange.positionList().find((p) => p.symbol === 'AAPL')?.quantity).toBe(1);
     expect(w.notes.at(-1)).toEqual({ title: 'Kill switch engaged', body: expect.stringMatching(/1 action\(s\) failed/) });
     expect((await w.g.ok('audit:verify')).ok).toBe(true);

@@ -87,7 +87,9 @@ export class KillSwitch {
         }
       }
     } catch (error) {
-      results.push({ ...base, target: 'order book', action: 'cancel', outcome: 'failed', message: messageOf(error) });
+      // Name the connection: with several brokers open, the trader must know which book to check by hand.
+      const label = venue.connectionId ? this.deps.connections.find(venue.connectionId)?.label : null;
+      results.push({ ...base, target: label ? `order book of "${label}"` : 'order book', action: 'cancel', outcome: 'failed', message: messageOf(error) });
     }
     return results;
   }
