@@ -86,14 +86,16 @@ ibkr('IBKR asks about a big order: the trader sees the broker’s questions and 
   await page.goto(bridge.url);
   await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
   await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-  // The health monitor's first check can land in the same 5-s window as the wizard's save and be paced
-  // (RATE_LIMITED marks the connection "Check failed"): test it again in a fresh window, as a trader would.
+  // The health monitor's first check can land in the same 5-s window as the wizard's save and be paced by
+  // the gateway (a paced check keeps the status it had); test it in a fresh window, as a trader would.
   nextWindow();
   await page.getByRole('button', { name: 'Health', exact: true }).click();
   await page.getByRole('button', { name: 'Test IBKR paper' }).click();
   await expect(page.getByTestId('health-card').getByTestId('status-pill')).toHaveText('Connected', { timeout: 10_000 });
   nextWindow();
   await goLive(page, 'IBKR paper', { broker: 'Interactive Brokers', environment: 'paper' });
+  // Live on the broker's paper account: the bar says so next to LIVE, so it is never mistaken for real money.
+  await expect(page.getByTestId('mode-environment')).toHaveText('BROKER PAPER');
 
   // Worth more than 30,000 USD: over the gateway's Total Value Limit (25,000).
   const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));

@@ -29,6 +29,7 @@ export async function expectLive(page: Page, label: string): Promise<void> {
 
 export async function expectPaper(page: Page): Promise<void> {
   await expect(page.getByTestId('mode-badge')).toHaveText('PAPER');
+  await expect(page.getByTestId('mode-environment')).toHaveCount(0);
   await expect(page).toHaveTitle('BrokerVault — Paper');
   await expect(page.locator('.app')).not.toHaveClass(/app-live/);
 }

@@ -30,6 +30,12 @@ export function ModeBar() {
           <span className="mode-target">
             {mode.live.label} · {brokers.find((b) => b.id === mode.live!.broker)?.name ?? mode.live.broker} {mode.live.accountMasked ?? ''}
           </span>
+          {/* A sandbox or broker-paper account must never read as real money. */}
+          {mode.live.environment !== 'live' && (
+            <span className="mode-env" data-testid="mode-environment">
+              {mode.live.environment === 'sandbox' ? 'SANDBOX' : 'BROKER PAPER'}
+            </span>
+          )}
         </span>
       ) : (
         <span className="mode-badge mode-paper" data-testid="mode-badge" title="Orders are simulated; no real money moves.">
