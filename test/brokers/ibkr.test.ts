@@ -365,3 +365,38 @@ describe('ibkr secrets', () => {
     for (const out of outputs) for (const form of forms) expect(out).not.toContain(form);
   });
 });
+
+describe('ibkr symbol search', () => {
+  it('searches the contract search live: US listings as US:<ticker>, conid as token, name and exchange', async () => {
+    const { ctx } = await setup();
+    const c = ctx();
+    const found = await adapter.searchSymbols!(c, 'A', 20);
+    expect(found.map((i) => i.symbol)).toEqual(['US:AAPL', 'US:AMZN']);
+    // AAPL's Mexican listing is skipped: one US listing per ticker.
+    expect(found[0]).toEqual({ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '265598', name: 'APPLE INC', lotSize: 1, tickSize: 0.01, segment: 'STK' });
+    expect(found[1]).toMatchObject({ symbol: 'US:AMZN', token: '3691937', name: 'AMAZON.COM INC' });
+    expect((await adapter.searchSymbols!(c, 'us:spy', 20)).map((i) => [i.symbol, i.exchange])).toEqual([['US:SPY', 'ARCA']]);
+    expect((await adapter.searchSymbols!(c, 'A', 1)).map((i) => i.symbol)).toEqual(['US:AAPL']);
+    expect(await adapter.searchSymbols!(c, 'NOPE', 20)).toEqual([]);
+    expect(await adapter.searchSymbols!(c, '  ', 20)).toEqual([]);
+  });
+
+  it('caches found conids, so quoting and ordering a found symbol needs no second contract lookup', async () => {
+    const { sim, ctx, paths } = await setup();
+    const c = ctx();
+    const [tsla] = await adapter.searchSymbols!(c, 'TSLA', 20);
+    expect(tsla).toMatchObject({ symbol: 'US:TSLA', token: '76792991' });
+    const searches = paths.filter((p) => p.endsWith('/secdef/search')).length;
+    expect(searches).toBe(1);
+    await adapter.quotes(c, ['US:TSLA']);
+    const ack = await adapter.placeOrder(c, order({ symbol: 'US:TSLA' }));
+    expect(sim.exchange.get(ack.brokerOrderId)!.extra.conid).toBe('76792991');
+    expect(paths.filter((p) => p.endsWith('/secdef/search'))).toHaveLength(searches);
+  });
+
+  it('needs the brokerage session like every /iserver call', async () => {
+    const { sim, ctx } = await setup();
+    sim.dropBrokerageSession();
+    expect((await failure(adapter.searchSymbols!(ctx(), 'AAPL', 20))).code).toBe('TOKEN_EXPIRED');
+  });
+});

@@ -246,3 +246,32 @@ describe('tastytrade never leaks credentials', () => {
     }
   });
 });
+
+describe('tastytrade symbol search', () => {
+  it('searches symbols live: equities as US:<ticker>, crypto as CRYPTO:<pair>, with name, venue and tick', async () => {
+    const ctx = await signedIn();
+    const found = await adapter.searchSymbols!(ctx, 'AA', 20);
+    expect(found).toEqual([{ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '', name: 'Apple Inc. - Common Stock', lotSize: 1, tickSize: 0.01, segment: 'Equity' }]);
+    expect((await adapter.searchSymbols!(ctx, 'us:spy', 20)).map((i) => [i.symbol, i.exchange])).toEqual([['US:SPY', 'ARCA']]);
+    expect((await adapter.searchSymbols!(ctx, 'BTC', 20)).map((i) => [i.symbol, i.brokerSymbol, i.exchange])).toEqual([['CRYPTO:BTCUSD', 'BTC/USD', 'CRYPTO']]);
+    expect((await adapter.searchSymbols!(ctx, 'BTC/', 20)).map((i) => i.symbol)).toEqual(['CRYPTO:BTCUSD']);
+    expect((await adapter.searchSymbols!(ctx, 'Q', 20)).map((i) => i.symbol)).toEqual(['US:QQQ']);
+    expect(await adapter.searchSymbols!(ctx, 'ZZZZ', 20)).toEqual([]);
+    expect(await adapter.searchSymbols!(ctx, '..', 20)).toEqual([]);
+    const quotes = await adapter.quotes(ctx, [found[0]!.symbol, 'CRYPTO:BTCUSD']);
+    expect(quotes.map((q) => q.symbol)).toEqual(['US:AAPL', 'CRYPTO:BTCUSD']);
+  });
+
+  it('needs a session and counts against the request window', async () => {
+    expect((await failure(adapter.searchSymbols!(context(sim.credentials), 'AAPL', 20))).code).toBe('TOKEN_EXPIRED');
+    const local = (await start({ clock })) as TastytradeSimulatorHandle;
+    try {
+      const ctx = await signedIn(local);
+      local.setRateLimit(1);
+      expect(await adapter.searchSymbols!(ctx, 'MSFT', 20)).toHaveLength(1);
+      expect((await failure(adapter.searchSymbols!(ctx, 'MSFT', 20))).code).toBe('RATE_LIMITED');
+    } finally {
+      await local.close();
+    }
+  });
+});

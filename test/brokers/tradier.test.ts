@@ -201,3 +201,45 @@ describe('tradier never leaks credentials', () => {
     for (const form of forms) expect(text).not.toContain(form);
   });
 });
+
+describe('tradier symbol search', () => {
+  it('looks tickers up live: stocks and ETFs as US:<ticker> with name and exchange', async () => {
+    const ctx = context();
+    const found = await adapter.searchSymbols!(ctx, 'A', 20);
+    expect(found.map((i) => i.symbol)).toEqual(['US:AAPL', 'US:AMZN']);
+    expect(found[0]).toEqual({ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '', name: 'Apple Inc', lotSize: 1, tickSize: 0.01, segment: 'stock' });
+    // The S&P 500 index is found by the lookup but is not tradable: only SPY comes back.
+    expect((await adapter.searchSymbols!(ctx, 'SP', 20)).map((i) => [i.symbol, i.exchange, i.segment])).toEqual([['US:SPY', 'ARCA', 'etf']]);
+    expect((await adapter.searchSymbols!(ctx, 'us:msft', 20)).map((i) => i.symbol)).toEqual(['US:MSFT']);
+    expect((await adapter.searchSymbols!(ctx, 'A', 1)).map((i) => i.symbol)).toEqual(['US:AAPL']);
+    expect(await adapter.searchSymbols!(ctx, 'ZZZZ', 20)).toEqual([]);
+    const [found1] = await adapter.searchSymbols!(ctx, 'QQQ', 20);
+    expect((await adapter.quotes(ctx, [found1!.symbol])).map((q) => q.symbol)).toEqual(['US:QQQ']);
+  });
+
+  it('falls back to the company-name search when no ticker starts with the text', async () => {
+    const found = await adapter.searchSymbols!(context(), 'apple', 20);
+    expect(found.map((i) => [i.symbol, i.name])).toEqual([['US:AAPL', 'Apple Inc']]);
+  });
+
+  it('simulator answers lookups with collapsed securities, null without a match', async () => {
+    const get = async (path: string) =>
+      (await fetch(`${sim.baseUrl}${path}`, { headers: { accept: 'application/json', authorization: `Bearer ${sim.credentials.access_token}` } })).json();
+    expect(await get('/markets/lookup?q=MSFT')).toEqual({ securities: { security: { symbol: 'MSFT', exchange: 'Q', type: 'stock', description: 'Microsoft Corp' } } });
+    expect(await get('/markets/lookup?q=A&exchanges=Q&types=stock')).toMatchObject({ securities: { security: [{ symbol: 'AAPL' }, { symbol: 'AMZN' }] } });
+    expect(await get('/markets/lookup?q=NOPE')).toEqual({ securities: null });
+    expect(await get('/markets/search?q=s%26p&indexes=false')).toMatchObject({ securities: { security: { symbol: 'SPY' } } });
+  });
+
+  it('counts against the market-data quota', async () => {
+    const local = (await start({ clock })) as TradierSimulatorHandle;
+    try {
+      local.setRateLimit('market', 1);
+      const ctx = context(local.credentials, local.baseUrl);
+      expect(await adapter.searchSymbols!(ctx, 'AAPL', 20)).toHaveLength(1);
+      expect((await failure(adapter.searchSymbols!(ctx, 'AAPL', 20))).code).toBe('RATE_LIMITED');
+    } finally {
+      await local.close();
+    }
+  });
+});

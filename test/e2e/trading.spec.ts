@@ -99,12 +99,9 @@ ibkr('IBKR asks about a big order: the trader sees the broker’s questions and 
 
   // Worth more than 30,000 USD: over the gateway's Total Value Limit (25,000).
   const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));
-  // IBKR has no instrument list to search: the ticket says so, and the trader types the full symbol.
-  await page.getByRole('button', { name: 'Trading', exact: true }).click();
-  await ticket(page).getByRole('combobox', { name: 'Symbol' }).fill('AAPL');
-  await expect(ticket(page).getByTestId('symbol-no-list')).toBeVisible();
+  // IBKR has no instrument list to download: the ticket searches the gateway's contracts as the trader types.
   nextWindow();
-  await placeLiveOrder(page, { symbol: 'US:AAPL', quantity });
+  await placeLiveOrder(page, { search: 'AAPL', symbol: 'US:AAPL', quantity });
   const question = brokerQuestion(page);
   await expect(question).toBeVisible({ timeout: 10_000 });
   await expect(question.getByRole('heading')).toHaveText('Interactive Brokers asks about your order');

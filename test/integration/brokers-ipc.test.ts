@@ -98,12 +98,14 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
     );
   });
 
-  it('searches the instrument master where the broker has one', async () => {
+  it('searches the instrument master where the broker has one, the broker\'s live symbol search where not', async () => {
     await Promise.all(
       CASES.map(async (c) => {
-        const found = await w.g.ok('instruments:search', { connectionId: ids.get(c.id)!, query: c.search?.query ?? 'AAPL' });
+        const found = await w.g.ok('instruments:search', { connectionId: ids.get(c.id)!, query: c.search?.query ?? c.liveSearch?.query ?? 'AAPL' });
         if (!c.search) {
-          expect(found, c.id).toEqual({ results: [], masterDay: null, stale: false, lastError: null });
+          expect(c.liveSearch, `${c.id} has neither a master nor a live search`).toBeDefined();
+          expect(found, c.id).toMatchObject({ masterDay: null, stale: false, lastError: null });
+          expect(found.results.find((r) => r.symbol === c.liveSearch!.symbol), c.id).toMatchObject({ exchange: c.liveSearch!.exchange, lotSize: 1, tickSize: 0.01 });
           return;
         }
         expect(found, c.id).toMatchObject({ masterDay: '2026-01-05', stale: false, lastError: null });
@@ -333,6 +335,7 @@ describe('canary credentials', () => {
         nextWindow(w);
         await w.g.call('connections:validate', { id: view.id });
         if (c.search) await w.g.call('instruments:search', { connectionId: view.id, query: c.search.query });
+        if (c.liveSearch) await w.g.call('instruments:search', { connectionId: view.id, query: c.liveSearch.query });
         const wrong = { broker: c.id, environment: c.environment, fields: c.wrong(sim.fields, canary), apiHost: sim.baseUrl };
         await w.g.call('connections:test', wrong);
         const bad = await w.g.call('connections:connect', { ...wrong, label: 'Canary wrong' });

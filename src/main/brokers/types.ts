@@ -182,6 +182,12 @@ export interface BrokerAdapter {
   readonly rateLimits: { orders: RateLimit[]; reads: RateLimit[] };
   /** Download and parse the broker's instrument master (brokers that need one to map symbols). */
   fetchInstruments?(ctx: BrokerContext): Promise<Instrument[]>;
+  /**
+   * Brokers without a downloadable master: search the broker's symbol lookup live (at most `limit` hits).
+   * Results are in the common symbol form (e.g. `US:AAPL`) with name and exchange; `token` is the broker's id
+   * where it has one (e.g. the IBKR conid), lotSize 1 and tickSize 0.01 where the broker does not say.
+   */
+  searchSymbols?(ctx: BrokerContext, query: string, limit: number): Promise<Instrument[]>;
   /** OAuth redirect brokers: the URL to open in the system browser. */
   loginUrl?(ctx: BrokerContext, redirectUri: string, state: string): string;
   /** OAuth redirect brokers: exchange the query parameters of the redirect for a session. */

@@ -269,10 +269,19 @@ export class BrokerService {
     return this.deps.oauth.redirectUri(broker);
   }
 
-  /** Symbol search in the connection's instrument master, downloading today's copy when needed. */
+  /**
+   * Symbol search in the connection's instrument master, downloading today's copy when needed; for brokers
+   * without a master (IBKR, Tradier, tastytrade) the broker's live symbol search instead.
+   */
   async searchInstruments(id: string, query: string) {
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
+    if (!adapter.fetchInstruments && adapter.searchSymbols) {
+      // No master to search: ask the broker's own symbol search, under the connection's read limit.
+      const found = await this.call(id, 'reads', (a, ctx) => a.searchSymbols!(ctx, query, 20));
+      const results = found.slice(0, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
+      return { results, masterDay: null, stale: false, lastError: null };
+    }
     const ctx = await this.context(row, { needsInstruments: true });
     const status = this.deps.instruments.status(adapter);
     const results = ctx.instruments.search(query, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));

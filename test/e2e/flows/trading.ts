@@ -3,8 +3,8 @@ import { expect, type Page } from '@playwright/test';
 export const ticket = (page: Page) => page.getByRole('form', { name: 'Order ticket' });
 
 /**
- * A live order from the ticket: pick the symbol from the broker's instruments (`search`), or type it in
- * full where the broker has no instrument list to search (IBKR); review; place.
+ * A live order from the ticket: pick the symbol from the broker's search results (`search`), or type it in
+ * full; review; place.
  */
 export async function placeLiveOrder(
   page: Page,

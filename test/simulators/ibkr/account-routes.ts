@@ -114,8 +114,16 @@ export function accountRoutes(router: SimRouter, state: GatewayState): void {
     return { json: items };
   }));
 
-  const search = (symbol: string) => {
-    const hits = CONTRACTS.filter((c) => c.ticker === symbol.toUpperCase());
+  /**
+   * Contract search: tickers starting with the text, exact match first (with `name=true` also company names
+   * containing it). `secType` narrows to listings with that security type; unknown text answers "No symbol found".
+   */
+  const search = (input: { symbol?: string; name?: boolean; secType?: string }) => {
+    const text = (input.symbol ?? '').trim().toUpperCase();
+    // Every simulated contract is a stock: another secType finds nothing.
+    if (!text || (input.secType && input.secType !== 'STK')) return { json: { error: 'No symbol found' } };
+    const hits = CONTRACTS.filter((c) => c.ticker.startsWith(text) || (input.name === true && c.companyName.includes(text)))
+      .sort((a, b) => Number(b.ticker === text) - Number(a.ticker === text) || a.ticker.localeCompare(b.ticker));
     if (hits.length === 0) return { json: { error: 'No symbol found' } };
     return {
       json: hits.map((c) => ({
@@ -129,8 +137,12 @@ export function accountRoutes(router: SimRouter, state: GatewayState): void {
       })),
     };
   };
-  router.on('GET', '/v1/api/iserver/secdef/search', guarded(state, 'brokerage', (req) => search(req.query.get('symbol') ?? '')));
-  router.on('POST', '/v1/api/iserver/secdef/search', guarded(state, 'brokerage', (req) => search(req.json<{ symbol?: string }>().symbol ?? '')));
+  router.on('GET', '/v1/api/iserver/secdef/search', guarded(state, 'brokerage', (req) =>
+    search({ symbol: req.query.get('symbol') ?? '', name: req.query.get('name') === 'true', secType: req.query.get('secType') ?? undefined }),
+  ));
+  router.on('POST', '/v1/api/iserver/secdef/search', guarded(state, 'brokerage', (req) =>
+    search(req.json<{ symbol?: string; name?: boolean; secType?: string }>()),
+  ));
 
   // Market data: the first request for a conid in a session is the pre-flight and carries no fields.
   router.on('GET', '/v1/api/iserver/marketdata/snapshot', guarded(state, 'primed', (req) => {

@@ -22,6 +22,8 @@ export const CONTRACTS: SimContract[] = [
   { conid: 272093, ticker: 'MSFT', exchange: 'NASDAQ', companyName: 'MICROSOFT CORP', currency: 'USD' },
   { conid: 8314, ticker: 'IBM', exchange: 'NYSE', companyName: 'INTL BUSINESS MACHINES CORP', currency: 'USD' },
   { conid: 756733, ticker: 'SPY', exchange: 'ARCA', companyName: 'SPDR S&P 500 ETF TRUST', currency: 'USD' },
+  { conid: 3691937, ticker: 'AMZN', exchange: 'NASDAQ', companyName: 'AMAZON.COM INC', currency: 'USD' },
+  { conid: 76792991, ticker: 'TSLA', exchange: 'NASDAQ', companyName: 'TESLA INC', currency: 'USD' },
 ];
 
 export function contractByConid(conid: number): SimContract | undefined {

@@ -2,7 +2,7 @@ import { systemClock } from '../../../src/main/clock';
 import { serve, SimRouter, WindowLimiter, type SimHandler, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
 import { SimExchange } from '../exchange';
 import { TokenStore, ACCESS_TOKEN_LIFETIME_MS, type Grant } from './auth';
-import { dec, LISTINGS, quoteItem } from './market';
+import { dec, LISTINGS, quoteItem, searchItems } from './market';
 import { effects, parseOrder } from './orders';
 import { orderJson, positionJson } from './wire';
 
@@ -191,6 +191,9 @@ export const start: StartSimulator = async (options = {}) => {
     if (count > 100) return apiError(400, 'validation_error', 'At most 100 symbols per request');
     return envelope({ items }, req.path);
   }));
+
+  // Symbol search for type-ahead: counts against the same request window as everything else.
+  router.on('GET', '/symbols/search/:symbol', gated((req) => envelope({ items: searchItems(req.params.symbol ?? '') }, req.path)));
 
   const server = await serve(router, { port: options.port, notFound: () => apiError(404, 'not_found', 'Not Found') });
   const preIssued = tokens.issue('sim-tt-access-preissued');

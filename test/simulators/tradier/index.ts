@@ -2,7 +2,7 @@ import { systemClock } from '../../../src/main/clock';
 import { serve, SimRouter, WindowLimiter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
 import { SimExchange } from '../exchange';
 import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
-import { LISTINGS, quoteJson } from './market';
+import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
 export interface TradierSimulatorHandle extends SimulatorHandle {
@@ -184,6 +184,11 @@ export const start: StartSimulator = async (options = {}) => {
   };
   router.on('GET', '/v1/markets/quotes', api(quotes));
   router.on('POST', '/v1/markets/quotes', api(quotes));
+
+  // Symbol lookup and company search: `securities` is null without a match, else security collapses like other lists.
+  const securities = (list: Record<string, unknown>[]): SimResponse => ({ json: { securities: list.length ? { security: collapse(list) } : null } });
+  router.on('GET', '/v1/markets/lookup', api((req) => securities(lookupSecurities(req.query))));
+  router.on('GET', '/v1/markets/search', api((req) => securities(searchSecurities(req.query))));
 
   const server = await serve(router, { port: options.port, notFound: () => ({ status: 404, text: 'Not Found' }) });
   const handle: TradierSimulatorHandle = {

@@ -68,6 +68,8 @@ export interface BrokerCase {
   expiry(now: number): number | null;
   /** A query that finds `symbol` in the broker's instrument master; absent where the broker has none. */
   search?: { query: string; symbol: string };
+  /** Brokers without a master: a query the broker's live symbol search (adapter.searchSymbols) answers with `symbol`. */
+  liveSearch?: { query: string; symbol: string; exchange: string };
   /**
    * How a session is made to expire for the 'expired' check: by moving the clock past the token's
    * expiry, or by the simulator's control. Absent: key-only broker, nothing expires.
@@ -216,6 +218,7 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••2345', accountType: 'individual margin', buyingPower: 100_000, currency: 'USD' },
     expiry: () => null,
     expire: 'sim',
+    liveSearch: { query: 'MS', symbol: 'US:MSFT', exchange: 'NASDAQ' },
     trade: { symbol: 'US:MSFT', simSymbol: 'MSFT', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/v1\/accounts\/[^/]+\/orders$/ },
   },
   {
@@ -238,6 +241,7 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••2345', accountType: 'Individual Margin', buyingPower: 100_000, currency: 'USD' },
     expiry: (now) => now + 15 * 60_000,
     expire: 'sim',
+    liveSearch: { query: 'AA', symbol: 'US:AAPL', exchange: 'NASDAQ' },
     trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/accounts\/[^/]+\/orders$/ },
   },
   {
@@ -254,6 +258,7 @@ export const CASES: BrokerCase[] = [
     // The gateway session ends at midnight New York time (05:00 UTC in January).
     expiry: (now) => nextUtcTime(now, 5 * HOUR),
     expire: 'sim',
+    liveSearch: { query: 'IB', symbol: 'US:IBM', exchange: 'NYSE' },
     trade: { symbol: 'US:MSFT', simSymbol: 'US:MSFT', quantity: 1, tick: 0.01, orderPost: /^\/v1\/api\/iserver\/account\/[^/]+\/orders$/ },
   },
   {

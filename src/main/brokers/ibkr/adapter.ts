@@ -1,4 +1,5 @@
 import type { BrokerAdapter } from '../types';
+import { searchContracts } from './contracts';
 import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
 import { cancelOrder, confirmReply, getOrder, orders, placeOrder } from './orders';
@@ -33,6 +34,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  // No instrument master: the console's symbol search asks the gateway's contract search live.
+  searchSymbols: searchContracts,
   sessionExpiry,
 };
 

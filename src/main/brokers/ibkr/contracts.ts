@@ -1,4 +1,4 @@
-import { BrokerError, type BrokerContext } from '../types';
+import { BrokerError, type BrokerContext, type Instrument } from '../types';
 import { gatewayCall, str } from './client';
 
 /**
@@ -58,6 +58,41 @@ export async function conidFor(ctx: BrokerContext, symbol: string): Promise<numb
     throw new BrokerError('BROKER_REJECTED', `IBKR has no US stock ${ticker}. Check the symbol.`);
   }
   return remember(ctx, symbol, conid);
+}
+
+/**
+ * Live symbol search for the trading console (IBKR has no instrument master): `GET /iserver/secdef/search`
+ * for stocks, keeping one US listing per ticker as `US:<ticker>` (token = conid). Found conids are cached in
+ * ctx.memo like conidFor's, so a later order or quote for the symbol needs no second lookup.
+ */
+export async function searchContracts(ctx: BrokerContext, query: string, limit: number): Promise<Instrument[]> {
+  const text = query.trim().replace(/^US:/i, '').toUpperCase();
+  if (!text || limit <= 0) return [];
+  let hits: unknown;
+  try {
+    hits = await gatewayCall(ctx, { method: 'GET', path: '/iserver/secdef/search', query: { symbol: text, secType: 'STK' } }, `search for ${text}`);
+  } catch (error) {
+    // Some gateway versions answer an unknown symbol with an error status instead of {"error": "No symbol found"}.
+    if (error instanceof BrokerError && error.code === 'BROKER_REJECTED' && /no symbol found/i.test(error.message)) return [];
+    throw error;
+  }
+  const list = (Array.isArray(hits) ? hits : []) as (SearchHit & { companyName?: unknown })[];
+  const out: Instrument[] = [];
+  const seen = new Set<string>();
+  for (const hit of list) {
+    const ticker = str(hit.symbol)?.toUpperCase();
+    const exchange = str(hit.description) ?? '';
+    const conid = Number(str(hit.conid));
+    if (!ticker || !/^[A-Z0-9.]{1,12}$/.test(ticker) || !US_EXCHANGES.test(exchange) || !Number.isInteger(conid) || conid <= 0) continue;
+    if (!(hit.sections ?? []).some((s) => s.secType === 'STK')) continue;
+    const symbol = `US:${ticker}`;
+    if (seen.has(symbol)) continue;
+    seen.add(symbol);
+    remember(ctx, symbol, conid);
+    out.push({ symbol, exchange, brokerSymbol: ticker, token: String(conid), name: str(hit.companyName) ?? ticker, lotSize: 1, tickSize: 0.01, segment: 'STK' });
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 /** The common symbol for a conid: the one we looked up, else `US:<ticker>` for US stocks, else `IBKR:<conid>`. */

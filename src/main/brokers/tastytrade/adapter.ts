@@ -3,6 +3,7 @@ import { ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES_AT, accountNumber, accountPath, cust
 import { descriptor } from './descriptor';
 import { toBrokerOrder, toFunds, toPosition, toQuote, type TastyOrder, type TastyPosition, type TastyQuote } from './mapping';
 import { orderBody, toDryRun, type DryRunResult } from './orders';
+import { searchSymbols } from './search';
 import { toTastySymbol } from './symbols';
 
 export type { DryRunResult } from './orders';
@@ -119,6 +120,9 @@ export const adapter: BrokerAdapter = {
     }
     return out;
   },
+
+  // No instrument master: the console's symbol search uses tastytrade's symbol search live.
+  searchSymbols,
 
   sessionExpiry(ctx) {
     if (!ctx.credentials[ACCESS_TOKEN]) return 0;

@@ -4,6 +4,7 @@ import { accountId, profileAccounts, tradierCall } from './client';
 import { descriptor } from './descriptor';
 import { asList, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
 import { orderForm } from './orders';
+import { searchSymbols } from './search';
 import { toTag, toTradierSymbol } from './symbols';
 
 async function balances(ctx: BrokerContext) {
@@ -134,6 +135,9 @@ export const adapter: BrokerAdapter = {
   async quotes(ctx, symbols) {
     return fetchQuotes(ctx, symbols.map((s) => toTradierSymbol(ctx, s)));
   },
+
+  // No instrument master: the console's symbol search uses Tradier's lookup live.
+  searchSymbols,
 
   // Personal access tokens do not expire.
   sessionExpiry: () => null,

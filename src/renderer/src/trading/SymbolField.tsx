@@ -15,7 +15,7 @@ export function SymbolField({ value, onChange, connectionId, error }: { value: s
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  /** The broker has no instrument list to search (e.g. IBKR looks contracts up when the order is sent). */
+  /** The broker offers no way to search its instruments here: the trader types the full symbol. */
   const [noList, setNoList] = useState(false);
 
   useEffect(() => {
