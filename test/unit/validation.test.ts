@@ -43,4 +43,20 @@ describe('validation outcomes become connection health', () => {
     expect(await g.ok('connections:get', { id: conn.id })).toMatchObject({ status: 'valid', lastError: null });
     expect((await g.ok('audit:list', { action: 'connection.validate' })).entries.length).toBe(audited);
   });
+
+  it('an OAuth connection never signed in is not called "expired": the trader is told to sign in, status stays untested', async () => {
+    const adapter = Object.assign(fakeAdapter('zerodha', { auth: 'oauth-redirect', region: 'IN', currency: 'INR' }), {
+      loginUrl: () => 'https://kite.zerodha.com/connect/login?v=3',
+      completeLogin: async () => ({ fields: { access_token: 'session-token-0001' }, expiresAt: null }),
+    });
+    g = await makeGraph({ brokers: [adapter] });
+    const conn = await g.ok('connections:connect', { broker: 'zerodha', label: 'Kite', environment: 'live', fields });
+    expect(conn.status).toBe('untested');
+    const result = await g.call('connections:validate', { id: conn.id });
+    expect(result).toEqual({ ok: false, error: { code: 'TOKEN_EXPIRED', message: 'Sign in to Fake zerodha first: choose Sign in (Re-login) on this connection.' } });
+    expect(await g.ok('connections:get', { id: conn.id })).toMatchObject({ status: 'untested', lastError: null });
+    // Once a session is stored, validation calls the broker as usual.
+    await g.services.connections.storeSession(conn.id, { access_token: 'session-token-0001' }, null, { flow: 'browser' });
+    expect(await g.ok('connections:validate', { id: conn.id })).toMatchObject({ status: 'valid' });
+  });
 });

@@ -221,6 +221,11 @@ export class BrokerService {
   async validate(id: string): Promise<ConnectionView> {
     const started = performance.now();
     const row = this.deps.connections.row(id);
+    const adapter = this.adapterFor(row.broker);
+    // Never signed in through the broker's page: there is nothing to check yet, and "expired" would mislead.
+    if (adapter.loginUrl && !this.deps.connections.hasSession(id)) {
+      throw new AppError('TOKEN_EXPIRED', `Sign in to ${adapter.descriptor.name} first: choose Sign in (Re-login) on this connection.`);
+    }
     try {
       const { summary, expiry } = await this.call(id, 'reads', async (adapter, ctx) => ({ summary: await adapter.validate(ctx), expiry: adapter.sessionExpiry(ctx) }));
       await this.recordValid(id, summary, performance.now() - started, expiry);

@@ -211,6 +211,12 @@ export class ConnectionService implements ConnectionLifecycle {
     this.deps.changed();
   }
 
+  /** Whether a login stored session tokens (fields that are not the broker's descriptor fields). */
+  hasSession(id: string): boolean {
+    const userFields = new Set(this.descriptorOf(this.row(id).broker).fields.map((f) => f.name));
+    return this.deps.repo.fields(id).some((f) => !userFields.has(f.name));
+  }
+
   /** Drop stored session tokens (fields that are not descriptor fields) and mark the connection untested. */
   disconnect(id: string): void {
     const row = this.row(id);
