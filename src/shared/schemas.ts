@@ -214,6 +214,10 @@ export const ModeStatusSchema = z.strictObject({
     .nullable(),
   /** Set by the kill switch: live stays off until the trader re-enables it. */
   locked: z.boolean(),
+  /** The last switch and why, so the app can say why it is back in paper even with notifications off. */
+  lastChange: z
+    .strictObject({ at: z.number().int(), to: ModeSchema, by: z.enum(['trader', 'app']), reason: z.string() })
+    .nullable(),
 });
 export type ModeStatus = z.infer<typeof ModeStatusSchema>;
 

@@ -71,6 +71,12 @@ timed('a session runs out: 15 minutes before and at expiry the Health panel and 
   await expect.poll(titles).toContain('Angel One SmartAPI session expired');
   expect(bridge.notifications).toContainEqual({ title: 'Angel One SmartAPI session expired', body: '"Angel main" is signed out. Sign in again to trade with it.' });
   await expectPaper(page);
+  // The app says why on screen too (desktop notifications may be turned off), until dismissed.
+  const reason = page.getByTestId('mode-reason');
+  await expect(reason).toContainText('Back to paper: "Angel main"');
+  await expect(reason).toContainText('session expired');
+  await reason.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(reason).toHaveCount(0);
   await expect.poll(titles).toContain('BrokerVault is back in paper mode');
   expect(bridge.notifications.find((n) => n.title === 'BrokerVault is back in paper mode')!.body).toContain('Angel main');
   // Each notice once, in order: warning, expiry (the mode notice may come either side of the expiry notice).

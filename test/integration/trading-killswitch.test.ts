@@ -51,7 +51,7 @@ describe('engaging the kill switch', () => {
     const notes = w.notes.length;
     const report = await w.g.ok('killswitch:engage', { closePositions: true });
 
-    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true });
+    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true, lastChange: { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Kill switch engaged.' } });
     expect(report.results.filter((r) => r.outcome === 'failed')).toEqual([]);
     const cancels = report.results.filter((r) => r.action === 'cancel');
     const closes = report.results.filter((r) => r.action === 'close');
@@ -94,7 +94,8 @@ describe('engaging the kill switch', () => {
     // Still locked after a restart.
     await w.restart();
     expect((await w.g.ok('mode:get')).locked).toBe(true);
-    expect(await w.g.ok('mode:unlock')).toEqual({ mode: 'paper', live: null, locked: false });
+    const status = await w.g.ok('mode:unlock');
+    expect(status).toMatchObject({ mode: 'paper', live: null, locked: false, lastChange: { to: 'paper', by: 'trader', reason: 'Kill switch engaged.' } });
     nextWindow(w);
     await w.g.ok('connections:validate', { id: ids.alpaca! });
     await goLive(w, ids.alpaca!);

@@ -30,8 +30,15 @@ async function refused(connectionId: string, pattern: RegExp): Promise<void> {
 }
 
 /** Expect the app to be back in paper, told and audited, with `reason` in both. */
-async function expectBackToPaper(connectionId: string, reason: RegExp, notesBefore: number): Promise<void> {
-  expect(await w.g.ok('mode:get')).toEqual({ mode: 'paper', live: null, locked: false });
+async function expectBackToPaper(
+  connectionId: string,
+  reason: RegExp,
+  notesBefore: number,
+  switchedAt = w.clock.now(),
+  by: 'trader' | 'app' = 'app',
+): Promise<void> {
+  // The app itself says why, even with desktop notifications turned off.
+  expect(await w.g.ok('mode:get')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: { at: switchedAt, to: 'paper', by, reason: expect.stringMatching(reason) } });
   const note = w.notes.slice(notesBefore).find((n) => n.title === 'BrokerVault is back in paper mode');
   expect(note?.body).toMatch(reason);
   const [last] = (await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries;
@@ -47,7 +54,7 @@ describe('going live', () => {
   });
 
   it('starts a fresh profile in paper', async () => {
-    expect(await w.g.ok('mode:get')).toEqual({ mode: 'paper', live: null, locked: false });
+    expect(await w.g.ok('mode:get')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: null });
   });
 
   it('refuses an untested, an inactive and a stale connection, saying why', async () => {
@@ -92,7 +99,12 @@ describe('going live', () => {
     const notes = w.notes.length;
     const request = await w.g.ok('mode:requestLive', { connectionId: c.id });
     const status = await w.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: ' GO LIVE ' });
-    expect(status).toEqual({ mode: 'live', locked: false, live: { connectionId: c.id, label: c.label, broker: 'tradier', environment: 'sandbox', accountMasked: '••••2345' } });
+    expect(status).toEqual({
+      mode: 'live',
+      locked: false,
+      live: { connectionId: c.id, label: c.label, broker: 'tradier', environment: 'sandbox', accountMasked: '••••2345' },
+      lastChange: { at: w.clock.now(), to: 'live', by: 'trader', reason: 'confirmed by the trader' },
+    });
     expect(await w.g.ok('mode:get')).toEqual(status);
     expect(w.notes.slice(notes)).toEqual([{ title: 'BrokerVault is LIVE', body: expect.stringContaining(c.label) }]);
     expect((await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries[0]).toMatchObject({ connectionId: c.id, detail: { from: 'paper', to: 'live' } });
@@ -112,8 +124,8 @@ describe('every way back to paper', () => {
 
   it('mode:goPaper', async () => {
     const notes = w.notes.length;
-    expect(await w.g.ok('mode:goPaper')).toEqual({ mode: 'paper', live: null, locked: false });
-    await expectBackToPaper(c.id, /by the trader/, notes);
+    expect(await w.g.ok('mode:goPaper')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Switched to paper by the trader.' } });
+    await expectBackToPaper(c.id, /by the trader/, notes, w.clock.now(), 'trader');
   });
 
   it('connections:disconnect', async () => {
@@ -137,12 +149,13 @@ describe('every way back to paper', () => {
   it('the kill switch (and live stays locked until mode:unlock)', async () => {
     const notes = w.notes.length;
     const report = await w.g.ok('killswitch:engage', { closePositions: false });
-    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true });
+    const killed = { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Kill switch engaged.' };
+    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true, lastChange: killed });
     expect(w.notes.slice(notes).map((n) => n.title)).toContain('Kill switch engaged');
     const [last] = (await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries;
     expect(last).toMatchObject({ connectionId: c.id, detail: { from: 'live', to: 'paper', reason: 'Kill switch engaged.' } });
     await refused(c.id, /locked by the kill switch/);
-    expect(await w.g.ok('mode:unlock')).toEqual({ mode: 'paper', live: null, locked: false });
+    expect(await w.g.ok('mode:unlock')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: killed });
     expect((await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries[0]!.detail).toEqual({ lock: 'released' });
     await goLive(w, c.id);
   });
@@ -173,7 +186,8 @@ describe('a session that runs out on the clock', () => {
     w.clock.set(c.tokenExpiresAt! - MINUTE);
     await w.scheduler.advanceTo(c.tokenExpiresAt! + 1);
     await eventually(async () => expect((await w.g.ok('connections:get', { id: c.id })).status).toBe('expired'));
-    await expectBackToPaper(c.id, /session expired/, notes);
+    // The switch happened when the monitor's expiry timer fired, at the session's end.
+    await expectBackToPaper(c.id, /session expired/, notes, c.tokenExpiresAt!);
     await refused(c.id, /status: expired|session has expired/);
     await w.g.ok('audit:verify');
   });

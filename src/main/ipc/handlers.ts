@@ -59,7 +59,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'mode:get': () => d.trading.mode.status(),
     'mode:requestLive': ({ connectionId }) => d.trading.mode.requestLive(connectionId),
     'mode:confirmLive': ({ confirmationId, typed }) => d.trading.mode.confirmLive(confirmationId, typed),
-    'mode:goPaper': () => d.trading.mode.goPaper('Switched to paper by the trader.'),
+    'mode:goPaper': () => d.trading.mode.goPaper('Switched to paper by the trader.', 'trader'),
     'mode:unlock': () => d.trading.mode.unlock(),
     'orders:place': (ticket) => d.trading.orders.place(ticket),
     'orders:answerPrompt': ({ orderId, replyId, confirm }) => d.trading.orders.answerPrompt(orderId, replyId, confirm),

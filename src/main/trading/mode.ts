@@ -11,6 +11,7 @@ import type { ConnectionService } from '../services/connections';
 
 const MODE_KEY = 'trading.mode';
 const LOCK_KEY = 'trading.liveLocked';
+const LAST_CHANGE_KEY = 'trading.lastChange';
 /** Going live needs a validation at most this old. */
 export const LIVE_VALIDATION_MAX_AGE_MS = 15 * 60_000;
 const CONFIRMATION_TTL_MS = 2 * 60_000;
@@ -62,7 +63,7 @@ export class ModeService {
     const c = stored.mode === 'live' && stored.connectionId ? this.deps.connections.find(stored.connectionId) : null;
     // A deleted live connection reads as paper here; enforce() records the switch.
     if (c) live = { connectionId: c.id, label: c.label, broker: c.broker, environment: c.environment, accountMasked: c.accountMasked };
-    return { mode: live ? 'live' : 'paper', live, locked: this.locked };
+    return { mode: live ? 'live' : 'paper', live, locked: this.locked, lastChange: this.deps.settings.get<ModeStatus['lastChange']>(LAST_CHANGE_KEY) };
   }
 
   /** The live connection's id, or null in paper mode. */
@@ -111,16 +112,17 @@ export class ModeService {
     }
     const reason = this.whyNotLive(pending.connectionId);
     if (reason) throw new AppError('LIVE_NOT_ALLOWED', reason);
-    this.write({ mode: 'live', connectionId: pending.connectionId }, 'confirmed by the trader');
+    this.write({ mode: 'live', connectionId: pending.connectionId }, 'confirmed by the trader', 'trader');
     const c = this.deps.connections.get(pending.connectionId);
     this.deps.notifier.notify({ title: 'BrokerVault is LIVE', body: `Orders now go to ${c.label} (${c.environment}).` });
     return this.status();
   }
 
-  goPaper(reason: string): ModeStatus {
+  /** Back to paper: asked for by the trader, or done by the app because live can no longer be trusted. */
+  goPaper(reason: string, by: 'trader' | 'app' = 'app'): ModeStatus {
     const before = this.stored();
     if (before.mode === 'paper') return this.status();
-    this.write({ mode: 'paper', connectionId: null }, reason);
+    this.write({ mode: 'paper', connectionId: null }, reason, by);
     this.deps.notifier.notify({ title: 'BrokerVault is back in paper mode', body: reason });
     return this.status();
   }
@@ -129,7 +131,7 @@ export class ModeService {
   lock(reason: string): void {
     this.deps.db.transaction(() => {
       this.deps.settings.set(LOCK_KEY, true);
-      if (this.stored().mode === 'live') this.write({ mode: 'paper', connectionId: null }, reason, false);
+      if (this.stored().mode === 'live') this.write({ mode: 'paper', connectionId: null }, reason, 'trader', false);
     })();
     this.deps.changed(this.status());
   }
@@ -161,10 +163,11 @@ export class ModeService {
     if (reason) this.goPaper(reason);
   }
 
-  private write(next: StoredMode, reason: string, emit = true): void {
+  private write(next: StoredMode, reason: string, by: 'trader' | 'app', emit = true): void {
     const before = this.stored();
     this.deps.db.transaction(() => {
       this.deps.settings.set(MODE_KEY, next);
+      this.deps.settings.set(LAST_CHANGE_KEY, { at: this.deps.clock.now(), to: next.mode, by, reason });
       this.deps.audit.append('mode.switch', next.connectionId ?? before.connectionId, { from: before.mode, to: next.mode, reason });
     })();
     if (emit) this.deps.changed(this.status());

@@ -15,7 +15,7 @@ export interface BrokerQuestion {
   round: number;
 }
 
-const PAPER: ModeStatus = { mode: 'paper', live: null, locked: false };
+const PAPER: ModeStatus = { mode: 'paper', live: null, locked: false, lastChange: null };
 
 interface AppState {
   page: Page;

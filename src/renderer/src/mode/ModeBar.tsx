@@ -16,6 +16,11 @@ export function ModeBar() {
   const [kill, setKill] = useState(false);
   const { busy, error, run } = useAction();
   const live = mode.mode === 'live';
+  /** The switch back to paper the trader has already read (by its time), so the reason is shown once. */
+  const [seenChangeAt, setSeenChangeAt] = useState<number | null>(null);
+  const change = mode.lastChange;
+  // Say why live ended when BrokerVault did it (not when the trader chose paper): notifications may be off.
+  const showReason = !live && change !== null && change.to === 'paper' && change.by === 'app' && change.at !== seenChangeAt;
 
   const set = (fn: () => Promise<ModeStatus>) =>
     run(async () => {
@@ -40,6 +45,14 @@ export function ModeBar() {
       ) : (
         <span className="mode-badge mode-paper" data-testid="mode-badge" title="Orders are simulated; no real money moves.">
           PAPER
+        </span>
+      )}
+      {showReason && (
+        <span className="mode-reason" role="status" data-testid="mode-reason">
+          Back to paper: {change.reason}
+          <button type="button" className="link" aria-label="Dismiss" onClick={() => setSeenChangeAt(change.at)}>
+            ×
+          </button>
         </span>
       )}
       {busy && <Spinner label="Switching…" />}
