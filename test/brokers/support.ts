@@ -44,3 +44,12 @@ export async function closedPort(): Promise<number> {
 export function canaryForms(canary: string): string[] {
   return [canary, Buffer.from(canary).toString('base64'), Buffer.from(canary).toString('hex')];
 }
+
+/** No result or error (message, stack, own properties) holds any of the canary's forms. */
+export function expectNoCanary(outcomes: unknown[], forms: string[]): void {
+  for (const outcome of outcomes) {
+    const texts = [JSON.stringify(outcome)];
+    if (outcome instanceof Error) texts.push(outcome.message, outcome.stack ?? '', JSON.stringify({ ...outcome }));
+    for (const t of texts) for (const form of forms) expect(t).not.toContain(form);
+  }
+}
