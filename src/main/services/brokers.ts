@@ -69,6 +69,24 @@ export class BrokerService {
     return env.baseUrl;
   }
 
+  private makeContext(
+    adapter: BrokerAdapter,
+    environment: Environment,
+    apiHost: string | null | undefined,
+    credentials: Record<string, string>,
+    state: Pick<BrokerContext, 'instruments' | 'memo'>,
+  ): BrokerContext {
+    return {
+      baseUrl: this.baseUrl(adapter, environment, apiHost),
+      environment,
+      credentials,
+      fetch: this.deps.fetch,
+      clock: this.deps.clock,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      ...state,
+    };
+  }
+
   private memo(id: string): Map<string, unknown> {
     let memo = this.memos.get(id);
     if (!memo) this.memos.set(id, (memo = new Map()));
@@ -78,16 +96,10 @@ export class BrokerService {
   /** Context for a saved connection. Instruments are made fresh first when the call needs symbols. */
   async context(row: ConnectionRow, options: { needsInstruments?: boolean } = {}): Promise<BrokerContext> {
     const adapter = this.adapterFor(row.broker);
-    const ctx: BrokerContext = {
-      baseUrl: this.baseUrl(adapter, row.environment, row.api_host),
-      environment: row.environment,
-      credentials: this.deps.connections.credentials(row.id),
-      fetch: this.deps.fetch,
-      clock: this.deps.clock,
-      timeoutMs: REQUEST_TIMEOUT_MS,
+    const ctx = this.makeContext(adapter, row.environment, row.api_host, this.deps.connections.credentials(row.id), {
       instruments: this.deps.instruments.master(adapter),
       memo: this.memo(row.id),
-    };
+    });
     if (options.needsInstruments) await this.deps.instruments.ensureFresh(adapter, ctx);
     return ctx;
   }
@@ -122,16 +134,9 @@ export class BrokerService {
         `${adapter.descriptor.name} is tested by signing in on its own page. Save the connection, then choose Sign in.`,
       );
     }
-    const ctx: BrokerContext = {
-      baseUrl: this.baseUrl(adapter, input.environment, input.apiHost),
-      environment: input.environment,
-      credentials: Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()])),
-      fetch: this.deps.fetch,
-      clock: this.deps.clock,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      instruments: new MemoryInstrumentMaster(),
-      memo: new Map(),
-    };
+    // Unsaved credentials: no cached instruments and no memory that outlives this check.
+    const credentials = Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()]));
+    const ctx = this.makeContext(adapter, input.environment, input.apiHost, credentials, { instruments: new MemoryInstrumentMaster(), memo: new Map() });
     const started = performance.now();
     const session = adapter.login ? await adapter.login(ctx) : null;
     if (session) ctx.credentials = { ...ctx.credentials, ...session.fields };

@@ -4,7 +4,7 @@ import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } fro
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
-import { toView, type ConnectionRow, type ConnectionsRepo, type HealthUpdate } from '../store/connections-repo';
+import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
 import type { Db } from '../store/db';
 import type { Vault } from '../vault/vault';
 import { checkEnvironment, checkFields, previewOf } from './field-rules';
@@ -211,19 +211,22 @@ export class ConnectionService implements ConnectionLifecycle {
     this.deps.changed();
   }
 
-  /** Whether a login stored session tokens (fields that are not the broker's descriptor fields). */
-  hasSession(id: string): boolean {
+  /** Stored fields a login added (session tokens): those that are not the broker's descriptor fields. */
+  private sessionFields(id: string): FieldRow[] {
     const userFields = new Set(this.descriptorOf(this.row(id).broker).fields.map((f) => f.name));
-    return this.deps.repo.fields(id).some((f) => !userFields.has(f.name));
+    return this.deps.repo.fields(id).filter((f) => !userFields.has(f.name));
+  }
+
+  /** Whether a login stored session tokens. */
+  hasSession(id: string): boolean {
+    return this.sessionFields(id).length > 0;
   }
 
   /** Drop stored session tokens (fields that are not descriptor fields) and mark the connection untested. */
   disconnect(id: string): void {
-    const row = this.row(id);
-    const userFields = new Set(this.descriptorOf(row.broker).fields.map((f) => f.name));
     const now = this.deps.clock.now();
     this.deps.db.transaction(() => {
-      const dropped = this.deps.repo.fields(id).filter((f) => !userFields.has(f.name)).map((f) => f.name);
+      const dropped = this.sessionFields(id).map((f) => f.name);
       for (const name of dropped) this.deps.repo.deleteField(id, name);
       this.deps.repo.updateMeta(id, { status: 'untested', last_error: null }, now);
       this.deps.repo.updateHealth(id, { token_expires_at: null });

@@ -181,10 +181,15 @@ export class OrderService {
     return { status: 'placed', order: this.deps.repo.get(id)! };
   }
 
-  /** The trader's answer to a broker's question about an order (never given by BrokerVault itself). */
-  async answerPrompt(orderId: string, replyId: string, confirm: boolean): Promise<PlaceResult> {
+  private journaled(orderId: string): OrderView {
     const order = this.deps.repo.get(orderId);
     if (!order) throw new AppError('NOT_FOUND', 'That order is not in the journal.');
+    return order;
+  }
+
+  /** The trader's answer to a broker's question about an order (never given by BrokerVault itself). */
+  async answerPrompt(orderId: string, replyId: string, confirm: boolean): Promise<PlaceResult> {
+    const order = this.journaled(orderId);
     if (this.awaiting.get(orderId) !== replyId) {
       throw new AppError('CONFLICT', 'That question is no longer open (it was answered, expired, or BrokerVault restarted). Check the order list.');
     }
@@ -232,8 +237,7 @@ export class OrderService {
   }
 
   async cancel(orderId: string): Promise<OrderView> {
-    const order = this.deps.repo.get(orderId);
-    if (!order) throw new AppError('NOT_FOUND', 'That order is not in the journal.');
+    const order = this.journaled(orderId);
     if (!OPEN_STATES.includes(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}.`);
     if (!order.brokerOrderId) {
       const settled = await this.reconcile(order);
