@@ -176,7 +176,7 @@ export async function journal(g: TestGraph): Promise<OrderView[]> {
  * Wait (briefly, in real time) until `check` passes: for work a manual timer started that then waits on a
  * simulator's real socket, which the manual scheduler's settle() cannot see through.
  */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
