@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { openDatabase } from '../src/main/store/db';
 import { adapter as alpacaAdapter } from '../src/main/brokers/alpaca/adapter';
-import type { BrokerAdapter } from '../src/main/brokers/types';
+import { rateLimits, type BrokerAdapter } from '../src/main/brokers/types';
 import type { OrderTicket } from '../src/shared/schemas';
 import { startAlpaca } from '../test/simulators/alpaca';
 import { benchGraph, benchTempDir, TRUSTED_SENDER } from './lib/graph';
@@ -26,7 +26,7 @@ export async function orderPathBench(opts: BenchOptions): Promise<BenchResult> {
   // adapter, with only its rate-limit table raised (the p-throttle gates still run on every call).
   const relaxed: BrokerAdapter = {
     ...alpacaAdapter,
-    rateLimits: { orders: [{ limit: 1_000_000, intervalMs: 1000 }], reads: [{ limit: 1_000_000, intervalMs: 1000 }] },
+    rateLimits: rateLimits({ budgets: { trading: [{ limit: 1_000_000, intervalMs: 1000 }] }, spend: () => ({ trading: 1 }) }),
   };
 
   // Counts every broker request, and the time spent waiting for it, per order.

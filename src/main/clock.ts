@@ -18,3 +18,9 @@ export class ManualClock implements Clock {
     this.current = ms;
   }
 }
+
+/** Time units in milliseconds, for limits and intervals. */
+export const SECOND = 1_000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;

@@ -4,9 +4,12 @@ import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrumen
 
 /** What a test decides about a context; the rest gets the defaults the app uses. */
 export type ContextFields = Pick<BrokerContext, 'baseUrl' | 'environment' | 'credentials' | 'clock'> &
-  Partial<Pick<BrokerContext, 'fetch' | 'timeoutMs'>> & { instruments?: Instrument[] };
+  Partial<Pick<BrokerContext, 'fetch' | 'timeoutMs' | 'rateGate'>> & { instruments?: Instrument[] };
 
-/** A broker context with the real fetch, a 5 s timeout, the given instruments and a fresh memo. */
+/**
+ * A broker context with the real fetch, a 5 s timeout, the given instruments and a fresh memo. No client-side
+ * rate gate unless the test gives one: adapter tests drive the simulators into their own 429 answers.
+ */
 export function brokerContext(fields: ContextFields): BrokerContext {
   return {
     baseUrl: fields.baseUrl,
@@ -17,6 +20,7 @@ export function brokerContext(fields: ContextFields): BrokerContext {
     timeoutMs: fields.timeoutMs ?? 5_000,
     instruments: new MemoryInstrumentMaster(fields.instruments),
     memo: new Map(),
+    rateGate: fields.rateGate ?? (async () => undefined),
   };
 }
 

@@ -49,7 +49,9 @@ describe.each(BROKERS)('XTS adapter: $adapter.descriptor.id', ({ adapter, host }
     ]);
     expect(d.staticIp).toMatch(/SEBI/);
     for (const f of d.fields) if (f.pattern) expect(() => new RegExp(f.pattern!)).not.toThrow();
-    expect(adapter.rateLimits.orders).toContainEqual({ limit: 10, intervalMs: 1_000 });
+    expect(adapter.rateLimits.budgets.orders).toContainEqual({ limit: 10, intervalMs: 1_000 });
+    expect(adapter.rateLimits.spend({ method: 'POST', path: '/interactive/orders' })).toEqual({ orders: 1 });
+    expect(adapter.rateLimits.spend({ method: 'GET', path: '/interactive/orders' })).toEqual({ orderBook: 1 });
   });
 
   it('downloads and parses the instrument master', async () => {

@@ -3,6 +3,7 @@ import type { BrokerId } from '../../src/shared/brokers';
 import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
 import { CASES, type BrokerCase, type RunningSim } from '../support/brokers-ipc/cases';
 import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
+import { RateLimiter } from '../../src/main/services/rate-limiter';
 
 /**
  * The trading console's symbol search (instruments:search) for brokers without an instrument master:
@@ -65,17 +66,27 @@ describe('instruments:search for brokers without an instrument master', () => {
     }
   });
 
-  it('calls the broker under the connection\'s reads rate limit', async () => {
+  it('sends every search request through the connection\'s rate gate, under the broker\'s own limits', async () => {
     nextWindow(w);
-    const call = vi.spyOn(w.g.services.brokerCalls, 'call');
+    const gated: { key: string; path: string }[] = [];
+    const gateFor = RateLimiter.prototype.gateFor;
+    const spy = vi.spyOn(RateLimiter.prototype, 'gateFor').mockImplementation(function (this: RateLimiter, key, limits) {
+      const gate = gateFor.call(this, key, limits);
+      return async (request) => {
+        gated.push({ key, path: request.path });
+        await gate(request);
+      };
+    });
     try {
       for (const c of LIVE) {
+        gated.length = 0;
         await search(c, c.liveSearch!.query);
-        expect(call, c.id).toHaveBeenLastCalledWith(ids.get(c.id), 'reads', expect.any(Function));
+        expect(gated.length, c.id).toBeGreaterThan(0);
+        // One budget key per broker account: every request of one search counts against the same budgets.
+        expect(new Set(gated.map((g) => g.key)).size, c.id).toBe(1);
       }
-      expect(call).toHaveBeenCalledTimes(LIVE.length);
     } finally {
-      call.mockRestore();
+      spy.mockRestore();
     }
   });
 

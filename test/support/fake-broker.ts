@@ -1,5 +1,5 @@
 import type { BrokerDescriptor, BrokerId } from '../../src/shared/brokers';
-import type { BrokerAdapter } from '../../src/main/brokers/types';
+import { rateLimits, type BrokerAdapter } from '../../src/main/brokers/types';
 
 /**
  * A programmable adapter for foundation tests that need a broker without its protocol (the real
@@ -31,7 +31,8 @@ export function fakeAdapter(id: BrokerId, overrides: Partial<BrokerDescriptor> =
   };
   const adapter = {
     descriptor,
-    rateLimits: { orders: [{ limit: 10, intervalMs: 1000 }], reads: [{ limit: 100, intervalMs: 60_000 }] },
+    // It sends no HTTP requests, so its limits never apply; they are here because every adapter has some.
+    rateLimits: rateLimits({ budgets: { requests: [{ limit: 100, intervalMs: 60_000 }] }, spend: () => ({ requests: 1 }) }),
     fail: null as Error | null,
     async validate() {
       if (adapter.fail) throw adapter.fail;

@@ -1,24 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RateLimiter } from '../../src/main/services/rate-limiter';
+import { rateLimits, type RateLimits, type RateRequest } from '../../src/main/brokers/types';
+import { ARRIVAL_JITTER_MS, RateLimiter } from '../../src/main/services/rate-limiter';
+
+const GET = (path: string, query?: RateRequest['query']): RateRequest => ({ method: 'GET', path, query });
+const POST = (path: string): RateRequest => ({ method: 'POST', path });
 
 /**
- * Start times of calls made through the limiter, to check no window holds more than the limit.
- * Time is faked and advanced by hand, so the times are exact and a busy machine cannot skew them.
+ * Send `requests` through a gate at once and return when each was let through, sorted. Time is faked and
+ * advanced by hand, so the times are exact and a busy machine cannot skew them.
  */
-async function starts(limiter: RateLimiter, key: string, limits: { limit: number; intervalMs: number }[], calls: number): Promise<number[]> {
-  const times: number[] = [];
-  const all = Promise.all(
-    Array.from({ length: calls }, () =>
-      limiter.run(key, limits, async () => {
-        times.push(Date.now());
-      }),
-    ),
-  );
-  while (times.length < calls) await vi.advanceTimersByTimeAsync(1);
+async function releases(gate: (r: RateRequest) => Promise<void>, requests: RateRequest[]): Promise<{ path: string; at: number }[]> {
+  const out: { path: string; at: number }[] = [];
+  const all = Promise.all(requests.map(async (r) => {
+    await gate(r);
+    out.push({ path: r.path, at: Date.now() });
+  }));
+  while (out.length < requests.length) await vi.advanceTimersByTimeAsync(5);
   await all;
-  return times.sort((a, b) => a - b);
+  return out.sort((a, b) => a.at - b.at);
 }
 
+/** The most releases inside any window of `windowMs`. */
 function maxInWindow(times: number[], windowMs: number): number {
   let max = 0;
   for (let i = 0; i < times.length; i++) {
@@ -29,6 +31,24 @@ function maxInWindow(times: number[], windowMs: number): number {
   return max;
 }
 
+const at = (list: { at: number }[]) => list.map((r) => r.at);
+
+/** A Kite-like table: orders 3/s and 5 per 10 s, quotes 1/s, the rest 4/s. */
+const LIMITS: RateLimits = rateLimits({
+  budgets: {
+    orders: [
+      { limit: 3, intervalMs: 1_000 },
+      { limit: 5, intervalMs: 10_000 },
+    ],
+    quotes: [{ limit: 1, intervalMs: 1_000 }],
+    other: [{ limit: 4, intervalMs: 1_000 }],
+  },
+  spend: (r) => (r.method === 'POST' ? { orders: 1 } : r.path === '/quote' ? { quotes: 1 } : r.path === '/heavy' ? { other: 2 } : { other: 1 }),
+});
+
+/** A window as the gate keeps it: the broker's interval plus the allowance for uneven arrival. */
+const window = (ms: number) => ms + ARRIVAL_JITTER_MS;
+
 describe('client-side rate limits', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -37,40 +57,47 @@ describe('client-side rate limits', () => {
     vi.useRealTimers();
   });
 
-  it('never starts more than the limit within one interval', async () => {
-    const times = await starts(new RateLimiter(), 'c1:orders', [{ limit: 3, intervalMs: 100 }], 9);
-    expect(times).toHaveLength(9);
-    expect(maxInWindow(times, 100)).toBeLessThanOrEqual(3);
-    // And it does not hold calls back longer than needed: nine calls at 3 per 100 ms take three windows.
-    expect(times.at(-1)! - times[0]!).toBeLessThan(300);
+  it('never lets more requests through than a budget allows within one interval, and no fewer', async () => {
+    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), Array.from({ length: 9 }, () => GET('/user/profile')));
+    expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(4);
+    // Nine at 4 per window take three windows: the gate does not hold requests back longer than it must.
+    expect(out.at(-1)!.at - out[0]!.at).toBeLessThan(3 * window(1_000));
   });
 
-  it('applies every limit together (per second and per longer window)', async () => {
-    const times = await starts(new RateLimiter(), 'c1:reads', [{ limit: 4, intervalMs: 50 }, { limit: 6, intervalMs: 300 }], 8);
-    expect(maxInWindow(times, 50)).toBeLessThanOrEqual(4);
-    expect(maxInWindow(times, 300)).toBeLessThanOrEqual(6);
+  it('applies every limit of a budget together (per second and per 10 s)', async () => {
+    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), Array.from({ length: 8 }, () => POST('/orders')));
+    expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(3);
+    expect(maxInWindow(at(out), window(10_000))).toBeLessThanOrEqual(5);
+    expect(out.at(-1)!.at - out[0]!.at).toBeGreaterThanOrEqual(window(10_000));
   });
 
-  it('keeps separate budgets per connection and kind', async () => {
+  it('paces each endpoint by its own budget: a slow quote budget does not hold orders or other reads back', async () => {
+    const requests = [GET('/quote'), GET('/quote'), GET('/quote'), POST('/orders'), GET('/orders'), POST('/orders')];
+    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), requests);
+    const quotes = out.filter((r) => r.path === '/quote');
+    expect(maxInWindow(at(quotes), window(1_000))).toBe(1);
+    expect(quotes.at(-1)!.at - quotes[0]!.at).toBeGreaterThanOrEqual(2 * window(1_000));
+    for (const r of out.filter((o) => o.path === '/orders')) expect(r.at - out[0]!.at).toBeLessThan(10);
+  });
+
+  it('counts weighted requests by their weight', async () => {
+    // Weight 2 against 4 per second: two heavy requests fill a window.
+    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), [GET('/heavy'), GET('/heavy'), GET('/heavy')]);
+    expect(maxInWindow(at(out), window(1_000))).toBe(2);
+  });
+
+  it('keeps separate budgets per key', async () => {
     const limiter = new RateLimiter();
-    const oncePerMinute = [{ limit: 1, intervalMs: 60_000 }];
-    const started: string[] = [];
-    const run = (key: string) => limiter.run(key, oncePerMinute, async () => void started.push(key));
-    await run('c1:orders');
-    // Were budgets shared, each of these would wait a minute; no time passes here, so they would not start.
-    const rest = Promise.all([run('c2:orders'), run('c1:reads'), run('c1:orders')]);
-    await vi.advanceTimersByTimeAsync(10);
-    expect(started).toEqual(['c1:orders', 'c2:orders', 'c1:reads']);
-    await vi.advanceTimersByTimeAsync(60_000);
-    await rest;
-    expect(started).toEqual(['c1:orders', 'c2:orders', 'c1:reads', 'c1:orders']);
+    const out = await releases(
+      (r) => limiter.gateFor(r.query?.account as string, LIMITS)(r),
+      [GET('/quote', { account: 'a1' }), GET('/quote', { account: 'a2' }), GET('/quote', { account: 'a1' })],
+    );
+    expect(out[1]!.at - out[0]!.at).toBeLessThan(10);
+    expect(out[2]!.at - out[0]!.at).toBeGreaterThanOrEqual(window(1_000));
   });
 
-  it('passes results and errors through', async () => {
-    const limiter = new RateLimiter();
-    await expect(limiter.run('k', [{ limit: 1, intervalMs: 10 }], async () => 42)).resolves.toBe(42);
-    const failing = expect(limiter.run('k', [{ limit: 1, intervalMs: 10 }], async () => Promise.reject(new Error('broker said no')))).rejects.toThrow('broker said no');
-    await vi.advanceTimersByTimeAsync(10);
-    await failing;
+  it('refuses a request that names a budget the table does not declare', async () => {
+    const broken = rateLimits({ budgets: { orders: [{ limit: 1, intervalMs: 100 }] }, spend: () => ({ orders: 1, typo: 1 }) as { orders: number } });
+    await expect(new RateLimiter().gateFor('c1', broken)(GET('/x'))).rejects.toThrow('Rate budget "typo" is not declared.');
   });
 });

@@ -47,6 +47,7 @@ export async function brokerRequest(ctx: BrokerContext, req: HttpRequest): Promi
     body = new URLSearchParams(compact(req.form)).toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   }
+  await ctx.rateGate(req);
   let response: Response;
   try {
     response = await ctx.fetch(url, {

@@ -1,5 +1,6 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
 import type { Clock } from '../clock';
+import type { HttpRequest } from './http';
 
 /** Closed set of broker failure codes (a subset of the IPC error codes). */
 export type BrokerErrorCode =
@@ -59,6 +60,8 @@ export interface BrokerContext {
    * otherwise stateless; anything that must survive a restart goes into a SessionUpdate.
    */
   memo: Map<string, unknown>;
+  /** Waits until the broker's documented rate limits allow this request (see BrokerAdapter.rateLimits). */
+  rateGate(request: RateRequest): Promise<void>;
 }
 
 /** One tradable instrument from a broker's instrument master. */
@@ -82,10 +85,34 @@ export interface InstrumentMaster {
   search(prefix: string, limit?: number): Instrument[];
 }
 
-/** A documented client-side limit: at most `limit` calls per `intervalMs`. */
+/** A documented limit: at most `limit` requests (or request weight) per `intervalMs`. */
 export interface RateLimit {
   limit: number;
   intervalMs: number;
+}
+
+/** What a rate budget sees of one HTTP request: enough to tell which endpoint it is. */
+export type RateRequest = Pick<HttpRequest, 'method' | 'path' | 'query'>;
+
+/**
+ * A broker's documented request limits, applied by the app to every HTTP request before it is sent.
+ * `budgets` are the broker's buckets (e.g. Kite: orders, quotes, everything else), each with all its limits
+ * (10/s and 400/min); `spend` says which budgets one request draws on and with what weight (1 unless the
+ * broker weighs requests, as Binance does).
+ */
+export interface RateLimits<B extends string = string> {
+  readonly budgets: Readonly<Record<B, readonly RateLimit[]>>;
+  spend(request: RateRequest): Partial<Record<B, number>>;
+}
+
+/** Declare a broker's rate limits with its budget names checked by the compiler. */
+export function rateLimits<const B extends string>(limits: RateLimits<B>): RateLimits {
+  return limits as unknown as RateLimits;
+}
+
+/** True when the request changes something (place, modify, cancel) rather than reads. */
+export function isWrite(request: RateRequest): boolean {
+  return request.method !== 'GET';
 }
 
 /** Tokens obtained by a login, stored encrypted as fields of the connection, and when they expire. */
@@ -178,8 +205,8 @@ export interface OrderLookup {
  */
 export interface BrokerAdapter {
   readonly descriptor: BrokerDescriptor;
-  /** Documented limits the app enforces before calling: order placement/cancel, and everything else. */
-  readonly rateLimits: { orders: RateLimit[]; reads: RateLimit[] };
+  /** The broker's documented request limits, which the app enforces on every request before sending it. */
+  readonly rateLimits: RateLimits;
   /** Download and parse the broker's instrument master (brokers that need one to map symbols). */
   fetchInstruments?(ctx: BrokerContext): Promise<Instrument[]>;
   /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { BrokerId, Environment } from '../../shared/brokers';
 import type { AppErrorShape } from '../../shared/result';
@@ -46,6 +46,16 @@ function safeError(error: unknown): AppErrorShape {
 }
 
 /**
+ * Brokers count their limits per account (API key, client code) and host, not per BrokerVault connection:
+ * requests with the same broker, host and non-secret fields share one budget, whether the connection is saved
+ * yet or not (the wizard's test and the first calls after saving count together). Secrets stay out of the key.
+ */
+function rateBudgetKey(adapter: BrokerAdapter, environment: Environment, baseUrl: string, credentials: Readonly<Record<string, string>>): string {
+  const identity = adapter.descriptor.fields.filter((f) => !f.secret).map((f) => [f.name, credentials[f.name]?.trim() ?? '']);
+  return createHash('sha256').update(JSON.stringify([adapter.descriptor.id, environment, baseUrl, identity])).digest('base64url');
+}
+
+/**
  * Main-process owner of every call to a broker: builds each call's context (decrypted credentials,
  * the connection's host, its instrument master), applies the broker's rate limits, runs the login
  * flows (loopback OAuth redirect or a direct login), and records validation results as connection health.
@@ -76,13 +86,15 @@ export class BrokerService {
     credentials: Record<string, string>,
     state: Pick<BrokerContext, 'instruments' | 'memo'>,
   ): BrokerContext {
+    const baseUrl = this.baseUrl(adapter, environment, apiHost);
     return {
-      baseUrl: this.baseUrl(adapter, environment, apiHost),
+      baseUrl,
       environment,
       credentials,
       fetch: this.deps.fetch,
       clock: this.deps.clock,
       timeoutMs: REQUEST_TIMEOUT_MS,
+      rateGate: this.deps.limiter.gateFor(rateBudgetKey(adapter, environment, baseUrl, credentials), adapter.rateLimits),
       ...state,
     };
   }
@@ -104,12 +116,12 @@ export class BrokerService {
     return ctx;
   }
 
-  /** Run one adapter call for a saved connection under the broker's rate limits. */
-  async call<T>(id: string, kind: 'orders' | 'reads', fn: (adapter: BrokerAdapter, ctx: BrokerContext) => Promise<T>, options: { needsInstruments?: boolean } = {}): Promise<T> {
+  /** Run one adapter call for a saved connection (each of its requests waits for the broker's rate limits). */
+  async call<T>(id: string, fn: (adapter: BrokerAdapter, ctx: BrokerContext) => Promise<T>, options: { needsInstruments?: boolean } = {}): Promise<T> {
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
     const ctx = await this.context(row, options);
-    return this.deps.limiter.run(`${id}:${kind}`, adapter.rateLimits[kind], () => fn(adapter, ctx));
+    return fn(adapter, ctx);
   }
 
   /**
@@ -232,7 +244,7 @@ export class BrokerService {
       throw new AppError('TOKEN_EXPIRED', `Sign in to ${adapter.descriptor.name} first: choose Sign in (Re-login) on this connection.`);
     }
     try {
-      const { summary, expiry } = await this.call(id, 'reads', async (adapter, ctx) => ({ summary: await adapter.validate(ctx), expiry: adapter.sessionExpiry(ctx) }));
+      const { summary, expiry } = await this.call(id, async (adapter, ctx) => ({ summary: await adapter.validate(ctx), expiry: adapter.sessionExpiry(ctx) }));
       await this.recordValid(id, summary, performance.now() - started, expiry);
     } catch (error) {
       if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'NOT_SUPPORTED')) throw error;
@@ -288,7 +300,7 @@ export class BrokerService {
     const adapter = this.adapterFor(row.broker);
     if (!adapter.fetchInstruments && adapter.searchSymbols) {
       // No master to search: ask the broker's own symbol search, under the connection's read limit.
-      const found = await this.call(id, 'reads', (a, ctx) => a.searchSymbols!(ctx, query, 20));
+      const found = await this.call(id, (a, ctx) => a.searchSymbols!(ctx, query, 20));
       const results = found.slice(0, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
       return { results, masterDay: null, stale: false, lastError: null };
     }

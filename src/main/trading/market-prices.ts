@@ -60,7 +60,7 @@ export class MarketPrices implements PriceSource {
     await Promise.all(
       [...bySource].map(async ([id, list]) => {
         try {
-          const quotes = await this.brokers.call(id, 'reads', (a, ctx) => a.quotes(ctx, list), { needsInstruments: true });
+          const quotes = await this.brokers.call(id, (a, ctx) => a.quotes(ctx, list), { needsInstruments: true });
           for (const q of quotes) out.set(q.symbol, q);
         } catch {
           // A broker that cannot price right now falls back to the simulated feed below.

@@ -61,21 +61,21 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     mode: 'live',
     connectionId,
     broker,
-    place: (order) => brokers.call(connectionId, 'orders', (a, ctx) => a.placeOrder(ctx, order), symbols),
-    cancel: (id) => brokers.call(connectionId, 'orders', (a, ctx) => a.cancelOrder(ctx, id), symbols),
-    get: (lookup) => brokers.call(connectionId, 'reads', (a, ctx) => a.getOrder(ctx, lookup), symbols),
-    orders: () => brokers.call(connectionId, 'reads', (a, ctx) => a.orders(ctx), symbols),
-    positions: () => brokers.call(connectionId, 'reads', (a, ctx) => a.positions(ctx), symbols),
-    quotes: (list) => brokers.call(connectionId, 'reads', (a, ctx) => a.quotes(ctx, list), symbols),
-    funds: () => brokers.call(connectionId, 'reads', (a, ctx) => a.funds(ctx)),
-    // Only brokers with a dry run spend an order-budget call on it.
+    place: (order) => brokers.call(connectionId, (a, ctx) => a.placeOrder(ctx, order), symbols),
+    cancel: (id) => brokers.call(connectionId, (a, ctx) => a.cancelOrder(ctx, id), symbols),
+    get: (lookup) => brokers.call(connectionId, (a, ctx) => a.getOrder(ctx, lookup), symbols),
+    orders: () => brokers.call(connectionId, (a, ctx) => a.orders(ctx), symbols),
+    positions: () => brokers.call(connectionId, (a, ctx) => a.positions(ctx), symbols),
+    quotes: (list) => brokers.call(connectionId, (a, ctx) => a.quotes(ctx, list), symbols),
+    funds: () => brokers.call(connectionId, (a, ctx) => a.funds(ctx)),
+    // Only brokers with a dry run send a request for it.
     precheck: async (order) => {
       if (brokers.adapterFor(broker as BrokerId).precheckOrder) {
-        await brokers.call(connectionId, 'orders', (a, ctx) => a.precheckOrder!(ctx, order), symbols);
+        await brokers.call(connectionId, (a, ctx) => a.precheckOrder!(ctx, order), symbols);
       }
     },
     answerPrompt: (replyId, confirmed) =>
-      brokers.call(connectionId, 'orders', (a, ctx) => {
+      brokers.call(connectionId, (a, ctx) => {
         if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
         return a.answerPrompt(ctx, replyId, confirmed);
       }),

@@ -27,6 +27,8 @@ export interface RunningSim {
   close(): Promise<void>;
   /** The simulator's own exchange (its order book and fills), where its handle exposes it. */
   exchange?: SimExchange;
+  /** Turn on rate limits the simulator leaves off by default for the other tests (XTS's 1/s reads). */
+  enforceRateLimits?(): void;
 }
 
 /** What a trader trades on this broker in the trading journey (test/integration/brokers-trading.test.ts). */
@@ -96,7 +98,14 @@ const xtsCase = (id: BrokerId): BrokerCase => ({
       credentials: canary ? { interactiveSecretKey: `i${canary}`, marketDataSecretKey: `m${canary}`, interactiveAppKey: `a${canary}` } : undefined,
     });
     sim.setReadRateLimit(false);
-    return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, expireSessions: () => sim.expireSessions(), close: () => sim.close(), exchange: sim.exchange };
+    return {
+      baseUrl: sim.baseUrl,
+      fields: { ...sim.credentials },
+      expireSessions: () => sim.expireSessions(),
+      close: () => sim.close(),
+      exchange: sim.exchange,
+      enforceRateLimits: () => sim.setReadRateLimit(true),
+    };
   },
   wrong: (fields, tag) => ({ ...fields, interactiveSecretKey: `w${tag}` }),
   account: { accountMasked: '••••4821', accountType: 'Retail XTS account (Individual)', buyingPower: 1_000_000, currency: 'INR' },

@@ -1,6 +1,7 @@
 import type { BrokerAdapter } from '../types';
 import { funds, validate } from './account';
 import { descriptor } from './descriptor';
+import { alpacaRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
 import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
 
@@ -10,11 +11,7 @@ import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
  */
 export const adapter: BrokerAdapter = {
   descriptor,
-  // 200 requests per minute per account, shared by every endpoint (paper and live alike).
-  rateLimits: {
-    orders: [{ limit: 200, intervalMs: 60_000 }],
-    reads: [{ limit: 200, intervalMs: 60_000 }],
-  },
+  rateLimits: alpacaRateLimits,
   fetchInstruments,
   validate,
   funds,

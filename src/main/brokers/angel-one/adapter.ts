@@ -15,13 +15,11 @@ import {
 import { numOrZero } from '../json';
 import { angelCall, PATHS } from './client';
 import { descriptor } from './descriptor';
+import { angelRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { orderTag, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
 import { login, sessionExpiry } from './session';
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
 /** SmartAPI's market/v1/quote takes at most 50 tokens per call. */
 const QUOTE_BATCH = 50;
 
@@ -120,16 +118,7 @@ async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // placeOrder + modifyOrder + cancelOrder share 9/s, 500/min, 1000/h (below SEBI's 10/s threshold).
-    orders: [
-      { limit: 9, intervalMs: SECOND },
-      { limit: 500, intervalMs: MINUTE },
-      { limit: 1000, intervalMs: HOUR },
-    ],
-    // getOrderBook, getPosition and the quote call allow 1/s each; one shared 1/s bucket keeps every read legal.
-    reads: [{ limit: 1, intervalMs: SECOND }],
-  },
+  rateLimits: angelRateLimits,
   fetchInstruments,
   login,
   validate,

@@ -1,6 +1,7 @@
 import type { BrokerAdapter } from '../types';
 import { funds, positions, validate } from './account';
 import { descriptor } from './descriptor';
+import { binanceRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
 import { cancelOrder, getOrder, orders, placeOrder } from './orders';
 
@@ -10,12 +11,7 @@ import { cancelOrder, getOrder, orders, placeOrder } from './orders';
  */
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // ORDERS limit per account; exchangeInfo's documented example is 50 per 10 s (live values vary).
-    orders: [{ limit: 50, intervalMs: 10_000 }],
-    // Reads are weighted (6000 weight per minute per IP); account and myTrades weigh 20, so 300 calls/min stays inside.
-    reads: [{ limit: 300, intervalMs: 60_000 }],
-  },
+  rateLimits: binanceRateLimits,
   fetchInstruments,
   validate,
   funds,

@@ -15,14 +15,11 @@ import {
 import { numOrZero } from '../json';
 import { dhanCall, dhanIdentity } from './client';
 import { descriptor } from './descriptor';
+import { dhanRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { correlationId, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
 import { login, sessionExpiry } from './session';
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** Market quote calls take up to 1000 instruments. */
 const QUOTE_BATCH = 1000;
 
@@ -123,17 +120,7 @@ async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // Order APIs since 21 Mar 2026: 10/s, 250/min, 1000/h, 7000/day.
-    orders: [
-      { limit: 10, intervalMs: SECOND },
-      { limit: 250, intervalMs: MINUTE },
-      { limit: 1000, intervalMs: HOUR },
-      { limit: 7000, intervalMs: DAY },
-    ],
-    // Non-trading APIs allow 20/s. Quote APIs allow 1/s: quotes() sends one batched request per call.
-    reads: [{ limit: 20, intervalMs: SECOND }],
-  },
+  rateLimits: dhanRateLimits,
   fetchInstruments,
   login,
   validate,

@@ -11,6 +11,7 @@ import {
 } from '../types';
 import { fyers } from './client';
 import { descriptor } from './descriptor';
+import { fyersRateLimits } from './limits';
 import { fetchFyersInstruments } from './instruments';
 import { toBrokerOrder, orderBody, toPosition, toQuote } from './mapping';
 import { completeFyersLogin, fyersLoginUrl, fyersSessionExpiry } from './session';
@@ -56,15 +57,7 @@ function newest(orders: BrokerOrder[]): BrokerOrder | null {
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    orders: [{ limit: 10, intervalMs: 1_000 }],
-    // 10/s, 200/min and 100 000/day per user; exceeding the minute limit three times blocks the day.
-    reads: [
-      { limit: 10, intervalMs: 1_000 },
-      { limit: 200, intervalMs: 60_000 },
-      { limit: 100_000, intervalMs: 86_400_000 },
-    ],
-  },
+  rateLimits: fyersRateLimits,
 
   fetchInstruments: fetchFyersInstruments,
 

@@ -2,6 +2,7 @@ import type { BrokerAdapter } from '../types';
 import { searchContracts } from './contracts';
 import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
+import { ibkrRateLimits } from './limits';
 import { cancelOrder, confirmReply, getOrder, orders, placeOrder } from './orders';
 import { funds, positions, validate as readAccount } from './portfolio';
 import { quotes } from './quotes';
@@ -16,11 +17,7 @@ import { keepAliveIfIdle, login, sessionExpiry } from './session';
  */
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // CP Gateway: 10 requests/s overall; endpoint pacing (orders list 1/5 s, tickle 1/s) is handled inside.
-    orders: [{ limit: 10, intervalMs: 1_000 }],
-    reads: [{ limit: 10, intervalMs: 1_000 }],
-  },
+  rateLimits: ibkrRateLimits,
   login,
   async validate(ctx) {
     await keepAliveIfIdle(ctx);

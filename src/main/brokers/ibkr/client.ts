@@ -48,6 +48,10 @@ interface AccountsAnswer {
 export async function ensureAccount(ctx: BrokerContext): Promise<string> {
   const known = ctx.memo.get('ibkr:account');
   if (typeof known === 'string') return known;
+  return sharedInFlight(ctx, 'ibkr:accountPending', () => selectAccount(ctx));
+}
+
+async function selectAccount(ctx: BrokerContext): Promise<string> {
   const body = (await gatewayCall(ctx, { method: 'GET', path: '/iserver/accounts' }, 'list your accounts')) as AccountsAnswer;
   const accounts = Array.isArray(body?.accounts) ? body.accounts.filter((a): a is string => typeof a === 'string') : [];
   const selected = typeof body?.selectedAccount === 'string' ? body.selectedAccount : accounts[0];
@@ -69,10 +73,24 @@ export async function ensureAccount(ctx: BrokerContext): Promise<string> {
 export async function ensurePortfolio(ctx: BrokerContext): Promise<string> {
   const account = await ensureAccount(ctx);
   if (ctx.memo.get('ibkr:portfolioPrimed') !== true) {
-    await gatewayCall(ctx, { method: 'GET', path: '/portfolio/accounts' }, 'load your portfolio accounts');
-    ctx.memo.set('ibkr:portfolioPrimed', true);
+    await sharedInFlight(ctx, 'ibkr:portfolioPriming', async () => {
+      await gatewayCall(ctx, { method: 'GET', path: '/portfolio/accounts' }, 'load your portfolio accounts');
+      ctx.memo.set('ibkr:portfolioPrimed', true);
+    });
   }
   return account;
+}
+
+/**
+ * Concurrent callers of a paced or once-per-session endpoint share the request in flight instead of each
+ * sending their own (the gateway answers the second one within 5 s with 429).
+ */
+export function sharedInFlight<T>(ctx: BrokerContext, key: string, request: () => Promise<T>): Promise<T> {
+  const pending = ctx.memo.get(key) as Promise<T> | undefined;
+  if (pending) return pending;
+  const started = request().finally(() => ctx.memo.delete(key));
+  ctx.memo.set(key, started);
+  return started;
 }
 
 /** Numbers arrive as numbers or strings (snapshots: "C189.50" = prior close); null when absent. */

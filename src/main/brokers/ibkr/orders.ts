@@ -1,6 +1,6 @@
 import { brokerMessage } from '../http';
 import { BrokerError, type BrokerContext, type BrokerOrder, type OrderAck, type OrderLookup, type OrderRequest } from '../types';
-import { ensureAccount, gatewayCall, str } from './client';
+import { ensureAccount, gatewayCall, sharedInFlight, str } from './client';
 import { conidFor } from './contracts';
 import { gatewayErrorText, IbkrConfirmationRequired, promptText } from './errors';
 import { mapOrder, orderTypeToIbkr, stateFromIbkr } from './mapping';
@@ -147,11 +147,13 @@ async function liveOrders(ctx: BrokerContext): Promise<Json[]> {
   const now = ctx.clock.now();
   const cached = ctx.memo.get('ibkr:liveOrders') as { at: number; list: Json[] } | undefined;
   if (cached && now - cached.at < LIVE_ORDERS_PACE_MS) return cached.list;
-  await ensureAccount(ctx);
-  const answer = (await gatewayCall(ctx, { method: 'GET', path: '/iserver/account/orders' }, 'list your orders')) as Json | null;
-  const list = (Array.isArray(answer?.orders) ? answer.orders : []) as Json[];
-  ctx.memo.set('ibkr:liveOrders', { at: now, list });
-  return list;
+  return sharedInFlight(ctx, 'ibkr:liveOrdersPending', async () => {
+    await ensureAccount(ctx);
+    const answer = (await gatewayCall(ctx, { method: 'GET', path: '/iserver/account/orders' }, 'list your orders')) as Json | null;
+    const list = (Array.isArray(answer?.orders) ? answer.orders : []) as Json[];
+    ctx.memo.set('ibkr:liveOrders', { at: now, list });
+    return list;
+  });
 }
 
 export async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {

@@ -1,6 +1,7 @@
 import { BrokerError, maskAccount, type BrokerAdapter, type BrokerContext, type BrokerOrder, type OrderRequest, type Quote } from '../types';
 import { ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES_AT, accountNumber, accountPath, customerAccounts, data, exchangeRefreshToken, tastyCall } from './client';
 import { descriptor } from './descriptor';
+import { tastyRateLimits } from './limits';
 import { toBrokerOrder, toFunds, toPosition, toQuote, type TastyOrder, type TastyPosition, type TastyQuote } from './mapping';
 import { orderBody, toDryRun, type DryRunResult } from './orders';
 import { searchSymbols } from './search';
@@ -32,11 +33,7 @@ export async function dryRunOrder(ctx: BrokerContext, order: OrderRequest): Prom
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // tastytrade publishes no numbers (it answers 429 and asks for exponential back-off): these are our own polite ceilings.
-    orders: [{ limit: 10, intervalMs: 1_000 }],
-    reads: [{ limit: 20, intervalMs: 1_000 }],
-  },
+  rateLimits: tastyRateLimits,
 
   login: exchangeRefreshToken,
   // A failed dry run throws BROKER_REJECTED with tastytrade's reasons, before anything is placed.

@@ -2,6 +2,7 @@ import { BrokerError, maskAccount, type BrokerAdapter, type BrokerContext, type 
 import { num } from '../json';
 import { accountId, profileAccounts, tradierCall } from './client';
 import { descriptor } from './descriptor';
+import { tradierRateLimits } from './limits';
 import { asList, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
 import { orderForm } from './orders';
 import { searchSymbols } from './search';
@@ -37,12 +38,7 @@ async function fetchQuotes(ctx: BrokerContext, tickers: string[]): Promise<Quote
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // Per token per minute. Production allows 120 reads in each of the standard and market-data buckets,
-    // the sandbox 60; the lower figure keeps one setting safe on both hosts.
-    orders: [{ limit: 60, intervalMs: 60_000 }],
-    reads: [{ limit: 60, intervalMs: 60_000 }],
-  },
+  rateLimits: tradierRateLimits,
 
   async validate(ctx) {
     const accounts = await profileAccounts(ctx);

@@ -13,11 +13,9 @@ import { xtsCall, type XtsProfile } from './client';
 import { DEFAULT_ROOTS, QUOTES_BATCH, SEGMENT_CODE, SESSION, type XtsRoots } from './config';
 import { fetchInstruments, resolveInstrument, segmentOf } from './instruments';
 import { asRows, orderBody, parseQuotes, toBrokerOrder, toFunds, toPositions } from './mapping';
+import { xtsRateLimits } from './limits';
 import { expiryOf, login } from './session';
 
-const ORDERS_PER_SECOND = { limit: 10, intervalMs: 1_000 };
-/** XTS documents 1 call/s each for profile, balance, order book and trade book; one shared 1/s bucket honours that. */
-const READS_PER_SECOND = { limit: 1, intervalMs: 1_000 };
 
 async function orderBook(ctx: BrokerContext, profile: XtsProfile): Promise<BrokerOrder[]> {
   const result = await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/orders' });
@@ -88,7 +86,7 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
     toFunds(await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/user/balance' }), descriptor.currency);
   return {
     descriptor,
-    rateLimits: { orders: [ORDERS_PER_SECOND], reads: [READS_PER_SECOND] },
+    rateLimits: xtsRateLimits(profile),
     fetchInstruments: (ctx) => fetchInstruments(ctx, profile),
     login: (ctx) => login(ctx, profile),
 

@@ -12,6 +12,7 @@ import {
 } from '../types';
 import { kite } from './client';
 import { descriptor } from './descriptor';
+import { kiteRateLimits } from './limits';
 import { fetchKiteInstruments } from './instruments';
 import { kiteTag, orderForm, toBrokerOrder, toKiteInstrument, toPosition, toQuote } from './mapping';
 import { completeKiteLogin, kiteLoginUrl, kiteSessionExpiry } from './session';
@@ -45,16 +46,7 @@ async function orderBook(ctx: BrokerContext): Promise<BrokerOrder[]> {
 
 export const adapter: BrokerAdapter = {
   descriptor,
-  rateLimits: {
-    // 10 orders/s per Zerodha account (strict from April 2026), 400/min, 5000/day.
-    orders: [
-      { limit: 10, intervalMs: 1_000 },
-      { limit: 400, intervalMs: 60_000 },
-      { limit: 5_000, intervalMs: 86_400_000 },
-    ],
-    // 10/s for everything else; /quote itself is 1/s at Zerodha.
-    reads: [{ limit: 10, intervalMs: 1_000 }],
-  },
+  rateLimits: kiteRateLimits,
 
   fetchInstruments: fetchKiteInstruments,
 

@@ -1,9 +1,7 @@
 import type { BrokerId } from '../../../shared/brokers';
 import type { Settings } from '../../../shared/schemas';
 import type { BrokerAdapter } from '../../brokers/types';
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
+import { MINUTE, SECOND } from '../../clock';
 
 /**
  * Brokers whose sessions need closer watching than the user's interval. tastytrade access tokens live

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock';
+import { HOUR, type Clock } from '../../clock';
 
 /** Where the paper engine gets prices: the simulated feed below, or (later) a broker's live quotes. */
 export interface PriceSource {
@@ -22,7 +22,6 @@ export function simulatedBase(symbol: string): number {
   return 50 + (hash32(symbol) % 495_001) / 100;
 }
 
-const HOUR = 3_600_000;
 const SEVEN_MINUTES = 420_000;
 
 /**
