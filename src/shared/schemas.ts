@@ -384,9 +384,22 @@ export const ScheduleViewSchema = z.strictObject({
   days: z.array(z.number().int()),
   orders: z.array(ScheduleBasketItem),
   enabled: z.boolean(),
+  /** The next run on a day at least one order's exchange is open (known holidays are skipped). */
   nextRunAt: z.number().int().nullable(),
+  /**
+   * The exchanges of the basket and what BrokerVault knows of their closed days: a holiday list reaching to
+   * `holidaysThrough` (after it, runs happen on every selected weekday), always open (crypto), or unknown.
+   */
+  markets: z.array(
+    z.strictObject({
+      market: z.string(),
+      name: z.string(),
+      calendar: z.enum(['holidays', 'always-open', 'unknown']),
+      holidaysThrough: z.string().nullable(),
+    }),
+  ),
   lastRun: z
-    .strictObject({ at: z.number().int(), outcome: z.enum(['ran', 'missed', 'failed']), message: z.string().nullable() })
+    .strictObject({ at: z.number().int(), outcome: z.enum(['ran', 'missed', 'failed', 'skipped']), message: z.string().nullable() })
     .nullable(),
 });
 export const ScheduleIdInput = z.strictObject({ id: z.string().max(64) });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRADING_TICK_MS } from '../../src/main/composition';
+import { ManualClock } from '../../src/main/clock';
 import { journal, makeTradingWorld, MINUTE, START, type TradingWorld } from '../support/trading/world';
 
 /**
@@ -92,5 +93,82 @@ describe('a run while the app was closed', () => {
     expect(view!.lastRun).toEqual({ at: Date.UTC(2026, 0, 12, 9, 40), outcome: 'missed', message: expect.stringMatching(/was not running/) });
     expect(w.notes.slice(notes)).toEqual([{ title: 'Schedule "Late buy" was missed', body: expect.stringContaining('nothing was placed') }]);
     expect(START).toBeLessThan(view!.lastRun!.at);
+  });
+});
+
+describe('exchange holidays', () => {
+  let h: TradingWorld;
+  beforeAll(async () => {
+    // Friday 23 January 2026, 16:00 IST. Monday the 26th is Republic Day: NSE is closed, US markets open.
+    h = await makeTradingWorld({ clock: new ManualClock(Date.UTC(2026, 0, 23, 10, 30)) });
+    await h.g.services.start();
+  });
+  afterAll(() => h.g.close());
+
+  const REPUBLIC_DAY_1510 = Date.UTC(2026, 0, 26, 9, 40);
+  const TUESDAY_1510 = Date.UTC(2026, 0, 27, 9, 40);
+
+  it('the next run skips a day the basket\'s exchange is closed, and the schedule says which holiday list it follows', async () => {
+    const view = await h.g.ok('schedules:create', { name: 'NSE close', time: '15:10', timeZone: 'Asia/Kolkata', days: WEEKDAYS, orders: [BASKET[0]] });
+    expect(view.nextRunAt).toBe(TUESDAY_1510);
+    expect(view.markets).toEqual([{ market: 'NSE', name: 'NSE/BSE', calendar: 'holidays', holidaysThrough: '2026-12-31' }]);
+    const mixed = await h.g.ok('schedules:create', {
+      name: 'Both markets',
+      time: '15:20',
+      timeZone: 'Asia/Kolkata',
+      days: WEEKDAYS,
+      orders: [BASKET[0], { symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }, { symbol: 'CRYPTO:BTCUSDT', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 }],
+    });
+    // One of its exchanges is open on Republic Day, so the basket still runs that day.
+    expect(mixed.nextRunAt).toBe(REPUBLIC_DAY_1510 + 10 * MINUTE);
+    expect(mixed.markets.map((m) => [m.market, m.calendar, m.holidaysThrough])).toEqual([
+      ['NSE', 'holidays', '2026-12-31'],
+      ['US', 'holidays', '2028-12-31'],
+      ['CRYPTO', 'always-open', null],
+    ]);
+  });
+
+  it('on the holiday, nothing is placed for the closed exchange: the NSE basket is skipped, the mixed one places the rest', async () => {
+    const notes = h.notes.length;
+    // The app has been open over the weekend; its tick loop runs on through both baskets' times.
+    h.clock.set(REPUBLIC_DAY_1510 - MINUTE);
+    await h.scheduler.advance(12 * MINUTE);
+    const orders = await journal(h.g);
+    expect(orders.map((o) => [o.symbol, o.source]).sort()).toEqual([
+      ['CRYPTO:BTCUSDT', 'schedule'],
+      ['US:AAPL', 'schedule'],
+    ]);
+    const [nse, mixed] = await h.g.ok('schedules:list');
+    expect(nse!.lastRun).toEqual({
+      at: REPUBLIC_DAY_1510,
+      outcome: 'skipped',
+      message: 'Not run: NSE/BSE is closed on 2026-01-26 (Republic Day). Nothing was placed.',
+    });
+    expect(mixed!.lastRun).toEqual({
+      at: REPUBLIC_DAY_1510 + 10 * MINUTE,
+      outcome: 'ran',
+      message: 'Placed 2 order(s). NSE:SBIN skipped: NSE/BSE is closed on 2026-01-26 (Republic Day).',
+    });
+    expect(h.notes.slice(notes)).toEqual([
+      { title: 'Schedule "NSE close" skipped today', body: 'NSE/BSE is closed on 2026-01-26 (Republic Day). Nothing was placed.' },
+      { title: 'Schedule "Both markets" ran', body: 'Placed 2 order(s). NSE:SBIN skipped: NSE/BSE is closed on 2026-01-26 (Republic Day).' },
+    ]);
+    expect(nse!.nextRunAt).toBe(TUESDAY_1510);
+  });
+
+  it('a holiday while the app was closed is reported skipped, not missed', async () => {
+    h.g.close();
+    // Reopened on Wednesday 4 March at 10:00 IST; Holi closed NSE on Tuesday the 3rd.
+    h.clock.set(Date.UTC(2026, 2, 4, 4, 30));
+    await h.restart();
+    // Before closing, the last run on record was the skipped Republic Day.
+    const [nse] = await h.g.ok('schedules:list');
+    const notes = h.notes.length;
+    await h.g.services.start();
+    await h.scheduler.advance(2 * TRADING_TICK_MS);
+    const [after] = await h.g.ok('schedules:list');
+    expect(nse!.lastRun!.at).toBeLessThan(after!.lastRun!.at);
+    expect(after!.lastRun).toEqual({ at: Date.UTC(2026, 2, 3, 9, 40), outcome: 'skipped', message: expect.stringContaining('(Holi)') });
+    expect(h.notes.slice(notes).filter((n) => n.title.startsWith('Schedule "NSE close"'))).toEqual([]);
   });
 });

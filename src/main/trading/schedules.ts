@@ -7,10 +7,25 @@ import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
 import type { Db } from '../store/db';
 import type { OrderService } from './orders';
+import { calendarOf, holidayAt } from './market-calendar';
 import { isValidTimeZone, occurrences } from './schedule-time';
 
 type ScheduleView = z.infer<typeof ScheduleViewSchema>;
 type NewSchedule = z.infer<typeof ScheduleInput>;
+type BasketItem = NewSchedule['orders'][number];
+type Outcome = 'ran' | 'missed' | 'failed' | 'skipped';
+
+/** Why each order of a basket cannot run at `at` (its exchange's holiday), or null where it can. */
+function closures(basket: BasketItem[], at: number): (string | null)[] {
+  return basket.map((item) => {
+    const calendar = calendarOf(item.symbol);
+    const closed = holidayAt(calendar, at);
+    return closed && `${calendar.name} is closed on ${closed.date} (${closed.holiday})`;
+  });
+}
+
+/** How far an occurrence is searched past holidays (a week of closures is far beyond any real calendar). */
+const MAX_SKIPPED_OCCURRENCES = 14;
 
 /** A run may start this late (the timer ticks every 15 s); later than that it is reported missed, never run. */
 export const SCHEDULE_GRACE_MS = 2 * 60_000;
@@ -25,14 +40,15 @@ interface ScheduleRow {
   enabled: 0 | 1;
   created_at: number;
   last_run_at: number | null;
-  last_outcome: 'ran' | 'missed' | 'failed' | null;
+  last_outcome: Outcome | null;
   last_message: string | null;
 }
 
 /**
  * Scheduled order baskets (e.g. a daily order at 15:10 on trading days). Each run goes through the one
  * order path with ticket ids derived from the schedule and the occurrence, so a run can never place twice;
- * a run missed while the app was closed is reported, never executed late.
+ * a run missed while the app was closed is reported, never executed late. Orders whose exchange is on holiday
+ * are skipped and said so; a day on which every order's exchange is closed is skipped, not missed.
  */
 export class ScheduleService {
   constructor(
@@ -73,6 +89,13 @@ export class ScheduleService {
       if (!row) continue;
       const { previous } = occurrences(now, row.time, JSON.parse(row.days) as number[], row.time_zone);
       if (previous === null || previous <= Math.max(row.last_run_at ?? 0, row.created_at)) continue;
+      const closed = closures(JSON.parse(row.orders) as BasketItem[], previous);
+      if (closed.every(Boolean)) {
+        const reasons = [...new Set(closed)].join('; ');
+        this.finish(row.id, previous, 'skipped', `Not run: ${reasons}. Nothing was placed.`);
+        if (now - previous <= SCHEDULE_GRACE_MS) this.notifier.notify({ title: `Schedule "${row.name}" skipped today`, body: `${reasons}. Nothing was placed.` });
+        continue;
+      }
       if (now - previous > SCHEDULE_GRACE_MS) {
         this.finish(row.id, previous, 'missed', `Missed at ${new Date(previous).toISOString()}: BrokerVault was not running. The orders were not placed.`);
         this.notifier.notify({ title: `Schedule "${row.name}" was missed`, body: 'BrokerVault was closed at the scheduled time, so nothing was placed.' });
@@ -85,9 +108,15 @@ export class ScheduleService {
   private async run(row: ScheduleRow, occurrence: number): Promise<void> {
     // Claim the occurrence before placing, so an overlapping tick cannot run it twice.
     this.finish(row.id, occurrence, 'ran', 'Running…');
-    const basket = JSON.parse(row.orders) as NewSchedule['orders'];
+    const basket = JSON.parse(row.orders) as BasketItem[];
+    const closed = closures(basket, occurrence);
     const problems: string[] = [];
+    const skipped: string[] = [];
     for (const [index, item] of basket.entries()) {
+      if (closed[index]) {
+        skipped.push(`${item.symbol} skipped: ${closed[index]}.`);
+        continue;
+      }
       try {
         const result = await this.orders.place({ ticketId: `sch-${row.id.slice(0, 12)}-${occurrence.toString(36)}-${index}`, ...item }, 'schedule');
         if (result.status === 'needs-confirmation') problems.push(`${item.symbol}: ${result.reasons.join(' ')}`);
@@ -97,14 +126,27 @@ export class ScheduleService {
         problems.push(`${item.symbol}: ${error instanceof AppError ? error.message : 'could not be placed'}`);
       }
     }
-    this.finish(row.id, occurrence, problems.length ? 'failed' : 'ran', problems.length ? problems.join(' ') : `Placed ${basket.length} order(s).`);
+    const placed = basket.length - skipped.length - problems.length;
+    const summary = [`Placed ${placed} order(s).`, ...skipped].join(' ');
+    this.finish(row.id, occurrence, problems.length ? 'failed' : 'ran', problems.length ? [...problems, ...skipped].join(' ') : summary);
     this.notifier.notify({
       title: `Schedule "${row.name}" ran`,
-      body: problems.length ? `Some orders were not placed: ${problems.join(' ')}` : `Placed ${basket.length} order(s).`,
+      body: problems.length ? `Some orders were not placed: ${[...problems, ...skipped].join(' ')}` : summary,
     });
   }
 
-  private finish(id: string, at: number, outcome: 'ran' | 'missed' | 'failed', message: string): void {
+  /** The next occurrence on which at least one order's exchange is open. */
+  private nextRun(row: ScheduleRow, days: number[], basket: BasketItem[]): number | null {
+    let after = this.clock.now();
+    for (let i = 0; i < MAX_SKIPPED_OCCURRENCES; i++) {
+      const { next } = occurrences(after, row.time, days, row.time_zone);
+      if (next === null || !closures(basket, next).every(Boolean)) return next;
+      after = next;
+    }
+    return null;
+  }
+
+  private finish(id: string, at: number, outcome: Outcome, message: string): void {
     this.db.prepare('UPDATE schedules SET last_run_at = ?, last_outcome = ?, last_message = ? WHERE id = ?').run(at, outcome, message, id);
   }
 
@@ -116,15 +158,18 @@ export class ScheduleService {
 
   private view(r: ScheduleRow): ScheduleView {
     const days = JSON.parse(r.days) as number[];
+    const basket = JSON.parse(r.orders) as BasketItem[];
+    const calendars = [...new Map(basket.map((item) => calendarOf(item.symbol)).map((c) => [c.market, c])).values()];
     return {
       id: r.id,
       name: r.name,
       time: r.time,
       timeZone: r.time_zone,
       days,
-      orders: JSON.parse(r.orders) as NewSchedule['orders'],
+      orders: basket,
       enabled: r.enabled === 1,
-      nextRunAt: occurrences(this.clock.now(), r.time, days, r.time_zone).next,
+      nextRunAt: this.nextRun(r, days, basket),
+      markets: calendars.map((c) => ({ market: c.market, name: c.name, calendar: c.kind, holidaysThrough: c.kind === 'holidays' ? c.through : null })),
       lastRun: r.last_run_at === null ? null : { at: r.last_run_at, outcome: r.last_outcome!, message: r.last_message },
     };
   }
