@@ -49,6 +49,8 @@ export interface ServiceDeps {
   oauthPort?: number;
   /** Timers for background work; tests pass a manual scheduler driven by their clock. */
   scheduler?: Scheduler;
+  /** Client-side broker rate limits (tests on a busy machine pass one with a wider arrival allowance). */
+  rateLimiter?: RateLimiter;
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -115,7 +117,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     registry: brokers,
     connections,
     instruments: new InstrumentService(new InstrumentsRepo(db), clock, log),
-    limiter: new RateLimiter(),
+    limiter: deps.rateLimiter ?? new RateLimiter(),
     oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT),
     fetch: deps.fetch ?? globalThis.fetch,
     clock,

@@ -5,13 +5,13 @@ import type { RateLimit, RateLimits, RateRequest } from '../brokers/types';
 type Gate = (weight: number) => Promise<void>;
 
 /**
- * Added to every window: the broker counts a request when it arrives, and arrivals spread less evenly than
- * departures (the first request of a burst may wait for a TLS handshake the next ones skip).
+ * Added to every window by default: the broker counts a request when it arrives, and arrivals spread less
+ * evenly than departures (the first request of a burst may wait for a TLS handshake the next ones skip).
  */
 export const ARRIVAL_JITTER_MS = 200;
 
-function makeGate(limit: RateLimit): Gate {
-  const interval = limit.intervalMs + ARRIVAL_JITTER_MS;
+function makeGate(limit: RateLimit, allowanceMs: number): Gate {
+  const interval = limit.intervalMs + allowanceMs;
   const throttle = pThrottle({ limit: limit.limit, interval, strict: true, weight: (weight: number) => weight });
   return throttle(async (_weight: number) => undefined);
 }
@@ -23,6 +23,8 @@ function makeGate(limit: RateLimit): Gate {
  */
 export class RateLimiter {
   private readonly gates = new Map<string, Gate>();
+
+  constructor(private readonly arrivalAllowanceMs = ARRIVAL_JITTER_MS) {}
 
   /** The function a broker context calls before each request of connection `key`. */
   gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
@@ -41,7 +43,7 @@ export class RateLimiter {
 
   private gate(name: string, limit: RateLimit): Gate {
     let gate = this.gates.get(name);
-    if (!gate) this.gates.set(name, (gate = makeGate(limit)));
+    if (!gate) this.gates.set(name, (gate = makeGate(limit, this.arrivalAllowanceMs)));
     return gate;
   }
 }

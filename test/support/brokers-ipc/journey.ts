@@ -3,6 +3,7 @@ import type { ConnectionView } from '../../../src/shared/schemas';
 import type { EventPayload } from '../../../src/shared/contract';
 import { BROKER_ADAPTERS } from '../../../src/main/brokers/registry';
 import { ManualClock } from '../../../src/main/clock';
+import type { ServiceDeps } from '../../../src/main/composition';
 import { makeGraph, type TestGraph } from '../graph';
 import { FakeBrowser, nextEvent, type BrowserLanding } from './browser';
 import type { BrokerCase, RunningSim } from './cases';
@@ -19,10 +20,14 @@ export interface World {
   results: { channel: string; result: unknown }[];
 }
 
-export async function makeWorld(clock = new ManualClock(START), fetch: typeof globalThis.fetch = globalThis.fetch): Promise<World> {
+export async function makeWorld(
+  clock = new ManualClock(START),
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+  deps: Omit<Partial<ServiceDeps>, 'clock'> = {},
+): Promise<World> {
   const browser = new FakeBrowser();
   // The graph's clock is the simulators' clock, so tokens, TOTPs and broker rate windows agree.
-  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch, clock, openExternal: browser.openExternal });
+  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch, clock, openExternal: browser.openExternal, ...deps });
   const results: World['results'] = [];
   const router = g.services.router;
   const handle = router.handle.bind(router);
