@@ -42,6 +42,7 @@ export const CHANNEL_NAMES = [
   'schedules:list',
   'schedules:create',
   'schedules:delete',
+  'schedules:setEnabled',
   'vault:status',
   'vault:rotateKey',
   'vault:setupPassphrase',

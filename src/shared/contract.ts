@@ -19,6 +19,7 @@ import {
   PositionsSchema,
   QuotesInput,
   QuotesSchema,
+  ScheduleEnableInput,
   ScheduleIdInput,
   ScheduleInput,
   ScheduleViewSchema,
@@ -95,6 +96,8 @@ export const contract = {
   'schedules:list': { input: EmptyInput, output: z.array(ScheduleViewSchema) },
   'schedules:create': { input: ScheduleInput, output: ScheduleViewSchema },
   'schedules:delete': { input: ScheduleIdInput, output: z.strictObject({ deleted: z.literal(true) }) },
+  /** Pause or resume a schedule: a paused one runs nothing, and what fell due while paused is not reported missed. */
+  'schedules:setEnabled': { input: ScheduleEnableInput, output: ScheduleViewSchema },
   'vault:status': { input: EmptyInput, output: VaultStatusSchema },
   'vault:rotateKey': { input: EmptyInput, output: VaultStatusSchema },
   'vault:setupPassphrase': { input: PassphraseInput, output: VaultStatusSchema },

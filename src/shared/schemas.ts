@@ -102,6 +102,10 @@ export const AUDIT_ACTIONS = [
   'order.update',
   'order.cancel',
   'killswitch.engage',
+  'schedule.create',
+  'schedule.update',
+  'schedule.delete',
+  'schedule.run',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -403,3 +407,4 @@ export const ScheduleViewSchema = z.strictObject({
     .nullable(),
 });
 export const ScheduleIdInput = z.strictObject({ id: z.string().max(64) });
+export const ScheduleEnableInput = z.strictObject({ id: z.string().max(64), enabled: z.boolean() });

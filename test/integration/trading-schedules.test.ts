@@ -172,3 +172,65 @@ describe('exchange holidays', () => {
     expect(h.notes.slice(notes).filter((n) => n.title.startsWith('Schedule "NSE close"'))).toEqual([]);
   });
 });
+
+describe('pausing a schedule, and the audit trail', () => {
+  let p: TradingWorld;
+  beforeAll(async () => {
+    // Tuesday 1 September 2026, 09:30 IST: a normal NSE trading day.
+    p = await makeTradingWorld({ clock: new ManualClock(Date.UTC(2026, 8, 1, 4, 0)) });
+    await p.g.services.start();
+  });
+  afterAll(() => p.g.close());
+
+  const TUESDAY_1510 = Date.UTC(2026, 8, 1, 9, 40);
+  const audit = async (action: 'schedule.create' | 'schedule.update' | 'schedule.delete' | 'schedule.run') =>
+    (await p.g.ok('audit:list', { action, limit: 50 })).entries.map((e) => e.detail);
+
+  it('a paused schedule places nothing at its time, and resuming later does not report the paused run as missed', async () => {
+    const created = await p.g.ok('schedules:create', { name: 'Daily', time: '15:10', timeZone: 'Asia/Kolkata', days: WEEKDAYS, orders: [BASKET[0]] });
+    const paused = await p.g.ok('schedules:setEnabled', { id: created.id, enabled: false });
+    expect(paused.enabled).toBe(false);
+    const notes = p.notes.length;
+    p.clock.set(TUESDAY_1510 - MINUTE);
+    await p.scheduler.advance(5 * MINUTE);
+    expect(await journal(p.g)).toEqual([]);
+
+    // Resumed at 15:30, twenty minutes after the paused occurrence.
+    const resumed = await p.g.ok('schedules:setEnabled', { id: created.id, enabled: true });
+    await p.scheduler.advance(15 * MINUTE);
+    expect(await journal(p.g)).toEqual([]);
+    expect(p.notes.slice(notes)).toEqual([]);
+    expect(resumed).toMatchObject({ enabled: true, lastRun: null, nextRunAt: TUESDAY_1510 + 24 * 60 * MINUTE });
+
+    // The next day it runs as usual.
+    p.clock.set(TUESDAY_1510 + 24 * 60 * MINUTE - MINUTE);
+    await p.scheduler.advance(2 * MINUTE);
+    expect((await journal(p.g)).map((o) => [o.symbol, o.source])).toEqual([['NSE:SBIN', 'schedule']]);
+  });
+
+  it('pausing twice changes nothing more; an unknown schedule is NOT_FOUND', async () => {
+    const [view] = await p.g.ok('schedules:list');
+    await p.g.ok('schedules:setEnabled', { id: view!.id, enabled: true });
+    expect((await audit('schedule.update')).length).toBe(2);
+    const unknown = await p.g.call('schedules:setEnabled', { id: 'f'.repeat(24), enabled: false });
+    expect(unknown.ok ? null : unknown.error.code).toBe('NOT_FOUND');
+  });
+
+  it('every change and every run of a schedule is in the audit log', async () => {
+    const [view] = await p.g.ok('schedules:list');
+    await p.g.ok('schedules:delete', { id: view!.id });
+    expect(await audit('schedule.create')).toEqual([
+      { scheduleId: view!.id, name: 'Daily', time: '15:10 Asia/Kolkata', days: ['1', '2', '3', '4', '5'], orders: ['BUY 5 NSE:SBIN MARKET'] },
+    ]);
+    // Newest first: resumed, then paused.
+    expect(await audit('schedule.update')).toEqual([
+      { scheduleId: view!.id, name: 'Daily', enabled: true },
+      { scheduleId: view!.id, name: 'Daily', enabled: false },
+    ]);
+    expect(await audit('schedule.run')).toEqual([
+      { scheduleId: view!.id, name: 'Daily', occurrence: new Date(TUESDAY_1510 + 24 * 60 * MINUTE).toISOString(), outcome: 'ran', message: 'Placed 1 order(s).' },
+    ]);
+    expect(await audit('schedule.delete')).toEqual([{ scheduleId: view!.id, name: 'Daily' }]);
+    expect((await p.g.ok('audit:verify')).ok).toBe(true);
+  });
+});

@@ -47,6 +47,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'schedules:list': {},
     'schedules:create': { name: 'Close', time: '15:10', timeZone: 'Asia/Kolkata', days: [1, 2, 3, 4, 5], orders: [{ symbol: 'NSE:INFY', side: 'SELL', quantity: 1, type: 'MARKET' }] },
     'schedules:delete': { id: 'nope' },
+    'schedules:setEnabled': { id: 'nope', enabled: false },
     'vault:status': {},
     'vault:rotateKey': {},
     'vault:setupPassphrase': { passphrase: 'correct horse battery staple' },

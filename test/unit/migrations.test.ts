@@ -24,6 +24,7 @@ const SEED: Record<number, string> = {
       INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES ('s1', 'Close', '15:10', 'Asia/Kolkata', '[1]', '[]', 1);`,
   6: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at)
         VALUES ('o6', 'c6', 'live', 'alpaca', 'US:AAPL', 'SELL', 2, 'LIMIT', 'OPEN', 2, 2);`,
+  7: `INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at, enabled, resumed_at) VALUES ('s7', 'Open', '09:20', 'Asia/Kolkata', '[2]', '[]', 7, 1, 70);`,
 };
 
 describe('migrations', () => {
@@ -51,6 +52,8 @@ describe('migrations', () => {
       if (from >= 6) expect(upgraded.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = 'live' AND created_at >= 2").get()).toEqual({ n: 1 });
       if (from >= 4) expect(upgraded.prepare('SELECT token FROM instruments').get()).toEqual({ token: '408065' });
       if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
+      // Schedules from before pausing existed are enabled and were never resumed.
+      if (from >= 5) expect(upgraded.prepare("SELECT enabled, resumed_at FROM schedules WHERE id = 's1'").get()).toEqual({ enabled: 1, resumed_at: null });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

@@ -86,6 +86,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
       d.trading.schedules.delete(id);
       return { deleted: true as const };
     },
+    'schedules:setEnabled': ({ id, enabled }) => d.trading.schedules.setEnabled(id, enabled),
     'vault:status': () => d.vault.status(),
     'vault:rotateKey': async () => {
       const status = await d.vault.rotate((reencrypt) => d.connections.reencryptAll(reencrypt));

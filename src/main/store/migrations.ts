@@ -128,6 +128,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX order_journal_by_mode_time ON order_journal (mode, created_at);
   CREATE INDEX order_journal_by_time ON order_journal (created_at);
   `,
+  // 7: when a paused schedule was resumed, so occurrences while it was paused are neither run nor reported missed
+  `
+  ALTER TABLE schedules ADD COLUMN resumed_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { Notifier } from '../composition';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import type { OrderService } from './orders';
 import { calendarOf, holidayAt } from './market-calendar';
@@ -42,6 +43,7 @@ interface ScheduleRow {
   last_run_at: number | null;
   last_outcome: Outcome | null;
   last_message: string | null;
+  resumed_at: number | null;
 }
 
 /**
@@ -50,14 +52,28 @@ interface ScheduleRow {
  * a run missed while the app was closed is reported, never executed late. Orders whose exchange is on holiday
  * are skipped and said so; a day on which every order's exchange is closed is skipped, not missed.
  */
+export interface ScheduleDeps {
+  db: Db;
+  orders: OrderService;
+  clock: Clock;
+  notifier: Notifier;
+  log: Logger;
+  audit: AuditLog;
+}
+
+/** A basket as the audit log keeps it: one line per order. */
+function basketLines(basket: BasketItem[]): string[] {
+  return basket.map((o) => `${o.side} ${o.quantity} ${o.symbol} ${o.type}${o.limitPrice !== undefined ? ` @ ${o.limitPrice}` : ''}`);
+}
+
 export class ScheduleService {
-  constructor(
-    private readonly db: Db,
-    private readonly orders: OrderService,
-    private readonly clock: Clock,
-    private readonly notifier: Notifier,
-    private readonly log: Logger,
-  ) {}
+  private readonly db: Db;
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: ScheduleDeps) {
+    this.db = deps.db;
+    this.clock = deps.clock;
+  }
 
   list(): ScheduleView[] {
     return this.db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY created_at').all().map((r) => this.view(r));
@@ -69,15 +85,40 @@ export class ScheduleService {
       if ((order.type === 'LIMIT') !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
     }
     const id = randomBytes(12).toString('hex');
-    this.db
-      .prepare('INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, input.name, input.time, input.timeZone, JSON.stringify([...new Set(input.days)].sort()), JSON.stringify(input.orders), this.clock.now());
+    const days = [...new Set(input.days)].sort();
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, input.name, input.time, input.timeZone, JSON.stringify(days), JSON.stringify(input.orders), this.clock.now());
+      this.deps.audit.append('schedule.create', null, {
+        scheduleId: id,
+        name: input.name,
+        time: `${input.time} ${input.timeZone}`,
+        days: days.map(String),
+        orders: basketLines(input.orders),
+      });
+    })();
     return this.view(this.row(id));
   }
 
   delete(id: string): void {
-    this.row(id);
-    this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id);
+    const row = this.row(id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id);
+      this.deps.audit.append('schedule.delete', null, { scheduleId: id, name: row.name });
+    })();
+  }
+
+  /** Pause or resume. Resuming starts afresh: what fell due while paused is neither run nor reported missed. */
+  setEnabled(id: string, enabled: boolean): ScheduleView {
+    const row = this.row(id);
+    if ((row.enabled === 1) !== enabled) {
+      this.db.transaction(() => {
+        this.db.prepare('UPDATE schedules SET enabled = ?, resumed_at = ? WHERE id = ?').run(enabled ? 1 : 0, enabled ? this.clock.now() : row.resumed_at, id);
+        this.deps.audit.append('schedule.update', null, { scheduleId: id, name: row.name, enabled });
+      })();
+    }
+    return this.view(this.row(id));
   }
 
   /** Run what is due and report what was missed. Called on a timer and once at start-up. */
@@ -88,17 +129,17 @@ export class ScheduleService {
       const row = this.db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ? AND enabled = 1').get(id);
       if (!row) continue;
       const { previous } = occurrences(now, row.time, JSON.parse(row.days) as number[], row.time_zone);
-      if (previous === null || previous <= Math.max(row.last_run_at ?? 0, row.created_at)) continue;
+      if (previous === null || previous <= Math.max(row.last_run_at ?? 0, row.created_at, row.resumed_at ?? 0)) continue;
       const closed = closures(JSON.parse(row.orders) as BasketItem[], previous);
       if (closed.every(Boolean)) {
         const reasons = [...new Set(closed)].join('; ');
-        this.finish(row.id, previous, 'skipped', `Not run: ${reasons}. Nothing was placed.`);
-        if (now - previous <= SCHEDULE_GRACE_MS) this.notifier.notify({ title: `Schedule "${row.name}" skipped today`, body: `${reasons}. Nothing was placed.` });
+        this.record(row, previous, 'skipped', `Not run: ${reasons}. Nothing was placed.`);
+        if (now - previous <= SCHEDULE_GRACE_MS) this.deps.notifier.notify({ title: `Schedule "${row.name}" skipped today`, body: `${reasons}. Nothing was placed.` });
         continue;
       }
       if (now - previous > SCHEDULE_GRACE_MS) {
-        this.finish(row.id, previous, 'missed', `Missed at ${new Date(previous).toISOString()}: BrokerVault was not running. The orders were not placed.`);
-        this.notifier.notify({ title: `Schedule "${row.name}" was missed`, body: 'BrokerVault was closed at the scheduled time, so nothing was placed.' });
+        this.record(row, previous, 'missed', `Missed at ${new Date(previous).toISOString()}: BrokerVault was not running. The orders were not placed.`);
+        this.deps.notifier.notify({ title: `Schedule "${row.name}" was missed`, body: 'BrokerVault was closed at the scheduled time, so nothing was placed.' });
         continue;
       }
       await this.run(row, previous);
@@ -118,18 +159,18 @@ export class ScheduleService {
         continue;
       }
       try {
-        const result = await this.orders.place({ ticketId: `sch-${row.id.slice(0, 12)}-${occurrence.toString(36)}-${index}`, ...item }, 'schedule');
+        const result = await this.deps.orders.place({ ticketId: `sch-${row.id.slice(0, 12)}-${occurrence.toString(36)}-${index}`, ...item }, 'schedule');
         if (result.status === 'needs-confirmation') problems.push(`${item.symbol}: ${result.reasons.join(' ')}`);
         else if (result.order.state === 'REJECTED') problems.push(`${item.symbol}: ${result.order.message ?? 'rejected'}`);
       } catch (error) {
-        this.log.warn('scheduled order failed', { schedule: row.id, error });
+        this.deps.log.warn('scheduled order failed', { schedule: row.id, error });
         problems.push(`${item.symbol}: ${error instanceof AppError ? error.message : 'could not be placed'}`);
       }
     }
     const placed = basket.length - skipped.length - problems.length;
     const summary = [`Placed ${placed} order(s).`, ...skipped].join(' ');
-    this.finish(row.id, occurrence, problems.length ? 'failed' : 'ran', problems.length ? [...problems, ...skipped].join(' ') : summary);
-    this.notifier.notify({
+    this.record(row, occurrence, problems.length ? 'failed' : 'ran', problems.length ? [...problems, ...skipped].join(' ') : summary);
+    this.deps.notifier.notify({
       title: `Schedule "${row.name}" ran`,
       body: problems.length ? `Some orders were not placed: ${[...problems, ...skipped].join(' ')}` : summary,
     });
@@ -148,6 +189,14 @@ export class ScheduleService {
 
   private finish(id: string, at: number, outcome: Outcome, message: string): void {
     this.db.prepare('UPDATE schedules SET last_run_at = ?, last_outcome = ?, last_message = ? WHERE id = ?').run(at, outcome, message, id);
+  }
+
+  /** The final outcome of an occurrence, on the schedule and in the audit log together. */
+  private record(row: ScheduleRow, at: number, outcome: Outcome, message: string): void {
+    this.db.transaction(() => {
+      this.finish(row.id, at, outcome, message);
+      this.deps.audit.append('schedule.run', null, { scheduleId: row.id, name: row.name, occurrence: new Date(at).toISOString(), outcome, message });
+    })();
   }
 
   private row(id: string): ScheduleRow {

@@ -27,6 +27,10 @@ const WORDS: Record<AuditAction, string> = {
   'order.update': 'Order updated',
   'order.cancel': 'Order cancelled',
   'killswitch.engage': 'Kill switch engaged',
+  'schedule.create': 'Schedule added',
+  'schedule.update': 'Schedule paused or resumed',
+  'schedule.delete': 'Schedule deleted',
+  'schedule.run': 'Scheduled run',
 };
 const words = (a: AuditAction) => WORDS[a] ?? a;
 // Imported as a type only: a runtime import of shared/schemas would pull zod into the renderer bundle.
