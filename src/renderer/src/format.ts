@@ -18,6 +18,13 @@ export function dateTime(at: number | null | undefined): string {
   return at ? new Date(at).toLocaleString() : '—';
 }
 
+/** A calendar day given as YYYY-MM-DD (e.g. the end of a holiday list), in the trader's locale: "31 Dec 2026". */
+export function calendarDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  // UTC on both sides, so the day never shifts with the computer's time zone.
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
 /** "3 h 12 min", "45 s": a duration for countdowns. */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

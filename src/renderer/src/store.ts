@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { BrokerDescriptor } from '../../shared/brokers';
+import type { ChannelInput, ChannelOutput } from '../../shared/contract';
 import type { ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
 import { describeError, getApi, unwrap } from './api';
 
@@ -14,6 +15,10 @@ export interface BrokerQuestion {
   /** 1 for the first question about this order, 2 when the broker asked again after an answer, … */
   round: number;
 }
+
+/** A scheduled order basket as main reports it (next run, exchanges' holiday lists, last run). */
+export type ScheduleView = ChannelOutput<'schedules:list'>[number];
+export type NewSchedule = ChannelInput<'schedules:create'>;
 
 const PAPER: ModeStatus = { mode: 'paper', live: null, locked: false, lastChange: null };
 
@@ -34,14 +39,20 @@ interface AppState {
   brokerQuestion: BrokerQuestion | null;
   /** The last order settled by answering a broker question (the ticket shows its outcome). */
   answered: OrderView | null;
+  /** Scheduled baskets in creation order; null until main has listed them. */
+  schedules: ScheduleView[] | null;
   go(page: Page): void;
   load(): Promise<void>;
   refreshVault(): Promise<void>;
   loadOrders(): Promise<void>;
+  loadSchedules(): Promise<void>;
+  createSchedule(input: NewSchedule): Promise<ScheduleView>;
+  deleteSchedule(id: string): Promise<void>;
+  setScheduleEnabled(id: string, enabled: boolean): Promise<void>;
 }
 
 /** Renderer state: what main last told us. Every change comes back from main as a result or a pushed event. */
-export const useApp = create<AppState>((set) => ({
+export const useApp = create<AppState>((set, get) => ({
   page: 'connections',
   ready: false,
   loadError: null,
@@ -54,6 +65,7 @@ export const useApp = create<AppState>((set) => ({
   orders: [],
   brokerQuestion: null,
   answered: null,
+  schedules: null,
   go: (page) => set({ page }),
   async load() {
     const api = getApi();
@@ -80,6 +92,29 @@ export const useApp = create<AppState>((set) => ({
   async loadOrders() {
     const orders = await unwrap(getApi().orders.list({ limit: 100 }));
     set({ orders });
+  },
+  async loadSchedules() {
+    set({ schedules: await unwrap(getApi().schedules.list()) });
+  },
+  async createSchedule(input) {
+    const created = await unwrap(getApi().schedules.create(input));
+    set((s) => ({ schedules: [...(s.schedules ?? []).filter((x) => x.id !== created.id), created] }));
+    // The rest of the list may have moved on too (a run since the last load): bring it up to date.
+    void get().loadSchedules().catch(() => undefined);
+    return created;
+  },
+  async deleteSchedule(id) {
+    try {
+      await unwrap(getApi().schedules.delete({ id }));
+      set((s) => ({ schedules: (s.schedules ?? []).filter((x) => x.id !== id) }));
+    } finally {
+      // Also after a failure: "no longer exists" means the list on screen is out of date.
+      void get().loadSchedules().catch(() => undefined);
+    }
+  },
+  async setScheduleEnabled(id, enabled) {
+    const updated = await unwrap(getApi().schedules.setEnabled({ id, enabled }));
+    set((s) => ({ schedules: (s.schedules ?? []).map((x) => (x.id === id ? updated : x)) }));
   },
 }));
 

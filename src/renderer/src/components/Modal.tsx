@@ -9,6 +9,7 @@ export function Modal({
   description,
   children,
   wide,
+  className,
   tone,
   dismissable = true,
   testId,
@@ -19,6 +20,8 @@ export function Modal({
   description?: ReactNode;
   children: ReactNode;
   wide?: boolean;
+  /** Extra class on the dialog frame, for a dialog that needs its own size. */
+  className?: string;
   tone?: 'danger' | 'live';
   /** False when the dialog needs an answer: Escape and clicks outside do not close it. */
   dismissable?: boolean;
@@ -27,13 +30,19 @@ export function Modal({
   const hold = (event: Event) => {
     if (!dismissable) event.preventDefault();
   };
+  const escape = (event: KeyboardEvent) => {
+    hold(event);
+    // Escape in an open suggestion list (the symbol search) closes the list first, not the dialog.
+    const target = event.target;
+    if (target instanceof HTMLElement && target.getAttribute('role') === 'combobox' && target.getAttribute('aria-expanded') === 'true') event.preventDefault();
+  };
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content
-          className={`dialog${wide ? ' dialog-wide' : ''}${tone ? ` dialog-${tone}` : ''}`}
-          onEscapeKeyDown={hold}
+          className={`dialog${wide ? ' dialog-wide' : ''}${tone ? ` dialog-${tone}` : ''}${className ? ` ${className}` : ''}`}
+          onEscapeKeyDown={escape}
           onPointerDownOutside={hold}
           onInteractOutside={hold}
           data-testid={testId}

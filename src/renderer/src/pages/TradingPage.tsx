@@ -4,9 +4,10 @@ import { OrdersTable } from '../trading/OrdersTable';
 import { PaperAccountPanel } from '../trading/PaperAccountPanel';
 import { PositionsPanel } from '../trading/PositionsPanel';
 import { QuotesPanel } from '../trading/QuotesPanel';
+import { SchedulesPanel } from '../trading/SchedulesPanel';
 import { useApp } from '../store';
 
-/** The trading console: ticket, prices, account, orders and positions for the current mode. */
+/** The trading console: ticket, prices, account, orders and positions for the current mode, and scheduled baskets. */
 export function TradingPage() {
   const tradingError = useApp((s) => s.tradingError);
   const mode = useApp((s) => s.mode.mode);
@@ -39,6 +40,7 @@ export function TradingPage() {
       <div className="trading-right">
         <OrdersTable />
         <PositionsPanel onPick={pick} />
+        <SchedulesPanel />
       </div>
     </div>
   );

@@ -6,11 +6,29 @@ type Instrument = { symbol: string; name: string; exchange: string; lotSize: num
 export const SYMBOL_PATTERN = /^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/;
 
 /**
- * The ticket's symbol. With a live connection it searches the broker's instruments as you type;
- * otherwise it takes free text in EXCHANGE:SYMBOL form.
+ * The ticket's symbol (also a scheduled basket's). With a live connection it searches the broker's instruments
+ * as you type; otherwise it takes free text in EXCHANGE:SYMBOL form. `help` replaces the paper-mode hint; null
+ * leaves it out (the basket's rows explain symbols once, above them).
  */
-export function SymbolField({ value, onChange, connectionId, error }: { value: string; onChange(symbol: string): void; connectionId: string | null; error: string | null }) {
+export function SymbolField({
+  value,
+  onChange,
+  connectionId,
+  error,
+  help,
+  placeholder,
+  autoFocus,
+}: {
+  value: string;
+  onChange(symbol: string): void;
+  connectionId: string | null;
+  error: string | null;
+  help?: string | null;
+  placeholder?: string;
+  autoFocus?: boolean;
+}) {
   const id = useId();
+  const hint = connectionId ? 'Type part of a name and pick from your broker’s instruments.' : help === undefined ? 'Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.' : help;
   const [results, setResults] = useState<Instrument[]>([]);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
@@ -50,25 +68,32 @@ export function SymbolField({ value, onChange, connectionId, error }: { value: s
       <input
         id={id}
         value={value}
-        placeholder={connectionId ? 'Search, e.g. INFY' : 'EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL'}
+        placeholder={connectionId ? 'Search, e.g. INFY' : (placeholder ?? 'EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL')}
         autoComplete="off"
         spellCheck={false}
         role={connectionId ? 'combobox' : undefined}
         aria-expanded={connectionId ? open && results.length > 0 : undefined}
         aria-controls={connectionId ? `${id}-list` : undefined}
         aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-help`}
+        aria-describedby={[error ? `${id}-err` : null, hint || searching ? `${id}-help` : null].filter(Boolean).join(' ') || undefined}
+        autoFocus={autoFocus}
         onChange={(e) => {
           onChange(e.target.value.toUpperCase());
           setOpen(true);
         }}
         onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
       />
-      {error && <span className="field-error">{error}</span>}
-      <span id={`${id}-help`} className="help">
-        {connectionId ? 'Type part of a name and pick from your broker’s instruments.' : 'Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.'}
-        {searching && ' Searching…'}
-      </span>
+      {error && (
+        <span id={`${id}-err`} className="field-error">
+          {error}
+        </span>
+      )}
+      {(hint || searching) && (
+        <span id={`${id}-help`} className="help">
+          {hint}
+          {searching && `${hint ? ' ' : ''}Searching…`}
+        </span>
+      )}
       {searchError && <span className="warn-text small">{searchError}</span>}
       {connectionId && noList && !searchError && !SYMBOL_PATTERN.test(value) && (
         <span className="small muted" data-testid="symbol-no-list">
