@@ -6,6 +6,7 @@ export const BROKER_IDS = [
   'fyers',
   'angel-one',
   'dhan',
+  'dhan-api-key',
   'xts-5paisa',
   'xts-iifl',
   'xts-compositedge',

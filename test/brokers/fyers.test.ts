@@ -37,7 +37,7 @@ function decodeHtml(value: string): string {
 
 /** Open the login URL, submit the pre-filled form, and return the redirect's query. */
 async function loginThroughBrowser(ctx: BrokerContext, state: string): Promise<Record<string, string>> {
-  const loginUrl = adapter.loginUrl!(ctx, REDIRECT, state);
+  const loginUrl = await adapter.loginUrl!(ctx, REDIRECT, state);
   const page = await fetch(loginUrl);
   const html = await page.text();
   expect(page.status).toBe(200);
@@ -75,12 +75,12 @@ describe('fyers descriptor', () => {
     expect(descriptor.staticIp).toMatch(/SEBI/);
   });
 
-  it('builds the generate-authcode URL on the API host, with the redirect URI and state', () => {
-    const url = new URL(adapter.loginUrl!({ ...context(), baseUrl: 'https://api-t1.fyers.in' }, REDIRECT, 's1'));
+  it('builds the generate-authcode URL on the API host, with the redirect URI and state', async () => {
+    const url = new URL(await adapter.loginUrl!({ ...context(), baseUrl: 'https://api-t1.fyers.in' }, REDIRECT, 's1'));
     expect(`${url.origin}${url.pathname}`).toBe('https://api-t1.fyers.in/api/v3/generate-authcode');
     expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: sim.credentials.client_id, redirect_uri: REDIRECT, response_type: 'code', state: 's1' });
     // A base URL naming the API root works as well.
-    expect(adapter.loginUrl!({ ...context(), baseUrl: `${sim.baseUrl}/api/v3/` }, REDIRECT, 's1').startsWith(`${sim.baseUrl}/api/v3/generate-authcode?`)).toBe(true);
+    expect((await adapter.loginUrl!({ ...context(), baseUrl: `${sim.baseUrl}/api/v3/` }, REDIRECT, 's1')).startsWith(`${sim.baseUrl}/api/v3/generate-authcode?`)).toBe(true);
   });
 
   it('hashes App ID and Secret ID with a colon', () => {
@@ -123,7 +123,7 @@ describe('fyers login', () => {
   });
 
   it('refuses a redirect URI other than the registered one', async () => {
-    const res = await fetch(adapter.loginUrl!(context(sim.credentials), 'http://127.0.0.1:1/elsewhere', 's'));
+    const res = await fetch(await adapter.loginUrl!(context(sim.credentials), 'http://127.0.0.1:1/elsewhere', 's'));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Redirect URI mismatch');
   });

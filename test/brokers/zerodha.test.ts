@@ -48,7 +48,7 @@ async function browserLogin(loginUrl: string): Promise<{ status: number; locatio
 }
 
 async function loginThroughBrowser(ctx: BrokerContext, state: string): Promise<Record<string, string>> {
-  const { status, location } = await browserLogin(adapter.loginUrl!(ctx, REDIRECT, state));
+  const { status, location } = await browserLogin(await adapter.loginUrl!(ctx, REDIRECT, state));
   expect(status).toBe(302);
   return Object.fromEntries(new URL(location!).searchParams);
 }
@@ -76,13 +76,13 @@ describe('zerodha descriptor', () => {
     expect(descriptor.staticIp).toMatch(/IP Whitelist/);
   });
 
-  it('builds the login URL on kite.zerodha.com for the live host and under an override otherwise', () => {
-    const live = new URL(adapter.loginUrl!({ ...context(), baseUrl: 'https://api.kite.trade' }, REDIRECT, 's1'));
+  it('builds the login URL on kite.zerodha.com for the live host and under an override otherwise', async () => {
+    const live = new URL(await adapter.loginUrl!({ ...context(), baseUrl: 'https://api.kite.trade' }, REDIRECT, 's1'));
     expect(`${live.origin}${live.pathname}`).toBe('https://kite.zerodha.com/connect/login');
     expect(live.searchParams.get('v')).toBe('3');
     expect(live.searchParams.get('api_key')).toBe(sim.credentials.api_key);
     expect(live.searchParams.get('redirect_params')).toBe('state=s1');
-    expect(adapter.loginUrl!(context(), REDIRECT, 's1').startsWith(`${sim.baseUrl}/connect/login?`)).toBe(true);
+    expect((await adapter.loginUrl!(context(), REDIRECT, 's1')).startsWith(`${sim.baseUrl}/connect/login?`)).toBe(true);
   });
 });
 
@@ -129,7 +129,7 @@ describe('zerodha login', () => {
   });
 
   it('shows the login page again on a wrong password', async () => {
-    const page = await fetch(adapter.loginUrl!(context(sim.credentials), REDIRECT, 's'));
+    const page = await fetch(await adapter.loginUrl!(context(sim.credentials), REDIRECT, 's'));
     expect(page.status).toBe(200);
     const res = await fetch(`${sim.baseUrl}/connect/login`, {
       method: 'POST',
@@ -380,7 +380,7 @@ describe('zerodha simulator answers in the shapes of Zerodha\'s published mocks'
     check('ltp.json', await call('/quote/ltp?i=NSE:INFY'));
     check('ohlc.json', await call('/quote/ohlc?i=NSE:INFY'));
 
-    const { location } = await browserLogin(adapter.loginUrl!(context(sim.credentials), REDIRECT, 'x'));
+    const { location } = await browserLogin(await adapter.loginUrl!(context(sim.credentials), REDIRECT, 'x'));
     const requestToken = new URL(location!).searchParams.get('request_token')!;
     const session = await post('/session/token', {
       api_key: sim.credentials.api_key!,

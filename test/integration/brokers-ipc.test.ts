@@ -263,12 +263,19 @@ describe('failures through IPC', () => {
     });
     afterAll(() => stopAll(w, new Map([[c.id, sim]])));
 
-    it('with a wrong API secret ends with login:finished ok:false and a clear error; nothing is stored', async () => {
+    it('with a wrong API secret is refused with a clear error (when the code is exchanged, or before the browser opens); nothing is stored', async () => {
       const created = await w.g.ok('connections:connect', { broker: c.id, label: 'Wrong secret', environment: c.environment, fields: c.wrong(sim.fields, 'X1'), apiHost: sim.baseUrl });
-      const { landing, finished } = await browserLogin(w, sim, created.id);
-      expect(landing.landingStatus).toBe(200);
-      expect(finished).toMatchObject({ connectionId: created.id, ok: false, error: { code: 'INVALID_CREDENTIALS' } });
-      expect(finished.error!.message).toMatch(/secret/i);
+      if (c.wrongKeysRefused === 'before-browser') {
+        const opened = w.browser.opened.length;
+        const start = await w.g.call('connections:login', { id: created.id });
+        expect(start).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS', message: expect.stringMatching(/secret/i) } });
+        expect(w.browser.opened.length).toBe(opened);
+      } else {
+        const { landing, finished } = await browserLogin(w, sim, created.id);
+        expect(landing.landingStatus).toBe(200);
+        expect(finished).toMatchObject({ connectionId: created.id, ok: false, error: { code: 'INVALID_CREDENTIALS' } });
+        expect(finished.error!.message).toMatch(/secret/i);
+      }
       const after = await w.g.ok('connections:get', { id: created.id });
       expect(after).toMatchObject({ status: 'untested', tokenExpiresAt: null });
       expect(after.fields.map((f) => f.name).sort()).toEqual(userFields(c.id));
@@ -341,7 +348,10 @@ describe('canary credentials', () => {
         const bad = await w.g.call('connections:connect', { ...wrong, label: 'Canary wrong' });
         await w.g.call('connections:test', { ...wrong, fields: sim.fields, apiHost: closed });
         // OAuth brokers save the wrong secret untested; the sign-in then fails.
-        if (c.oauth && bad.ok) await browserLogin(w, sim, bad.value.id);
+        if (c.oauth && bad.ok) {
+          if (c.wrongKeysRefused === 'before-browser') await w.g.call('connections:login', { id: bad.value.id });
+          else await browserLogin(w, sim, bad.value.id);
+        }
         return view.id;
       };
       const first = await run(CASES[0]!);

@@ -3,6 +3,7 @@ import { adapter as alpaca } from './alpaca/adapter';
 import { adapter as angelOne } from './angel-one/adapter';
 import { adapter as binance } from './binance/adapter';
 import { adapter as dhan } from './dhan/adapter';
+import { adapter as dhanApiKey } from './dhan-api-key/adapter';
 import { adapter as fyers } from './fyers/adapter';
 import { adapter as ibkr } from './ibkr/adapter';
 import { adapter as tastytrade } from './tastytrade/adapter';
@@ -17,6 +18,7 @@ import { adapter as zerodha } from './zerodha/adapter';
 export const BROKER_ADAPTERS: readonly BrokerAdapter[] = [
   zerodha,
   dhan,
+  dhanApiKey,
   fyers,
   angelOne,
   xts5paisa,

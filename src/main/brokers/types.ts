@@ -215,8 +215,13 @@ export interface BrokerAdapter {
    * where it has one (e.g. the IBKR conid), lotSize 1 and tickSize 0.01 where the broker does not say.
    */
   searchSymbols?(ctx: BrokerContext, query: string, limit: number): Promise<Instrument[]>;
-  /** OAuth redirect brokers: the URL to open in the system browser. */
-  loginUrl?(ctx: BrokerContext, redirectUri: string, state: string): string;
+  /** OAuth redirect brokers: the URL to open in the system browser (some ask the broker for it first). */
+  loginUrl?(ctx: BrokerContext, redirectUri: string, state: string): string | Promise<string>;
+  /**
+   * The broker's redirect brings no `state` back (Dhan's consent flow): the loopback listener matches it by
+   * broker, one sign-in at a time, and completeLogin must check the session is for this connection's account.
+   */
+  readonly statelessRedirect?: boolean;
   /** OAuth redirect brokers: exchange the query parameters of the redirect for a session. */
   completeLogin?(ctx: BrokerContext, params: Record<string, string>, redirectUri: string): Promise<SessionUpdate>;
   /** Brokers whose login needs no browser (TOTP, app key, refresh token): log in with stored fields. */

@@ -179,11 +179,11 @@ export class BrokerService {
     if (adapter.loginUrl && adapter.completeLogin) {
       this.cancelLogin(id);
       const state = randomBytes(16).toString('hex');
-      const { redirectUri, result } = await this.deps.oauth.expect(row.broker, state);
+      const { redirectUri, result } = await this.deps.oauth.expect(row.broker, state, { stateless: adapter.statelessRedirect === true });
       this.pendingLogins.set(id, state);
       let url: string;
       try {
-        url = adapter.loginUrl(await this.context(row), redirectUri, state);
+        url = await adapter.loginUrl(await this.context(row), redirectUri, state);
       } catch (error) {
         // Nothing waits on this login yet: stop listening for it instead of leaving an unhandled rejection behind.
         result.catch(() => undefined);

@@ -4,6 +4,8 @@ import { AppError } from '../errors';
 
 interface Pending {
   broker: string;
+  /** The broker sends no state back: the redirect is matched by broker (one such sign-in at a time). */
+  stateless: boolean;
   resolve(params: Record<string, string>): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
@@ -15,7 +17,8 @@ const PAGE = (title: string, body: string) =>
 /**
  * The loopback redirect target for OAuth-style broker logins (RFC 8252 §7.3): a short-lived HTTP
  * listener on 127.0.0.1 that accepts a redirect only for a login BrokerVault started, matched by its
- * one-time `state`. It listens only while a login is pending.
+ * one-time `state`, or for brokers that send no state back, by the broker's callback path while exactly
+ * one sign-in for it is pending. It listens only while a login is pending.
  */
 export class OAuthListener {
   private server: http.Server | null = null;
@@ -35,8 +38,18 @@ export class OAuthListener {
     return `http://127.0.0.1:${this.port}/callback/${broker}`;
   }
 
-  private async listen(): Promise<void> {
-    if (this.server) return;
+  private listening: Promise<void> | null = null;
+
+  /** Start the server once, however many sign-ins start at the same moment. */
+  private listen(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    this.listening ??= this.bind().finally(() => {
+      this.listening = null;
+    });
+    return this.listening;
+  }
+
+  private async bind(): Promise<void> {
     const server = http.createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
@@ -52,12 +65,19 @@ export class OAuthListener {
     this.port = (server.address() as AddressInfo).port;
   }
 
-  /** Start listening (if needed) and wait for the redirect carrying this state. */
-  async expect(broker: string, state: string): Promise<{ redirectUri: string; result: Promise<Record<string, string>> }> {
+  /** Start listening (if needed) and wait for the redirect carrying this state (or, stateless, for this broker). */
+  async expect(broker: string, state: string, options: { stateless?: boolean } = {}): Promise<{ redirectUri: string; result: Promise<Record<string, string>> }> {
     await this.listen();
+    const stateless = options.stateless === true;
+    if (stateless) {
+      // The redirect cannot say which sign-in it answers: a newer one replaces the older.
+      for (const [other, pending] of this.pending) {
+        if (pending.stateless && pending.broker === broker) this.settle(other, new AppError('CONFLICT', 'A newer sign-in to this broker was started.'));
+      }
+    }
     const result = new Promise<Record<string, string>>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')), this.timeoutMs);
-      this.pending.set(state, { broker, resolve, reject, timer });
+      this.pending.set(state, { broker, stateless, resolve, reject, timer });
     });
     return { redirectUri: this.redirectUri(broker), result };
   }
@@ -80,7 +100,7 @@ export class OAuthListener {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const match = /^\/callback\/([a-z0-9-]+)$/.exec(url.pathname);
     const params = Object.fromEntries(url.searchParams);
-    const state = params.state ?? '';
+    const state = params.state ?? (match ? this.statelessPending(match[1]!) : '') ?? '';
     const pending = this.pending.get(state);
     if (req.method !== 'GET' || !match || !pending || pending.broker !== match[1]) {
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
@@ -90,6 +110,12 @@ export class OAuthListener {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(PAGE('Signed in', 'You can close this tab and return to BrokerVault.'));
     this.settle(state, params);
+  }
+
+  /** The state of the one pending stateless sign-in for this broker, if there is one. */
+  private statelessPending(broker: string): string | undefined {
+    for (const [state, pending] of this.pending) if (pending.stateless && pending.broker === broker) return state;
+    return undefined;
   }
 
   private stop(): void {

@@ -10,6 +10,7 @@ import {
   type SimulatorOptions,
   type StartSimulator,
 } from '../harness';
+import { consentRoutes, type ConsentApp } from './consent';
 import { marketFeed, type FeedMode } from './market';
 import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
 import { SCRIP_CSV } from './scrip';
@@ -26,6 +27,10 @@ export interface DhanSimulatorHandle extends SimulatorHandle {
   /** The whitelisted static IP. */
   staticIp: string;
   exchange: SimExchange;
+  /** The API key and secret of the API-key sign-in (auth.dhan.co), under BrokerVault's field names. */
+  apiKeyCredentials: { dhanClientId: string; apiKey: string; apiSecret: string };
+  /** Register the redirect URL with the API key, as the trader does on web.dhan.co. */
+  setRedirectUrl(url: string): void;
 }
 
 const CLIENT_ID = '1000000003';
@@ -33,7 +38,7 @@ const STATIC_IP = '203.0.113.20';
 
 type Bucket = 'orders' | 'quote' | 'other';
 
-async function startDhan(options: SimulatorOptions & { clientId?: string } = {}): Promise<DhanSimulatorHandle> {
+async function startDhan(options: SimulatorOptions & { clientId?: string; apiSecret?: string } = {}): Promise<DhanSimulatorHandle> {
   const clock = options.clock ?? systemClock;
   const clientId = options.clientId ?? CLIENT_ID;
   const exchange = new SimExchange(clock, 1_000_000, '52260105');
@@ -85,6 +90,17 @@ async function startDhan(options: SimulatorOptions & { clientId?: string } = {})
     .on('POST', '/v2/RenewToken', guard('other', renew))
     // Served on images.dhan.co in production; same path under this simulator's root.
     .on('GET', '/api-data/api-scrip-master.csv', () => ({ headers: { 'content-type': 'text/csv' }, text: SCRIP_CSV }));
+  // auth.dhan.co in production; same paths under this simulator's root.
+  const app: ConsentApp = {
+    apiKey: 'dhanapp7x2k9',
+    apiSecret: options.apiSecret ?? 'dhan-sim-app-secret-0001',
+    clientId,
+    clientName: 'SIM TRADER',
+    pin: '123456',
+    totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    redirectUrl: null,
+  };
+  consentRoutes(router, app, tokens, clock);
 
   const server = await serve(router, {
     port: options.port,
@@ -105,6 +121,10 @@ async function startDhan(options: SimulatorOptions & { clientId?: string } = {})
     registerToken: (token: string, expiresAt: number) => tokens.register(token, clientId, expiresAt),
     staticIp: STATIC_IP,
     exchange,
+    apiKeyCredentials: { dhanClientId: clientId, apiKey: app.apiKey, apiSecret: app.apiSecret },
+    setRedirectUrl: (url: string) => {
+      app.redirectUrl = url;
+    },
   };
 }
 

@@ -64,6 +64,11 @@ export interface BrokerCase {
   wrong(fields: Record<string, string>, tag: string): Record<string, string>;
   /** The error code wrong credentials give (default INVALID_CREDENTIALS). */
   wrongCode?: string;
+  /**
+   * OAuth brokers: where wrong keys are refused. Most only at the end, when the code is exchanged; Dhan's
+   * consent flow already when BrokerVault asks for a consent, before any browser opens.
+   */
+  wrongKeysRefused?: 'at-exchange' | 'before-browser';
   /** What validation reports for the simulator's account. */
   account: { accountMasked: string; accountType: string; buyingPower: number; currency: string };
   /** Expected token expiry for a session started at `now` (null: the broker has no session expiry). */
@@ -152,6 +157,30 @@ export const CASES: BrokerCase[] = [
     account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
     // Dhan answers a token it does not know with DH-901 "invalid or expired", which the adapter reports as expired.
     wrongCode: 'TOKEN_EXPIRED',
+    expiry: (now) => now + DAY,
+    search: { query: 'SBIN', symbol: 'NSE:SBIN' },
+    expire: 'clock',
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+  },
+  {
+    id: 'dhan-api-key',
+    sim: 'dhan',
+    environment: 'live',
+    oauth: true,
+    async start(clock, canary) {
+      const sim = await startDhan({ clock, apiSecret: canary ? `s${canary}` : undefined });
+      return {
+        baseUrl: sim.baseUrl,
+        fields: { ...sim.apiKeyCredentials },
+        setRedirectUrl: sim.setRedirectUrl,
+        expireSessions: sim.expireSessions,
+        close: () => sim.close(),
+        exchange: sim.exchange,
+      };
+    },
+    wrong: (fields, tag) => ({ ...fields, apiSecret: `wrong${tag}` }),
+    wrongKeysRefused: 'before-browser',
+    account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
     expiry: (now) => now + DAY,
     search: { query: 'SBIN', symbol: 'NSE:SBIN' },
     expire: 'clock',

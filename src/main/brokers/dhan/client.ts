@@ -1,6 +1,6 @@
 import { brokerRequest, type HttpRequest } from '../http';
 import { BrokerError, type BrokerContext } from '../types';
-import { throwDhanError } from './errors';
+import { throwDhanError, type DhanTokenSource } from './errors';
 
 export interface DhanCall {
   method: HttpRequest['method'];
@@ -10,12 +10,26 @@ export interface DhanCall {
   headers?: Record<string, string>;
 }
 
+/** Connections that sign in with an API key get their tokens from Dhan's consent flow, not from the web console. */
+export function tokenSource(ctx: BrokerContext): DhanTokenSource {
+  return ctx.credentials.apiKey ? 'sign-in' : 'web-token';
+}
+
+export function dhanClientId(ctx: BrokerContext): string {
+  const clientId = ctx.credentials.dhanClientId;
+  if (!clientId) throw new BrokerError('INVALID_CREDENTIALS', 'The Dhan client ID is missing. Add it in the connection settings.');
+  return clientId;
+}
+
 /** The stored client id and token, or a clear error naming what is missing. */
 export function dhanIdentity(ctx: BrokerContext): { clientId: string; token: string } {
-  const clientId = ctx.credentials.dhanClientId;
+  const clientId = dhanClientId(ctx);
   const token = ctx.credentials.accessToken;
-  if (!clientId) throw new BrokerError('INVALID_CREDENTIALS', 'The Dhan client ID is missing. Add it in the connection settings.');
-  if (!token) throw new BrokerError('INVALID_CREDENTIALS', 'The Dhan access token is missing. Generate one on web.dhan.co.');
+  if (!token) {
+    throw tokenSource(ctx) === 'sign-in'
+      ? new BrokerError('TOKEN_EXPIRED', 'Not signed in to Dhan yet. Choose Sign in to open Dhan\'s sign-in page.')
+      : new BrokerError('INVALID_CREDENTIALS', 'The Dhan access token is missing. Generate one on web.dhan.co.');
+  }
   return { clientId, token };
 }
 
@@ -31,7 +45,7 @@ export async function dhanCall<T>(ctx: BrokerContext, call: DhanCall): Promise<T
     json: call.json,
     headers: { 'access-token': token, 'client-id': clientId, ...call.headers },
   });
-  if (res.status < 200 || res.status >= 300) throwDhanError(res);
-  if (res.body && typeof res.body === 'object' && 'errorCode' in res.body && 'errorType' in res.body) throwDhanError(res);
+  if (res.status < 200 || res.status >= 300) throwDhanError(res, tokenSource(ctx));
+  if (res.body && typeof res.body === 'object' && 'errorCode' in res.body && 'errorType' in res.body) throwDhanError(res, tokenSource(ctx));
   return res.body as T;
 }

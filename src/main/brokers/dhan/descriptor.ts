@@ -5,6 +5,8 @@ export const DHAN_SANDBOX_URL = 'https://sandbox.dhan.co/v2';
 /** The compact scrip master is published on Dhan's static host. */
 export const DHAN_SCRIP_MASTER_HOST = 'https://images.dhan.co';
 export const DHAN_SCRIP_MASTER_PATH = '/api-data/api-scrip-master.csv';
+/** The API-key consent flow runs on Dhan's auth host. */
+export const DHAN_AUTH_HOST = 'https://auth.dhan.co';
 
 export const descriptor: BrokerDescriptor = {
   id: 'dhan',

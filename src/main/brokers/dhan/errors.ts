@@ -17,8 +17,16 @@ function mentionsIp(message: string): boolean {
   return /\bip\b|static ip|whitelist/i.test(message);
 }
 
+/** How the trader gets a new token: a web-generated one, or signing in again with the API key. */
+export type DhanTokenSource = 'web-token' | 'sign-in';
+
+const NEW_TOKEN: Record<DhanTokenSource, string> = {
+  'web-token': 'Generate a new token on web.dhan.co → My Profile → Access DhanHQ APIs.',
+  'sign-in': 'Sign in to Dhan again from BrokerVault.',
+};
+
 /** Throw the BrokerError for a failed Dhan answer: bare `{errorType, errorCode, errorMessage}` bodies. */
-export function throwDhanError(res: HttpResponse): never {
+export function throwDhanError(res: HttpResponse, source: DhanTokenSource = 'web-token'): never {
   const body = (res.body && typeof res.body === 'object' ? res.body : {}) as DhanErrorBody;
   const code = String(body.errorCode ?? '').toUpperCase();
   const text = typeof res.body === 'string' ? res.body : (body.errorMessage ?? body.remarks);
@@ -26,7 +34,7 @@ export function throwDhanError(res: HttpResponse): never {
   const tagged = code ? `${message} (${code})` : message;
   switch (code) {
     case 'DH-901':
-      throw new BrokerError('TOKEN_EXPIRED', `Dhan says the access token is invalid or expired (DH-901). Generate a new token on web.dhan.co → My Profile → Access DhanHQ APIs.`, res.status);
+      throw new BrokerError('TOKEN_EXPIRED', `Dhan says the access token is invalid or expired (DH-901). ${NEW_TOKEN[source]}`, res.status);
     case 'DH-904':
       throw new BrokerError('RATE_LIMITED', 'Dhan rate limit reached (DH-904). Wait a moment and try again.', res.status);
     case 'DH-909':
@@ -35,7 +43,7 @@ export function throwDhanError(res: HttpResponse): never {
       if (mentionsIp(message)) throw new BrokerError('IP_NOT_ALLOWED', `${tagged}. ${DHAN_IP_GUIDANCE}`, res.status);
       break;
   }
-  if (!code && res.status === 401) throw new BrokerError('TOKEN_EXPIRED', 'Dhan refused the access token. Generate a new one on web.dhan.co.', res.status);
+  if (!code && res.status === 401) throw new BrokerError('TOKEN_EXPIRED', `Dhan refused the access token. ${NEW_TOKEN[source]}`, res.status);
   if (!code && res.status === 429) throw new BrokerError('RATE_LIMITED', 'Dhan rate limit reached. Wait a moment and try again.', res.status);
   throw new BrokerError('BROKER_REJECTED', `Dhan rejected the request: ${tagged}`, res.status);
 }

@@ -1,7 +1,8 @@
 import { readCsv } from '../csv';
 import { brokerRequest } from '../http';
 import { BrokerError, type BrokerContext, type Instrument } from '../types';
-import { DHAN_LIVE_URL, DHAN_SANDBOX_URL, DHAN_SCRIP_MASTER_HOST, DHAN_SCRIP_MASTER_PATH } from './descriptor';
+import { DHAN_SCRIP_MASTER_HOST, DHAN_SCRIP_MASTER_PATH } from './descriptor';
+import { dhanHost } from './hosts';
 
 /** (exchange, SEM_SEGMENT) → Dhan exchangeSegment and the exchange part of our common symbol. */
 const SEGMENTS: Record<string, { segment: string; exchange: string }> = {
@@ -63,15 +64,8 @@ export function parseScripMaster(csv: string): Instrument[] {
   return [...bySymbol.values()].map((v) => v.instrument);
 }
 
-/** images.dhan.co in production; under an override, the same path below the override's root (without /v2). */
-function scripMasterBase(ctx: BrokerContext): string {
-  const base = ctx.baseUrl.replace(/\/+$/, '');
-  if (base === DHAN_LIVE_URL || base === DHAN_SANDBOX_URL) return DHAN_SCRIP_MASTER_HOST;
-  return base.replace(/\/v2$/, '');
-}
-
 export async function fetchInstruments(ctx: BrokerContext): Promise<Instrument[]> {
-  const res = await brokerRequest({ ...ctx, baseUrl: scripMasterBase(ctx) }, {
+  const res = await brokerRequest({ ...ctx, baseUrl: dhanHost(ctx, DHAN_SCRIP_MASTER_HOST) }, {
     method: 'GET',
     path: DHAN_SCRIP_MASTER_PATH,
     headers: { accept: 'text/csv' },
