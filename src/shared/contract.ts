@@ -116,6 +116,8 @@ export const events = {
   'login:finished': LoginFinishedSchema,
   'mode:changed': ModeStatusSchema,
   'orders:changed': z.strictObject({ order: OrderViewSchema }),
+  /** Every schedule, after one was created, paused, resumed or deleted, or an occurrence ran, failed, was missed or skipped. */
+  'schedules:changed': z.strictObject({ schedules: z.array(ScheduleViewSchema) }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

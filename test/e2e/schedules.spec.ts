@@ -168,11 +168,9 @@ beforeHoliday('on an exchange holiday an NSE basket is skipped and says why; a m
   await expect(mixed.getByTestId('schedule-next')).toContainText('24/01/2026, 09:50:00');
 
   // The computer slept over the weekend (no timer ran): on Monday afternoon the first tick reports Saturday's run
-  // missed, never placing it late. That places nothing, so nothing is pushed: the panel shows it when the trader
-  // comes back to the window.
+  // missed, never placing it late; main pushes the outcome (schedules:changed) and the panel shows it.
   clock.set(REPUBLIC_DAY_1510 - 2 * MINUTE);
   await runUntil(page, clock, scheduler, REPUBLIC_DAY_1510 - MINUTE);
-  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
   await expect(mixed.getByTestId('schedule-outcome')).toHaveText('Missed');
   await expect(mixed.getByTestId('schedule-outcome')).toHaveClass(/state-warn/);
   await expect(mixed.getByTestId('schedule-message')).toContainText('BrokerVault was not running. The orders were not placed.');

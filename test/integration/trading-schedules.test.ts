@@ -233,4 +233,16 @@ describe('pausing a schedule, and the audit trail', () => {
     expect(await audit('schedule.delete')).toEqual([{ scheduleId: view!.id, name: 'Daily' }]);
     expect((await p.g.ok('audit:verify')).ok).toBe(true);
   });
+
+  it('the renderer hears of every change and run: schedules:changed carries the whole list', async () => {
+    const pushed = () => p.g.events.filter((e) => e.event === 'schedules:changed').map((e) => e.payload as { schedules: { name: string; enabled: boolean; lastRun: { outcome: string } | null }[] });
+    // So far: created, paused, resumed, one run, deleted.
+    expect(pushed().map((e) => e.schedules.map((s) => [s.name, s.enabled, s.lastRun?.outcome ?? null]))).toEqual([
+      [['Daily', true, null]],
+      [['Daily', false, null]],
+      [['Daily', true, null]],
+      [['Daily', true, 'ran']],
+      [],
+    ]);
+  });
 });

@@ -93,7 +93,15 @@ export function createTrading(d: TradingDeps): Trading {
   });
   const orderService = orders;
   const killSwitch = new KillSwitch({ connections: d.connections, orders: orderService, mode, audit: d.audit, notifier: d.notifier, paper: paperSide, live });
-  const schedules = new ScheduleService({ db: d.db, orders: orderService, clock: d.clock, notifier: d.notifier, log: d.log, audit: d.audit });
+  const schedules = new ScheduleService({
+    db: d.db,
+    orders: orderService,
+    clock: d.clock,
+    notifier: d.notifier,
+    log: d.log,
+    audit: d.audit,
+    changed: (list) => d.events.emit('schedules:changed', { schedules: list }),
+  });
 
   return {
     mode,

@@ -59,6 +59,8 @@ export interface ScheduleDeps {
   notifier: Notifier;
   log: Logger;
   audit: AuditLog;
+  /** Tell the renderer the schedules changed (a new one, a pause, a run's outcome…). */
+  changed(schedules: ScheduleView[]): void;
 }
 
 /** A basket as the audit log keeps it: one line per order. */
@@ -98,6 +100,7 @@ export class ScheduleService {
         orders: basketLines(input.orders),
       });
     })();
+    this.announce();
     return this.view(this.row(id));
   }
 
@@ -107,6 +110,7 @@ export class ScheduleService {
       this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id);
       this.deps.audit.append('schedule.delete', null, { scheduleId: id, name: row.name });
     })();
+    this.announce();
   }
 
   /** Pause or resume. Resuming starts afresh: what fell due while paused is neither run nor reported missed. */
@@ -117,6 +121,7 @@ export class ScheduleService {
         this.db.prepare('UPDATE schedules SET enabled = ?, resumed_at = ? WHERE id = ?').run(enabled ? 1 : 0, enabled ? this.clock.now() : row.resumed_at, id);
         this.deps.audit.append('schedule.update', null, { scheduleId: id, name: row.name, enabled });
       })();
+      this.announce();
     }
     return this.view(this.row(id));
   }
@@ -197,6 +202,11 @@ export class ScheduleService {
       this.finish(row.id, at, outcome, message);
       this.deps.audit.append('schedule.run', null, { scheduleId: row.id, name: row.name, occurrence: new Date(at).toISOString(), outcome, message });
     })();
+    this.announce();
+  }
+
+  private announce(): void {
+    this.deps.changed(this.list());
   }
 
   private row(id: string): ScheduleRow {

@@ -97,24 +97,20 @@ export const useApp = create<AppState>((set, get) => ({
     set({ schedules: await unwrap(getApi().schedules.list()) });
   },
   async createSchedule(input) {
-    const created = await unwrap(getApi().schedules.create(input));
-    set((s) => ({ schedules: [...(s.schedules ?? []).filter((x) => x.id !== created.id), created] }));
-    // The rest of the list may have moved on too (a run since the last load): bring it up to date.
-    void get().loadSchedules().catch(() => undefined);
-    return created;
+    // The list itself arrives with schedules:changed.
+    return unwrap(getApi().schedules.create(input));
   },
   async deleteSchedule(id) {
     try {
       await unwrap(getApi().schedules.delete({ id }));
-      set((s) => ({ schedules: (s.schedules ?? []).filter((x) => x.id !== id) }));
-    } finally {
-      // Also after a failure: "no longer exists" means the list on screen is out of date.
+    } catch (error) {
+      // "No longer exists" means the list on screen is out of date.
       void get().loadSchedules().catch(() => undefined);
+      throw error;
     }
   },
   async setScheduleEnabled(id, enabled) {
-    const updated = await unwrap(getApi().schedules.setEnabled({ id, enabled }));
-    set((s) => ({ schedules: (s.schedules ?? []).map((x) => (x.id === id ? updated : x)) }));
+    await unwrap(getApi().schedules.setEnabled({ id, enabled }));
   },
 }));
 
@@ -133,6 +129,7 @@ export function subscribeToMain(): () => void {
     api.on('settings:changed', (settings) => useApp.setState({ settings })),
     api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null, answered: null })),
     api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
+    api.on('schedules:changed', ({ schedules }) => useApp.setState({ schedules })),
   ];
   return () => offs.forEach((off) => off());
 }

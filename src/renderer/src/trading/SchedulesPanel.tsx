@@ -8,10 +8,8 @@ import { useApp, type ScheduleView } from '../store';
 import { ScheduleCard } from './ScheduleCard';
 import { ScheduleDialog } from './ScheduleDialog';
 
-/** Skipped and missed runs place no order (so no orders:changed): look again this often. */
-const POLL_MS = 30_000;
-/** A basket's orders arrive in a burst while main is still running it: read the outcome once they settle. */
-const AFTER_RUN_MS = 1_500;
+/** How often the "in 5 h 40 min" countdowns move on; the schedules themselves arrive with schedules:changed. */
+const COUNTDOWN_MS = 30_000;
 
 function EmptySchedules({ onCreate }: { onCreate(): void }) {
   return (
@@ -36,39 +34,15 @@ export function SchedulesPanel() {
   const schedules = useApp((s) => s.schedules);
   const loadSchedules = useApp((s) => s.loadSchedules);
   const live = useApp((s) => (s.mode.mode === 'live' ? s.mode.live : null));
-  // Orders a run placed: their arrival and fills (orders:changed) mean a new last run to show.
-  const runOrders = useApp((s) =>
-    s.orders
-      .filter((o) => o.source === 'schedule')
-      .map((o) => `${o.id}:${o.state}`)
-      .join(','),
-  );
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
-  const now = useNow(POLL_MS);
+  const now = useNow(COUNTDOWN_MS);
   const { busy, error, run } = useAction();
 
   useEffect(() => {
     void run(loadSchedules);
   }, [run, loadSchedules]);
-
-  useEffect(() => {
-    if (!runOrders) return;
-    const timer = setTimeout(() => void loadSchedules().catch(() => undefined), AFTER_RUN_MS);
-    return () => clearTimeout(timer);
-  }, [runOrders, loadSchedules]);
-
-  useEffect(() => {
-    const quietly = () => void loadSchedules().catch(() => undefined);
-    const timer = setInterval(quietly, POLL_MS);
-    // Back at the window after a while: show what ran meanwhile at once.
-    window.addEventListener('focus', quietly);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener('focus', quietly);
-    };
-  }, [loadSchedules]);
 
   const openDialog = () => {
     setNotice(null);
