@@ -38,6 +38,14 @@ beforeAll(async () => {
     await w.g.ok('mode:goPaper');
   }
   await goLive(w, ids.tradier!);
+  // Saved but never signed in: BrokerVault cannot have orders there, so the kill switch has nothing to do (and nothing to fail).
+  await w.g.ok('connections:connect', {
+    broker: 'zerodha',
+    label: 'Kite, not signed in',
+    environment: 'live',
+    fields: { api_key: 'kitekey0signin01', api_secret: 'kitesecret0000000000000000000001' },
+    apiHost: 'http://127.0.0.1:9',
+  });
 }, 30_000);
 afterAll(async () => {
   w.g.close();
@@ -74,6 +82,7 @@ describe('engaging the kill switch', () => {
     // The journal knows: the resting orders are cancelled, the closing orders came from the kill switch.
     const entries = await journal(w.g);
     for (const [venue, order] of Object.entries(resting)) expect(entries.find((o) => o.id === order.id)?.state, venue).toBe('CANCELLED');
+    expect(entries.find((o) => o.id === resting.paper!.id)?.message).toBe('Cancelled by the kill switch.');
     expect(entries.filter((o) => o.source === 'killswitch').map((o) => [o.symbol, o.state]).sort()).toEqual([
       ['NSE:INFY', 'FILLED'],
       ['NSE:ITC', 'FILLED'],

@@ -234,13 +234,18 @@ export class BrokerService {
     return true;
   }
 
+  /** A browser-sign-in connection with no session: never signed in, or disconnected since. */
+  awaitingSignIn(id: string): boolean {
+    return Boolean(this.adapterFor(this.deps.connections.row(id).broker).loginUrl) && !this.deps.connections.hasSession(id);
+  }
+
   /** A cheap authenticated read; the outcome becomes the connection's health and is audited. */
   async validate(id: string): Promise<ConnectionView> {
     const started = performance.now();
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
     // Never signed in through the broker's page: there is nothing to check yet, and "expired" would mislead.
-    if (adapter.loginUrl && !this.deps.connections.hasSession(id)) {
+    if (this.awaitingSignIn(id)) {
       throw new AppError('TOKEN_EXPIRED', `Sign in to ${adapter.descriptor.name} first: choose Sign in (Re-login) on this connection.`);
     }
     try {

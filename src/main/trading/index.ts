@@ -92,7 +92,16 @@ export function createTrading(d: TradingDeps): Trading {
     changed: (order) => d.events.emit('orders:changed', { order }),
   });
   const orderService = orders;
-  const killSwitch = new KillSwitch({ connections: d.connections, orders: orderService, mode, audit: d.audit, notifier: d.notifier, paper: paperSide, live });
+  const killSwitch = new KillSwitch({
+    connections: d.connections,
+    orders: orderService,
+    mode,
+    audit: d.audit,
+    notifier: d.notifier,
+    paper: paperSide,
+    live,
+    awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
+  });
   const schedules = new ScheduleService({
     db: d.db,
     orders: orderService,

@@ -21,6 +21,8 @@ export interface KillSwitchDeps {
   notifier: Notifier;
   paper: Venue;
   live: (connectionId: string) => Venue;
+  /** A connection that has never been signed in (or was disconnected): nothing of BrokerVault's can be open there. */
+  awaitingSignIn: (connectionId: string) => boolean;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error && 'code' in error ? error.message : 'Failed; check this order at the broker.');
@@ -36,9 +38,9 @@ export class KillSwitch {
   async engage(closePositions: boolean): Promise<Report> {
     // Lock first, so nothing new goes live while we clean up.
     this.deps.mode.lock('Kill switch engaged.');
-    // Every active connection, and any other one the journal still has open orders on.
+    // Every active connection that can hold orders, and any other one the journal still has open orders on.
     const withOpenOrders = new Set(this.deps.orders.openLiveConnections());
-    const connections = this.deps.connections.list().filter((c) => c.isActive || withOpenOrders.has(c.id));
+    const connections = this.deps.connections.list().filter((c) => withOpenOrders.has(c.id) || (c.isActive && !this.deps.awaitingSignIn(c.id)));
     const venues = [this.deps.paper, ...connections.map((c) => this.deps.live(c.id))];
     const results = (await Promise.all(venues.map((venue) => this.sweep(venue, closePositions)))).flat();
     const failed = results.filter((r) => r.outcome === 'failed').length;

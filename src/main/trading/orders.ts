@@ -255,7 +255,7 @@ export class OrderService {
    * cancel is audited, and a journaled order is brought up to date from the broker.
    */
   async cancelInBook(venue: Venue, order: Pick<BrokerOrder, 'brokerOrderId'>): Promise<void> {
-    await venue.cancel(order.brokerOrderId);
+    await venue.cancel(order.brokerOrderId, 'Cancelled by the kill switch.');
     const journaled = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
     this.deps.audit.append('order.cancel', venue.connectionId, {
       orderId: journaled?.id ?? null,

@@ -56,7 +56,7 @@ export class PaperDesk implements PaperBook {
   }
 
   placeOrder: PaperBook['placeOrder'] = (order) => this.broker.placeOrder(order);
-  cancelOrder: PaperBook['cancelOrder'] = (id) => this.broker.cancelOrder(id);
+  cancelOrder: PaperBook['cancelOrder'] = (id, reason) => this.broker.cancelOrder(id, reason);
   getOrder: PaperBook['getOrder'] = (lookup) => this.broker.getOrder(lookup);
   orders: PaperBook['orders'] = () => this.broker.orders();
   positions: PaperBook['positions'] = () => this.broker.positions();

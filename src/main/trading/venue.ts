@@ -12,7 +12,8 @@ export interface Venue {
   readonly connectionId: string | null;
   readonly broker: string;
   place(order: OrderRequest): Promise<OrderAck>;
-  cancel(brokerOrderId: string): Promise<void>;
+  /** `reason` is what the paper engine records on the order; brokers record their own. */
+  cancel(brokerOrderId: string, reason?: string): Promise<void>;
   get(lookup: OrderLookup): Promise<BrokerOrder | null>;
   orders(): Promise<BrokerOrder[]>;
   positions(): Promise<Position[]>;
@@ -27,7 +28,7 @@ export interface Venue {
 /** The paper engine's side of a venue (implemented by PaperBroker). */
 export interface PaperBook {
   placeOrder(order: OrderRequest): Promise<OrderAck>;
-  cancelOrder(brokerOrderId: string): Promise<void>;
+  cancelOrder(brokerOrderId: string, reason?: string): Promise<void>;
   getOrder(lookup: OrderLookup): Promise<BrokerOrder | null>;
   orders(): Promise<BrokerOrder[]>;
   positions(): Promise<Position[]>;
@@ -43,7 +44,7 @@ export function paperVenue(book: PaperBook): Venue {
     connectionId: null,
     broker: 'paper',
     place: (order) => book.placeOrder(order),
-    cancel: (id) => book.cancelOrder(id),
+    cancel: (id, reason) => book.cancelOrder(id, reason),
     get: (lookup) => book.getOrder(lookup),
     orders: () => book.orders(),
     positions: () => book.positions(),

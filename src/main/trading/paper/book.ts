@@ -78,8 +78,8 @@ export class Book {
     return this.fill(order, decision.price);
   }
 
-  cancel(order: OrderRow): OrderRow {
-    return this.close(order, 'CANCELLED', 'Cancelled by user.');
+  cancel(order: OrderRow, reason = 'Cancelled by user.'): OrderRow {
+    return this.close(order, 'CANCELLED', reason);
   }
 
   /** Re-check cash or holdings at the fill price (a stop can fill above its estimate), then book it. */

@@ -71,7 +71,7 @@ export class PaperBroker {
     return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, price)));
   }
 
-  async cancelOrder(brokerOrderId: string): Promise<void> {
+  async cancelOrder(brokerOrderId: string, reason?: string): Promise<void> {
     await this.evaluate();
     this.store.tx(() => {
       const row = this.store.order(brokerOrderId);
@@ -79,7 +79,7 @@ export class PaperBroker {
       if (row.state !== 'OPEN') {
         throw new BrokerError('BROKER_REJECTED', `Paper order ${brokerOrderId} is already ${row.state}; it cannot be cancelled.`);
       }
-      this.book.cancel(row);
+      this.book.cancel(row, reason);
     });
   }
 
