@@ -7,9 +7,11 @@ const CONNECTIONS = 100;
 const DELAY_MS = 100;
 
 /**
- * 2. Health fan-out: 100 Alpaca connections (the real adapter) whose API host is a loopback server that
- * answers GET /v2/account after 100 ms with the Alpaca simulator's own account body; the time of
- * connections:validateAll through the router against one 100 ms request.
+ * 2. Health fan-out: 100 Alpaca connections (the real adapter) for 100 accounts, whose API host is a loopback
+ * server that answers GET /v2/account after 100 ms with the Alpaca simulator's own account body; the time of
+ * connections:validateAll through the router against one 100 ms request. Each connection has its own key id:
+ * Alpaca counts its 200 requests a minute per account, and so does BrokerVault's rate gate, so 100 connections
+ * with one key would rightly wait for that account's budget.
  */
 export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult> {
   const rounds = opts.quick ? 3 : 7;
@@ -22,7 +24,8 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
   try {
     const ids: string[] = [];
     for (let i = 0; i < CONNECTIONS; i++) {
-      const c = await g.ok('connections:create', { broker: 'alpaca', label: `fan-out ${i}`, environment: 'live', fields: { ...sim.credentials }, apiHost: slow.baseUrl });
+      const apiKeyId = `AKFAN${String(i).padStart(15, '0')}`;
+      const c = await g.ok('connections:create', { broker: 'alpaca', label: `fan-out ${i}`, environment: 'live', fields: { ...sim.credentials, apiKeyId }, apiHost: slow.baseUrl });
       ids.push(c.id);
     }
     // Warm-up: one validation per connection one at a time is too slow (100 × 100 ms); one fan-out instead.
