@@ -20,6 +20,8 @@ test('paper trading: an order fills on simulated prices; a limit breach needs co
   const ticket = page.getByRole('form', { name: 'Order ticket' });
   await ticket.getByLabel('Symbol').fill('NSE:INFY');
   await expect(page.getByTestId('simulated-prices')).toBeVisible();
+  // No broker connected: the ticket says the prices are simulated, as the Quotes panel does.
+  await expect(ticket.getByLabel('Symbol')).toHaveAccessibleDescription('Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.');
   await ticket.getByLabel('Quantity').fill('2');
   await ticket.getByRole('button', { name: 'Buy (paper)' }).click();
   await expect(ticket.getByTestId('order-placed')).toContainText('BUY 2 NSE:INFY');
@@ -55,6 +57,84 @@ test('going live through the confirmation, placing a live order that fills, kill
 
     // Kill switch: always in the top bar in live mode; reports per order; back to paper, live locked.
     await killSwitch(page);
+  } finally {
+    await angel.close();
+  }
+});
+
+test('paper trading with a connected broker: the ticket says where the symbol’s prices come from, as the Quotes panel does', async ({ page, bridge }) => {
+  const angel = await startSim('angel-one');
+  try {
+    await page.goto(bridge.url);
+    await connectAngel(page, angel, { label: 'Angel main' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    const form = ticket(page);
+    const symbol = form.getByLabel('Symbol');
+    // Angel One prices NSE symbols: paper quotes and fills use its prices, and both the panel and the ticket say so.
+    await symbol.fill('NSE:INFY');
+    await expect(page.getByTestId('broker-prices')).toBeVisible({ timeout: 10_000 });
+    await expect(symbol).toHaveAccessibleDescription('Paper mode: any symbol in EXCHANGE:SYMBOL form; prices come from your connected broker.', { timeout: 10_000 });
+    await expect(page.getByTestId('simulated-prices')).toHaveCount(0);
+    // No connected broker prices US symbols: simulated, and said so for that symbol.
+    await symbol.fill('US:AAPL');
+    await expect(page.getByTestId('simulated-prices')).toBeVisible({ timeout: 10_000 });
+    await expect(symbol).toHaveAccessibleDescription('Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.', { timeout: 10_000 });
+  } finally {
+    await angel.close();
+  }
+});
+
+test('live instrument search: Escape while a search is running ends “Searching…”, and its late answer does not reopen the list', async ({ page, bridge }) => {
+  // Instrument searches from the page are held until the test lets them through; everything else passes at once.
+  let holding = false;
+  const held: { id: number; send(): void }[] = [];
+  const answered = new Set<number>();
+  await page.routeWebSocket(/\/__bridge\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const call = JSON.parse(String(message)) as { id?: number; channel?: string };
+      if (holding && call.channel === 'instruments:search' && call.id !== undefined) held.push({ id: call.id, send: () => server.send(message) });
+      else server.send(message);
+    });
+    server.onMessage((message) => {
+      const reply = JSON.parse(String(message)) as { id?: number };
+      if (reply.id !== undefined) answered.add(reply.id);
+      ws.send(message);
+    });
+  });
+
+  const angel = await startSim('angel-one');
+  try {
+    await page.goto(bridge.url);
+    await connectAngel(page, angel, { label: 'Angel main' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await goLive(page, 'Angel main');
+    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    const form = ticket(page);
+    const symbol = form.getByRole('combobox', { name: 'Symbol' });
+    const hint = 'Type part of a name and pick from your broker’s instruments.';
+
+    holding = true;
+    await symbol.fill('INFY');
+    await expect(symbol).toHaveAccessibleDescription(`${hint} Searching…`);
+    await expect.poll(() => held.length).toBe(1);
+    // The trader gives up on the suggestions while the broker is still searching.
+    await symbol.press('Escape');
+    await expect(symbol).toHaveAccessibleDescription(hint);
+    // The answer arrives afterwards: dropped, the list stays closed and nothing says it is still searching.
+    holding = false;
+    const late = held.splice(0);
+    for (const call of late) call.send();
+    await expect.poll(() => late.every((call) => answered.has(call.id))).toBe(true);
+    await expect(form.getByRole('listbox')).toHaveCount(0);
+    await expect(symbol).toHaveAttribute('aria-expanded', 'false');
+    await expect(symbol).toHaveAccessibleDescription(hint);
+
+    // Typing again searches again, and the search ends with its results.
+    await symbol.fill('INF');
+    await expect(form.getByRole('option', { name: /NSE:INFY/ })).toBeVisible({ timeout: 10_000 });
+    await expect(symbol).toHaveAccessibleDescription(hint);
   } finally {
     await angel.close();
   }

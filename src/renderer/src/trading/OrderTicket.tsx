@@ -6,9 +6,18 @@ import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp, upsertOrder } from '../store';
 import { SymbolField } from './SymbolField';
+import { usePaperPriceSource } from './usePaperPriceSource';
 import { INDIAN_PRODUCTS, describeTicket, needsLimit, needsStop, ticketProblems, toTicket, type OrderType, type TicketForm } from './ticket';
 
 type Stage = { kind: 'edit' } | { kind: 'review' } | { kind: 'confirm'; confirmationId: string; reasons: string[] };
+
+/** The paper ticket's symbol hint, saying where this symbol's prices (and so its fills) come from once main has said. */
+const PAPER_HINT = 'Paper mode: any symbol in EXCHANGE:SYMBOL form';
+const PAPER_PRICES = {
+  broker: `${PAPER_HINT}; prices come from your connected broker.`,
+  simulated: `${PAPER_HINT}; prices are simulated.`,
+  unknown: `${PAPER_HINT}.`,
+} as const;
 
 const BLANK: TicketForm = { symbol: '', side: 'BUY', quantity: '1', type: 'MARKET', limitPrice: '', stopPrice: '', product: '' };
 
@@ -32,6 +41,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   // After the trader answered the broker's question(s), the ticket reports how the order ended up.
   const shown = placed ?? answered;
   const { busy, error, setError, run } = useAction();
+  const priceSource = usePaperPriceSource(form.symbol, !live);
 
   const problems = ticketProblems(form, needsProduct);
   const set = (patch: Partial<TicketForm>) => {
@@ -83,7 +93,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       <h2>
         New order <span className={`mode-chip ${live ? 'mode-live' : 'mode-paper'}`}>{live ? `LIVE · ${mode.live!.label}` : 'PAPER'}</span>
       </h2>
-      <SymbolField value={form.symbol} onChange={(s) => set({ symbol: s })} connectionId={live ? mode.live!.connectionId : null} error={show('symbol')} />
+      <SymbolField value={form.symbol} onChange={(s) => set({ symbol: s })} connectionId={live ? mode.live!.connectionId : null} error={show('symbol')} help={PAPER_PRICES[priceSource ?? 'unknown']} />
       <fieldset className="side-toggle">
         <legend className="sr-only">Side</legend>
         {(['BUY', 'SELL'] as const).map((side) => (

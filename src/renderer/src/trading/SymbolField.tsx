@@ -7,8 +7,8 @@ export const SYMBOL_PATTERN = /^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/;
 
 /**
  * The ticket's symbol (also a scheduled basket's). With a live connection it searches the broker's instruments
- * as you type; otherwise it takes free text in EXCHANGE:SYMBOL form. `help` replaces the paper-mode hint; null
- * leaves it out (the basket's rows explain symbols once, above them).
+ * as you type; otherwise it takes free text in EXCHANGE:SYMBOL form. `help` replaces the paper-mode hint (the ticket
+ * adds where the symbol's prices come from); null leaves it out (the basket's rows explain symbols once, above them).
  */
 export function SymbolField({
   value,
@@ -28,7 +28,7 @@ export function SymbolField({
   autoFocus?: boolean;
 }) {
   const id = useId();
-  const hint = connectionId ? 'Type part of a name and pick from your broker’s instruments.' : help === undefined ? 'Paper mode: any symbol in EXCHANGE:SYMBOL form; prices are simulated.' : help;
+  const hint = connectionId ? 'Type part of a name and pick from your broker’s instruments.' : help === undefined ? 'Paper mode: any symbol in EXCHANGE:SYMBOL form.' : help;
   const [results, setResults] = useState<Instrument[]>([]);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
@@ -36,11 +36,13 @@ export function SymbolField({
   /** The broker offers no way to search its instruments here: the trader types the full symbol. */
   const [noList, setNoList] = useState(false);
 
+  // One search at a time: a newer query, Escape, a pick or leaving live mode abandons the running one. An abandoned
+  // search's answer is dropped (it never reopens the list), and "Searching…" ends here when no newer search takes over.
   useEffect(() => {
-    if (!connectionId || !open) return;
     const query = value.includes(':') ? value.split(':')[1]!.trim() : value.trim();
-    if (query.length < 1) {
-      setResults([]);
+    if (!connectionId || !open || query.length < 1) {
+      setSearching(false);
+      if (connectionId && open) setResults([]);
       return;
     }
     let live = true;
@@ -62,6 +64,12 @@ export function SymbolField({
     };
   }, [value, connectionId, open]);
 
+  /** Escape closes the suggestions and forgets them: only a new search (typing again) shows a list. */
+  const close = () => {
+    setOpen(false);
+    setResults([]);
+  };
+
   return (
     <div className={`field symbol-field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>Symbol</label>
@@ -81,7 +89,7 @@ export function SymbolField({
           onChange(e.target.value.toUpperCase());
           setOpen(true);
         }}
-        onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+        onKeyDown={(e) => e.key === 'Escape' && close()}
       />
       {error && (
         <span id={`${id}-err`} className="field-error">
