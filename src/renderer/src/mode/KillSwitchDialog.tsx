@@ -9,6 +9,8 @@ import { useApp } from '../store';
 type Report = { results: { mode: string; target: string; action: 'cancel' | 'close'; outcome: 'done' | 'failed'; message: string | null }[] };
 
 /** Stop everything: cancel open orders (and optionally close positions), back to paper, live locked. */
+const actions = (n: number) => (n === 1 ? '1 action' : `${n} actions`);
+
 export function KillSwitchDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
   const [closePositions, setClosePositions] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
@@ -56,8 +58,8 @@ export function KillSwitchDialog({ open, onOpenChange }: { open: boolean; onOpen
             {report.results.length === 0
               ? 'Nothing was open. BrokerVault is now in paper mode; live is locked.'
               : failed
-                ? `${failed} of ${report.results.length} actions failed — check them with your broker now.`
-                : `All ${report.results.length} actions done. BrokerVault is now in paper mode; live is locked.`}
+                ? `${failed} of ${actions(report.results.length)} failed — check them with your broker now.`
+                : `${report.results.length === 1 ? 'The one action is' : `All ${report.results.length} actions are`} done. BrokerVault is now in paper mode; live is locked.`}
           </p>
           {report.results.length > 0 && (
             <table className="table" aria-label="Kill switch report">
