@@ -3,8 +3,7 @@ import { ManualClock } from '../../src/main/clock';
 import { TRADING_TICK_MS } from '../../src/main/composition';
 import { ManualScheduler } from '../support/manual-scheduler';
 import { expect, test } from './fixtures';
-import { connectAngel } from './flows/connect';
-import { goLive } from './flows/mode';
+import { liveOnAngel } from './flows/mode';
 import { createSchedule, schedule, schedulesPanel } from './flows/schedules';
 import { startSim } from './flows/sims';
 
@@ -192,10 +191,7 @@ test('in live mode a basket row searches the live broker’s instruments, and th
   const angel = await startSim('angel-one');
   try {
     await page.goto(bridge.url);
-    await connectAngel(page, angel, { label: 'Angel main' });
-    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-    await goLive(page, 'Angel main');
-    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    await liveOnAngel(page, angel);
 
     await schedulesPanel(page).getByRole('button', { name: 'New schedule' }).click();
     const dialog = page.getByRole('dialog', { name: 'New schedule' });

@@ -2,7 +2,7 @@ import { expect, test } from './fixtures';
 import { priceAt } from '../simulators/exchange';
 import { startIbkrGateway, type IbkrSimHandle } from '../simulators/ibkr';
 import { connectAngel, connectIbkr } from './flows/connect';
-import { goLive, killSwitch } from './flows/mode';
+import { goLive, killSwitch, liveOnAngel } from './flows/mode';
 import { SkippingClock, startSim, type Pause } from './flows/sims';
 import { answerBrokerQuestion, brokerQuestion, expectNewestOrder, placeLiveOrder, ticket } from './flows/trading';
 
@@ -107,10 +107,7 @@ test('live instrument search: Escape while a search is running ends “Searching
   const angel = await startSim('angel-one');
   try {
     await page.goto(bridge.url);
-    await connectAngel(page, angel, { label: 'Angel main' });
-    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-    await goLive(page, 'Angel main');
-    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    await liveOnAngel(page, angel);
     const form = ticket(page);
     const symbol = form.getByRole('combobox', { name: 'Symbol' });
     const hint = 'Type part of a name and pick from your broker’s instruments.';

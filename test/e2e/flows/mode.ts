@@ -1,4 +1,6 @@
 import { expect, type Page } from '@playwright/test';
+import type { SimulatorHandle } from '../../simulators/harness';
+import { connectAngel } from './connect';
 
 /** Go live on the connection named `label` through the confirmation (the phrase typed). */
 export async function goLive(page: Page, label: string, checks: { broker?: string; environment?: string } = {}): Promise<void> {
@@ -18,6 +20,14 @@ export async function goLive(page: Page, label: string, checks: { broker?: strin
   await button.click();
   await expect(live).toBeHidden();
   await expectLive(page, label);
+}
+
+/** Connect the Angel One simulator as "Angel main", go live on it and open the trading console. */
+export async function liveOnAngel(page: Page, angel: SimulatorHandle): Promise<void> {
+  await connectAngel(page, angel, { label: 'Angel main' });
+  await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+  await goLive(page, 'Angel main');
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
 }
 
 export async function expectLive(page: Page, label: string): Promise<void> {
