@@ -9,6 +9,13 @@ import { startSim } from './flows/sims';
 
 const MINUTE = 60_000;
 
+/** The page's clock stands at the bridge's time, and the trading console is open. */
+async function openTradingAt(page: Page, url: string, clock: ManualClock): Promise<void> {
+  await page.clock.setFixedTime(clock.now());
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+}
+
 /**
  * The app (bridge) and its timers run on a manual clock, so a schedule's time can be reached at once; the page's
  * clock follows it. The page's computer is in London with a British locale, so dates read the same on every
@@ -44,9 +51,7 @@ const monday = timedAt(MONDAY_0930);
 monday.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
 
 monday('a trader schedules a basket through the dialog, sees it run at its time, pauses and resumes it, and deletes it', async ({ page, bridge, clock, scheduler }) => {
-  await page.clock.setFixedTime(clock.now());
-  await page.goto(bridge.url);
-  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  await openTradingAt(page, bridge.url, clock);
   const panel = schedulesPanel(page);
   await expect(panel.getByTestId('schedules-empty')).toContainText('No schedules yet.');
   await expect(panel.getByTestId('schedules-empty')).toContainText('never placed late');
@@ -136,9 +141,7 @@ const beforeHoliday = timedAt(FRIDAY_1600);
 beforeHoliday.use({ locale: 'en-GB', timezoneId: 'Europe/London' });
 
 beforeHoliday('on an exchange holiday an NSE basket is skipped and says why; a mixed basket places the open exchanges’ orders', async ({ page, bridge, clock, scheduler }) => {
-  await page.clock.setFixedTime(clock.now());
-  await page.goto(bridge.url);
-  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  await openTradingAt(page, bridge.url, clock);
 
   await createSchedule(page, { name: 'NSE close', time: '15:10', orders: [{ symbol: 'NSE:SBIN', quantity: '5' }] });
   const nse = schedule(page, 'NSE close');

@@ -96,12 +96,18 @@ describe('a run while the app was closed', () => {
   });
 });
 
+/** The app started at `at`, its timers running on the manual scheduler. */
+async function appOpenAt(at: number): Promise<TradingWorld> {
+  const world = await makeTradingWorld({ clock: new ManualClock(at) });
+  await world.g.services.start();
+  return world;
+}
+
 describe('exchange holidays', () => {
   let h: TradingWorld;
   beforeAll(async () => {
     // Friday 23 January 2026, 16:00 IST. Monday the 26th is Republic Day: NSE is closed, US markets open.
-    h = await makeTradingWorld({ clock: new ManualClock(Date.UTC(2026, 0, 23, 10, 30)) });
-    await h.g.services.start();
+    h = await appOpenAt(Date.UTC(2026, 0, 23, 10, 30));
   });
   afterAll(() => h.g.close());
 
@@ -177,8 +183,7 @@ describe('pausing a schedule, and the audit trail', () => {
   let p: TradingWorld;
   beforeAll(async () => {
     // Tuesday 1 September 2026, 09:30 IST: a normal NSE trading day.
-    p = await makeTradingWorld({ clock: new ManualClock(Date.UTC(2026, 8, 1, 4, 0)) });
-    await p.g.services.start();
+    p = await appOpenAt(Date.UTC(2026, 8, 1, 4, 0));
   });
   afterAll(() => p.g.close());
 
