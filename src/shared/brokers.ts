@@ -15,6 +15,7 @@ export const BROKER_IDS = [
   'tastytrade',
   'ibkr',
   'binance',
+  'binance-ed25519',
 ] as const;
 export type BrokerId = (typeof BROKER_IDS)[number];
 export const BrokerIdSchema = z.enum(BROKER_IDS);

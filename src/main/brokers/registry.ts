@@ -2,6 +2,7 @@ import type { BrokerId } from '../../shared/brokers';
 import { adapter as alpaca } from './alpaca/adapter';
 import { adapter as angelOne } from './angel-one/adapter';
 import { adapter as binance } from './binance/adapter';
+import { adapter as binanceEd25519 } from './binance-ed25519/adapter';
 import { adapter as dhan } from './dhan/adapter';
 import { adapter as dhanApiKey } from './dhan-api-key/adapter';
 import { adapter as fyers } from './fyers/adapter';
@@ -29,6 +30,7 @@ export const BROKER_ADAPTERS: readonly BrokerAdapter[] = [
   tastytrade,
   ibkr,
   binance,
+  binanceEd25519,
 ];
 
 export class BrokerRegistry {

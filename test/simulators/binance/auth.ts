@@ -1,9 +1,12 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, verify, type KeyObject } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../harness';
 
 export interface SimKey {
   apiKey: string;
+  /** HMAC ("System generated") keys: the shared secret. */
   secretKey: string;
+  /** Self-generated Ed25519 keys: the public key the trader registered; requests carry base64 signatures. */
+  publicKey?: KeyObject;
   /** "Enable Spot & Margin Trading". */
   trading: boolean;
   /** Trusted IPs; empty = unrestricted. */
@@ -63,7 +66,13 @@ export interface AuthContext {
 
 export type AuthResult = { ok: true; key: SimKey; signatureIn: 'query' | 'body' } | { ok: false; response: SimResponse };
 
-/** API key, IP, timestamp/recvWindow and HMAC checks of a SIGNED endpoint, answering as Binance does. */
+function signatureValid(key: SimKey, payload: string, signature: string): boolean {
+  if (!key.publicKey) return signature.toLowerCase() === createHmac('sha256', key.secretKey).update(payload).digest('hex');
+  const bytes = Buffer.from(signature, 'base64');
+  return bytes.length === 64 && verify(null, Buffer.from(payload), key.publicKey, bytes);
+}
+
+/** API key, IP, timestamp/recvWindow and signature (HMAC or Ed25519) checks of a SIGNED endpoint, answering as Binance does. */
 export function checkSigned(req: SimRequest, auth: AuthContext, trading: boolean): AuthResult {
   const no = (response: SimResponse): AuthResult => ({ ok: false, response });
   const apiKey = req.headers['x-mbx-apikey'];
@@ -83,8 +92,7 @@ export function checkSigned(req: SimRequest, auth: AuthContext, trading: boolean
   const ms = timestamp > 1e14 ? timestamp / 1000 : timestamp;
   if (ms >= auth.now + 1000) return no(fail(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time."));
   if (auth.now - ms > recvWindow) return no(fail(400, -1021, 'Timestamp for this request is outside of the recvWindow.'));
-  const expected = createHmac('sha256', key.secretKey).update(payload).digest('hex');
-  if (signature.toLowerCase() !== expected) return no(fail(400, -1022, 'Signature for this request is not valid.'));
+  if (!signatureValid(key, payload, signature)) return no(fail(400, -1022, 'Signature for this request is not valid.'));
   if (trading && !key.trading) return no(rejected);
   return { ok: true, key, signatureIn: where };
 }

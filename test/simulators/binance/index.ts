@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { systemClock, type Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
 import { serve, SimRouter, WindowLimiter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
@@ -20,6 +21,8 @@ export interface BinanceSimHandle extends SimulatorHandle {
   setCallerIp(ip: string): void;
   /** REQUEST_WEIGHT per minute (Binance: 6000). */
   setWeightLimit(limit: number): void;
+  /** A self-generated Ed25519 key: its API key and the private key's PEM, under BrokerVault's field names. */
+  ed25519Credentials: { apiKey: string; privateKey: string };
   /** Every request: path, Binance error code if any, and where a signature came in. */
   requests: { method: string; path: string; code: number | null; signatureIn: 'query' | 'body' | null }[];
 }
@@ -81,7 +84,10 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
   const main = key('simKeyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0', 'simSecretZ9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2H1g0F9e8D7c6B5a4Z3y2X1', true, [TRUSTED_IP], created);
   const readOnly = key('simReadOnlyKey00000000000000000000000000000000000000000000000001', 'simReadOnlySecret000000000000000000000000000000000000000000000001', false, [TRUSTED_IP], created);
   const open = key('simOpenKey000000000000000000000000000000000000000000000000000001', 'simOpenSecret00000000000000000000000000000000000000000000000000001', true, [], created);
-  const keys = new Map([main, readOnly, open].map((k) => [k.apiKey, k]));
+  // A self-generated Ed25519 key, registered with its public half (the trader keeps the private one).
+  const pair = generateKeyPairSync('ed25519');
+  const ed25519: SimKey = { ...key('simEd25519Key000000000000000000000000000000000000000000000000001', '', true, [TRUSTED_IP], created), publicKey: pair.publicKey };
+  const keys = new Map([main, readOnly, open, ed25519].map((k) => [k.apiKey, k]));
   let callerIp = TRUSTED_IP;
   const weights = new WeightWindow(6000, clock);
   const orderLimiter = new WindowLimiter(50, 10_000, clock);
@@ -266,6 +272,7 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     exchange,
     readOnlyCredentials: { apiKey: readOnly.apiKey, secretKey: readOnly.secretKey },
     unrestrictedCredentials: { apiKey: open.apiKey, secretKey: open.secretKey },
+    ed25519Credentials: { apiKey: ed25519.apiKey, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
     setCallerIp: (ip) => {
       callerIp = ip;
     },

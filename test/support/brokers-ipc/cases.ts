@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { BrokerId, Environment } from '../../../src/shared/brokers';
 import type { ManualClock } from '../../../src/main/clock';
 import { start as startAngel } from '../../simulators/angel-one';
@@ -309,6 +310,22 @@ export const CASES: BrokerCase[] = [
       return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, secretKey: `w${tag}0000000000000000` }),
+    account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
+    expiry: () => null,
+    search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
+    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
+  },
+  {
+    id: 'binance-ed25519',
+    sim: 'binance',
+    environment: 'live',
+    oauth: false,
+    async start(clock) {
+      const sim = await startBinance({ clock });
+      return { baseUrl: sim.baseUrl, fields: { ...sim.ed25519Credentials }, close: () => sim.close(), exchange: sim.exchange };
+    },
+    // Another Ed25519 key than the one registered: every signature fails.
+    wrong: (fields) => ({ ...fields, privateKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }),
     account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
     expiry: () => null,
     search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },

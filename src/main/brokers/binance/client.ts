@@ -1,7 +1,7 @@
 import { brokerRequest, type HttpResponse } from '../http';
 import { BrokerError, type BrokerContext } from '../types';
 import { binanceError, errorBody, type KeyRestrictions } from './errors';
-import { encodeParams, sign, type Params } from './signing';
+import { ed25519PrivateKey, encodeParams, sign, signEd25519, type Params } from './signing';
 
 const OFFSET_KEY = 'binance:serverTimeOffsetMs';
 export const RESTRICTIONS_KEY = 'binance:keyRestrictions';
@@ -12,6 +12,12 @@ function credential(ctx: BrokerContext, name: 'apiKey' | 'secretKey'): string {
   const value = ctx.credentials[name];
   if (!value) throw new BrokerError('INVALID_CREDENTIALS', 'The Binance API key or secret key is missing. Enter both in the connection settings.');
   return value;
+}
+
+/** The signature of totalParams: Ed25519 with a self-generated key where the connection has one, else HMAC. */
+function signature(ctx: BrokerContext, totalParams: string): string {
+  const privateKey = ctx.credentials.privateKey;
+  return privateKey ? signEd25519(ed25519PrivateKey(privateKey), totalParams) : sign(credential(ctx, 'secretKey'), totalParams);
 }
 
 const restrictions = (ctx: BrokerContext) => ctx.memo.get(RESTRICTIONS_KEY) as KeyRestrictions | undefined;
@@ -51,7 +57,7 @@ export interface SignedCall {
 
 async function send(ctx: BrokerContext, call: SignedCall, offset: number): Promise<HttpResponse> {
   const params: Params = [...call.params, ['recvWindow', RECV_WINDOW], ['timestamp', String(Math.round(ctx.clock.now() + offset))]];
-  const signed: Params = [...params, ['signature', sign(credential(ctx, 'secretKey'), encodeParams(params))]];
+  const signed: Params = [...params, ['signature', signature(ctx, encodeParams(params))]];
   const record = Object.fromEntries(signed);
   const headers = { 'X-MBX-APIKEY': credential(ctx, 'apiKey') };
   // POST parameters go in a form body, the rest in the query string; both are what Binance signs.
@@ -60,7 +66,7 @@ async function send(ctx: BrokerContext, call: SignedCall, offset: number): Promi
     : brokerRequest(ctx, { method: call.method, path: call.path, headers, query: record });
 }
 
-/** A SIGNED (HMAC-SHA256) call. A -1021 timestamp rejection re-syncs the clock and retries once: it did not execute. */
+/** A SIGNED call (HMAC-SHA256, or Ed25519 for self-generated keys). A -1021 timestamp rejection re-syncs the clock and retries once: it did not execute. */
 export async function signedRequest(ctx: BrokerContext, call: SignedCall): Promise<HttpResponse> {
   let res = await send(ctx, call, await serverOffset(ctx));
   if (errorBody(res.body)?.code === -1021) res = await send(ctx, call, await serverOffset(ctx, true));

@@ -34,7 +34,7 @@ export const descriptor: BrokerDescriptor = {
       help:
         WHERE_LIVE +
         'Copy the "Secret Key" (64 letters and digits). Binance shows it only once, right after creating the key; if you lost it, delete the key and create a new one. ' +
-        'Only HMAC ("System generated") keys are supported, not RSA or Ed25519 keys.',
+        'This entry is for HMAC ("System generated") keys; for a self-generated Ed25519 key choose "Binance (Ed25519 key)".',
     },
   ],
   environments: [

@@ -39,7 +39,7 @@ export function binanceError(res: HttpResponse, trading: boolean, restrictions: 
     case -1022:
       return new BrokerError(
         'INVALID_CREDENTIALS',
-        'Binance rejected the request signature: the secret key does not belong to this API key. Copy both again from API Management.',
+        'Binance rejected the request signature: the secret key (or, for an Ed25519 key, the private key) does not belong to this API key. Check both against API Management.',
         res.status,
       );
     case -2015:
