@@ -304,7 +304,7 @@ export class BrokerService {
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
     if (!adapter.fetchInstruments && adapter.searchSymbols) {
-      // No master to search: ask the broker's own symbol search, under the connection's read limit.
+      // No master to search: ask the broker's own symbol search (its requests pass the rate gate like any other).
       const found = await this.call(id, (a, ctx) => a.searchSymbols!(ctx, query, 20));
       const results = found.slice(0, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
       return { results, masterDay: null, stale: false, lastError: null };

@@ -17,7 +17,7 @@ function makeGate(limit: RateLimit, allowanceMs: number): Gate {
 }
 
 /**
- * Client-side rate limits, kept per connection (`key`) and per budget of the broker's documented limits.
+ * Client-side rate limits, kept per broker account (`key`) and per budget of the broker's documented limits.
  * A request waits for every limit of every budget it draws on. Gates are passed longest window first, so the
  * short windows, which pace requests second by second, are the last to open before the request is sent.
  */

@@ -46,12 +46,6 @@ interface ScheduleRow {
   resumed_at: number | null;
 }
 
-/**
- * Scheduled order baskets (e.g. a daily order at 15:10 on trading days). Each run goes through the one
- * order path with ticket ids derived from the schedule and the occurrence, so a run can never place twice;
- * a run missed while the app was closed is reported, never executed late. Orders whose exchange is on holiday
- * are skipped and said so; a day on which every order's exchange is closed is skipped, not missed.
- */
 export interface ScheduleDeps {
   db: Db;
   orders: OrderService;
@@ -68,6 +62,12 @@ function basketLines(basket: BasketItem[]): string[] {
   return basket.map((o) => `${o.side} ${o.quantity} ${o.symbol} ${o.type}${o.limitPrice !== undefined ? ` @ ${o.limitPrice}` : ''}`);
 }
 
+/**
+ * Scheduled order baskets (e.g. a daily order at 15:10 on trading days). Each run goes through the one
+ * order path with ticket ids derived from the schedule and the occurrence, so a run can never place twice;
+ * a run missed while the app was closed is reported, never executed late. Orders whose exchange is on holiday
+ * are skipped and said so; a day on which every order's exchange is closed is skipped, not missed.
+ */
 export class ScheduleService {
   private readonly db: Db;
   private readonly clock: Clock;
