@@ -7,6 +7,7 @@ export const BROKER_IDS = [
   'angel-one',
   'dhan',
   'dhan-api-key',
+  'dhan-totp',
   'xts-5paisa',
   'xts-iifl',
   'xts-compositedge',

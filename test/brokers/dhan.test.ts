@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/dhan/adapter';
 import { adapter as apiKeyAdapter } from '../../src/main/brokers/dhan-api-key/adapter';
+import { adapter as totpAdapter } from '../../src/main/brokers/dhan-totp/adapter';
 import { descriptor } from '../../src/main/brokers/dhan/descriptor';
 import { parseScripMaster } from '../../src/main/brokers/dhan/instruments';
 import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
@@ -338,5 +339,53 @@ describe('dhan API-key sign-in (consent flow on auth.dhan.co)', () => {
     const error = await failure(apiKeyAdapter.validate(ctx));
     expect(error.code).toBe('TOKEN_EXPIRED');
     expect(error.message).toMatch(/Sign in to Dhan again/);
+  });
+});
+
+describe('dhan PIN + TOTP login (auth.dhan.co/app/generateAccessToken)', () => {
+  const totpContext = (credentials: Record<string, string> = sim.totpCredentials) => context(credentials, sim.baseUrl);
+
+  it('has its own descriptor: client id, PIN and TOTP seed, live only, logging in by itself', () => {
+    expect(BrokerDescriptorSchema.parse(totpAdapter.descriptor)).toMatchObject({ id: 'dhan-totp', auth: 'totp-login' });
+    expect(totpAdapter.descriptor.fields.map((f) => [f.name, f.input, f.secret])).toEqual([
+      ['dhanClientId', 'text', false],
+      ['pin', 'pin', true],
+      ['totpSecret', 'totp-seed', true],
+    ]);
+    for (const field of totpAdapter.descriptor.fields) expect(new RegExp(field.pattern!).test(sim.totpCredentials[field.name as 'pin']), field.name).toBe(true);
+    expect(totpAdapter.descriptor.environments.map((e) => e.id)).toEqual(['live']);
+    expect(totpAdapter.loginUrl).toBeUndefined();
+  });
+
+  it('logs in with the PIN and a TOTP it makes itself, again after the previous token has expired, and trades', async () => {
+    const first = await totpAdapter.login!(totpContext());
+    expect(Math.abs(first.expiresAt! - (clock.now() + DAY))).toBeLessThan(1_000);
+    // Two days on (the simulator's clock too): the first token has expired; a new login needs nothing from it.
+    clock.advance(2 * DAY);
+    const again = await totpAdapter.login!(totpContext());
+    expect(again.fields.accessToken).not.toBe(first.fields.accessToken);
+    expect(again.expiresAt! > first.expiresAt!).toBe(true);
+    const ctx = totpContext({ ...sim.totpCredentials, ...again.fields });
+    expect(await totpAdapter.validate(ctx)).toMatchObject({ accountMasked: '••••0003' });
+  });
+
+  it('a wrong PIN or TOTP seed is INVALID_CREDENTIALS without echoing them; a seed that is no base32 is refused before sending', async () => {
+    const pin = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, pin: '999999' })));
+    expect(pin.code).toBe('INVALID_CREDENTIALS');
+    expect(pin.message).toMatch(/PIN or TOTP/);
+    expect(pin.message).not.toContain('999999');
+    const seed = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' })));
+    expect(seed.code).toBe('INVALID_CREDENTIALS');
+    const garbage = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'not base32 at all 0189' })));
+    expect(garbage.message).toMatch(/not a valid base32 key/);
+    expect(garbage.message).not.toMatch(/0189/);
+  });
+
+  it('an expired token says to log in again with the PIN and TOTP', async () => {
+    const ctx = totpContext({ ...sim.totpCredentials, accessToken: sim.session.accessToken! });
+    sim.expireSessions();
+    const error = await failure(totpAdapter.validate(ctx));
+    expect(error.code).toBe('TOKEN_EXPIRED');
+    expect(error.message).toMatch(/logs in again with your PIN and TOTP/);
   });
 });

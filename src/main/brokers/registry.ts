@@ -5,6 +5,7 @@ import { adapter as binance } from './binance/adapter';
 import { adapter as binanceEd25519 } from './binance-ed25519/adapter';
 import { adapter as dhan } from './dhan/adapter';
 import { adapter as dhanApiKey } from './dhan-api-key/adapter';
+import { adapter as dhanTotp } from './dhan-totp/adapter';
 import { adapter as fyers } from './fyers/adapter';
 import { adapter as ibkr } from './ibkr/adapter';
 import { adapter as tastytrade } from './tastytrade/adapter';
@@ -20,6 +21,7 @@ export const BROKER_ADAPTERS: readonly BrokerAdapter[] = [
   zerodha,
   dhan,
   dhanApiKey,
+  dhanTotp,
   fyers,
   angelOne,
   xts5paisa,

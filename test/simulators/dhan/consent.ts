@@ -33,11 +33,12 @@ function page(body: string, status = 200): SimResponse {
 }
 
 /**
- * auth.dhan.co's API-key flow: POST /app/generate-consent (app_id/app_secret headers) → consentAppId; the
+ * auth.dhan.co. The API-key flow: POST /app/generate-consent (app_id/app_secret headers) → consentAppId; the
  * login page at /login/consentApp-login signs the trader in (PIN + TOTP) and redirects to the registered URL
  * with `tokenId`; GET /app/consumeApp-consent exchanges the one-time tokenId for a 24-hour access token.
+ * And the direct login: POST /app/generateAccessToken?dhanClientId&pin&totp → a 24-hour access token.
  */
-export function consentRoutes(router: SimRouter, app: ConsentApp, tokens: DhanTokens, clock: Clock): void {
+export function authHostRoutes(router: SimRouter, app: ConsentApp, tokens: DhanTokens, clock: Clock): void {
   const consents = new Map<string, { status: 'GENERATED' | 'CONSUMED'; at: number }>();
   const tokenIds = new Map<string, string>();
   const appOk = (req: SimRequest) => same(req.headers.app_id ?? '', app.apiKey) && same(req.headers.app_secret ?? '', app.apiSecret);
@@ -88,13 +89,26 @@ ${field('clientId', 'Client ID', app.clientId)}${field('pin', 'PIN', app.pin, 'p
     return { redirect: target.toString() };
   });
 
-  router.on('GET', '/app/consumeApp-consent', (req) => {
-    if (!appOk(req)) return badApp();
-    const tokenId = req.query.get('tokenId') ?? '';
-    if (!tokenIds.delete(tokenId)) return dhanError(400, 'Input_Exception', 'DH-905', 'Invalid or already used tokenId.');
+  const tokenAnswer = (): SimResponse => {
     const { token, expiresAt } = tokens.issue(app.clientId);
     // Dhan writes the expiry in IST without a zone.
     const expiryTime = new Date(expiresAt + 5.5 * 3_600_000).toISOString().slice(0, 19);
     return { json: { dhanClientId: app.clientId, dhanClientName: app.clientName, dhanClientUcc: 'ABCD12345E', givenPowerOfAttorney: true, accessToken: token, expiryTime } };
+  };
+
+  // The error body for a wrong PIN or TOTP is not documented: Dhan's invalid-authentication body stands in.
+  router.on('POST', '/app/generateAccessToken', (req) => {
+    const totpOk = verifySync({ secret: app.totpSecret, token: req.query.get('totp') ?? '', epoch: Math.floor(clock.now() / 1000), epochTolerance: 30 }).valid;
+    if (req.query.get('dhanClientId') !== app.clientId || !same(req.query.get('pin') ?? '', app.pin) || !totpOk) {
+      return dhanError(401, 'Invalid_Authentication', 'DH-901', 'Invalid client ID, PIN or TOTP.');
+    }
+    return tokenAnswer();
+  });
+
+  router.on('GET', '/app/consumeApp-consent', (req) => {
+    if (!appOk(req)) return badApp();
+    const tokenId = req.query.get('tokenId') ?? '';
+    if (!tokenIds.delete(tokenId)) return dhanError(400, 'Input_Exception', 'DH-905', 'Invalid or already used tokenId.');
+    return tokenAnswer();
   });
 }

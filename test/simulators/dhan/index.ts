@@ -10,7 +10,7 @@ import {
   type SimulatorOptions,
   type StartSimulator,
 } from '../harness';
-import { consentRoutes, type ConsentApp } from './consent';
+import { authHostRoutes, type ConsentApp } from './consent';
 import { marketFeed, type FeedMode } from './market';
 import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
 import { SCRIP_CSV } from './scrip';
@@ -29,6 +29,8 @@ export interface DhanSimulatorHandle extends SimulatorHandle {
   exchange: SimExchange;
   /** The API key and secret of the API-key sign-in (auth.dhan.co), under BrokerVault's field names. */
   apiKeyCredentials: { dhanClientId: string; apiKey: string; apiSecret: string };
+  /** The PIN and TOTP seed of the direct login (auth.dhan.co/app/generateAccessToken), under BrokerVault's field names. */
+  totpCredentials: { dhanClientId: string; pin: string; totpSecret: string };
   /** Register the redirect URL with the API key, as the trader does on web.dhan.co. */
   setRedirectUrl(url: string): void;
 }
@@ -38,7 +40,7 @@ const STATIC_IP = '203.0.113.20';
 
 type Bucket = 'orders' | 'quote' | 'other';
 
-async function startDhan(options: SimulatorOptions & { clientId?: string; apiSecret?: string } = {}): Promise<DhanSimulatorHandle> {
+async function startDhan(options: SimulatorOptions & { clientId?: string; apiSecret?: string; totpSecret?: string } = {}): Promise<DhanSimulatorHandle> {
   const clock = options.clock ?? systemClock;
   const clientId = options.clientId ?? CLIENT_ID;
   const exchange = new SimExchange(clock, 1_000_000, '52260105');
@@ -90,17 +92,17 @@ async function startDhan(options: SimulatorOptions & { clientId?: string; apiSec
     .on('POST', '/v2/RenewToken', guard('other', renew))
     // Served on images.dhan.co in production; same path under this simulator's root.
     .on('GET', '/api-data/api-scrip-master.csv', () => ({ headers: { 'content-type': 'text/csv' }, text: SCRIP_CSV }));
-  // auth.dhan.co in production; same paths under this simulator's root.
+  // auth.dhan.co in production (API-key consent and the PIN + TOTP login); same paths under this simulator's root.
   const app: ConsentApp = {
     apiKey: 'dhanapp7x2k9',
     apiSecret: options.apiSecret ?? 'dhan-sim-app-secret-0001',
     clientId,
     clientName: 'SIM TRADER',
     pin: '123456',
-    totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    totpSecret: options.totpSecret ?? 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
     redirectUrl: null,
   };
-  consentRoutes(router, app, tokens, clock);
+  authHostRoutes(router, app, tokens, clock);
 
   const server = await serve(router, {
     port: options.port,
@@ -122,6 +124,7 @@ async function startDhan(options: SimulatorOptions & { clientId?: string; apiSec
     staticIp: STATIC_IP,
     exchange,
     apiKeyCredentials: { dhanClientId: clientId, apiKey: app.apiKey, apiSecret: app.apiSecret },
+    totpCredentials: { dhanClientId: clientId, pin: app.pin, totpSecret: app.totpSecret },
     setRedirectUrl: (url: string) => {
       app.redirectUrl = url;
     },

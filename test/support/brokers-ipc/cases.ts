@@ -188,6 +188,23 @@ export const CASES: BrokerCase[] = [
     trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
   },
   {
+    id: 'dhan-totp',
+    sim: 'dhan',
+    environment: 'live',
+    oauth: false,
+    async start(clock, canary) {
+      // A canary in the TOTP seed (base32 letters), where every login carries it.
+      const sim = await startDhan({ clock, totpSecret: canary ? `${canary}GEZDGNBVGY3TQOJQ` : undefined });
+      return { baseUrl: sim.baseUrl, fields: { ...sim.totpCredentials }, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
+    },
+    wrong: (fields) => ({ ...fields, pin: fields.pin === '000000' ? '111111' : '000000' }),
+    account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
+    expiry: (now) => now + DAY,
+    search: { query: 'SBIN', symbol: 'NSE:SBIN' },
+    expire: 'clock',
+    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+  },
+  {
     id: 'fyers',
     sim: 'fyers',
     environment: 'live',

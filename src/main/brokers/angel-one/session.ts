@@ -1,8 +1,8 @@
-import { createGuardrails, generate } from 'otplib';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { angelCall, PATHS } from './client';
 import { nextIstMidnight } from '../india-time';
 import { jwtClaims } from '../jwt';
+import { currentTotp } from '../totp';
 
 interface AngelTokens {
   jwtToken?: string;
@@ -10,19 +10,9 @@ interface AngelTokens {
   feedToken?: string;
 }
 
-/** Authenticator apps accept 80-bit seeds; otplib's default guardrail wants 128 bits. */
-const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
-
-/** The current 6-digit TOTP for the stored seed, on the context's clock. */
-export async function currentTotp(ctx: BrokerContext): Promise<string> {
-  const secret = (ctx.credentials.totp_secret ?? '').replace(/[\s=]/g, '').toUpperCase();
-  if (!secret) throw new BrokerError('INVALID_CREDENTIALS', 'The Angel One TOTP secret is missing. Add it in the connection settings.');
-  try {
-    return await generate({ secret, epoch: Math.floor(ctx.clock.now() / 1000), guardrails });
-  } catch {
-    // otplib's messages quote characters of the secret: never pass them on.
-    throw new BrokerError('INVALID_CREDENTIALS', 'The Angel One TOTP secret is not a valid base32 key. Copy it again from smartapi.angelone.in/enable-totp.');
-  }
+/** The current TOTP for the stored seed, on the context's clock. */
+function angelTotp(ctx: BrokerContext): Promise<string> {
+  return currentTotp(ctx, 'totp_secret', 'Angel One', 'smartapi.angelone.in/enable-totp');
 }
 
 /** When a session JWT stops working: midnight IST after it was issued, or its own `exp` if earlier. */
@@ -47,7 +37,7 @@ function toSession(ctx: BrokerContext, tokens: AngelTokens | null): SessionUpdat
 async function loginByPassword(ctx: BrokerContext): Promise<SessionUpdate> {
   const { clientcode, mpin } = ctx.credentials;
   if (!clientcode || !mpin) throw new BrokerError('INVALID_CREDENTIALS', 'The Angel One client code or MPIN is missing.');
-  const totp = await currentTotp(ctx);
+  const totp = await angelTotp(ctx);
   const data = await angelCall<AngelTokens | null>(ctx, {
     method: 'POST',
     path: PATHS.loginByPassword,

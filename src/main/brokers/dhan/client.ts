@@ -10,9 +10,10 @@ export interface DhanCall {
   headers?: Record<string, string>;
 }
 
-/** Connections that sign in with an API key get their tokens from Dhan's consent flow, not from the web console. */
+/** Where a connection's tokens come from: Dhan's consent flow (API key), a PIN + TOTP login, or the web console. */
 export function tokenSource(ctx: BrokerContext): DhanTokenSource {
-  return ctx.credentials.apiKey ? 'sign-in' : 'web-token';
+  if (ctx.credentials.apiKey) return 'sign-in';
+  return ctx.credentials.pin ? 'pin-totp' : 'web-token';
 }
 
 export function dhanClientId(ctx: BrokerContext): string {
@@ -26,9 +27,10 @@ export function dhanIdentity(ctx: BrokerContext): { clientId: string; token: str
   const clientId = dhanClientId(ctx);
   const token = ctx.credentials.accessToken;
   if (!token) {
-    throw tokenSource(ctx) === 'sign-in'
-      ? new BrokerError('TOKEN_EXPIRED', 'Not signed in to Dhan yet. Choose Sign in to open Dhan\'s sign-in page.')
-      : new BrokerError('INVALID_CREDENTIALS', 'The Dhan access token is missing. Generate one on web.dhan.co.');
+    const source = tokenSource(ctx);
+    if (source === 'sign-in') throw new BrokerError('TOKEN_EXPIRED', 'Not signed in to Dhan yet. Choose Sign in to open Dhan\'s sign-in page.');
+    if (source === 'pin-totp') throw new BrokerError('TOKEN_EXPIRED', 'Not logged in to Dhan yet. Choose Re-login: BrokerVault logs in with your PIN and TOTP.');
+    throw new BrokerError('INVALID_CREDENTIALS', 'The Dhan access token is missing. Generate one on web.dhan.co.');
   }
   return { clientId, token };
 }

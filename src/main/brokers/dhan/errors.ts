@@ -17,12 +17,13 @@ function mentionsIp(message: string): boolean {
   return /\bip\b|static ip|whitelist/i.test(message);
 }
 
-/** How the trader gets a new token: a web-generated one, or signing in again with the API key. */
-export type DhanTokenSource = 'web-token' | 'sign-in';
+/** How the trader gets a new token: a web-generated one, signing in again with the API key, or a PIN + TOTP login. */
+export type DhanTokenSource = 'web-token' | 'sign-in' | 'pin-totp';
 
 const NEW_TOKEN: Record<DhanTokenSource, string> = {
   'web-token': 'Generate a new token on web.dhan.co → My Profile → Access DhanHQ APIs.',
   'sign-in': 'Sign in to Dhan again from BrokerVault.',
+  'pin-totp': 'Choose Re-login: BrokerVault logs in again with your PIN and TOTP (or turn on automatic re-login in Settings).',
 };
 
 /** Throw the BrokerError for a failed Dhan answer: bare `{errorType, errorCode, errorMessage}` bodies. */
