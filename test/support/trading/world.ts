@@ -29,7 +29,7 @@ export interface TradingSim {
   close(): Promise<void>;
 }
 
-export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one' | 'dhan', clock: ManualClock): Promise<TradingSim> {
+export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one' | 'dhan' | 'dhan-totp', clock: ManualClock): Promise<TradingSim> {
   if (broker === 'alpaca') {
     const sim = await startAlpaca({ clock });
     return { broker, environment: 'paper', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, close: () => sim.close() };
@@ -38,9 +38,10 @@ export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one' | 'dha
     const sim = (await startTradier({ clock })) as TradierSimulatorHandle;
     return { broker, environment: 'sandbox', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
   }
-  if (broker === 'dhan') {
+  if (broker === 'dhan' || broker === 'dhan-totp') {
     const sim = (await startDhan({ clock })) as DhanSimulatorHandle;
-    return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+    const fields = broker === 'dhan' ? sim.credentials : sim.totpCredentials;
+    return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...fields }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
   }
   const sim = (await startAngelOne({ clock })) as AngelSimulatorHandle;
   return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
