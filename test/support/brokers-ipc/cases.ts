@@ -121,6 +121,23 @@ const xtsCase = (id: BrokerId): BrokerCase => ({
   trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, brokerOrderId: (id) => String(1_200_000_000 + Number(id)), orderPost: /^\/interactive\/orders$/ },
 });
 
+/** The simulated Dhan account, the same whichever way the three Dhan entries log in. */
+const DHAN_ACCOUNT: Pick<BrokerCase, 'account' | 'expiry' | 'search' | 'expire' | 'trade'> = {
+  account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
+  expiry: (now) => now + DAY,
+  search: { query: 'SBIN', symbol: 'NSE:SBIN' },
+  expire: 'clock',
+  trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+};
+
+/** The simulated Binance account, the same with an HMAC key or an Ed25519 key. */
+const BINANCE_ACCOUNT: Pick<BrokerCase, 'account' | 'expiry' | 'search' | 'trade'> = {
+  account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
+  expiry: () => null,
+  search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
+  trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
+};
+
 export const CASES: BrokerCase[] = [
   {
     id: 'zerodha',
@@ -155,13 +172,9 @@ export const CASES: BrokerCase[] = [
       return { baseUrl: sim.baseUrl, fields, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, accessToken: `${fields.accessToken!.split('.').slice(0, 2).join('.')}.w${tag}` }),
-    account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
     // Dhan answers a token it does not know with DH-901 "invalid or expired", which the adapter reports as expired.
     wrongCode: 'TOKEN_EXPIRED',
-    expiry: (now) => now + DAY,
-    search: { query: 'SBIN', symbol: 'NSE:SBIN' },
-    expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+    ...DHAN_ACCOUNT,
   },
   {
     id: 'dhan-api-key',
@@ -181,11 +194,7 @@ export const CASES: BrokerCase[] = [
     },
     wrong: (fields, tag) => ({ ...fields, apiSecret: `wrong${tag}` }),
     wrongKeysRefused: 'before-browser',
-    account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
-    expiry: (now) => now + DAY,
-    search: { query: 'SBIN', symbol: 'NSE:SBIN' },
-    expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+    ...DHAN_ACCOUNT,
   },
   {
     id: 'dhan-totp',
@@ -198,11 +207,7 @@ export const CASES: BrokerCase[] = [
       return { baseUrl: sim.baseUrl, fields: { ...sim.totpCredentials }, expireSessions: sim.expireSessions, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields) => ({ ...fields, pin: fields.pin === '000000' ? '111111' : '000000' }),
-    account: { accountMasked: '••••0003', accountType: 'Individual', buyingPower: 1_000_000, currency: 'INR' },
-    expiry: (now) => now + DAY,
-    search: { query: 'SBIN', symbol: 'NSE:SBIN' },
-    expire: 'clock',
-    trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, orderPost: /^\/v2\/orders$/ },
+    ...DHAN_ACCOUNT,
   },
   {
     id: 'fyers',
@@ -327,10 +332,7 @@ export const CASES: BrokerCase[] = [
       return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, close: () => sim.close(), exchange: sim.exchange };
     },
     wrong: (fields, tag) => ({ ...fields, secretKey: `w${tag}0000000000000000` }),
-    account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
-    expiry: () => null,
-    search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
-    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
+    ...BINANCE_ACCOUNT,
   },
   {
     id: 'binance-ed25519',
@@ -343,9 +345,6 @@ export const CASES: BrokerCase[] = [
     },
     // Another Ed25519 key than the one registered: every signature fails.
     wrong: (fields) => ({ ...fields, privateKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }),
-    account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
-    expiry: () => null,
-    search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
-    trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
+    ...BINANCE_ACCOUNT,
   },
 ];

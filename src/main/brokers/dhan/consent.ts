@@ -5,7 +5,7 @@ import { dhanClientId } from './client';
 import { DHAN_AUTH_HOST } from './descriptor';
 import { throwDhanError } from './errors';
 import { dhanHost } from './hosts';
-import { parseDhanExpiry } from './time';
+import { authHostSession } from './session';
 
 /**
  * Dhan's API-key sign-in on auth.dhan.co: BrokerVault asks Dhan for a consent with the app's key and secret,
@@ -70,6 +70,5 @@ export async function completeConsentLogin(ctx: BrokerContext, params: Record<st
       `You signed in to Dhan as client ${maskAccount(signedIn)}, but this connection is for client ${maskAccount(expected)}. Sign in with that account, or edit the connection's client ID.`,
     );
   }
-  const exp = jwtClaims(token)?.exp;
-  return { fields: { accessToken: token }, expiresAt: parseDhanExpiry(consumed.expiryTime) ?? (typeof exp === 'number' ? exp * 1000 : null) };
+  return authHostSession(token, consumed.expiryTime);
 }

@@ -15,6 +15,11 @@ function jwtExpiryMs(token: string | undefined): number | null {
   return typeof exp === 'number' ? exp * 1000 : null;
 }
 
+/** The session of a fresh token from auth.dhan.co (consent or PIN + TOTP): its stated expiry, else the JWT's `exp`. */
+export function authHostSession(token: string, expiryTime: unknown): SessionUpdate {
+  return { fields: { accessToken: token }, expiresAt: parseDhanExpiry(expiryTime) ?? jwtExpiryMs(token) };
+}
+
 export function sessionExpiry(ctx: BrokerContext): number | null {
   return jwtExpiryMs(ctx.credentials.accessToken);
 }

@@ -1,12 +1,11 @@
 import { brokerMessage, brokerRequest } from '../http';
-import { jwtClaims } from '../jwt';
 import { currentTotp } from '../totp';
 import { BrokerError, type BrokerContext, type SessionUpdate } from '../types';
 import { dhanClientId } from './client';
 import { DHAN_AUTH_HOST } from './descriptor';
 import { throwDhanError } from './errors';
 import { dhanHost } from './hosts';
-import { parseDhanExpiry } from './time';
+import { authHostSession } from './session';
 
 /**
  * Dhan's direct login on auth.dhan.co: `POST /app/generateAccessToken?dhanClientId=…&pin=…&totp=…` (no body,
@@ -32,6 +31,5 @@ export async function pinTotpLogin(ctx: BrokerContext): Promise<SessionUpdate> {
   if (res.status < 200 || res.status >= 300 || body.errorCode !== undefined) throwDhanError(res, 'sign-in');
   const token = typeof body.accessToken === 'string' ? body.accessToken : '';
   if (!token) throw new BrokerError('BROKER_REJECTED', 'Dhan logged in without returning an access token. Try again in a moment.');
-  const exp = jwtClaims(token)?.exp;
-  return { fields: { accessToken: token }, expiresAt: parseDhanExpiry(body.expiryTime) ?? (typeof exp === 'number' ? exp * 1000 : null) };
+  return authHostSession(token, body.expiryTime);
 }
