@@ -1,5 +1,18 @@
 // Add up vitest's and Playwright's JSON reports into one closing line CI can read.
 import fs from 'node:fs';
+import path from 'node:path';
+
+
+/** A Playwright file's time: the sum of its tests' run times (tests in one file run in one worker). */
+function specMs(suite) {
+  let ms = 0;
+  const walk = (s) => {
+    for (const spec of s.specs ?? []) for (const t of spec.tests ?? []) for (const r of t.results ?? []) ms += r.duration ?? 0;
+    for (const child of s.suites ?? []) walk(child);
+  };
+  walk(suite);
+  return ms;
+}
 
 const [vitestFile, playwrightFile] = process.argv.slice(2);
 let passed = 0;
@@ -17,6 +30,7 @@ const read = (file) => {
 };
 
 const vitest = read(vitestFile);
+const playwright = read(playwrightFile);
 if (vitest) {
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
@@ -24,7 +38,16 @@ if (vitest) {
   // A file that fails to load fails no single test: count it so the line never reads clean.
   if (!vitest.success && vitest.numFailedTests === 0) failed += Math.max(1, vitest.numFailedTestSuites);
 }
-const playwright = read(playwrightFile);
+// The ten slowest test files, so a suite that grows slow says where.
+const files = [
+  ...(vitest?.testResults ?? []).map((r) => ({ name: path.relative(process.cwd(), r.name), ms: r.endTime - r.startTime })),
+  ...(playwright?.suites ?? []).map((s) => ({ name: `playwright: ${s.file}`, ms: specMs(s) })),
+].filter((f) => Number.isFinite(f.ms));
+if (files.length > 0) {
+  console.log('==> ten slowest test files');
+  for (const f of files.sort((a, b) => b.ms - a.ms).slice(0, 10)) console.log(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.name}`);
+}
+
 if (playwright) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected + playwright.stats.flaky;
