@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { _electron as electron, chromium, expect, test, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import type { ZerodhaSimHandle } from '../simulators/zerodha';
 import { startIbkrGateway } from '../simulators/ibkr';
 import { priceAt } from '../simulators/exchange';
@@ -9,7 +6,8 @@ import { connectAngel, connectIbkr, connectZerodha, wizard, type SystemBrowser }
 import { goLive, killSwitch } from '../e2e/flows/mode';
 import { startSim } from '../e2e/flows/sims';
 import { brokerQuestion, expectNewestOrder, placeLiveOrder, ticket } from '../e2e/flows/trading';
-import { electronBinary, NO_ELECTRON_REASON } from './binary';
+import { electronBinary, noElectronReason } from './binary';
+import { launchApp, type LaunchedApp } from './launch';
 
 /**
  * The e2e flows (test/e2e/flows) against the real Electron app: connect an OAuth broker (Zerodha) and a
@@ -24,19 +22,17 @@ import { electronBinary, NO_ELECTRON_REASON } from './binary';
  * on a ManualClock) is covered through the bridge only.
  */
 const binary = electronBinary();
-test.skip(!binary, NO_ELECTRON_REASON);
+test.skip(!binary, noElectronReason());
 // One app at a time: the OAuth loopback listener has one port.
 test.describe.configure({ mode: 'serial' });
 
-interface Launched {
-  app: ElectronApplication;
+interface Launched extends LaunchedApp {
   page: Page;
-  userData: string;
 }
 
 async function launch(): Promise<Launched> {
-  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-electron-flows-'));
-  const app = await electron.launch({ executablePath: binary!, args: ['.', `--user-data-dir=${userData}`], env: { ...process.env, NODE_ENV: 'production' } });
+  const launched = await launchApp(binary!);
+  const { app } = launched;
   // Record instead of opening the system browser or showing desktop notifications.
   await app.evaluate(({ shell, Notification }) => {
     const g = globalThis as unknown as { __bvOpened: string[]; __bvNotes: { title: string; body: string }[] };
@@ -52,7 +48,7 @@ async function launch(): Promise<Launched> {
   const page = await app.firstWindow();
   await expect(page.getByTestId('vault-badge')).toBeVisible();
   await ensureVault(page);
-  return { app, page, userData };
+  return { ...launched, page };
 }
 
 /** Where no OS keychain is reachable (CI), protect the vault with a passphrase first, as a trader would. */
@@ -70,8 +66,7 @@ async function ensureVault(page: Page): Promise<void> {
 }
 
 async function shutdown(l: Launched): Promise<void> {
-  await l.app.close();
-  fs.rmSync(l.userData, { recursive: true, force: true });
+  await l.close();
 }
 
 /** The system browser as the OAuth flow sees it: URLs from the stubbed shell.openExternal, pages in Chromium. */

@@ -1,20 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CHANNEL_NAMES } from '../../src/shared/channels';
-import { electronBinary, NO_ELECTRON_REASON } from './binary';
+import { electronBinary, noElectronReason } from './binary';
+import { launchApp } from './launch';
 
 /**
  * The real Electron app, where an Electron binary is installed. Here (no Electron download possible)
  * every test skips with that reason; the same checks run in Chromium through the bridge (test/e2e).
  */
 const binary = electronBinary();
-test.skip(!binary, NO_ELECTRON_REASON);
+test.skip(!binary, noElectronReason());
 
 test('the window opens with no Node in the page and exactly the contract on the bridge', async () => {
-  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-electron-'));
-  const app = await electron.launch({ executablePath: binary!, args: ['.', `--user-data-dir=${userData}`], env: { ...process.env, NODE_ENV: 'production' } });
+  const launched = await launchApp(binary!);
+  const { app } = launched;
   try {
     const page = await app.firstWindow();
     await expect(page.getByTestId('vault-badge')).toBeVisible();
@@ -38,6 +36,6 @@ test('the window opens with no Node in the page and exactly the contract on the 
     for (const key of Object.keys(expected)) if (Array.isArray(expected[key])) (expected[key] as string[]).sort();
     expect(surface.api).toEqual(expected);
   } finally {
-    await app.close();
+    await launched.close();
   }
 });
