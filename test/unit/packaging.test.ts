@@ -38,6 +38,15 @@ describe('release packaging: metadata, icons and the Electron build of better-sq
   const config = parse(fs.readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8')) as Record<string, any>;
   const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, any>;
 
+  it("the whole configuration passes electron-builder's own schema check (the first thing `npm run package` does)", async () => {
+    const builderRequire = createRequire(require.resolve('app-builder-lib/package.json'));
+    const { validateConfiguration } = builderRequire('./out/util/config/config.js') as { validateConfiguration(config: unknown, logger: unknown): Promise<void> };
+    const { DebugLogger } = builderRequire('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    // It does catch a misspelt option (this one was in the file before, and would have stopped every package).
+    await expect(validateConfiguration({ ...config, nsis: { allowToChangeInstallationDir: true } }, new DebugLogger(false))).rejects.toThrow(/configuration\.nsis/);
+  });
+
   it('metadata the deb target needs: author with email, homepage, maintainer', () => {
     expect(manifest.author).toEqual({ name: 'BrokerVault', email: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/) });
     expect(manifest.homepage).toMatch(/^https:\/\//);
