@@ -12,7 +12,7 @@ const NODE_BUILD = path.join(path.dirname(require.resolve('better-sqlite3/packag
 
 const electron = (overrides: Partial<NativeBindingContext> = {}): NativeBindingContext => ({
   isPackaged: false,
-  resourcesPath: '/opt/BrokerVault/resources',
+  resourcesPath: '/apps/BrokerVault/resources',
   appPath: '/home/trader/brokervault',
   versions: { node: '22.20.0', electron: '45.4.1' },
   platform: 'linux',
@@ -33,7 +33,7 @@ describe('which better-sqlite3 build main loads', () => {
   });
 
   it('packaged: the copy packaging put under process.resourcesPath', () => {
-    expect(sqliteNativeBinding(electron({ isPackaged: true }))).toBe(path.join('/opt/BrokerVault/resources', 'native', 'better_sqlite3.node'));
+    expect(sqliteNativeBinding(electron({ isPackaged: true }))).toBe(path.join('/apps/BrokerVault/resources', 'native', 'better_sqlite3.node'));
   });
 
   it('packaged but the file is gone: says to reinstall', () => {
