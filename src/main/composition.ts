@@ -51,6 +51,8 @@ export interface ServiceDeps {
   scheduler?: Scheduler;
   /** Client-side broker rate limits (tests on a busy machine pass one with a wider arrival allowance). */
   rateLimiter?: RateLimiter;
+  /** better-sqlite3 addon built for Electron's ABI (src/main/electron/native-binding.ts); undefined under Node. */
+  sqliteNativeBinding?: string;
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -84,7 +86,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   const clock = deps.clock ?? systemClock;
   const secrets = new SecretRegistry();
   const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
-  const db = openDatabase(deps.dataDir);
+  const db = openDatabase(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding });
   const appSettings = new AppSettings(db);
   const audit = new AuditLog(db, clock);
   const repo = new ConnectionsRepo(db);

@@ -5,6 +5,7 @@ import ElectronStore from 'electron-store';
 import { CHANNEL_NAMES, EVENT_IPC_CHANNEL } from '../shared/channels';
 import { createServices, type AppServices } from './composition';
 import { resolveBundlePath } from './electron/bundle-protocol';
+import { sqliteNativeBinding } from './electron/native-binding';
 import { startSingleInstance } from './electron/startup';
 import { preferencesOptions, type PreferencesStore, type StoredPreferences } from './preferences';
 import { decideWindowOpen, shouldPreventNavigation } from './security/navigation';
@@ -80,6 +81,7 @@ async function start(): Promise<void> {
     notifier: { notify: ({ title, body }) => new Notification({ title, body }).show() },
     openExternal: (url) => shell.openExternal(url),
     appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    sqliteNativeBinding: sqliteNativeBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), versions: process.versions, platform: process.platform, arch: process.arch }),
   });
   wireIpc(services);
   window = createWindow(preferences);
