@@ -69,7 +69,7 @@ export function sqliteNativeBinding(context: NativeBindingContext): string | und
   if (!exists(file)) {
     throw new Error(
       `The Electron build of better-sqlite3 for Electron ${electronVersion} (${context.platform}-${context.arch}) is missing at ${file}: ` +
-        'run `npm start` again (or `npx tsx scripts/prepare-electron.ts`), which builds it.',
+        'run `npm start` again (or `npm run electron:prepare`), which builds it.',
     );
   }
   return file;
