@@ -164,6 +164,13 @@ describe('content security policy (property 15, static half)', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
   });
 
+  it('the "Opening BrokerVault…" page has the same policy and no script at all', () => {
+    const loading = fs.readFileSync(new URL('../../src/renderer/loading.html', import.meta.url), 'utf8');
+    const policy = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(loading);
+    expect(policy?.[1]).toBe(meta![1]);
+    expect(loading).not.toMatch(/<script/i);
+  });
+
   it('the checker catches weakened policies', () => {
     expect(cspProblems("default-src 'self'; script-src 'self' 'unsafe-inline'")).toContainEqual(expect.stringMatching(/script-src/));
     expect(cspProblems("default-src 'none'; script-src 'self' 'unsafe-eval'")).toContainEqual(expect.stringMatching(/script-src/));
