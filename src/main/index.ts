@@ -80,6 +80,7 @@ async function start(): Promise<void> {
     log,
   });
   mainWindow = window;
+  window.on('closed', () => (mainWindow = null));
 
   const deps: ServiceDeps = {
     dataDir,
@@ -99,7 +100,6 @@ async function start(): Promise<void> {
 
   wireIpc(ipcMain, services, () => mainWindow);
   window.on('focus', () => services.health.onFocus());
-  window.on('closed', () => (mainWindow = null));
   showApp(window, rendererPageUrl('index.html', devUrl), log);
   services.start().catch((error: unknown) => log.error('background work failed to start', { error }));
 }
