@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CHANNEL_NAMES } from '../../src/shared/channels';
 import { windowOptions } from '../../src/main/security/window-options';
@@ -193,6 +194,32 @@ describe('the Electron shell under a stand-in electron module: separate launches
     expect(fs.statSync(file).mode).toBe(before.mode);
     // Only the log folder is new.
     expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(before.listing);
+  });
+
+  it('a database from a newer BrokerVault: the window showed progress first, then the error; exit code 1; the file untouched', async () => {
+    const userData = tempDir();
+    const file = path.join(userData, 'brokervault.sqlite');
+    const newer = new Database(file);
+    newer.pragma('journal_mode = WAL');
+    newer.exec('CREATE TABLE future (id INTEGER PRIMARY KEY)');
+    newer.pragma('user_version = 999');
+    newer.close();
+    const before = { bytes: fs.readFileSync(file), listing: listing(userData) };
+
+    const run = launch(userData);
+    await run.until((e) => e.kind === 'loaded', 'the stand-in loaded');
+    await run.request('ready');
+    const { code, record } = await run.exited;
+
+    expect(code).toBe(1);
+    expect(record.windows).toHaveLength(1);
+    expect(record.windows[0]!.loads).toEqual(['app://bundle/loading.html']);
+    expect(record.ipcHandlers).toEqual([]);
+    expect(record.errorBoxes).toHaveLength(1);
+    expect(record.errorBoxes[0]!.content).toContain('Your data was written by a newer version of BrokerVault');
+    expect(record.errorBoxes[0]!.content).toContain(`Details are in the log: ${path.join(userData, 'logs', 'main.log')}`);
+    expect(fs.readFileSync(file).equals(before.bytes)).toBe(true);
+    expect(listing(userData).filter((name) => !name.startsWith('logs') && name !== 'preferences.json')).toEqual(before.listing);
   });
 
   it('an unwritable data folder: shown with a log written elsewhere, exit code 1', async () => {
