@@ -77,7 +77,6 @@ async function start(): Promise<void> {
     savedBounds: preferences.get('windowBounds'),
     saveBounds: (bounds) => preferences.set('windowBounds', bounds),
     loadingPageUrl: rendererPageUrl('loading.html', devUrl),
-    log,
   });
   mainWindow = window;
   window.on('closed', () => (mainWindow = null));

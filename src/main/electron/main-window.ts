@@ -17,7 +17,6 @@ export function createMainWindow(deps: {
   savedBounds: unknown;
   saveBounds: (bounds: WindowBounds) => void;
   loadingPageUrl: string;
-  log: Logger;
 }): BrowserWindow {
   const bounds = placeWindow(
     deps.savedBounds,
