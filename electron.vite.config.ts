@@ -30,7 +30,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       minify: true,
-      rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
+      // loading.html: the static "Opening BrokerVault…" page the shell shows while the vault opens.
+      rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html'), loading: resolve(root, 'src/renderer/loading.html') } },
     },
   },
 });

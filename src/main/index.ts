@@ -1,99 +1,121 @@
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, Notification, protocol, session, shell } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
-import { CHANNEL_NAMES, EVENT_IPC_CHANNEL } from '../shared/channels';
-import { createServices, type AppServices } from './composition';
-import { resolveBundlePath } from './electron/bundle-protocol';
+import { systemClock } from './clock';
+import { createServices, type ServiceDeps } from './composition';
+import { APP_SCHEMES, rendererPageUrl, serveRendererBundle } from './electron/app-protocol';
+import { wireIpc } from './electron/ipc-wiring';
+import { keychainServiceName } from './electron/keychain-service';
+import { ShellLifecycle } from './electron/lifecycle';
+import { createMainWindow, showApp } from './electron/main-window';
 import { sqliteNativeBinding } from './electron/native-binding';
-import { startSingleInstance } from './electron/startup';
+import { failStartup, startSingleInstance } from './electron/startup';
+import { describeStartupFailure } from './electron/startup-failure';
+import { openStartupLog, type StartupLog } from './electron/startup-log';
+import { installWebContentsPolicy } from './electron/web-contents-policy';
+import { createLogger, type Logger, type LogSink } from './log/logger';
+import { SecretRegistry } from './log/redact';
 import { preferencesOptions, type PreferencesStore, type StoredPreferences } from './preferences';
-import { decideWindowOpen, shouldPreventNavigation } from './security/navigation';
-import { denyPermissionCheck, denyPermissionRequest } from './security/permissions';
 import { APP_ORIGIN, originOf, type TrustedOrigin } from './security/sender';
-import { windowOptions } from './security/window-options';
+import { assertDatabaseFileIntact } from './store/db';
 import { KeytarKeyStore } from './vault/keytar-keystore';
 
 /**
- * The Electron shell: a window, IPC wiring, the app:// protocol and OS integrations. All state and
- * policy live in the service graph (composition.ts) and the pure functions in security/.
+ * The Electron shell: wires Electron to the service graph (composition.ts) through the small modules in
+ * electron/ and the pure policies in security/. Order matters: window first (progress page), then the vault,
+ * then IPC, then the app page. Any start-up error is shown and exits non-zero.
  */
+const APP_USER_MODEL_ID = 'app.brokervault.desktop'; // = appId in electron-builder.yml
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererRoot = path.join(here, '../renderer');
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const trustedOrigin: TrustedOrigin = (devUrl && originOf(devUrl)) || APP_ORIGIN;
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged(APP_SCHEMES);
 
-let window: BrowserWindow | null = null;
+let mainWindow: BrowserWindow | null = null;
+let startupLog: StartupLog | null = null;
+let shellLog: Logger | null = null;
+const lifecycle = new ShellLifecycle(app, () => shellLog?.info('services closed'));
 
-function installWebContentsPolicy(): void {
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (shouldPreventNavigation(url)) event.preventDefault();
-    });
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      const decision = decideWindowOpen(url);
-      if (decision.openExternally) void shell.openExternal(url);
-      return { action: decision.action };
-    });
-  });
-  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
-  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
-}
-
-function wireIpc(services: AppServices): void {
-  for (const channel of CHANNEL_NAMES) {
-    ipcMain.handle(channel, (event, input: unknown) =>
-      services.router.handle(channel, { url: event.senderFrame?.url ?? '', isMainFrame: event.senderFrame === event.sender.mainFrame }, input),
-    );
+/** Where the log goes when the data folder cannot be written: Electron's logs folder, then the temp folder. */
+function fallbackLogDirs(): string[] {
+  const fallbacks = [path.join(os.tmpdir(), 'BrokerVault-logs')];
+  try {
+    fallbacks.unshift(app.getPath('logs'));
+  } catch {
+    // no logs path on this platform: the temp folder will do
   }
-  services.events.subscribe((event, payload) => window?.webContents.send(EVENT_IPC_CHANNEL, { event, payload }));
+  return fallbacks;
 }
 
-function createWindow(preferences: PreferencesStore): BrowserWindow {
-  const win = new BrowserWindow(
-    windowOptions({ preloadPath: path.join(here, '../preload/index.cjs'), isPackaged: app.isPackaged, bounds: preferences.get('windowBounds') }),
-  );
-  win.on('ready-to-show', () => win.show());
-  win.on('close', () => preferences.set('windowBounds', win.getBounds()));
-  void win.loadURL(devUrl ?? `${APP_ORIGIN.protocol}//${APP_ORIGIN.host}/index.html`);
-  return win;
+/** One log file for the shell and the services, opened once. */
+function openLog(dataDir: string): { log: Logger; sink: LogSink } {
+  startupLog ??= openStartupLog(dataDir, fallbackLogDirs());
+  shellLog ??= createLogger(startupLog.sink, new SecretRegistry(), systemClock);
+  return { log: shellLog, sink: startupLog.sink };
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
-  protocol.handle('app', (request) => {
-    const file = resolveBundlePath(rendererRoot, request.url);
-    return file ? net.fetch(pathToFileURL(file).toString()) : new Response('Not found', { status: 404 });
-  });
-  installWebContentsPolicy();
+  // Windows shows notifications only for an app with an AppUserModelID.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   const dataDir = app.getPath('userData');
+  const { log, sink: logSink } = openLog(dataDir);
+  serveRendererBundle(protocol, net, rendererRoot);
+  installWebContentsPolicy({ app, session: session.defaultSession, shell, trustedOrigin, log });
+
+  // SECURITY: a damaged database is refused before anything writes into the data folder.
+  assertDatabaseFileIntact(dataDir);
   const preferences = new ElectronStore<StoredPreferences>(preferencesOptions(dataDir)) as unknown as PreferencesStore;
-  const trustedOrigin: TrustedOrigin = (devUrl && originOf(devUrl)) || APP_ORIGIN;
-  const services = await createServices({
+  const window = createMainWindow({
+    BrowserWindow,
+    screen,
+    preloadPath: path.join(here, '../preload/index.cjs'),
+    isPackaged: app.isPackaged,
+    savedBounds: preferences.get('windowBounds'),
+    saveBounds: (bounds) => preferences.set('windowBounds', bounds),
+    loadingPageUrl: rendererPageUrl('loading.html', devUrl),
+  });
+  mainWindow = window;
+  window.on('closed', () => (mainWindow = null));
+
+  const deps: ServiceDeps = {
     dataDir,
-    keyStore: new KeytarKeyStore(),
+    keyStore: new KeytarKeyStore(keychainServiceName({ isPackaged: app.isPackaged, env: process.env })),
     fetch: globalThis.fetch,
     preferences,
+    logSink,
     trustedOrigin,
     notifier: { notify: ({ title, body }) => new Notification({ title, body }).show() },
+    // BrokerService checks every sign-in URL against the external-link policy before calling this.
     openExternal: (url) => shell.openExternal(url),
     appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
     sqliteNativeBinding: sqliteNativeBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), versions: process.versions, platform: process.platform, arch: process.arch }),
-  });
-  wireIpc(services);
-  window = createWindow(preferences);
+  };
+  const services = await createServices(deps);
+  lifecycle.attach(services);
+  if (lifecycle.isQuitting) return;
+
+  wireIpc(ipcMain, services, () => mainWindow);
   window.on('focus', () => services.health.onFocus());
-  void services.start();
-  app.on('window-all-closed', () => {
-    services.close();
-    app.quit();
-  });
+  showApp(window, rendererPageUrl('index.html', devUrl), log);
+  services.start().catch((error: unknown) => log.error('background work failed to start', { error }));
 }
 
-void startSingleInstance(app, start, () => {
-  if (window?.isMinimized()) window.restore();
-  window?.focus();
+startSingleInstance(app, start, () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+}).catch((error: unknown) => {
+  let dataDir = '';
+  try {
+    dataDir = app.getPath('userData');
+    openLog(dataDir);
+  } catch {
+    // reported below without a log
+  }
+  const electronShell = { showErrorBox: (title: string, content: string) => dialog.showErrorBox(title, content), exit: (code: number) => app.exit(code) };
+  failStartup(electronShell, error, { dataDir, logFile: startupLog?.file ?? null, log: shellLog }, describeStartupFailure);
 });

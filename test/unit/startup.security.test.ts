@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { startSingleInstance } from '../../src/main/electron/startup';
+import { failStartup, startSingleInstance } from '../../src/main/electron/startup';
+import { describeStartupFailure } from '../../src/main/electron/startup-failure';
 import { resolveBundlePath } from '../../src/main/electron/bundle-protocol';
 
 function fakeApp(gotLock: boolean) {
@@ -23,6 +24,25 @@ describe('single instance (property 19)', () => {
     expect(await startSingleInstance(app, start, vi.fn())).toBeNull();
     expect(start).not.toHaveBeenCalled();
     expect(app.quit).toHaveBeenCalledOnce();
+  });
+});
+
+describe('a start-up failure is visible', () => {
+  it('logs, shows the error box in BrokerVault words with the log path, then exits 1', () => {
+    const shell = { showErrorBox: vi.fn(), exit: vi.fn() };
+    const log = { error: vi.fn() };
+    const error = Object.assign(new Error('EACCES: permission denied, open /x'), { code: 'EACCES' });
+    failStartup(shell, error, { dataDir: '/data', logFile: '/data/logs/main.log', log }, describeStartupFailure);
+    expect(log.error).toHaveBeenCalledWith('start-up failed', { error });
+    expect(shell.showErrorBox).toHaveBeenCalledWith('BrokerVault could not start', expect.stringContaining('Details are in the log: /data/logs/main.log'));
+    expect(shell.exit).toHaveBeenCalledWith(1);
+  });
+
+  it('still exits 1 when logging and showing fail', () => {
+    const shell = { showErrorBox: vi.fn(() => { throw new Error('no display'); }), exit: vi.fn() };
+    const log = { error: vi.fn(() => { throw new Error('disk gone'); }) };
+    expect(() => failStartup(shell, new Error('x'), { dataDir: '/data', logFile: null, log }, describeStartupFailure)).toThrow('no display');
+    expect(shell.exit).toHaveBeenCalledWith(1);
   });
 });
 

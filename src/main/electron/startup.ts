@@ -17,3 +17,32 @@ export async function startSingleInstance<T>(app: SingleInstanceApp, start: () =
   app.on('second-instance', focusExisting);
   return start();
 }
+
+/** The bits of Electron the failure path uses. */
+export interface FailureShell {
+  showErrorBox(title: string, content: string): void;
+  exit(code: number): void;
+}
+
+/**
+ * SECURITY/visibility: any start-up error is logged, shown to the trader in BrokerVault's words with the log's
+ * location, and ends the process with a non-zero code (which also releases the single-instance lock).
+ */
+export function failStartup(
+  shell: FailureShell,
+  error: unknown,
+  where: { dataDir: string; logFile: string | null; log: { error(message: string, context?: Record<string, unknown>): void } | null },
+  describe: (error: unknown, where: { dataDir: string; logFile: string | null }) => { title: string; message: string },
+): void {
+  try {
+    where.log?.error('start-up failed', { error });
+  } catch {
+    // the dialog below still shows
+  }
+  try {
+    const text = describe(error, where);
+    shell.showErrorBox(text.title, text.message);
+  } finally {
+    shell.exit(1);
+  }
+}

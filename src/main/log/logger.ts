@@ -18,12 +18,16 @@ export interface LogSink {
 
 /** Appends JSON lines to `<dataDir>/logs/main.log`, created 0600. */
 export function fileSink(dataDir: string): LogSink {
-  const dir = path.join(dataDir, 'logs');
+  return logFileIn(path.join(dataDir, 'logs')).sink;
+}
+
+/** Appends JSON lines to `<dir>/main.log` (directory 0700, file 0600); throws when it cannot be opened. */
+export function logFileIn(dir: string): { sink: LogSink; file: string } {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'main.log');
   const fd = fs.openSync(file, 'a', 0o600);
   fs.fchmodSync(fd, 0o600);
-  return { write: (line) => fs.writeSync(fd, line + '\n') };
+  return { sink: { write: (line) => fs.writeSync(fd, line + '\n') }, file };
 }
 
 /** Every line passes through the secret registry before it is written. */

@@ -25,18 +25,44 @@ export const EXTERNAL_ALLOWLIST = [
   'nseindia.com',
 ] as const;
 
-export function isAllowedExternalUrl(raw: string): boolean {
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The one gate for every URL BrokerVault hands to the system browser (links in the page and broker
+ * sign-in pages alike). `extraOrigins` are API hosts the trader configured on a connection (a simulator
+ * or a custom host): a sign-in page on exactly that origin is allowed too.
+ */
+export function isAllowedExternalUrl(raw: string, extraOrigins: readonly string[] = []): boolean {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return false;
   }
-  // SECURITY: https only, no embedded credentials, default port, and an exact domain or a true subdomain.
-  if (url.protocol !== 'https:' || url.username || url.password || url.port) return false;
+  // SECURITY: no embedded credentials, ever.
+  if (url.username || url.password) return false;
+  if (extraOrigins.some((origin) => isConfiguredOrigin(url, origin))) return true;
+  // SECURITY: https only, default port, and an exact domain or a true subdomain.
+  if (url.protocol !== 'https:' || url.port) return false;
   const host = url.hostname.toLowerCase();
   if (host.endsWith('.')) return false;
   return EXTERNAL_ALLOWLIST.some((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
+/**
+ * SECURITY: exactly the configured origin (scheme, host and port). It must be https, or plain http on the
+ * loopback address only (a local simulator): a sign-in page is never opened over http across the network.
+ */
+function isConfiguredOrigin(url: URL, configured: string): boolean {
+  let origin: URL;
+  try {
+    origin = new URL(configured);
+  } catch {
+    return false;
+  }
+  if (origin.username || origin.password) return false;
+  const secure = origin.protocol === 'https:' || (origin.protocol === 'http:' && LOOPBACK_HOSTS.has(origin.hostname));
+  return secure && url.protocol === origin.protocol && url.host === origin.host;
 }
 
 /** SECURITY: no page navigation at all; the renderer is a single-page app loaded once. */

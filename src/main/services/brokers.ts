@@ -8,6 +8,7 @@ import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
 import type { Logger } from '../log/logger';
+import { isAllowedExternalUrl } from '../security/navigation';
 import type { ConnectionRow } from '../store/connections-repo';
 import type { ConnectionService } from './connections';
 import type { InstrumentService } from './instruments';
@@ -184,6 +185,8 @@ export class BrokerService {
       let url: string;
       try {
         url = await adapter.loginUrl(await this.context(row), redirectUri, state);
+        // SECURITY: the sign-in page opens only on a broker's own https host or this connection's configured API host.
+        if (!isAllowedExternalUrl(url, row.api_host ? [row.api_host] : [])) throw refusedSignInPage(url);
       } catch (error) {
         // Nothing waits on this login yet: stop listening for it instead of leaving an unhandled rejection behind.
         result.catch(() => undefined);
@@ -325,4 +328,18 @@ export class BrokerService {
     for (const id of [...this.pendingLogins.keys()]) this.cancelLogin(id);
     this.deps.oauth.close();
   }
+}
+
+/** A sign-in URL outside the external-link policy: named by host only (the URL carries the OAuth state). */
+function refusedSignInPage(url: string): AppError {
+  let where = 'that address';
+  try {
+    where = new URL(url).host || where;
+  } catch {
+    // not a URL at all: keep the generic wording
+  }
+  return new AppError(
+    'FORBIDDEN',
+    `BrokerVault did not open the sign-in page on ${where}: it opens sign-in pages only on a broker's own https site or on the API host set on this connection.`,
+  );
 }

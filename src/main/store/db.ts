@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrations';
+import { migrate, NewerSchemaError } from './migrations';
 
 export type Db = Database.Database;
 
@@ -15,17 +15,70 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string;
 }
 
+/** The database file exists but is not a readable SQLite database. It is left exactly as it was. */
+export class DatabaseDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the database file ${file} is damaged`, options);
+    this.name = 'DatabaseDamagedError';
+  }
+}
+
+/** Bringing the schema up to date failed; the migration's transaction rolled back. */
+export class DatabaseMigrationError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the database schema could not be brought up to date', options);
+    this.name = 'DatabaseMigrationError';
+  }
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const DAMAGED_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/**
+ * SECURITY: reads, never writes. An existing database file that is not SQLite (wrong header, truncated,
+ * not a regular file) is refused before anything opens it for writing, so a damaged file is never modified.
+ * An empty file is a database that was never written, which SQLite initialises.
+ * Returns whether a non-empty database file is there.
+ */
+export function assertDatabaseFileIntact(dataDir: string): boolean {
+  const file = path.join(dataDir, DB_FILE);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  if (!stat.isFile()) throw new DatabaseDamagedError(file);
+  if (stat.size === 0) return false;
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, header, 0, header.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (stat.size < 100 || !header.equals(SQLITE_HEADER)) throw new DatabaseDamagedError(file);
+  return true;
+}
+
 /**
  * Opens (creating if needed) the app database in the data directory and brings its schema up to date.
  * SECURITY: the directory is 0700 and the file 0600 before SQLite touches it; SQLite gives the -wal and
  * -shm files the main file's permissions.
  */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): Db {
+  const existing = assertDatabaseFileIntact(dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DB_FILE);
-  const fd = fs.openSync(file, 'a', 0o600);
-  fs.fchmodSync(fd, 0o600);
-  fs.closeSync(fd);
+  if (!existing) {
+    const fd = fs.openSync(file, 'a', 0o600);
+    fs.fchmodSync(fd, 0o600);
+    fs.closeSync(fd);
+  }
 
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
@@ -35,10 +88,21 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('secure_delete = ON');
-    migrate(db);
+    try {
+      migrate(db);
+    } catch (error) {
+      throw error instanceof NewerSchemaError || DAMAGED_CODES.test(errorCode(error)) ? error : new DatabaseMigrationError({ cause: error });
+    }
   } catch (error) {
     db.close();
-    throw error;
+    throw DAMAGED_CODES.test(errorCode(error)) ? new DatabaseDamagedError(file, { cause: error }) : error;
   }
+  // An existing file is tightened only once it has proved to be a healthy database (a damaged one is left as it was).
+  if (existing) for (const name of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(name)) fs.chmodSync(name, 0o600);
   return db;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
 }

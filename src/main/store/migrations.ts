@@ -141,12 +141,18 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 /** Apply each pending migration in its own transaction; a failure leaves the previous version intact. */
+/** The database was written by a newer BrokerVault: this version leaves it untouched. */
+export class NewerSchemaError extends Error {
+  constructor(readonly version: number) {
+    super(`This data was written by a newer BrokerVault (schema ${version}); this version understands up to ${SCHEMA_VERSION}.`);
+    this.name = 'NewerSchemaError';
+  }
+}
+
 export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): void {
   const current = schemaVersion(db);
   if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `This data was written by a newer BrokerVault (schema ${current}); this version understands up to ${SCHEMA_VERSION}.`,
-    );
+    throw new NewerSchemaError(current);
   }
   for (let version = current + 1; version <= target; version++) {
     db.transaction(() => {
