@@ -91,7 +91,7 @@ describe('engaging the kill switch', () => {
     ]);
     const cancelAudits = await auditOf(w.g, 'order.cancel');
     for (const order of Object.values(resting)) expect(cancelAudits.some((e) => e.detail.orderId === order.id)).toBe(true);
-    expect((await auditOf(w.g, 'killswitch.engage'))[0]!.detail).toEqual({ closePositions: true, cancelled: 4, closed: 4, failed: 0 });
+    expect((await auditOf(w.g, 'killswitch.engage'))[0]!.detail).toEqual({ closePositions: true, cancelled: 4, closed: 4, failed: 0, inFlight: 0 });
     expect(w.notes.slice(notes)).toContainEqual({ title: 'Kill switch engaged', body: expect.stringContaining('Live trading is locked') });
   });
 

@@ -5,6 +5,7 @@ import type { Notifier } from '../composition';
 import type { AuditLog } from '../store/audit-log';
 import type { ConnectionService } from '../services/connections';
 import type { ModeService } from './mode';
+import type { OrderGate, Placement } from './order-gate';
 import type { OrderService } from './orders';
 import type { Venue } from './venue';
 
@@ -12,10 +13,13 @@ type Report = z.infer<typeof KillSwitchReportSchema>;
 type Result = Report['results'][number];
 
 const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
+/** How long the kill switch waits for placements already in flight to get the broker's answer (above the 15 s request timeout). */
+export const IN_FLIGHT_WAIT_MS = 20_000;
 
 export interface KillSwitchDeps {
   connections: ConnectionService;
   orders: OrderService;
+  gate: OrderGate;
   mode: ModeService;
   audit: AuditLog;
   notifier: Notifier;
@@ -23,6 +27,18 @@ export interface KillSwitchDeps {
   live: (connectionId: string) => Venue;
   /** A connection that has never been signed in (or was disconnected): nothing of BrokerVault's can be open there. */
   awaitingSignIn: (connectionId: string) => boolean;
+}
+
+/** A placement that had no answer from its broker when the kill switch stopped waiting: it may be open there. */
+function unsettledResult(p: Placement): Result {
+  return {
+    mode: p.venue.mode,
+    connectionId: p.venue.connectionId,
+    target: `${p.ticket.side} ${p.ticket.quantity} ${p.ticket.symbol} (in flight)`,
+    action: 'cancel',
+    outcome: 'failed',
+    message: `It was being sent when the kill switch fired and had no answer from the broker after ${IN_FLIGHT_WAIT_MS / 1000} s; check it at the broker.`,
+  };
 }
 
 const messageOf = (error: unknown) => (error instanceof Error && 'code' in error ? error.message : 'Failed; check this order at the broker.');
@@ -38,17 +54,31 @@ export class KillSwitch {
   async engage(closePositions: boolean): Promise<Report> {
     // Lock first, so nothing new goes live while we clean up.
     this.deps.mode.lock('Kill switch engaged.');
+    const release = this.deps.gate.halt();
+    try {
+      return await this.stopAll(closePositions);
+    } finally {
+      release();
+    }
+  }
+
+  private async stopAll(closePositions: boolean): Promise<Report> {
+    // SECURITY: no limit confirmation given before the kill switch can send an order after it.
+    this.deps.orders.voidConfirmations();
+    // Orders already on their way: wait (bounded) for the broker's answer, so the sweep below finds and cancels them.
+    const inFlight = await this.deps.gate.settle(IN_FLIGHT_WAIT_MS);
     // Every active connection that can hold orders, and any other one the journal still has open orders on.
     const withOpenOrders = new Set(this.deps.orders.openLiveConnections());
     const connections = this.deps.connections.list().filter((c) => withOpenOrders.has(c.id) || (c.isActive && !this.deps.awaitingSignIn(c.id)));
     const venues = [this.deps.paper, ...connections.map((c) => this.deps.live(c.id))];
-    const results = (await Promise.all(venues.map((venue) => this.sweep(venue, closePositions)))).flat();
+    const results = [...(await Promise.all(venues.map((venue) => this.sweep(venue, closePositions)))).flat(), ...inFlight.unsettled.map(unsettledResult)];
     const failed = results.filter((r) => r.outcome === 'failed').length;
     this.deps.audit.append('killswitch.engage', null, {
       closePositions,
       cancelled: results.filter((r) => r.action === 'cancel' && r.outcome === 'done').length,
       closed: results.filter((r) => r.action === 'close' && r.outcome === 'done').length,
       failed,
+      inFlight: inFlight.waitedFor,
     });
     this.deps.notifier.notify({
       title: 'Kill switch engaged',
