@@ -120,6 +120,8 @@ export function createTrading(d: TradingDeps): Trading {
     paper: paperSide,
     live,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
+    scheduler: d.scheduler,
+    progress: (progress) => d.events.emit('killswitch:progress', progress),
   });
   const schedules = new ScheduleService({
     db: d.db,

@@ -103,6 +103,11 @@ export class OrderGate {
     };
   }
 
+  /** Placements running now. */
+  inFlight(): number {
+    return this.placements.size;
+  }
+
   /** Wait, at most `boundMs` on the scheduler, for the placements in flight now; returns those still running. */
   async settle(boundMs: number): Promise<{ waitedFor: number; unsettled: Placement[] }> {
     const pending = [...this.placements];

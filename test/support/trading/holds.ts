@@ -28,12 +28,13 @@ export class Hold {
 export class HeldRateLimiter extends RateLimiter {
   hold: Hold | null = null;
 
-  constructor() {
+  /** `throttle: false` leaves pacing to the simulator's own windows on the manual clock (no real-time waits). */
+  constructor(private readonly options: { throttle?: boolean } = {}) {
     super(0);
   }
 
   override gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
-    const gate = super.gateFor(key, limits);
+    const gate = this.options.throttle === false ? async () => undefined : super.gateFor(key, limits);
     return async (request) => {
       await gate(request);
       const hold = this.hold;

@@ -59,6 +59,7 @@ export type Fault = (request: { method: string; url: URL }) => 'before' | 'after
 export class FlakyNet {
   private faults: Fault[] = [];
   private holds: Hold[] = [];
+  private echoes: ((request: { method: string; url: URL }) => boolean)[] = [];
   latency: Latency | null = null;
   readonly sent: { method: string; url: string }[] = [];
 
@@ -70,6 +71,11 @@ export class FlakyNet {
     if (verdict === 'before') throw timeout();
     if (verdict === 'hang') return new Promise<Response>(() => undefined);
     this.sent.push({ method, url: url.pathname });
+    const echo = this.echoes.findIndex((m) => m({ method, url }));
+    if (echo >= 0) {
+      this.echoes.splice(echo, 1);
+      await (await globalThis.fetch(input, init)).arrayBuffer();
+    }
     const hold = this.holds.find((h) => h.matches({ method, path: url.pathname }));
     // Sent by the app, not yet at the broker: held by the test, then the broker's latency.
     if (hold) {
@@ -102,8 +108,14 @@ export class FlakyNet {
     return hold;
   }
 
+  /** The next matching request lands twice in the same moment: another window or script on the account made it too. */
+  echoOnce(match: (r: { method: string; url: URL }) => boolean): void {
+    this.echoes.push(match);
+  }
+
   clear(): void {
     this.faults = [];
+    this.echoes = [];
     this.holds = [];
     this.latency = null;
   }
