@@ -89,10 +89,11 @@ export class OrderService {
     const mayStillSend = () => {
       if (checked) this.deps.gate.assertMaySend(venue);
     };
-    mayStillSend();
     const clientOrderId = `bv-${ticket.ticketId}`;
+    // A retry of a journaled ticket sends nothing: it only finds out what became of the order.
     const existing = this.deps.repo.byClientOrderId(clientOrderId);
     if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
+    mayStillSend();
 
     if (source !== 'killswitch') {
       const limits = this.deps.limits.get();
