@@ -82,6 +82,9 @@ const POINTS = {
 const STOPS = {
   'the kill switch fires': async () => {
     const engaging = w.g.call('killswitch:engage', { closePositions: false });
+    // The kill switch has locked live before the held placement goes on.
+    await w.scheduler.settle();
+    expect((await w.g.ok('mode:get')).locked).toBe(true);
     return async () => expect((await engaging).ok).toBe(true);
   },
   'the trader switches to paper': async () => {
