@@ -18,6 +18,7 @@ import { createTrading, type Trading } from './trading';
 import { HealthMonitor } from './services/health-monitor';
 import { systemScheduler, type Scheduler } from './scheduler';
 import { SettingsService } from './services/settings';
+import { checkIntervalMs } from './services/health/policy';
 import { AppSettings } from './store/app-settings';
 import { AuditLog } from './store/audit-log';
 import { ConnectionsRepo } from './store/connections-repo';
@@ -130,6 +131,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
   const notifier = deps.notifier ?? { notify: () => undefined };
+  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const trading = createTrading({
     db,
     settings: appSettings,
@@ -141,8 +143,9 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     notifier,
     events,
     canDecrypt: () => vault.status().state === 'ready',
+    scheduler,
+    checkIntervalMs: (broker) => checkIntervalMs(broker, settings.get()),
   });
-  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const health = new HealthMonitor({
     connections,
     brokers: brokerCalls,

@@ -118,6 +118,8 @@ export const events = {
   'orders:changed': z.strictObject({ order: OrderViewSchema }),
   /** Every schedule, after one was created, paused, resumed or deleted, or an occurrence ran, failed, was missed or skipped. */
   'schedules:changed': z.strictObject({ schedules: z.array(ScheduleViewSchema) }),
+  /** Where a running kill switch is: "Cancelling 3 of 5…", or waiting for a broker's rate limit. */
+  'killswitch:progress': z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0), message: z.string() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

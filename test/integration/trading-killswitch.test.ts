@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
-import { auditOf, connectSim, goLive, journal, makeTradingWorld, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import { auditOf, connectSim, drive, goLive, journal, makeTradingWorld, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
 
 /**
  * The kill switch with orders open on three brokers and in paper: every open order cancelled and reported,
@@ -91,7 +91,7 @@ describe('engaging the kill switch', () => {
     ]);
     const cancelAudits = await auditOf(w.g, 'order.cancel');
     for (const order of Object.values(resting)) expect(cancelAudits.some((e) => e.detail.orderId === order.id)).toBe(true);
-    expect((await auditOf(w.g, 'killswitch.engage'))[0]!.detail).toEqual({ closePositions: true, cancelled: 4, closed: 4, failed: 0 });
+    expect((await auditOf(w.g, 'killswitch.engage'))[0]!.detail).toEqual({ closePositions: true, cancelled: 4, closed: 4, failed: 0, inFlight: 0 });
     expect(w.notes.slice(notes)).toContainEqual({ title: 'Kill switch engaged', body: expect.stringContaining('Live trading is locked') });
   });
 
@@ -117,7 +117,8 @@ describe('engaging the kill switch', () => {
     // Tradier's order book cannot be read this time.
     w.net.add((r) => (r.url.pathname.includes('/v1/accounts/') && r.method === 'GET' ? 'before' : null));
     nextWindow(w);
-    const report = await w.g.ok('killswitch:engage', { closePositions: false });
+    // The read is tried again until the kill switch's deadline (manual time), then reported as failed.
+    const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: false }), { stepMs: 100 });
     w.net.clear();
     expect(report.results.filter((r) => r.action === 'close')).toEqual([]);
     expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.alpaca, target: `BUY 1 US:AAPL (${order.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });

@@ -7,11 +7,14 @@ import type { ConnectionService } from '../services/connections';
 import type { AppSettings } from '../store/app-settings';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
+import type { BrokerId } from '../../shared/brokers';
+import type { Scheduler } from '../scheduler';
 import { OrdersRepo } from '../store/orders-repo';
 import { KillSwitch } from './kill-switch';
 import { LimitsStore } from './limits';
 import { MarketPrices } from './market-prices';
 import { ModeService } from './mode';
+import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
@@ -29,6 +32,10 @@ export interface TradingDeps {
   notifier: Notifier;
   events: EventBus;
   canDecrypt: () => boolean;
+  /** Timers of the kill switch's bounded waits and retries (a manual scheduler in tests). */
+  scheduler: Scheduler;
+  /** The broker's health interval: how old a live connection's last check may be when an order leaves. */
+  checkIntervalMs: (broker: BrokerId) => number;
 }
 
 export interface Trading {
@@ -72,6 +79,16 @@ export function createTrading(d: TradingDeps): Trading {
   const paperSide = paperVenue(paper);
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);
+  const gate = new OrderGate({
+    mode,
+    clock: d.clock,
+    scheduler: d.scheduler,
+    liveCheck: (id) => {
+      const c = d.connections.get(id);
+      return { status: c.status, lastValidatedAt: c.lastValidatedAt, label: c.label, maxAgeMs: d.checkIntervalMs(c.broker) };
+    },
+    validate: (id) => d.brokerCalls.validate(id),
+  });
   orders = new OrderService({
     db: d.db,
     repo: new OrdersRepo(d.db),
@@ -80,6 +97,7 @@ export function createTrading(d: TradingDeps): Trading {
     log: d.log,
     mode,
     limits,
+    gate,
     paper: paperSide,
     live,
     price: async (venue, symbol) => {
@@ -95,12 +113,15 @@ export function createTrading(d: TradingDeps): Trading {
   const killSwitch = new KillSwitch({
     connections: d.connections,
     orders: orderService,
+    gate,
     mode,
     audit: d.audit,
     notifier: d.notifier,
     paper: paperSide,
     live,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
+    scheduler: d.scheduler,
+    progress: (progress) => d.events.emit('killswitch:progress', progress),
   });
   const schedules = new ScheduleService({
     db: d.db,

@@ -129,6 +129,8 @@ export class ModeService {
 
   /** The kill switch's part: paper, and live stays off until the trader unlocks it. */
   lock(reason: string): void {
+    // SECURITY: every Go live confirmation handed out before the lock is void.
+    this.confirmations.clear();
     this.deps.db.transaction(() => {
       this.deps.settings.set(LOCK_KEY, true);
       if (this.stored().mode === 'live') this.write({ mode: 'paper', connectionId: null }, reason, 'trader', false);

@@ -10,6 +10,7 @@ import type { Db } from '../store/db';
 import { OPEN_STATES, type JournalUpdate, type OrdersRepo } from '../store/orders-repo';
 import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
+import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
 
 type PlaceResult = z.infer<typeof PlaceResultSchema>;
@@ -29,6 +30,8 @@ export interface OrderServiceDeps {
   log: Logger;
   mode: ModeService;
   limits: LimitsStore;
+  /** Mode, lock and check age at the last moment; the placements in flight. */
+  gate: OrderGate;
   paper: Venue;
   live: (connectionId: string) => Venue;
   /** Last price for limit checks (order value); null when unknown. */
@@ -75,14 +78,28 @@ export class OrderService {
   }
 
   async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
+    // The kill switch's own closing orders are the only ones that may leave while it runs.
+    if (source === 'killswitch') return this.placeChecked(venue, ticket, source);
+    return this.deps.gate.track(venue, ticket, () => this.placeChecked(venue, ticket, source));
+  }
+
+  private async placeChecked(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
+    const checked = source !== 'killswitch';
+    // SECURITY: asked again after every await below; the mode or the lock may change while one waits.
+    const mayStillSend = () => {
+      if (checked) this.deps.gate.assertMaySend(venue);
+    };
     const clientOrderId = `bv-${ticket.ticketId}`;
+    // A retry of a journaled ticket sends nothing: it only finds out what became of the order.
     const existing = this.deps.repo.byClientOrderId(clientOrderId);
     if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
+    mayStillSend();
 
     if (source !== 'killswitch') {
       const limits = this.deps.limits.get();
       // Price the order only when a value limit needs it: a quote is one more (rate-limited) broker call.
       const price = limits.maxOrderValue === null ? null : (ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)));
+      mayStillSend();
       const problems = limitProblems(ticket, limits, price, this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000));
       if (problems.length > 0 && !this.useConfirmation(ticket)) {
         const confirmationId = randomBytes(16).toString('hex');
@@ -103,7 +120,12 @@ export class OrderService {
       clientOrderId,
     };
     // The broker's own pre-check (where it has one) runs before anything is journaled or sent.
-    if (source !== 'killswitch') await venue.precheck(request);
+    if (checked) {
+      await venue.precheck(request);
+      mayStillSend();
+      await this.deps.gate.ensureRecentCheck(venue);
+      mayStillSend();
+    }
 
     const id = randomBytes(12).toString('hex');
     const now = this.deps.clock.now();
@@ -143,7 +165,8 @@ export class OrderService {
     }
     this.emit(id);
 
-    return this.send(id, venue, () => venue.place(request));
+    const guard = checked ? this.deps.gate.guardFor(venue) : undefined;
+    return this.send(id, venue, () => venue.place(request, guard));
   }
 
   /** Send (or answer for) one journaled order and record what the broker did. */
@@ -200,7 +223,15 @@ export class OrderService {
     }
     const venue = this.venueFor(order);
     this.deps.audit.append('order.update', order.connectionId, { orderId, answer: confirm ? 'confirmed' : 'declined' });
-    return this.send(orderId, venue, () => venue.answerPrompt(replyId, confirm));
+    // An answer sends the order: it must still be allowed (a kill switch or Back to paper since the question voids it).
+    return this.send(orderId, venue, () => venue.answerPrompt(replyId, confirm, confirm ? this.deps.gate.guardFor(venue) : undefined));
+  }
+
+  /** The kill switch voids every limit confirmation handed out before it. */
+  voidConfirmations(): number {
+    const count = this.confirmations.size;
+    this.confirmations.clear();
+    return count;
   }
 
   private useConfirmation(ticket: OrderTicket): boolean {

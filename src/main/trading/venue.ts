@@ -1,6 +1,6 @@
 import type { BrokerId } from '../../shared/brokers';
 import type { Mode } from '../../shared/schemas';
-import { BrokerError, type BrokerOrder, type Funds, type OrderAck, type OrderLookup, type OrderRequest, type Position, type Quote } from '../brokers/types';
+import { BrokerError, type BrokerContext, type BrokerOrder, type Funds, type OrderAck, type OrderLookup, type OrderRequest, type Position, type Quote, type RateRequest } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 
 /**
@@ -11,7 +11,11 @@ export interface Venue {
   readonly mode: Mode;
   readonly connectionId: string | null;
   readonly broker: string;
-  place(order: OrderRequest): Promise<OrderAck>;
+  /**
+   * `guard` is asked when the call starts and after each request's rate-limit gate (after any session
+   * refresh too); it throws to stop the order before it leaves.
+   */
+  place(order: OrderRequest, guard?: SendGuard): Promise<OrderAck>;
   /** `reason` is what the paper engine records on the order; brokers record their own. */
   cancel(brokerOrderId: string, reason?: string): Promise<void>;
   get(lookup: OrderLookup): Promise<BrokerOrder | null>;
@@ -22,7 +26,22 @@ export interface Venue {
   /** Ask the broker to check an order without placing it, where it offers that (tastytrade's dry run). */
   precheck(order: OrderRequest): Promise<void>;
   /** Answer a question the broker asked about an order (see BrokerPrompt): the ack, or null when declined. */
-  answerPrompt(replyId: string, confirmed: boolean): Promise<OrderAck | null>;
+  answerPrompt(replyId: string, confirmed: boolean, guard?: SendGuard): Promise<OrderAck | null>;
+}
+
+export type SendGuard = (request?: RateRequest) => void;
+
+/** A broker context whose requests each pass `guard` after their rate-limit gate. The context is the call's own. */
+function guarded(ctx: BrokerContext, guard: SendGuard | undefined): BrokerContext {
+  if (!guard) return ctx;
+  guard();
+  const gate = ctx.rateGate;
+  ctx.rateGate = async (request) => {
+    await gate(request);
+    // SECURITY: the last moment before the request is sent; the mode or the lock may have changed while it waited.
+    guard(request);
+  };
+  return ctx;
 }
 
 /** The paper engine's side of a venue (implemented by PaperBroker). */
@@ -43,7 +62,10 @@ export function paperVenue(book: PaperBook): Venue {
     mode: 'paper',
     connectionId: null,
     broker: 'paper',
-    place: (order) => book.placeOrder(order),
+    place: async (order, guard) => {
+      guard?.();
+      return book.placeOrder(order);
+    },
     cancel: (id, reason) => book.cancelOrder(id, reason),
     get: (lookup) => book.getOrder(lookup),
     orders: () => book.orders(),
@@ -62,7 +84,7 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     mode: 'live',
     connectionId,
     broker,
-    place: (order) => brokers.call(connectionId, (a, ctx) => a.placeOrder(ctx, order), symbols),
+    place: (order, guard) => brokers.call(connectionId, (a, ctx) => a.placeOrder(guarded(ctx, guard), order), symbols),
     cancel: (id) => brokers.call(connectionId, (a, ctx) => a.cancelOrder(ctx, id), symbols),
     get: (lookup) => brokers.call(connectionId, (a, ctx) => a.getOrder(ctx, lookup), symbols),
     orders: () => brokers.call(connectionId, (a, ctx) => a.orders(ctx), symbols),
@@ -75,10 +97,10 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
         await brokers.call(connectionId, (a, ctx) => a.precheckOrder!(ctx, order), symbols);
       }
     },
-    answerPrompt: (replyId, confirmed) =>
+    answerPrompt: (replyId, confirmed, guard) =>
       brokers.call(connectionId, (a, ctx) => {
         if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
-        return a.answerPrompt(ctx, replyId, confirmed);
+        return a.answerPrompt(guarded(ctx, guard), replyId, confirmed);
       }),
   };
 }

@@ -14,6 +14,8 @@ import { START } from '../brokers-ipc/journey';
 import { makeGraph, tempDir, type TestGraph } from '../graph';
 import { ManualScheduler } from '../manual-scheduler';
 import { MemoryKeyStore } from '../../../src/main/vault/keystore';
+import type { RateLimiter } from '../../../src/main/services/rate-limiter';
+import type { Hold, Latency } from './holds';
 
 export { START };
 export const MINUTE = 60_000;
@@ -56,6 +58,9 @@ export type Fault = (request: { method: string; url: URL }) => 'before' | 'after
 /** A fetch that lets tests lose requests or answers with a TimeoutError, as AbortSignal.timeout does. */
 export class FlakyNet {
   private faults: Fault[] = [];
+  private holds: Hold[] = [];
+  private echoes: ((request: { method: string; url: URL }) => boolean)[] = [];
+  latency: Latency | null = null;
   readonly sent: { method: string; url: string }[] = [];
 
   readonly fetch: typeof fetch = async (input, init) => {
@@ -66,6 +71,18 @@ export class FlakyNet {
     if (verdict === 'before') throw timeout();
     if (verdict === 'hang') return new Promise<Response>(() => undefined);
     this.sent.push({ method, url: url.pathname });
+    const echo = this.echoes.findIndex((m) => m({ method, url }));
+    if (echo >= 0) {
+      this.echoes.splice(echo, 1);
+      await (await globalThis.fetch(input, init)).arrayBuffer();
+    }
+    const hold = this.holds.find((h) => h.matches({ method, path: url.pathname }));
+    // Sent by the app, not yet at the broker: held by the test, then the broker's latency.
+    if (hold) {
+      this.holds = this.holds.filter((h) => h !== hold);
+      await hold.wait();
+    }
+    if (this.latency) await this.latency.scheduler.sleep(this.latency.ms);
     const response = await globalThis.fetch(input, init);
     if (verdict === 'after') {
       await response.arrayBuffer();
@@ -85,8 +102,22 @@ export class FlakyNet {
     this.add((r) => (!used && match(r) ? ((used = true), 'after') : null));
   }
 
+  /** Hold the next matching request on the wire (sent by the app, not yet at the broker) until released. */
+  hold(hold: Hold): Hold {
+    this.holds.push(hold);
+    return hold;
+  }
+
+  /** The next matching request lands twice in the same moment: another window or script on the account made it too. */
+  echoOnce(match: (r: { method: string; url: URL }) => boolean): void {
+    this.echoes.push(match);
+  }
+
   clear(): void {
     this.faults = [];
+    this.echoes = [];
+    this.holds = [];
+    this.latency = null;
   }
 }
 
@@ -101,7 +132,7 @@ export interface TradingWorld {
   restart(): Promise<TestGraph>;
 }
 
-export async function makeTradingWorld(options: { clock?: ManualClock; dataDir?: string } = {}): Promise<TradingWorld> {
+export async function makeTradingWorld(options: { clock?: ManualClock; dataDir?: string; rateLimiter?: RateLimiter } = {}): Promise<TradingWorld> {
   const clock = options.clock ?? new ManualClock(START);
   const scheduler = new ManualScheduler(clock);
   const net = new FlakyNet();
@@ -110,7 +141,8 @@ export async function makeTradingWorld(options: { clock?: ManualClock; dataDir?:
   const browser = new FakeBrowser();
   const keyStore = new MemoryKeyStore();
   const dataDir = options.dataDir ?? tempDir('bv-trading-');
-  const open = () => makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal });
+  const open = () =>
+    makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal, rateLimiter: options.rateLimiter });
   const world: TradingWorld = {
     g: await open(),
     clock,
@@ -188,3 +220,23 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
     }
   }
 }
+
+/**
+ * Run `work` while moving manual time on in steps (broker latency, retry waits and bounds are timers on the
+ * manual scheduler), yielding to real sockets in between. Ends when `work` settles; fails after `maxMs` of manual time.
+ */
+export async function drive<T>(w: TradingWorld, work: Promise<T>, options: { stepMs?: number; maxMs?: number } = {}): Promise<T> {
+  const { stepMs = 10, maxMs = 120_000 } = options;
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let moved = 0; !settled; moved += stepMs) {
+    if (moved > maxMs) throw new Error(`still running after ${maxMs} ms of manual time`);
+    await w.scheduler.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return work;
+}
+

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Modal } from '../components/Modal';
@@ -15,6 +15,16 @@ export function KillSwitchDialog({ open, onOpenChange }: { open: boolean; onOpen
   const [closePositions, setClosePositions] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
   const { busy, error, setError, run } = useAction();
+  // Main says where it is ("Cancelling 3 of 5…", or waiting for a broker's rate limit) while the kill switch runs.
+  const [progress, setProgress] = useState<string | null>(null);
+  useEffect(() => {
+    if (!busy) return undefined;
+    const off = getApi().on('killswitch:progress', ({ message }) => setProgress(message));
+    return () => {
+      off();
+      setProgress(null);
+    };
+  }, [busy]);
 
   const engage = async () => {
     const result = await run(() => unwrap(getApi().killswitch.engage({ closePositions })));
@@ -43,7 +53,7 @@ export function KillSwitchDialog({ open, onOpenChange }: { open: boolean; onOpen
           </label>
           <ErrorText error={error} />
           <div className="dialog-actions">
-            {busy && <Spinner label="Cancelling orders…" />}
+            {busy && <Spinner label={progress ?? 'Cancelling orders…'} />}
             <button type="button" onClick={() => close(false)} disabled={busy}>
               Cancel
             </button>

@@ -21,6 +21,16 @@ const PAPER_PRICES = {
 
 const BLANK: TicketForm = { symbol: '', side: 'BUY', quantity: '1', type: 'MARKET', limitPrice: '', stopPrice: '', product: '' };
 
+/** What the ticket says about the order it sent, in the journal's current state. */
+function outcomeOf(order: OrderView): { tone: 'ok' | 'warn'; text: string } {
+  const what = `${order.side} ${order.quantity} ${order.symbol}`;
+  // Never "sent" while BrokerVault does not know whether the broker has it.
+  if (order.state === 'UNKNOWN') return { tone: 'warn', text: `Outcome unknown, checking with the broker: ${what}.` };
+  if (order.state === 'REJECTED' || (order.state === 'CANCELLED' && order.brokerOrderId === null)) return { tone: 'warn', text: `Order not placed: ${what} — ${order.state.toLowerCase()}.` };
+  if (order.state === 'CANCELLED') return { tone: 'warn', text: `Order cancelled: ${what}.` };
+  return { tone: 'ok', text: `Order sent: ${what} — ${order.state.toLowerCase().replace('_', ' ')}.` };
+}
+
 /**
  * The order ticket. One ticketId per ticket, reused on every retry (main deduplicates on it); a new
  * one only after an order was placed. Live orders go through a review step first.
@@ -39,7 +49,9 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   const question = useApp((s) => s.brokerQuestion);
   const answered = useApp((s) => s.answered);
   // After the trader answered the broker's question(s), the ticket reports how the order ended up.
-  const shown = placed ?? answered;
+  const reported = placed ?? answered;
+  // The ticket follows the journal (orders:changed), so an unknown outcome turns into the broker's answer here too.
+  const shown = useApp((s) => (reported ? (s.orders.find((o) => o.id === reported.id) ?? reported) : null));
   const { busy, error, setError, run } = useAction();
   const priceSource = usePaperPriceSource(form.symbol, !live);
 
@@ -175,8 +187,8 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
         </p>
       )}
       {!question && shown && (
-        <p className={shown.state === 'CANCELLED' || shown.state === 'REJECTED' ? 'warn-text' : 'ok-text'} role="status" data-testid="order-placed">
-          {shown.state === 'CANCELLED' || shown.state === 'REJECTED' ? 'Order not placed' : 'Order sent'}: {shown.side} {shown.quantity} {shown.symbol} — {shown.state.toLowerCase().replace('_', ' ')}.
+        <p className={outcomeOf(shown).tone === 'warn' ? 'warn-text' : 'ok-text'} role="status" data-testid="order-placed">
+          {outcomeOf(shown).text}
         </p>
       )}
       <div className="ticket-actions">
