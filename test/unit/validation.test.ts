@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { descriptor as ed25519 } from '../../src/main/brokers/binance-ed25519/descriptor';
+import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
 import { BrokerError } from '../../src/main/brokers/types';
+import { checkFields } from '../../src/main/services/field-rules';
+import { fieldMaxLength } from '../../src/shared/brokers';
+import { blockingMs, MAX_BLOCKING_MS } from '../support/blocking';
 import { fakeAdapter } from '../support/fake-broker';
 import { makeGraph, type TestGraph } from '../support/graph';
 
@@ -60,3 +65,52 @@ describe('validation outcomes become connection health', () => {
     expect(await g.ok('connections:validate', { id: conn.id })).toMatchObject({ status: 'valid' });
   });
 });
+
+// ---- Issue 11 item 9: length caps before any pattern, and patterns that run in linear time ----
+
+/** The input that froze main for seconds: a PEM header, 4,000 spaces and a character no pattern accepts. */
+const PEM_BAIT = `-----BEGIN PRIVATE KEY-----${' '.repeat(4000)}!`;
+
+/**
+ * Inputs that make a backtracking pattern try every split of a long run before failing at the last character.
+ * Each starts with a non-space character, so the trim before the pattern leaves the run in place.
+ */
+function pumpInputs(length: number): string[] {
+  const units = [' ', 'a', 'A', '0', 'a.', 'a-', 'A1+/=', ' \t', '1.', '='];
+  const prefixes = ['A', '1', '-----BEGIN PRIVATE KEY-----'];
+  return prefixes.flatMap((prefix) => units.map((unit) => (prefix + unit.repeat(length)).slice(0, length - 1) + '!'));
+}
+
+describe('field values are capped before any pattern runs, and every pattern runs in linear time', () => {
+  it('connections:test with the PEM bait answers INVALID_INPUT without blocking main', async () => {
+    g = await makeGraph({ brokers: [fakeAdapter('binance-ed25519', { fields: ed25519.fields })] });
+    const input = { broker: 'binance-ed25519' as const, environment: 'live' as const, fields: { apiKey: 'A'.repeat(64), privateKey: PEM_BAIT } };
+    const result = await g.call('connections:test', input);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await blockingMs(() => g.call('connections:test', input))).toBeLessThan(MAX_BLOCKING_MS);
+  });
+
+  it('a value longer than its field allows is refused by length, naming the field, before its pattern is tried', async () => {
+    g = await makeGraph({ brokers: [fakeAdapter('binance-ed25519', { fields: ed25519.fields })] });
+    const result = await g.call('connections:test', { broker: 'binance-ed25519', environment: 'live', fields: { apiKey: 'A'.repeat(64), privateKey: PEM_BAIT } });
+    expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: `‘Ed25519 private key’ is too long (at most ${fieldMaxLength(ed25519.fields[1]!)} characters).` } });
+  });
+
+  it('every real descriptor pattern refuses pump inputs up to its cap within the bound', async () => {
+    for (const { descriptor } of BROKER_ADAPTERS) {
+      for (const field of descriptor.fields) {
+        for (const value of pumpInputs(fieldMaxLength(field))) {
+          const ms = await blockingMs(async () => {
+            try {
+              checkFields(descriptor, { [field.name]: value }, true);
+            } catch {
+              // Refused or accepted, only the time matters here.
+            }
+          });
+          expect({ broker: descriptor.id, field: field.name, sample: value.slice(0, 12), fast: ms < MAX_BLOCKING_MS }).toMatchObject({ fast: true });
+        }
+      }
+    }
+  });
+});
+
