@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { descriptor as ed25519 } from '../../src/main/brokers/binance-ed25519/descriptor';
+import { promptText } from '../../src/main/brokers/ibkr/errors';
 import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
 import { BrokerError } from '../../src/main/brokers/types';
 import { checkFields } from '../../src/main/services/field-rules';
@@ -94,6 +95,11 @@ describe('field values are capped before any pattern runs, and every pattern run
     g = await makeGraph({ brokers: [fakeAdapter('binance-ed25519', { fields: ed25519.fields })] });
     const result = await g.call('connections:test', { broker: 'binance-ed25519', environment: 'live', fields: { apiKey: 'A'.repeat(64), privateKey: PEM_BAIT } });
     expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: `‘Ed25519 private key’ is too long (at most ${fieldMaxLength(ed25519.fields[1]!)} characters).` } });
+  });
+
+  it('broker warning text with a long run of "<" and no ">" becomes plain text within the bound (IBKR prompts)', async () => {
+    expect(promptText('Order <b>held</b><br/>&amp; checked')).toBe('Order held & checked');
+    expect(await blockingMs(async () => promptText('<'.repeat(100_000)))).toBeLessThan(MAX_BLOCKING_MS);
   });
 
   it('every real descriptor pattern refuses pump inputs up to its cap within the bound', async () => {
