@@ -38,6 +38,14 @@ export const AUTH_PATTERNS = [
 export type AuthPattern = (typeof AUTH_PATTERNS)[number];
 
 export const FIELD_INPUTS = ['text', 'secret', 'pin', 'totp-seed', 'url', 'number'] as const;
+export type FieldInput = (typeof FIELD_INPUTS)[number];
+
+/**
+ * The longest value a field of each kind takes, checked before its pattern runs. A field may set its own
+ * `maxLength` (a long refresh token); no field takes more than FIELD_VALUE_MAX, which the IPC schema caps.
+ */
+export const FIELD_MAX_LENGTH: Record<FieldInput, number> = { text: 128, secret: 1024, pin: 16, 'totp-seed': 256, url: 300, number: 32 };
+export const FIELD_VALUE_MAX = 4096;
 
 export const BrokerFieldSchema = z
   .object({
@@ -46,13 +54,19 @@ export const BrokerFieldSchema = z
     input: z.enum(FIELD_INPUTS),
     secret: z.boolean(),
     required: z.boolean(),
-    /** A JavaScript regular expression source the whole value must match. */
+    /** A JavaScript regular expression source the whole value must match; it must run in linear time. */
     pattern: z.string().optional(),
+    /** Longest accepted value, when the kind's FIELD_MAX_LENGTH does not fit. */
+    maxLength: z.number().int().positive().max(FIELD_VALUE_MAX).optional(),
     help: z.string(),
     placeholder: z.string().optional(),
   })
   .strict();
 export type BrokerField = z.infer<typeof BrokerFieldSchema>;
+
+export function fieldMaxLength(field: Pick<BrokerField, 'input' | 'maxLength'>): number {
+  return field.maxLength ?? FIELD_MAX_LENGTH[field.input];
+}
 
 export const BrokerEnvironmentSchema = z
   .object({

@@ -1,24 +1,31 @@
 import { z } from 'zod';
-import { BrokerIdSchema, EnvironmentSchema } from './brokers';
+import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
 import { AppErrorSchema } from './result';
+
+/**
+ * Messages set here are predicates in BrokerVault's words ("must be a connection id"); main's input translator puts
+ * the field's name before them. Every string is capped with `abort` before any pattern, so no pattern ever runs on
+ * more than the cap, and every pattern runs in linear time (no nested or overlapping quantifiers).
+ */
+const capped = (max: number) => z.string().max(max, { abort: true });
 
 /** Inputs that carry no data still must be a plain empty object: anything else is rejected. */
 export const EmptyInput = z.strictObject({});
 
-export const IdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be a connection id');
+export const IdSchema = capped(32).regex(/^[0-9a-f]{32}$/, 'must be a connection id');
 export const IdInput = z.strictObject({ id: IdSchema });
 
 export const CONNECTION_STATUSES = ['untested', 'valid', 'invalid', 'expired', 'error'] as const;
 export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES);
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
-const Label = z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters');
-const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'is not a field name');
-const FieldValue = z.string().max(4096, 'must be at most 4096 characters');
-const ApiHost = z
-  .string()
-  .max(300)
-  .regex(/^https?:\/\/[^\s/?#@]+(:\d{1,5})?(\/[^\s?#@]*)?$/, 'must be an http(s) URL without credentials or query');
+const Label = z.string().trim().min(1, 'is required').max(64);
+const FieldName = capped(40).regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'is not a field name');
+/** The longest any field takes; each field's own, shorter cap (by kind) is checked in main before its pattern. */
+const FieldValue = capped(FIELD_VALUE_MAX);
+/** No broker asks for more than a handful of fields. */
+const Fields = z.record(FieldName, FieldValue).refine((fields) => Object.keys(fields).length <= 16, 'Credentials can have at most 16 fields.');
+const ApiHost = capped(300).regex(/^https?:\/\/[^\s/?#@]+(:\d{1,5})?(\/[^\s?#@]*)?$/, 'must be an http(s) URL without credentials or query');
 
 export const FieldViewSchema = z.strictObject({
   name: z.string(),
@@ -54,7 +61,7 @@ export const CreateConnectionInput = z.strictObject({
   broker: BrokerIdSchema,
   label: Label,
   environment: EnvironmentSchema,
-  fields: z.record(FieldName, FieldValue),
+  fields: Fields,
   apiHost: ApiHost.nullable().optional(),
 });
 export type CreateConnectionInput = z.infer<typeof CreateConnectionInput>;
@@ -64,7 +71,7 @@ export const UpdateConnectionInput = z.strictObject({
   label: Label.optional(),
   environment: EnvironmentSchema.optional(),
   /** Only the fields given change; an empty string clears an optional field. */
-  fields: z.record(FieldName, FieldValue).optional(),
+  fields: Fields.optional(),
   apiHost: ApiHost.nullable().optional(),
 });
 export type UpdateConnectionInput = z.infer<typeof UpdateConnectionInput>;
@@ -234,7 +241,7 @@ export const LiveRequestSchema = z.strictObject({
 });
 export const ConfirmLiveInput = z.strictObject({ confirmationId: z.string().max(100), typed: z.string().max(100) });
 
-const Symbol = z.string().regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
+const Symbol = capped(53).regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
 const Price = z.number().positive().finite();
 export const ORDER_TYPES = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'] as const;
 export const ORDER_STATES = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
@@ -242,24 +249,24 @@ export const ORDER_STATES = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'C
 export const OrderTicketSchema = z
   .strictObject({
     /** Generated once per order ticket by the UI and reused on every retry: the idempotency key. */
-    ticketId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be a ticket id'),
+    ticketId: capped(64).regex(/^[A-Za-z0-9-]{8,64}$/, 'must be a ticket id'),
     symbol: Symbol,
     side: z.enum(['BUY', 'SELL']),
     quantity: z.number().positive().finite().max(1e9),
     type: z.enum(ORDER_TYPES),
     limitPrice: Price.optional(),
     stopPrice: Price.optional(),
-    product: z.string().regex(/^[A-Z]{2,8}$/).optional(),
+    product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
     timeInForce: z.enum(['DAY', 'IOC', 'GTC']).optional(),
     /** A confirmation main issued for this ticket (orders above a limit). */
     confirmationId: z.string().max(100).optional(),
   })
   .refine((t) => (t.type === 'LIMIT' || t.type === 'STOP_LIMIT') === (t.limitPrice !== undefined), {
-    message: 'a limit price is required for LIMIT and STOP_LIMIT orders, and only for them',
+    message: 'A limit price is required for LIMIT and STOP_LIMIT orders, and only for them.',
     path: ['limitPrice'],
   })
   .refine((t) => (t.type === 'STOP' || t.type === 'STOP_LIMIT') === (t.stopPrice !== undefined), {
-    message: 'a stop price is required for STOP and STOP_LIMIT orders, and only for them',
+    message: 'A stop price is required for STOP and STOP_LIMIT orders, and only for them.',
     path: ['stopPrice'],
   });
 export type OrderTicket = z.infer<typeof OrderTicketSchema>;
@@ -337,7 +344,7 @@ export const PaperAccountSchema = z.strictObject({
 });
 export const PaperResetInput = z.strictObject({
   startingCash: z.number().positive().max(1e12).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: capped(3).regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as USD or INR').optional(),
 });
 
 export const LimitsSchema = z.strictObject({
@@ -362,20 +369,20 @@ export const KillSwitchReportSchema = z.strictObject({
   mode: ModeStatusSchema,
 });
 
-const Clock24 = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:10');
+const Clock24 = capped(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:10');
 export const ScheduleBasketItem = z.strictObject({
   symbol: Symbol,
   side: z.enum(['BUY', 'SELL']),
   quantity: z.number().positive().finite().max(1e9),
   type: z.enum(['MARKET', 'LIMIT']),
   limitPrice: Price.optional(),
-  product: z.string().regex(/^[A-Z]{2,8}$/).optional(),
+  product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
 });
 export const ScheduleInput = z.strictObject({
   name: z.string().trim().min(1).max(64),
   time: Clock24,
   /** IANA time zone the time is in, e.g. Asia/Kolkata. */
-  timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+){0,2}$/).max(64),
+  timeZone: capped(64).regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+){0,2}$/, 'must be a time zone such as Asia/Kolkata'),
   /** ISO weekdays 1 (Monday) to 7 (Sunday) the basket runs on. */
   days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
   orders: z.array(ScheduleBasketItem).min(1).max(20),

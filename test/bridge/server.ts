@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { createServices, type AppServices, type ServiceDeps } from '../../src/main/composition';
 import { confPreferences } from '../../src/main/preferences-conf';
 import { MemoryKeyStore, type KeyStore } from '../../src/main/vault/keystore';
@@ -19,6 +19,8 @@ export interface BridgeOptions extends Partial<Omit<ServiceDeps, 'dataDir' | 'ke
   keyStore?: KeyStore | KeyStoreChoice;
   port?: number;
   rendererDir?: string;
+  /** The built bridge client; tests that need no real renderer pass their own. */
+  clientFile?: string;
 }
 
 export interface Bridge {
@@ -30,6 +32,9 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
+/** The bridge takes at most this much in one WebSocket frame; a bigger frame closes that socket with 1009. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 function keyStoreFor(choice: KeyStore | KeyStoreChoice | undefined): KeyStore {
@@ -37,6 +42,49 @@ function keyStoreFor(choice: KeyStore | KeyStoreChoice | undefined): KeyStore {
   if (choice === 'unavailable') return new MemoryKeyStore(true);
   if (choice === 'keychain') return new KeytarKeyStore('BrokerVault (bridge)');
   return choice;
+}
+
+/** The answer to a frame the bridge cannot take: the shape the client expects, with a fixed message. */
+function refusal(id: unknown, message: string): string {
+  const safeId = typeof id === 'number' || (typeof id === 'string' && id.length <= 64) ? id : null;
+  return JSON.stringify({ id: safeId, result: { ok: false, error: { code: 'INVALID_INPUT', message } } });
+}
+
+/** One WebSocket frame in, one answer out. Never throws: a bad frame gets an error answer and the bridge stays up. */
+async function answerFrame(raw: RawData, isBinary: boolean, call: (channel: string, input: unknown) => Promise<unknown>): Promise<string> {
+  if (isBinary) return refusal(null, 'The bridge takes text frames only.');
+  let message: unknown;
+  try {
+    message = JSON.parse(raw.toString());
+  } catch {
+    return refusal(null, 'The bridge takes JSON messages.');
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return refusal(null, 'The bridge takes messages of the form {id, channel, input}.');
+  const { id, channel, input } = message as { id?: unknown; channel?: unknown; input?: unknown };
+  if (typeof channel !== 'string') return refusal(id, 'The message names no channel.');
+  try {
+    return JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result: await call(channel, input) });
+  } catch {
+    return refusal(id, 'The bridge could not answer this message.');
+  }
+}
+
+/** The request's URL, or null when it cannot be parsed (e.g. `//[`). */
+function parseUrl(raw: string | undefined, origin: string): URL | null {
+  try {
+    return new URL(raw ?? '/', origin);
+  } catch {
+    return null;
+  }
+}
+
+/** The decoded path, or null for a malformed escape such as `/%`. */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }
 
 function sameToken(given: string, token: string): boolean {
@@ -52,13 +100,14 @@ function sameToken(given: string, token: string): boolean {
  */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out/renderer');
-  const clientFile = path.join(repoRoot, 'out/bridge/client.js');
+  const clientFile = options.clientFile ?? path.join(repoRoot, 'out/bridge/client.js');
   for (const file of [path.join(rendererDir, 'index.html'), clientFile]) {
     if (!fs.existsSync(file)) throw new Error(`${path.relative(repoRoot, file)} is missing: run \`npm run build\` first.`);
   }
   const token = randomBytes(24).toString('hex');
   const notifications: Bridge['notifications'] = [];
   const server = http.createServer();
+  // SECURITY: loopback only; the bridge is a test tool and is never packaged.
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
@@ -79,7 +128,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     .replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');
 
   server.on('request', (req, res) => {
-    const url = new URL(req.url ?? '/', origin);
+    const url = parseUrl(req.url, origin);
+    const pathname = url ? decodePath(url.pathname) : null;
+    if (url === null || pathname === null) {
+      res.writeHead(400).end('Bad request');
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405).end();
       return;
@@ -88,7 +142,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(html);
       return;
     }
-    const file = url.pathname === '/__bridge/client.js' ? clientFile : path.resolve(rendererDir, `.${decodeURIComponent(url.pathname)}`);
+    const file = url.pathname === '/__bridge/client.js' ? clientFile : path.resolve(rendererDir, `.${pathname}`);
     if (file !== clientFile && !file.startsWith(path.resolve(rendererDir) + path.sep)) {
       res.writeHead(404).end();
       return;
@@ -99,11 +153,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/__bridge/ws' || !sameToken(url.searchParams.get('token') ?? '', token) || req.headers.origin !== origin) {
+    const url = parseUrl(req.url, origin);
+    if (url === null || url.pathname !== '/__bridge/ws' || !sameToken(url.searchParams.get('token') ?? '', token) || req.headers.origin !== origin) {
       socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
       socket.destroy();
       return;
@@ -111,17 +165,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (raw) => {
-        void (async () => {
-          let message: { id?: unknown; channel?: unknown; input?: unknown };
-          try {
-            message = JSON.parse(String(raw)) as typeof message;
-          } catch {
-            return;
-          }
-          const result = await services.router.handle(String(message.channel), { url: `${req.headers.origin}/`, isMainFrame: true }, message.input);
-          ws.send(JSON.stringify({ id: message.id, result }));
-        })();
+      // A frame over MAX_FRAME_BYTES or of invalid UTF-8: ws has already answered with close code 1009 or 1007 and
+      // reports it here. Without a listener the error would be thrown and take the whole bridge down.
+      ws.on('error', () => undefined);
+      const sender = { url: `${origin}/`, isMainFrame: true };
+      ws.on('message', (raw, isBinary) => {
+        void answerFrame(raw, isBinary, (channel, input) => services.router.handle(channel, sender, input)).then((answer) => {
+          if (ws.readyState === ws.OPEN) ws.send(answer);
+        });
       });
     });
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/main/clock';
 import { createLogger } from '../../src/main/log/logger';
 import { SecretRegistry } from '../../src/main/log/redact';
+import { blockingMs, MAX_BLOCKING_MS } from '../support/blocking';
 
 const CANARY = 'CANARY-7d1e0b55-secret';
 
@@ -44,5 +45,15 @@ describe('log redaction (property 17)', () => {
   it('keeps harmless context readable', () => {
     const out = logged((log) => log.info('validated', { broker: 'zerodha', latencyMs: 42 }));
     expect(JSON.parse(out)).toMatchObject({ level: 'info', message: 'validated', context: { broker: 'zerodha', latencyMs: 42 } });
+  });
+});
+
+describe('redaction runs in linear time (issue 11 item 9: nothing may hold main)', () => {
+  it('a long query-like run without "=" is scrubbed within the bound', async () => {
+    const secrets = new SecretRegistry();
+    for (const text of [`?${'key'.repeat(20_000)}`, '?'.repeat(60_000), `&${'token'.repeat(12_000)} `]) {
+      expect(await blockingMs(async () => secrets.scrub(text))).toBeLessThan(MAX_BLOCKING_MS);
+    }
+    expect(secrets.scrub('https://x.example/a?b=1&api_key=SECRETVALUE&c=2?access_token=T0K')).toBe('https://x.example/a?b=1&api_key=[redacted]&c=2?access_token=[redacted]');
   });
 });

@@ -5,6 +5,8 @@ import type { Result } from '../../shared/result';
 import { BrokerError } from '../brokers/types';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
 import type { Logger } from '../log/logger';
+import { describeIssues, NO_SCHEMA_MESSAGE } from './input-errors';
+import { inputShapeProblem } from './input-shape';
 
 export type Handlers = {
   [C in ChannelName]: (input: z.output<Contract[C]['input']>) => Promise<ChannelOutput<C>> | ChannelOutput<C>;
@@ -21,22 +23,6 @@ export interface Router {
 }
 
 const KNOWN = new Set<string>(CHANNEL_NAMES);
-
-/** Describe what is wrong with an input by path and rule only: the values themselves may be secrets. */
-export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length ? issue.path.map((p) => String(p).slice(0, 40)).join('.') : 'input';
-    if (issue.code === 'unrecognized_keys') {
-      return `${where}: unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-        .slice(0, 5)
-        .map((k) => `"${k.slice(0, 40)}"`)
-        .join(', ')}`;
-    }
-    return `${where}: ${issue.message.slice(0, 200)}`;
-  });
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return `Invalid input. ${parts.join('; ')}${more}`;
-}
 
 /**
  * The one entry point for IPC calls in main: sender check, strict input parse, handler, strict
@@ -61,10 +47,13 @@ export function createRouter(options: {
       }
       const name = channel as ChannelName;
       const spec = contract[name];
-      // SECURITY: every input is parsed with its strict schema before any handler sees it.
-      const parsed = spec.input.safeParse(rawInput);
+      // SECURITY: plain data only (no Date, Map, Set or buffers posing as `{}`), within a size and depth budget.
+      const shapeProblem = inputShapeProblem(rawInput);
+      if (shapeProblem) return { ok: false, error: { code: 'INVALID_INPUT', message: shapeProblem } };
+      // SECURITY: every input is parsed with its strict schema before any handler sees it; the message is ours, never zod's.
+      const parsed = spec.input.safeParse(rawInput, { error: () => NO_SCHEMA_MESSAGE });
       if (!parsed.success) {
-        return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error) } };
+        return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, rawInput) } };
       }
       try {
         const handler = handlers[name] as (input: unknown) => unknown;

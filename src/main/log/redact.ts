@@ -6,7 +6,32 @@
 const SENSITIVE_KEY =
   /(authorization|api[-_]?key|apikey|secret|token|password|passwd|pin|mpin|totp|otp|signature|checksum|cookie|session|private[-_]?key|jwt|appidhash|x-kite|x-privatekey|access|refresh)/i;
 
+/** Query parameter names whose values are credentials. */
+const SENSITIVE_PARAM = /token|key|secret|signature|checksum|password|code/i;
+
 export const REDACTED = '[redacted]';
+
+const PARAM_NAME = /[?&]([^=&#?\s]*)=/g;
+const PARAM_VALUE = /[^&#\s]*/y;
+
+/**
+ * `?name=value` / `&name=value` with a sensitive name: the value becomes [redacted]. Linear time: a name stops at
+ * the next '?' or '&' and a value is scanned once (one pattern with a word between two overlapping runs took
+ * seconds on a long run without '=').
+ */
+function redactQueryParams(text: string): string {
+  let out = '';
+  let copied = 0;
+  PARAM_NAME.lastIndex = 0;
+  for (let match = PARAM_NAME.exec(text); match; match = PARAM_NAME.exec(text)) {
+    if (!SENSITIVE_PARAM.test(match[1]!)) continue;
+    PARAM_VALUE.lastIndex = PARAM_NAME.lastIndex;
+    PARAM_VALUE.exec(text);
+    out += `${text.slice(copied, PARAM_NAME.lastIndex)}${REDACTED}`;
+    copied = PARAM_NAME.lastIndex = PARAM_VALUE.lastIndex;
+  }
+  return out + text.slice(copied);
+}
 
 export class SecretRegistry {
   private readonly secrets = new Set<string>();
@@ -21,8 +46,7 @@ export class SecretRegistry {
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
-    return out
-      .replace(/([?&](?:[^=&#\s]*(?:token|key|secret|signature|checksum|password|code)[^=&#\s]*)=)[^&#\s]*/gi, `$1${REDACTED}`)
+    return redactQueryParams(out)
       .replace(/\b(authorization|x-api-key|apca-api-secret-key|apca-api-key-id|x-mbx-apikey)(\s*[:=]\s*)[^\s,;"']+(\s+[^\s,;"']+)?/gi, `$1$2${REDACTED}`)
       .replace(/\b(Bearer|token)\s+[A-Za-z0-9._~+/:=-]{8,}/g, `$1 ${REDACTED}`);
   }

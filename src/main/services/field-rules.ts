@@ -1,5 +1,15 @@
-import type { BrokerDescriptor } from '../../shared/brokers';
+import { fieldMaxLength, type BrokerDescriptor } from '../../shared/brokers';
 import { AppError } from '../errors';
+import { quoted, tooLong } from '../ipc/input-errors';
+
+const compiled = new Map<string, RegExp>();
+
+/** The descriptor's pattern over the whole value, compiled once. Descriptor patterns must run in linear time. */
+function wholeValuePattern(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (!re) compiled.set(pattern, (re = new RegExp(`^(?:${pattern})$`)));
+  return re;
+}
 
 /** What a secret looks like in lists: the last 4 characters, and none at all for short secrets such as PINs. */
 export function previewOf(value: string, secret: boolean): string {
@@ -24,12 +34,15 @@ export function checkFields(descriptor: BrokerDescriptor, fields: Record<string,
       if (!partial && field.required) throw new AppError('INVALID_INPUT', `${field.label} is required.`);
       continue;
     }
+    // SECURITY: the length cap comes before any pattern, so no pattern ever sees more than its field allows.
+    const max = fieldMaxLength(field);
+    if (value.length > max) throw new AppError('INVALID_INPUT', tooLong(quoted(field.label), max));
     const trimmed = value.trim();
     if (trimmed === '') {
       if (field.required) throw new AppError('INVALID_INPUT', `${field.label} is required.`);
       continue;
     }
-    if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(trimmed)) {
+    if (field.pattern && !wholeValuePattern(field.pattern).test(trimmed)) {
       throw new AppError('INVALID_INPUT', `${field.label} does not look right. ${field.help}`);
     }
   }

@@ -25,7 +25,7 @@ export function promptText(raw: unknown): string {
   if (typeof raw !== 'string') return '';
   const text = raw
     .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<[^>]*>/g, '')
+    .replace(/<[^<>]*>/g, '') // '<' excluded inside a tag: a long run of '<' without '>' stays linear
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

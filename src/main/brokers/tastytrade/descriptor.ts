@@ -40,6 +40,7 @@ export const descriptor: BrokerDescriptor = {
       secret: true,
       required: true,
       pattern: '^\\S{16,4096}$',
+      maxLength: 4096,
       help:
         'On the same OAuth Applications page press Manage → Create Grant on your application and copy the refresh token it shows. ' +
         'It does not expire until you revoke the grant. Sandbox and production grants are separate.',

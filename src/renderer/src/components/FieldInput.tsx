@@ -1,10 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
-import type { BrokerField } from '../../../shared/brokers';
+import { fieldMaxLength, type BrokerField } from '../../../shared/brokers';
 
 /** The same rule main applies: the trimmed value must match the whole pattern. Returns the problem or null. */
 export function fieldProblem(field: BrokerField, value: string | undefined, options: { optionalBlank?: boolean } = {}): string | null {
   const trimmed = (value ?? '').trim();
   if (trimmed === '') return field.required && !options.optionalBlank ? `${field.label} is required.` : null;
+  if ((value ?? '').length > fieldMaxLength(field)) return `${field.label} is too long (at most ${fieldMaxLength(field)} characters).`;
   if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(trimmed)) {
     return `${field.label} does not look right${field.placeholder ? ` (expected something like ${field.placeholder.replace(/^e\.g\.\s*/, '')})` : ''}. Check where to find it below.`;
   }
