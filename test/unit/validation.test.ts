@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { descriptor as ed25519 } from '../../src/main/brokers/binance-ed25519/descriptor';
 import { promptText } from '../../src/main/brokers/ibkr/errors';
+import { isDuplicateCoid } from '../../src/main/brokers/ibkr/orders';
 import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
 import { BrokerError } from '../../src/main/brokers/types';
 import { checkFields } from '../../src/main/services/field-rules';
@@ -100,6 +101,12 @@ describe('field values are capped before any pattern runs, and every pattern run
   it('broker warning text with a long run of "<" and no ">" becomes plain text within the bound (IBKR prompts)', async () => {
     expect(promptText('Order <b>held</b><br/>&amp; checked')).toBe('Order held & checked');
     expect(await blockingMs(async () => promptText('<'.repeat(100_000)))).toBeLessThan(MAX_BLOCKING_MS);
+  });
+
+  it('broker text repeating "Local order ID=" is read within the bound (IBKR duplicate cOID)', async () => {
+    expect(isDuplicateCoid("Order couldn't be submitted: Local order ID=bv-1 is already registered.")).toBe(true);
+    expect(isDuplicateCoid('is already registered, Local order ID=bv-1')).toBe(false);
+    expect(await blockingMs(async () => isDuplicateCoid('Local order ID='.repeat(8_000)))).toBeLessThan(MAX_BLOCKING_MS);
   });
 
   it('every real descriptor pattern refuses pump inputs up to its cap within the bound', async () => {

@@ -7,8 +7,15 @@ import { mapOrder, orderTypeToIbkr, stateFromIbkr } from './mapping';
 
 type Json = Record<string, unknown>;
 
-/** IBKR refuses a second order with a cOID used in the last 24 h with this text (seen in ibind). */
-const DUPLICATE_COID = /Local order ID=.*is already registered/i;
+/**
+ * IBKR refuses a second order with a cOID used in the last 24 h with "Local order ID=… is already registered"
+ * (seen in ibind). Two searches, not a `.*` pattern: broker text repeating the prefix made that quadratic.
+ */
+export function isDuplicateCoid(text: string): boolean {
+  const lower = text.toLowerCase();
+  const start = lower.indexOf('local order id=');
+  return start >= 0 && lower.indexOf('is already registered', start) >= 0;
+}
 const NOT_FOUND = /not found|doesn'?t exist|does not exist|invalid order ?id|no such order/i;
 /** `GET /iserver/account/orders` is paced at 1 request per 5 s; answers inside that window come from memory. */
 const LIVE_ORDERS_PACE_MS = 5_000;
@@ -86,11 +93,11 @@ export async function placeOrder(ctx: BrokerContext, order: OrderRequest): Promi
       'place the order',
     );
   } catch (error) {
-    if (error instanceof BrokerError && DUPLICATE_COID.test(error.message)) return existingOrder(ctx, order.clientOrderId, error.message);
+    if (error instanceof BrokerError && isDuplicateCoid(error.message)) return existingOrder(ctx, order.clientOrderId, error.message);
     throw error;
   }
   const text = gatewayErrorText(answer);
-  if (text !== null && DUPLICATE_COID.test(text)) return existingOrder(ctx, order.clientOrderId, brokerMessage(text, 'duplicate'));
+  if (text !== null && isDuplicateCoid(text)) return existingOrder(ctx, order.clientOrderId, brokerMessage(text, 'duplicate'));
   return settleOrderAnswer(ctx, answer, order.clientOrderId);
 }
 
