@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BrokerDescriptor, BrokerId } from '../../shared/brokers';
 import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from '../../shared/schemas';
 import type { Clock } from '../clock';
+import type { SecretRegistry } from '../log/redact';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
@@ -16,6 +17,8 @@ export interface ConnectionServiceDeps {
   audit: AuditLog;
   clock: Clock;
   descriptor: (broker: BrokerId) => BrokerDescriptor | undefined;
+  /** Knows each connection's secrets: a stored error is scrubbed of them. */
+  secrets: SecretRegistry;
   /** Called after every committed change, to push the new list to the renderer. */
   changed: () => void;
 }
@@ -237,7 +240,7 @@ export class ConnectionService implements ConnectionLifecycle {
   }
 
   recordHealth(id: string, update: HealthUpdate): void {
-    this.deps.repo.updateHealth(id, update);
+    this.deps.repo.updateHealth(id, this.scrubbed(id, update));
     this.deps.changed();
   }
 
@@ -261,7 +264,7 @@ export class ConnectionService implements ConnectionLifecycle {
         for (const check of batch) {
           // A connection deleted while its check ran has nothing left to record.
           if (!this.deps.repo.find(check.id)) continue;
-          this.deps.repo.updateHealth(check.id, check.update);
+          this.deps.repo.updateHealth(check.id, this.scrubbed(check.id, check.update));
           this.deps.audit.append('connection.validate', check.id, check.detail);
         }
       })();
@@ -271,6 +274,11 @@ export class ConnectionService implements ConnectionLifecycle {
     }
     for (const check of batch) check.done();
     this.deps.changed();
+  }
+
+  /** SECURITY: a stored error is shown and pushed later; it never keeps a secret of its connection. */
+  private scrubbed(id: string, update: HealthUpdate): HealthUpdate {
+    return update.last_error ? { ...update, last_error: this.deps.secrets.scrubFor(id, update.last_error) } : update;
   }
 
   /** For key rotation: re-encrypt every secret field inside the vault's transaction. */
