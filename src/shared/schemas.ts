@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema } from './brokers';
 import { AppErrorSchema } from './result';
 
@@ -15,10 +16,11 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 const Label = z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters');
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'is not a field name');
 const FieldValue = z.string().max(4096, 'must be at most 4096 characters');
-const ApiHost = z
-  .string()
-  .max(300)
-  .regex(/^https?:\/\/[^\s/?#@]+(:\d{1,5})?(\/[^\s?#@]*)?$/, 'must be an http(s) URL without credentials or query');
+// SECURITY: the saved secrets go to this address: https, or plain http to this computer only.
+const ApiHost = z.string().superRefine((value, ctx) => {
+  const problem = apiHostProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const FieldViewSchema = z.strictObject({
   name: z.string(),

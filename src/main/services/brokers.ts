@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { apiHostProblem } from '../../shared/api-host';
 import type { BrokerId, Environment } from '../../shared/brokers';
 import type { AppErrorShape } from '../../shared/result';
 import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnectionInput, LoginStartSchema } from '../../shared/schemas';
@@ -82,7 +83,12 @@ export class BrokerService {
   }
 
   private baseUrl(adapter: BrokerAdapter, environment: Environment, apiHost: string | null | undefined): string {
-    if (apiHost) return apiHost;
+    if (apiHost) {
+      // SECURITY: checked again before any secret is sent, whatever a row saved by an older version holds.
+      const problem = apiHostProblem(apiHost);
+      if (problem) throw new AppError('INVALID_INPUT', `${problem} Edit this connection's API host.`);
+      return apiHost;
+    }
     const env = adapter.descriptor.environments.find((e) => e.id === environment);
     if (!env) throw new AppError('INVALID_INPUT', `${adapter.descriptor.name} has no ${environment} environment.`);
     return env.baseUrl;
