@@ -269,3 +269,55 @@ describe('brokers that echo the request in their errors (properties 7, 8, 9)', (
     }
   }, 120_000);
 });
+
+describe('an order refused by a broker that echoes the request (journal, audit, kill switch)', () => {
+  it('keeps the connection’s secrets out of order results, the journal, events, the database and the log', async () => {
+    const { vi } = await import('vitest');
+    const { echoingFetch } = await import('../support/echoing-fetch');
+    const { connectSim, goLive, makeTradingWorld, nextWindow, startSim, ticket } = await import('../support/trading/world');
+    const echo = echoingFetch(globalThis.fetch);
+    // The trading world's network passes every request on to the global fetch: make that one echo.
+    vi.stubGlobal('fetch', echo.fetch);
+    const w = await makeTradingWorld();
+    const sims = [await startSim('tradier', w.clock), await startSim('angel-one', w.clock)];
+    const results: unknown[] = [];
+    const canaries = new Set<string>();
+    try {
+      for (const [sim, symbol] of [
+        [sims[0]!, 'US:MSFT'],
+        [sims[1]!, 'NSE:SBIN'],
+      ] as const) {
+        const view = await connectSim(w, sim);
+        const secretNames = new Set(w.g.services.brokers.get(sim.broker)!.descriptor.fields.filter((f) => !f.secret).map((f) => f.name));
+        for (const [name, value] of Object.entries(w.g.services.connections.credentials(view.id))) {
+          if (!secretNames.has(name) && value.length >= 8 && /[A-Za-z]/.test(value)) canaries.add(value);
+        }
+        nextWindow(w);
+        await goLive(w, view.id);
+        // The order is refused with the request quoted back; then every read fails the same way during the kill switch.
+        echo.failing(sim.baseUrl, sim.broker, (method) => method === 'POST');
+        nextWindow(w);
+        results.push(await w.g.call('orders:place', ticket({ symbol, side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1, ...(sim.broker === 'angel-one' ? { product: 'CNC' } : {}) })));
+        echo.failing(sim.baseUrl, sim.broker);
+        nextWindow(w);
+        results.push(await w.g.call('killswitch:engage', { closePositions: true }));
+        echo.recover(sim.baseUrl);
+        results.push(await w.g.call('orders:list', { limit: 50 }), await w.g.call('audit:list', { limit: 200 }));
+        await w.g.call('mode:unlock');
+      }
+      expect(echo.echoed).toBeGreaterThan(1);
+      expect(canaries.size).toBeGreaterThanOrEqual(3);
+      expect(JSON.stringify(results)).toContain('REJECTED');
+      const disk = ['brokervault.sqlite', 'brokervault.sqlite-wal'].map((f) => fs.readFileSync(path.join(w.g.dataDir, f)).toString('latin1')).join('\n');
+      const haystacks = { results: JSON.stringify(results), events: JSON.stringify(w.g.events), log: w.g.logLines.join('\n'), disk };
+      const found = Object.entries(haystacks).flatMap(([where, text]) =>
+        [...canaries].filter((secret) => forms(secret).some((form) => text.toLowerCase().includes(form.toLowerCase()))).map((secret) => `${secret.slice(0, 6)}… in ${where}`),
+      );
+      expect(found).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+      w.g.close();
+      await Promise.all(sims.map((s) => s.close()));
+    }
+  }, 60_000);
+});

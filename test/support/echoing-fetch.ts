@@ -64,25 +64,25 @@ const ERROR_SHAPES: Record<string, { status: number; body: (echo: string) => unk
 
 export interface EchoingFetch {
   fetch: typeof fetch;
-  /** Every answer from `baseUrl`'s host becomes `sim`'s error shape with the echo, until `recover`. */
-  failing(baseUrl: string, sim: string): void;
+  /** Answers from `baseUrl`'s host (those `only` picks) become `sim`'s error shape with the echo, until `recover`. */
+  failing(baseUrl: string, sim: string, only?: (method: string, url: URL) => boolean): void;
   recover(baseUrl: string): void;
   /** How many answers carried an echo (so a test can tell its faults really happened). */
   echoed: number;
 }
 
 export function echoingFetch(base: typeof fetch = globalThis.fetch): EchoingFetch {
-  const failing = new Map<string, string>();
+  const failing = new Map<string, { sim: string; only: (method: string, url: URL) => boolean }>();
   const state: EchoingFetch = {
     echoed: 0,
-    failing: (baseUrl, sim) => failing.set(new URL(baseUrl).host, sim),
+    failing: (baseUrl, sim, only = () => true) => failing.set(new URL(baseUrl).host, { sim, only }),
     recover: (baseUrl) => failing.delete(new URL(baseUrl).host),
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const echo = echoOf(url, init);
       const forced = failing.get(url.host);
-      if (forced) {
-        const shape = ERROR_SHAPES[forced]!;
+      if (forced?.only((init?.method ?? 'GET').toUpperCase(), url)) {
+        const shape = ERROR_SHAPES[forced.sim]!;
         state.echoed += 1;
         return new Response(JSON.stringify(shape.body(echo)), { status: shape.status, headers: { 'content-type': 'application/json' } });
       }
