@@ -181,6 +181,8 @@ export class BrokerService {
     }
     // Unsaved credentials: no cached instruments and no memory that outlives this check.
     const credentials = Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()]));
+    // Not stored (yet), so the vault has not registered them: the log must know them all the same.
+    for (const value of secretValues(adapter, credentials)) this.deps.secrets.add(value);
     const ctx = this.makeContext(adapter, input.environment, input.apiHost, credentials, { instruments: new MemoryInstrumentMaster(), memo: new Map() });
     const started = performance.now();
     return this.scrubbing(null, adapter, ctx, async () => {
