@@ -18,8 +18,6 @@ const WORD_MATCH_BELOW = 8;
 /** A cut-off secret is redacted when at least this much of its start stands before the cut. */
 const MIN_DANGLING = 6;
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * The forms in which a secret can be quoted back: raw; JSON-escaped (also with escaped slashes and
  * \uXXXX for non-ASCII, as other serializers write it); URL-encoded (component and form style); hex;
@@ -57,16 +55,47 @@ export function secretForms(value: string): { exact: string[]; embedded: string[
   return { exact: [...exact], embedded: [...embedded] };
 }
 
-/** A set of secret values and one compiled pattern that finds any of their forms. */
+/** One form of a secret as the matcher looks for it. */
+interface Form {
+  /** Lower case: matching ignores case (hex and %-escapes come in either). */
+  text: string;
+  /** Short values (PINs) match only as a whole word. */
+  word: boolean;
+  /** A piece of a longer base64 run: the few encoded characters around it go too. */
+  embedded: boolean;
+}
+
+const KEY_LENGTH = MIN_SECRET_LENGTH;
+const BASE64_CHAR = /[A-Za-z0-9+/_=-]/;
+const WORD_CHAR = /[A-Za-z0-9]/;
+
+/** Lower case without changing the length (a few characters lower-case into two), so offsets still line up. */
+function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let out = '';
+  for (const c of text) {
+    const l = c.toLowerCase();
+    out += l.length === c.length ? l : c;
+  }
+  return out;
+}
+
+/**
+ * A set of secret values and an index of their forms by their first characters, so scrubbing a text costs
+ * about one lookup per character however many secrets main knows (a log line must not wait on hundreds).
+ */
 class SecretSet {
   private readonly values = new Set<string>();
-  private pattern: RegExp | null = null;
-  private prefixes: string[] = [];
+  private index: Map<string, Form[]> | null = null;
+  /** Forms of values long enough to be recognised by their start, by their first MIN_DANGLING characters. */
+  private starts = new Map<string, string[]>();
+  private longest = 0;
 
   add(value: string): void {
     if (value.length < MIN_SECRET_LENGTH || this.values.has(value)) return;
     this.values.add(value);
-    this.pattern = null;
+    this.index = null;
   }
 
   get size(): number {
@@ -75,44 +104,83 @@ class SecretSet {
 
   scrub(text: string): string {
     if (this.values.size === 0 || text === '') return text;
-    if (!this.pattern) this.compile();
-    return this.scrubDangling(text.replace(this.pattern!, REDACTED));
+    if (!this.index) this.build();
+    return this.scrubDangling(this.scrubForms(text));
   }
 
-  private compile(): void {
-    const alternatives: { source: string; length: number }[] = [];
-    const prefixes = new Set<string>();
+  private build(): void {
+    const index = new Map<string, Form[]>();
+    const starts = new Map<string, string[]>();
+    let longest = 0;
+    const put = (form: Form) => {
+      const key = form.text.slice(0, KEY_LENGTH);
+      let list = index.get(key);
+      if (!list) index.set(key, (list = []));
+      list.push(form);
+    };
     for (const value of this.values) {
       const { exact, embedded } = secretForms(value);
       const word = value.length < WORD_MATCH_BELOW;
       for (const form of exact) {
-        const source = escapeRegExp(form);
-        alternatives.push({ source: word ? `(?<![A-Za-z0-9])${source}(?![A-Za-z0-9])` : source, length: form.length });
-        if (!word) prefixes.add(form.toLowerCase());
+        const text = lowerSameLength(form);
+        put({ text, word, embedded: false });
+        if (!word) {
+          const key = text.slice(0, MIN_DANGLING);
+          starts.set(key, [...(starts.get(key) ?? []), text]);
+          longest = Math.max(longest, text.length);
+        }
       }
-      // Take the few encoded characters on either side too: they carry bits of the secret as well.
-      for (const form of embedded) alternatives.push({ source: `[A-Za-z0-9+/_-]{0,3}${escapeRegExp(form)}[A-Za-z0-9+/_=-]{0,3}`, length: form.length });
+      for (const form of embedded) put({ text: lowerSameLength(form), word: false, embedded: true });
     }
-    alternatives.sort((a, b) => b.length - a.length);
-    this.pattern = new RegExp(alternatives.map((a) => a.source).join('|'), 'gi');
-    this.prefixes = [...prefixes];
+    // Longest first, so a longer form wins where two start at the same place.
+    for (const list of index.values()) list.sort((a, b) => b.text.length - a.text.length);
+    this.index = index;
+    this.starts = starts;
+    this.longest = longest;
+  }
+
+  private scrubForms(text: string): string {
+    const lower = lowerSameLength(text);
+    let out = '';
+    let kept = 0;
+    let i = 0;
+    while (i <= lower.length - KEY_LENGTH) {
+      const form = this.index!.get(lower.slice(i, i + KEY_LENGTH))?.find((f) => this.matchesAt(lower, i, f));
+      if (!form) {
+        i += 1;
+        continue;
+      }
+      let from = i;
+      let to = i + form.text.length;
+      if (form.embedded) {
+        for (let n = 0; n < 3 && from > kept && BASE64_CHAR.test(text[from - 1]!); n++) from -= 1;
+        for (let n = 0; n < 3 && to < text.length && BASE64_CHAR.test(text[to]!); n++) to += 1;
+      }
+      out += text.slice(kept, from) + REDACTED;
+      kept = i = to;
+    }
+    return kept === 0 ? text : out + text.slice(kept);
+  }
+
+  private matchesAt(lower: string, at: number, form: Form): boolean {
+    if (!lower.startsWith(form.text, at)) return false;
+    if (!form.word) return true;
+    const end = at + form.text.length;
+    return !(at > 0 && WORD_CHAR.test(lower[at - 1]!)) && !(end < lower.length && WORD_CHAR.test(lower[end]!));
   }
 
   /** Where text was cut short (a TRUNCATED mark), redact a dangling start of a secret before the cut. */
   private scrubDangling(text: string): string {
     let out = text;
     for (let cut = out.lastIndexOf(TRUNCATED); cut >= 0; cut = cut === 0 ? -1 : out.lastIndexOf(TRUNCATED, cut - 1)) {
-      const before = out.slice(Math.max(0, cut - 4096), cut).toLowerCase();
-      let longest = 0;
-      for (const form of this.prefixes) {
-        for (let k = Math.min(form.length - 1, before.length); k >= MIN_DANGLING && k > longest; k--) {
-          if (before.endsWith(form.slice(0, k))) {
-            longest = k;
-            break;
-          }
-        }
+      const before = lowerSameLength(out.slice(Math.max(0, cut - this.longest), cut));
+      let dangling = 0;
+      // The longest tail of `before` that some form starts with (shorter than the form: whole ones are gone).
+      for (let k = before.length; k >= MIN_DANGLING && dangling === 0; k--) {
+        const tail = before.slice(before.length - k);
+        if (this.starts.get(tail.slice(0, MIN_DANGLING))?.some((form) => form.length > k && form.startsWith(tail))) dangling = k;
       }
-      if (longest) out = out.slice(0, cut - longest) + REDACTED + out.slice(cut);
+      if (dangling) out = out.slice(0, cut - dangling) + REDACTED + out.slice(cut);
     }
     return out;
   }
