@@ -114,6 +114,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     audit,
     clock,
     descriptor: (id) => brokers.get(id)?.descriptor,
+    secrets,
     changed: () => connectionsChanged(),
   });
   const brokerCalls = new BrokerService({
@@ -126,7 +127,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
-    registerSecret: (value) => secrets.add(value),
+    secrets,
     loginFinished: (event) => events.emit('login:finished', event),
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
@@ -195,6 +196,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
+    scrub: (text) => secrets.scrub(text),
     log,
   });
 

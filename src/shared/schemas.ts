@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
 import { AppErrorSchema } from './result';
 
@@ -25,7 +26,11 @@ const FieldName = capped(40).regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'is not a fie
 const FieldValue = capped(FIELD_VALUE_MAX);
 /** No broker asks for more than a handful of fields. */
 const Fields = z.record(FieldName, FieldValue).refine((fields) => Object.keys(fields).length <= 16, 'Credentials can have at most 16 fields.');
-const ApiHost = capped(300).regex(/^https?:\/\/[^\s/?#@]+(:\d{1,5})?(\/[^\s?#@]*)?$/, 'must be an http(s) URL without credentials or query');
+// SECURITY: the saved secrets go to this address: https, or plain http to this computer only (capped first).
+const ApiHost = capped(300).superRefine((value, ctx) => {
+  const problem = apiHostProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const FieldViewSchema = z.strictObject({
   name: z.string(),

@@ -52,7 +52,7 @@ test('bad input in the wizard gets a clear message and saves nothing; the broker
     await dialog.getByRole('button', { name: 'Continue to test' }).click();
     await expect(dialog.getByTestId('wizard-problems')).toContainText('3 fields need attention: SmartAPI API key does not look right');
     await expect(dialog.getByText('MPIN does not look right')).toBeVisible();
-    await expect(dialog.getByText('The API host must be an http(s) address')).toBeVisible();
+    await expect(dialog.getByText('The API host override must be an https:// address')).toBeVisible();
     await expect(dialog.getByLabel('SmartAPI API key', { exact: true })).toBeFocused();
 
     // Plausible but wrong: the broker rejects it and says why; nothing is saved.

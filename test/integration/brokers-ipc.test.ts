@@ -240,7 +240,15 @@ describe('failures through IPC', () => {
             const tested = await w.g.call('connections:test', { broker: c.id, environment: c.environment, fields: sim.fields, apiHost: closed });
             expect(tested, c.id).toMatchObject({ ok: false, error: { code: 'NETWORK' } });
           }
-          await w.g.ok('connections:update', { id, apiHost: closed });
+          // A new host needs the trader's secrets again and drops the old host's session (host-override.security.test.ts).
+          const hadSession = w.g.services.connections.hasSession(id);
+          await w.g.ok('connections:update', { id, apiHost: closed, fields: sim.fields });
+          expect(w.g.services.connections.hasSession(id), c.id).toBe(false);
+          if (hadSession) {
+            // Signing in again is the first request to the new host: direct logins meet the closed port.
+            if (!c.oauth) expect(await w.g.call('connections:login', { id }), c.id).toMatchObject({ ok: false, error: { code: 'NETWORK' } });
+            return;
+          }
           const checked = await w.g.ok('connections:validate', { id });
           expect(checked, c.id).toMatchObject({ status: 'error', apiHost: closed });
           expect(checked.lastError, c.id).toEqual(expect.any(String));

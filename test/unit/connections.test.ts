@@ -65,13 +65,14 @@ describe('connections through the IPC contract', () => {
     g.services.connections.recordHealth(conn.id, { status: 'valid', last_validated_at: g.clock.now() });
     const renamed = await g.ok('connections:update', { id: conn.id, label: 'Renamed' });
     expect(renamed.status).toBe('valid');
-    const updated = await g.ok('connections:update', { id: conn.id, fields: { api_secret: 'secret-value-0002', pin: '' }, apiHost: 'http://127.0.0.1:9999' });
+    // A new host needs every saved secret again (or cleared): see test/integration/host-override.security.test.ts.
+    const updated = await g.ok('connections:update', { id: conn.id, fields: { api_key: fields.api_key, api_secret: 'secret-value-0002', pin: '' }, apiHost: 'http://127.0.0.1:9999' });
     expect(updated.status).toBe('untested');
     expect(updated.apiHost).toBe('http://127.0.0.1:9999');
     expect(updated.fields.map((f) => f.name)).toEqual(['api_key', 'api_secret', 'client_code']);
     expect(g.services.connections.credentials(conn.id)).toEqual({ api_key: fields.api_key, api_secret: 'secret-value-0002', client_code: 'AB123' });
     const entries = (await g.ok('audit:list', { action: 'connection.update' })).entries;
-    expect(entries.map((e) => e.detail.changed)).toEqual([['apiHost', 'api_secret', 'pin'], ['label']]);
+    expect(entries.map((e) => e.detail.changed)).toEqual([['apiHost', 'api_key', 'api_secret', 'pin'], ['label']]);
   });
 
   it('keeps at most one default; deactivating the default clears it; inactive cannot be default', async () => {

@@ -78,8 +78,9 @@ describe('release packaging: metadata, icons and the Electron build of better-sq
     );
     // The Node build in node_modules is left out of the package.
     expect(config.files).toEqual(expect.arrayContaining(['!node_modules/better-sqlite3/build/**']));
-    expect(manifest.scripts.prestart).toBe('tsx scripts/prepare-electron.ts');
-    expect(manifest.scripts.predev).toBe('tsx scripts/prepare-electron.ts');
+    expect(manifest.scripts['electron:prepare']).toBe('tsx scripts/prepare-electron.ts');
+    expect(manifest.scripts.prestart).toBe('npm run --silent electron:prepare');
+    expect(manifest.scripts.predev).toBe('npm run --silent electron:prepare');
   });
 
   it('the hook asks for the target platform, arch and Electron version, and fails the build when that fails', async () => {

@@ -1,3 +1,4 @@
+import { REDACTED, TRUNCATED } from '../log/redact';
 import { BrokerError, type BrokerContext } from './types';
 
 export interface HttpRequest {
@@ -76,11 +77,15 @@ export async function brokerRequest(ctx: BrokerContext, req: HttpRequest): Promi
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
-/** Trim a broker's own message to something fit to show (and drop anything that looks like a token). */
+const MAX_BROKER_MESSAGE = 300;
+
+/**
+ * Trim a broker's own message to something fit to show (and drop anything that looks like a token).
+ * A cut is marked with TRUNCATED, so the secret scrubbing that every broker error passes through
+ * (BrokerService) also removes the start of a secret the cut left dangling.
+ */
 export function brokerMessage(text: unknown, fallback: string): string {
   if (typeof text !== 'string' || !text.trim()) return fallback;
-  return text
-    .replace(/[A-Za-z0-9._~+/=-]{32,}/g, '[redacted]')
-    .trim()
-    .slice(0, 300);
+  const trimmed = text.replace(/[A-Za-z0-9._~+/=-]{32,}/g, REDACTED).trim();
+  return trimmed.length > MAX_BROKER_MESSAGE ? `${trimmed.slice(0, MAX_BROKER_MESSAGE)}${TRUNCATED}` : trimmed;
 }

@@ -32,9 +32,12 @@ const KNOWN = new Set<string>(CHANNEL_NAMES);
 export function createRouter(options: {
   handlers: Handlers;
   isTrustedSender: (sender: SenderInfo) => boolean;
+  /** The last net for error messages: scrubs every secret main knows (broker errors were scrubbed at their source). */
+  scrub?: (text: string) => string;
   log: Logger;
 }): Router {
   const { handlers, isTrustedSender, log } = options;
+  const scrub = options.scrub ?? ((text: string) => text);
   return {
     async handle(channel, sender, rawInput) {
       // SECURITY: only the app's own main frame may call in.
@@ -68,8 +71,8 @@ export function createRouter(options: {
         }
         return { ok: true, value: checked.data };
       } catch (error) {
-        if (error instanceof AppError) return { ok: false, error: error.toShape() };
-        if (error instanceof BrokerError) return { ok: false, error: { code: error.code, message: error.message } };
+        // SECURITY: even our own messages may quote a broker; none crosses with a known secret in it.
+        if (error instanceof AppError || error instanceof BrokerError) return { ok: false, error: { code: error.code, message: scrub(error.message) } };
         log.error('handler failed', { channel: name, error });
         return { ok: false, error: { code: 'INTERNAL', message: INTERNAL_MESSAGE } };
       }

@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { apiHostProblem } from '../../shared/api-host';
 import type { BrokerId, Environment } from '../../shared/brokers';
 import type { AppErrorShape } from '../../shared/result';
 import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnectionInput, LoginStartSchema } from '../../shared/schemas';
-import { MemoryInstrumentMaster, BrokerError, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
+import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
 import type { Logger } from '../log/logger';
+import type { SecretRegistry } from '../log/redact';
 import { isAllowedExternalUrl } from '../security/navigation';
 import type { ConnectionRow } from '../store/connections-repo';
 import type { ConnectionService } from './connections';
@@ -27,8 +29,8 @@ export interface BrokerServiceDeps {
   clock: Clock;
   log: Logger;
   openExternal: (url: string) => Promise<void>;
-  /** Tell the log redactor about secrets that are not stored (yet): credentials being tested. */
-  registerSecret: (value: string) => void;
+  /** Knows every connection's secrets; every error out of an adapter call is scrubbed through it. */
+  secrets: SecretRegistry;
   loginFinished: (event: { connectionId: string; ok: boolean; error: AppErrorShape | null; connection: ConnectionView | null }) => void;
 }
 
@@ -44,6 +46,14 @@ function statusFor(error: unknown): ConnectionStatus {
 function safeError(error: unknown): AppErrorShape {
   if (error instanceof BrokerError || error instanceof AppError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
+}
+
+/** The secret values a call holds: the descriptor's secret fields and every session token (fields it does not declare). */
+function secretValues(adapter: BrokerAdapter, credentials: Readonly<Record<string, string>>): string[] {
+  const plain = new Set(adapter.descriptor.fields.filter((f) => !f.secret).map((f) => f.name));
+  return Object.entries(credentials)
+    .filter(([name, value]) => !plain.has(name) && value !== '')
+    .map(([, value]) => value);
 }
 
 /**
@@ -74,7 +84,12 @@ export class BrokerService {
   }
 
   private baseUrl(adapter: BrokerAdapter, environment: Environment, apiHost: string | null | undefined): string {
-    if (apiHost) return apiHost;
+    if (apiHost) {
+      // SECURITY: checked again before any secret is sent, whatever a row saved by an older version holds.
+      const problem = apiHostProblem(apiHost);
+      if (problem) throw new AppError('INVALID_INPUT', `${problem} Edit this connection's API host.`);
+      return apiHost;
+    }
     const env = adapter.descriptor.environments.find((e) => e.id === environment);
     if (!env) throw new AppError('INVALID_INPUT', `${adapter.descriptor.name} has no ${environment} environment.`);
     return env.baseUrl;
@@ -113,7 +128,7 @@ export class BrokerService {
       instruments: this.deps.instruments.master(adapter),
       memo: this.memo(row.id),
     });
-    if (options.needsInstruments) await this.deps.instruments.ensureFresh(adapter, ctx);
+    if (options.needsInstruments) await this.deps.instruments.ensureFresh(adapter, () => this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx)));
     return ctx;
   }
 
@@ -122,7 +137,29 @@ export class BrokerService {
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
     const ctx = await this.context(row, options);
-    return fn(adapter, ctx);
+    return this.scrubbing(id, adapter, ctx, () => fn(adapter, ctx));
+  }
+
+  /**
+   * Run adapter code for one connection (`scope`; null while its credentials are not saved). Brokers may
+   * quote the request back in their errors, so every error leaves scrubbed of the connection's own secrets
+   * and session tokens, and of those this call holds, before anything can show, store or log its message.
+   */
+  private async scrubbing<T>(scope: string | null, adapter: BrokerAdapter, ctx: BrokerContext, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      // SECURITY: the one place broker errors pass on their way to results, events, last_error, the journal and the log.
+      const held = secretValues(adapter, ctx.credentials);
+      // The log must know them too: values being tested and tokens just obtained are not stored yet.
+      for (const value of held) this.deps.secrets.add(value);
+      const clean = (text: string) => this.deps.secrets.scrubFor(scope, text, held);
+      if (error instanceof BrokerPrompt) throw new BrokerPrompt(error.replyId, error.prompts.map(clean), clean(error.message));
+      if (error instanceof BrokerError) throw new BrokerError(error.code, clean(error.message), error.httpStatus);
+      if (error instanceof AppError) throw new AppError(error.code, clean(error.message));
+      // Anything else never crosses to the renderer (the router makes it INTERNAL), and the log scrubs it.
+      throw error;
+    }
   }
 
   /**
@@ -136,11 +173,7 @@ export class BrokerService {
 
   private async checkUnsaved(input: Omit<CreateConnectionInput, 'label'>) {
     const adapter = this.adapterFor(input.broker);
-    const descriptor = this.deps.connections.checkInput(input.broker, input.environment, input.fields);
-    for (const field of descriptor.fields) {
-      const value = input.fields[field.name];
-      if (field.secret && value) this.deps.registerSecret(value.trim());
-    }
+    this.deps.connections.checkInput(input.broker, input.environment, input.fields);
     if (adapter.loginUrl) {
       throw new AppError(
         'NOT_SUPPORTED',
@@ -149,12 +182,16 @@ export class BrokerService {
     }
     // Unsaved credentials: no cached instruments and no memory that outlives this check.
     const credentials = Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()]));
+    // Not stored (yet), so the vault has not registered them: the log must know them all the same.
+    for (const value of secretValues(adapter, credentials)) this.deps.secrets.add(value);
     const ctx = this.makeContext(adapter, input.environment, input.apiHost, credentials, { instruments: new MemoryInstrumentMaster(), memo: new Map() });
     const started = performance.now();
-    const session = adapter.login ? await adapter.login(ctx) : null;
-    if (session) ctx.credentials = { ...ctx.credentials, ...session.fields };
-    const summary = await adapter.validate(ctx);
-    return { adapter, ctx, session, summary, latencyMs: performance.now() - started };
+    return this.scrubbing(null, adapter, ctx, async () => {
+      const session = adapter.login ? await adapter.login(ctx) : null;
+      if (session) ctx.credentials = { ...ctx.credentials, ...session.fields };
+      const summary = await adapter.validate(ctx);
+      return { adapter, ctx, session, summary, latencyMs: performance.now() - started };
+    });
   }
 
   /**
@@ -184,7 +221,8 @@ export class BrokerService {
       this.pendingLogins.set(id, state);
       let url: string;
       try {
-        url = await adapter.loginUrl(await this.context(row), redirectUri, state);
+        const ctx = await this.context(row);
+        url = await this.scrubbing(id, adapter, ctx, async () => adapter.loginUrl!(ctx, redirectUri, state));
         // SECURITY: the sign-in page opens only on a broker's own https host or this connection's configured API host.
         if (!isAllowedExternalUrl(url, row.api_host ? [row.api_host] : [])) throw refusedSignInPage(url);
       } catch (error) {
@@ -199,7 +237,7 @@ export class BrokerService {
     }
     if (!adapter.login) throw new AppError('NOT_SUPPORTED', `${adapter.descriptor.name} needs no sign-in: its keys are used directly.`);
     const ctx = await this.context(row);
-    const session = await adapter.login(ctx);
+    const session = await this.scrubbing(id, adapter, ctx, () => adapter.login!(ctx));
     await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'direct' });
     await this.validate(id);
     return { status: 'logged-in', connection: this.deps.connections.get(id) };
@@ -210,7 +248,8 @@ export class BrokerService {
       const params = await result;
       const row = this.deps.connections.row(id);
       const adapter = this.adapterFor(row.broker);
-      const session = await adapter.completeLogin!(await this.context(row), params, redirectUri);
+      const ctx = await this.context(row);
+      const session = await this.scrubbing(id, adapter, ctx, () => adapter.completeLogin!(ctx, params, redirectUri));
       await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'browser' });
       const connection = await this.validate(id);
       this.deps.loginFinished({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BrokerDescriptor, BrokerId } from '../../shared/brokers';
 import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from '../../shared/schemas';
 import type { Clock } from '../clock';
+import type { SecretRegistry } from '../log/redact';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
@@ -16,6 +17,8 @@ export interface ConnectionServiceDeps {
   audit: AuditLog;
   clock: Clock;
   descriptor: (broker: BrokerId) => BrokerDescriptor | undefined;
+  /** Knows each connection's secrets: a stored error is scrubbed of them. */
+  secrets: SecretRegistry;
   /** Called after every committed change, to push the new list to the renderer. */
   changed: () => void;
 }
@@ -118,7 +121,12 @@ export class ConnectionService implements ConnectionLifecycle {
     const key = changesSecret ? await this.deps.vault.keyForWriting() : null;
     const now = this.deps.clock.now();
     const changed: string[] = [];
+    let hostChange: Record<string, string | string[]> | null = null;
     this.deps.db.transaction(() => {
+      // Re-read inside the transaction: the host check must see the row as it is when the change commits.
+      const current = this.row(input.id);
+      const newHost = input.apiHost === undefined ? current.api_host : (input.apiHost ?? null);
+      if (newHost !== current.api_host) hostChange = this.changeHost(current, descriptor, newHost, fields);
       const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
       if (input.label !== undefined && input.label !== row.label) {
         this.assertLabelFree(row.broker, input.label, row.id, descriptor);
@@ -129,8 +137,8 @@ export class ConnectionService implements ConnectionLifecycle {
         meta.environment = input.environment;
         changed.push('environment');
       }
-      if (input.apiHost !== undefined && (input.apiHost ?? null) !== row.api_host) {
-        meta.api_host = input.apiHost ?? null;
+      if (hostChange) {
+        meta.api_host = newHost;
         changed.push('apiHost');
       }
       for (const [name, raw] of Object.entries(fields)) {
@@ -146,10 +154,31 @@ export class ConnectionService implements ConnectionLifecycle {
       }
       if (changed.length === 0) return;
       this.deps.repo.updateMeta(row.id, meta, now);
-      this.deps.audit.append('connection.update', row.id, { changed });
+      this.deps.audit.append('connection.update', row.id, { changed, ...(hostChange ?? {}) });
     })();
     if (changed.length > 0) this.deps.changed();
     return this.get(row.id);
+  }
+
+  /**
+   * SECURITY: the saved secrets go wherever the host points, so a new host needs every saved secret field
+   * entered again (or cleared) in the same change (a compromised renderer could otherwise send them anywhere), and the
+   * session tokens the old host issued are dropped. Returns the audit detail: old and new host, no secret.
+   */
+  private changeHost(row: ConnectionRow, descriptor: BrokerDescriptor, newHost: string | null, fields: Record<string, string>): Record<string, string | string[]> {
+    const stored = new Set(this.deps.repo.fields(row.id).map((f) => f.name));
+    // Each saved secret is entered again (or cleared, when optional: then it is sent nowhere).
+    const missing = descriptor.fields.filter((f) => f.secret && (stored.has(f.name) || f.required) && fields[f.name] === undefined);
+    if (missing.length > 0) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `To change the API host, enter this connection's ${missing.map((f) => f.label).join(', ')} again in the same change: the saved credentials are never sent to a new address.`,
+      );
+    }
+    const dropped = this.sessionFields(row.id).map((f) => f.name);
+    for (const name of dropped) this.deps.repo.deleteField(row.id, name);
+    if (dropped.length) this.deps.repo.updateHealth(row.id, { token_expires_at: null });
+    return { hostFrom: row.api_host ?? 'default', hostTo: newHost ?? 'default', sessionDropped: dropped };
   }
 
   delete(id: string): void {
@@ -237,7 +266,7 @@ export class ConnectionService implements ConnectionLifecycle {
   }
 
   recordHealth(id: string, update: HealthUpdate): void {
-    this.deps.repo.updateHealth(id, update);
+    this.deps.repo.updateHealth(id, this.scrubbed(id, update));
     this.deps.changed();
   }
 
@@ -261,7 +290,7 @@ export class ConnectionService implements ConnectionLifecycle {
         for (const check of batch) {
           // A connection deleted while its check ran has nothing left to record.
           if (!this.deps.repo.find(check.id)) continue;
-          this.deps.repo.updateHealth(check.id, check.update);
+          this.deps.repo.updateHealth(check.id, this.scrubbed(check.id, check.update));
           this.deps.audit.append('connection.validate', check.id, check.detail);
         }
       })();
@@ -271,6 +300,11 @@ export class ConnectionService implements ConnectionLifecycle {
     }
     for (const check of batch) check.done();
     this.deps.changed();
+  }
+
+  /** SECURITY: a stored error is shown and pushed later; it never keeps a secret of its connection. */
+  private scrubbed(id: string, update: HealthUpdate): HealthUpdate {
+    return update.last_error ? { ...update, last_error: this.deps.secrets.scrubFor(id, update.last_error) } : update;
   }
 
   /** For key rotation: re-encrypt every secret field inside the vault's transaction. */

@@ -1,6 +1,6 @@
 import type { BrokerDescriptor } from '../../shared/brokers';
 import type { Clock } from '../clock';
-import { BrokerError, type BrokerAdapter, type BrokerContext, type InstrumentMaster } from '../brokers/types';
+import { BrokerError, type BrokerAdapter, type Instrument, type InstrumentMaster } from '../brokers/types';
 import type { Logger } from '../log/logger';
 import type { InstrumentsRepo } from '../store/instruments-repo';
 
@@ -33,7 +33,8 @@ export class InstrumentService {
     return this.repo.status(adapter.descriptor.id);
   }
 
-  async ensureFresh(adapter: BrokerAdapter, ctx: BrokerContext): Promise<void> {
+  /** `download` runs the adapter's fetchInstruments (through BrokerService, which scrubs its errors of secrets). */
+  async ensureFresh(adapter: BrokerAdapter, download: () => Promise<Instrument[]>): Promise<void> {
     if (!adapter.fetchInstruments) return;
     const broker = adapter.descriptor.id;
     const now = this.clock.now();
@@ -45,7 +46,7 @@ export class InstrumentService {
     if (running) return running;
     const job = (async () => {
       try {
-        const instruments = await adapter.fetchInstruments!(ctx);
+        const instruments = await download();
         if (instruments.length === 0) throw new BrokerError('BROKER_REJECTED', `${adapter.descriptor.name} sent an empty instrument list.`);
         this.repo.replace(broker, instruments, today, this.clock.now());
       } catch (error) {

@@ -146,13 +146,14 @@ export class Vault {
   }
 
   encrypt(key: MasterKey, location: FieldLocation, plaintext: string): string {
-    this.deps.secrets.add(plaintext);
+    // SECURITY: the registry learns each secret under its connection, so that connection's messages are scrubbed of it.
+    this.deps.secrets.add(plaintext, location.recordId);
     return encryptField(key, location, plaintext);
   }
 
   decrypt(location: FieldLocation, stored: string): string {
     const plaintext = decryptField(this.requireKey(), location, stored);
-    this.deps.secrets.add(plaintext);
+    this.deps.secrets.add(plaintext, location.recordId);
     return plaintext;
   }
 

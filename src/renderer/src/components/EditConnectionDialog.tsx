@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { BrokerField } from '../../../shared/brokers';
 import type { ConnectionView, UpdateConnectionInput } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { useAction } from '../hooks/useAction';
@@ -23,7 +24,17 @@ export function EditConnectionDialog({ connection, open, onOpenChange }: { conne
   const previews = new Map(connection.fields.map((f) => [f.name, f.preview]));
   const labelProblem = label.trim() === '' ? 'Give this connection a name.' : null;
   const hostProblem = apiHostProblem(apiHost);
-  const problems = [labelProblem, hostProblem, ...(broker?.fields ?? []).map((f) => fieldProblem(f, fields[f.name], { optionalBlank: true }))].filter(Boolean);
+  const host = apiHost.trim() === '' ? null : apiHost.trim();
+  // Main never sends saved credentials to a new address: a new host needs every saved secret typed again.
+  const hostChanged = host !== connection.apiHost;
+  const reenter = (f: BrokerField) => hostChanged && f.secret && (previews.has(f.name) || f.required);
+  const missing = (broker?.fields ?? []).filter((f) => reenter(f) && (fields[f.name] ?? '').trim() === '');
+  const problems = [
+    labelProblem,
+    hostProblem,
+    ...(broker?.fields ?? []).map((f) => fieldProblem(f, fields[f.name], { optionalBlank: !reenter(f) })),
+    missing.length ? 'missing' : null,
+  ].filter(Boolean);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -33,8 +44,7 @@ export function EditConnectionDialog({ connection, open, onOpenChange }: { conne
     if (label.trim() !== connection.label) patch.label = label.trim();
     const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
     if (Object.keys(changed).length) patch.fields = changed;
-    const host = apiHost.trim() === '' ? null : apiHost.trim();
-    if (host !== connection.apiHost) patch.apiHost = host;
+    if (hostChanged) patch.apiHost = host;
     const done = await run(() => unwrap(getApi().connections.update(patch)));
     if (done) {
       setFields({});
@@ -55,9 +65,16 @@ export function EditConnectionDialog({ connection, open, onOpenChange }: { conne
             onChange={(v) => setFields({ ...fields, [field.name]: v })}
             onBlur={() => undefined}
             showError={submitted}
-            keepPreview={previews.get(field.name) ?? ''}
+            keepPreview={reenter(field) ? undefined : (previews.get(field.name) ?? '')}
           />
         ))}
+        {hostChanged && (
+          <p className="note" data-testid="host-needs-secrets" role={submitted && missing.length ? 'alert' : undefined}>
+            {missing.length
+              ? `A new API host needs this connection’s credentials again: enter ${missing.map((f) => f.label).join(', ')}. Saved credentials are never sent to a new address.`
+              : 'A new API host needs this connection’s credentials again: saved credentials are never sent to a new address.'}
+          </p>
+        )}
         <details className="advanced" open={apiHost !== '' || undefined}>
           <summary>Advanced</summary>
           <TextField

@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
 import { fieldMaxLength, type BrokerField } from '../../../shared/brokers';
+import { apiHostProblem as hostRuleProblem } from '../../../shared/api-host';
 
 /** The same rule main applies: the trimmed value must match the whole pattern. Returns the problem or null. */
 export function fieldProblem(field: BrokerField, value: string | undefined, options: { optionalBlank?: boolean } = {}): string | null {
@@ -133,9 +134,7 @@ export function BrokerFieldInput({
   );
 }
 
-export const API_HOST_PATTERN = /^https?:\/\/[^\s/?#@]+(:\d{1,5})?(\/[^\s?#@]*)?$/;
-
+/** The host override's problem under main's own rule (blank: the broker's own address). */
 export function apiHostProblem(value: string): string | null {
-  if (value.trim() === '') return null;
-  return API_HOST_PATTERN.test(value.trim()) ? null : 'The API host must be an http(s) address such as https://api.example.com, without a user name, password or query.';
+  return value.trim() === '' ? null : hostRuleProblem(value.trim());
 }
