@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
 import type { Db } from '../store/db';
+import type { MasterKey } from '../vault/crypto';
 import type { Vault } from '../vault/vault';
 import { checkEnvironment, checkFields, previewOf } from './field-rules';
 
@@ -79,10 +80,9 @@ export class ConnectionService implements ConnectionLifecycle {
     const entries = Object.entries(input.fields)
       .map(([name, value]) => [name, value.trim()] as const)
       .filter(([, value]) => value !== '');
-    const key = entries.some(([name]) => secretNames.has(name)) ? await this.deps.vault.keyForWriting() : null;
     const id = randomBytes(16).toString('hex');
     const now = this.deps.clock.now();
-    this.deps.db.transaction(() => {
+    const insert = (key: MasterKey | null) => this.deps.db.transaction(() => {
       this.assertLabelFree(input.broker, input.label, null, descriptor);
       this.deps.repo.insert({
         id,
@@ -103,6 +103,9 @@ export class ConnectionService implements ConnectionLifecycle {
         apiHost: input.apiHost ? 'overridden' : 'default',
       });
     })();
+    // SECURITY: a write that encrypts runs in the vault's key queue, never beside a key change.
+    if (entries.some(([name]) => secretNames.has(name))) await this.deps.vault.withWriteKey(insert);
+    else insert(null);
     this.deps.changed();
     return this.get(id);
   }
@@ -115,10 +118,9 @@ export class ConnectionService implements ConnectionLifecycle {
     checkFields(descriptor, fields, true);
     const secretNames = new Set(descriptor.fields.filter((f) => f.secret).map((f) => f.name));
     const changesSecret = Object.entries(fields).some(([name, value]) => secretNames.has(name) && value.trim() !== '');
-    const key = changesSecret ? await this.deps.vault.keyForWriting() : null;
     const now = this.deps.clock.now();
     const changed: string[] = [];
-    this.deps.db.transaction(() => {
+    const apply = (key: MasterKey | null) => this.deps.db.transaction(() => {
       const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
       if (input.label !== undefined && input.label !== row.label) {
         this.assertLabelFree(row.broker, input.label, row.id, descriptor);
@@ -148,6 +150,8 @@ export class ConnectionService implements ConnectionLifecycle {
       this.deps.repo.updateMeta(row.id, meta, now);
       this.deps.audit.append('connection.update', row.id, { changed });
     })();
+    if (changesSecret) await this.deps.vault.withWriteKey(apply);
+    else apply(null);
     if (changed.length > 0) this.deps.changed();
     return this.get(row.id);
   }
@@ -201,13 +205,14 @@ export class ConnectionService implements ConnectionLifecycle {
 
   /** Store the tokens a login produced (all encrypted) and their expiry. */
   async storeSession(id: string, fields: Record<string, string>, expiresAt: number | null, detail: Record<string, string>): Promise<void> {
-    const key = await this.deps.vault.keyForWriting();
-    this.deps.db.transaction(() => {
-      this.row(id);
-      for (const [name, value] of Object.entries(fields)) this.writeField(id, name, value, true, key);
-      this.deps.repo.updateHealth(id, { token_expires_at: expiresAt });
-      this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
-    })();
+    await this.deps.vault.withWriteKey((key) =>
+      this.deps.db.transaction(() => {
+        this.row(id);
+        for (const [name, value] of Object.entries(fields)) this.writeField(id, name, value, true, key);
+        this.deps.repo.updateHealth(id, { token_expires_at: expiresAt });
+        this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
+      })(),
+    );
     this.deps.changed();
   }
 
@@ -282,7 +287,7 @@ export class ConnectionService implements ConnectionLifecycle {
     return rows.length;
   }
 
-  private writeField(id: string, name: string, value: string, secret: boolean, key: ReturnType<Vault['requireKey']> | null): void {
+  private writeField(id: string, name: string, value: string, secret: boolean, key: MasterKey | null): void {
     this.deps.repo.upsertField({
       connection_id: id,
       name,

@@ -83,6 +83,22 @@ export class PassphraseKeyFile {
     fs.renameSync(temp, this.file);
   }
 
+  /**
+   * Keys an existing vault.key holds that must survive a new passphrase setup: those it holds when
+   * `passphrase` opens it. A file this passphrase does not open is moved aside (never deleted), so a
+   * restored database that needs one of its keys can still be opened with the old passphrase.
+   */
+  async keysToKeep(passphrase: string): Promise<MasterKey[]> {
+    if (!this.exists()) return [];
+    try {
+      return await this.read(passphrase);
+    } catch {
+      // SECURITY: never overwrite a key file whose keys this profile cannot read.
+      fs.renameSync(this.file, `${this.file}.${Date.now()}.old`);
+      return [];
+    }
+  }
+
   /** Throws WrongPassphraseError when the passphrase does not open the file. */
   async read(passphrase: string): Promise<MasterKey[]> {
     const contents = JSON.parse(fs.readFileSync(this.file, 'utf8')) as KeyFileContents;
