@@ -24,6 +24,6 @@ export function stateError(state: VaultState): AppError {
     case 'locked':
       return new AppError('VAULT_LOCKED', GUIDANCE.locked);
     default:
-      return new AppError('INTERNAL', 'The vault has no key yet.');
+      return new AppError('CONFLICT', 'The vault has no key yet: one is created with your first saved secret.');
   }
 }
