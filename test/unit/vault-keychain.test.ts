@@ -179,3 +179,13 @@ describe('keychain calls time out (issue 10 item 3)', () => {
     expect(again.services.connections.credentials(conn.id)).toEqual(fields);
   });
 });
+
+describe('vault:retry', () => {
+  it('leaves a ready vault as it is: an unlocked passphrase vault stays unlocked', async () => {
+    const g = await graph({ keyStore: new MemoryKeyStore(true) });
+    await g.ok('vault:setupPassphrase', { passphrase: 'correct horse battery staple' });
+    const conn = await create(g);
+    expect((await g.ok('vault:retry')).state).toBe('ready');
+    expect(g.services.connections.credentials(conn.id)).toEqual(fields);
+  });
+});

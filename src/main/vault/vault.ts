@@ -81,10 +81,15 @@ export class Vault {
     return this.queue.run(() => this.load());
   }
 
-  /** Load again (the keychain may have come back) and report the state: the "Try again" of keystore-unavailable. */
-  async retry(): Promise<VaultStatus> {
-    await this.init();
-    return this.status();
+  /**
+   * Load again (the keychain may have come back, or its key been restored) and report the state: the "Try
+   * again" of keystore-unavailable. A ready vault stays as it is, so an unlocked passphrase vault is not locked.
+   */
+  retry(): Promise<VaultStatus> {
+    return this.queue.run(async () => {
+      if (this.state !== 'ready') await this.load();
+      return this.status();
+    });
   }
 
   private async load(): Promise<void> {
