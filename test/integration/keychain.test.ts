@@ -44,6 +44,23 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
     await keyStore.clear(account);
   });
 
+  it('gives each profile its own record: a second profile never overwrites the first one’s key', async () => {
+    const keyStore = new KeytarKeyStore(`${service} profiles`);
+    const creds = { api_key: 'AKKEYCHAIN0002', api_secret: 'keychain-secret-2' };
+    const first = await makeGraph({ keyStore });
+    const a = await first.ok('connections:create', { broker: 'alpaca', label: 'First', environment: 'live', fields: creds });
+    const second = await makeGraph({ keyStore });
+    const b = await second.ok('connections:create', { broker: 'alpaca', label: 'Second', environment: 'live', fields: creds });
+    const accounts = [first.services.vault.keychainAccount, second.services.vault.keychainAccount];
+    expect(new Set(accounts).size).toBe(2);
+    for (const [g, id] of [[first, a.id], [second, b.id]] as const) {
+      const again = await g.reopen();
+      expect(again.services.connections.credentials(id)).toEqual(creds);
+      again.close();
+    }
+    for (const account of accounts) await keyStore.clear(account);
+  });
+
   it('fails closed when the secret service is gone: no key is written anywhere else', () => {
     // A child process with a session bus address that leads nowhere.
     const script = `

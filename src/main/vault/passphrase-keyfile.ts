@@ -33,6 +33,17 @@ interface KeyFileContents {
   wrapped: string;
 }
 
+/** Make a rename in `dir` durable; Windows cannot open a directory, and its renames need no such step. */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class WrongPassphraseError extends Error {
   constructor() {
     super('wrong passphrase');
@@ -78,9 +89,17 @@ export class PassphraseKeyFile {
       wrapped: wrapped.toString('base64'),
     };
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(contents), { mode: 0o600 });
-    fs.chmodSync(temp, 0o600);
+    const fd = fs.openSync(temp, 'w', 0o600);
+    try {
+      fs.fchmodSync(fd, 0o600);
+      fs.writeFileSync(fd, JSON.stringify(contents));
+      // Durable before the database may name a key in it (the database commits with synchronous=FULL).
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, this.file);
+    syncDirectory(path.dirname(this.file));
   }
 
   /**
