@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryKeyStore } from '../../src/main/vault/keystore';
+import { SerialQueue } from '../../src/main/vault/serial-queue';
 import { makeGraph, type TestGraph } from '../support/graph';
 
 /**
@@ -56,5 +57,37 @@ describe('key changes race (reproductions)', () => {
     expect(create.ok).toBe(true);
     const id = (create as { value: { id: string } }).value.id;
     await restartAndDecryptAll(g, new Map([[id, fields(1)]]));
+  });
+});
+
+describe('a write waiting for the key re-checks its connection', () => {
+  it('an update of a connection deleted while it waited answers NOT_FOUND and writes nothing', async () => {
+    const g = await graph();
+    const a = await g.ok('connections:create', { broker: 'alpaca', label: 'A', environment: 'live', fields: fields(1) });
+    const [rotate, update, del] = await Promise.all([
+      g.call('vault:rotateKey'),
+      g.call('connections:update', { id: a.id, fields: { api_secret: 'changed-secret-1' } }),
+      g.call('connections:delete', { id: a.id }),
+    ]);
+    expect(rotate.ok && del.ok).toBe(true);
+    expect(update).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(g.services.db.prepare('SELECT count(*) AS n FROM connection_fields').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('SerialQueue', () => {
+  it('runs operations one at a time in call order, and goes on after one fails', async () => {
+    const queue = new SerialQueue();
+    const log: string[] = [];
+    const step = (name: string, fail = false) => async () => {
+      log.push(`${name} start`);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      log.push(`${name} end`);
+      if (fail) throw new Error(name);
+      return name;
+    };
+    const results = await Promise.allSettled([queue.run(step('a')), queue.run(step('b', true)), queue.run(step('c'))]);
+    expect(log).toEqual(['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });

@@ -121,6 +121,8 @@ export class ConnectionService implements ConnectionLifecycle {
     const now = this.deps.clock.now();
     const changed: string[] = [];
     const apply = (key: MasterKey | null) => this.deps.db.transaction(() => {
+      // Re-checked inside the transaction: the connection may have been deleted while the write waited for the key.
+      this.row(row.id);
       const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
       if (input.label !== undefined && input.label !== row.label) {
         this.assertLabelFree(row.broker, input.label, row.id, descriptor);

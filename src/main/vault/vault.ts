@@ -258,12 +258,12 @@ export class Vault {
         this.deps.settings.set(KEY_ID, keyId);
         this.deps.audit('vault.passphraseSetup', { keyId });
       });
-      if (fromKeychain.length > 0) {
-        await this.ring.remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
-      }
       this.remember(all);
       this.passphrase = passphrase;
       this.settle();
+      if (fromKeychain.length > 0) {
+        await this.ring.remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
+      }
       return this.status();
     });
   }
