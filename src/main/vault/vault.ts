@@ -61,7 +61,8 @@ export class Vault {
     return this.deps.settings.get<string>(KEY_ID);
   }
 
-  private get ring(): KeychainRing {
+  /** The profile's keychain record; the profile id is made on first need (the first start with per-profile records). */
+  private ring(): KeychainRing {
     let profileId = this.deps.settings.get<string>(PROFILE_ID);
     if (!profileId) {
       profileId = randomBytes(16).toString('hex');
@@ -73,7 +74,7 @@ export class Vault {
 
   /** This profile's keychain record (tests and support look at it; it holds no secret). */
   get keychainAccount(): string {
-    return this.ring.account;
+    return this.ring().account;
   }
 
   /** Load the keys from their backend and settle the state. Safe to call again (e.g. after a keychain comes back). */
@@ -101,11 +102,11 @@ export class Vault {
       return;
     }
     try {
-      if (!(await this.ring.available())) {
+      if (!(await this.ring().available())) {
         this.state = 'keystore-unavailable';
         return;
       }
-      this.remember(await this.ring.load(this.keyId));
+      this.remember(await this.ring().load(this.keyId));
     } catch (error) {
       this.deps.log.warn('keychain could not be read', { error });
       this.state = 'keystore-unavailable';
@@ -156,7 +157,7 @@ export class Vault {
     if (!mayCreate || this.backend !== 'keychain') throw stateError(this.state);
     const key = newMasterKey();
     try {
-      this.remember(await this.ring.add([key]));
+      this.remember(await this.ring().add([key]));
     } catch (error) {
       this.deps.log.warn('keychain refused the new key', { error });
       this.state = 'keystore-unavailable';
@@ -218,7 +219,7 @@ export class Vault {
       return;
     }
     try {
-      this.remember(await this.ring.add(keys));
+      this.remember(await this.ring().add(keys));
     } catch (error) {
       this.deps.log.warn('keychain refused a new key', { error });
       throw new AppError('KEYSTORE_UNAVAILABLE', GUIDANCE['keystore-unavailable']);
@@ -262,7 +263,7 @@ export class Vault {
       this.passphrase = passphrase;
       this.settle();
       if (fromKeychain.length > 0) {
-        await this.ring.remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
+        await this.ring().remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
       }
       return this.status();
     });
