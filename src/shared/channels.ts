@@ -47,6 +47,7 @@ export const CHANNEL_NAMES = [
   'vault:rotateKey',
   'vault:setupPassphrase',
   'vault:unlock',
+  'vault:retry',
   'audit:list',
   'audit:verify',
   'settings:get',

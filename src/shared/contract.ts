@@ -102,6 +102,8 @@ export const contract = {
   'vault:rotateKey': { input: EmptyInput, output: VaultStatusSchema },
   'vault:setupPassphrase': { input: PassphraseInput, output: VaultStatusSchema },
   'vault:unlock': { input: PassphraseInput, output: VaultStatusSchema },
+  /** Load the key again (a keychain that was unreachable or timed out may be back); pushes vault:changed. */
+  'vault:retry': { input: EmptyInput, output: VaultStatusSchema },
   'audit:list': { input: AuditListInput, output: AuditPageSchema },
   'audit:verify': { input: EmptyInput, output: AuditVerifySchema },
   'settings:get': { input: EmptyInput, output: SettingsSchema },

@@ -71,7 +71,7 @@ describe('canary credentials never leave main or sit in plaintext on disk (prope
     // Decrypt everything once more so the log redaction has seen all values, then log an error that carries them.
     g.services.log.error('simulated failure', { error: new Error(`boom ${CANARY_SECRET}`), headers: { 'APCA-API-SECRET-KEY': CANARY_SECRET } });
     // The passphrase channel moved the key from the keychain into vault.key; the vault holds it in memory.
-    const keys = [g.services.vault.requireKey(), ...((await g.keyStore.load()) ?? [])];
+    const keys = [g.services.vault.requireKey(), ...((await g.keyStore.load(g.services.vault.keychainAccount)) ?? [])];
 
     const scan = () => {
       const found: string[] = [];

@@ -22,10 +22,10 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
     const store = new KeytarKeyStore(service);
     expect(await store.available()).toBe(true);
     const keys = [newMasterKey(), newMasterKey()];
-    await store.save(keys);
-    expect(await store.load()).toEqual(keys);
-    await store.clear();
-    expect(await store.load()).toBeNull();
+    await store.save('round-trip', keys);
+    expect(await store.load('round-trip')).toEqual(keys);
+    await store.clear('round-trip');
+    expect(await store.load('round-trip')).toBeNull();
   });
 
   it('keeps the vault key across restarts of the whole graph', async () => {
@@ -36,9 +36,29 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
     const again = await g.reopen();
     expect(again.services.connections.credentials(conn.id)).toEqual({ api_key: 'AKKEYCHAIN0001', api_secret: 'keychain-secret-1' });
     await again.ok('vault:rotateKey');
-    expect((await keyStore.load())!).toHaveLength(1);
+    const account = again.services.vault.keychainAccount;
+    // Old and new key, in this profile's own record.
+    expect(account).toMatch(/^master-key:[0-9a-f]{32}$/);
+    expect((await keyStore.load(account))!).toHaveLength(2);
     again.close();
-    await keyStore.clear();
+    await keyStore.clear(account);
+  });
+
+  it('gives each profile its own record: a second profile never overwrites the first one’s key', async () => {
+    const keyStore = new KeytarKeyStore(`${service} profiles`);
+    const creds = { api_key: 'AKKEYCHAIN0002', api_secret: 'keychain-secret-2' };
+    const first = await makeGraph({ keyStore });
+    const a = await first.ok('connections:create', { broker: 'alpaca', label: 'First', environment: 'live', fields: creds });
+    const second = await makeGraph({ keyStore });
+    const b = await second.ok('connections:create', { broker: 'alpaca', label: 'Second', environment: 'live', fields: creds });
+    const accounts = [first.services.vault.keychainAccount, second.services.vault.keychainAccount];
+    expect(new Set(accounts).size).toBe(2);
+    for (const [g, id] of [[first, a.id], [second, b.id]] as const) {
+      const again = await g.reopen();
+      expect(again.services.connections.credentials(id)).toEqual(creds);
+      again.close();
+    }
+    for (const account of accounts) await keyStore.clear(account);
   });
 
   it('fails closed when the secret service is gone: no key is written anywhere else', () => {
@@ -66,11 +86,13 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
 
 describe('key store failure is a named state, never a fallback', () => {
   it('a keytar that cannot load at all reports unavailable', async () => {
-    const broken = new KeytarKeyStore('x', 'y', () => {
-      throw new Error('libsecret-1.so.0: cannot open shared object file');
+    const broken = new KeytarKeyStore('x', {
+      loadKeytar: () => {
+        throw new Error('libsecret-1.so.0: cannot open shared object file');
+      },
     });
     expect(await broken.available()).toBe(false);
-    await expect(broken.load()).rejects.toThrow('No OS keychain is reachable');
+    await expect(broken.load('master-key:x')).rejects.toThrow('No OS keychain is reachable');
     const g = await makeGraph({ keyStore: broken });
     expect((await g.ok('vault:status')).state).toBe('keystore-unavailable');
     g.close();

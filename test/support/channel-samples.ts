@@ -52,6 +52,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'vault:rotateKey': {},
     'vault:setupPassphrase': { passphrase: 'correct horse battery staple' },
     'vault:unlock': { passphrase: 'correct horse battery staple' },
+    'vault:retry': {},
     'audit:list': { limit: 10 },
     'audit:verify': {},
     'settings:get': {},

@@ -19,7 +19,7 @@ describe('vault key lifecycle', () => {
     await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'live', fields });
     const status = await g.ok('vault:status');
     expect(status).toMatchObject({ state: 'ready', backend: 'keychain', secretCount: 2 });
-    expect(await g.keyStore.load()).toHaveLength(1);
+    expect(await g.keyStore.load(g.services.vault.keychainAccount)).toHaveLength(1);
   });
 
   it('refuses to store secrets without a keychain and changes nothing (KEYSTORE_UNAVAILABLE)', async () => {
@@ -36,7 +36,7 @@ describe('vault key lifecycle', () => {
   it('never generates a new key over existing encrypted rows when the key is lost', async () => {
     const g = await graph();
     const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'live', fields });
-    await g.keyStore.clear();
+    await g.keyStore.clear(g.services.vault.keychainAccount);
     const reopened = await g.reopen();
     graphs.push(reopened);
     const status = await reopened.ok('vault:status');
@@ -47,7 +47,7 @@ describe('vault key lifecycle', () => {
     expect(update).toMatchObject({ ok: false, error: { code: 'KEY_MISSING' } });
     const create = await reopened.call('connections:create', { broker: 'alpaca', label: 'Second', environment: 'live', fields });
     expect(create).toMatchObject({ ok: false, error: { code: 'KEY_MISSING' } });
-    expect(await reopened.keyStore.load()).toBeNull();
+    expect(await reopened.keyStore.load(reopened.services.vault.keychainAccount)).toBeNull();
     expect(dumpDatabase(reopened.services)).toEqual(before);
     expect(() => reopened.services.connections.credentials(conn.id)).toThrowError(expect.objectContaining({ code: 'KEY_MISSING' }));
   });
@@ -55,7 +55,7 @@ describe('vault key lifecycle', () => {
   it('after the affected connections are deleted, a new key may be made', async () => {
     const g = await graph();
     const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'live', fields });
-    await g.keyStore.clear();
+    await g.keyStore.clear(g.services.vault.keychainAccount);
     const reopened = await g.reopen();
     graphs.push(reopened);
     await reopened.ok('connections:delete', { id: conn.id });
@@ -84,7 +84,8 @@ describe('key rotation', () => {
     expect(stored.every((r) => r.ciphertext.startsWith(`v1.${rotated.keyId}.`))).toBe(true);
     expect(g.services.connections.credentials(a.id)).toEqual(fields);
     expect(g.services.connections.credentials(b.id)).toEqual({ ...fields, pin: '1234' });
-    expect((await g.keyStore.load())!.map((k) => k.id)).toEqual([rotated.keyId]);
+    // The old key is retired, not destroyed: a backup of the database from before the rotation still opens.
+    expect((await g.keyStore.load(g.services.vault.keychainAccount))!.map((k) => k.id)).toEqual([oldId, rotated.keyId]);
     const audit = await g.ok('audit:list', { action: 'vault.keyRotated' });
     expect(audit.entries[0]!.detail).toMatchObject({ from: oldId, to: rotated.keyId, secrets: '5' });
     const reopened = await g.reopen();
@@ -99,27 +100,24 @@ describe('key rotation', () => {
     // Corrupt one stored secret so rotation fails when it reaches it.
     g.services.db.prepare("UPDATE connection_fields SET ciphertext = 'v1.broken' WHERE connection_id = ? AND name = 'api_secret'").run(a.id);
     const before = dumpDatabase(g.services);
-    const keysBefore = await g.keyStore.load();
     const result = await g.call('vault:rotateKey');
     expect(result).toMatchObject({ ok: false, error: { code: 'DECRYPTION_FAILED' } });
     expect(dumpDatabase(g.services)).toEqual(before);
-    expect(await g.keyStore.load()).toEqual(keysBefore);
+    // The key the database names is still stored; the unused new key may stay beside it.
+    const stored = (await g.keyStore.load(g.services.vault.keychainAccount))!.map((k) => k.id);
+    expect(stored).toContain((await g.ok('vault:status')).keyId);
   });
 
-  it('a crash after commit but before the keychain clean-up still opens every row', async () => {
+  it('a rotation whose keychain write fails changes nothing and keeps the old key working', async () => {
     const g = await graph();
     const a = await g.ok('connections:create', { broker: 'alpaca', label: 'A', environment: 'live', fields });
     const store = g.keyStore as MemoryKeyStore;
-    const realSave = store.save.bind(store);
-    let saves = 0;
-    store.save = async (keys) => {
-      saves++;
-      if (saves === 2) throw new Error('simulated crash before the final keychain write');
-      return realSave(keys);
-    };
-    await g.ok('vault:rotateKey');
-    store.save = realSave;
-    expect(await store.load()).toHaveLength(2);
+    const before = dumpDatabase(g.services);
+    store.unavailable = true;
+    const result = await g.call('vault:rotateKey');
+    expect(result).toMatchObject({ ok: false, error: { code: 'KEYSTORE_UNAVAILABLE' } });
+    expect(dumpDatabase(g.services)).toEqual(before);
+    store.unavailable = false;
     const reopened = await g.reopen();
     graphs.push(reopened);
     expect((await reopened.ok('vault:status')).state).toBe('ready');
@@ -154,8 +152,9 @@ describe('passphrase mode', () => {
   it('moves an existing keychain key into the passphrase file', async () => {
     const g = await graph();
     const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'A', environment: 'live', fields });
+    const account = g.services.vault.keychainAccount;
     await g.ok('vault:setupPassphrase', { passphrase: 'correct horse battery staple' });
-    expect(await g.keyStore.load()).toBeNull();
+    expect(await g.keyStore.load(account)).toBeNull();
     const reopened = await g.reopen();
     graphs.push(reopened);
     await reopened.ok('vault:unlock', { passphrase: 'correct horse battery staple' });

@@ -103,6 +103,11 @@ export function createHandlers(d: HandlerDeps): Handlers {
       d.vaultChanged();
       return status;
     },
+    'vault:retry': async () => {
+      const status = await d.vault.retry();
+      d.vaultChanged();
+      return status;
+    },
     'audit:list': (input) => d.audit.list(input),
     'audit:verify': () => d.audit.verify(),
     'settings:get': () => d.settings.get(),

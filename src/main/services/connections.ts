@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
 import type { Db } from '../store/db';
+import type { MasterKey } from '../vault/crypto';
 import type { Vault } from '../vault/vault';
 import { checkEnvironment, checkFields, previewOf } from './field-rules';
 
@@ -82,10 +83,9 @@ export class ConnectionService implements ConnectionLifecycle {
     const entries = Object.entries(input.fields)
       .map(([name, value]) => [name, value.trim()] as const)
       .filter(([, value]) => value !== '');
-    const key = entries.some(([name]) => secretNames.has(name)) ? await this.deps.vault.keyForWriting() : null;
     const id = randomBytes(16).toString('hex');
     const now = this.deps.clock.now();
-    this.deps.db.transaction(() => {
+    const insert = (key: MasterKey | null) => this.deps.db.transaction(() => {
       this.assertLabelFree(input.broker, input.label, null, descriptor);
       this.deps.repo.insert({
         id,
@@ -106,6 +106,9 @@ export class ConnectionService implements ConnectionLifecycle {
         apiHost: input.apiHost ? 'overridden' : 'default',
       });
     })();
+    // SECURITY: a write that encrypts runs in the vault's key queue, never beside a key change.
+    if (entries.some(([name]) => secretNames.has(name))) await this.deps.vault.withWriteKey(insert);
+    else insert(null);
     this.deps.changed();
     return this.get(id);
   }
@@ -118,12 +121,12 @@ export class ConnectionService implements ConnectionLifecycle {
     checkFields(descriptor, fields, true);
     const secretNames = new Set(descriptor.fields.filter((f) => f.secret).map((f) => f.name));
     const changesSecret = Object.entries(fields).some(([name, value]) => secretNames.has(name) && value.trim() !== '');
-    const key = changesSecret ? await this.deps.vault.keyForWriting() : null;
     const now = this.deps.clock.now();
     const changed: string[] = [];
     let hostChange: Record<string, string | string[]> | null = null;
-    this.deps.db.transaction(() => {
-      // Re-read inside the transaction: the host check must see the row as it is when the change commits.
+    const apply = (key: MasterKey | null) => this.deps.db.transaction(() => {
+      // Re-read inside the transaction: the connection may have been deleted while the write waited for the key,
+      // and the host check must see the row as it is when the change commits.
       const current = this.row(input.id);
       const newHost = input.apiHost === undefined ? current.api_host : (input.apiHost ?? null);
       if (newHost !== current.api_host) hostChange = this.changeHost(current, descriptor, newHost, fields);
@@ -156,6 +159,8 @@ export class ConnectionService implements ConnectionLifecycle {
       this.deps.repo.updateMeta(row.id, meta, now);
       this.deps.audit.append('connection.update', row.id, { changed, ...(hostChange ?? {}) });
     })();
+    if (changesSecret) await this.deps.vault.withWriteKey(apply);
+    else apply(null);
     if (changed.length > 0) this.deps.changed();
     return this.get(row.id);
   }
@@ -230,13 +235,14 @@ export class ConnectionService implements ConnectionLifecycle {
 
   /** Store the tokens a login produced (all encrypted) and their expiry. */
   async storeSession(id: string, fields: Record<string, string>, expiresAt: number | null, detail: Record<string, string>): Promise<void> {
-    const key = await this.deps.vault.keyForWriting();
-    this.deps.db.transaction(() => {
-      this.row(id);
-      for (const [name, value] of Object.entries(fields)) this.writeField(id, name, value, true, key);
-      this.deps.repo.updateHealth(id, { token_expires_at: expiresAt });
-      this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
-    })();
+    await this.deps.vault.withWriteKey((key) =>
+      this.deps.db.transaction(() => {
+        this.row(id);
+        for (const [name, value] of Object.entries(fields)) this.writeField(id, name, value, true, key);
+        this.deps.repo.updateHealth(id, { token_expires_at: expiresAt });
+        this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
+      })(),
+    );
     this.deps.changed();
   }
 
@@ -316,7 +322,7 @@ export class ConnectionService implements ConnectionLifecycle {
     return rows.length;
   }
 
-  private writeField(id: string, name: string, value: string, secret: boolean, key: ReturnType<Vault['requireKey']> | null): void {
+  private writeField(id: string, name: string, value: string, secret: boolean, key: MasterKey | null): void {
     this.deps.repo.upsertField({
       connection_id: id,
       name,

@@ -5,19 +5,40 @@ import { KeyStoreUnavailableError, parseKeys, serializeKeys, type KeyStore } fro
 type Keytar = typeof import('keytar');
 
 const SERVICE = 'BrokerVault';
-const ACCOUNT = 'master-key';
+
+/** How long one keychain call may take before the keychain counts as unavailable (a hung Secret Service). */
+export const KEYCHAIN_TIMEOUT_MS = 10_000;
+
+export interface KeytarOptions {
+  timeoutMs?: number;
+  loadKeytar?: () => Keytar;
+}
+
+function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`keychain call took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
- * The master key in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on
- * Linux) through keytar. Any keychain failure surfaces as KeyStoreUnavailableError, never a fallback.
+ * Master-key records in the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on
+ * Linux) through keytar, one account per record under `service`. Any keychain failure, and any call that
+ * hangs past the timeout, surfaces as KeyStoreUnavailableError: never a fallback, never a hung start-up.
  */
 export class KeytarKeyStore implements KeyStore {
   readonly name: string;
+  private readonly timeoutMs: number;
+  private readonly loadKeytar: () => Keytar;
+
+  /** `service` is the keychain service name; tests and the bridge pass their own so they never touch the app's records. */
   constructor(
     private readonly service: string = SERVICE,
-    private readonly account: string = ACCOUNT,
-    private readonly loadKeytar: () => Keytar = () => createRequire(import.meta.url)('keytar') as Keytar,
+    options: KeytarOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? KEYCHAIN_TIMEOUT_MS;
+    this.loadKeytar = options.loadKeytar ?? (() => createRequire(import.meta.url)('keytar') as Keytar);
     this.name =
       process.platform === 'darwin'
         ? 'macOS Keychain'
@@ -28,7 +49,7 @@ export class KeytarKeyStore implements KeyStore {
 
   private async call<T>(fn: (keytar: Keytar) => Promise<T>): Promise<T> {
     try {
-      return await fn(this.loadKeytar());
+      return await withTimeout(Promise.resolve().then(() => fn(this.loadKeytar())), this.timeoutMs);
     } catch (error) {
       throw new KeyStoreUnavailableError(error);
     }
@@ -43,16 +64,16 @@ export class KeytarKeyStore implements KeyStore {
     }
   }
 
-  async load(): Promise<MasterKey[] | null> {
-    const text = await this.call((k) => k.getPassword(this.service, this.account));
+  async load(account: string): Promise<MasterKey[] | null> {
+    const text = await this.call((k) => k.getPassword(this.service, account));
     return text ? parseKeys(text) : null;
   }
 
-  async save(keys: MasterKey[]): Promise<void> {
-    await this.call((k) => k.setPassword(this.service, this.account, serializeKeys(keys)));
+  async save(account: string, keys: MasterKey[]): Promise<void> {
+    await this.call((k) => k.setPassword(this.service, account, serializeKeys(keys)));
   }
 
-  async clear(): Promise<void> {
-    await this.call((k) => k.deletePassword(this.service, this.account));
+  async clear(account: string): Promise<void> {
+    await this.call((k) => k.deletePassword(this.service, account));
   }
 }

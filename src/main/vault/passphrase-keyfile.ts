@@ -33,6 +33,17 @@ interface KeyFileContents {
   wrapped: string;
 }
 
+/** Make a rename in `dir` durable; Windows cannot open a directory, and its renames need no such step. */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class WrongPassphraseError extends Error {
   constructor() {
     super('wrong passphrase');
@@ -78,9 +89,33 @@ export class PassphraseKeyFile {
       wrapped: wrapped.toString('base64'),
     };
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(contents), { mode: 0o600 });
-    fs.chmodSync(temp, 0o600);
+    const fd = fs.openSync(temp, 'w', 0o600);
+    try {
+      fs.fchmodSync(fd, 0o600);
+      fs.writeFileSync(fd, JSON.stringify(contents));
+      // Durable before the database may name a key in it (the database commits with synchronous=FULL).
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temp, this.file);
+    syncDirectory(path.dirname(this.file));
+  }
+
+  /**
+   * Keys an existing vault.key holds that must survive a new passphrase setup: those it holds when
+   * `passphrase` opens it. A file this passphrase does not open is moved aside (never deleted), so a
+   * restored database that needs one of its keys can still be opened with the old passphrase.
+   */
+  async keysToKeep(passphrase: string): Promise<MasterKey[]> {
+    if (!this.exists()) return [];
+    try {
+      return await this.read(passphrase);
+    } catch {
+      // SECURITY: never overwrite a key file whose keys this profile cannot read.
+      fs.renameSync(this.file, `${this.file}.${Date.now()}.old`);
+      return [];
+    }
   }
 
   /** Throws WrongPassphraseError when the passphrase does not open the file. */

@@ -1,28 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import type { VaultStatus } from '../../shared/schemas';
 import { AppError } from '../errors';
 import type { SecretRegistry } from '../log/redact';
 import type { Logger } from '../log/logger';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
-import { decryptField, encryptField, newMasterKey, type FieldLocation, type MasterKey } from './crypto';
-import type { KeyStore } from './keystore';
+import { decryptField, encryptField, keyIdOf, newMasterKey, type FieldLocation, type MasterKey } from './crypto';
+import { KeychainRing, profileAccount } from './keychain-ring';
+import { mergeKeys, type KeyStore } from './keystore';
 import { WrongPassphraseError, type PassphraseKeyFile } from './passphrase-keyfile';
+import { SerialQueue } from './serial-queue';
+import { GUIDANCE, stateError, type VaultState } from './vault-guidance';
 
 type Backend = 'keychain' | 'passphrase';
-type State = VaultStatus['state'];
 
 const KEY_ID = 'vault.keyId';
 const BACKEND = 'vault.backend';
-
-const GUIDANCE: Record<Exclude<State, 'ready' | 'no-key-yet'>, string> = {
-  'keystore-unavailable':
-    'No OS keychain could be reached, so BrokerVault will not store credentials. Start or unlock your keychain ' +
-    '(on Linux: GNOME Keyring or KWallet with the Secret Service) and restart, or protect the vault with a passphrase in Settings.',
-  'key-missing':
-    'The key that protects your saved credentials is no longer in the keychain (or the key file is gone). ' +
-    'Restore your keychain (or vault.key) from a backup; otherwise delete the affected connections and add them again.',
-  locked: 'The vault is protected by a passphrase. Enter it to unlock your saved credentials.',
-};
+/** Names this database's keychain record; kept in the database so a restored backup finds its own record. */
+const PROFILE_ID = 'vault.profileId';
 
 /** Callback the vault uses during rotation to re-encrypt every stored secret inside its transaction. */
 export type ReencryptAll = (reencrypt: (location: FieldLocation, stored: string) => string) => number;
@@ -39,13 +34,22 @@ export interface VaultDeps {
 }
 
 /**
- * Main-process owner of the master key. Holds the key in memory once loaded, encrypts and decrypts
- * individual fields, rotates the key, and reports its state in words the user can act on.
- * It never creates a key while encrypted rows exist under another one.
+ * Main-process owner of the master keys. Loads them from the profile's keychain record or the passphrase
+ * key file, encrypts and decrypts fields, rotates, and reports its state in words the user can act on.
+ *
+ * SECURITY: every key change, and every write that encrypts under the key, runs in one queue. Each change
+ * stores its new key before the database names it, and no key is ever dropped by a change: the key id the
+ * database records always names a stored key, whatever step a crash interrupts.
  */
 export class Vault {
-  private key: MasterKey | null = null;
-  private state: State = 'no-key-yet';
+  private current: MasterKey | null = null;
+  /** Every key the backend holds for this profile, retired ones included (rows under them still decrypt). */
+  private readonly known = new Map<string, MasterKey>();
+  private state: VaultState = 'no-key-yet';
+  // The passphrase stays in memory only while the vault is unlocked, so rotation can re-wrap the key file.
+  private passphrase: string | null = null;
+  private readonly queue = new SerialQueue();
+  private ringCache: KeychainRing | null = null;
 
   constructor(private readonly deps: VaultDeps) {}
 
@@ -57,31 +61,69 @@ export class Vault {
     return this.deps.settings.get<string>(KEY_ID);
   }
 
-  /** Load the key from its backend and settle the state. Safe to call again (e.g. after a keychain comes back). */
-  async init(): Promise<void> {
-    this.key = null;
-    const keyId = this.keyId;
-    if (this.backend === 'passphrase') {
-      this.state = this.deps.keyFile.exists() ? 'locked' : keyId ? 'key-missing' : 'no-key-yet';
-      return;
+  /** The profile's keychain record; the profile id is made on first need (the first start with per-profile records). */
+  private ring(): KeychainRing {
+    let profileId = this.deps.settings.get<string>(PROFILE_ID);
+    if (!profileId) {
+      profileId = randomBytes(16).toString('hex');
+      this.deps.settings.set(PROFILE_ID, profileId);
     }
-    if (!(await this.deps.keyStore.available())) {
-      this.state = 'keystore-unavailable';
+    if (this.ringCache?.account !== profileAccount(profileId)) this.ringCache = new KeychainRing(this.deps.keyStore, profileId, this.deps.log);
+    return this.ringCache;
+  }
+
+  /** This profile's keychain record (tests and support look at it; it holds no secret). */
+  get keychainAccount(): string {
+    return this.ring().account;
+  }
+
+  /** Load the keys from their backend and settle the state. Safe to call again (e.g. after a keychain comes back). */
+  init(): Promise<void> {
+    return this.queue.run(() => this.load());
+  }
+
+  /**
+   * Load again (the keychain may have come back, or its key been restored) and report the state: the "Try
+   * again" of keystore-unavailable. A ready vault stays as it is, so an unlocked passphrase vault is not locked.
+   */
+  retry(): Promise<VaultStatus> {
+    return this.queue.run(async () => {
+      if (this.state !== 'ready') await this.load();
+      return this.status();
+    });
+  }
+
+  private async load(): Promise<void> {
+    this.current = null;
+    this.known.clear();
+    this.passphrase = null;
+    if (this.backend === 'passphrase') {
+      this.state = this.deps.keyFile.exists() ? 'locked' : this.keyId ? 'key-missing' : 'no-key-yet';
       return;
     }
     try {
-      const keys = (await this.deps.keyStore.load()) ?? [];
-      const match = keys.find((k) => k.id === keyId);
-      if (match) {
-        this.key = match;
-        this.state = 'ready';
-      } else {
-        this.state = keyId ? 'key-missing' : 'no-key-yet';
+      if (!(await this.ring().available())) {
+        this.state = 'keystore-unavailable';
+        return;
       }
+      this.remember(await this.ring().load(this.keyId));
     } catch (error) {
       this.deps.log.warn('keychain could not be read', { error });
       this.state = 'keystore-unavailable';
+      return;
     }
+    this.settle();
+  }
+
+  private remember(keys: readonly MasterKey[]): void {
+    for (const key of keys) this.known.set(key.id, key);
+  }
+
+  /** The current key is the one the database names; without it the state says why. */
+  private settle(): void {
+    const keyId = this.keyId;
+    this.current = keyId ? (this.known.get(keyId) ?? null) : null;
+    this.state = this.current ? 'ready' : keyId ? 'key-missing' : 'no-key-yet';
   }
 
   status(): VaultStatus {
@@ -95,53 +137,38 @@ export class Vault {
     };
   }
 
-  private unavailable(): AppError {
-    switch (this.state) {
-      case 'keystore-unavailable':
-        return new AppError('KEYSTORE_UNAVAILABLE', GUIDANCE['keystore-unavailable']);
-      case 'key-missing':
-        return new AppError('KEY_MISSING', GUIDANCE['key-missing']);
-      case 'locked':
-        return new AppError('VAULT_LOCKED', GUIDANCE.locked);
-      default:
-        return new AppError('INTERNAL', 'The vault has no key yet.');
-    }
-  }
-
   /** The key for reading secrets; fails with the named state when it is not loaded. */
   requireKey(): MasterKey {
-    if (this.key) return this.key;
-    throw this.unavailable();
+    if (this.current) return this.current;
+    throw stateError(this.state);
   }
 
   /**
-   * The key for writing secrets, created on first use. A new key is only ever made when no encrypted
-   * row exists, so a missing key can never be papered over.
+   * Run `write` (a synchronous database transaction) with the key to encrypt under, created on first use.
+   * SECURITY: queued with key changes, so the key `write` encrypts under is the one committed when it runs.
+   * A new key is only ever made when no encrypted row exists, so a missing key can never be papered over.
    */
-  async keyForWriting(): Promise<MasterKey> {
-    if (this.key) return this.key;
-    // Two first saves at once must share one new key, or the second would overwrite the first.
-    this.creating ??= this.createKey().finally(() => (this.creating = null));
-    return this.creating;
+  withWriteKey<T>(write: (key: MasterKey) => T): Promise<T> {
+    return this.queue.run(async () => write(this.current ?? (await this.createKey())));
   }
-
-  private creating: Promise<MasterKey> | null = null;
 
   private async createKey(): Promise<MasterKey> {
     const mayCreate = this.state === 'no-key-yet' || (this.state === 'key-missing' && this.deps.countSecrets() === 0);
-    if (!mayCreate || this.backend !== 'keychain') throw this.unavailable();
+    if (!mayCreate || this.backend !== 'keychain') throw stateError(this.state);
     const key = newMasterKey();
     try {
-      await this.deps.keyStore.save([key]);
+      this.remember(await this.ring().add([key]));
     } catch (error) {
       this.deps.log.warn('keychain refused the new key', { error });
       this.state = 'keystore-unavailable';
-      throw this.unavailable();
+      throw stateError(this.state);
     }
-    this.deps.settings.set(KEY_ID, key.id);
-    this.deps.audit('vault.keyCreated', { keyId: key.id, backend: 'keychain' });
-    this.key = key;
-    this.state = 'ready';
+    // SECURITY: the database names the key only once the keychain holds it.
+    this.commit(() => {
+      this.deps.settings.set(KEY_ID, key.id);
+      this.deps.audit('vault.keyCreated', { keyId: key.id, backend: 'keychain' });
+    });
+    this.settle();
     return key;
   }
 
@@ -152,103 +179,116 @@ export class Vault {
   }
 
   decrypt(location: FieldLocation, stored: string): string {
-    const plaintext = decryptField(this.requireKey(), location, stored);
+    const plaintext = decryptField(this.keyFor(stored), location, stored);
     this.deps.secrets.add(plaintext, location.recordId);
     return plaintext;
   }
 
+  /** The key a stored value names, when this profile holds it; else the current key (which then fails loudly). */
+  private keyFor(stored: string): MasterKey {
+    const current = this.requireKey();
+    return this.known.get(keyIdOf(stored) ?? '') ?? current;
+  }
+
   /**
-   * Re-encrypt every secret under a fresh key in one transaction. The keychain holds both keys until
-   * the transaction commits, so a failure or crash at any point leaves a key that opens every row.
+   * Re-encrypt every secret under a fresh key in one transaction. The new key is stored beside the old
+   * one first; the old one stays stored (retired) after the commit, so a crash at any step, and any
+   * backup of the database taken before, still finds the key its rows name.
    */
-  async rotate(reencryptAll: ReencryptAll): Promise<VaultStatus> {
-    const old = this.requireKey();
-    const next = newMasterKey();
-    await this.saveKeys([old, next]);
-    try {
-      this.deps.db.transaction(() => {
-        const count = reencryptAll((location, stored) => encryptField(next, location, decryptField(old, location, stored)));
+  rotate(reencryptAll: ReencryptAll): Promise<VaultStatus> {
+    return this.queue.run(async () => {
+      const old = this.requireKey();
+      const next = newMasterKey();
+      await this.storeKeys([next]);
+      this.commit(() => {
+        const count = reencryptAll((location, stored) => encryptField(next, location, decryptField(this.keyFor(stored), location, stored)));
         this.deps.settings.set(KEY_ID, next.id);
         this.deps.audit('vault.keyRotated', { from: old.id, to: next.id, secrets: String(count) });
-      })();
-    } catch (error) {
-      await this.saveKeys([old]).catch(() => undefined);
-      throw error;
-    }
-    this.key = next;
-    await this.saveKeys([next]).catch((error: unknown) => this.deps.log.warn('old key kept in the keychain after rotation', { error }));
-    return this.status();
+      });
+      this.settle();
+      return this.status();
+    });
   }
 
-  private async saveKeys(keys: MasterKey[], passphrase?: string): Promise<void> {
+  /** Add keys to the backend (durably) before the database may name them. */
+  private async storeKeys(keys: MasterKey[]): Promise<void> {
     if (this.backend === 'passphrase') {
-      if (!this.passphrase && !passphrase) throw this.unavailable();
-      await this.deps.keyFile.write((passphrase ?? this.passphrase)!, keys);
-    } else {
-      try {
-        await this.deps.keyStore.save(keys);
-      } catch {
-        throw new AppError('KEYSTORE_UNAVAILABLE', GUIDANCE['keystore-unavailable']);
-      }
+      if (!this.passphrase) throw stateError(this.state);
+      const all = mergeKeys([...this.known.values()], keys);
+      await this.deps.keyFile.write(this.passphrase, all);
+      this.remember(all);
+      return;
+    }
+    try {
+      this.remember(await this.ring().add(keys));
+    } catch (error) {
+      this.deps.log.warn('keychain refused a new key', { error });
+      throw new AppError('KEYSTORE_UNAVAILABLE', GUIDANCE['keystore-unavailable']);
     }
   }
 
-  // The passphrase stays in memory only while the vault is unlocked, so rotation can re-wrap the key file.
-  private passphrase: string | null = null;
+  private commit(change: () => void): void {
+    this.deps.db.transaction(change)();
+  }
 
   /**
-   * Protect the vault with a passphrase instead of the keychain: the key (the existing one when the
-   * keychain still holds it, else a new one when nothing is encrypted yet) is wrapped in vault.key.
+   * Protect the vault with a passphrase instead of the keychain: every key of this profile (the keychain's,
+   * or a new one when nothing is encrypted yet) is wrapped in vault.key, beside the keys of any existing
+   * vault.key this passphrase opens. Only once the database names the passphrase backend are the moved
+   * keys taken out of the keychain, which would otherwise still open the secrets without the passphrase.
    */
-  async setupPassphrase(passphrase: string): Promise<VaultStatus> {
-    if (this.backend === 'passphrase') {
-      throw new AppError('CONFLICT', 'The vault is already protected by a passphrase.');
-    }
-    let key = this.key;
-    if (!key) {
-      if (this.keyId && this.deps.countSecrets() > 0) {
-        throw new AppError(
-          this.state === 'keystore-unavailable' ? 'KEYSTORE_UNAVAILABLE' : 'KEY_MISSING',
-          'Your saved credentials are locked under a keychain key that cannot be reached, so a passphrase cannot be set up now. ' +
-            'Make the keychain available, or delete those connections first.',
-        );
+  setupPassphrase(passphrase: string): Promise<VaultStatus> {
+    return this.queue.run(async () => {
+      if (this.backend === 'passphrase') throw new AppError('CONFLICT', 'The vault is already protected by a passphrase.');
+      let key = this.current;
+      if (!key) {
+        if (this.keyId && this.deps.countSecrets() > 0) {
+          throw new AppError(
+            this.state === 'keystore-unavailable' ? 'KEYSTORE_UNAVAILABLE' : 'KEY_MISSING',
+            'Your saved credentials are locked under a keychain key that cannot be reached, so a passphrase cannot be set up now. ' +
+              'Make the keychain available, or delete those connections first.',
+          );
+        }
+        key = newMasterKey();
       }
-      key = newMasterKey();
-    }
-    await this.deps.keyFile.write(passphrase, [key]);
-    this.deps.db.transaction(() => {
-      this.deps.settings.set(BACKEND, 'passphrase');
-      this.deps.settings.set(KEY_ID, key.id);
-      this.deps.audit('vault.passphraseSetup', { keyId: key.id });
-    })();
-    if (this.state === 'ready') await this.deps.keyStore.clear().catch(() => undefined);
-    this.key = key;
-    this.passphrase = passphrase;
-    this.state = 'ready';
-    return this.status();
+      const fromKeychain = [...this.known.values()];
+      const all = mergeKeys(mergeKeys(await this.deps.keyFile.keysToKeep(passphrase), fromKeychain), [key]);
+      await this.deps.keyFile.write(passphrase, all);
+      const keyId = key.id;
+      this.commit(() => {
+        this.deps.settings.set(BACKEND, 'passphrase');
+        this.deps.settings.set(KEY_ID, keyId);
+        this.deps.audit('vault.passphraseSetup', { keyId });
+      });
+      this.remember(all);
+      this.passphrase = passphrase;
+      this.settle();
+      if (fromKeychain.length > 0) {
+        await this.ring().remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
+      }
+      return this.status();
+    });
   }
 
-  async unlock(passphrase: string): Promise<VaultStatus> {
-    if (this.backend !== 'passphrase') throw new AppError('CONFLICT', 'The vault uses the OS keychain; there is no passphrase to enter.');
-    if (this.state === 'ready') return this.status();
-    if (!this.deps.keyFile.exists()) throw this.unavailable();
-    let keys: MasterKey[];
-    try {
-      keys = await this.deps.keyFile.read(passphrase);
-    } catch (error) {
-      if (error instanceof WrongPassphraseError) {
-        throw new AppError('WRONG_PASSPHRASE', 'That passphrase does not unlock the vault. Check it and try again.');
+  unlock(passphrase: string): Promise<VaultStatus> {
+    return this.queue.run(async () => {
+      if (this.backend !== 'passphrase') throw new AppError('CONFLICT', 'The vault uses the OS keychain; there is no passphrase to enter.');
+      if (this.state === 'ready') return this.status();
+      if (!this.deps.keyFile.exists()) throw stateError(this.state);
+      let keys: MasterKey[];
+      try {
+        keys = await this.deps.keyFile.read(passphrase);
+      } catch (error) {
+        if (error instanceof WrongPassphraseError) {
+          throw new AppError('WRONG_PASSPHRASE', 'That passphrase does not unlock the vault. Check it and try again.');
+        }
+        throw error;
       }
-      throw error;
-    }
-    const match = keys.find((k) => k.id === this.keyId);
-    if (!match) {
-      this.state = 'key-missing';
-      throw this.unavailable();
-    }
-    this.key = match;
-    this.passphrase = passphrase;
-    this.state = 'ready';
-    return this.status();
+      this.remember(keys);
+      this.settle();
+      if (!this.current) throw stateError(this.state);
+      this.passphrase = passphrase;
+      return this.status();
+    });
   }
 }

@@ -38,7 +38,7 @@ const NEXT_STEP: Partial<Record<string, string>> = {
   INTERNAL: 'Try again; if it keeps happening, restart BrokerVault and check the log in your data folder.',
   VAULT_LOCKED: 'Unlock the vault in Settings first.',
   KEY_MISSING: 'Open Settings to see how to restore or reset the vault key.',
-  KEYSTORE_UNAVAILABLE: 'Open Settings and protect the vault with a passphrase instead.',
+  KEYSTORE_UNAVAILABLE: 'Open Settings: try the keychain again, or protect the vault with a passphrase instead.',
   TOKEN_EXPIRED: 'Sign in again from the Health panel (Re-login).',
   INVALID_CREDENTIALS: 'Check the credentials and edit the connection.',
   IP_NOT_ALLOWED: 'Register this computer’s public IP with your broker (see the static-IP note on the connection).',

@@ -23,11 +23,18 @@ export function VaultSection() {
   const [repeat, setRepeat] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const { busy, error, run } = useAction();
+  const retry = useAction();
   if (!vault) return null;
 
   const locked = vault.state === 'locked';
   const offerPassphrase = locked || vault.state === 'keystore-unavailable' || (vault.backend === 'keychain' && vault.state !== 'key-missing');
   const mismatch = !locked && repeat !== '' && repeat !== passphrase;
+  // A keychain that was unreachable, timed out, or had its key restored may answer now.
+  const offerRetry = vault.backend === 'keychain' && (vault.state === 'keystore-unavailable' || vault.state === 'key-missing');
+  const tryAgain = async () => {
+    const status = await retry.run(() => unwrap(getApi().vault.retry()));
+    if (status) useApp.setState({ vault: status });
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (passphrase.length < 12 || (!locked && passphrase !== repeat)) return;
@@ -64,6 +71,15 @@ export function VaultSection() {
           {vault.guidance}
         </p>
       )}
+      {offerRetry && (
+        <div className="row">
+          <button type="button" onClick={() => void tryAgain()} disabled={retry.busy}>
+            Try again
+          </button>
+          {retry.busy && <Spinner label="Asking the keychain…" />}
+          <ErrorText error={retry.error} />
+        </div>
+      )}
       {vault.state === 'ready' && (
         <button type="button" onClick={() => setRotating(true)}>
           Rotate encryption key…
@@ -94,7 +110,7 @@ export function VaultSection() {
         onOpenChange={setRotating}
         danger={false}
         title="Rotate the encryption key?"
-        body="Every saved secret is re-encrypted under a new key and the old key is destroyed. Takes a moment; your connections keep working."
+        body="Every saved secret is re-encrypted under a new key. The old key is kept, retired, so backups of your data made before today still open. Takes a moment; your connections keep working."
         confirmLabel="Rotate key"
         busyLabel="Re-encrypting…"
         onConfirm={async () => {
