@@ -49,12 +49,13 @@ export const CHANNEL_NAMES = [
   'vault:unlock',
   'audit:list',
   'audit:verify',
+  'audit:status',
   'settings:get',
   'settings:set',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed'] as const;
+export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed', 'audit:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The single `window` property the preload (and the test bridge) defines. */

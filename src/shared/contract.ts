@@ -34,6 +34,7 @@ import {
   TestConnectionInput,
   AuditListInput,
   AuditPageSchema,
+  AuditStatusSchema,
   AuditVerifySchema,
   ConnectionViewSchema,
   CreateConnectionInput,
@@ -104,6 +105,7 @@ export const contract = {
   'vault:unlock': { input: PassphraseInput, output: VaultStatusSchema },
   'audit:list': { input: AuditListInput, output: AuditPageSchema },
   'audit:verify': { input: EmptyInput, output: AuditVerifySchema },
+  'audit:status': { input: EmptyInput, output: AuditStatusSchema },
   'settings:get': { input: EmptyInput, output: SettingsSchema },
   'settings:set': { input: SettingsPatchSchema, output: SettingsSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
@@ -118,6 +120,8 @@ export const events = {
   'orders:changed': z.strictObject({ order: OrderViewSchema }),
   /** Every schedule, after one was created, paused, resumed or deleted, or an occurrence ran, failed, was missed or skipped. */
   'schedules:changed': z.strictObject({ schedules: z.array(ScheduleViewSchema) }),
+  /** The audit trail was checked and its standing changed (most of all: found broken). */
+  'audit:changed': AuditStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

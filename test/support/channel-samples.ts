@@ -54,6 +54,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'vault:unlock': { passphrase: 'correct horse battery staple' },
     'audit:list': { limit: 10 },
     'audit:verify': {},
+    'audit:status': {},
     'settings:get': {},
     'settings:set': { theme: 'dark' },
   };
