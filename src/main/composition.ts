@@ -236,7 +236,10 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     log,
     preferences,
     async start() {
-      await auditGuard.start().catch((error: unknown) => log.error('audit check at start failed', { error }));
+      // Not awaited: a long history is checked in slices while health checks and trading start; a break is pushed.
+      void auditGuard.start().catch((error: unknown) => {
+        if (!closed) log.error('audit check at start failed', { error });
+      });
       health.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
       const loop = () => {

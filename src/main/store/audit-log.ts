@@ -105,9 +105,13 @@ export class AuditLog {
       )
       .all(seq, ...KEY_CHANGE_ACTIONS);
     return rows.map((row) => {
-      const detail = JSON.parse(row.detail) as Record<string, unknown>;
-      const to = row.action === 'vault.keyRotated' ? detail.to : detail.keyId;
-      return typeof to === 'string' ? to : '';
+      try {
+        const detail = JSON.parse(row.detail) as Record<string, unknown>;
+        const to = row.action === 'vault.keyRotated' ? detail.to : detail.keyId;
+        return typeof to === 'string' ? to : '';
+      } catch {
+        return ''; // a detail that is not JSON names no key
+      }
     });
   }
 
