@@ -98,6 +98,27 @@ describe('audit trail: tampering is found', () => {
     expect(await g.ok('audit:verify')).toMatchObject({ ok: false, reason: expect.stringMatching(/older copy/) });
   });
 
+  it('an anchor file from before a rotation put back after the re-seal', async () => {
+    await keyed(3);
+    await g.ok('audit:verify');
+    const older = fs.readFileSync(anchorPath());
+    await g.ok('vault:rotateKey');
+    await g.ok('audit:verify');
+    g = await g.reopen(); // a process that never held the old key
+    fs.writeFileSync(anchorPath(), older);
+    expect(await g.ok('audit:verify')).toMatchObject({ ok: false, reason: expect.stringMatching(/older copy: it is sealed under a retired key/) });
+  });
+
+  it('a tail cut made while the vault is locked is found before it is unlocked', async () => {
+    await keyed(4);
+    await g.ok('vault:setupPassphrase', { passphrase: PASSPHRASE });
+    await g.ok('audit:verify');
+    g = await g.reopen();
+    expect(g.services.vault.status().state).toBe('locked');
+    tamper('DELETE FROM audit_log WHERE seq > ?', rows() - 2);
+    expect(await g.ok('audit:verify')).toMatchObject({ ok: false, reason: expect.stringMatching(/newest 2 entries were removed/) });
+  });
+
   it('an anchor file edited to seal fewer entries', async () => {
     await keyed(6);
     await g.ok('audit:verify');

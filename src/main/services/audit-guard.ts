@@ -189,6 +189,10 @@ export class AuditGuard {
     const recordKey = this.knownKeys.get(record.keyId) ?? null;
     if (!recordKey) {
       if (!key) {
+        // The seal cannot be checked without the key, but against someone who changed only the database the
+        // head it names is still genuine: a cut or rewrite of the sealed entries is found while locked too.
+        const mismatch = prefix();
+        if (mismatch) return mismatch;
         const waiting = Math.max(0, count - record.count);
         const note = `The links hold; the seal over the first ${record.count} entries is checked, and ${waiting} newer entries sealed, once the vault's key is available (unlock the vault).`;
         return { ok: true, checked, brokenAt: null, reason: null, sealed: 0, note };
@@ -197,6 +201,11 @@ export class AuditGuard {
       // before the re-seal, or a lost key replaced) and the log must say so after the sealed head.
       if (!this.deps.audit.keyChangesAfter(record.count).includes(key.id)) {
         return broken('the anchor file is sealed with a key the vault never moved from');
+      }
+      // SECURITY: the database's copy is written after the file, so a copy already sealed under the current key
+      // means the file under an older key was put back.
+      if (copy && copy.keyId === key.id && anchorSealHolds(key.mac, copy)) {
+        return broken(`the anchor file was replaced by an older copy: it is sealed under a retired key, BrokerVault last sealed ${copy.count} entries under the current one`);
       }
       const mismatch = prefix();
       if (mismatch) return mismatch;
