@@ -230,6 +230,16 @@ describe('audit trail: checked at start, daily and after appends, and a break is
     expect(sealedRecord().count).toBe(rows());
   });
 
+  it('an anchor file deleted while the app runs is not overwritten by the next seal: the evidence is reported', async () => {
+    const scheduler = await scheduled();
+    await g.services.auditGuard.start();
+    fs.rmSync(anchorPath());
+    await append(2);
+    await scheduler.advance(SEAL_DELAY_MS);
+    expect(fs.existsSync(anchorPath())).toBe(false);
+    expect(pushed().at(-1)).toMatchObject({ state: 'broken', report: { reason: expect.stringMatching(/anchor file .* is missing/) } });
+  });
+
   it('a tail cut while the app runs is found by the daily check and pushed with the time it was found', async () => {
     const scheduler = await scheduled();
     expect(g.services.auditGuard.status().state).toBe('unchecked');

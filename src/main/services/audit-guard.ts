@@ -47,8 +47,8 @@ export class AuditGuard {
   private current: AuditStatus = UNCHECKED;
   /** Seal keys derived in this process, by vault key id: a rotation re-seals after checking under the old one. */
   private readonly knownKeys = new Map<string, Buffer>();
-  /** The newest entry known to be sealed and checked, under which key; null until a full check passed. */
-  private sealed: (WalkFrom & { keyId: string }) | null = null;
+  /** The newest entry known to be sealed and checked, under which key and MAC; null until a full check passed. */
+  private sealed: (WalkFrom & { keyId: string; mac: string }) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private sealTimer: TimerHandle | null = null;
   private dailyTimer: TimerHandle | null = null;
@@ -136,7 +136,10 @@ export class AuditGuard {
     if (this.stopped || this.current.state === 'broken') return; // SECURITY: never seal over a break.
     const key = this.key();
     if (!key) return; // the seal catches up when the vault is ready (vaultChanged)
-    if (!this.sealed || this.sealed.keyId !== key.id) {
+    const onDisk = this.deps.anchorFile.read();
+    // SECURITY: an anchor file removed or replaced since the last seal is evidence; check, never overwrite it.
+    const untouched = onDisk.kind === 'present' && onDisk.record.mac === this.sealed?.mac;
+    if (!this.sealed || this.sealed.keyId !== key.id || !untouched) {
       this.publish(await this.fullCheck());
       return;
     }
@@ -153,7 +156,7 @@ export class AuditGuard {
     // File first, then the database's copy: a crash between them leaves the file ahead, which reads as intact.
     this.deps.anchorFile.write(record);
     this.deps.settings.set(SEAL_COPY, record);
-    this.sealed = { seq: walk.lastSeq, hash: walk.lastHash, keyId: key.id };
+    this.sealed = { seq: walk.lastSeq, hash: walk.lastHash, keyId: key.id, mac: record.mac };
   }
 
   /** Links from the first entry, then the seal: present, unaltered, not older than the last one, matching. */
@@ -235,7 +238,7 @@ export class AuditGuard {
     }
     const current = prior && prior.keyId === key.id && prior.count === walk.lastSeq && prior.head === walk.lastHash;
     if (current) {
-      this.sealed = { seq: prior.count, hash: prior.head, keyId: key.id };
+      this.sealed = { seq: prior.count, hash: prior.head, keyId: key.id, mac: prior.mac };
       return { ok: true, checked, brokenAt: null, reason: null, sealed: walk.lastSeq, note: null };
     }
     try {
