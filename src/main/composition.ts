@@ -20,7 +20,9 @@ import { systemScheduler, type Scheduler } from './scheduler';
 import { SettingsService } from './services/settings';
 import { checkIntervalMs } from './services/health/policy';
 import { AppSettings } from './store/app-settings';
+import { AnchorFile } from './store/audit-anchor';
 import { AuditLog } from './store/audit-log';
+import { AuditGuard } from './services/audit-guard';
 import { ConnectionsRepo } from './store/connections-repo';
 import { openDatabase, type Db } from './store/db';
 import type { KeyStore } from './vault/keystore';
@@ -54,6 +56,8 @@ export interface ServiceDeps {
   rateLimiter?: RateLimiter;
   /** better-sqlite3 addon built for Electron's ABI (src/main/electron/native-binding.ts); undefined under Node. */
   sqliteNativeBinding?: string;
+  /** How long appends are coalesced before the audit seal is written (the crash test uses 0). */
+  auditSealDelayMs?: number;
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -72,6 +76,7 @@ export interface AppServices {
   trading: Trading;
   health: HealthMonitor;
   audit: AuditLog;
+  auditGuard: AuditGuard;
   settings: SettingsService;
   brokers: BrokerRegistry;
   secrets: SecretRegistry;
@@ -106,6 +111,23 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     audit: (action, detail) => audit.append(action, null, detail),
   });
   await vault.init();
+  const scheduler = deps.scheduler ?? systemScheduler(clock);
+  const auditGuard = new AuditGuard({
+    audit,
+    settings: appSettings,
+    anchorFile: new AnchorFile(deps.dataDir),
+    currentKey: () => {
+      try {
+        return vault.requireKey();
+      } catch {
+        return null;
+      }
+    },
+    scheduler,
+    log,
+    changed: (status) => events.emit('audit:changed', status),
+    sealDelayMs: deps.auditSealDelayMs,
+  });
 
   const connections = new ConnectionService({
     db,
@@ -132,7 +154,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
   const notifier = deps.notifier ?? { notify: () => undefined };
-  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const trading = createTrading({
     db,
     settings: appSettings,
@@ -159,6 +180,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   events.subscribe((event) => {
     if (event === 'settings:changed') health.refresh();
+    if (event === 'vault:changed') auditGuard.vaultChanged();
   });
 
   /**
@@ -190,6 +212,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       brokerCalls,
       vault,
       audit,
+      auditGuard,
       settings,
       trading,
       health,
@@ -211,12 +234,17 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     trading,
     health,
     audit,
+    auditGuard,
     settings,
     brokers,
     secrets,
     log,
     preferences,
     async start() {
+      // Not awaited: a long history is checked in slices while health checks and trading start; a break is pushed.
+      void auditGuard.start().catch((error: unknown) => {
+        if (!closed) log.error('audit check at start failed', { error });
+      });
       health.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
       const loop = () => {
@@ -234,6 +262,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     close: () => {
       closed = true;
       if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
+      auditGuard.stop();
       health.stop();
       brokerCalls.close();
       db.close();

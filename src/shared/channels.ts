@@ -50,12 +50,13 @@ export const CHANNEL_NAMES = [
   'vault:retry',
   'audit:list',
   'audit:verify',
+  'audit:status',
   'settings:get',
   'settings:set',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed', 'killswitch:progress'] as const;
+export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed', 'killswitch:progress', 'audit:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The single `window` property the preload (and the test bridge) defines. */

@@ -34,6 +34,7 @@ import {
   TestConnectionInput,
   AuditListInput,
   AuditPageSchema,
+  AuditStatusSchema,
   AuditVerifySchema,
   ConnectionViewSchema,
   CreateConnectionInput,
@@ -106,6 +107,7 @@ export const contract = {
   'vault:retry': { input: EmptyInput, output: VaultStatusSchema },
   'audit:list': { input: AuditListInput, output: AuditPageSchema },
   'audit:verify': { input: EmptyInput, output: AuditVerifySchema },
+  'audit:status': { input: EmptyInput, output: AuditStatusSchema },
   'settings:get': { input: EmptyInput, output: SettingsSchema },
   'settings:set': { input: SettingsPatchSchema, output: SettingsSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
@@ -122,6 +124,8 @@ export const events = {
   'schedules:changed': z.strictObject({ schedules: z.array(ScheduleViewSchema) }),
   /** Where a running kill switch is: "Cancelling 3 of 5…", or waiting for a broker's rate limit. */
   'killswitch:progress': z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0), message: z.string() }),
+  /** The audit trail was checked and its standing changed (most of all: found broken). */
+  'audit:changed': AuditStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

@@ -152,7 +152,22 @@ export const AuditVerifySchema = z.strictObject({
   checked: z.number().int(),
   brokenAt: z.number().int().nullable(),
   reason: z.string().nullable(),
+  /** Entries covered by the keyed seal (the audit anchor); the rest are linked but not yet sealed. */
+  sealed: z.number().int(),
+  /** Why some entries are not sealed yet (vault locked, no key yet), in words; null when all are. */
+  note: z.string().nullable(),
 });
+export type AuditVerify = z.infer<typeof AuditVerifySchema>;
+
+/** The audit trail's standing, checked at start, daily and on request; pushed as audit:changed. */
+export const AuditStatusSchema = z.strictObject({
+  state: z.enum(['unchecked', 'intact', 'broken']),
+  report: AuditVerifySchema.nullable(),
+  checkedAt: z.number().int().nullable(),
+  /** When BrokerVault first found the trail broken (kept until it verifies intact again). */
+  brokenSince: z.number().int().nullable(),
+});
+export type AuditStatus = z.infer<typeof AuditStatusSchema>;
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export const SettingsSchema = z.strictObject({

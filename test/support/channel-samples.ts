@@ -55,6 +55,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'vault:retry': {},
     'audit:list': { limit: 10 },
     'audit:verify': {},
+    'audit:status': {},
     'settings:get': {},
     'settings:set': { theme: 'dark' },
   };

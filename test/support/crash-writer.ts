@@ -6,7 +6,7 @@ import { fakeAdapter } from './fake-broker';
 
 /**
  * Child process for the crash-safety test: writes connections in a loop and prints
- * "committed <index> <id>" after each one returns, until it is killed.
+ * "committed <index> <id>" after each one returns, until it is killed. The audit seal is written as it goes.
  */
 const dataDir = process.argv[2]!;
 const start = Number(process.argv[3] ?? 0);
@@ -16,6 +16,8 @@ const services = await createServices({
   preferences: confPreferences(dataDir),
   logSink: { write: () => undefined },
   brokers: [fakeAdapter('alpaca')],
+  // Seal the audit log after every append, so kills also land between a commit and its seal, and mid-seal.
+  auditSealDelayMs: 0,
 });
 for (let i = start; ; i++) {
   const result = await services.router.handle('connections:create', { url: 'app://bundle/index.html', isMainFrame: true }, {
@@ -29,4 +31,6 @@ for (let i = start; ; i++) {
     process.exit(1);
   }
   process.stdout.write(`committed ${i} ${(result.value as { id: string }).id}\n`);
+  // Calls arrive as separate events in the app: let due timers (the audit seal) run between them.
+  await new Promise<void>((resolve) => setTimeout(resolve, 1));
 }

@@ -11,7 +11,7 @@ afterEach(() => g?.close());
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
 describe.skipIf(process.platform === 'win32')('files are private to the user (POSIX)', () => {
-  it('database, WAL, SHM, key file, log and preferences are 0600; the data directory 0700', async () => {
+  it('database, WAL, SHM, key file, log, preferences and audit anchor are 0600; the data directory 0700', async () => {
     const previous = process.umask(0o022);
     try {
       const dataDir = path.join(tempDir(), 'profile');
@@ -20,8 +20,9 @@ describe.skipIf(process.platform === 'win32')('files are private to the user (PO
       await g.ok('connections:create', { broker: 'alpaca', label: 'A', environment: 'live', fields: { api_key: 'AKTESTKEY123456', api_secret: 'x'.repeat(16) } });
       await g.ok('settings:set', { theme: 'dark' });
       g.services.log.info('hello');
+      await g.ok('audit:verify'); // writes the audit seal
       expect(mode(dataDir)).toBe(0o700);
-      for (const name of ['brokervault.sqlite', 'brokervault.sqlite-wal', 'brokervault.sqlite-shm', 'vault.key', 'logs/main.log', 'preferences.json']) {
+      for (const name of ['brokervault.sqlite', 'brokervault.sqlite-wal', 'brokervault.sqlite-shm', 'vault.key', 'logs/main.log', 'preferences.json', 'audit-anchor.json']) {
         expect({ name, mode: mode(path.join(dataDir, name)).toString(8) }).toEqual({ name, mode: '600' });
       }
     } finally {

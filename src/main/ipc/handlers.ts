@@ -2,6 +2,7 @@ import type { AppInfoSchema } from '../../shared/schemas';
 import type { z } from 'zod';
 import type { BrokerRegistry } from '../brokers/registry';
 import type { AuditLog } from '../store/audit-log';
+import type { AuditGuard } from '../services/audit-guard';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
 import type { HealthMonitor } from '../services/health-monitor';
@@ -17,6 +18,7 @@ export interface HandlerDeps {
   brokerCalls: BrokerService;
   vault: Vault;
   audit: AuditLog;
+  auditGuard: AuditGuard;
   settings: SettingsService;
   trading: Trading;
   health: HealthMonitor;
@@ -109,7 +111,8 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return status;
     },
     'audit:list': (input) => d.audit.list(input),
-    'audit:verify': () => d.audit.verify(),
+    'audit:verify': () => d.auditGuard.verify(),
+    'audit:status': () => d.auditGuard.status(),
     'settings:get': () => d.settings.get(),
     'settings:set': (patch) => d.settings.set(patch),
   };

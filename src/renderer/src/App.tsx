@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AuditAlarm, useAuditBroken } from './components/AuditAlarm';
 import { VaultBadge } from './components/VaultBadge';
 import { ModeBar } from './mode/ModeBar';
 import { AuditPage } from './pages/AuditPage';
@@ -27,6 +28,7 @@ function useHealthAlert(): boolean {
 export function App() {
   const { page, go, ready, loadError, load, settings, mode } = useApp();
   const alert = useHealthAlert();
+  const auditBroken = useAuditBroken();
   const live = mode.mode === 'live';
 
   useEffect(() => {
@@ -63,6 +65,7 @@ export function App() {
             </span>
             {LABELS[p]}
             {p === 'health' && alert && <span className="nav-alert" title="A connection needs attention" aria-hidden="true" />}
+            {p === 'audit' && auditBroken && <span className="nav-alert" title="The audit trail was tampered with" data-testid="audit-nav-alert" aria-hidden="true" />}
           </button>
         ))}
       </nav>
@@ -77,6 +80,7 @@ export function App() {
           </div>
         ) : (
           <>
+            <AuditAlarm />
             <h1>{LABELS[page]}</h1>
             {page === 'connections' && <ConnectionsPage />}
             {page === 'health' && <HealthPage />}

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { BrokerDescriptor } from '../../shared/brokers';
 import type { ChannelInput, ChannelOutput } from '../../shared/contract';
-import type { ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
+import type { AuditStatus, ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
 import { describeError, getApi, unwrap } from './api';
 
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
@@ -41,6 +41,8 @@ interface AppState {
   answered: OrderView | null;
   /** Scheduled baskets in creation order; null until main has listed them. */
   schedules: ScheduleView[] | null;
+  /** The audit trail's standing as main last checked it (a break is shown on every page); null until known. */
+  audit: AuditStatus | null;
   go(page: Page): void;
   load(): Promise<void>;
   refreshVault(): Promise<void>;
@@ -66,6 +68,7 @@ export const useApp = create<AppState>((set, get) => ({
   brokerQuestion: null,
   answered: null,
   schedules: null,
+  audit: null,
   go: (page) => set({ page }),
   async load() {
     const api = getApi();
@@ -85,6 +88,10 @@ export const useApp = create<AppState>((set, get) => ({
     } catch (error) {
       set({ tradingError: describeError(error) });
     }
+    // A failed read leaves the last pushed standing; the next check pushes audit:changed anyway.
+    await unwrap(api.audit.status())
+      .then((audit) => set((s) => ((s.audit?.checkedAt ?? -1) > (audit.checkedAt ?? -1) ? {} : { audit })))
+      .catch(() => undefined);
   },
   async refreshVault() {
     set({ vault: await unwrap(getApi().vault.status()) });
@@ -130,6 +137,7 @@ export function subscribeToMain(): () => void {
     api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null, answered: null })),
     api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
     api.on('schedules:changed', ({ schedules }) => useApp.setState({ schedules })),
+    api.on('audit:changed', (audit) => useApp.setState({ audit })),
   ];
   return () => offs.forEach((off) => off());
 }

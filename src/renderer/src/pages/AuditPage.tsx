@@ -1,12 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AuditAction, AuditEntry } from '../../../shared/schemas';
+import type { AuditAction, AuditEntry, AuditVerify } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
-
-type Verify = { ok: boolean; checked: number; brokenAt: number | null; reason: string | null };
 
 /** Every audit action in words; a full Record, so a new action in the contract fails the type check until named here. */
 const WORDS: Record<AuditAction, string> = {
@@ -43,7 +41,7 @@ export function AuditPage() {
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [action, setAction] = useState('');
   const [connectionId, setConnectionId] = useState('');
-  const [verify, setVerify] = useState<Verify | null>(null);
+  const [verify, setVerify] = useState<AuditVerify | null>(null);
   const list = useAction();
   const check = useAction();
 
@@ -104,8 +102,9 @@ export function AuditPage() {
       {verify && (
         <p role="status" className={verify.ok ? 'ok-box' : 'error-box'} data-testid="audit-verify">
           {verify.ok
-            ? `Chain intact: ${verify.checked} entries checked. Nothing was changed outside BrokerVault.`
-            : `Chain broken at entry ${verify.brokenAt}: ${verify.reason}. The audit file was changed outside BrokerVault — keep a copy and restore your data folder from a backup.`}
+            ? `Chain intact: ${verify.checked} entries checked, ${verify.sealed} of them under the seal only BrokerVault's key can make.`
+            : `Chain broken${verify.brokenAt !== null ? ` at entry ${verify.brokenAt}` : ''}: ${verify.reason}. The audit file was changed outside BrokerVault — keep a copy and restore your data folder from a backup.`}
+          {verify.note && <span className="muted"> {verify.note}</span>}
         </p>
       )}
       <ErrorText error={list.error ?? check.error} />
