@@ -21,7 +21,9 @@ import { SettingsService } from './services/settings';
 import { AppSettings } from './store/app-settings';
 import { AuditLog } from './store/audit-log';
 import { ConnectionsRepo } from './store/connections-repo';
-import { openDatabase, type Db } from './store/db';
+import { openDatabaseWithBackup, type Db } from './store/db';
+import { BackupService } from './services/backups';
+import type { StoreControl } from './service-host';
 import type { KeyStore } from './vault/keystore';
 import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
 import { Vault } from './vault/vault';
@@ -53,6 +55,10 @@ export interface ServiceDeps {
   rateLimiter?: RateLimiter;
   /** better-sqlite3 addon built for Electron's ABI (src/main/electron/native-binding.ts); undefined under Node. */
   sqliteNativeBinding?: string;
+  /** The host that can replace the database under the graph (Settings → Restore); without one, restore is not offered. */
+  store?: StoreControl;
+  /** Schema migrations to apply (tests pass one that fails); the app's own by default. */
+  migrations?: readonly string[];
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -76,6 +82,7 @@ export interface AppServices {
   secrets: SecretRegistry;
   log: Logger;
   preferences: PreferencesStore;
+  backups: BackupService;
   /** Start background work: health checks, start-up reconciliation, order refresh and schedules. */
   start(): Promise<void>;
   close(): void;
@@ -86,7 +93,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   const clock = deps.clock ?? systemClock;
   const secrets = new SecretRegistry();
   const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
-  const db = openDatabase(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding });
+  // SECURITY ("nothing lost"): a pending schema change on a database with data is preceded by a verified backup.
+  const db = await openDatabaseWithBackup(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding, migrations: deps.migrations, now: () => clock.now() });
   const appSettings = new AppSettings(db);
   const audit = new AuditLog(db, clock);
   const repo = new ConnectionsRepo(db);
@@ -143,6 +151,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     canDecrypt: () => vault.status().state === 'ready',
   });
   const scheduler = deps.scheduler ?? systemScheduler(clock);
+  const backups = new BackupService({ db, dataDir: deps.dataDir, clock, scheduler, log, nativeBinding: deps.sqliteNativeBinding });
   const health = new HealthMonitor({
     connections,
     brokers: brokerCalls,
@@ -189,6 +198,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       settings,
       trading,
       health,
+      backups,
+      store: deps.store,
       vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
@@ -211,8 +222,10 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     secrets,
     log,
     preferences,
+    backups,
     async start() {
       health.start();
+      backups.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
       const loop = () => {
         tickTimer = scheduler.setTimeout(() => {
@@ -230,6 +243,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       closed = true;
       if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
       health.stop();
+      backups.stop();
       brokerCalls.close();
       db.close();
     },

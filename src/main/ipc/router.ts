@@ -44,7 +44,8 @@ export function describeIssues(error: z.ZodError): string {
  * us to be safe) are forwarded, anything else becomes INTERNAL and its text stays in the log.
  */
 export function createRouter(options: {
-  handlers: Handlers;
+  /** Every channel for the service graph; only the store:* ones for the recovery screen (the rest then answer CONFLICT). */
+  handlers: Handlers | Partial<Handlers>;
   isTrustedSender: (sender: SenderInfo) => boolean;
   log: Logger;
 }): Router {
@@ -66,8 +67,11 @@ export function createRouter(options: {
       if (!parsed.success) {
         return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error) } };
       }
+      const handler = handlers[name] as ((input: unknown) => unknown) | undefined;
+      if (!handler) {
+        return { ok: false, error: { code: 'CONFLICT', message: 'BrokerVault’s database needs attention first: choose what to do on the recovery screen.' } };
+      }
       try {
-        const handler = handlers[name] as (input: unknown) => unknown;
         const value = await handler(parsed.data);
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
