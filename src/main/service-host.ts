@@ -80,8 +80,8 @@ export class ServiceHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Opens the graph. 'damaged' means the recovery router answers until the trader chooses. */
-  start(): Promise<'open' | 'damaged'> {
+  /** Opens the graph. 'damaged': the recovery router answers until the trader chooses; 'closed': the app quit meanwhile. */
+  start(): Promise<'open' | 'damaged' | 'closed'> {
     return this.serial(() => this.tryOpen());
   }
 
@@ -149,13 +149,13 @@ export class ServiceHost {
     }
   }
 
-  private async tryOpen(): Promise<'open' | 'damaged'> {
-    if (this.closed) throw new AppError('CONFLICT', 'BrokerVault is closing.');
+  private async tryOpen(): Promise<'open' | 'damaged' | 'closed'> {
+    if (this.closed) return 'closed';
     try {
       const services = await this.options.open({ restoreBackup: (id) => this.restoreBackup(id) });
       if (this.closed) {
         services.close();
-        throw new AppError('CONFLICT', 'BrokerVault is closing.');
+        return 'closed';
       }
       this.current = services;
       this.damage = null;
