@@ -116,6 +116,9 @@ function openUnmigrated(dataDir: string, options: OpenDatabaseOptions): Opened {
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const opened = { db, file, existing };
   guard(opened, () => {
+    // A database from a newer BrokerVault is refused before the first write (switching it to WAL would change it).
+    const version = schemaVersion(db);
+    if (version > (options.migrations ?? MIGRATIONS).length) throw new NewerSchemaError(version);
     db.pragma('journal_mode = WAL');
     // FULL: a committed order or credential survives a crash of the app and of the OS.
     db.pragma('synchronous = FULL');
