@@ -15,7 +15,7 @@ import { backupDir, listBackups } from '../../src/main/store/backups';
 import { DB_FILE, openDatabase } from '../../src/main/store/db';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { MemoryKeyStore, type KeyStore } from '../../src/main/vault/keystore';
-import { validInputs } from '../support/channel-samples';
+import { invalidVariants, validInputs } from '../support/channel-samples';
 import { fakeAdapter } from '../support/fake-broker';
 import { TEST_SCRYPT, TRUSTED_SENDER, tempDir } from '../support/graph';
 
@@ -186,6 +186,21 @@ describe('a database that cannot be opened gives a typed "store damaged" state',
     });
   }
 
+  it('the recovery router parses every input strictly: malformed input is INVALID_INPUT and changes nothing', async () => {
+    const dir = dataDir();
+    fs.writeFileSync(path.join(dir, DB_FILE), 'garbage'.repeat(100));
+    const h = harness(dir);
+    await h.host.start();
+    const before = snapshot(dir);
+    for (const channel of RECOVERY_CHANNEL_NAMES) {
+      for (const [what, input] of invalidVariants(validInputs('a'.repeat(32))[channel] as Record<string, unknown>)) {
+        expect({ channel, what, result: await h.host.router.handle(channel, TRUSTED_SENDER, input) }).toMatchObject({ channel, what, result: { ok: false, error: { code: 'INVALID_INPUT' } } });
+      }
+    }
+    expect(snapshot(dir)).toEqual(before);
+    expect(h.quits).toEqual([]);
+  });
+
   it('an untrusted sender is refused by the recovery router too', async () => {
     const dir = dataDir();
     fs.writeFileSync(path.join(dir, DB_FILE), 'garbage'.repeat(100));
@@ -341,6 +356,18 @@ describe('Settings → Restore through the real service graph (memory key store)
     expect(listBackups(dir)).toEqual(before);
     expect(h.opened).toEqual([1]);
     expect(await h.ok('connections:list')).toHaveLength(1);
+  });
+
+  it('backups:restore of a backup that fails its check: refused, the current database reopened as it was', async () => {
+    const { h, dir, backup } = await savedThenBackedUp();
+    const file = path.join(backupDir(dir), backup.id);
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0xa5, 100);
+    fs.writeFileSync(file, bytes);
+    expect(await h.call('backups:restore', { id: backup.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/damaged/) } });
+    expect(fs.readdirSync(dir).filter((name) => name.includes('.before-restore-'))).toEqual([]);
+    expect(h.opened).toEqual([1, 1]);
+    expect((await h.ok('connections:list')).map((c) => c.label)).toEqual(['Before backup']);
   });
 
   it('the recovery actions answer CONFLICT while the database is open', async () => {

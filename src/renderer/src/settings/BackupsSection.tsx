@@ -12,7 +12,7 @@ import { backupKind, fileSize, useStoreGate, type BackupView } from '../recovery
  * confirmation. The current database is renamed aside (kept), never deleted.
  */
 export function BackupsSection() {
-  const reopened = useStoreGate((s) => s.reopened);
+  const { reopened, check } = useStoreGate();
   const [backups, setBackups] = useState<BackupView[] | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -91,7 +91,9 @@ export function BackupsSection() {
         onConfirm={async () => {
           if (!restoring) return;
           await unwrap(getApi().backups.restore({ id: restoring.id }));
-          // The services reopened on another database: the app loads everything afresh.
+          // The services reopened on another database: the app loads everything afresh (or, should the restored
+          // copy not open, the recovery screen shows why).
+          await check();
           reopened();
         }}
       />
