@@ -135,6 +135,12 @@ async function start(): Promise<void> {
   window.on('focus', () => host.services?.health.onFocus());
   // The app page asks store:status first: the recovery screen while damaged, the app once open.
   if (state === 'damaged') log.warn('showing the recovery screen');
+  // Closing the window (or Cmd+Q) on the recovery screen is Quit: start-up did not succeed, so the exit code is 1.
+  window.on('closed', () => {
+    if (host.services) return;
+    log.warn('the recovery screen was closed; the database was left as it was');
+    app.exit(1);
+  });
   showApp(window, rendererPageUrl('index.html', devUrl), log);
 }
 

@@ -205,6 +205,23 @@ describe('the Electron shell under a stand-in electron module: separate launches
     expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(before.listing);
   });
 
+  it('a damaged database: closing the window on the recovery screen exits 1, the file untouched', async () => {
+    const userData = tempDir();
+    const file = path.join(userData, 'brokervault.sqlite');
+    fs.writeFileSync(file, Buffer.from('garbage '.repeat(500)));
+    const before = fs.readFileSync(file);
+    const run = launch(userData);
+    await run.until((e) => e.kind === 'loaded', 'the stand-in loaded');
+    await run.request('ready');
+    await run.until((e) => e.kind === 'load' && e.url === 'app://bundle/index.html', 'the recovery screen loaded');
+    await run.request('close-window');
+    const { code, record } = await run.exited;
+    expect(code).toBe(1);
+    expect(record.exitCalls).toEqual([1]);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(['brokervault.sqlite']);
+  });
+
   it('a database from a newer BrokerVault: recovery screen; Move aside keeps the file byte-identical and the app opens without a relaunch', async () => {
     const userData = tempDir();
     const file = path.join(userData, 'brokervault.sqlite');
