@@ -24,7 +24,9 @@ import { AnchorFile } from './store/audit-anchor';
 import { AuditLog } from './store/audit-log';
 import { AuditGuard } from './services/audit-guard';
 import { ConnectionsRepo } from './store/connections-repo';
-import { openDatabase, type Db } from './store/db';
+import { openDatabaseWithBackup, type Db } from './store/db';
+import { BackupService } from './services/backups';
+import type { StoreControl } from './service-host';
 import type { KeyStore } from './vault/keystore';
 import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
 import { Vault } from './vault/vault';
@@ -58,6 +60,10 @@ export interface ServiceDeps {
   sqliteNativeBinding?: string;
   /** How long appends are coalesced before the audit seal is written (the crash test uses 0). */
   auditSealDelayMs?: number;
+  /** The host that can replace the database under the graph (Settings → Restore); without one, restore is not offered. */
+  store?: StoreControl;
+  /** Schema migrations to apply (tests pass one that fails); the app's own by default. */
+  migrations?: readonly string[];
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -82,6 +88,7 @@ export interface AppServices {
   secrets: SecretRegistry;
   log: Logger;
   preferences: PreferencesStore;
+  backups: BackupService;
   /** Start background work: health checks, start-up reconciliation, order refresh and schedules. */
   start(): Promise<void>;
   close(): void;
@@ -92,7 +99,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   const clock = deps.clock ?? systemClock;
   const secrets = new SecretRegistry();
   const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
-  const db = openDatabase(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding });
+  // SECURITY ("nothing lost"): a pending schema change on a database with data is preceded by a verified backup.
+  const db = await openDatabaseWithBackup(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding, migrations: deps.migrations, now: () => clock.now() });
   const appSettings = new AppSettings(db);
   const audit = new AuditLog(db, clock);
   const repo = new ConnectionsRepo(db);
@@ -168,6 +176,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     scheduler,
     checkIntervalMs: (broker) => checkIntervalMs(broker, settings.get()),
   });
+  const backups = new BackupService({ db, dataDir: deps.dataDir, clock, scheduler, log, nativeBinding: deps.sqliteNativeBinding });
   const health = new HealthMonitor({
     connections,
     brokers: brokerCalls,
@@ -216,6 +225,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       settings,
       trading,
       health,
+      backups,
+      store: deps.store,
       vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
@@ -240,12 +251,14 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     secrets,
     log,
     preferences,
+    backups,
     async start() {
       // Not awaited: a long history is checked in slices while health checks and trading start; a break is pushed.
       void auditGuard.start().catch((error: unknown) => {
         if (!closed) log.error('audit check at start failed', { error });
       });
       health.start();
+      backups.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
       const loop = () => {
         tickTimer = scheduler.setTimeout(() => {
@@ -264,6 +277,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
       auditGuard.stop();
       health.stop();
+      backups.stop();
       brokerCalls.close();
       db.close();
     },

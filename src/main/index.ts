@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, Notification, protocol, screen, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { systemClock } from './clock';
-import { createServices, type ServiceDeps } from './composition';
+import { CHANNEL_NAMES, RECOVERY_CHANNEL_NAMES } from '../shared/channels';
+import { createServices } from './composition';
 import { APP_SCHEMES, rendererPageUrl, serveRendererBundle } from './electron/app-protocol';
-import { wireIpc } from './electron/ipc-wiring';
+import { forwardEvents, wireIpc } from './electron/ipc-wiring';
 import { keychainServiceName } from './electron/keychain-service';
 import { ShellLifecycle } from './electron/lifecycle';
 import { createMainWindow, showApp } from './electron/main-window';
@@ -19,14 +20,18 @@ import { createLogger, type Logger, type LogSink } from './log/logger';
 import { SecretRegistry } from './log/redact';
 import { preferencesOptions, type PreferencesStore, type StoredPreferences } from './preferences';
 import { APP_ORIGIN, originOf, type TrustedOrigin } from './security/sender';
-import { assertDatabaseFileIntact } from './store/db';
+import { ServiceHost } from './service-host';
+import { assertDatabaseFileIntact, DatabaseDamagedError } from './store/db';
 import { KeytarKeyStore } from './vault/keytar-keystore';
 
 /**
  * The Electron shell: wires Electron to the service graph (composition.ts) through the small modules in
  * electron/ and the pure policies in security/. Order matters: window first (progress page), then the vault,
- * then IPC, then the app page. Any start-up error is shown and exits non-zero.
+ * then IPC, then the app page. A database that cannot be opened (damaged, newer, failed update) gives the
+ * recovery screen (service-host.ts); any other start-up error is shown and exits non-zero.
  */
+/** The app's channels; the recovery ones (store:*) are wired on their own, first. */
+const APP_CHANNELS = CHANNEL_NAMES.filter((channel) => !(RECOVERY_CHANNEL_NAMES as readonly string[]).includes(channel));
 const APP_USER_MODEL_ID = 'app.brokervault.desktop'; // = appId in electron-builder.yml
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererRoot = path.join(here, '../renderer');
@@ -67,42 +72,87 @@ async function start(): Promise<void> {
   serveRendererBundle(protocol, net, rendererRoot);
   installWebContentsPolicy({ app, session: session.defaultSession, shell, trustedOrigin, log });
 
-  // SECURITY: a damaged database is refused before anything writes into the data folder.
-  assertDatabaseFileIntact(dataDir);
-  const preferences = new ElectronStore<StoredPreferences>(preferencesOptions(dataDir)) as unknown as PreferencesStore;
+  // SECURITY: a damaged database file is not opened, and nothing (not even the preferences) is written into the
+  // data folder until the trader chose what to do with it on the recovery screen.
+  let preferences: PreferencesStore | null = null;
+  const openPreferences = (): PreferencesStore => (preferences ??= new ElectronStore<StoredPreferences>(preferencesOptions(dataDir)) as unknown as PreferencesStore);
+  if (databaseFileLooksIntact(dataDir)) openPreferences();
   const window = createMainWindow({
     BrowserWindow,
     screen,
     preloadPath: path.join(here, '../preload/index.cjs'),
     isPackaged: app.isPackaged,
-    savedBounds: preferences.get('windowBounds'),
-    saveBounds: (bounds) => preferences.set('windowBounds', bounds),
+    savedBounds: preferences ? openPreferences().get('windowBounds') : undefined,
+    saveBounds: (bounds) => preferences?.set('windowBounds', bounds),
     loadingPageUrl: rendererPageUrl('loading.html', devUrl),
   });
   mainWindow = window;
   window.on('closed', () => (mainWindow = null));
 
-  const deps: ServiceDeps = {
+  const nativeBinding = sqliteNativeBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), versions: process.versions, platform: process.platform, arch: process.arch });
+  const keyStore = new KeytarKeyStore(keychainServiceName({ isPackaged: app.isPackaged, env: process.env }));
+  const host = new ServiceHost({
     dataDir,
-    keyStore: new KeytarKeyStore(keychainServiceName({ isPackaged: app.isPackaged, env: process.env })),
-    fetch: globalThis.fetch,
-    preferences,
-    logSink,
+    clock: systemClock,
+    log,
+    logFile: startupLog?.file ?? null,
     trustedOrigin,
-    notifier: { notify: ({ title, body }) => new Notification({ title, body }).show() },
-    // BrokerService checks every sign-in URL against the external-link policy before calling this.
-    openExternal: (url) => shell.openExternal(url),
-    appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
-    sqliteNativeBinding: sqliteNativeBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), versions: process.versions, platform: process.platform, arch: process.arch }),
-  };
-  const services = await createServices(deps);
-  lifecycle.attach(services);
+    nativeBinding,
+    // Quit on the recovery screen: start-up did not succeed (issue 10: exit non-zero). No service is open.
+    quit: () => app.exit(1),
+    open: async (store) => {
+      // A damaged file is refused here, before the preferences file is first written.
+      assertDatabaseFileIntact(dataDir);
+      return createServices({
+        dataDir,
+        keyStore,
+        fetch: globalThis.fetch,
+        preferences: openPreferences(),
+        logSink,
+        trustedOrigin,
+        notifier: { notify: ({ title, body }) => new Notification({ title, body }).show() },
+        // BrokerService checks every sign-in URL against the external-link policy before calling this.
+        openExternal: (url) => shell.openExternal(url),
+        appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+        sqliteNativeBinding: nativeBinding,
+        store,
+      });
+    },
+  });
+  let appChannelsWired = false;
+  // At start, after a recovery action and after a restore: the app's channels (once), then the background work.
+  host.onOpen((services) => {
+    if (!appChannelsWired) wireIpc(ipcMain, host.router, APP_CHANNELS);
+    appChannelsWired = true;
+    services.start().catch((error: unknown) => log.error('background work failed to start', { error }));
+  });
+  lifecycle.attach(host);
+  const state = await host.start();
   if (lifecycle.isQuitting) return;
 
-  wireIpc(ipcMain, services, () => mainWindow);
-  window.on('focus', () => services.health.onFocus());
+  wireIpc(ipcMain, host.router, RECOVERY_CHANNEL_NAMES);
+  forwardEvents(host, () => mainWindow);
+  window.on('focus', () => host.services?.health.onFocus());
+  // The app page asks store:status first: the recovery screen while damaged, the app once open.
+  if (state === 'damaged') log.warn('showing the recovery screen');
+  // Closing the window (or Cmd+Q) on the recovery screen is Quit: start-up did not succeed, so the exit code is 1.
+  window.on('closed', () => {
+    if (host.services) return;
+    log.warn('the recovery screen was closed; the database was left as it was');
+    app.exit(1);
+  });
   showApp(window, rendererPageUrl('index.html', devUrl), log);
-  services.start().catch((error: unknown) => log.error('background work failed to start', { error }));
+}
+
+/** False for a database file that is there but is not SQLite; other errors (unreadable folder) propagate. */
+function databaseFileLooksIntact(dataDir: string): boolean {
+  try {
+    assertDatabaseFileIntact(dataDir);
+    return true;
+  } catch (error) {
+    if (error instanceof DatabaseDamagedError) return false;
+    throw error;
+  }
 }
 
 startSingleInstance(app, start, () => {

@@ -53,8 +53,19 @@ export const CHANNEL_NAMES = [
   'audit:status',
   'settings:get',
   'settings:set',
+  'store:status',
+  'store:moveAside',
+  'store:restore',
+  'store:quit',
+  'backups:list',
+  'backups:create',
+  'backups:restore',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** The only channels that answer while the database is damaged (the recovery screen's). */
+export const RECOVERY_CHANNEL_NAMES = ['store:status', 'store:moveAside', 'store:restore', 'store:quit'] as const satisfies readonly ChannelName[];
+export type RecoveryChannelName = (typeof RECOVERY_CHANNEL_NAMES)[number];
 
 export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed', 'killswitch:progress', 'audit:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

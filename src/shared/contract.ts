@@ -46,6 +46,11 @@ import {
   SettingsSchema,
   UpdateConnectionInput,
   VaultStatusSchema,
+  BackupIdInput,
+  BackupRestoredSchema,
+  BackupViewSchema,
+  RecoveryResultSchema,
+  StoreStatusSchema,
 } from './schemas';
 
 export interface ChannelSpec {
@@ -110,6 +115,19 @@ export const contract = {
   'audit:status': { input: EmptyInput, output: AuditStatusSchema },
   'settings:get': { input: EmptyInput, output: SettingsSchema },
   'settings:set': { input: SettingsPatchSchema, output: SettingsSchema },
+  /** Open, or damaged with what is wrong, the file, the log and the backups (the recovery screen). */
+  'store:status': { input: EmptyInput, output: StoreStatusSchema },
+  /** Recovery: rename the damaged file (and its -wal/-shm) aside, never deleting it, and start with an empty database. */
+  'store:moveAside': { input: EmptyInput, output: RecoveryResultSchema },
+  /** Recovery: set the damaged file aside and put a verified backup in its place. */
+  'store:restore': { input: BackupIdInput, output: RecoveryResultSchema },
+  /** Recovery: leave everything as it is and quit (exit code 1: start-up did not succeed). */
+  'store:quit': { input: EmptyInput, output: z.strictObject({ quitting: z.literal(true) }) },
+  'backups:list': { input: EmptyInput, output: z.array(BackupViewSchema) },
+  /** Take a backup now (kind manual), verified like the automatic ones. */
+  'backups:create': { input: EmptyInput, output: BackupViewSchema },
+  /** Settings: set the current database aside and reopen the services on a copy of this backup. */
+  'backups:restore': { input: BackupIdInput, output: BackupRestoredSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Payload schemas of the events main pushes to the renderer. */

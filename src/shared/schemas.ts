@@ -435,3 +435,39 @@ export const ScheduleViewSchema = z.strictObject({
 });
 export const ScheduleIdInput = z.strictObject({ id: z.string().max(64) });
 export const ScheduleEnableInput = z.strictObject({ id: z.string().max(64), enabled: z.boolean() });
+
+// ---- Nothing lost: backups and the recovery screen (issue 11, item 10) ----
+
+/** A backup is named by its file name only (never a path): brokervault-<kind>-<time>Z-v<schema>.sqlite. */
+export const BackupIdSchema = z.string().max(120).regex(/^brokervault-(daily|pre-migration|manual)-\d{8}T\d{9}Z-v\d{1,6}\.sqlite$/, 'must be a backup from the list');
+
+export const BackupViewSchema = z.strictObject({
+  id: BackupIdSchema,
+  kind: z.enum(['daily', 'pre-migration', 'manual']),
+  createdAt: z.number().int().nonnegative(),
+  sizeBytes: z.number().int().nonnegative(),
+  schemaVersion: z.number().int().nonnegative(),
+});
+
+export const BackupIdInput = z.strictObject({ id: BackupIdSchema });
+
+/**
+ * Whether the database is open, or what is wrong with it in BrokerVault's words: a damaged file, one from a
+ * newer BrokerVault, or an update (migration) that failed. While damaged, only the store:* channels answer.
+ */
+export const StoreStatusSchema = z.discriminatedUnion('state', [
+  z.strictObject({ state: z.literal('open') }),
+  z.strictObject({
+    state: z.literal('damaged'),
+    problem: z.enum(['damaged-file', 'newer-version', 'migration-failed']),
+    message: z.string().max(2000),
+    file: z.string().max(4096),
+    logFile: z.string().max(4096).nullable(),
+    backups: z.array(BackupViewSchema),
+  }),
+]);
+
+/** After a recovery action: where the set-aside file now is (null: there was none) and the store's new state. */
+export const RecoveryResultSchema = z.strictObject({ setAside: z.string().max(4096).nullable(), status: StoreStatusSchema });
+
+export const BackupRestoredSchema = z.strictObject({ restored: BackupViewSchema, setAside: z.string().max(4096).nullable() });

@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { systemClock } from '../../src/main/clock';
 import { createServices, type AppServices, type ServiceDeps } from '../../src/main/composition';
+import { createLogger, fileSink } from '../../src/main/log/logger';
+import { SecretRegistry } from '../../src/main/log/redact';
+import { ServiceHost } from '../../src/main/service-host';
 import { confPreferences } from '../../src/main/preferences-conf';
 import { MemoryKeyStore, type KeyStore } from '../../src/main/vault/keystore';
 import { KeytarKeyStore } from '../../src/main/vault/keytar-keystore';
@@ -26,7 +30,9 @@ export interface BridgeOptions extends Partial<Omit<ServiceDeps, 'dataDir' | 'ke
 export interface Bridge {
   url: string;
   origin: string;
-  services: AppServices;
+  /** The open service graph (throws while the database is damaged and the recovery screen is up). */
+  readonly services: AppServices;
+  host: ServiceHost;
   /** Desktop notifications main sent, newest last (the bridge's notifier records them). */
   notifications: { title: string; body: string }[];
   close(): Promise<void>;
@@ -112,16 +118,35 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
-  const services = await createServices({
-    ...options,
-    keyStore: keyStoreFor(options.keyStore),
-    preferences: confPreferences(options.dataDir),
-    trustedOrigin: { protocol: 'http:', host: `127.0.0.1:${port}` },
-    notifier: { notify: (n) => notifications.push(n) },
-    openExternal: options.openExternal ?? (async () => undefined),
+  // Like the shell: a damaged database gives the recovery screen (store:* channels only) instead of failing.
+  const trustedOrigin = { protocol: 'http:', host: `127.0.0.1:${port}` };
+  const keyStore = keyStoreFor(options.keyStore);
+  const clock = options.clock ?? systemClock;
+  const logSink = options.logSink ?? fileSink(options.dataDir);
+  const host = new ServiceHost({
+    dataDir: options.dataDir,
+    clock,
+    log: createLogger(logSink, new SecretRegistry(), clock),
+    logFile: null,
+    trustedOrigin,
+    // The bridge is not the app: Quit on the recovery screen only leaves everything as it is.
+    quit: () => undefined,
+    open: (store) =>
+      createServices({
+        ...options,
+        logSink,
+        keyStore,
+        preferences: confPreferences(options.dataDir),
+        trustedOrigin,
+        notifier: { notify: (n) => notifications.push(n) },
+        openExternal: options.openExternal ?? (async () => undefined),
+        store,
+      }),
   });
-
-  await services.start();
+  let started: Promise<void> = Promise.resolve();
+  host.onOpen((services) => (started = services.start()));
+  await host.start();
+  await started;
 
   const html = fs
     .readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
@@ -170,13 +195,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       ws.on('error', () => undefined);
       const sender = { url: `${origin}/`, isMainFrame: true };
       ws.on('message', (raw, isBinary) => {
-        void answerFrame(raw, isBinary, (channel, input) => services.router.handle(channel, sender, input)).then((answer) => {
+        void answerFrame(raw, isBinary, (channel, input) => host.router.handle(channel, sender, input)).then((answer) => {
           if (ws.readyState === ws.OPEN) ws.send(answer);
         });
       });
     });
   });
-  const unsubscribe = services.events.subscribe((event, payload) => {
+  const unsubscribe = host.subscribe((event, payload) => {
     const text = JSON.stringify({ event, payload });
     for (const ws of sockets) ws.send(text);
   });
@@ -184,7 +209,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   return {
     url: `${origin}/?token=${token}`,
     origin,
-    services,
+    get services() {
+      if (!host.services) throw new Error('the bridge is showing the recovery screen: the database is not open');
+      return host.services;
+    },
+    host,
     notifications,
     async close() {
       unsubscribe();
@@ -192,7 +221,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      services.close();
+      host.close();
     },
   };
 }

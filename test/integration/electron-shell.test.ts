@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { CHANNEL_NAMES } from '../../src/shared/channels';
+import { CHANNEL_NAMES, RECOVERY_CHANNEL_NAMES } from '../../src/shared/channels';
 import { windowOptions } from '../../src/main/security/window-options';
 import { BUILT_MAIN, builtMainExists, ShellRun, type ShellRecord } from '../support/electron-stand-in/run';
 
@@ -170,7 +170,9 @@ describe('the Electron shell under a stand-in electron module: separate launches
     expect(logLines(path.join(userData, 'logs', 'main.log')).filter((l) => l.message === 'services closed')).toHaveLength(1);
   });
 
-  it('a damaged database: shown with the log path, exit code 1, the file and folder untouched', async () => {
+  type Invoked<T> = { value: { ok: true; value: T } | { ok: false; error: { code: string; message: string } } };
+
+  it('a damaged database: the recovery screen (app page, store:* channels only), nothing written; Quit exits 1 with the file untouched', async () => {
     const userData = tempDir();
     const file = path.join(userData, 'brokervault.sqlite');
     fs.writeFileSync(file, Buffer.from('not a database: a spreadsheet saved over it\n'.repeat(100)), { mode: 0o644 });
@@ -179,24 +181,48 @@ describe('the Electron shell under a stand-in electron module: separate launches
     const run = launch(userData);
     await run.until((e) => e.kind === 'loaded', 'the stand-in loaded');
     await run.request('ready');
-    const { code, record } = await run.exited;
+    await run.until((e) => e.kind === 'load' && e.url === 'app://bundle/index.html', 'the recovery screen loaded');
+    const record = await run.request<ShellRecord>('snapshot');
+    expect(record.windows).toHaveLength(1);
+    expect(record.windows[0]!.loads).toEqual(['app://bundle/loading.html', 'app://bundle/index.html']);
+    expect([...record.ipcHandlers].sort()).toEqual([...RECOVERY_CHANNEL_NAMES].sort());
+    expect(record.errorBoxes).toEqual([]);
 
-    expect(code).toBe(1);
-    expect(record.exitCalls).toEqual([1]);
-    expect(record.errorBoxes).toHaveLength(1);
     const logFile = path.join(userData, 'logs', 'main.log');
-    expect(record.errorBoxes[0]!.title).toBe('BrokerVault could not start');
-    expect(record.errorBoxes[0]!.content).toContain(`The database file ${file} is damaged`);
-    expect(record.errorBoxes[0]!.content).toContain(`Details are in the log: ${logFile}`);
-    expect(logLines(logFile).map((l) => l.message)).toContain('start-up failed');
+    const status = await run.request<Invoked<{ state: string; problem: string; file: string; logFile: string; backups: unknown[] }>>('invoke', { channel: 'store:status', input: {} });
+    expect(status.value).toMatchObject({ ok: true, value: { state: 'damaged', problem: 'damaged-file', file, logFile, backups: [] } });
+    // Only the log folder is new: no preferences, no database files, no backups folder.
+    expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(before.listing);
 
+    const quit = await run.request<Invoked<unknown>>('invoke', { channel: 'store:quit', input: {} });
+    expect(quit.value).toEqual({ ok: true, value: { quitting: true } });
+    const { code, record: last } = await run.exited;
+    expect(code).toBe(1);
+    expect(last.exitCalls).toEqual([1]);
+    expect(logLines(logFile).map((l) => l.message)).toContain('the trader chose to quit from the recovery screen; the database was left as it was');
     expect(fs.readFileSync(file).equals(before.bytes)).toBe(true);
     expect(fs.statSync(file).mode).toBe(before.mode);
-    // Only the log folder is new.
     expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(before.listing);
   });
 
-  it('a database from a newer BrokerVault: the window showed progress first, then the error; exit code 1; the file untouched', async () => {
+  it('a damaged database: closing the window on the recovery screen exits 1, the file untouched', async () => {
+    const userData = tempDir();
+    const file = path.join(userData, 'brokervault.sqlite');
+    fs.writeFileSync(file, Buffer.from('garbage '.repeat(500)));
+    const before = fs.readFileSync(file);
+    const run = launch(userData);
+    await run.until((e) => e.kind === 'loaded', 'the stand-in loaded');
+    await run.request('ready');
+    await run.until((e) => e.kind === 'load' && e.url === 'app://bundle/index.html', 'the recovery screen loaded');
+    await run.request('close-window');
+    const { code, record } = await run.exited;
+    expect(code).toBe(1);
+    expect(record.exitCalls).toEqual([1]);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(['brokervault.sqlite']);
+  });
+
+  it('a database from a newer BrokerVault: recovery screen; Move aside keeps the file byte-identical and the app opens without a relaunch', async () => {
     const userData = tempDir();
     const file = path.join(userData, 'brokervault.sqlite');
     const newer = new Database(file);
@@ -204,22 +230,38 @@ describe('the Electron shell under a stand-in electron module: separate launches
     newer.exec('CREATE TABLE future (id INTEGER PRIMARY KEY)');
     newer.pragma('user_version = 999');
     newer.close();
-    const before = { bytes: fs.readFileSync(file), listing: listing(userData) };
+    const bytes = fs.readFileSync(file);
 
     const run = launch(userData);
     await run.until((e) => e.kind === 'loaded', 'the stand-in loaded');
     await run.request('ready');
-    const { code, record } = await run.exited;
+    await run.until((e) => e.kind === 'load' && e.url === 'app://bundle/index.html', 'the recovery screen loaded');
+    expect(await run.request<Invoked<unknown>>('invoke', { channel: 'app:info', input: {} })).toEqual({ missing: true });
+    const status = await run.request<Invoked<unknown>>('invoke', { channel: 'store:status', input: {} });
+    expect(status.value).toMatchObject({ ok: true, value: { state: 'damaged', problem: 'newer-version', file } });
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
 
-    expect(code).toBe(1);
-    expect(record.windows).toHaveLength(1);
-    expect(record.windows[0]!.loads).toEqual(['app://bundle/loading.html']);
-    expect(record.ipcHandlers).toEqual([]);
-    expect(record.errorBoxes).toHaveLength(1);
-    expect(record.errorBoxes[0]!.content).toContain('Your data was written by a newer version of BrokerVault');
-    expect(record.errorBoxes[0]!.content).toContain(`Details are in the log: ${path.join(userData, 'logs', 'main.log')}`);
-    expect(fs.readFileSync(file).equals(before.bytes)).toBe(true);
-    expect(listing(userData).filter((name) => !name.startsWith('logs') && name !== 'preferences.json')).toEqual(before.listing);
+    const moved = await run.request<Invoked<{ setAside: string; status: unknown }>>('invoke', { channel: 'store:moveAside', input: {} });
+    expect(moved.value).toMatchObject({ ok: true, value: { status: { state: 'open' } } });
+    const keptAs = moved.value.ok ? moved.value.value.setAside : '';
+    expect(path.dirname(keptAs)).toBe(userData);
+    expect(path.basename(keptAs)).toMatch(/^brokervault\.sqlite\.damaged-\d{8}T\d{9}Z$/);
+    expect(fs.readFileSync(keptAs).equals(bytes)).toBe(true);
+
+    // The normal start went on in the same process: every channel, the app answers, services started, no error shown.
+    const record = await run.request<ShellRecord>('snapshot');
+    expect(new Set(record.ipcHandlers)).toEqual(new Set(CHANNEL_NAMES));
+    expect(record.ipcHandlers).toHaveLength(CHANNEL_NAMES.length);
+    expect(record.errorBoxes).toEqual([]);
+    expect(record.exitCalls).toEqual([]);
+    const info = await run.request<Invoked<{ name: string }>>('invoke', { channel: 'app:info', input: {} });
+    expect(info.value).toMatchObject({ ok: true, value: { name: 'BrokerVault' } });
+    expect(await run.request<Invoked<unknown>>('invoke', { channel: 'store:status', input: {} })).toEqual({ value: { ok: true, value: { state: 'open' } } });
+    expect(logLines(path.join(userData, 'logs', 'main.log')).map((l) => l.message)).toContain('services started');
+
+    await run.request('quit');
+    expect((await run.exited).code).toBe(0);
+    expect(fs.readFileSync(keptAs).equals(bytes)).toBe(true);
   });
 
   it('an unwritable data folder: shown with a log written elsewhere, exit code 1', async () => {

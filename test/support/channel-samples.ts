@@ -58,6 +58,13 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'audit:status': {},
     'settings:get': {},
     'settings:set': { theme: 'dark' },
+    'store:status': {},
+    'store:moveAside': {},
+    'store:restore': { id: 'brokervault-manual-20260101T000000000Z-v7.sqlite' },
+    'store:quit': {},
+    'backups:list': {},
+    'backups:create': {},
+    'backups:restore': { id: 'brokervault-manual-20260101T000000000Z-v7.sqlite' },
   };
 }
 

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { DB_FILE, DatabaseDamagedError, openDatabase } from '../../src/main/store/db';
+import { NewerSchemaError } from '../../src/main/store/migrations';
 
 /** Issue 10: a damaged database is refused with a named error, and neither it nor its folder is changed. */
 describe('a damaged database file', () => {
@@ -48,6 +50,17 @@ describe('a damaged database file', () => {
       expect(snapshot(dir)).toEqual(before);
     });
   }
+
+  it('a database from a newer BrokerVault in rollback-journal mode: refused before the first write, byte-identical', () => {
+    const dir = dataDirWith(Buffer.alloc(0));
+    const newer = new Database(path.join(dir, DB_FILE));
+    newer.exec('CREATE TABLE future (id INTEGER PRIMARY KEY)');
+    newer.pragma('user_version = 999');
+    newer.close();
+    const before = snapshot(dir);
+    expect(() => openDatabase(dir)).toThrow(NewerSchemaError);
+    expect(snapshot(dir)).toEqual(before);
+  });
 
   it('an empty file is a database never written: it opens', () => {
     const dir = dataDirWith(Buffer.alloc(0));

@@ -10,6 +10,9 @@ import type { SettingsService } from '../services/settings';
 import type { Trading } from '../trading';
 import type { Vault } from '../vault/vault';
 import type { Handlers } from './router';
+import { AppError } from '../errors';
+import type { BackupService } from '../services/backups';
+import type { StoreControl } from '../service-host';
 
 export interface HandlerDeps {
   appInfo: z.infer<typeof AppInfoSchema>;
@@ -22,6 +25,8 @@ export interface HandlerDeps {
   settings: SettingsService;
   trading: Trading;
   health: HealthMonitor;
+  backups: BackupService;
+  store?: StoreControl;
   vaultChanged: () => void;
 }
 
@@ -115,5 +120,20 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'audit:status': () => d.auditGuard.status(),
     'settings:get': () => d.settings.get(),
     'settings:set': (patch) => d.settings.set(patch),
+    // The recovery actions answer only while the database is damaged (service-host.ts); here it is open.
+    'store:status': () => ({ state: 'open' as const }),
+    'store:moveAside': () => notDamaged(),
+    'store:restore': () => notDamaged(),
+    'store:quit': () => notDamaged(),
+    'backups:list': () => d.backups.list(),
+    'backups:create': () => d.backups.create('manual'),
+    'backups:restore': ({ id }) => {
+      if (!d.store) throw new AppError('NOT_SUPPORTED', 'Restoring a backup is not available here.');
+      return d.store.restoreBackup(id);
+    },
   };
+}
+
+function notDamaged(): never {
+  throw new AppError('CONFLICT', 'BrokerVault’s database is open and healthy: there is nothing to recover.');
 }

@@ -30,7 +30,8 @@ const KNOWN = new Set<string>(CHANNEL_NAMES);
  * us to be safe) are forwarded, anything else becomes INTERNAL and its text stays in the log.
  */
 export function createRouter(options: {
-  handlers: Handlers;
+  /** Every channel for the service graph; only the store:* ones for the recovery screen (the rest then answer CONFLICT). */
+  handlers: Handlers | Partial<Handlers>;
   isTrustedSender: (sender: SenderInfo) => boolean;
   /** The last net for error messages: scrubs every secret main knows (broker errors were scrubbed at their source). */
   scrub?: (text: string) => string;
@@ -58,8 +59,11 @@ export function createRouter(options: {
       if (!parsed.success) {
         return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, rawInput) } };
       }
+      const handler = handlers[name] as ((input: unknown) => unknown) | undefined;
+      if (!handler) {
+        return { ok: false, error: { code: 'CONFLICT', message: 'BrokerVault’s database needs attention first: choose what to do on the recovery screen.' } };
+      }
       try {
-        const handler = handlers[name] as (input: unknown) => unknown;
         const value = await handler(parsed.data);
         const checked = spec.output.safeParse(value);
         if (!checked.success) {

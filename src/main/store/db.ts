@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate, NewerSchemaError } from './migrations';
+import { createBackup } from './backups';
+import { migrate, MIGRATIONS, NewerSchemaError, schemaVersion } from './migrations';
 
 export type Db = Database.Database;
 
@@ -13,6 +14,8 @@ export interface OpenDatabaseOptions {
    * its own ABI (see src/main/electron/native-binding.ts). Undefined under plain Node.
    */
   nativeBinding?: string;
+  /** The schema migrations to apply (tests pass one that fails); the app's own by default. */
+  migrations?: readonly string[];
 }
 
 /** The database file exists but is not a readable SQLite database. It is left exactly as it was. */
@@ -71,6 +74,37 @@ export function assertDatabaseFileIntact(dataDir: string): boolean {
  * -shm files the main file's permissions.
  */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): Db {
+  const opened = openUnmigrated(dataDir, options);
+  return finishOpen(opened, options);
+}
+
+/**
+ * openDatabase for the app: when a schema change is about to be applied to a database that holds data,
+ * an online backup is taken first (kind `pre-migration`, see backups.ts), so a failed or unwanted update
+ * can always be undone from Settings or the recovery screen.
+ */
+export async function openDatabaseWithBackup(dataDir: string, options: OpenDatabaseOptions & { now: () => number }): Promise<Db> {
+  const opened = openUnmigrated(dataDir, options);
+  const current = guard(opened, () => schemaVersion(opened.db));
+  const target = (options.migrations ?? MIGRATIONS).length;
+  if (current > 0 && current < target) {
+    try {
+      await createBackup(opened.db, dataDir, 'pre-migration', options.now(), options.nativeBinding);
+    } catch (error) {
+      opened.db.close();
+      throw error;
+    }
+  }
+  return finishOpen(opened, options);
+}
+
+interface Opened {
+  db: Db;
+  file: string;
+  existing: boolean;
+}
+
+function openUnmigrated(dataDir: string, options: OpenDatabaseOptions): Opened {
   const existing = assertDatabaseFileIntact(dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DB_FILE);
@@ -79,27 +113,45 @@ export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {})
     fs.fchmodSync(fd, 0o600);
     fs.closeSync(fd);
   }
-
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  try {
+  const opened = { db, file, existing };
+  guard(opened, () => {
+    // A database from a newer BrokerVault is refused before the first write (switching it to WAL would change it).
+    const version = schemaVersion(db);
+    if (version > (options.migrations ?? MIGRATIONS).length) throw new NewerSchemaError(version);
     db.pragma('journal_mode = WAL');
     // FULL: a committed order or credential survives a crash of the app and of the OS.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('secure_delete = ON');
+  });
+  return opened;
+}
+
+function finishOpen(opened: Opened, options: OpenDatabaseOptions): Db {
+  const { db, file, existing } = opened;
+  guard(opened, () => {
     try {
-      migrate(db);
+      const migrations = options.migrations ?? MIGRATIONS;
+      migrate(db, migrations.length, migrations);
     } catch (error) {
       throw error instanceof NewerSchemaError || DAMAGED_CODES.test(errorCode(error)) ? error : new DatabaseMigrationError({ cause: error });
     }
-  } catch (error) {
-    db.close();
-    throw DAMAGED_CODES.test(errorCode(error)) ? new DatabaseDamagedError(file, { cause: error }) : error;
-  }
+  });
   // An existing file is tightened only once it has proved to be a healthy database (a damaged one is left as it was).
   if (existing) for (const name of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(name)) fs.chmodSync(name, 0o600);
   return db;
+}
+
+/** Runs a step on a freshly opened database; on failure closes it and names damage as such. */
+function guard<T>(opened: Opened, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    opened.db.close();
+    throw DAMAGED_CODES.test(errorCode(error)) ? new DatabaseDamagedError(opened.file, { cause: error }) : error;
+  }
 }
 
 function errorCode(error: unknown): string {

@@ -149,14 +149,14 @@ export class NewerSchemaError extends Error {
   }
 }
 
-export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): void {
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION, migrations: readonly string[] = MIGRATIONS): void {
   const current = schemaVersion(db);
-  if (current > SCHEMA_VERSION) {
+  if (current > migrations.length) {
     throw new NewerSchemaError(current);
   }
   for (let version = current + 1; version <= target; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version - 1]!);
+      db.exec(migrations[version - 1]!);
       db.pragma(`user_version = ${version}`);
     })();
   }

@@ -1,3 +1,4 @@
+import { BackupsSection } from '../settings/BackupsSection';
 import { LimitsSection } from '../settings/LimitsSection';
 import { PreferencesSection } from '../settings/PreferencesSection';
 import { VaultSection } from '../settings/VaultSection';
@@ -10,6 +11,7 @@ export function SettingsPage() {
       <PreferencesSection />
       {!tradingError && <LimitsSection />}
       <VaultSection />
+      <BackupsSection />
     </div>
   );
 }
