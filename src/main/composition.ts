@@ -145,7 +145,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     events,
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
-    checkIntervalMs: (broker) => checkIntervalMs(broker, settings.get()),
+    checkIntervalMs: (broker) => checkIntervalMs(brokers.get(broker)?.descriptor.session, settings.get()),
   });
   const health = new HealthMonitor({
     connections,
