@@ -96,7 +96,7 @@ export type RateRequest = Pick<HttpRequest, 'method' | 'path' | 'query'>;
 
 /**
  * A broker's documented request limits, applied by the app to every HTTP request before it is sent.
- * `budgets` are the broker's buckets (e.g. Kite: orders, quotes, everything else), each with all its limits
+ * `budgets` are the broker's buckets (e.g. orders, quotes, everything else), each with all its limits
  * (10/s and 400/min); `spend` says which budgets one request draws on and with what weight (1 unless the
  * broker weighs requests, as some exchanges do).
  */
@@ -242,7 +242,7 @@ export interface BrokerAdapter {
   answerPrompt?(ctx: BrokerContext, replyId: string, confirmed: boolean): Promise<OrderAck | null>;
   /** Ask the broker to check an order without placing it (a dry run); throws BROKER_REJECTED with its reasons. */
   precheckOrder?(ctx: BrokerContext, order: OrderRequest): Promise<void>;
-  /** When the stored session expires, by the broker's rule (e.g. Kite: 06:00 IST the next day). */
+  /** When the stored session expires, by the broker's rule (e.g. 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
 }
 
