@@ -24,6 +24,12 @@ describe('broker registry: every broker id is complete', () => {
     }
   });
 
+  it('declares the dry-run capability exactly where the adapter can check an order without placing it', () => {
+    for (const adapter of BROKER_ADAPTERS) {
+      expect(adapter.descriptor.capabilities.includes('dry-run'), adapter.descriptor.id).toBe(typeof adapter.precheckOrder === 'function');
+    }
+  });
+
   it('has a simulator, a doc page and conformance cases for every broker id', () => {
     expect(descriptors.flatMap((d) => missingPieces(d, pieces))).toEqual([]);
   });
