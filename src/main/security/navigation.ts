@@ -8,6 +8,7 @@ const SHARED_HOSTS = ['sebi.gov.in', 'nseindia.com'] as const;
  * the system browser, and only for https URLs on broker and documentation domains: each broker's
  * descriptor declares its own (`signInHosts`).
  */
+// SECURITY: only the domains the shipped descriptors declare; test/unit/broker-registry.test.ts pins the resulting set.
 export const EXTERNAL_ALLOWLIST: readonly string[] = [...new Set([...BROKER_ADAPTERS.flatMap((a) => a.descriptor.signInHosts), ...SHARED_HOSTS])];
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
