@@ -174,7 +174,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     events,
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
-    checkIntervalMs: (broker) => checkIntervalMs(broker, settings.get()),
+    checkIntervalMs: (broker) => checkIntervalMs(brokers.get(broker)?.descriptor.session, settings.get()),
   });
   const backups = new BackupService({ db, dataDir: deps.dataDir, clock, scheduler, log, nativeBinding: deps.sqliteNativeBinding });
   const health = new HealthMonitor({

@@ -34,6 +34,7 @@ export const AUTH_PATTERNS = [
   'oauth-refresh',
   'local-gateway',
   'hmac-signed',
+  'ed25519-signed',
 ] as const;
 export type AuthPattern = (typeof AUTH_PATTERNS)[number];
 
@@ -86,6 +87,16 @@ export const CAPABILITIES = [
   'dry-run',
 ] as const;
 
+export const BrokerSessionRulesSchema = z
+  .object({
+    /** Check the connection at least this often (seconds): the check keeps the session alive, or the token is short. */
+    maxCheckIntervalSec: z.number().int().positive().optional(),
+    /** A short token's fixed lifetime (ms): BrokerVault logs in again within its last 20%. */
+    tokenLifetimeMs: z.number().int().positive().optional(),
+  })
+  .strict();
+export type BrokerSessionRules = z.infer<typeof BrokerSessionRulesSchema>;
+
 export const BrokerDescriptorSchema = z
   .object({
     id: BrokerIdSchema,
@@ -98,9 +109,22 @@ export const BrokerDescriptorSchema = z
     fields: z.array(BrokerFieldSchema),
     environments: z.array(BrokerEnvironmentSchema).min(1),
     capabilities: z.array(z.enum(CAPABILITIES)),
+    /** How long a session or key lasts, in the trader's words (shown in the wizard). */
     tokenLifetime: z.string(),
+    /** Session rules the health monitor applies where the user's check interval is not enough. */
+    session: BrokerSessionRulesSchema.optional(),
     staticIp: z.string().optional(),
     docsUrl: z.string(),
+    /**
+     * Domains of the broker's sign-in, developer-console and documentation pages. External links open only
+     * there (with their subdomains); the navigation allowlist is built from these.
+     */
+    signInHosts: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/)).min(1),
+    /**
+     * The implementation this entry belongs to: the folder of its adapter code, simulator, doc page and
+     * conformance cases (e.g. three brokers share one XTS protocol). Its own id when it stands alone.
+     */
+    protocol: z.string().regex(/^[a-z0-9-]+$/),
     currency: z.string().length(3),
   })
   .strict();

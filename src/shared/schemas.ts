@@ -319,7 +319,7 @@ export const PlaceResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('placed'), order: OrderViewSchema }),
   /** The order breaks a pre-trade limit: place it again with this confirmation to go ahead. */
   z.strictObject({ status: z.literal('needs-confirmation'), confirmationId: z.string(), reasons: z.array(z.string()) }),
-  /** The broker asked a question about the order (IBKR): show the prompts and answer with orders:answerPrompt. */
+  /** The broker asked a question about the order: show the prompts and answer with orders:answerPrompt. */
   z.strictObject({ status: z.literal('needs-broker-answer'), order: OrderViewSchema, replyId: z.string(), prompts: z.array(z.string()) }),
 ]);
 

@@ -358,8 +358,8 @@ describe('binance canary', () => {
 describe('binance with a self-generated Ed25519 key', () => {
   const edCtx = (credentials: Record<string, string> = sim.ed25519Credentials) => ctx({ credentials });
 
-  it('has its own wizard entry: API key and the private key, both secret', () => {
-    expect(BrokerDescriptorSchema.parse(ed25519Adapter.descriptor)).toMatchObject({ id: 'binance-ed25519', auth: 'hmac-signed' });
+  it('has its own wizard entry: API key and the private key, both secret, described as Ed25519 (not HMAC)', () => {
+    expect(BrokerDescriptorSchema.parse(ed25519Adapter.descriptor)).toMatchObject({ id: 'binance-ed25519', auth: 'ed25519-signed' });
     expect(ed25519Adapter.descriptor.fields.map((f) => [f.name, f.secret, f.required])).toEqual([
       ['apiKey', true, true],
       ['privateKey', true, true],

@@ -1,3 +1,4 @@
+import { descriptor as angelOne } from '../../src/main/brokers/angel-one/descriptor';
 import type { ZerodhaSimHandle } from '../simulators/zerodha';
 import type { SimulatorHandle } from '../simulators/harness';
 import { expect, test } from './fixtures';
@@ -48,6 +49,9 @@ test('bad input in the wizard gets a clear message and saves nothing; the broker
     await page.goto(bridge.url);
     await openWizardFor(page, 'India', 'angel-one');
     const dialog = page.getByRole('dialog', { name: 'Connect a broker' });
+    // Before anything is typed, the wizard says how long a sign-in lasts and links the broker's API docs (from its descriptor).
+    await expect(dialog.getByTestId('token-lifetime')).toHaveText(angelOne.tokenLifetime);
+    await expect(dialog.getByTestId('docs-url')).toHaveAttribute('href', angelOne.docsUrl);
     await fillDetails(page, { ...ANGEL_LABELS(angel.credentials), 'SmartAPI API key': 'bad key!', MPIN: '12ab' }, 'not a url');
     await dialog.getByRole('button', { name: 'Continue to test' }).click();
     await expect(dialog.getByTestId('wizard-problems')).toContainText('3 fields need attention: SmartAPI API key does not look right');

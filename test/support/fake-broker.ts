@@ -26,6 +26,8 @@ export function fakeAdapter(id: BrokerId, overrides: Partial<BrokerDescriptor> =
     capabilities: ['equity'],
     tokenLifetime: 'Keys do not expire.',
     docsUrl: 'https://alpaca.markets/docs',
+    signInHosts: ['example.invalid'],
+    protocol: id,
     currency: 'USD',
     ...overrides,
   };

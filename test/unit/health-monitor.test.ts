@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/shared/schemas';
 import type { BrokerId } from '../../src/shared/brokers';
 import { BrokerError } from '../../src/main/brokers/types';
+import { descriptor as tastytrade } from '../../src/main/brokers/tastytrade/descriptor';
 import { ManualClock } from '../../src/main/clock';
 import { HealthMonitor } from '../../src/main/services/health-monitor';
 import { systemScheduler } from '../../src/main/scheduler';
@@ -101,7 +102,7 @@ describe('health monitor: when it checks', () => {
   });
 
   it('checks a 15-minute-token broker (tastytrade) more often than the user interval', async () => {
-    const { monitor, scheduler, fakes, add } = await setup({ tastytrade: {}, alpaca: {} });
+    const { monitor, scheduler, fakes, add } = await setup({ tastytrade: { descriptor: { session: tastytrade.session } }, alpaca: {} });
     await add('tastytrade');
     await add('alpaca');
     monitor.start();
@@ -334,7 +335,10 @@ describe('health monitor: automatic re-login', () => {
   });
 
   it('renews a 15-minute tastytrade token at 80% of its life', async () => {
-    const { monitor, scheduler, fakes, add, status, g } = await setup({ tastytrade: { login: 'direct', tokenLifetimeMs: 15 * MIN } }, { autoRelogin: true });
+    const { monitor, scheduler, fakes, add, status, g } = await setup(
+      { tastytrade: { login: 'direct', tokenLifetimeMs: 15 * MIN, descriptor: { session: tastytrade.session } } },
+      { autoRelogin: true },
+    );
     const id = await add('tastytrade');
     await g.services.brokerCalls.login(id);
     monitor.start();

@@ -16,7 +16,7 @@ export function nextIstTime(now: number, hour: number, minute = 0): number {
 }
 
 /**
- * The first 00:00 IST strictly after `at` (Angel One sessions end at midnight). Same as nextIstTime(at, 0) for
+ * The first 00:00 IST strictly after `at` (for sessions that end at midnight). Same as nextIstTime(at, 0) for
  * every real timestamp; kept as plain arithmetic so it also answers for values outside the Date range.
  */
 export function nextIstMidnight(at: number): number {

@@ -16,24 +16,32 @@ import { adapter as xtsCompositedge } from './xts-compositedge/adapter';
 import { adapter as xtsIifl } from './xts-iifl/adapter';
 import { adapter as zerodha } from './zerodha/adapter';
 
-/** Every broker adapter BrokerVault ships, in the order the wizard lists them (India first, then US and crypto). */
-export const BROKER_ADAPTERS: readonly BrokerAdapter[] = [
+/**
+ * Every broker BrokerVault ships, keyed by broker id: the one line a new broker adds here. The compiler
+ * checks that every id in BROKER_IDS has an adapter; test/unit/broker-registry.test.ts checks that each also
+ * has a simulator, a doc page and conformance cases. Listed in the order the wizard shows them (India
+ * first, then US and crypto).
+ */
+export const BROKERS: Readonly<Record<BrokerId, BrokerAdapter>> = {
   zerodha,
   dhan,
-  dhanApiKey,
-  dhanTotp,
+  'dhan-api-key': dhanApiKey,
+  'dhan-totp': dhanTotp,
   fyers,
-  angelOne,
-  xts5paisa,
-  xtsIifl,
-  xtsCompositedge,
+  'angel-one': angelOne,
+  'xts-5paisa': xts5paisa,
+  'xts-iifl': xtsIifl,
+  'xts-compositedge': xtsCompositedge,
   alpaca,
   tradier,
   tastytrade,
   ibkr,
   binance,
-  binanceEd25519,
-];
+  'binance-ed25519': binanceEd25519,
+};
+
+/** The same adapters as a list, in the wizard's order. */
+export const BROKER_ADAPTERS: readonly BrokerAdapter[] = Object.values(BROKERS);
 
 export class BrokerRegistry {
   private readonly byId = new Map<BrokerId, BrokerAdapter>();

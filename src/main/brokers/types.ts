@@ -29,7 +29,7 @@ export class BrokerError extends Error {
 }
 
 /**
- * The broker asks the trader a question before it accepts an order (IBKR's order reply prompts).
+ * The broker asks the trader a question before it accepts an order (order reply prompts such as "exceeds your order value limit, send anyway?").
  * The app shows the prompts and answers with the adapter's answerPrompt; it never answers by itself.
  */
 export class BrokerPrompt extends BrokerError {
@@ -56,7 +56,7 @@ export interface BrokerContext {
   /** The broker's instrument master (cached daily) for mapping common symbols to broker tokens. */
   instruments: InstrumentMaster;
   /**
-   * Per-connection runtime memory that is not persisted (e.g. Binance server-time offset). Adapters stay
+   * Per-connection runtime memory that is not persisted (e.g. the offset to the broker's server time). Adapters stay
    * otherwise stateless; anything that must survive a restart goes into a SessionUpdate.
    */
   memo: Map<string, unknown>;
@@ -96,9 +96,9 @@ export type RateRequest = Pick<HttpRequest, 'method' | 'path' | 'query'>;
 
 /**
  * A broker's documented request limits, applied by the app to every HTTP request before it is sent.
- * `budgets` are the broker's buckets (e.g. Kite: orders, quotes, everything else), each with all its limits
+ * `budgets` are the broker's buckets (e.g. orders, quotes, everything else), each with all its limits
  * (10/s and 400/min); `spend` says which budgets one request draws on and with what weight (1 unless the
- * broker weighs requests, as Binance does).
+ * broker weighs requests, as some exchanges do).
  */
 export interface RateLimits<B extends string = string> {
   readonly budgets: Readonly<Record<B, readonly RateLimit[]>>;
@@ -212,13 +212,13 @@ export interface BrokerAdapter {
   /**
    * Brokers without a downloadable master: search the broker's symbol lookup live (at most `limit` hits).
    * Results are in the common symbol form (e.g. `US:AAPL`) with name and exchange; `token` is the broker's id
-   * where it has one (e.g. the IBKR conid), lotSize 1 and tickSize 0.01 where the broker does not say.
+   * where it has one (e.g. a contract id), lotSize 1 and tickSize 0.01 where the broker does not say.
    */
   searchSymbols?(ctx: BrokerContext, query: string, limit: number): Promise<Instrument[]>;
   /** OAuth redirect brokers: the URL to open in the system browser (some ask the broker for it first). */
   loginUrl?(ctx: BrokerContext, redirectUri: string, state: string): string | Promise<string>;
   /**
-   * The broker's redirect brings no `state` back (Dhan's consent flow): the loopback listener matches it by
+   * The broker's redirect brings no `state` back (a consent flow that drops it): the loopback listener matches it by
    * broker, one sign-in at a time, and completeLogin must check the session is for this connection's account.
    */
   readonly statelessRedirect?: boolean;
@@ -240,9 +240,9 @@ export interface BrokerAdapter {
    * It may throw another BrokerPrompt when the broker asks a further question.
    */
   answerPrompt?(ctx: BrokerContext, replyId: string, confirmed: boolean): Promise<OrderAck | null>;
-  /** Ask the broker to check an order without placing it (e.g. tastytrade's dry run); throws BROKER_REJECTED with its reasons. */
+  /** Ask the broker to check an order without placing it (a dry run); throws BROKER_REJECTED with its reasons. */
   precheckOrder?(ctx: BrokerContext, order: OrderRequest): Promise<void>;
-  /** When the stored session expires, by the broker's rule (e.g. Kite: 06:00 IST the next day). */
+  /** When the stored session expires, by the broker's rule (e.g. 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
 }
 

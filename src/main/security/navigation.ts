@@ -1,29 +1,15 @@
+import { BROKER_ADAPTERS } from '../brokers/registry';
+
+/** Domains every trader may need that belong to no one broker: the Indian regulator and exchange. */
+const SHARED_HOSTS = ['sebi.gov.in', 'nseindia.com'] as const;
+
 /**
  * Where the app may send the user. In-app navigation never leaves the page; external links open in
- * the system browser, and only for https URLs on broker and documentation domains.
+ * the system browser, and only for https URLs on broker and documentation domains: each broker's
+ * descriptor declares its own (`signInHosts`).
  */
-export const EXTERNAL_ALLOWLIST = [
-  'zerodha.com',
-  'kite.trade',
-  'fyers.in',
-  'angelone.in',
-  'dhan.co',
-  'dhanhq.co',
-  '5paisa.com',
-  'iifl.com',
-  'indiainfoline.com',
-  'iiflcapital.com',
-  'compositedge.com',
-  'symphonyfintech.com',
-  'alpaca.markets',
-  'tradier.com',
-  'tastytrade.com',
-  'tastyworks.com',
-  'interactivebrokers.com',
-  'binance.com',
-  'sebi.gov.in',
-  'nseindia.com',
-] as const;
+// SECURITY: only the domains the shipped descriptors declare; test/unit/broker-registry.test.ts pins the resulting set.
+export const EXTERNAL_ALLOWLIST: readonly string[] = [...new Set([...BROKER_ADAPTERS.flatMap((a) => a.descriptor.signInHosts), ...SHARED_HOSTS])];
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -340,7 +340,7 @@ export class BrokerService {
 
   /**
    * Symbol search in the connection's instrument master, downloading today's copy when needed; for brokers
-   * without a master (IBKR, Tradier, tastytrade) the broker's live symbol search instead.
+   * without a master the broker's live symbol search instead.
    */
   async searchInstruments(id: string, query: string) {
     const row = this.deps.connections.row(id);

@@ -1,4 +1,4 @@
-import type { BrokerId } from '../../shared/brokers';
+import type { BrokerId, BrokerSessionRules } from '../../shared/brokers';
 import type { ConnectionView, Settings } from '../../shared/schemas';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
@@ -180,7 +180,7 @@ export class HealthMonitor {
   private armCheck(watch: Watch, settings: Settings): void {
     const now = this.deps.scheduler.now();
     const last = lastCheck(watch);
-    const delay = backoffMs(checkIntervalMs(watch.broker, settings), watch.failures);
+    const delay = backoffMs(checkIntervalMs(this.sessionRules(watch), settings), watch.failures);
     const dueAt = last === null ? now : Math.max(now, last + delay);
     if (watch.checkTimer !== null && watch.checkDueAt === dueAt) return;
     this.disarmCheck(watch);
@@ -252,9 +252,9 @@ export class HealthMonitor {
     watch.expiry = expiry;
     if (expiry === null) return;
     // Armed in this order so that, when all are already due (a stale session at start), re-login goes first.
-    this.at(watch, expiry - reloginLeadMs(watch.broker), () => void this.relogin(watch, expiry));
+    this.at(watch, expiry - reloginLeadMs(this.sessionRules(watch)), () => void this.relogin(watch, expiry));
     // A warning is only useful ahead of time: a session first seen with under 15 minutes left (or a
-    // 15-minute tastytrade token) gets the expiry notice alone.
+    // 15-minute token) gets the expiry notice alone.
     if (expiry - EXPIRY_WARNING_MS > this.deps.scheduler.now()) this.at(watch, expiry - EXPIRY_WARNING_MS, () => this.warn(watch, expiry));
     this.at(watch, expiry, () => void this.expire(watch, expiry));
   }
@@ -339,6 +339,15 @@ export class HealthMonitor {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  /** The broker's declared session rules; none when the broker is missing from this build. */
+  private sessionRules(watch: Watch): BrokerSessionRules | undefined {
+    try {
+      return this.deps.brokers.adapterFor(watch.broker).descriptor.session;
+    } catch {
+      return undefined;
+    }
+  }
 
   private brokerName(watch: Watch): string {
     try {

@@ -23,7 +23,7 @@ export interface Venue {
   positions(): Promise<Position[]>;
   quotes(symbols: string[]): Promise<Quote[]>;
   funds(): Promise<Funds>;
-  /** Ask the broker to check an order without placing it, where it offers that (tastytrade's dry run). */
+  /** Ask the broker to check an order without placing it, where it offers that (a dry run). */
   precheck(order: OrderRequest): Promise<void>;
   /** Answer a question the broker asked about an order (see BrokerPrompt): the ack, or null when declined. */
   answerPrompt(replyId: string, confirmed: boolean, guard?: SendGuard): Promise<OrderAck | null>;

@@ -47,7 +47,7 @@ export function ago(at: number | null | undefined, now: number): string {
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 
 /**
- * A broker's message as plain lines: some brokers (IBKR) put HTML line breaks and tags in their texts.
+ * A broker's message as plain lines: some brokers put HTML line breaks and tags in their texts.
  * Tags are dropped, never rendered; a few entities are decoded.
  */
 export function brokerLines(text: string): string[] {

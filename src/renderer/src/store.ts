@@ -7,7 +7,7 @@ import { describeError, getApi, unwrap } from './api';
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
 
-/** A broker's open question about an order (IBKR), waiting for the trader's Confirm or Decline. */
+/** A broker's open question about an order, waiting for the trader's Confirm or Decline. */
 export interface BrokerQuestion {
   order: OrderView;
   replyId: string;

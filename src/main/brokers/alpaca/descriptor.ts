@@ -49,5 +49,7 @@ export const descriptor: BrokerDescriptor = {
     'No login and no session: the key pair works until you regenerate or delete it in the Alpaca dashboard. ' +
     'Paper and live accounts have separate key pairs.',
   docsUrl: 'https://docs.alpaca.markets/reference',
+  signInHosts: ['alpaca.markets'],
+  protocol: 'alpaca',
   currency: 'USD',
 };

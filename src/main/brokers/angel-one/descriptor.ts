@@ -79,5 +79,7 @@ export const descriptor: BrokerDescriptor = {
     '(New Login; a secondary IP is optional) and place orders from that network. Read-only calls work from any IP. ' +
     'Up to 10 orders per second need no exchange algo registration.',
   docsUrl: 'https://smartapi.angelone.in/docs',
+  signInHosts: ['angelone.in'],
+  protocol: 'angel-one',
   currency: 'INR',
 };

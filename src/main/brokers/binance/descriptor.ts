@@ -50,5 +50,7 @@ export const descriptor: BrokerDescriptor = {
     "Recommended: restrict the API key to this computer's public IP (API Management → Edit restrictions → Restrict access to trusted IPs only). " +
     'Calls from any other IP are then refused with "Invalid API-key, IP, or permissions for action." (code -2015); if your IP changes, add the new one there.',
   docsUrl: 'https://developers.binance.com/docs/binance-spot-api-docs/rest-api',
+  signInHosts: ['binance.com'],
+  protocol: 'binance',
   currency: 'USD',
 };

@@ -54,5 +54,7 @@ export const descriptor: BrokerDescriptor = {
     'for your account. Set it on web.dhan.co → My Profile → Access DhanHQ APIs → Static IP (primary, optional secondary); ' +
     'it cannot be changed again for 7 days. Read-only calls work from any IP. Up to 10 orders per second need no algo registration.',
   docsUrl: 'https://dhanhq.co/docs/v2/',
+  signInHosts: ['dhan.co', 'dhanhq.co'],
+  protocol: 'dhan',
   currency: 'INR',
 };

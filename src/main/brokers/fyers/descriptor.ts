@@ -47,5 +47,7 @@ export const descriptor: BrokerDescriptor = {
     'section (a primary and an optional backup). An IP may be shared only with family members after sending FYERS the KYC ' +
     'declaration. Reads such as quotes, order book and positions work from any IP.',
   docsUrl: 'https://myapi.fyers.in/docsv3',
+  signInHosts: ['fyers.in'],
+  protocol: 'fyers',
   currency: 'INR',
 };

@@ -41,6 +41,10 @@ export const descriptor: BrokerDescriptor = {
     'The session lives in the gateway, not in BrokerVault: it ends after about 6 minutes without requests (BrokerVault sends a keep-alive ' +
     'every minute), at the latest at midnight New York time, during IBKR\'s nightly and Saturday maintenance, and whenever the same username ' +
     'logs in to TWS, the mobile app or another gateway. Then log in again at https://localhost:5000 in your browser.',
+  // The Client Portal Gateway drops a session after about 6 idle minutes; each check tickles it.
+  session: { maxCheckIntervalSec: 60 },
   docsUrl: 'https://www.interactivebrokers.com/campus/ibkr-api-page/cpapi-v1/',
+  signInHosts: ['interactivebrokers.com'],
+  protocol: 'ibkr',
   currency: 'USD',
 };

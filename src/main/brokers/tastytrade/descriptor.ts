@@ -64,6 +64,10 @@ export const descriptor: BrokerDescriptor = {
   tokenLifetime:
     'BrokerVault exchanges your refresh token for an access token that lasts 15 minutes and renews it automatically; the refresh ' +
     'token itself does not expire until you revoke the grant on the OAuth Applications page.',
+  // A 15-minute access token: a 5-minute check would notice a dead session far too late.
+  session: { maxCheckIntervalSec: 60, tokenLifetimeMs: 15 * 60_000 },
   docsUrl: 'https://developer.tastytrade.com/',
+  signInHosts: ['tastytrade.com', 'tastyworks.com'],
+  protocol: 'tastytrade',
   currency: 'USD',
 };

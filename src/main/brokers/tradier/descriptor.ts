@@ -44,5 +44,7 @@ export const descriptor: BrokerDescriptor = {
     'Personal API access tokens do not expire; they stay valid until you regenerate them under Settings → API Access. ' +
     'If Tradier answers "Invalid Access Token", generate a new token there and paste it here.',
   docsUrl: 'https://documentation.tradier.com/brokerage-api',
+  signInHosts: ['tradier.com'],
+  protocol: 'tradier',
   currency: 'USD',
 };

@@ -24,5 +24,7 @@ export const descriptor: BrokerDescriptor = {
       'non-algo app at up to 10 orders a second; registered algo apps get 25 a second',
   ),
   docsUrl: `${FIVEPAISA_XTS_HOST}/doc/interactive/`,
+  signInHosts: ['5paisa.com', 'symphonyfintech.com'],
+  protocol: 'xts',
   currency: 'INR',
 };

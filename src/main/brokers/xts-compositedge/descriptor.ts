@@ -24,5 +24,7 @@ export const descriptor: BrokerDescriptor = {
       'shows no IP entry',
   ),
   docsUrl: `${COMPOSITEDGE_XTS_HOST}/doc/interactive/`,
+  signInHosts: ['compositedge.com', 'symphonyfintech.com'],
+  protocol: 'xts',
   currency: 'INR',
 };

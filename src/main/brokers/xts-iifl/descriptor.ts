@@ -24,5 +24,7 @@ export const descriptor: BrokerDescriptor = {
       'shows no IP entry',
   ),
   docsUrl: `${IIFL_XTS_HOST}/doc/interactive/`,
+  signInHosts: ['iifl.com', 'indiainfoline.com', 'iiflcapital.com', 'symphonyfintech.com'],
+  protocol: 'xts',
   currency: 'INR',
 };

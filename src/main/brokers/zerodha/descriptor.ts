@@ -46,5 +46,7 @@ export const descriptor: BrokerDescriptor = {
     'shared by all your apps (sharing with others is allowed only within your family). Reads such as quotes, order book and ' +
     'positions work from any IP.',
   docsUrl: 'https://kite.trade/docs/connect/v3/',
+  signInHosts: ['zerodha.com', 'kite.trade'],
+  protocol: 'zerodha',
   currency: 'INR',
 };

@@ -1,17 +1,9 @@
-import type { BrokerId } from '../../../shared/brokers';
+import type { BrokerSessionRules } from '../../../shared/brokers';
 import type { Settings } from '../../../shared/schemas';
 import type { BrokerAdapter } from '../../brokers/types';
 import { MINUTE, SECOND } from '../../clock';
 
-/**
- * Brokers whose sessions need closer watching than the user's interval. tastytrade access tokens live
- * 15 minutes, so a 5-minute check would notice a dead session far too late.
- */
-export const BROKER_HEALTH: Partial<Record<BrokerId, { maxCheckIntervalSec?: number; tokenLifetimeMs?: number }>> = {
-  tastytrade: { maxCheckIntervalSec: 60, tokenLifetimeMs: 15 * MINUTE },
-  // The Client Portal Gateway drops a session after about 6 idle minutes; each check tickles it.
-  ibkr: { maxCheckIntervalSec: 60 },
-};
+// A broker whose session needs closer watching than the user's interval declares it in its descriptor's `session`.
 
 /** Warn this long before a session expires. */
 export const EXPIRY_WARNING_MS = 15 * MINUTE;
@@ -24,9 +16,9 @@ export const FOCUS_DEBOUNCE_MS = 1 * SECOND;
 /** A focus check skips connections checked more recently than this (alt-tabbing is not a reason to call a broker). */
 export const FOCUS_MIN_AGE_MS = 1 * MINUTE;
 
-/** The check interval for one connection: the user's setting, shortened where the broker needs it. */
-export function checkIntervalMs(broker: BrokerId, settings: Pick<Settings, 'checkIntervalSec'>): number {
-  const cap = BROKER_HEALTH[broker]?.maxCheckIntervalSec ?? Infinity;
+/** The check interval for one connection: the user's setting, shortened where the broker's session rules need it. */
+export function checkIntervalMs(rules: BrokerSessionRules | undefined, settings: Pick<Settings, 'checkIntervalSec'>): number {
+  const cap = rules?.maxCheckIntervalSec ?? Infinity;
   return Math.min(settings.checkIntervalSec, cap) * SECOND;
 }
 
@@ -36,9 +28,9 @@ export function backoffMs(intervalMs: number, failures: number): number {
   return Math.min(intervalMs * 2 ** failures, Math.max(intervalMs, MAX_BACKOFF_MS));
 }
 
-/** How long before expiry to log in again: 2 minutes, or the last 20% of a short token's life (tastytrade: at 12 of 15 minutes). */
-export function reloginLeadMs(broker: BrokerId): number {
-  const lifetime = BROKER_HEALTH[broker]?.tokenLifetimeMs;
+/** How long before expiry to log in again: 2 minutes, or the last 20% of a short token's life (a 15-minute token: at 12 minutes). */
+export function reloginLeadMs(rules: BrokerSessionRules | undefined): number {
+  const lifetime = rules?.tokenLifetimeMs;
   return lifetime ? Math.max(RELOGIN_LEAD_MS, lifetime * 0.2) : RELOGIN_LEAD_MS;
 }
 

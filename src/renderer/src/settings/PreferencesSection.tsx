@@ -60,7 +60,7 @@ export function PreferencesSection() {
           <input type="checkbox" checked={settings.autoRelogin} onChange={(e) => void save({ autoRelogin: e.target.checked })} />
           <span>
             Sign in again automatically when a session expires
-            <span className="help block">For brokers that allow it without a browser (TOTP, app key, refresh token). Browser sign-ins (e.g. Zerodha) always need you.</span>
+            <span className="help block">For brokers that allow it without a browser (TOTP, app key, refresh token). Browser sign-ins always need you.</span>
           </span>
         </label>
         <label className="checkbox">

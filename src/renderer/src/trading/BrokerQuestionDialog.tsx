@@ -7,7 +7,7 @@ import { useAction } from '../hooks/useAction';
 import { upsertOrder, useApp } from '../store';
 
 /**
- * The broker's own question about an order (IBKR: "exceeds the Total Value Limit…", "outside regular
+ * The broker's own question about an order (e.g. "exceeds the Total Value Limit…", "outside regular
  * trading hours…"). Shown as the broker's words, not BrokerVault's; only the trader answers it, with
  * Confirm or Decline (orders:answerPrompt). A new question after an answer replaces the text (round 2, …).
  * It cannot be dismissed with Escape: the order waits at the broker until it is answered.

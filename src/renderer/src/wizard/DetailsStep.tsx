@@ -3,6 +3,7 @@ import { getApi, unwrap, describeError } from '../api';
 import { BrokerBadge } from '../components/BrokerBadge';
 import { CopyButton } from '../components/CopyButton';
 import { BrokerFieldInput, TextField, apiHostProblem, fieldProblem } from '../components/FieldInput';
+import { BrokerFacts } from './BrokerFacts';
 import { AUTH_TEXT, REGION, isBrowserLogin, type Draft } from './draft';
 
 /** Step 2: environment, a name, exactly the broker's fields, and the advanced host override. */
@@ -55,6 +56,8 @@ export function DetailsStep({ draft, onChange, onBack, onNext }: { draft: Draft;
           </div>
         </div>
       </div>
+
+      <BrokerFacts broker={broker} />
 
       <fieldset className="env-picker">
         <legend>Environment</legend>

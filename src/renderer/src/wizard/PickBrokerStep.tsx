@@ -26,7 +26,7 @@ export function PickBrokerStep({ onPick }: { onPick(broker: BrokerDescriptor): v
         {shown.length} broker{shown.length === 1 ? '' : 's'} found
       </span>
       {shown.length === 0 ? (
-        <p className="empty muted">No broker matches “{query}”. Try its name (e.g. Zerodha) or a country (India, United States).</p>
+        <p className="empty muted">No broker matches “{query}”. Try its name{brokers[0] ? ` (e.g. ${brokers[0].name})` : ''} or a country (India, United States).</p>
       ) : (
         <ul className="broker-list" aria-label="Brokers">
           {shown.map((b) => (

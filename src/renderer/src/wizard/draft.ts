@@ -32,6 +32,8 @@ export const AUTH_TEXT: Record<AuthPattern, string> = {
   'oauth-refresh': 'BrokerVault keeps your session alive with the broker’s refresh token.',
   'local-gateway': 'BrokerVault talks to the broker’s gateway running on this computer; sign in to the gateway first.',
   'hmac-signed': 'Every request is signed with your secret; the secret itself never leaves this computer.',
+  'ed25519-signed':
+    'Every request is signed with your Ed25519 private key, made on this computer; the broker only ever sees the public key, and the private key never leaves this computer.',
 };
 
 export const isBrowserLogin = (broker: BrokerDescriptor) => broker.auth === 'oauth-redirect';
