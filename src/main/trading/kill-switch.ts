@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { isWorkingOrderState } from '../../shared/orders';
 import type { KillSwitchReportSchema } from '../../shared/schemas';
 import type { Notifier } from '../composition';
 import type { AuditLog } from '../store/audit-log';
@@ -16,7 +17,6 @@ import type { Venue } from './venue';
 type Report = z.infer<typeof KillSwitchReportSchema>;
 type Result = Report['results'][number];
 
-const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
 /** How long the kill switch keeps trying reads and cancels the broker refuses for now (rate limits, no answer). */
 export const KILL_SWITCH_DEADLINE_MS = 30_000;
 /** Cancel, re-read and cancel again, then one last read that only reports. */
@@ -121,7 +121,7 @@ export class KillSwitch {
       // Cancel, then read the book again: cancel what is still (or newly) open, until a read finds nothing left to try.
       let open: BrokerOrder[] = [];
       for (let round = 0; round < SWEEP_ROUNDS; round++) {
-        open = (await retry('Reading the order book', () => venue.orders())).filter((o) => OPEN.has(o.state));
+        open = (await retry('Reading the order book', () => venue.orders())).filter((o) => isWorkingOrderState(o.state));
         const toCancel = open.filter((o) => cancels.get(o.brokerOrderId)?.outcome !== 'failed');
         if (toCancel.length === 0 || round === SWEEP_ROUNDS - 1) break;
         tally.found(toCancel.filter((o) => !cancels.has(o.brokerOrderId)).length);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { needsLimitPrice } from '../../shared/orders';
 import type { ScheduleInput, ScheduleViewSchema } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import type { Notifier } from '../composition';
@@ -84,7 +85,7 @@ export class ScheduleService {
   create(input: NewSchedule): ScheduleView {
     if (!isValidTimeZone(input.timeZone)) throw new AppError('INVALID_INPUT', `"${input.timeZone}" is not a time zone BrokerVault knows (e.g. Asia/Kolkata, America/New_York).`);
     for (const order of input.orders) {
-      if ((order.type === 'LIMIT') !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
+      if (needsLimitPrice(order.type) !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
     }
     const id = randomBytes(12).toString('hex');
     const days = [...new Set(input.days)].sort();
