@@ -7,6 +7,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { ConnectionService } from '../services/connections';
 import type { ModeService } from './mode';
 import type { BrokerOrder } from '../brokers/types';
+import { toSafeError } from '../safe-error';
 import type { Scheduler } from '../scheduler';
 import { ProgressTally, type KillSwitchProgress } from './kill-switch-progress';
 import type { OrderGate, Placement } from './order-gate';
@@ -55,7 +56,7 @@ function unsettledResult(p: Placement): Result {
 
 const targetOf = (o: BrokerOrder) => `${o.side} ${o.quantity} ${o.symbol} (${o.brokerOrderId})`;
 
-const messageOf = (error: unknown) => (error instanceof Error && 'code' in error ? error.message : 'Failed; check this order at the broker.');
+const messageOf = (error: unknown) => toSafeError(error, { fallback: 'Failed; check this order at the broker.' }).message;
 
 /**
  * Stop everything: cancel every open order on every active connection and in paper, optionally close

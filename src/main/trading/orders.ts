@@ -6,6 +6,7 @@ import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderR
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import type { JournalUpdate, OrdersRepo } from '../store/orders-repo';
@@ -196,8 +197,7 @@ export class OrderService {
         this.record(id, { state: 'UNKNOWN', message: 'No clear answer from the broker; checking whether the order was placed.' });
         await this.reconcile(this.deps.repo.get(id)!);
       } else {
-        const message = error instanceof AppError || error instanceof BrokerError ? error.message : 'The order could not be sent.';
-        this.record(id, { state: 'REJECTED', message });
+        this.record(id, { state: 'REJECTED', message: toSafeError(error, { fallback: 'The order could not be sent.' }).message });
       }
     } finally {
       this.sending.delete(id);

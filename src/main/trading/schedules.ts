@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { Notifier } from '../composition';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import type { OrderService } from './orders';
@@ -170,7 +171,7 @@ export class ScheduleService {
         else if (result.order.state === 'REJECTED') problems.push(`${item.symbol}: ${result.order.message ?? 'rejected'}`);
       } catch (error) {
         this.deps.log.warn('scheduled order failed', { schedule: row.id, error });
-        problems.push(`${item.symbol}: ${error instanceof AppError ? error.message : 'could not be placed'}`);
+        problems.push(`${item.symbol}: ${toSafeError(error, { fallback: 'could not be placed' }).message}`);
       }
     }
     const placed = basket.length - skipped.length - problems.length;
