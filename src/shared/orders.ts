@@ -1,27 +1,22 @@
-import { z } from 'zod';
-
 /**
- * The order vocabulary, declared once: the IPC schemas, main (adapters, journal, paper engine) and the
- * renderer all take their sides, types, states and times in force from here.
+ * The order vocabulary, declared once: the IPC schemas (their zod enums are built from these lists in
+ * schemas.ts), main (adapters, journal, paper engine) and the renderer all take their sides, types, states
+ * and times in force from here. Plain lists, so the renderer's runtime imports stay light.
  */
 
 export const ORDER_SIDES = ['BUY', 'SELL'] as const;
-export const OrderSideSchema = z.enum(ORDER_SIDES);
-export type OrderSide = z.infer<typeof OrderSideSchema>;
+export type OrderSide = (typeof ORDER_SIDES)[number];
 
 export const ORDER_TYPES = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'] as const;
-export const OrderTypeSchema = z.enum(ORDER_TYPES);
-export type OrderType = z.infer<typeof OrderTypeSchema>;
+export type OrderType = (typeof ORDER_TYPES)[number];
 
 /** The order types a scheduled basket may hold. */
 export const BASKET_ORDER_TYPES = ['MARKET', 'LIMIT'] as const satisfies readonly OrderType[];
-export const BasketOrderTypeSchema = z.enum(BASKET_ORDER_TYPES);
-export type BasketOrderType = z.infer<typeof BasketOrderTypeSchema>;
+export type BasketOrderType = (typeof BASKET_ORDER_TYPES)[number];
 
 /** Unified order state. PENDING = sent, not yet acknowledged; OPEN = working at the broker. */
 export const ORDER_STATES = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
-export const OrderStateSchema = z.enum(ORDER_STATES);
-export type OrderState = z.infer<typeof OrderStateSchema>;
+export type OrderState = (typeof ORDER_STATES)[number];
 
 /** States in which an order is working at the broker: the kill switch cancels these, the order list offers Cancel. */
 export const WORKING_ORDER_STATES: readonly OrderState[] = ['PENDING', 'OPEN', 'PARTIALLY_FILLED'];
@@ -32,8 +27,7 @@ export const OPEN_ORDER_STATES: readonly OrderState[] = [...WORKING_ORDER_STATES
 export const isOpenOrderState = (state: OrderState): boolean => OPEN_ORDER_STATES.includes(state);
 
 export const TIMES_IN_FORCE = ['DAY', 'IOC', 'GTC'] as const;
-export const TimeInForceSchema = z.enum(TIMES_IN_FORCE);
-export type TimeInForce = z.infer<typeof TimeInForceSchema>;
+export type TimeInForce = (typeof TIMES_IN_FORCE)[number];
 
 /** LIMIT and STOP_LIMIT orders carry a limit price, and only they do. */
 export const needsLimitPrice = (type: OrderType): boolean => type === 'LIMIT' || type === 'STOP_LIMIT';

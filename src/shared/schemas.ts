@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
-import { BasketOrderTypeSchema, needsLimitPrice, needsStopPrice, OrderSideSchema, OrderStateSchema, OrderTypeSchema, TimeInForceSchema } from './orders';
+import { BASKET_ORDER_TYPES, needsLimitPrice, needsStopPrice, ORDER_SIDES, ORDER_STATES, ORDER_TYPES, TIMES_IN_FORCE } from './orders';
 import { AppErrorSchema } from './result';
 
 /**
@@ -249,6 +249,11 @@ export const ConfirmLiveInput = z.strictObject({ confirmationId: z.string().max(
 
 const Symbol = capped(53).regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
 const Price = z.number().positive().finite();
+export const OrderSideSchema = z.enum(ORDER_SIDES);
+export const OrderTypeSchema = z.enum(ORDER_TYPES);
+export const BasketOrderTypeSchema = z.enum(BASKET_ORDER_TYPES);
+export const OrderStateSchema = z.enum(ORDER_STATES);
+export const TimeInForceSchema = z.enum(TIMES_IN_FORCE);
 
 export const OrderTicketSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import type { AuditAction, AuditEntry } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -6,7 +7,7 @@ import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-type Verify = { ok: boolean; checked: number; brokenAt: number | null; reason: string | null };
+type Verify = ChannelOutput<'audit:verify'>;
 
 /** Every audit action in words; a full Record, so a new action in the contract fails the type check until named here. */
 const WORDS: Record<AuditAction, string> = {
