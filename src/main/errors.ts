@@ -16,7 +16,3 @@ export class AppError extends Error {
 }
 
 export const INTERNAL_MESSAGE = 'Something went wrong inside BrokerVault. Details are in the log; nothing was changed.';
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}
