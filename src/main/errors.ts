@@ -1,8 +1,9 @@
-import type { AppErrorShape, ErrorCode } from '../shared/result';
+import type { ErrorCode } from '../shared/result';
 
 /**
  * An error whose message was written by BrokerVault for the user and is safe to show.
- * Anything thrown that is not an AppError is treated as internal and its text never leaves main.
+ * Anything thrown that is not an AppError or a BrokerError is treated as internal and its text never leaves main
+ * (see toSafeError in safe-error.ts).
  */
 export class AppError extends Error {
   constructor(
@@ -12,14 +13,6 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
-
-  toShape(): AppErrorShape {
-    return { code: this.code, message: this.message };
-  }
 }
 
 export const INTERNAL_MESSAGE = 'Something went wrong inside BrokerVault. Details are in the log; nothing was changed.';
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}

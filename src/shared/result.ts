@@ -31,6 +31,20 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The codes a broker adapter may fail with: a subset of the IPC codes, so a broker failure crosses as it is. */
+export const BROKER_ERROR_CODES = [
+  'INVALID_CREDENTIALS',
+  'TOKEN_EXPIRED',
+  'IP_NOT_ALLOWED',
+  'RATE_LIMITED',
+  'BROKER_REJECTED',
+  'NETWORK',
+  'TIMEOUT',
+  'NOT_SUPPORTED',
+] as const satisfies readonly ErrorCode[];
+
+export type BrokerErrorCode = (typeof BROKER_ERROR_CODES)[number];
+
 export const AppErrorSchema = z
   .object({
     code: z.enum(ERROR_CODES),

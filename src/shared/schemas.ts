@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
+import { BASKET_ORDER_TYPES, needsLimitPrice, needsStopPrice, ORDER_SIDES, ORDER_STATES, ORDER_TYPES, TIMES_IN_FORCE } from './orders';
 import { AppErrorSchema } from './result';
 
 /**
@@ -263,29 +264,32 @@ export const ConfirmLiveInput = z.strictObject({ confirmationId: z.string().max(
 
 const Symbol = capped(53).regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
 const Price = z.number().positive().finite();
-export const ORDER_TYPES = ['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'] as const;
-export const ORDER_STATES = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
+export const OrderSideSchema = z.enum(ORDER_SIDES);
+export const OrderTypeSchema = z.enum(ORDER_TYPES);
+export const BasketOrderTypeSchema = z.enum(BASKET_ORDER_TYPES);
+export const OrderStateSchema = z.enum(ORDER_STATES);
+export const TimeInForceSchema = z.enum(TIMES_IN_FORCE);
 
 export const OrderTicketSchema = z
   .strictObject({
     /** Generated once per order ticket by the UI and reused on every retry: the idempotency key. */
     ticketId: capped(64).regex(/^[A-Za-z0-9-]{8,64}$/, 'must be a ticket id'),
     symbol: Symbol,
-    side: z.enum(['BUY', 'SELL']),
+    side: OrderSideSchema,
     quantity: z.number().positive().finite().max(1e9),
-    type: z.enum(ORDER_TYPES),
+    type: OrderTypeSchema,
     limitPrice: Price.optional(),
     stopPrice: Price.optional(),
     product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
-    timeInForce: z.enum(['DAY', 'IOC', 'GTC']).optional(),
+    timeInForce: TimeInForceSchema.optional(),
     /** A confirmation main issued for this ticket (orders above a limit). */
     confirmationId: z.string().max(100).optional(),
   })
-  .refine((t) => (t.type === 'LIMIT' || t.type === 'STOP_LIMIT') === (t.limitPrice !== undefined), {
+  .refine((t) => needsLimitPrice(t.type) === (t.limitPrice !== undefined), {
     message: 'A limit price is required for LIMIT and STOP_LIMIT orders, and only for them.',
     path: ['limitPrice'],
   })
-  .refine((t) => (t.type === 'STOP' || t.type === 'STOP_LIMIT') === (t.stopPrice !== undefined), {
+  .refine((t) => needsStopPrice(t.type) === (t.stopPrice !== undefined), {
     message: 'A stop price is required for STOP and STOP_LIMIT orders, and only for them.',
     path: ['stopPrice'],
   });
@@ -298,13 +302,13 @@ export const OrderViewSchema = z.strictObject({
   connectionId: IdSchema.nullable(),
   broker: z.string(),
   symbol: z.string(),
-  side: z.enum(['BUY', 'SELL']),
+  side: OrderSideSchema,
   quantity: z.number(),
-  type: z.enum(ORDER_TYPES),
+  type: OrderTypeSchema,
   limitPrice: z.number().nullable(),
   stopPrice: z.number().nullable(),
   product: z.string().nullable(),
-  state: z.enum(ORDER_STATES),
+  state: OrderStateSchema,
   brokerOrderId: z.string().nullable(),
   filledQuantity: z.number(),
   averagePrice: z.number().nullable(),
@@ -392,9 +396,9 @@ export const KillSwitchReportSchema = z.strictObject({
 const Clock24 = capped(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 15:10');
 export const ScheduleBasketItem = z.strictObject({
   symbol: Symbol,
-  side: z.enum(['BUY', 'SELL']),
+  side: OrderSideSchema,
   quantity: z.number().positive().finite().max(1e9),
-  type: z.enum(['MARKET', 'LIMIT']),
+  type: BasketOrderTypeSchema,
   limitPrice: Price.optional(),
   product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
 });

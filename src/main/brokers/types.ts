@@ -1,17 +1,11 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
+import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
+import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
 import type { HttpRequest } from './http';
 
-/** Closed set of broker failure codes (a subset of the IPC error codes). */
-export type BrokerErrorCode =
-  | 'INVALID_CREDENTIALS'
-  | 'TOKEN_EXPIRED'
-  | 'IP_NOT_ALLOWED'
-  | 'RATE_LIMITED'
-  | 'BROKER_REJECTED'
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'NOT_SUPPORTED';
+// The vocabulary is declared once in src/shared; adapters keep importing it from here.
+export type { BrokerErrorCode, OrderSide, OrderState, OrderType, TimeInForce };
 
 /**
  * A broker failure with a message that is safe to show: our words, plus the broker's own message
@@ -136,11 +130,6 @@ export interface Funds {
   currency: string;
 }
 
-export type OrderSide = 'BUY' | 'SELL';
-export type OrderType = 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT';
-/** Unified order state. PENDING = sent, not yet acknowledged; OPEN = working at the broker. */
-export type OrderState = 'PENDING' | 'OPEN' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'EXPIRED' | 'UNKNOWN';
-
 export interface OrderRequest {
   /** Common symbol form, e.g. "NSE:INFY", "US:AAPL", "CRYPTO:BTCUSDT". */
   symbol: string;
@@ -151,7 +140,7 @@ export interface OrderRequest {
   stopPrice?: number;
   /** Broker product where it matters (e.g. CNC/MIS/NRML in India); adapters pick a sensible default. */
   product?: string;
-  timeInForce?: 'DAY' | 'IOC' | 'GTC';
+  timeInForce?: TimeInForce;
   /** Generated once per order ticket, reused on every retry; mapped to the broker's own field. */
   clientOrderId: string;
 }

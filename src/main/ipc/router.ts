@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { CHANNEL_NAMES, type ChannelName } from '../../shared/channels';
 import { contract, type ChannelOutput, type Contract } from '../../shared/contract';
 import type { Result } from '../../shared/result';
-import { BrokerError } from '../brokers/types';
-import { AppError, INTERNAL_MESSAGE } from '../errors';
+import { INTERNAL_MESSAGE } from '../errors';
 import type { Logger } from '../log/logger';
+import { isSafeError, toSafeError } from '../safe-error';
 import { describeIssues, NO_SCHEMA_MESSAGE } from './input-errors';
 import { inputShapeProblem } from './input-shape';
 
@@ -75,10 +75,9 @@ export function createRouter(options: {
         }
         return { ok: true, value: checked.data };
       } catch (error) {
+        if (!isSafeError(error)) log.error('handler failed', { channel: name, error });
         // SECURITY: even our own messages may quote a broker; none crosses with a known secret in it.
-        if (error instanceof AppError || error instanceof BrokerError) return { ok: false, error: { code: error.code, message: scrub(error.message) } };
-        log.error('handler failed', { channel: name, error });
-        return { ok: false, error: { code: 'INTERNAL', message: INTERNAL_MESSAGE } };
+        return { ok: false, error: toSafeError(error, { scrub }) };
       }
     },
   };

@@ -7,8 +7,9 @@ import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnec
 import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
-import { AppError, INTERNAL_MESSAGE } from '../errors';
+import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import { isSafeError, toSafeError } from '../safe-error';
 import type { SecretRegistry } from '../log/redact';
 import { isAllowedExternalUrl } from '../security/navigation';
 import type { ConnectionRow } from '../store/connections-repo';
@@ -36,16 +37,11 @@ export interface BrokerServiceDeps {
 
 /** What a failed check means for the connection's status in the health panel. */
 function statusFor(error: unknown): ConnectionStatus {
-  if (error instanceof BrokerError || error instanceof AppError) {
+  if (isSafeError(error)) {
     if (error.code === 'INVALID_CREDENTIALS') return 'invalid';
     if (error.code === 'TOKEN_EXPIRED') return 'expired';
   }
   return 'error';
-}
-
-function safeError(error: unknown): AppErrorShape {
-  if (error instanceof BrokerError || error instanceof AppError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: INTERNAL_MESSAGE };
 }
 
 /** The secret values a call holds: the descriptor's secret fields and every session token (fields it does not declare). */
@@ -255,7 +251,7 @@ export class BrokerService {
       this.deps.loginFinished({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });
     } catch (error) {
       this.deps.log.warn('browser login failed', { error });
-      const shape = safeError(error);
+      const shape = toSafeError(error);
       let connection: ConnectionView | null = null;
       try {
         connection = this.deps.connections.get(id);
@@ -298,7 +294,7 @@ export class BrokerService {
       // "Too many requests" says nothing about the credentials: keep the last status and let the caller retry.
       if (error instanceof BrokerError && error.code === 'RATE_LIMITED') throw error;
       const status = statusFor(error);
-      const shape = safeError(error);
+      const shape = toSafeError(error);
       this.deps.log.info('validation failed', { broker: row.broker, code: shape.code });
       await this.deps.connections.recordCheck(id, {
         status,

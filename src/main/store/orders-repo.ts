@@ -1,5 +1,5 @@
+import { OPEN_ORDER_STATES, type OrderSide, type OrderState, type OrderType } from '../../shared/orders';
 import type { Mode, OrderView } from '../../shared/schemas';
-import type { OrderState } from '../brokers/types';
 import type { Db } from './db';
 
 interface JournalRow {
@@ -9,9 +9,9 @@ interface JournalRow {
   mode: Mode;
   broker: string;
   symbol: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: number;
-  order_type: OrderView['type'];
+  order_type: OrderType;
   price: number | null;
   trigger_price: number | null;
   product: string | null;
@@ -24,8 +24,6 @@ interface JournalRow {
   created_at: number;
   updated_at: number;
 }
-
-export const OPEN_STATES: readonly OrderState[] = ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'UNKNOWN'];
 
 function toView(r: JournalRow): OrderView {
   return {
@@ -131,8 +129,8 @@ export class OrdersRepo {
   }
 
   open(): OrderView[] {
-    const marks = OPEN_STATES.map(() => '?').join(', ');
-    return this.db.prepare<string[], JournalRow>(`SELECT * FROM order_journal WHERE state IN (${marks}) ORDER BY created_at`).all(...OPEN_STATES).map(toView);
+    const marks = OPEN_ORDER_STATES.map(() => '?').join(', ');
+    return this.db.prepare<string[], JournalRow>(`SELECT * FROM order_journal WHERE state IN (${marks}) ORDER BY created_at`).all(...OPEN_ORDER_STATES).map(toView);
   }
 
   countSince(mode: Mode, since: number): number {

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { isWorkingOrderState } from '../../shared/orders';
 import type { KillSwitchReportSchema } from '../../shared/schemas';
 import type { Notifier } from '../composition';
 import type { AuditLog } from '../store/audit-log';
 import type { ConnectionService } from '../services/connections';
 import type { ModeService } from './mode';
 import type { BrokerOrder } from '../brokers/types';
+import { toSafeError } from '../safe-error';
 import type { Scheduler } from '../scheduler';
 import { ProgressTally, type KillSwitchProgress } from './kill-switch-progress';
 import type { OrderGate, Placement } from './order-gate';
@@ -16,7 +18,6 @@ import type { Venue } from './venue';
 type Report = z.infer<typeof KillSwitchReportSchema>;
 type Result = Report['results'][number];
 
-const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
 /** How long the kill switch keeps trying reads and cancels the broker refuses for now (rate limits, no answer). */
 export const KILL_SWITCH_DEADLINE_MS = 30_000;
 /** Cancel, re-read and cancel again, then one last read that only reports. */
@@ -55,7 +56,7 @@ function unsettledResult(p: Placement): Result {
 
 const targetOf = (o: BrokerOrder) => `${o.side} ${o.quantity} ${o.symbol} (${o.brokerOrderId})`;
 
-const messageOf = (error: unknown) => (error instanceof Error && 'code' in error ? error.message : 'Failed; check this order at the broker.');
+const messageOf = (error: unknown) => toSafeError(error, { fallback: 'Failed; check this order at the broker.' }).message;
 
 /**
  * Stop everything: cancel every open order on every active connection and in paper, optionally close
@@ -121,7 +122,7 @@ export class KillSwitch {
       // Cancel, then read the book again: cancel what is still (or newly) open, until a read finds nothing left to try.
       let open: BrokerOrder[] = [];
       for (let round = 0; round < SWEEP_ROUNDS; round++) {
-        open = (await retry('Reading the order book', () => venue.orders())).filter((o) => OPEN.has(o.state));
+        open = (await retry('Reading the order book', () => venue.orders())).filter((o) => isWorkingOrderState(o.state));
         const toCancel = open.filter((o) => cancels.get(o.brokerOrderId)?.outcome !== 'failed');
         if (toCancel.length === 0 || round === SWEEP_ROUNDS - 1) break;
         tally.found(toCancel.filter((o) => !cancels.has(o.brokerOrderId)).length);

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { isOpenOrderState } from '../../shared/orders';
 import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shared/schemas';
 import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderRequest } from '../brokers/types';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
-import { OPEN_STATES, type JournalUpdate, type OrdersRepo } from '../store/orders-repo';
+import type { JournalUpdate, OrdersRepo } from '../store/orders-repo';
 import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
@@ -195,8 +197,7 @@ export class OrderService {
         this.record(id, { state: 'UNKNOWN', message: 'No clear answer from the broker; checking whether the order was placed.' });
         await this.reconcile(this.deps.repo.get(id)!);
       } else {
-        const message = error instanceof AppError || error instanceof BrokerError ? error.message : 'The order could not be sent.';
-        this.record(id, { state: 'REJECTED', message });
+        this.record(id, { state: 'REJECTED', message: toSafeError(error, { fallback: 'The order could not be sent.' }).message });
       }
     } finally {
       this.sending.delete(id);
@@ -269,7 +270,7 @@ export class OrderService {
 
   async cancel(orderId: string): Promise<OrderView> {
     const order = this.journaled(orderId);
-    if (!OPEN_STATES.includes(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}.`);
+    if (!isOpenOrderState(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}.`);
     if (!order.brokerOrderId) {
       const settled = await this.reconcile(order);
       if (!settled.brokerOrderId) throw new AppError('CONFLICT', 'The broker has not confirmed this order yet. Refresh in a moment, then cancel.');

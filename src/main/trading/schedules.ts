@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { needsLimitPrice } from '../../shared/orders';
 import type { ScheduleInput, ScheduleViewSchema } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import type { Notifier } from '../composition';
 import { AppError } from '../errors';
 import type { Logger } from '../log/logger';
+import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import type { OrderService } from './orders';
@@ -84,7 +86,7 @@ export class ScheduleService {
   create(input: NewSchedule): ScheduleView {
     if (!isValidTimeZone(input.timeZone)) throw new AppError('INVALID_INPUT', `"${input.timeZone}" is not a time zone BrokerVault knows (e.g. Asia/Kolkata, America/New_York).`);
     for (const order of input.orders) {
-      if ((order.type === 'LIMIT') !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
+      if (needsLimitPrice(order.type) !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
     }
     const id = randomBytes(12).toString('hex');
     const days = [...new Set(input.days)].sort();
@@ -169,7 +171,7 @@ export class ScheduleService {
         else if (result.order.state === 'REJECTED') problems.push(`${item.symbol}: ${result.order.message ?? 'rejected'}`);
       } catch (error) {
         this.deps.log.warn('scheduled order failed', { schedule: row.id, error });
-        problems.push(`${item.symbol}: ${error instanceof AppError ? error.message : 'could not be placed'}`);
+        problems.push(`${item.symbol}: ${toSafeError(error, { fallback: 'could not be placed' }).message}`);
       }
     }
     const placed = basket.length - skipped.length - problems.length;

@@ -1,5 +1,5 @@
 import type { BrokerVaultApi } from '../../shared/api';
-import type { Result } from '../../shared/result';
+import type { ErrorCode, Result } from '../../shared/result';
 
 declare global {
   interface Window {
@@ -17,7 +17,7 @@ export function getApi(): BrokerVaultApi {
 /** Unwrap a result or throw an Error carrying the code, for store actions that show errors inline. */
 export class CallError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -31,7 +31,7 @@ export async function unwrap<T>(promise: Promise<Result<T>>): Promise<T> {
 }
 
 /** What to tell the trader to do next, per error code, when main's message alone does not say it. */
-const NEXT_STEP: Partial<Record<string, string>> = {
+const NEXT_STEP: Partial<Record<ErrorCode, string>> = {
   NETWORK: 'Check your internet connection and try again.',
   TIMEOUT: 'The broker did not answer in time. Try again in a moment.',
   RATE_LIMITED: 'Wait a few seconds, then try again.',

@@ -8,13 +8,10 @@ export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] a
 export type Page = (typeof PAGES)[number];
 
 /** A broker's open question about an order, waiting for the trader's Confirm or Decline. */
-export interface BrokerQuestion {
-  order: OrderView;
-  replyId: string;
-  prompts: string[];
+export type BrokerQuestion = Omit<Extract<ChannelOutput<'orders:place'>, { status: 'needs-broker-answer' }>, 'status'> & {
   /** 1 for the first question about this order, 2 when the broker asked again after an answer, … */
   round: number;
-}
+};
 
 /** A scheduled order basket as main reports it (next run, exchanges' holiday lists, last run). */
 export type ScheduleView = ChannelOutput<'schedules:list'>[number];

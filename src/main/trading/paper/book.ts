@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock';
+import { needsLimitPrice, needsStopPrice } from '../../../shared/orders';
 import type { OrderRequest } from '../../brokers/types';
 import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
@@ -30,8 +31,8 @@ export class Book {
       side: req.side,
       quantity: req.quantity,
       order_type: req.type,
-      limit_price: req.type === 'LIMIT' || req.type === 'STOP_LIMIT' ? req.limitPrice! : null,
-      stop_price: req.type === 'STOP' || req.type === 'STOP_LIMIT' ? req.stopPrice! : null,
+      limit_price: needsLimitPrice(req.type) ? req.limitPrice! : null,
+      stop_price: needsStopPrice(req.type) ? req.stopPrice! : null,
       // DAY and GTC both rest until cancelled: the paper market has no session calendar. IOC is honoured below.
       time_in_force: req.timeInForce ?? 'DAY',
       product: req.product ?? null,

@@ -1,3 +1,4 @@
+import { ORDER_TYPES, TIMES_IN_FORCE, needsLimitPrice, needsStopPrice } from '../../../shared/orders';
 import { BrokerError, type OrderRequest } from '../../brokers/types';
 import type { Working } from './types';
 
@@ -61,10 +62,10 @@ export function validateRequest(req: OrderRequest): void {
   } else if (!Number.isInteger(q)) {
     reject(`Quantity for ${req.symbol} must be a whole number; only CRYPTO: symbols can be fractional.`);
   }
-  if (!['MARKET', 'LIMIT', 'STOP', 'STOP_LIMIT'].includes(req.type)) reject(`Unknown order type "${String(req.type)}".`);
-  if (req.type === 'LIMIT' || req.type === 'STOP_LIMIT') checkPrice('Limit price', req.limitPrice);
-  if (req.type === 'STOP' || req.type === 'STOP_LIMIT') checkPrice('Stop price', req.stopPrice);
-  if (req.timeInForce !== undefined && !['DAY', 'IOC', 'GTC'].includes(req.timeInForce)) {
+  if (!(ORDER_TYPES as readonly string[]).includes(req.type)) reject(`Unknown order type "${String(req.type)}".`);
+  if (needsLimitPrice(req.type)) checkPrice('Limit price', req.limitPrice);
+  if (needsStopPrice(req.type)) checkPrice('Stop price', req.stopPrice);
+  if (req.timeInForce !== undefined && !(TIMES_IN_FORCE as readonly string[]).includes(req.timeInForce)) {
     reject(`Unknown time in force "${String(req.timeInForce)}".`);
   }
 }

@@ -1,3 +1,4 @@
+import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../../shared/orders';
 import type { Db } from '../../store/db';
 import type { Holding } from './ledger';
 
@@ -18,14 +19,15 @@ export interface OrderRow {
   id: string;
   client_order_id: string;
   symbol: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: number;
-  order_type: 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT';
+  order_type: OrderType;
   limit_price: number | null;
   stop_price: number | null;
-  time_in_force: 'DAY' | 'IOC' | 'GTC';
+  time_in_force: TimeInForce;
   product: string | null;
-  state: 'OPEN' | 'FILLED' | 'CANCELLED' | 'REJECTED';
+  /** The states a paper order can reach (the table's CHECK constraint holds the same four). */
+  state: Extract<OrderState, 'OPEN' | 'FILLED' | 'CANCELLED' | 'REJECTED'>;
   triggered_at: number | null;
   filled_quantity: number;
   average_price: number | null;

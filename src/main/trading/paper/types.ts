@@ -1,6 +1,7 @@
-import type { BrokerOrder, OrderSide, OrderType } from '../../brokers/types';
+import type { OrderSide, OrderType, TimeInForce } from '../../../shared/orders';
+import type { BrokerOrder } from '../../brokers/types';
 
-export type TimeInForce = 'DAY' | 'IOC' | 'GTC';
+export type { TimeInForce };
 
 /** A paper order: the unified BrokerOrder plus what the paper history shows. */
 export interface PaperOrder extends BrokerOrder {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import type { ConnectionView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -7,7 +8,7 @@ import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-type Request = { confirmationId: string; expiresAt: number; phrase: string; connection: { id: string; label: string; broker: string; environment: string; accountMasked: string | null } };
+type Request = ChannelOutput<'mode:requestLive'>;
 
 /** Going live: pick the account, see exactly which one, type the phrase. */
 export function GoLiveDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Modal } from '../components/Modal';
@@ -6,7 +7,7 @@ import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-type Report = { results: { mode: string; target: string; action: 'cancel' | 'close'; outcome: 'done' | 'failed'; message: string | null }[] };
+type Report = ChannelOutput<'killswitch:engage'>;
 
 /** Stop everything: cancel open orders (and optionally close positions), back to paper, live locked. */
 const actions = (n: number) => (n === 1 ? '1 action' : `${n} actions`);

@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AuditAction, AuditEntry, AuditVerify } from '../../../shared/schemas';
+import type { ChannelOutput } from '../../../shared/contract';
+import type { AuditAction, AuditEntry } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
+
+type Verify = ChannelOutput<'audit:verify'>;
 
 /** Every audit action in words; a full Record, so a new action in the contract fails the type check until named here. */
 const WORDS: Record<AuditAction, string> = {
@@ -41,7 +44,7 @@ export function AuditPage() {
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [action, setAction] = useState('');
   const [connectionId, setConnectionId] = useState('');
-  const [verify, setVerify] = useState<AuditVerify | null>(null);
+  const [verify, setVerify] = useState<Verify | null>(null);
   const list = useAction();
   const check = useAction();
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { VaultStatus } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorText } from '../components/ErrorText';
@@ -7,7 +8,7 @@ import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-const STATE_WORDS: Record<string, string> = {
+const STATE_WORDS: Record<VaultStatus['state'], string> = {
   ready: 'Ready',
   'no-key-yet': 'Ready (a key is created with your first secret)',
   'keystore-unavailable': 'No keychain on this computer',

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { ORDER_SIDES } from '../../../shared/orders';
 import { SymbolField } from './SymbolField';
 import { isIndianSymbol, type BasketRow, type RowProblems } from './schedule';
 import { INDIAN_PRODUCTS } from './ticket';
@@ -47,7 +48,7 @@ export function BasketRowFields({
         <SymbolField value={row.symbol} onChange={(symbol) => onChange({ symbol })} connectionId={connectionId} error={problems.symbol ?? null} help={null} placeholder="e.g. NSE:INFY" autoFocus={autoFocus} />
         <fieldset className="side-toggle basket-side">
           <legend className="sr-only">Side</legend>
-          {(['BUY', 'SELL'] as const).map((side) => (
+          {ORDER_SIDES.map((side) => (
             <label key={side} className={`side side-${side.toLowerCase()}${row.side === side ? ' selected' : ''}`}>
               <input type="radio" name={`side-${row.key}`} value={side} checked={row.side === side} onChange={() => onChange({ side })} />
               {side === 'BUY' ? 'Buy' : 'Sell'}

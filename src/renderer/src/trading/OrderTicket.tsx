@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { ORDER_SIDES, needsLimitPrice, needsStopPrice, type OrderType } from '../../../shared/orders';
 import type { OrderView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -7,7 +8,7 @@ import { useAction } from '../hooks/useAction';
 import { useApp, upsertOrder } from '../store';
 import { SymbolField } from './SymbolField';
 import { usePaperPriceSource } from './usePaperPriceSource';
-import { INDIAN_PRODUCTS, describeTicket, needsLimit, needsStop, ticketProblems, toTicket, type OrderType, type TicketForm } from './ticket';
+import { INDIAN_PRODUCTS, describeTicket, ticketProblems, toTicket, type TicketForm } from './ticket';
 
 type Stage = { kind: 'edit' } | { kind: 'review' } | { kind: 'confirm'; confirmationId: string; reasons: string[] };
 
@@ -108,7 +109,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       <SymbolField value={form.symbol} onChange={(s) => set({ symbol: s })} connectionId={live ? mode.live!.connectionId : null} error={show('symbol')} help={PAPER_PRICES[priceSource ?? 'unknown']} />
       <fieldset className="side-toggle">
         <legend className="sr-only">Side</legend>
-        {(['BUY', 'SELL'] as const).map((side) => (
+        {ORDER_SIDES.map((side) => (
           <label key={side} className={`side side-${side.toLowerCase()}${form.side === side ? ' selected' : ''}`}>
             <input type="radio" name="side" value={side} checked={form.side === side} onChange={() => set({ side })} />
             {side === 'BUY' ? 'Buy' : 'Sell'}
@@ -130,14 +131,14 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
             <option value="STOP_LIMIT">Stop limit</option>
           </select>
         </label>
-        {needsLimit(form.type) && (
+        {needsLimitPrice(form.type) && (
           <label className="field">
             Limit price
             <input inputMode="decimal" value={form.limitPrice} onChange={(e) => set({ limitPrice: e.target.value })} aria-invalid={show('limitPrice') ? true : undefined} />
             {show('limitPrice') && <span className="field-error">{show('limitPrice')}</span>}
           </label>
         )}
-        {needsStop(form.type) && (
+        {needsStopPrice(form.type) && (
           <label className="field">
             Stop price
             <input inputMode="decimal" value={form.stopPrice} onChange={(e) => set({ stopPrice: e.target.value })} aria-invalid={show('stopPrice') ? true : undefined} />

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { isWorkingOrderState, type OrderState } from '../../../shared/orders';
 import type { OrderView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -7,8 +8,7 @@ import { brokerLines, num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-const OPEN = new Set(['PENDING', 'OPEN', 'PARTIALLY_FILLED']);
-const STATE_CLASS: Record<string, string> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
+const STATE_CLASS: Partial<Record<OrderState, string>> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
 
 function CancelButton({ order }: { order: OrderView }) {
   const { busy, error, run } = useAction();
@@ -37,7 +37,7 @@ export function OrdersTable() {
     void run(loadOrders);
   }, [run, loadOrders]);
 
-  const shown = filter === 'open' ? orders.filter((o) => OPEN.has(o.state)) : orders;
+  const shown = filter === 'open' ? orders.filter((o) => isWorkingOrderState(o.state)) : orders;
   return (
     <section className="panel" aria-labelledby="orders-h">
       <div className="panel-head">
@@ -106,7 +106,7 @@ export function OrdersTable() {
                     {o.message && <div className="small muted" data-testid="order-message">{brokerLines(o.message).join(' ')}</div>}
                   </td>
                   <td className="num">{num(o.averagePrice)}</td>
-                  <td>{OPEN.has(o.state) && <CancelButton order={o} />}</td>
+                  <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import { getApi, unwrap } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorText } from '../components/ErrorText';
@@ -6,7 +7,7 @@ import { money } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-type Account = { currency: string; startingCash: number; cash: number; equity: number; realizedPnl: number; unrealizedPnl: number; pricesSimulated: boolean };
+type Account = ChannelOutput<'paper:account'>;
 
 /** The paper account's money, with a reset to a chosen starting cash. */
 export function PaperAccountPanel() {

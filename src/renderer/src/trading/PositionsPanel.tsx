@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
@@ -6,7 +7,7 @@ import { num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
-type Positions = { mode: string; positions: { symbol: string; quantity: number; averagePrice: number; lastPrice: number | null; unrealizedPnl: number | null; realizedPnl: number | null }[] };
+type Positions = ChannelOutput<'positions:list'>;
 
 function Pnl({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import { describeError, getApi, unwrap } from '../api';
 import { num } from '../format';
 import { useApp } from '../store';
 import { SYMBOL_PATTERN } from './SymbolField';
 
-type Quotes = { simulated: boolean; quotes: { symbol: string; last: number; bid: number | null; ask: number | null; at: number | null }[] };
+type Quotes = ChannelOutput<'quotes:get'>;
 
 /**
  * Prices for the watched symbols, refreshed every few seconds; says plainly when they are simulated.

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import { describeError, getApi, unwrap } from '../api';
 
-type Instrument = { symbol: string; name: string; exchange: string; lotSize: number };
+type Instrument = ChannelOutput<'instruments:search'>['results'][number];
 
 export const SYMBOL_PATTERN = /^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/;
 

@@ -1,3 +1,4 @@
+import type { BasketOrderType, OrderSide } from '../../../shared/orders';
 import { calendarDay } from '../format';
 import type { NewSchedule, ScheduleView } from '../store';
 import { ticketProblems, type TicketForm } from './ticket';
@@ -60,9 +61,9 @@ export interface BasketRow {
   /** Stable React key: rows can be removed from the middle. */
   key: string;
   symbol: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: string;
-  type: 'MARKET' | 'LIMIT';
+  type: BasketOrderType;
   limitPrice: string;
   /** Empty: the broker's default product. */
   product: string;

@@ -1,7 +1,7 @@
+import { needsLimitPrice, needsStopPrice, type OrderSide, type OrderType } from '../../../shared/orders';
 import type { OrderTicket } from '../../../shared/schemas';
 import { SYMBOL_PATTERN } from './SymbolField';
 
-export type OrderType = OrderTicket['type'];
 export const INDIAN_PRODUCTS = [
   ['CNC', 'CNC — delivery'],
   ['MIS', 'MIS — intraday'],
@@ -10,7 +10,7 @@ export const INDIAN_PRODUCTS = [
 
 export interface TicketForm {
   symbol: string;
-  side: 'BUY' | 'SELL';
+  side: OrderSide;
   quantity: string;
   type: OrderType;
   limitPrice: string;
@@ -18,17 +18,14 @@ export interface TicketForm {
   product: string;
 }
 
-export const needsLimit = (t: OrderType) => t === 'LIMIT' || t === 'STOP_LIMIT';
-export const needsStop = (t: OrderType) => t === 'STOP' || t === 'STOP_LIMIT';
-
 /** Problems per field, in words, or an empty object. */
 export function ticketProblems(form: TicketForm, needsProduct: boolean): Partial<Record<keyof TicketForm, string>> {
   const out: Partial<Record<keyof TicketForm, string>> = {};
   if (!SYMBOL_PATTERN.test(form.symbol.trim())) out.symbol = 'Enter a symbol as EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL.';
   const qty = Number(form.quantity);
   if (!(qty > 0) || !Number.isFinite(qty)) out.quantity = 'Enter a quantity above zero.';
-  if (needsLimit(form.type) && !(Number(form.limitPrice) > 0)) out.limitPrice = 'Enter the limit price (above zero).';
-  if (needsStop(form.type) && !(Number(form.stopPrice) > 0)) out.stopPrice = 'Enter the stop (trigger) price (above zero).';
+  if (needsLimitPrice(form.type) && !(Number(form.limitPrice) > 0)) out.limitPrice = 'Enter the limit price (above zero).';
+  if (needsStopPrice(form.type) && !(Number(form.stopPrice) > 0)) out.stopPrice = 'Enter the stop (trigger) price (above zero).';
   if (needsProduct && !form.product) out.product = 'Choose a product: CNC for delivery, MIS for intraday.';
   return out;
 }
@@ -40,8 +37,8 @@ export function toTicket(form: TicketForm, ticketId: string, needsProduct: boole
     side: form.side,
     quantity: Number(form.quantity),
     type: form.type,
-    ...(needsLimit(form.type) ? { limitPrice: Number(form.limitPrice) } : {}),
-    ...(needsStop(form.type) ? { stopPrice: Number(form.stopPrice) } : {}),
+    ...(needsLimitPrice(form.type) ? { limitPrice: Number(form.limitPrice) } : {}),
+    ...(needsStopPrice(form.type) ? { stopPrice: Number(form.stopPrice) } : {}),
     ...(needsProduct ? { product: form.product } : {}),
     ...(confirmationId ? { confirmationId } : {}),
   };

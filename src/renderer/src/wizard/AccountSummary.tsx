@@ -1,7 +1,11 @@
+import type { ConnectionView } from '../../../shared/schemas';
 import { money } from '../format';
 
+/** A saved connection's last check, or the wizard's check of unsaved credentials (the same fields, never null). */
+type Checked = Pick<ConnectionView, 'accountMasked' | 'accountType' | 'buyingPower' | 'currency' | 'latencyMs'>;
+
 /** What the broker told us about the account: proof the credentials work. */
-export function AccountSummary({ account }: { account: { accountMasked: string | null; accountType: string | null; buyingPower: number | null; currency: string | null; latencyMs: number | null } }) {
+export function AccountSummary({ account }: { account: Checked }) {
   return (
     <dl className="summary" data-testid="account-summary">
       <div>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/contract';
 import type { ConnectionView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -7,7 +8,7 @@ import { useAction } from '../hooks/useAction';
 import { AccountSummary } from './AccountSummary';
 import { draftInput, type Draft } from './draft';
 
-type Checked = { accountMasked: string; accountType: string; buyingPower: number; currency: string; latencyMs: number };
+type Checked = ChannelOutput<'connections:test'>;
 
 /** Step 3 for brokers checked without a browser: try the credentials (nothing saved), then save. */
 export function CheckStep({ draft, onBack, onSaved }: { draft: Draft; onBack(): void; onSaved(connection: ConnectionView): void }) {
