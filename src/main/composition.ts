@@ -50,7 +50,7 @@ export interface ServiceDeps {
   oauthPort?: number;
   /** Timers for background work; tests pass a manual scheduler driven by their clock. */
   scheduler?: Scheduler;
-  /** Client-side broker rate limits (tests on a busy machine pass one with a wider arrival allowance). */
+  /** Client-side broker rate limits (tests pass one that can hold a request); by default on `scheduler`. */
   rateLimiter?: RateLimiter;
   /** better-sqlite3 addon built for Electron's ABI (src/main/electron/native-binding.ts); undefined under Node. */
   sqliteNativeBinding?: string;
@@ -85,6 +85,7 @@ export interface AppServices {
 /** Build the whole main-side service graph from injected dependencies. */
 export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   const clock = deps.clock ?? systemClock;
+  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const secrets = new SecretRegistry();
   const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
   const db = openDatabase(deps.dataDir, { nativeBinding: deps.sqliteNativeBinding });
@@ -121,10 +122,11 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     registry: brokers,
     connections,
     instruments: new InstrumentService(new InstrumentsRepo(db), clock, log),
-    limiter: deps.rateLimiter ?? new RateLimiter(),
-    oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT),
+    limiter: deps.rateLimiter ?? new RateLimiter(scheduler),
+    oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT, scheduler),
     fetch: deps.fetch ?? globalThis.fetch,
     clock,
+    scheduler,
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
     secrets,
@@ -132,7 +134,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
   const notifier = deps.notifier ?? { notify: () => undefined };
-  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const trading = createTrading({
     db,
     settings: appSettings,

@@ -1,5 +1,6 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
 import type { Clock } from '../clock';
+import type { Scheduler } from '../scheduler';
 import type { HttpRequest } from './http';
 
 /** Closed set of broker failure codes (a subset of the IPC error codes). */
@@ -51,6 +52,8 @@ export interface BrokerContext {
   credentials: Readonly<Record<string, string>>;
   fetch: typeof fetch;
   clock: Clock;
+  /** Timers on the app's scheduler (a manual one in tests): adapters wait on it, never on setTimeout. */
+  scheduler: Scheduler;
   /** Per-request timeout in ms. */
   timeoutMs: number;
   /** The broker's instrument master (cached daily) for mapping common symbols to broker tokens. */

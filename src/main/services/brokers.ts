@@ -7,6 +7,7 @@ import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnec
 import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
+import type { Scheduler } from '../scheduler';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
 import type { Logger } from '../log/logger';
 import type { SecretRegistry } from '../log/redact';
@@ -27,6 +28,8 @@ export interface BrokerServiceDeps {
   oauth: OAuthListener;
   fetch: typeof fetch;
   clock: Clock;
+  /** Timers adapters wait on (IBKR's snapshot retry pause); the manual scheduler in tests. */
+  scheduler: Scheduler;
   log: Logger;
   openExternal: (url: string) => Promise<void>;
   /** Knows every connection's secrets; every error out of an adapter call is scrubbed through it. */
@@ -109,6 +112,7 @@ export class BrokerService {
       credentials,
       fetch: this.deps.fetch,
       clock: this.deps.clock,
+      scheduler: this.deps.scheduler,
       timeoutMs: REQUEST_TIMEOUT_MS,
       rateGate: this.deps.limiter.gateFor(rateBudgetKey(adapter, environment, baseUrl, credentials), adapter.rateLimits),
       ...state,
