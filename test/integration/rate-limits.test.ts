@@ -30,6 +30,7 @@ describe('client-side rate limits against the brokers\' own', () => {
       sims.set(c.id, sim);
       const id = (await connect(w, c, sim)).view.id;
       ids.set(c.id, id);
+      // The instrument master, downloaded before the bursts that need it.
       await w.run(w.g.services.brokerCalls.call(id, async () => undefined, { needsInstruments: true }));
     }
   }, 60_000);
