@@ -54,7 +54,7 @@ export interface ServiceDeps {
   oauthPort?: number;
   /** Timers for background work; tests pass a manual scheduler driven by their clock. */
   scheduler?: Scheduler;
-  /** Client-side broker rate limits (tests on a busy machine pass one with a wider arrival allowance). */
+  /** Client-side broker rate limits (tests pass one that can hold a request); by default on `scheduler`. */
   rateLimiter?: RateLimiter;
   /** better-sqlite3 addon built for Electron's ABI (src/main/electron/native-binding.ts); undefined under Node. */
   sqliteNativeBinding?: string;
@@ -97,6 +97,7 @@ export interface AppServices {
 /** Build the whole main-side service graph from injected dependencies. */
 export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   const clock = deps.clock ?? systemClock;
+  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const secrets = new SecretRegistry();
   const log = createLogger(deps.logSink ?? fileSink(deps.dataDir), secrets, clock);
   // SECURITY ("nothing lost"): a pending schema change on a database with data is preceded by a verified backup.
@@ -119,7 +120,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     audit: (action, detail) => audit.append(action, null, detail),
   });
   await vault.init();
-  const scheduler = deps.scheduler ?? systemScheduler(clock);
   const auditGuard = new AuditGuard({
     audit,
     settings: appSettings,
@@ -151,10 +151,11 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     registry: brokers,
     connections,
     instruments: new InstrumentService(new InstrumentsRepo(db), clock, log),
-    limiter: deps.rateLimiter ?? new RateLimiter(),
-    oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT),
+    limiter: deps.rateLimiter ?? new RateLimiter(scheduler),
+    oauth: new OAuthListener(deps.oauthPort ?? DEFAULT_OAUTH_PORT, scheduler),
     fetch: deps.fetch ?? globalThis.fetch,
     clock,
+    scheduler,
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
     secrets,

@@ -7,6 +7,7 @@ import type { BrokerContext } from '../../src/main/brokers/types';
 import { BrokerDescriptorSchema } from '../../src/shared/brokers';
 import { priceAt } from '../simulators/exchange';
 import { startIbkrGateway, type IbkrSimHandle, type IbkrSimOptions } from '../simulators/ibkr';
+import { ManualScheduler } from '../support/manual-scheduler';
 import { brokerContext, canaryForms, failure } from './support';
 
 /** Monday 5 January 2026, 10:00 in New York: regular trading hours. */
@@ -182,6 +183,29 @@ describe('ibkr trading', () => {
     expect(paths.filter((p) => p.endsWith('/secdef/search'))).toHaveLength(searches);
     expect((await failure(adapter.quotes(c, ['US:NOPE']))).message).toContain('no US stock NOPE');
     expect((await failure(adapter.quotes(c, ['NSE:INFY']))).code).toBe('BROKER_REJECTED');
+  });
+
+  it('asks a third time after a 1 s pause on the scheduler when the second snapshot is still empty', async () => {
+    const { ctx, clock } = await setup();
+    const scheduler = new ManualScheduler(clock);
+    let snapshots = 0;
+    // The gateway is still warming up: its second answer carries no fields either.
+    const warmingUp: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes('/marketdata/snapshot') || ++snapshots !== 2) return res;
+      const items = (await res.json()) as { conid: number }[];
+      return Response.json(items.map((item) => ({ conid: item.conid })));
+    };
+    let quoted: unknown = null;
+    const quoting = adapter.quotes(ctx({ fetch: warmingUp, scheduler }), ['US:AAPL']).then((q) => (quoted = q));
+    for (let i = 0; i < 500 && scheduler.pending === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(snapshots).toBe(2);
+    await scheduler.advance(999);
+    expect([snapshots, quoted]).toEqual([2, null]);
+    await scheduler.advance(1);
+    await quoting;
+    expect(snapshots).toBe(3);
+    expect(quoted).toEqual([expect.objectContaining({ symbol: 'US:AAPL', last: expect.any(Number) })]);
   });
 
   it('places, looks up by broker id and by cOID, cancels, lists orders and positions', async () => {

@@ -1,14 +1,18 @@
 import net from 'node:net';
 import { expect } from 'vitest';
 import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
+import { ManualClock } from '../../src/main/clock';
+import { systemScheduler } from '../../src/main/scheduler';
+import { ManualScheduler } from '../support/manual-scheduler';
 
 /** What a test decides about a context; the rest gets the defaults the app uses. */
 export type ContextFields = Pick<BrokerContext, 'baseUrl' | 'environment' | 'credentials' | 'clock'> &
-  Partial<Pick<BrokerContext, 'fetch' | 'timeoutMs' | 'rateGate'>> & { instruments?: Instrument[] };
+  Partial<Pick<BrokerContext, 'fetch' | 'timeoutMs' | 'rateGate' | 'scheduler'>> & { instruments?: Instrument[] };
 
 /**
  * A broker context with the real fetch, a 5 s timeout, the given instruments and a fresh memo. No client-side
- * rate gate unless the test gives one: adapter tests drive the simulators into their own 429 answers.
+ * rate gate unless the test gives one: adapter tests drive the simulators into their own 429 answers. On a
+ * manual clock the adapter's timers are manual too (a test advances them; nothing waits in real time).
  */
 export function brokerContext(fields: ContextFields): BrokerContext {
   return {
@@ -17,6 +21,7 @@ export function brokerContext(fields: ContextFields): BrokerContext {
     credentials: fields.credentials,
     fetch: fields.fetch ?? fetch,
     clock: fields.clock,
+    scheduler: fields.scheduler ?? (fields.clock instanceof ManualClock ? new ManualScheduler(fields.clock) : systemScheduler(fields.clock)),
     timeoutMs: fields.timeoutMs ?? 5_000,
     instruments: new MemoryInstrumentMaster(fields.instruments),
     memo: new Map(),

@@ -4,7 +4,7 @@ import type { SimulatorHandle } from '../simulators/harness';
 import { expect, test } from './fixtures';
 import { connectAngel } from './flows/connect';
 import { expectPaper, goLive } from './flows/mode';
-import { startSim, type Pause } from './flows/sims';
+import { startSim, windowGap, type Pause } from './flows/sims';
 
 const MINUTE = 60_000;
 /** 09:30 IST on Monday 5 January 2026; an Angel One session ends at midnight IST (18:30 UTC). */
@@ -46,7 +46,7 @@ timed('a session runs out: 15 minutes before and at expiry the Health panel and 
   await page.goto(bridge.url);
   await connectAngel(page, angel, { label: 'Angel main', pause });
   await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-  await pause(1_100);
+  await pause(windowGap(1_000));
   await goLive(page, 'Angel main');
 
   const card = page.getByTestId('health-card');

@@ -3,7 +3,7 @@ import { priceAt } from '../simulators/exchange';
 import { startIbkrGateway, type IbkrSimHandle } from '../simulators/ibkr';
 import { connectAngel, connectIbkr } from './flows/connect';
 import { goLive, killSwitch, liveOnAngel } from './flows/mode';
-import { SkippingClock, startSim, type Pause } from './flows/sims';
+import { SkippingClock, startSim, windowGap, type Pause } from './flows/sims';
 import { answerBrokerQuestion, brokerQuestion, expectNewestOrder, placeLiveOrder, ticket } from './flows/trading';
 
 test('paper trading: an order fills on simulated prices; a limit breach needs confirmation', async ({ page, bridge }) => {
@@ -159,7 +159,7 @@ const ibkr = test.extend<{ clock: SkippingClock; gateway: IbkrSimHandle }>({
 ibkr('IBKR asks about a big order: the trader sees the broker’s questions and answers them; a declined one is cancelled', async ({ page, bridge, clock, gateway }) => {
   // The gateway paces /portfolio/accounts and the order list at one call per 5 s: move time past each window.
   const pause: Pause = async (ms) => clock.skip(ms);
-  const nextWindow = () => clock.skip(5_100);
+  const nextWindow = () => clock.skip(windowGap(5_000));
   await page.goto(bridge.url);
   await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
   await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();

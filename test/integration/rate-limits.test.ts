@@ -1,30 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerId } from '../../src/shared/brokers';
-import { ManualClock } from '../../src/main/clock';
-import { RateLimiter } from '../../src/main/services/rate-limiter';
 import { CASES, type RunningSim } from '../support/brokers-ipc/cases';
-import { connect, makeWorld, START, type World } from '../support/brokers-ipc/journey';
+import { connect, makeWorld, type World } from '../support/brokers-ipc/journey';
 
 /**
  * The app keeps every broker's documented per-endpoint limits on its own: a burst of the calls a busy
  * trading screen makes at once (validate, funds, order book, positions, quotes) reaches each simulator,
- * which enforces the broker's real limits, without a single 429. Simulators and app share real time here,
- * because the app's limiter waits in real time.
+ * which enforces the broker's real limits, without a single 429. The app's rate limiter (as the app builds
+ * it) and the simulators' windows run on one manual clock, which moves only while no request is on its way:
+ * each request reaches its simulator at the instant the limiter let it go, so the outcome does not depend on
+ * how busy the machine is, and a budget looser than the broker's gets a 429 (see World.run).
  */
 
-/** Real time behind the ManualClock interface the simulators take. */
-class RealTimeClock extends ManualClock {
-  override now(): number {
-    return Date.now();
-  }
-}
-
-/**
- * The simulators share this process with the app, so a busy machine can hold one request back on its way
- * more than a network would; a wider allowance than the app's default keeps the test about which budget each
- * request draws on, not about scheduling noise.
- */
-const ARRIVAL_ALLOWANCE_MS = 600;
 const BURST = 3;
 /** More than the Indian brokers' 10 orders per second. */
 const ORDER_BURST = 12;
@@ -36,16 +23,15 @@ describe('client-side rate limits against the brokers\' own', () => {
   const ids = new Map<BrokerId, string>();
 
   beforeAll(async () => {
-    expect(Date.now()).toBeGreaterThan(START);
-    w = await makeWorld(new RealTimeClock(), globalThis.fetch, { rateLimiter: new RateLimiter(ARRIVAL_ALLOWANCE_MS) });
+    w = await makeWorld();
     for (const c of TRADED) {
       const sim = await c.start(w.clock);
       sim.enforceRateLimits?.();
       sims.set(c.id, sim);
       const id = (await connect(w, c, sim)).view.id;
       ids.set(c.id, id);
-      // Download the instrument master now, so its parsing does not stall the burst's requests on their way.
-      await w.g.services.brokerCalls.call(id, async () => undefined, { needsInstruments: true });
+      // The instrument master, downloaded before the bursts that need it.
+      await w.run(w.g.services.brokerCalls.call(id, async () => undefined, { needsInstruments: true }));
     }
   }, 60_000);
   afterAll(async () => {
@@ -55,7 +41,7 @@ describe('client-side rate limits against the brokers\' own', () => {
 
   it('a burst of every read on every broker at once gets no RATE_LIMITED answer', async () => {
     const brokers = w.g.services.brokerCalls;
-    const outcomes = await Promise.all(
+    const bursts = Promise.all(
       TRADED.map(async (c) => {
         const id = ids.get(c.id)!;
         const symbols = { needsInstruments: true };
@@ -70,12 +56,13 @@ describe('client-side rate limits against the brokers\' own', () => {
         return { broker: c.id, failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])) };
       }),
     );
+    const outcomes = await w.run(bursts);
     expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
   }, 60_000);
 
   it('a burst of orders on every broker at once is paced, not refused', async () => {
     const brokers = w.g.services.brokerCalls;
-    const outcomes = await Promise.all(
+    const bursts = Promise.all(
       TRADED.map(async (c) => {
         const id = ids.get(c.id)!;
         const trade = c.trade!;
@@ -102,6 +89,7 @@ describe('client-side rate limits against the brokers\' own', () => {
         return { broker: c.id, failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])) };
       }),
     );
+    const outcomes = await w.run(bursts);
     expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
   }, 60_000);
 });

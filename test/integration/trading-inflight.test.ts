@@ -20,8 +20,7 @@ let connectionId: string;
 let limiter: HeldRateLimiter;
 
 async function liveOnAlpaca(): Promise<void> {
-  limiter = new HeldRateLimiter();
-  w = await makeTradingWorld({ rateLimiter: limiter });
+  w = await makeTradingWorld({ rateLimiter: (scheduler) => (limiter = new HeldRateLimiter(scheduler)) });
   sim = await startSim('alpaca', w.clock);
   connectionId = (await connectSim(w, sim)).id;
   await goLive(w, connectionId);

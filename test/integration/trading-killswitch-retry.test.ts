@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
 import { KILL_SWITCH_DEADLINE_MS } from '../../src/main/trading/kill-switch';
-import { HeldRateLimiter } from '../support/trading/holds';
 import { auditOf, connectSim, drive, goLive, makeTradingWorld, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
 
 /**
  * The kill switch against a broker that says "not now": Angel One's per-second windows (a read from another
  * window or script in the same second), and requests that get no answer. Reads and cancels are tried again
  * on the scheduler until done or the 30 s deadline, the trader sees where it is, and the report says what is
- * still open. Pacing here is the simulator's own, on the manual clock.
+ * still open. The app's own rate limiter and the simulator's windows both run on the manual clock.
  */
 
 let w: TradingWorld;
@@ -20,7 +19,7 @@ const BOOK = '/rest/secure/angelbroking/order/v1/getOrderBook';
 const CANCEL = '/rest/secure/angelbroking/order/v1/cancelOrder';
 
 beforeEach(async () => {
-  w = await makeTradingWorld({ rateLimiter: new HeldRateLimiter({ throttle: false }) });
+  w = await makeTradingWorld();
   sim = await startSim('angel-one', w.clock);
   connectionId = (await connectSim(w, sim)).id;
   nextWindow(w);

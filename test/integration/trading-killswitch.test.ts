@@ -25,8 +25,9 @@ beforeAll(async () => {
     ids[broker] = (await connectSim(w, sims[broker])).id;
   }
   // Paper: one resting order and one position.
-  resting.paper = await placeOk(w.g, ticket({ symbol: 'NSE:TCS', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 }));
-  await placeOk(w.g, ticket({ symbol: 'NSE:ITC', side: 'BUY', quantity: 4, type: 'MARKET' }));
+  // Paper prices come from Dhan's quote endpoint (1 a second): the app's limiter paces them on manual time.
+  resting.paper = await drive(w, placeOk(w.g, ticket({ symbol: 'NSE:TCS', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 })));
+  await drive(w, placeOk(w.g, ticket({ symbol: 'NSE:ITC', side: 'BUY', quantity: 4, type: 'MARKET' })));
   // Each broker in turn: live, one resting limit order and one position.
   for (const { broker, symbol, held } of BROKERS) {
     nextWindow(w);
@@ -57,9 +58,11 @@ describe('engaging the kill switch', () => {
     for (const [venue, order] of Object.entries(resting)) expect(order.state, venue).toBe('OPEN');
     nextWindow(w);
     const notes = w.notes.length;
-    const report = await w.g.ok('killswitch:engage', { closePositions: true });
+    const engagedAt = w.clock.now();
+    // Closing the paper position asks Dhan for a price again: the app's limiter paces it on manual time.
+    const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: true }));
 
-    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true, lastChange: { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Kill switch engaged.' } });
+    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true, lastChange: { at: engagedAt, to: 'paper', by: 'trader', reason: 'Kill switch engaged.' } });
     expect(report.results.filter((r) => r.outcome === 'failed')).toEqual([]);
     const cancels = report.results.filter((r) => r.action === 'cancel');
     const closes = report.results.filter((r) => r.action === 'close');

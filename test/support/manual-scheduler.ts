@@ -37,6 +37,11 @@ export class ManualScheduler implements Scheduler {
     return this.timers.length;
   }
 
+  /** When the earliest pending timer falls due, or null when none is pending. */
+  nextDue(): number | null {
+    return this.timers.reduce<number | null>((earliest, t) => (earliest === null || t.at < earliest ? t.at : earliest), null);
+  }
+
   /** A promise resolved after `ms` of manual time (for fake broker latency). */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.setTimeout(resolve, ms));

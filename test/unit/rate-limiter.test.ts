@@ -1,21 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { rateLimits, type RateLimits, type RateRequest } from '../../src/main/brokers/types';
+import { ManualClock } from '../../src/main/clock';
 import { ARRIVAL_JITTER_MS, RateLimiter } from '../../src/main/services/rate-limiter';
+import { ManualScheduler } from '../support/manual-scheduler';
 
 const GET = (path: string, query?: RateRequest['query']): RateRequest => ({ method: 'GET', path, query });
 const POST = (path: string): RateRequest => ({ method: 'POST', path });
 
+let scheduler: ManualScheduler;
+
 /**
- * Send `requests` through a gate at once and return when each was let through, sorted. Time is faked and
- * advanced by hand, so the times are exact and a busy machine cannot skew them.
+ * Send `requests` through a gate at once and return when each was let through, sorted. The limiter runs on a
+ * manual scheduler advanced by hand, so the times are exact and a busy machine cannot skew them.
  */
 async function releases(gate: (r: RateRequest) => Promise<void>, requests: RateRequest[]): Promise<{ path: string; at: number }[]> {
   const out: { path: string; at: number }[] = [];
   const all = Promise.all(requests.map(async (r) => {
     await gate(r);
-    out.push({ path: r.path, at: Date.now() });
+    out.push({ path: r.path, at: scheduler.now() });
   }));
-  while (out.length < requests.length) await vi.advanceTimersByTimeAsync(5);
+  while (out.length < requests.length) await scheduler.advance(5);
   await all;
   return out.sort((a, b) => a.at - b.at);
 }
@@ -51,21 +55,18 @@ const window = (ms: number) => ms + ARRIVAL_JITTER_MS;
 
 describe('client-side rate limits', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
+    scheduler = new ManualScheduler(new ManualClock());
   });
 
   it('never lets more requests through than a budget allows within one interval, and no fewer', async () => {
-    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), Array.from({ length: 9 }, () => GET('/user/profile')));
+    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), Array.from({ length: 9 }, () => GET('/user/profile')));
     expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(4);
     // Nine at 4 per window take three windows: the gate does not hold requests back longer than it must.
     expect(out.at(-1)!.at - out[0]!.at).toBeLessThan(3 * window(1_000));
   });
 
   it('applies every limit of a budget together (per second and per 10 s)', async () => {
-    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), Array.from({ length: 8 }, () => POST('/orders')));
+    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), Array.from({ length: 8 }, () => POST('/orders')));
     expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(3);
     expect(maxInWindow(at(out), window(10_000))).toBeLessThanOrEqual(5);
     expect(out.at(-1)!.at - out[0]!.at).toBeGreaterThanOrEqual(window(10_000));
@@ -73,7 +74,7 @@ describe('client-side rate limits', () => {
 
   it('paces each endpoint by its own budget: a slow quote budget does not hold orders or other reads back', async () => {
     const requests = [GET('/quote'), GET('/quote'), GET('/quote'), POST('/orders'), GET('/orders'), POST('/orders')];
-    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), requests);
+    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), requests);
     const quotes = out.filter((r) => r.path === '/quote');
     expect(maxInWindow(at(quotes), window(1_000))).toBe(1);
     expect(quotes.at(-1)!.at - quotes[0]!.at).toBeGreaterThanOrEqual(2 * window(1_000));
@@ -82,12 +83,12 @@ describe('client-side rate limits', () => {
 
   it('counts weighted requests by their weight', async () => {
     // Weight 2 against 4 per second: two heavy requests fill a window.
-    const out = await releases(new RateLimiter().gateFor('c1', LIMITS), [GET('/heavy'), GET('/heavy'), GET('/heavy')]);
+    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), [GET('/heavy'), GET('/heavy'), GET('/heavy')]);
     expect(maxInWindow(at(out), window(1_000))).toBe(2);
   });
 
   it('keeps separate budgets per key', async () => {
-    const limiter = new RateLimiter();
+    const limiter = new RateLimiter(scheduler);
     const out = await releases(
       (r) => limiter.gateFor(r.query?.account as string, LIMITS)(r),
       [GET('/quote', { account: 'a1' }), GET('/quote', { account: 'a2' }), GET('/quote', { account: 'a1' })],
@@ -98,6 +99,6 @@ describe('client-side rate limits', () => {
 
   it('refuses a request that names a budget the table does not declare', async () => {
     const broken = rateLimits({ budgets: { orders: [{ limit: 1, intervalMs: 100 }] }, spend: () => ({ orders: 1, typo: 1 }) as { orders: number } });
-    await expect(new RateLimiter().gateFor('c1', broken)(GET('/x'))).rejects.toThrow('Rate budget "typo" is not declared.');
+    await expect(new RateLimiter(scheduler).gateFor('c1', broken)(GET('/x'))).rejects.toThrow('Rate budget "typo" is not declared.');
   });
 });

@@ -2,6 +2,7 @@ import type { BrokerDescriptor, Environment } from '../../shared/brokers';
 import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
+import type { Scheduler } from '../scheduler';
 import type { HttpRequest } from './http';
 
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
@@ -45,6 +46,8 @@ export interface BrokerContext {
   credentials: Readonly<Record<string, string>>;
   fetch: typeof fetch;
   clock: Clock;
+  /** Timers on the app's scheduler (a manual one in tests): adapters wait on it, never on setTimeout. */
+  scheduler: Scheduler;
   /** Per-request timeout in ms. */
   timeoutMs: number;
   /** The broker's instrument master (cached daily) for mapping common symbols to broker tokens. */

@@ -8,6 +8,7 @@ import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary,
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import type { Scheduler } from '../scheduler';
 import type { Logger } from '../log/logger';
 import { isSafeError, toSafeError } from '../safe-error';
 import type { SecretRegistry } from '../log/redact';
@@ -28,6 +29,8 @@ export interface BrokerServiceDeps {
   oauth: OAuthListener;
   fetch: typeof fetch;
   clock: Clock;
+  /** Timers adapters wait on (IBKR's snapshot retry pause); the manual scheduler in tests. */
+  scheduler: Scheduler;
   log: Logger;
   openExternal: (url: string) => Promise<void>;
   /** Knows every connection's secrets; every error out of an adapter call is scrubbed through it. */
@@ -105,6 +108,7 @@ export class BrokerService {
       credentials,
       fetch: this.deps.fetch,
       clock: this.deps.clock,
+      scheduler: this.deps.scheduler,
       timeoutMs: REQUEST_TIMEOUT_MS,
       rateGate: this.deps.limiter.gateFor(rateBudgetKey(adapter, environment, baseUrl, credentials), adapter.rateLimits),
       ...state,

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../errors';
+import type { Scheduler, TimerHandle } from '../scheduler';
 
 interface Pending {
   broker: string;
@@ -8,7 +9,7 @@ interface Pending {
   stateless: boolean;
   resolve(params: Record<string, string>): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 const PAGE = (title: string, body: string) =>
@@ -28,6 +29,8 @@ export class OAuthListener {
   constructor(
     /** Fixed so the trader can register the redirect URL once; 0 picks a free port (tests). */
     private readonly preferredPort: number,
+    /** The sign-in's 5-minute limit runs on it (the manual scheduler in tests). */
+    private readonly scheduler: Scheduler,
     private readonly timeoutMs = 5 * 60_000,
   ) {
     this.port = preferredPort;
@@ -76,7 +79,7 @@ export class OAuthListener {
       }
     }
     const result = new Promise<Record<string, string>>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')), this.timeoutMs);
+      const timer = this.scheduler.setTimeout(() => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')), this.timeoutMs);
       this.pending.set(state, { broker, stateless, resolve, reject, timer });
     });
     return { redirectUri: this.redirectUri(broker), result };
@@ -89,7 +92,7 @@ export class OAuthListener {
   private settle(state: string, outcome: Error | Record<string, string>): void {
     const pending = this.pending.get(state);
     if (!pending) return;
-    clearTimeout(pending.timer);
+    this.scheduler.clearTimeout(pending.timer);
     this.pending.delete(state);
     if (outcome instanceof Error) pending.reject(outcome);
     else pending.resolve(outcome);

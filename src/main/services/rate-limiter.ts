@@ -1,8 +1,6 @@
-import pThrottle from 'p-throttle';
 import type { RateLimit, RateLimits, RateRequest } from '../brokers/types';
-
-/** Resolves once the gate lets one request of the given weight through. */
-type Gate = (weight: number) => Promise<void>;
+import type { Scheduler } from '../scheduler';
+import { SlidingWindow } from './rate-window';
 
 /**
  * Added to every window by default: the broker counts a request when it arrives, and arrivals spread less
@@ -10,40 +8,38 @@ type Gate = (weight: number) => Promise<void>;
  */
 export const ARRIVAL_JITTER_MS = 200;
 
-function makeGate(limit: RateLimit, allowanceMs: number): Gate {
-  const interval = limit.intervalMs + allowanceMs;
-  const throttle = pThrottle({ limit: limit.limit, interval, strict: true, weight: (weight: number) => weight });
-  return throttle(async (_weight: number) => undefined);
-}
-
 /**
  * Client-side rate limits, kept per broker account (`key`) and per budget of the broker's documented limits.
- * A request waits for every limit of every budget it draws on. Gates are passed longest window first, so the
+ * A request waits for every limit of every budget it draws on. Windows are passed longest first, so the
  * short windows, which pace requests second by second, are the last to open before the request is sent.
+ * Time is the injected scheduler's: tests pace requests on the manual clock without waiting.
  */
 export class RateLimiter {
-  private readonly gates = new Map<string, Gate>();
+  private readonly windows = new Map<string, SlidingWindow>();
 
-  constructor(private readonly arrivalAllowanceMs = ARRIVAL_JITTER_MS) {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly arrivalAllowanceMs = ARRIVAL_JITTER_MS,
+  ) {}
 
   /** The function a broker context calls before each request of connection `key`. */
   gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
     return async (request) => {
-      const waits: { gate: Gate; weight: number; intervalMs: number }[] = [];
+      const waits: { window: SlidingWindow; weight: number; intervalMs: number }[] = [];
       for (const [budget, weight] of Object.entries(limits.spend(request))) {
         if (!weight) continue;
         const budgetLimits = limits.budgets[budget];
         if (!budgetLimits) throw new Error(`Rate budget "${budget}" is not declared.`);
-        budgetLimits.forEach((limit, index) => waits.push({ gate: this.gate(`${key}:${budget}:${index}`, limit), weight, intervalMs: limit.intervalMs }));
+        budgetLimits.forEach((limit, index) => waits.push({ window: this.window(`${key}:${budget}:${index}`, limit), weight, intervalMs: limit.intervalMs }));
       }
       waits.sort((a, b) => b.intervalMs - a.intervalMs);
-      for (const wait of waits) await wait.gate(wait.weight);
+      for (const wait of waits) await wait.window.pass(wait.weight);
     };
   }
 
-  private gate(name: string, limit: RateLimit): Gate {
-    let gate = this.gates.get(name);
-    if (!gate) this.gates.set(name, (gate = makeGate(limit, this.arrivalAllowanceMs)));
-    return gate;
+  private window(name: string, limit: RateLimit): SlidingWindow {
+    let window = this.windows.get(name);
+    if (!window) this.windows.set(name, (window = new SlidingWindow(limit.limit, limit.intervalMs + this.arrivalAllowanceMs, this.scheduler)));
+    return window;
   }
 }

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import type { SimulatorHandle } from '../../simulators/harness';
-import type { Pause } from './sims';
+import { windowGap, type Pause } from './sims';
 
 /**
  * Page-level flows for connecting brokers through the wizard. They take a Playwright Page (the bridge
@@ -56,7 +56,7 @@ export async function connectAngel(page: Page, sim: SimulatorHandle, options: { 
   if (options.label) await dialog.getByLabel('Name for this connection').fill(options.label);
   await fillDetails(page, ANGEL_LABELS(sim.credentials), sim.baseUrl);
   // SmartAPI allows one login per second; the test just logged in.
-  await testThenSave(page, options.pause ?? ((ms) => page.waitForTimeout(ms)), 1_100);
+  await testThenSave(page, options.pause ?? ((ms) => page.waitForTimeout(ms)), windowGap(1_000));
 }
 
 /**
@@ -69,7 +69,7 @@ export async function connectIbkr(page: Page, sim: SimulatorHandle, options: { l
   await dialog.getByRole('radio', { name: /^PAPER/ }).check();
   if (options.label) await dialog.getByLabel('Name for this connection').fill(options.label);
   await fillDetails(page, { 'Account ID (optional)': sim.credentials.accountId! }, sim.baseUrl);
-  await testThenSave(page, options.pause ?? ((ms) => page.waitForTimeout(ms)), 5_100);
+  await testThenSave(page, options.pause ?? ((ms) => page.waitForTimeout(ms)), windowGap(5_000));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Clock } from '../../../src/main/clock';
+import { ARRIVAL_JITTER_MS } from '../../../src/main/services/rate-limiter';
 import type { SimulatorHandle } from '../../simulators/harness';
 import { SIMULATORS } from '../../simulators/registry';
 
@@ -13,6 +14,13 @@ export async function startSim<T extends SimulatorHandle = SimulatorHandle>(id: 
  * gateway's pacing window). Real time by default; tests on a ManualClock move the clock instead.
  */
 export type Pause = (ms: number) => Promise<void>;
+
+/**
+ * A pause that passes a broker's rate window of `intervalMs` as the app's own limiter keeps it (the interval plus
+ * its allowance for uneven arrival). The limiter runs on the app's clock: on a manual one, a shorter pause would
+ * leave the next request waiting on a timer nothing moves.
+ */
+export const windowGap = (intervalMs: number): number => intervalMs + ARRIVAL_JITTER_MS + 100;
 
 /**
  * A clock that runs in real time from a chosen start and that a test can move forward at once (`skip`),

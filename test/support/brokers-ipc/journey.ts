@@ -4,7 +4,10 @@ import type { EventPayload } from '../../../src/shared/contract';
 import { BROKER_ADAPTERS } from '../../../src/main/brokers/registry';
 import { ManualClock } from '../../../src/main/clock';
 import type { ServiceDeps } from '../../../src/main/composition';
+import { ARRIVAL_JITTER_MS } from '../../../src/main/services/rate-limiter';
 import { makeGraph, type TestGraph } from '../graph';
+import { ManualScheduler } from '../manual-scheduler';
+import { CountingFetch, onManualTime } from '../quiet-time';
 import { FakeBrowser, nextEvent, type BrowserLanding } from './browser';
 import type { BrokerCase, RunningSim } from './cases';
 
@@ -15,6 +18,15 @@ export const START = Date.UTC(2026, 0, 5, 4, 0, 0);
 export interface World {
   g: TestGraph;
   clock: ManualClock;
+  /** The app's timers (rate limiter, sign-in limit) on the manual clock. */
+  scheduler: ManualScheduler;
+  /** The app's fetch, counting requests on their way (manual time stands still while one is). */
+  net: CountingFetch;
+  /**
+   * Await work on manual time: while the app waits on a timer (its rate limiter), the clock moves to it. Every
+   * IPC call goes through this; tests use it for calls they make to services directly.
+   */
+  run<T>(work: Promise<T>): Promise<T>;
   browser: FakeBrowser;
   /** Every IPC result the router returned, in order (for the canary scan). */
   results: { channel: string; result: unknown }[];
@@ -23,28 +35,35 @@ export interface World {
 export async function makeWorld(
   clock = new ManualClock(START),
   fetch: typeof globalThis.fetch = globalThis.fetch,
-  deps: Omit<Partial<ServiceDeps>, 'clock'> = {},
+  deps: Omit<Partial<ServiceDeps>, 'clock' | 'scheduler'> & { scheduler?: ManualScheduler } = {},
 ): Promise<World> {
   const browser = new FakeBrowser();
-  // The graph's clock is the simulators' clock, so tokens, TOTPs and broker rate windows agree.
-  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch, clock, openExternal: browser.openExternal, ...deps });
+  const scheduler = deps.scheduler ?? new ManualScheduler(clock);
+  const net = new CountingFetch(fetch);
+  const run = <T>(work: Promise<T>) => onManualTime(scheduler, net, work);
+  // The graph's clock is the simulators' clock, so tokens, TOTPs and broker rate windows (the simulators' and
+  // the app's own limiter's) agree.
+  const g = await makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, openExternal: browser.openExternal, ...deps, scheduler });
   const results: World['results'] = [];
   const router = g.services.router;
   const handle = router.handle.bind(router);
   router.handle = async (channel, sender, input) => {
-    const result = await handle(channel, sender, input);
+    const result = await run(handle(channel, sender, input));
     results.push({ channel, result });
     return result;
   };
-  return { g, clock, browser, results };
+  return { g, clock, scheduler, net, run, browser, results };
 }
 
 /**
- * Simulated time for the next step, so the brokers' rate windows on the manual clock start afresh
- * (the longest is the IBKR gateway's one /portfolio/accounts call per 5 s).
+ * Simulated time for the next step, so the brokers' rate windows and the app's own (with its allowance for
+ * uneven arrival) on the manual clock start afresh: the longest is the IBKR gateway's one /portfolio/accounts
+ * call per 5 s.
  */
+export const NEXT_WINDOW_MS = 5_000 + ARRIVAL_JITTER_MS + 100;
+
 export function nextWindow(w: World): void {
-  w.clock.advance(5_100);
+  w.clock.advance(NEXT_WINDOW_MS);
 }
 
 export interface BrowserLogin {

@@ -1,5 +1,6 @@
 import type { RateLimits, RateRequest } from '../../../src/main/brokers/types';
 import { RateLimiter } from '../../../src/main/services/rate-limiter';
+import type { Scheduler } from '../../../src/main/scheduler';
 import type { ManualScheduler } from '../manual-scheduler';
 
 /** A request held at one point until the test lets it go: `reached` resolves when something arrives there. */
@@ -24,17 +25,16 @@ export class Hold {
   }
 }
 
-/** The app's rate limiter, with an optional hold after a request's gate opens (the last await before it leaves). */
+/** The app's rate limiter (on the test's scheduler), with an optional hold after a request's gate opens (the last await before it leaves). */
 export class HeldRateLimiter extends RateLimiter {
   hold: Hold | null = null;
 
-  /** `throttle: false` leaves pacing to the simulator's own windows on the manual clock (no real-time waits). */
-  constructor(private readonly options: { throttle?: boolean } = {}) {
-    super(0);
+  constructor(scheduler: Scheduler) {
+    super(scheduler, 0);
   }
 
   override gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
-    const gate = this.options.throttle === false ? async () => undefined : super.gateFor(key, limits);
+    const gate = super.gateFor(key, limits);
     return async (request) => {
       await gate(request);
       const hold = this.hold;

@@ -132,17 +132,20 @@ export interface TradingWorld {
   restart(): Promise<TestGraph>;
 }
 
-export async function makeTradingWorld(options: { clock?: ManualClock; dataDir?: string; rateLimiter?: RateLimiter } = {}): Promise<TradingWorld> {
+export async function makeTradingWorld(
+  options: { clock?: ManualClock; dataDir?: string; rateLimiter?: (scheduler: ManualScheduler) => RateLimiter } = {},
+): Promise<TradingWorld> {
   const clock = options.clock ?? new ManualClock(START);
   const scheduler = new ManualScheduler(clock);
   const net = new FlakyNet();
+  const rateLimiter = options.rateLimiter?.(scheduler);
   const notes: TradingWorld['notes'] = [];
   const notifier: Notifier = { notify: (n) => void notes.push(n) };
   const browser = new FakeBrowser();
   const keyStore = new MemoryKeyStore();
   const dataDir = options.dataDir ?? tempDir('bv-trading-');
   const open = () =>
-    makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal, rateLimiter: options.rateLimiter });
+    makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal, rateLimiter });
   const world: TradingWorld = {
     g: await open(),
     clock,

@@ -39,7 +39,7 @@ export async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quo
   for (let attempt = 0; attempt < 3; attempt++) {
     const missing = symbols.filter((s) => !result.has(s));
     if (missing.length === 0) break;
-    if (attempt === 2) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+    if (attempt === 2) await new Promise<void>((resolve) => ctx.scheduler.setTimeout(resolve, RETRY_PAUSE_MS));
     const items = await snapshot(ctx, [...new Set(missing.map((s) => conids.get(s)!))]);
     for (const symbol of missing) {
       const quote = toQuote(symbol, items.get(conids.get(symbol)!));
