@@ -1,0 +1,166 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BroadRule, ErrorRule, ErrorTable } from '../../../src/main/brokers/errors-table';
+import type { BrokerAdapter, BrokerError } from '../../../src/main/brokers/types';
+import { BrokerDescriptorSchema, type BrokerId } from '../../../src/shared/brokers';
+import { failure } from '../support';
+
+/**
+ * The broker conformance suite (Hummingbot's exchange_connector_test): one shape every broker fills with its own
+ * simulator, canned answers and expectations. The suite owns the lifecycle, the checks every broker shares
+ * (descriptor schema, each error-table entry maps as declared, linear-time patterns, a refused connection) and
+ * the list of behaviours every broker must cover; a broker's cases file supplies only what is its own.
+ *
+ * Each case names the behaviours (sections) it covers. Cases run in the order the broker declares them, so a case
+ * may rely on the simulator state an earlier one left (an order placed, then seen in the positions).
+ */
+export const SECTIONS = [
+  'descriptor',
+  'signIn',
+  'instruments',
+  'validate',
+  'orders',
+  'positions',
+  'quotes',
+  'errors',
+  'rateLimits',
+  'streaming',
+  'secrets',
+  'specific',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** What every broker family must fill: the behaviours the app relies on for any broker. */
+export const REQUIRED_SECTIONS: readonly Section[] = ['signIn', 'validate', 'orders', 'positions', 'quotes', 'errors', 'rateLimits', 'secrets'];
+
+export interface ConformanceCase {
+  readonly sections: readonly Section[];
+  readonly name: string;
+  readonly run: () => unknown;
+}
+
+/** A case: the sections it covers, a name that says the behaviour, and `run`, which asserts it. */
+export function behaviour(sections: Section | readonly Section[], name: string, run: () => unknown): ConformanceCase {
+  return { sections: typeof sections === 'string' ? [sections] : sections, name, run };
+}
+
+/** One of a broker's error tables and how to drive the broker's real mapper with one entry's code or text. */
+export interface ErrorTableProbe {
+  readonly name: string;
+  /** Any broker's table: the suite reads only the declared codes, patterns, examples and scopes. */
+  readonly table: ErrorTable<never>;
+  /** Builds a failed answer carrying this code or text, in this scope, and maps it with the broker's own function. */
+  readonly map: (sample: { code?: string; text?: string; scope?: string }) => BrokerError;
+}
+
+export interface BrokerConformance {
+  readonly id: BrokerId;
+  readonly adapter: BrokerAdapter;
+  /**
+   * A variant (another sign-in or key type of a broker whose cases cover the shared behaviours) names that broker:
+   * it need not repeat the sections the family fills.
+   */
+  readonly familyOf?: BrokerId;
+  readonly hooks?: {
+    readonly beforeAll?: () => unknown;
+    readonly afterAll?: () => unknown;
+    readonly beforeEach?: () => unknown;
+    readonly afterEach?: () => unknown;
+  };
+  /** A call against a loopback port nothing listens on: it must fail with NETWORK. */
+  readonly unreachable?: () => Promise<unknown>;
+  readonly errorTables?: readonly ErrorTableProbe[];
+  /** The broker's own cases, in the order they run. */
+  readonly cases: readonly ConformanceCase[];
+}
+
+/** Inputs that make a backtracking pattern try every split of a long run before failing (as in validation.test.ts). */
+export function pumpInputs(length: number): string[] {
+  const units = [' ', 'a', 'A', '0', 'a.', 'a-', 'A1+/=', ' \t', '1.', '=', 'ip ', 'session ', 'token has '];
+  const prefixes = ['A', '1', 'ip', 'session '];
+  return prefixes.flatMap((prefix) => units.map((unit) => (prefix + unit.repeat(length)).slice(0, length - 1) + '!'));
+}
+
+/** Milliseconds a synchronous call blocks. The bound is generous: a quadratic pattern on these inputs takes seconds. */
+function blockingMs(run: () => void): number {
+  const started = performance.now();
+  run();
+  return performance.now() - started;
+}
+const MAX_PATTERN_MS = 50;
+const PUMP_LENGTH = 20_000;
+
+function scopeFor(rule: ErrorRule<never>): { scope?: string } {
+  return rule.only ? { scope: rule.only[0] } : {};
+}
+
+function errorTableChecks(probe: ErrorTableProbe): void {
+  describe(`errors: table ${probe.name}`, () => {
+    const exact: [string, ErrorRule<never>][] = Object.entries(probe.table.exact);
+    const broad: readonly BroadRule<never>[] = probe.table.broad;
+
+    it('declares at least one entry', () => {
+      expect(exact.length + broad.length).toBeGreaterThan(0);
+    });
+
+    it.each(exact)('exact code %s maps as declared', (code, rule) => {
+      const error = probe.map({ code, ...scopeFor(rule) });
+      expect(error.code).toBe(rule.code);
+    });
+
+    it.each(broad.map((rule) => [rule.pattern.source, rule] as const))('broad pattern /%s/ maps its example as declared', (_source, rule) => {
+      expect(rule.pattern.flags).not.toMatch(/[gy]/); // a stateful regex would match every other call only
+      expect(rule.pattern.test(rule.example)).toBe(true);
+      const error = probe.map({ text: rule.example, ...scopeFor(rule) });
+      expect(error.code).toBe(rule.code);
+    });
+
+    it('every broad pattern runs in linear time on pump inputs', () => {
+      for (const rule of broad) {
+        for (const input of pumpInputs(PUMP_LENGTH)) {
+          const ms = blockingMs(() => rule.pattern.test(input));
+          expect({ pattern: rule.pattern.source, sample: input.slice(0, 12), fast: ms < MAX_PATTERN_MS }).toMatchObject({ fast: true });
+        }
+      }
+    });
+  });
+}
+
+/** Registers the conformance tests for one broker. Call once, at the top level of the broker's cases file. */
+export function runConformance(broker: BrokerConformance): void {
+  describe(`${broker.id} conformance`, () => {
+    const { hooks } = broker;
+    if (hooks?.beforeAll) beforeAll(hooks.beforeAll);
+    if (hooks?.afterAll) afterAll(hooks.afterAll);
+    if (hooks?.beforeEach) beforeEach(hooks.beforeEach);
+    if (hooks?.afterEach) afterEach(hooks.afterEach);
+
+    it('the adapter carries a descriptor for this id that passes the schema', () => {
+      expect(broker.adapter.descriptor.id).toBe(broker.id);
+      expect(BrokerDescriptorSchema.parse(broker.adapter.descriptor)).toEqual(broker.adapter.descriptor);
+    });
+
+    it(broker.familyOf ? `is a variant of ${broker.familyOf}` : 'covers every required behaviour', () => {
+      if (broker.familyOf) {
+        expect(broker.familyOf).not.toBe(broker.id);
+        return;
+      }
+      const covered = new Set(broker.cases.flatMap((c) => c.sections));
+      expect(REQUIRED_SECTIONS.filter((s) => !covered.has(s))).toEqual([]);
+      expect(broker.unreachable).toBeDefined();
+    });
+
+    if (broker.unreachable) {
+      const unreachable = broker.unreachable;
+      it('errors: a refused connection is NETWORK', async () => {
+        expect((await failure(unreachable())).code).toBe('NETWORK');
+      });
+    }
+    for (const probe of broker.errorTables ?? []) errorTableChecks(probe);
+
+    for (const c of broker.cases) it(`${c.sections.join(' + ')}: ${c.name}`, async () => c.run());
+
+    if (!broker.familyOf && !broker.cases.some((c) => c.sections.includes('streaming'))) {
+      it.todo('streaming: quotes and order updates arrive on the stream (once streaming exists)');
+    }
+  });
+}
