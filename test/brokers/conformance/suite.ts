@@ -54,6 +54,8 @@ export interface ErrorTableProbe {
 
 export interface BrokerConformance {
   readonly id: BrokerId;
+  /** The id in the cases file's name, when loaded from one: it must be the broker's id. */
+  readonly fileId?: string;
   readonly adapter: BrokerAdapter;
   /**
    * A variant (another sign-in or key type of a broker whose cases cover the shared behaviours) names that broker:
@@ -125,7 +127,7 @@ function errorTableChecks(probe: ErrorTableProbe): void {
   });
 }
 
-/** Registers the conformance tests for one broker. Call once, at the top level of the broker's cases file. */
+/** Registers the conformance tests for one broker, in its own describe with its own hooks (conformance.test.ts calls it). */
 export function runConformance(broker: BrokerConformance): void {
   describe(`${broker.id} conformance`, () => {
     const { hooks } = broker;
@@ -135,6 +137,7 @@ export function runConformance(broker: BrokerConformance): void {
     if (hooks?.afterEach) afterEach(hooks.afterEach);
 
     it('the adapter carries a descriptor for this id that passes the schema', () => {
+      if (broker.fileId !== undefined) expect(broker.id).toBe(broker.fileId);
       expect(broker.adapter.descriptor.id).toBe(broker.id);
       expect(BrokerDescriptorSchema.parse(broker.adapter.descriptor)).toEqual(broker.adapter.descriptor);
     });

@@ -8,7 +8,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type TradierSimulatorHandle } from '../../simulators/tradier';
 import { brokerContext, canaryForms, closedPort, failure, answer } from '../support';
 import { TRADIER_ERRORS, tradierError } from '../../../src/main/brokers/tradier/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const clock = new ManualClock();
 let sim: TradierSimulatorHandle;
@@ -17,7 +17,7 @@ function context(credentials: Record<string, string> = sim.credentials, baseUrl 
   return brokerContext({ baseUrl, environment: 'sandbox', credentials, clock });
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'tradier',
   adapter: adapter,
   hooks: {
@@ -226,4 +226,4 @@ runConformance({
       }
     }),
   ],
-});
+};

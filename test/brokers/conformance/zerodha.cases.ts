@@ -10,7 +10,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type ZerodhaSimHandle } from '../../simulators/zerodha';
 import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from '../support';
 import { KITE_ERRORS, kiteError } from '../../../src/main/brokers/zerodha/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const REDIRECT = 'http://127.0.0.1:47613/oauth/zerodha';
 /** 09:30 IST on a Monday. */
@@ -86,7 +86,7 @@ function shapeErrors(expected: unknown, actual: unknown, path = '$'): string[] {
   return typeof expected === typeof actual ? [] : [`${path}: expected ${typeof expected}, got ${typeof actual}`];
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'zerodha',
   adapter: adapter,
   hooks: {
@@ -389,4 +389,4 @@ runConformance({
       expect(await missing.json()).toMatchObject({ status: 'error', error_type: 'GeneralException', message: 'Route not found' });
     }),
   ],
-});
+};

@@ -8,7 +8,7 @@ import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { startAlpaca, type AlpacaSimHandle } from '../../simulators/alpaca';
 import { AlpacaSpec } from '../../simulators/alpaca/spec';
 import { brokerContext, canaryForms, failure } from '../support';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
   method: string;
@@ -41,7 +41,14 @@ function ctx(overrides: Partial<BrokerContext> = {}): BrokerContext {
   return { ...base, ...overrides };
 }
 
-runConformance({
+/** The spec is parsed and compiled once per file: building it takes seconds on a busy machine. */
+let parsedSpec: AlpacaSpec | undefined;
+function loadedSpec(): AlpacaSpec {
+  parsedSpec ??= new AlpacaSpec();
+  return parsedSpec;
+}
+
+export const conformance: BrokerConformance = {
   id: 'alpaca',
   adapter: adapter,
   hooks: {
@@ -165,7 +172,7 @@ runConformance({
       expect(closed.code).toBe('NETWORK');
     }),
     behaviour('specific', 'every simulator response the adapter consumed matches Alpaca’s OpenAPI spec', () => {
-      const spec = new AlpacaSpec();
+      const spec = loadedSpec();
       const problems = seen.flatMap((x) => spec.check(x.method, x.path, x.status, x.body));
       expect(problems).toEqual([]);
       const covered = new Set(seen.map((x) => `${x.method} ${x.path.replace(/[0-9a-f-]{36}/, '{id}')} ${x.status}`));
@@ -192,7 +199,7 @@ runConformance({
       }
     }),
     behaviour('specific', 'the spec check catches a malformed response', () => {
-      const spec = new AlpacaSpec();
+      const spec = loadedSpec();
       expect(spec.check('GET', '/v2/account', 200, { id: 'not-a-uuid', status: 'ACTIVE' })).not.toEqual([]);
       expect(spec.check('GET', '/v2/stocks/trades/latest', 200, { trades: { AAPL: { p: '1' } } })).not.toEqual([]);
       expect(spec.check('DELETE', '/v2/orders/4e8a1c2d-7b3f-4c1e-9a2d-000000000001', 422, { message: 'x' })).not.toEqual([]);
@@ -202,7 +209,7 @@ runConformance({
         headers: { 'APCA-API-KEY-ID': sim.credentials.apiKeyId!, 'APCA-API-SECRET-KEY': sim.credentials.apiSecretKey! },
       });
       expect(res.status).toBe(403);
-      const spec = new AlpacaSpec();
+      const spec = loadedSpec();
       expect(spec.check('GET', '/v2/stocks/AAPL/trades/latest', 403, await res.json())).toEqual([]);
     }),
     behaviour('secrets', 'never leaks the key id or secret in results or errors', async () => {
@@ -227,4 +234,4 @@ runConformance({
       for (const form of forms) expect(text).not.toContain(form);
     }),
   ],
-});
+};

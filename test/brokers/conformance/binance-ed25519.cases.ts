@@ -6,7 +6,7 @@ import { type BrokerContext, type Instrument } from '../../../src/main/brokers/t
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { startBinance, type BinanceSimHandle } from '../../simulators/binance';
 import { brokerContext, failure } from '../support';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const simClock = new ManualClock(Date.UTC(2026, 0, 5, 12, 0, 0));
 /** The user's computer runs 45 s late: without server-time sync every signed call would fail with -1021. */
@@ -20,7 +20,7 @@ function ctx(overrides: Partial<BrokerContext> = {}): BrokerContext {
 }
 const edCtx = (credentials: Record<string, string> = sim.ed25519Credentials) => ctx({ credentials });
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'binance-ed25519',
   adapter: ed25519Adapter,
   familyOf: 'binance',
@@ -70,4 +70,4 @@ runConformance({
       expect(sim.requests.slice(before).filter((r) => r.signatureIn !== null)).toEqual([]);
     }),
   ],
-});
+};

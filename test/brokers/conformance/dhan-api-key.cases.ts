@@ -6,7 +6,7 @@ import { ManualClock } from '../../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, failure } from '../support';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
 const DAY = 86_400_000;
@@ -35,7 +35,7 @@ async function signIn(loginUrl: string): Promise<URL> {
   return new URL(res.headers.get('location')!);
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'dhan-api-key',
   adapter: apiKeyAdapter,
   familyOf: 'dhan',
@@ -113,4 +113,4 @@ runConformance({
       expect(error.message).toMatch(/Sign in to Dhan again/);
     }),
   ],
-});
+};

@@ -7,7 +7,7 @@ import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { priceAt } from '../../simulators/exchange';
 import { start, type TastytradeSimulatorHandle } from '../../simulators/tastytrade';
 import { brokerContext, canaryForms, closedPort, failure } from '../support';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const clock = new ManualClock();
 let sim: TastytradeSimulatorHandle;
@@ -22,7 +22,7 @@ async function signedIn(handle: TastytradeSimulatorHandle = sim): Promise<Broker
   return context({ ...handle.credentials, ...session.fields }, handle.baseUrl);
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'tastytrade',
   adapter: adapter,
   hooks: {
@@ -255,4 +255,4 @@ runConformance({
       }
     }),
   ],
-});
+};

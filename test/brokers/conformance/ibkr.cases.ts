@@ -9,7 +9,7 @@ import { priceAt } from '../../simulators/exchange';
 import { startIbkrGateway, type IbkrSimHandle, type IbkrSimOptions } from '../../simulators/ibkr';
 import { brokerContext, canaryForms, failure } from '../support';
 import { IBKR_ERRORS, mapGatewayError } from '../../../src/main/brokers/ibkr/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 /** Monday 5 January 2026, 10:00 in New York: regular trading hours. */
 const MONDAY_10_NY = Date.UTC(2026, 0, 5, 15, 0, 0);
@@ -56,7 +56,7 @@ async function browserLogin(sim: IbkrSimHandle, password = sim.login.password): 
   return res.text();
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'ibkr',
   adapter: adapter,
   hooks: {
@@ -383,4 +383,4 @@ runConformance({
       expect((await failure(adapter.searchSymbols!(ctx(), 'AAPL', 20))).code).toBe('TOKEN_EXPIRED');
     }),
   ],
-});
+};

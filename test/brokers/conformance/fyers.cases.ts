@@ -9,7 +9,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type FyersSimHandle } from '../../simulators/fyers';
 import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from '../support';
 import { FYERS_ERRORS, fyersError } from '../../../src/main/brokers/fyers/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const REDIRECT = 'http://127.0.0.1:47614/oauth/fyers';
 /** 09:30 IST on a Monday. */
@@ -53,7 +53,7 @@ async function loginThroughBrowser(ctx: BrokerContext, state: string): Promise<R
   return Object.fromEntries(location.searchParams);
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'fyers',
   adapter: adapter,
   hooks: {
@@ -298,4 +298,4 @@ runConformance({
       expectNoCanary(outcomes, forms);
     }),
   ],
-});
+};

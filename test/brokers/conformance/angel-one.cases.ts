@@ -8,7 +8,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type AngelSimulatorHandle } from '../../simulators/angel-one';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { ANGEL_ERRORS, angelData } from '../../../src/main/brokers/angel-one/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 // 09:30 IST on Monday 5 January 2026; sessions end at 18:30 UTC (midnight IST).
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -26,7 +26,7 @@ function nextSecond(): void {
   clock.advance(1_100);
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'angel-one',
   adapter: adapter,
   hooks: {
@@ -292,4 +292,4 @@ runConformance({
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
   ],
-});
+};

@@ -6,7 +6,7 @@ import { ManualClock } from '../../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, failure } from '../support';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
 const DAY = 86_400_000;
@@ -21,7 +21,7 @@ function context(credentials: Record<string, string> = sim.credentials, baseUrl 
 // from: dhan PIN + TOTP login (auth.dhan.co/app/generateAccessToken)
 const totpContext = (credentials: Record<string, string> = sim.totpCredentials) => context(credentials, sim.baseUrl);
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'dhan-totp',
   adapter: totpAdapter,
   familyOf: 'dhan',
@@ -76,4 +76,4 @@ runConformance({
       expect(error.message).toMatch(/logs in again with your PIN and TOTP/);
     }),
   ],
-});
+};

@@ -9,7 +9,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { DHAN_ERRORS, throwDhanError } from '../../../src/main/brokers/dhan/errors';
-import { behaviour, runConformance } from './suite';
+import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
 const DAY = 86_400_000;
@@ -26,7 +26,7 @@ function nextSecond(): void {
   clock.advance(1_100);
 }
 
-runConformance({
+export const conformance: BrokerConformance = {
   id: 'dhan',
   adapter: adapter,
   hooks: {
@@ -238,4 +238,4 @@ runConformance({
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
   ],
-});
+};

@@ -1,5 +1,0 @@
-import { adapter } from '../../../src/main/brokers/xts-compositedge/adapter';
-import { runConformance } from './suite';
-import { xtsConformance } from './xts-family';
-
-runConformance(xtsConformance(adapter, 'xts.compositedge.com'));
