@@ -39,6 +39,8 @@ export interface ErrorTable<F extends ErrorFacts = ErrorFacts> {
   readonly exact: Readonly<Record<string, ErrorRule<F>>>;
   /** Patterns over the broker's text, tried in order; the first match wins. */
   readonly broad: readonly BroadRule<F>[];
+  /** HTTP statuses that decide by themselves (CCXT's httpExceptions), for brokers whose status carries the class. */
+  readonly status?: Readonly<Record<string, ErrorRule<F>>>;
 }
 
 function applies<F extends ErrorFacts>(rule: ErrorRule<F>, facts: F): boolean {
@@ -57,6 +59,14 @@ export function exactRule<F extends ErrorFacts>(table: ErrorTable<F>, facts: F):
 export function broadRule<F extends ErrorFacts>(table: ErrorTable<F>, facts: F): BroadRule<F> | null {
   const text = facts.text ?? '';
   return table.broad.find((rule) => applies(rule, facts) && rule.pattern.test(text)) ?? null;
+}
+
+/** The entry for the answer's HTTP status, if the table has one that applies here. */
+export function statusRule<F extends ErrorFacts>(table: ErrorTable<F>, facts: F): ErrorRule<F> | null {
+  const key = String(facts.status);
+  if (!table.status || !Object.hasOwn(table.status, key)) return null;
+  const rule = table.status[key]!;
+  return applies(rule, facts) ? rule : null;
 }
 
 export function ruleError<F extends ErrorFacts>(rule: ErrorRule<F>, facts: F): BrokerError {

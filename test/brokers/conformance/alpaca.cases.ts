@@ -7,7 +7,8 @@ import { type BrokerContext, type Instrument } from '../../../src/main/brokers/t
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { startAlpaca, type AlpacaSimHandle } from '../../simulators/alpaca';
 import { AlpacaSpec } from '../../simulators/alpaca/spec';
-import { brokerContext, canaryForms, failure } from '../support';
+import { brokerContext, canaryForms, failure, answer } from '../support';
+import { ALPACA_ERRORS, alpacaError } from '../../../src/main/brokers/alpaca/errors';
 import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
@@ -60,6 +61,13 @@ export const conformance: BrokerConformance = {
     },
   },
   unreachable: () => adapter.validate(ctx({ baseUrl: 'http://127.0.0.1:9' })),
+  errorTables: [
+    {
+      name: 'ALPACA_ERRORS',
+      table: ALPACA_ERRORS,
+      map: ({ status }) => alpacaError(answer(status ?? 400, { code: 40010000, message: 'refused' }), 'trading', clock.now()),
+    },
+  ],
   cases: [
     behaviour('descriptor', 'parses and points paper and live at their real hosts', () => {
       expect(BrokerDescriptorSchema.parse(descriptor)).toEqual(descriptor);

@@ -48,8 +48,8 @@ export interface ErrorTableProbe {
   readonly name: string;
   /** Any broker's table: the suite reads only the declared codes, patterns, examples and scopes. */
   readonly table: ErrorTable<never>;
-  /** Builds a failed answer carrying this code or text, in this scope, and maps it with the broker's own function. */
-  readonly map: (sample: { code?: string; text?: string; scope?: string }) => BrokerError;
+  /** Builds a failed answer with this status, code or text, in this scope, and maps it with the broker's own function. */
+  readonly map: (sample: { status?: number; code?: string; text?: string; scope?: string }) => BrokerError;
 }
 
 export interface BrokerConformance {
@@ -105,10 +105,18 @@ function errorTableChecks(probe: ErrorTableProbe): void {
   describe(`errors: table ${probe.name}`, () => {
     const exact: [string, ErrorRule<never>][] = Object.entries(probe.table.exact);
     const broad: readonly BroadRule<never>[] = probe.table.broad;
+    const status: [string, ErrorRule<never>][] = Object.entries(probe.table.status ?? {});
 
     it('declares at least one entry', () => {
-      expect(exact.length + broad.length).toBeGreaterThan(0);
+      expect(exact.length + broad.length + status.length).toBeGreaterThan(0);
     });
+
+    if (status.length > 0) {
+      it.each(status)('HTTP %s maps as declared', (code, rule) => {
+        const error = probe.map({ status: Number(code), ...scopeFor(rule) });
+        expect([error.code, error.httpStatus]).toEqual([rule.code, Number(code)]);
+      });
+    }
 
     it.each(exact)('exact code %s maps as declared', (code, rule) => {
       const error = probe.map({ code, ...scopeFor(rule) });
@@ -158,6 +166,7 @@ export function runConformance(broker: BrokerConformance): void {
       const covered = new Set(broker.cases.flatMap((c) => c.sections));
       expect(REQUIRED_SECTIONS.filter((s) => !covered.has(s))).toEqual([]);
       expect(broker.unreachable).toBeDefined();
+      expect(broker.errorTables?.length ?? 0).toBeGreaterThan(0);
     });
 
     if (broker.unreachable) {

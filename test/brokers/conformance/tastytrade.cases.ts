@@ -6,7 +6,8 @@ import { ManualClock } from '../../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { priceAt } from '../../simulators/exchange';
 import { start, type TastytradeSimulatorHandle } from '../../simulators/tastytrade';
-import { brokerContext, canaryForms, closedPort, failure } from '../support';
+import { brokerContext, canaryForms, closedPort, failure, answer } from '../support';
+import { TASTY_ERRORS, TASTY_TOKEN_ERRORS, tastyError, tokenError } from '../../../src/main/brokers/tastytrade/errors';
 import { behaviour, type BrokerConformance } from './suite';
 
 const clock = new ManualClock();
@@ -34,6 +35,18 @@ export const conformance: BrokerConformance = {
     },
   },
   unreachable: async () => adapter.validate(context({ ...sim.credentials, ...sim.session }, `http://127.0.0.1:${await closedPort()}`)),
+  errorTables: [
+    {
+      name: 'TASTY_ERRORS',
+      table: TASTY_ERRORS,
+      map: ({ status }) => tastyError(answer(status ?? 400, { error: { code: 'refused', message: 'Refused' } })),
+    },
+    {
+      name: 'TASTY_TOKEN_ERRORS',
+      table: TASTY_TOKEN_ERRORS,
+      map: ({ status }) => tokenError(answer(status ?? 400, { error_code: 'invalid_grant', error_description: 'Grant revoked' })),
+    },
+  ],
   cases: [
     behaviour('descriptor', 'passes the schema and names the real hosts', () => {
       expect(BrokerDescriptorSchema.parse(descriptor).auth).toBe('oauth-refresh');
