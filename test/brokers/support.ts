@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { expect } from 'vitest';
+import type { HttpResponse } from '../../src/main/brokers/http';
 import { BrokerError, MemoryInstrumentMaster, type BrokerContext, type Instrument } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { systemScheduler } from '../../src/main/scheduler';
@@ -61,4 +62,20 @@ export function expectNoCanary(outcomes: unknown[], forms: string[]): void {
     if (outcome instanceof Error) texts.push(outcome.message, outcome.stack ?? '', JSON.stringify({ ...outcome }));
     for (const t of texts) for (const form of forms) expect(t).not.toContain(form);
   }
+}
+
+/** A canned broker answer, as the adapters' error mappers receive it. */
+export function answer(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: new Headers(headers), body };
+}
+
+/** The BrokerError a mapper throws (for mappers that throw rather than return). */
+export function thrown(run: () => unknown): BrokerError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BrokerError);
+    return error as BrokerError;
+  }
+  throw new Error('expected the mapper to throw');
 }

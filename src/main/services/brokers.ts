@@ -29,7 +29,7 @@ export interface BrokerServiceDeps {
   oauth: OAuthListener;
   fetch: typeof fetch;
   clock: Clock;
-  /** Timers adapters wait on (IBKR's snapshot retry pause); the manual scheduler in tests. */
+  /** Timers adapters wait on (a quote snapshot's retry pause, say); the manual scheduler in tests. */
   scheduler: Scheduler;
   log: Logger;
   openExternal: (url: string) => Promise<void>;

@@ -1,3 +1,4 @@
+import { type ErrorRule, type ErrorTable, ruleError, tableError } from '../errors-table';
 import { brokerMessage } from '../http';
 import { BrokerError, BrokerPrompt } from '../types';
 import type { TlsFailure } from './transport';
@@ -46,15 +47,30 @@ export function gatewayErrorText(body: unknown): string | null {
   return null;
 }
 
-/** Text that means the brokerage (iserver) session is gone rather than the request being wrong. */
-const SESSION_GONE = /not authenticated|no bridge|session (?:is )?(?:expired|invalid)|please log ?in/i;
+const SESSION_GONE: ErrorRule = {
+  code: 'TOKEN_EXPIRED',
+  message: () => `The IBKR gateway session is not logged in or has expired. ${LOGIN_HINT}`,
+};
+
+export const IBKR_ERRORS: ErrorTable = {
+  // The gateway has no error codes of its own; it says what went wrong in words.
+  exact: {},
+  broad: [
+    // Text that means the brokerage (iserver) session is gone rather than the request being wrong.
+    {
+      ...SESSION_GONE,
+      pattern: /not authenticated|no bridge|session (?:is )?(?:expired|invalid)|please log ?in/i,
+      example: 'no bridge',
+    },
+  ],
+};
 
 /** Map a failed HTTP answer from the gateway to a BrokerError. */
 export function mapGatewayError(status: number, body: unknown, what: string): BrokerError {
   const text = gatewayErrorText(body);
-  if (status === 401 || status === 403 || (text !== null && SESSION_GONE.test(text))) {
-    return new BrokerError('TOKEN_EXPIRED', `The IBKR gateway session is not logged in or has expired. ${LOGIN_HINT}`, status);
-  }
+  if (status === 401 || status === 403) return ruleError(SESSION_GONE, { status });
+  const mapped = tableError(IBKR_ERRORS, { status, text });
+  if (mapped) return mapped;
   if (status === 429) {
     return new BrokerError(
       'RATE_LIMITED',

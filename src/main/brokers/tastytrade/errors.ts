@@ -1,3 +1,4 @@
+import { type ErrorFacts, type ErrorTable, ruleError, statusRule } from '../errors-table';
 import { brokerMessage, type HttpResponse } from '../http';
 import { BrokerError } from '../types';
 
@@ -23,33 +24,63 @@ export function tastyErrorParts(body: unknown): { code: string | null; text: str
   return { code: null, text: null };
 }
 
+export interface TastyFacts extends ErrorFacts {
+  /** tastytrade's text, shortened by brokerMessage. */
+  readonly said: string;
+}
+
+/** The REST API: the HTTP status carries the class; the error code only tells an API 401 from the edge's. */
+export const TASTY_ERRORS: ErrorTable<TastyFacts> = {
+  exact: {},
+  broad: [],
+  status: {
+    '401': {
+      code: 'TOKEN_EXPIRED',
+      message: (f) => `tastytrade access token expired or was revoked (${f.said}); sign in again with the refresh token.`,
+    },
+    '403': {
+      code: 'BROKER_REJECTED',
+      message: (f) => `tastytrade does not permit this (${f.said}). Check the grant's scopes and your account authority.`,
+    },
+    '429': { code: 'RATE_LIMITED', message: () => 'tastytrade is rate limiting requests; back off and retry.' },
+  },
+};
+
+/** The token endpoint: a refusal is the user's refresh token or client secret unless the status says otherwise. */
+export const TASTY_TOKEN_ERRORS: ErrorTable<TastyFacts> = {
+  exact: {},
+  broad: [],
+  status: {
+    '429': { code: 'RATE_LIMITED', message: () => 'tastytrade is rate limiting sign-ins; wait before retrying.' },
+  },
+};
+
 /** A non-2xx answer from the REST API (not the token endpoint) as a BrokerError. */
 export function tastyError(response: HttpResponse): BrokerError {
   const { status, body } = response;
   const { code, text } = tastyErrorParts(body);
-  const said = brokerMessage(text, `HTTP ${status}`);
-  if (status === 401) {
-    if (code === null) {
-      // The edge answers missing/malformed User-Agent headers with an nginx HTML page.
-      return new BrokerError('BROKER_REJECTED', 'tastytrade’s gateway refused the request (HTTP 401 without an API error).', status);
-    }
-    return new BrokerError('TOKEN_EXPIRED', `tastytrade access token expired or was revoked (${said}); sign in again with the refresh token.`, status);
+  const facts: TastyFacts = { status, code, text, said: brokerMessage(text, `HTTP ${status}`) };
+  if (status === 401 && code === null) {
+    // The edge answers missing/malformed User-Agent headers with an nginx HTML page.
+    return new BrokerError('BROKER_REJECTED', 'tastytrade’s gateway refused the request (HTTP 401 without an API error).', status);
   }
-  if (status === 403) return new BrokerError('BROKER_REJECTED', `tastytrade does not permit this (${said}). Check the grant's scopes and your account authority.`, status);
-  if (status === 429) return new BrokerError('RATE_LIMITED', 'tastytrade is rate limiting requests; back off and retry.', status);
+  const rule = statusRule(TASTY_ERRORS, facts);
+  if (rule) return ruleError(rule, facts);
   if (status >= 500) return new BrokerError('BROKER_REJECTED', `tastytrade is unavailable right now (HTTP ${status}).`, status);
-  return new BrokerError('BROKER_REJECTED', `tastytrade rejected the request: ${said}`, status);
+  return new BrokerError('BROKER_REJECTED', `tastytrade rejected the request: ${facts.said}`, status);
 }
 
 /** A failed refresh-token exchange: bad secret/grant is the user's to fix. */
 export function tokenError(response: HttpResponse): BrokerError {
   const { status, body } = response;
-  if (status === 429) return new BrokerError('RATE_LIMITED', 'tastytrade is rate limiting sign-ins; wait before retrying.', status);
-  if (status >= 500) return new BrokerError('BROKER_REJECTED', `tastytrade sign-in is unavailable right now (HTTP ${status}).`, status);
   const { text } = tastyErrorParts(body);
+  const facts: TastyFacts = { status, text, said: brokerMessage(text, `HTTP ${status}`) };
+  const rule = statusRule(TASTY_TOKEN_ERRORS, facts);
+  if (rule) return ruleError(rule, facts);
+  if (status >= 500) return new BrokerError('BROKER_REJECTED', `tastytrade sign-in is unavailable right now (HTTP ${status}).`, status);
   return new BrokerError(
     'INVALID_CREDENTIALS',
-    `tastytrade refused the refresh token or client secret (${brokerMessage(text, `HTTP ${status}`)}). Create a new grant on the OAuth Applications page and check the environment.`,
+    `tastytrade refused the refresh token or client secret (${facts.said}). Create a new grant on the OAuth Applications page and check the environment.`,
     status,
   );
 }

@@ -1,3 +1,4 @@
+import { type ErrorFacts, type ErrorTable, tableError } from '../errors-table';
 import { brokerMessage, type HttpResponse } from '../http';
 import { BrokerError } from '../types';
 
@@ -14,15 +15,32 @@ export function tradierErrorText(body: unknown): string | null {
   return null;
 }
 
+export interface TradierFacts extends ErrorFacts {
+  /** Tradier's text, shortened by brokerMessage. */
+  readonly said: string;
+}
+
+/** Consulted on HTTP 401 only: Tradier words an expired token differently from an unknown one. */
+export const TRADIER_ERRORS: ErrorTable<TradierFacts> = {
+  exact: {},
+  broad: [
+    {
+      code: 'TOKEN_EXPIRED',
+      pattern: /expired/i,
+      example: 'Access Token expired',
+      message: (f) => `Tradier says the access token has expired (${f.said}). Generate a new one under Settings → API Access.`,
+    },
+  ],
+};
+
 /** Turn a non-2xx Tradier answer into a BrokerError with a message that is safe to show. */
 export function tradierError(response: HttpResponse): BrokerError {
   const { status, body } = response;
   const text = tradierErrorText(body);
   const said = brokerMessage(text, `HTTP ${status}`);
   if (status === 401) {
-    if (/expired/i.test(text ?? '')) {
-      return new BrokerError('TOKEN_EXPIRED', `Tradier says the access token has expired (${said}). Generate a new one under Settings → API Access.`, status);
-    }
+    const expired = tableError(TRADIER_ERRORS, { status, text, said });
+    if (expired) return expired;
     return new BrokerError(
       'INVALID_CREDENTIALS',
       `Tradier rejected the access token (${said}). Check that you copied the token for this environment (production and sandbox tokens differ).`,

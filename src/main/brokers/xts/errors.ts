@@ -1,3 +1,4 @@
+import { type ErrorFacts, type ErrorRule, type ErrorTable, broadRule, ruleError } from '../errors-table';
 import { brokerMessage, type HttpResponse } from '../http';
 import { BrokerError } from '../types';
 
@@ -40,6 +41,37 @@ export interface FailureContext {
   loginApp: string | null;
 }
 
+export interface XtsFacts extends ErrorFacts {
+  readonly ctx: FailureContext;
+  /** XTS's text, shortened by brokerMessage. */
+  readonly said: string;
+}
+
+const RATE_LIMITED: ErrorRule<XtsFacts> = {
+  code: 'RATE_LIMITED',
+  message: (f) => `${f.ctx.broker} rate limit reached (${f.said}). Wait a second and try again.`,
+};
+const IP_REFUSED: ErrorRule<XtsFacts> = {
+  code: 'IP_NOT_ALLOWED',
+  message: (f) => `${f.ctx.broker} refused the request from this IP address (${f.said}). ${f.ctx.staticIpNote}`,
+};
+
+/** XTS has no stable error codes across deployments; its descriptions decide. Tried in this order. */
+export const XTS_ERRORS: ErrorTable<XtsFacts> = {
+  exact: {},
+  broad: [
+    {
+      code: 'TOKEN_EXPIRED',
+      pattern: /invalid token|token (has )?expired|session (has )?expired/i,
+      example: 'Invalid Token',
+      message: (f) =>
+        `${f.ctx.broker} says the session is no longer valid (${f.said}). XTS sessions last one day and end when the same app key logs in elsewhere; log in again.`,
+    },
+    { ...RATE_LIMITED, pattern: /too many requests|rate limit/i, example: 'Too many requests' },
+    { ...IP_REFUSED, pattern: /\bIP\b|static ip|whitelist/i, example: 'Request from unregistered IP' },
+  ],
+};
+
 /**
  * The BrokerError for an XTS answer, or null when it is a success. XTS signals a dead session with
  * `description: "Invalid Token"` on HTTP 400 (interactive, per the official SDK) and on HTTP 200
@@ -52,19 +84,14 @@ export function xtsFailure(response: HttpResponse, ctx: FailureContext): BrokerE
   if (ok) return null;
   const text = xtsErrorText(body);
   const said = brokerMessage(text, `HTTP ${status}`);
-  if (/invalid token|token (has )?expired|session (has )?expired/i.test(text ?? '')) {
-    return new BrokerError(
-      'TOKEN_EXPIRED',
-      `${ctx.broker} says the session is no longer valid (${said}). XTS sessions last one day and end when the same app key logs in elsewhere; log in again.`,
-      status,
-    );
-  }
-  if (status === 429 || /too many requests|rate limit/i.test(text ?? '')) {
-    return new BrokerError('RATE_LIMITED', `${ctx.broker} rate limit reached (${said}). Wait a second and try again.`, status);
-  }
-  if (status === 403 || /\bIP\b|static ip|whitelist/i.test(text ?? '')) {
-    return new BrokerError('IP_NOT_ALLOWED', `${ctx.broker} refused the request from this IP address (${said}). ${ctx.staticIpNote}`, status);
-  }
+  const facts: XtsFacts = { status, text, said, ctx };
+  // The patterns rank expired > rate > IP; HTTP 429 and 403 count as a rate or IP match at their rank.
+  const matched = broadRule(XTS_ERRORS, facts);
+  if (matched?.code === 'TOKEN_EXPIRED') return ruleError(matched, facts);
+  if (status === 429) return ruleError(RATE_LIMITED, facts);
+  if (matched?.code === 'RATE_LIMITED') return ruleError(matched, facts);
+  if (status === 403) return ruleError(IP_REFUSED, facts);
+  if (matched) return ruleError(matched, facts);
   if (ctx.loginApp) {
     if (status >= 500) return new BrokerError('BROKER_REJECTED', `${ctx.broker} login is unavailable right now (${said}).`, status);
     return new BrokerError(
