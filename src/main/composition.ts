@@ -4,7 +4,8 @@ import { systemClock, type Clock } from './clock';
 import { createHandlers } from './ipc/handlers';
 import { EventBus } from './ipc/events';
 import { createRouter, type Router } from './ipc/router';
-import { createLogger, fileSink, type Logger, type LogSink } from './log/logger';
+import { createLogger, fileSink } from './log/logger';
+import type { Logger, LogSink } from './log/types';
 import { SecretRegistry } from './log/redact';
 import type { PreferencesStore } from './preferences';
 import { APP_ORIGIN, isTrustedSender, type TrustedOrigin } from './security/sender';
@@ -23,13 +24,10 @@ import { AppSettings } from './store/app-settings';
 import { AuditLog } from './store/audit-log';
 import { ConnectionsRepo } from './store/connections-repo';
 import { openDatabase, type Db } from './store/db';
+import type { Notifier } from './notifier';
 import type { KeyStore } from './vault/keystore';
 import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
 import { Vault } from './vault/vault';
-
-export interface Notifier {
-  notify(notification: { title: string; body: string }): void;
-}
 
 /** Everything the main-process graph needs from the outside world. Electron and tests both call createServices. */
 export interface ServiceDeps {

@@ -1,6 +1,6 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
 import type { Clock } from '../clock';
-import type { HttpRequest } from './http';
+import type { HttpRequest } from './http-types';
 
 /** Closed set of broker failure codes (a subset of the IPC error codes). */
 export type BrokerErrorCode =

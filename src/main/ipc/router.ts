@@ -4,7 +4,7 @@ import { contract, type ChannelOutput, type Contract } from '../../shared/contra
 import type { Result } from '../../shared/result';
 import { BrokerError } from '../brokers/types';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { describeIssues, NO_SCHEMA_MESSAGE } from './input-errors';
 import { inputShapeProblem } from './input-shape';
 

@@ -8,7 +8,7 @@ import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary,
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError, INTERNAL_MESSAGE } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { SecretRegistry } from '../log/redact';
 import { isAllowedExternalUrl } from '../security/navigation';
 import type { ConnectionRow } from '../store/connections-repo';

@@ -1,7 +1,7 @@
 import type { BrokerId } from '../../shared/brokers';
 import type { ConnectionView, Settings } from '../../shared/schemas';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { BrokerService } from './brokers';
 import type { ConnectionService } from './connections';
 import { notices, type Notice } from './health/notices';

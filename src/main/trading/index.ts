@@ -1,7 +1,7 @@
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import type { Clock } from '../clock';
 import type { EventBus } from '../ipc/events';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
 import type { AppSettings } from '../store/app-settings';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { KillSwitchReportSchema } from '../../shared/schemas';
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import type { AuditLog } from '../store/audit-log';
 import type { ConnectionService } from '../services/connections';
 import type { ModeService } from './mode';

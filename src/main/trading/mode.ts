@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { LiveRequestSchema, ModeStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import type { AppSettings } from '../store/app-settings';

@@ -4,7 +4,7 @@ import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shar
 import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderRequest } from '../brokers/types';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import { OPEN_STATES, type JournalUpdate, type OrdersRepo } from '../store/orders-repo';

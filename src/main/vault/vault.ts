@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { VaultStatus } from '../../shared/schemas';
 import { AppError } from '../errors';
 import type { SecretRegistry } from '../log/redact';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import { decryptField, encryptField, keyIdOf, newMasterKey, type FieldLocation, type MasterKey } from './crypto';
