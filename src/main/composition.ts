@@ -113,7 +113,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     descriptor: (id) => brokers.get(id)?.descriptor,
     secrets,
-    changed: () => connectionsChanged(),
   });
   const brokerCalls = new BrokerService({
     registry: brokers,
@@ -126,9 +125,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
     secrets,
-    loginFinished: (event) => events.emit('login:finished', event),
   });
-  const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
+  const settings = new SettingsService(preferences);
   const notifier = deps.notifier ?? { notify: () => undefined };
   const scheduler = deps.scheduler ?? systemScheduler(clock);
   const trading = createTrading({
@@ -140,7 +138,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     log,
     notifier,
-    events,
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
     checkIntervalMs: (broker) => checkIntervalMs(broker, settings.get()),
@@ -155,20 +152,19 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     // A locked or keyless vault cannot decrypt credentials: skip checks rather than mark connections broken.
     canCheck: () => vault.status().state === 'ready',
   });
-  events.subscribe((event) => {
-    if (event === 'settings:changed') health.refresh();
-  });
+  let tickTimer: unknown = null;
+  let closed = false;
 
+  // Consumers subscribe to producers' events here; no service holds a closure into another.
+  settings.onDidChange(() => health.refresh());
   /**
    * After any change to connections: live mode is re-checked at once (a deleted, deactivated, expired or
    * invalid live connection means paper now); the monitor's watch list and the renderer's list are
    * refreshed once per event-loop turn, however many checks finished in it (a 100-connection fan-out).
    */
+  connections.onDidChange(() => trading.mode.enforce());
   let listPending = false;
-  let tickTimer: unknown = null;
-  let closed = false;
-  function connectionsChanged(): void {
-    trading.mode.enforce();
+  connections.onDidChange(() => {
     if (listPending) return;
     listPending = true;
     setImmediate(() => {
@@ -177,7 +173,14 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health.refresh();
       events.emit('connections:changed', { connections: connections.list() });
     });
-  }
+  });
+  // What the renderer shows: each service's own events, forwarded to the window's event bus.
+  settings.onDidChange((s) => events.emit('settings:changed', s));
+  brokerCalls.onDidFinishLogin((event) => events.emit('login:finished', event));
+  trading.mode.onDidChange((status) => events.emit('mode:changed', status));
+  trading.orders.onDidChange((order) => events.emit('orders:changed', { order }));
+  trading.schedules.onDidChange((list) => events.emit('schedules:changed', { schedules: list }));
+  trading.killSwitch.onDidProgress((progress) => events.emit('killswitch:progress', progress));
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({

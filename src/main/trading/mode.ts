@@ -8,6 +8,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import type { ConnectionService } from '../services/connections';
+import { Emitter } from '../events';
 
 const MODE_KEY = 'trading.mode';
 const LOCK_KEY = 'trading.liveLocked';
@@ -36,7 +37,6 @@ export interface ModeDeps {
   notifier: Notifier;
   /** Whether stored credentials can be decrypted now (a locked vault cannot trade live). */
   canDecrypt: () => boolean;
-  changed: (status: ModeStatus) => void;
 }
 
 /**
@@ -46,6 +46,9 @@ export interface ModeDeps {
  */
 export class ModeService {
   private readonly confirmations = new Map<string, PendingConfirmation>();
+  private readonly didChange = new Emitter<ModeStatus>();
+  /** Fires with the new status after every committed switch, lock or unlock. */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: ModeDeps) {}
 
@@ -135,7 +138,7 @@ export class ModeService {
       this.deps.settings.set(LOCK_KEY, true);
       if (this.stored().mode === 'live') this.write({ mode: 'paper', connectionId: null }, reason, 'trader', false);
     })();
-    this.deps.changed(this.status());
+    this.didChange.fire(this.status());
   }
 
   unlock(): ModeStatus {
@@ -144,7 +147,7 @@ export class ModeService {
       this.deps.settings.set(LOCK_KEY, false);
       this.deps.audit.append('mode.switch', null, { lock: 'released' });
     })();
-    this.deps.changed(this.status());
+    this.didChange.fire(this.status());
     return this.status();
   }
 
@@ -172,6 +175,6 @@ export class ModeService {
       this.deps.settings.set(LAST_CHANGE_KEY, { at: this.deps.clock.now(), to: next.mode, by, reason });
       this.deps.audit.append('mode.switch', next.connectionId ?? before.connectionId, { from: before.mode, to: next.mode, reason });
     })();
-    if (emit) this.deps.changed(this.status());
+    if (emit) this.didChange.fire(this.status());
   }
 }

@@ -12,6 +12,7 @@ import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
+import { Emitter } from '../events';
 
 type PlaceResult = z.infer<typeof PlaceResultSchema>;
 export type OrderSource = OrderView['source'];
@@ -36,7 +37,6 @@ export interface OrderServiceDeps {
   live: (connectionId: string) => Venue;
   /** Last price for limit checks (order value); null when unknown. */
   price: (venue: Venue, symbol: string) => Promise<number | null>;
-  changed: (order: OrderView) => void;
 }
 
 /** Errors after which the order may or may not have reached the broker. */
@@ -58,6 +58,9 @@ export class OrderService {
   private readonly confirmations = new Map<string, { ticketId: string; expiresAt: number }>();
   /** Journal ids whose placement is in flight in this process; a PENDING order not in here was orphaned by a stop. */
   private readonly sending = new Set<string>();
+  private readonly didChange = new Emitter<OrderView>();
+  /** Fires with an order after every committed change to it in the journal. */
+  readonly onDidChange = this.didChange.event;
   /** Orders waiting for the trader to answer the broker's question: journal id → reply id. */
   private readonly awaiting = new Map<string, string>();
 
@@ -371,6 +374,6 @@ export class OrderService {
 
   private emit(id: string): void {
     const order = this.deps.repo.get(id);
-    if (order) this.deps.changed(order);
+    if (order) this.didChange.fire(order);
   }
 }

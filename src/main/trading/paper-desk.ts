@@ -3,6 +3,7 @@ import type { PaperAccountSchema } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
+import { Emitter } from '../events';
 import { PaperBroker, type PaperOrder, type PriceSource } from './paper';
 import type { PaperBook } from './venue';
 
@@ -15,21 +16,24 @@ export const DEFAULT_PAPER = { currency: 'INR', startingCash: 1_000_000 };
  */
 export class PaperDesk implements PaperBook {
   private broker: PaperBroker;
+  private readonly didUpdateOrders = new Emitter<PaperOrder[]>();
+  /** Fires with the orders a price move changed (fills, triggers, fill-time rejections). */
+  readonly onDidUpdateOrders = this.didUpdateOrders.event;
+  private readonly didReset = new Emitter<void>();
+  /** Fires after a reset: the orders of the account before it are gone. */
+  readonly onDidReset = this.didReset.event;
 
   constructor(
     private readonly db: Db,
     private readonly settings: AppSettings,
     private readonly prices: PriceSource,
     private readonly clock: Clock,
-    private readonly onUpdate: (orders: PaperOrder[]) => void,
-    /** Told after a reset: the orders of the account before it are gone. */
-    private readonly onReset: () => void = () => undefined,
   ) {
     this.broker = this.open(settings.get<string>(CURRENCY_KEY) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
 
   private open(currency: string, startingCash: number): PaperBroker {
-    return new PaperBroker({ db: this.db, prices: this.prices, clock: this.clock, accountId: `paper-${currency.toLowerCase()}`, currency, startingCash, onUpdate: this.onUpdate });
+    return new PaperBroker({ db: this.db, prices: this.prices, clock: this.clock, accountId: `paper-${currency.toLowerCase()}`, currency, startingCash, onUpdate: (orders) => this.didUpdateOrders.fire(orders) });
   }
 
   async account(): Promise<z.infer<typeof PaperAccountSchema>> {
@@ -51,7 +55,7 @@ export class PaperDesk implements PaperBook {
       this.settings.set(CURRENCY_KEY, currency);
     }
     await this.broker.reset(startingCash);
-    this.onReset();
+    this.didReset.fire();
     return this.account();
   }
 

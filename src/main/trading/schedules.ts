@@ -10,6 +10,7 @@ import type { Db } from '../store/db';
 import type { OrderService } from './orders';
 import { calendarOf, holidayAt } from './market-calendar';
 import { isValidTimeZone, occurrences } from './schedule-time';
+import { Emitter } from '../events';
 
 type ScheduleView = z.infer<typeof ScheduleViewSchema>;
 type NewSchedule = z.infer<typeof ScheduleInput>;
@@ -53,8 +54,6 @@ export interface ScheduleDeps {
   notifier: Notifier;
   log: Logger;
   audit: AuditLog;
-  /** Tell the renderer the schedules changed (a new one, a pause, a run's outcome…). */
-  changed(schedules: ScheduleView[]): void;
 }
 
 /** A basket as the audit log keeps it: one line per order. */
@@ -71,6 +70,9 @@ function basketLines(basket: BasketItem[]): string[] {
 export class ScheduleService {
   private readonly db: Db;
   private readonly clock: Clock;
+  private readonly didChange = new Emitter<ScheduleView[]>();
+  /** Fires with the whole list after any change (a new one, a pause, a run's outcome…). */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: ScheduleDeps) {
     this.db = deps.db;
@@ -206,7 +208,7 @@ export class ScheduleService {
   }
 
   private announce(): void {
-    this.deps.changed(this.list());
+    this.didChange.fire(this.list());
   }
 
   private row(id: string): ScheduleRow {
