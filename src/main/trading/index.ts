@@ -18,7 +18,7 @@ import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
 import { ScheduleService } from './schedules';
-import { liveVenue, paperVenue, type Venue } from './venue';
+import { liveVenue, type Venue } from './venue';
 
 export interface TradingDeps {
   db: Db;
@@ -64,7 +64,6 @@ export function createTrading(d: TradingDeps): Trading {
   });
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
-  const paperSide = paperVenue(paper);
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);
   const gate = new OrderGate({
@@ -86,7 +85,7 @@ export function createTrading(d: TradingDeps): Trading {
     mode,
     limits,
     gate,
-    paper: paperSide,
+    paper,
     live,
     price: async (venue, symbol) => {
       try {
@@ -106,7 +105,7 @@ export function createTrading(d: TradingDeps): Trading {
     mode,
     audit: d.audit,
     notifier: d.notifier,
-    paper: paperSide,
+    paper,
     live,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
     scheduler: d.scheduler,
