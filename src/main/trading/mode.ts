@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
-import type { LiveRequestSchema, ModeStatus } from '../../shared/schemas';
+import { z } from 'zod';
+import { ModeSchema, ModeStatusSchema, type LiveRequestSchema, type ModeStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
 import type { Notifier } from '../notifier';
 import { AppError } from '../errors';
@@ -18,10 +18,8 @@ export const LIVE_VALIDATION_MAX_AGE_MS = 15 * 60_000;
 const CONFIRMATION_TTL_MS = 2 * 60_000;
 export const LIVE_PHRASE = 'GO LIVE';
 
-interface StoredMode {
-  mode: 'paper' | 'live';
-  connectionId: string | null;
-}
+const StoredModeSchema = z.strictObject({ mode: ModeSchema, connectionId: z.string().nullable() });
+type StoredMode = z.infer<typeof StoredModeSchema>;
 
 interface PendingConfirmation {
   connectionId: string;
@@ -53,11 +51,11 @@ export class ModeService {
   constructor(private readonly deps: ModeDeps) {}
 
   private stored(): StoredMode {
-    return this.deps.settings.get<StoredMode>(MODE_KEY) ?? { mode: 'paper', connectionId: null };
+    return this.deps.settings.get(MODE_KEY, StoredModeSchema) ?? { mode: 'paper', connectionId: null };
   }
 
   get locked(): boolean {
-    return this.deps.settings.get<boolean>(LOCK_KEY) ?? false;
+    return this.deps.settings.get(LOCK_KEY, z.boolean()) ?? false;
   }
 
   status(): ModeStatus {
@@ -66,7 +64,7 @@ export class ModeService {
     const c = stored.mode === 'live' && stored.connectionId ? this.deps.connections.find(stored.connectionId) : null;
     // A deleted live connection reads as paper here; enforce() records the switch.
     if (c) live = { connectionId: c.id, label: c.label, broker: c.broker, environment: c.environment, accountMasked: c.accountMasked };
-    return { mode: live ? 'live' : 'paper', live, locked: this.locked, lastChange: this.deps.settings.get<ModeStatus['lastChange']>(LAST_CHANGE_KEY) };
+    return { mode: live ? 'live' : 'paper', live, locked: this.locked, lastChange: this.deps.settings.get(LAST_CHANGE_KEY, ModeStatusSchema.shape.lastChange) };
   }
 
   /** The live connection's id, or null in paper mode. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { PaperAccountSchema } from '../../shared/schemas';
 import { BrokerError } from '../brokers/types';
 import type { Clock } from '../clock';
@@ -34,7 +34,7 @@ export class PaperDesk implements Venue {
     private readonly prices: PriceSource,
     private readonly clock: Clock,
   ) {
-    this.engine = this.open(settings.get<string>(CURRENCY_KEY) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
+    this.engine = this.open(settings.get(CURRENCY_KEY, z.string()) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
 
   private open(currency: string, startingCash: number): PaperBroker {

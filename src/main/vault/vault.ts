@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { VaultStatus } from '../../shared/schemas';
 import { AppError } from '../errors';
 import type { SecretRegistry } from '../log/redact';
@@ -12,7 +13,8 @@ import { WrongPassphraseError, type PassphraseKeyFile } from './passphrase-keyfi
 import { SerialQueue } from './serial-queue';
 import { GUIDANCE, stateError, type VaultState } from './vault-guidance';
 
-type Backend = 'keychain' | 'passphrase';
+const BackendSchema = z.enum(['keychain', 'passphrase']);
+type Backend = z.infer<typeof BackendSchema>;
 
 const KEY_ID = 'vault.keyId';
 const BACKEND = 'vault.backend';
@@ -54,16 +56,16 @@ export class Vault {
   constructor(private readonly deps: VaultDeps) {}
 
   private get backend(): Backend {
-    return this.deps.settings.get<Backend>(BACKEND) ?? 'keychain';
+    return this.deps.settings.get(BACKEND, BackendSchema) ?? 'keychain';
   }
 
   private get keyId(): string | null {
-    return this.deps.settings.get<string>(KEY_ID);
+    return this.deps.settings.get(KEY_ID, z.string());
   }
 
   /** The profile's keychain record; the profile id is made on first need (the first start with per-profile records). */
   private ring(): KeychainRing {
-    let profileId = this.deps.settings.get<string>(PROFILE_ID);
+    let profileId = this.deps.settings.get(PROFILE_ID, z.string());
     if (!profileId) {
       profileId = randomBytes(16).toString('hex');
       this.deps.settings.set(PROFILE_ID, profileId);
