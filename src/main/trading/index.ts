@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import type { BrokerId } from '../../shared/brokers';
 import type { Scheduler } from '../scheduler';
 import { OrdersRepo } from '../store/orders-repo';
+import { SchedulesRepo } from '../store/schedules-repo';
 import { KillSwitch } from './kill-switch';
 import { LimitsStore } from './limits';
 import { MarketPrices } from './market-prices';
@@ -112,6 +113,7 @@ export function createTrading(d: TradingDeps): Trading {
   });
   const schedules = new ScheduleService({
     db: d.db,
+    repo: new SchedulesRepo(d.db),
     orders,
     clock: d.clock,
     notifier: d.notifier,

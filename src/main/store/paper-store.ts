@@ -1,5 +1,5 @@
-import type { Db } from '../../store/db';
-import type { Holding } from './ledger';
+import type { Holding } from '../trading/paper/ledger';
+import type { Db } from './db';
 
 export interface AccountRow {
   id: string;
