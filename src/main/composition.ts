@@ -175,6 +175,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     });
   });
   // What the renderer shows: each service's own events, forwarded to the window's event bus.
+  vault.onDidChange((status) => events.emit('vault:changed', status));
   settings.onDidChange((s) => events.emit('settings:changed', s));
   brokerCalls.onDidFinishLogin((event) => events.emit('login:finished', event));
   trading.mode.onDidChange((status) => events.emit('mode:changed', status));
@@ -194,7 +195,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       settings,
       trading,
       health,
-      vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
     scrub: (text) => secrets.scrub(text),
