@@ -4,7 +4,8 @@ import { systemClock, type Clock } from './clock';
 import { createHandlers } from './ipc/handlers';
 import { EventBus } from './ipc/events';
 import { createRouter, type Router } from './ipc/router';
-import { createLogger, fileSink, type Logger, type LogSink } from './log/logger';
+import { createLogger, fileSink } from './log/logger';
+import type { Logger, LogSink } from './log/types';
 import { SecretRegistry } from './log/redact';
 import type { PreferencesStore } from './preferences';
 import { APP_ORIGIN, isTrustedSender, type TrustedOrigin } from './security/sender';
@@ -26,14 +27,11 @@ import { AuditGuard } from './services/audit-guard';
 import { ConnectionsRepo } from './store/connections-repo';
 import { openDatabaseWithBackup, type Db } from './store/db';
 import { BackupService } from './services/backups';
-import type { StoreControl } from './service-host';
+import type { StoreControl } from './store-control';
+import type { Notifier } from './notifier';
 import type { KeyStore } from './vault/keystore';
 import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
 import { Vault } from './vault/vault';
-
-export interface Notifier {
-  notify(notification: { title: string; body: string }): void;
-}
 
 /** Everything the main-process graph needs from the outside world. Electron and tests both call createServices. */
 export interface ServiceDeps {
@@ -145,7 +143,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     descriptor: (id) => brokers.get(id)?.descriptor,
     secrets,
-    changed: () => connectionsChanged(),
   });
   const brokerCalls = new BrokerService({
     registry: brokers,
@@ -159,9 +156,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     log,
     openExternal: deps.openExternal ?? (async () => undefined),
     secrets,
-    loginFinished: (event) => events.emit('login:finished', event),
   });
-  const settings = new SettingsService(preferences, (s) => events.emit('settings:changed', s));
+  const settings = new SettingsService(preferences);
   const notifier = deps.notifier ?? { notify: () => undefined };
   const trading = createTrading({
     db,
@@ -172,7 +168,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     clock,
     log,
     notifier,
-    events,
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
     checkIntervalMs: (broker) => checkIntervalMs(brokers.get(broker)?.descriptor.session, settings.get()),
@@ -188,21 +183,21 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     // A locked or keyless vault cannot decrypt credentials: skip checks rather than mark connections broken.
     canCheck: () => vault.status().state === 'ready',
   });
-  events.subscribe((event) => {
-    if (event === 'settings:changed') health.refresh();
-    if (event === 'vault:changed') auditGuard.vaultChanged();
-  });
+  let tickTimer: unknown = null;
+  let closed = false;
 
+  // Consumers subscribe to producers' events here; no service holds a closure into another.
+  settings.onDidChange(() => health.refresh());
+  // The audit seal catches up once the vault has a key again.
+  vault.onDidChange(() => auditGuard.vaultChanged());
   /**
    * After any change to connections: live mode is re-checked at once (a deleted, deactivated, expired or
    * invalid live connection means paper now); the monitor's watch list and the renderer's list are
    * refreshed once per event-loop turn, however many checks finished in it (a 100-connection fan-out).
    */
+  connections.onDidChange(() => trading.mode.enforce());
   let listPending = false;
-  let tickTimer: unknown = null;
-  let closed = false;
-  function connectionsChanged(): void {
-    trading.mode.enforce();
+  connections.onDidChange(() => {
     if (listPending) return;
     listPending = true;
     setImmediate(() => {
@@ -211,7 +206,15 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health.refresh();
       events.emit('connections:changed', { connections: connections.list() });
     });
-  }
+  });
+  // What the renderer shows: each service's own events, forwarded to the window's event bus.
+  vault.onDidChange((status) => events.emit('vault:changed', status));
+  settings.onDidChange((s) => events.emit('settings:changed', s));
+  brokerCalls.onDidFinishLogin((event) => events.emit('login:finished', event));
+  trading.mode.onDidChange((status) => events.emit('mode:changed', status));
+  trading.orders.onDidChange((order) => events.emit('orders:changed', { order }));
+  trading.schedules.onDidChange((list) => events.emit('schedules:changed', { schedules: list }));
+  trading.killSwitch.onDidProgress((progress) => events.emit('killswitch:progress', progress));
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({
@@ -228,7 +231,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health,
       backups,
       store: deps.store,
-      vaultChanged: () => events.emit('vault:changed', vault.status()),
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
     scrub: (text) => secrets.scrub(text),

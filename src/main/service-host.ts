@@ -3,9 +3,10 @@ import type { EventName } from '../shared/channels';
 import type { StoreStatusSchema } from '../shared/schemas';
 import type { Clock } from './clock';
 import type { AppServices } from './composition';
+import type { StoreControl } from './store-control';
 import { AppError } from './errors';
 import { createRouter, type Handlers, type Router } from './ipc/router';
-import type { Logger } from './log/logger';
+import type { Logger } from './log/types';
 import { isTrustedSender, type TrustedOrigin } from './security/sender';
 import { listBackups, type BackupInfo } from './store/backups';
 import { BackupNotUsableError, restoreBackupFile, setDatabaseAside } from './store/set-aside';
@@ -13,10 +14,6 @@ import { storeDamageOf, type StoreDamage } from './store/store-damage';
 
 type StoreStatus = z.infer<typeof StoreStatusSchema>;
 
-/** What the service graph may ask of its host: replacing the database under it (Settings → Restore). */
-export interface StoreControl {
-  restoreBackup(id: string): Promise<{ restored: BackupInfo; setAside: string | null }>;
-}
 
 export interface ServiceHostOptions {
   dataDir: string;

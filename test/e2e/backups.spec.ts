@@ -36,7 +36,9 @@ test('Settings → Backups: back up now, restore with a confirmation; the curren
   await page.getByRole('button', { name: 'Connections', exact: true }).click();
   await expect(page.getByText(SAVED.label)).toBeVisible();
   const dataDir = path.dirname(bridge.services.db.name);
-  expect(fs.readdirSync(dataDir).filter((name) => name.startsWith('brokervault.sqlite.before-restore-'))).toHaveLength(1);
+  // The replaced database is kept, with the audit seal that belongs to it beside it.
+  const kept = fs.readdirSync(dataDir).filter((name) => name.startsWith('brokervault.sqlite.before-restore-'));
+  expect(kept.filter((name) => !name.endsWith('.audit-anchor.json'))).toHaveLength(1);
 });
 
 test('the recovery screen: a damaged database is shown with its path; Move aside keeps it and opens the app', async ({ page }) => {

@@ -149,6 +149,22 @@ describe('passphrase mode', () => {
     expect(again.services.connections.credentials(conn.id)).toEqual(fields);
   });
 
+  it('announces vault:changed once after each change that succeeded, and nothing after one that failed', async () => {
+    const passphrase = 'correct horse battery staple';
+    const g = await graph({ keyStore: new MemoryKeyStore(true) });
+    const vaultEvents = (of: TestGraph) => of.events.filter((e) => e.event === 'vault:changed').map((e) => e.payload);
+    await g.ok('vault:setupPassphrase', { passphrase });
+    expect(vaultEvents(g)).toEqual([expect.objectContaining({ backend: 'passphrase', state: 'ready' })]);
+    const reopened = await g.reopen();
+    graphs.push(reopened);
+    await reopened.call('vault:unlock', { passphrase: 'not the right passphrase' });
+    expect(vaultEvents(reopened)).toEqual([]);
+    await reopened.ok('vault:unlock', { passphrase });
+    await reopened.ok('vault:rotateKey');
+    await reopened.ok('vault:retry');
+    expect(vaultEvents(reopened).map((s) => (s as { state: string }).state)).toEqual(['ready', 'ready', 'ready']);
+  });
+
   it('moves an existing keychain key into the passphrase file', async () => {
     const g = await graph();
     const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'A', environment: 'live', fields });

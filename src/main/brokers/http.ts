@@ -1,24 +1,8 @@
 import { REDACTED, TRUNCATED } from '../log/redact';
+import type { HttpRequest, HttpResponse } from './http-types';
 import { BrokerError, type BrokerContext } from './types';
 
-export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path joined to the context's base URL (keep the base URL's own path), e.g. "/user/profile". */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  headers?: Record<string, string>;
-  json?: unknown;
-  form?: Record<string, string | number | boolean | undefined>;
-  /** Overrides the context's timeout for this call. */
-  timeoutMs?: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON when the body is JSON, otherwise the text. */
-  body: unknown;
-}
+export type { HttpRequest, HttpResponse } from './http-types';
 
 export function joinUrl(baseUrl: string, path: string): URL {
   const base = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;

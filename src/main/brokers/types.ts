@@ -3,7 +3,7 @@ import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
 import type { Scheduler } from '../scheduler';
-import type { HttpRequest } from './http';
+import type { HttpRequest } from './http-types';
 
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
 export type { BrokerErrorCode, OrderSide, OrderState, OrderType, TimeInForce };

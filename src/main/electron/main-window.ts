@@ -1,5 +1,5 @@
 import type { BrowserWindow, Screen } from 'electron';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { WindowBounds } from '../preferences';
 import { windowOptions } from '../security/window-options';
 import { placeWindow } from './window-bounds';

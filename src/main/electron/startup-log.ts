@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { logFileIn, type LogSink } from '../log/logger';
+import { logFileIn } from '../log/logger';
+import type { LogSink } from '../log/types';
 
 export interface StartupLog {
   sink: LogSink;

@@ -1,5 +1,5 @@
 import type { App, Session, Shell } from 'electron';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { decideWindowOpen, shouldPreventNavigation } from '../security/navigation';
 import { permissionCheckHandler, permissionRequestHandler } from '../security/permissions';
 import type { TrustedOrigin } from '../security/sender';

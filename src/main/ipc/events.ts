@@ -1,6 +1,6 @@
 import type { EventName } from '../../shared/channels';
 import { events, type EventPayload } from '../../shared/contract';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
 

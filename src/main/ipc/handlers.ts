@@ -12,7 +12,7 @@ import type { Vault } from '../vault/vault';
 import type { Handlers } from './router';
 import { AppError } from '../errors';
 import type { BackupService } from '../services/backups';
-import type { StoreControl } from '../service-host';
+import type { StoreControl } from '../store-control';
 
 export interface HandlerDeps {
   appInfo: z.infer<typeof AppInfoSchema>;
@@ -27,7 +27,6 @@ export interface HandlerDeps {
   health: HealthMonitor;
   backups: BackupService;
   store?: StoreControl;
-  vaultChanged: () => void;
 }
 
 /** Channel → service method. Inputs arrive already parsed; outputs are checked by the router. */
@@ -95,26 +94,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
     'schedules:setEnabled': ({ id, enabled }) => d.trading.schedules.setEnabled(id, enabled),
     'vault:status': () => d.vault.status(),
-    'vault:rotateKey': async () => {
-      const status = await d.vault.rotate((reencrypt) => d.connections.reencryptAll(reencrypt));
-      d.vaultChanged();
-      return status;
-    },
-    'vault:setupPassphrase': async ({ passphrase }) => {
-      const status = await d.vault.setupPassphrase(passphrase);
-      d.vaultChanged();
-      return status;
-    },
-    'vault:unlock': async ({ passphrase }) => {
-      const status = await d.vault.unlock(passphrase);
-      d.vaultChanged();
-      return status;
-    },
-    'vault:retry': async () => {
-      const status = await d.vault.retry();
-      d.vaultChanged();
-      return status;
-    },
+    'vault:rotateKey': () => d.vault.rotate((reencrypt) => d.connections.reencryptAll(reencrypt)),
+    'vault:setupPassphrase': ({ passphrase }) => d.vault.setupPassphrase(passphrase),
+    'vault:unlock': ({ passphrase }) => d.vault.unlock(passphrase),
+    'vault:retry': () => d.vault.retry(),
     'audit:list': (input) => d.audit.list(input),
     'audit:verify': () => d.auditGuard.verify(),
     'audit:status': () => d.auditGuard.status(),

@@ -3,7 +3,7 @@ import { CHANNEL_NAMES, type ChannelName } from '../../shared/channels';
 import { contract, type ChannelOutput, type Contract } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { INTERNAL_MESSAGE } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { isSafeError, toSafeError } from '../safe-error';
 import { describeIssues, NO_SCHEMA_MESSAGE } from './input-errors';
 import { inputShapeProblem } from './input-shape';

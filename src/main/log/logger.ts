@@ -2,19 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../clock';
 import { SecretRegistry } from './redact';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface Logger {
-  debug(message: string, context?: Record<string, unknown>): void;
-  info(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
-}
-
-export interface LogSink {
-  write(line: string): void;
-}
+import type { Logger, LogLevel, LogSink } from './types';
 
 /** Appends JSON lines to `<dataDir>/logs/main.log`, created 0600. */
 export function fileSink(dataDir: string): LogSink {

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { AuditStatus, AuditVerify } from '../../shared/schemas';
 import { DAY, SECOND } from '../clock';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { Scheduler, TimerHandle } from '../scheduler';
 import type { AppSettings } from '../store/app-settings';
 import { ANCHOR_FILE, anchorKey, anchorSealHolds, parseAnchor, sealAnchor, type AnchorFile, type AnchorRecord } from '../store/audit-anchor';
@@ -170,7 +171,7 @@ export class AuditGuard {
     if (!walk.report.ok) return { ...walk.report, sealed: 0, note: null };
     const count = walk.lastSeq;
     const broken = (reason: string, brokenAt: number | null = null): AuditVerify => ({ ok: false, checked, brokenAt, reason, sealed: 0, note: null });
-    const copy = parseAnchor(this.deps.settings.get<unknown>(SEAL_COPY));
+    const copy = parseAnchor(this.deps.settings.get(SEAL_COPY, z.unknown()));
 
     if (file.kind === 'damaged') return broken('the anchor file that seals the log is damaged');
     if (!record) {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { Scheduler, TimerHandle } from '../scheduler';
 import { BackupFailedError, createBackup, listBackups, type BackupInfo, type BackupKind } from '../store/backups';
 import type { Db } from '../store/db';

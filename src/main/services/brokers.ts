@@ -8,8 +8,9 @@ import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary,
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { Emitter } from '../events';
 import type { Scheduler } from '../scheduler';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { isSafeError, toSafeError } from '../safe-error';
 import type { SecretRegistry } from '../log/redact';
 import { isAllowedExternalUrl } from '../security/navigation';
@@ -35,7 +36,14 @@ export interface BrokerServiceDeps {
   openExternal: (url: string) => Promise<void>;
   /** Knows every connection's secrets; every error out of an adapter call is scrubbed through it. */
   secrets: SecretRegistry;
-  loginFinished: (event: { connectionId: string; ok: boolean; error: AppErrorShape | null; connection: ConnectionView | null }) => void;
+}
+
+/** The end of a browser sign-in, whichever way it ended. */
+export interface LoginFinished {
+  connectionId: string;
+  ok: boolean;
+  error: AppErrorShape | null;
+  connection: ConnectionView | null;
 }
 
 /** What a failed check means for the connection's status in the health panel. */
@@ -73,6 +81,9 @@ function rateBudgetKey(adapter: BrokerAdapter, environment: Environment, baseUrl
 export class BrokerService {
   private readonly memos = new Map<string, Map<string, unknown>>();
   private readonly pendingLogins = new Map<string, string>();
+  private readonly didFinishLogin = new Emitter<LoginFinished>();
+  /** Fires when a browser sign-in ends, validated or failed. */
+  readonly onDidFinishLogin = this.didFinishLogin.event;
 
   constructor(private readonly deps: BrokerServiceDeps) {}
 
@@ -252,7 +263,7 @@ export class BrokerService {
       const session = await this.scrubbing(id, adapter, ctx, () => adapter.completeLogin!(ctx, params, redirectUri));
       await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'browser' });
       const connection = await this.validate(id);
-      this.deps.loginFinished({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });
+      this.didFinishLogin.fire({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });
     } catch (error) {
       this.deps.log.warn('browser login failed', { error });
       const shape = toSafeError(error);
@@ -262,7 +273,7 @@ export class BrokerService {
       } catch {
         connection = null;
       }
-      this.deps.loginFinished({ connectionId: id, ok: false, error: shape, connection });
+      this.didFinishLogin.fire({ connectionId: id, ok: false, error: shape, connection });
     } finally {
       if (this.pendingLogins.get(id) === state) this.pendingLogins.delete(id);
     }

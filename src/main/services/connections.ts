@@ -4,6 +4,7 @@ import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } fro
 import type { Clock } from '../clock';
 import type { SecretRegistry } from '../log/redact';
 import { AppError } from '../errors';
+import { Emitter } from '../events';
 import type { AuditLog } from '../store/audit-log';
 import { toView, type ConnectionRow, type ConnectionsRepo, type FieldRow, type HealthUpdate } from '../store/connections-repo';
 import type { Db } from '../store/db';
@@ -20,13 +21,6 @@ export interface ConnectionServiceDeps {
   descriptor: (broker: BrokerId) => BrokerDescriptor | undefined;
   /** Knows each connection's secrets: a stored error is scrubbed of them. */
   secrets: SecretRegistry;
-  /** Called after every committed change, to push the new list to the renderer. */
-  changed: () => void;
-}
-
-/** Listeners other services attach to (e.g. the mode service returns to paper when the live connection goes). */
-export interface ConnectionLifecycle {
-  onRemovedOrDeactivated(listener: (id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void): void;
 }
 
 /**
@@ -34,14 +28,12 @@ export interface ConnectionLifecycle {
  * encrypts each secret field separately through the vault, and audits every change in the same
  * transaction (names of changed fields, never values).
  */
-export class ConnectionService implements ConnectionLifecycle {
-  private readonly removedListeners: ((id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void)[] = [];
+export class ConnectionService {
+  private readonly didChange = new Emitter<void>();
+  /** Fires after every committed change to any connection (saved, edited, deleted, checked, signed in or out). */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: ConnectionServiceDeps) {}
-
-  onRemovedOrDeactivated(listener: (id: string, reason: 'deleted' | 'deactivated' | 'disconnected') => void): void {
-    this.removedListeners.push(listener);
-  }
 
   list(): ConnectionView[] {
     const fields = this.deps.repo.fieldsByConnection();
@@ -109,7 +101,7 @@ export class ConnectionService implements ConnectionLifecycle {
     // SECURITY: a write that encrypts runs in the vault's key queue, never beside a key change.
     if (entries.some(([name]) => secretNames.has(name))) await this.deps.vault.withWriteKey(insert);
     else insert(null);
-    this.deps.changed();
+    this.didChange.fire();
     return this.get(id);
   }
 
@@ -161,7 +153,7 @@ export class ConnectionService implements ConnectionLifecycle {
     })();
     if (changesSecret) await this.deps.vault.withWriteKey(apply);
     else apply(null);
-    if (changed.length > 0) this.deps.changed();
+    if (changed.length > 0) this.didChange.fire();
     return this.get(row.id);
   }
 
@@ -192,8 +184,7 @@ export class ConnectionService implements ConnectionLifecycle {
       this.deps.repo.delete(id);
       this.deps.audit.append('connection.delete', id, { broker: row.broker, label: row.label });
     })();
-    this.deps.changed();
-    for (const listener of this.removedListeners) listener(id, 'deleted');
+    this.didChange.fire();
   }
 
   setDefault(id: string): ConnectionView {
@@ -205,7 +196,7 @@ export class ConnectionService implements ConnectionLifecycle {
       this.deps.repo.setFlag(id, 'is_default', 1, now);
       this.deps.audit.append('connection.setDefault', id, { label: row.label });
     })();
-    this.deps.changed();
+    this.didChange.fire();
     return this.get(id);
   }
 
@@ -219,8 +210,7 @@ export class ConnectionService implements ConnectionLifecycle {
       if (!active && row.is_default === 1) this.deps.repo.setFlag(id, 'is_default', 0, now);
       this.deps.audit.append(active ? 'connection.activate' : 'connection.deactivate', id, { label: row.label });
     })();
-    this.deps.changed();
-    if (!active) for (const listener of this.removedListeners) listener(id, 'deactivated');
+    this.didChange.fire();
     return this.get(id);
   }
 
@@ -243,7 +233,7 @@ export class ConnectionService implements ConnectionLifecycle {
         this.deps.audit.append('connection.login', id, { ...detail, stored: Object.keys(fields) });
       })(),
     );
-    this.deps.changed();
+    this.didChange.fire();
   }
 
   /** Stored fields a login added (session tokens): those that are not the broker's descriptor fields. */
@@ -267,13 +257,12 @@ export class ConnectionService implements ConnectionLifecycle {
       this.deps.repo.updateHealth(id, { token_expires_at: null });
       this.deps.audit.append('connection.disconnect', id, { dropped });
     })();
-    this.deps.changed();
-    for (const listener of this.removedListeners) listener(id, 'disconnected');
+    this.didChange.fire();
   }
 
   recordHealth(id: string, update: HealthUpdate): void {
     this.deps.repo.updateHealth(id, this.scrubbed(id, update));
-    this.deps.changed();
+    this.didChange.fire();
   }
 
   private pendingChecks: { id: string; update: HealthUpdate; detail: Record<string, string>; done: (error?: unknown) => void }[] = [];
@@ -305,7 +294,7 @@ export class ConnectionService implements ConnectionLifecycle {
       return;
     }
     for (const check of batch) check.done();
-    this.deps.changed();
+    this.didChange.fire();
   }
 
   /** SECURITY: a stored error is shown and pushed later; it never keeps a secret of its connection. */

@@ -1,7 +1,7 @@
 import type { BrokerId, BrokerSessionRules } from '../../shared/brokers';
 import type { ConnectionView, Settings } from '../../shared/schemas';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { BrokerService } from './brokers';
 import type { ConnectionService } from './connections';
 import { notices, type Notice } from './health/notices';
@@ -61,7 +61,6 @@ export class HealthMonitor {
   private readonly watches = new Map<string, Watch>();
   /** One broker operation (check or re-login) per connection; kept outside the watches so it survives stop/start. */
   private readonly busy = new Map<string, Promise<ConnectionView>>();
-  private readonly expiredListeners = new Set<(id: string) => void>();
   private running = false;
   private startedAt = 0;
   private focusTimer: TimerHandle | null = null;
@@ -95,12 +94,6 @@ export class HealthMonitor {
     );
     for (const watch of [...this.watches.values()]) if (!active.has(watch.id)) this.forget(watch);
     for (const view of active.values()) this.track(view, settings);
-  }
-
-  /** Listener for a session reaching its expiry (the mode service drops a live connection back to paper). */
-  onExpired(listener: (id: string) => void): () => void {
-    this.expiredListeners.add(listener);
-    return () => this.expiredListeners.delete(listener);
   }
 
   /** The app window gained focus: check soon, once, and only connections not checked in the last minute. */
@@ -291,13 +284,6 @@ export class HealthMonitor {
       return;
     }
     if (view.status !== 'expired') this.deps.connections.recordHealth(watch.id, { status: 'expired', last_error: EXPIRED_MESSAGE });
-    for (const listener of this.expiredListeners) {
-      try {
-        listener(watch.id);
-      } catch (error) {
-        this.deps.log.warn('expiry listener failed', { error });
-      }
-    }
     // A session that ran out while the app was closed is shown as expired, without a notification on every launch.
     if (this.deps.settings().notificationsEnabled && expiry >= this.startedAt) this.notify(notices.expired(this.brokerName(watch), watch.label));
   }

@@ -1,7 +1,7 @@
 import type { BrokerDescriptor } from '../../shared/brokers';
 import type { Clock } from '../clock';
 import { BrokerError, type BrokerAdapter, type Instrument, type InstrumentMaster } from '../brokers/types';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { InstrumentsRepo } from '../store/instruments-repo';
 
 const RETRY_AFTER_FAILURE_MS = 10 * 60_000;

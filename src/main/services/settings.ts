@@ -1,12 +1,14 @@
 import type { Settings } from '../../shared/schemas';
 import { readSettings, type PreferencesStore } from '../preferences';
+import { Emitter } from '../events';
 
 /** User-facing settings backed by the preferences store; announces every change. */
 export class SettingsService {
-  constructor(
-    private readonly store: PreferencesStore,
-    private readonly changed: (settings: Settings) => void,
-  ) {}
+  private readonly didChange = new Emitter<Settings>();
+  /** Fires with the new settings after every change. */
+  readonly onDidChange = this.didChange.event;
+
+  constructor(private readonly store: PreferencesStore) {}
 
   get(): Settings {
     return readSettings(this.store);
@@ -17,7 +19,7 @@ export class SettingsService {
       if (value !== undefined) this.store.set(key, value as never);
     }
     const settings = this.get();
-    this.changed(settings);
+    this.didChange.fire(settings);
     return settings;
   }
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Db } from './db';
 
 /** App state kept in SQLite's `settings` table (vault key id, mode, limits); UI preferences live elsewhere. */
@@ -12,9 +13,20 @@ export class AppSettings {
     this.delStmt = db.prepare('DELETE FROM settings WHERE key = ?');
   }
 
-  get<T>(key: string): T | null {
+  /** The value stored under `key`, checked against its schema; null when none is stored. */
+  get<S extends z.ZodType>(key: string, schema: S): z.output<S> | null {
     const row = this.getStmt.get(key);
-    return row ? (JSON.parse(row.value) as T) : null;
+    if (!row) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(row.value);
+    } catch {
+      value = undefined;
+    }
+    const checked = schema.safeParse(value);
+    // A damaged value is never used as if it were valid (it could name a wrong key or mode).
+    if (!checked.success) throw new Error(`BrokerVault's stored setting "${key}" is damaged: it does not have the expected shape.`);
+    return checked.data;
   }
 
   set(key: string, value: unknown): void {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from './db';
 import { schemaVersion } from './migrations';
 
 /** Why a backup was taken; each kind keeps its own newest few (see BACKUPS_KEPT). */
@@ -112,7 +111,7 @@ export function verifyBackup(file: string, nativeBinding?: string): number {
  * no -wal/-shm beside it), verified with `PRAGMA integrity_check`, and only then named and the oldest of its
  * kind pruned. A failed or unverified backup leaves the older ones in place.
  */
-export async function createBackup(db: Db, dataDir: string, kind: BackupKind, at: number, nativeBinding?: string): Promise<BackupInfo> {
+export async function createBackup(db: Database.Database, dataDir: string, kind: BackupKind, at: number, nativeBinding?: string): Promise<BackupInfo> {
   const dir = ensureBackupDir(dataDir);
   let id = `brokervault-${kind}-${stamp(at)}Z-v${schemaVersion(db)}.sqlite`;
   // Two backups of one kind in the same millisecond (tests on a manual clock): keep both, the later a millisecond on.

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { PAPER_SCHEMA_SQL } from '../trading/paper/schema';
+import { PAPER_SCHEMA_SQL } from './paper-schema';
 import { SCHEDULES_SQL } from '../trading/schedules-schema';
 
 /**

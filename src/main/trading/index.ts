@@ -1,7 +1,6 @@
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import type { Clock } from '../clock';
-import type { EventBus } from '../ipc/events';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
 import type { AppSettings } from '../store/app-settings';
@@ -10,6 +9,7 @@ import type { Db } from '../store/db';
 import type { BrokerId } from '../../shared/brokers';
 import type { Scheduler } from '../scheduler';
 import { OrdersRepo } from '../store/orders-repo';
+import { SchedulesRepo } from '../store/schedules-repo';
 import { KillSwitch } from './kill-switch';
 import { LimitsStore } from './limits';
 import { MarketPrices } from './market-prices';
@@ -19,7 +19,7 @@ import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
 import { ScheduleService } from './schedules';
-import { liveVenue, paperVenue, type Venue } from './venue';
+import { liveVenue, type Venue } from './venue';
 
 export interface TradingDeps {
   db: Db;
@@ -30,7 +30,6 @@ export interface TradingDeps {
   clock: Clock;
   log: Logger;
   notifier: Notifier;
-  events: EventBus;
   canDecrypt: () => boolean;
   /** Timers of the kill switch's bounded waits and retries (a manual scheduler in tests). */
   scheduler: Scheduler;
@@ -63,20 +62,9 @@ export function createTrading(d: TradingDeps): Trading {
     clock: d.clock,
     notifier: d.notifier,
     canDecrypt: d.canDecrypt,
-    changed: (status) => d.events.emit('mode:changed', status),
   });
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
-  let orders: OrderService | null = null;
-  const paper = new PaperDesk(
-    d.db,
-    d.settings,
-    prices,
-    d.clock,
-    (changed) => orders?.sync({ mode: 'paper', connectionId: null }, changed),
-    // A reset (or a switch of currency) clears the paper book: its resting orders end in the journal too.
-    () => orders?.closeOpen('paper', 'Cancelled by a reset of the paper account.'),
-  );
-  const paperSide = paperVenue(paper);
+  const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);
   const gate = new OrderGate({
@@ -89,7 +77,7 @@ export function createTrading(d: TradingDeps): Trading {
     },
     validate: (id) => d.brokerCalls.validate(id),
   });
-  orders = new OrderService({
+  const orders = new OrderService({
     db: d.db,
     repo: new OrdersRepo(d.db),
     audit: d.audit,
@@ -98,7 +86,7 @@ export function createTrading(d: TradingDeps): Trading {
     mode,
     limits,
     gate,
-    paper: paperSide,
+    paper,
     live,
     price: async (venue, symbol) => {
       try {
@@ -107,48 +95,48 @@ export function createTrading(d: TradingDeps): Trading {
         return null;
       }
     },
-    changed: (order) => d.events.emit('orders:changed', { order }),
   });
-  const orderService = orders;
+  paper.onDidUpdateOrders((changed) => orders.sync({ mode: 'paper', connectionId: null }, changed));
+  // A reset (or a switch of currency) clears the paper book: its resting orders end in the journal too.
+  paper.onDidReset(() => orders.closeOpen('paper', 'Cancelled by a reset of the paper account.'));
   const killSwitch = new KillSwitch({
     connections: d.connections,
-    orders: orderService,
+    orders,
     gate,
     mode,
     audit: d.audit,
     notifier: d.notifier,
-    paper: paperSide,
+    paper,
     live,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
     scheduler: d.scheduler,
-    progress: (progress) => d.events.emit('killswitch:progress', progress),
   });
   const schedules = new ScheduleService({
     db: d.db,
-    orders: orderService,
+    repo: new SchedulesRepo(d.db),
+    orders,
     clock: d.clock,
     notifier: d.notifier,
     log: d.log,
     audit: d.audit,
-    changed: (list) => d.events.emit('schedules:changed', { schedules: list }),
   });
 
   return {
     mode,
-    orders: orderService,
+    orders,
     killSwitch,
     schedules,
     limits,
     paper,
     prices,
-    venue: () => orderService.currentVenue(),
+    venue: () => orders.currentVenue(),
     async tick() {
-      await orderService.refresh(() => paper.evaluate());
+      await orders.refresh(() => paper.evaluate());
       await schedules.tick();
     },
     async start() {
       mode.enforce();
-      await orderService.reconcileOnStart();
+      await orders.reconcileOnStart();
       await schedules.tick();
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { isWorkingOrderState } from '../../shared/orders';
 import type { KillSwitchReportSchema } from '../../shared/schemas';
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import type { AuditLog } from '../store/audit-log';
 import type { ConnectionService } from '../services/connections';
 import type { ModeService } from './mode';
@@ -14,6 +14,7 @@ import type { OrderGate, Placement } from './order-gate';
 import { retryTransient } from './retry';
 import type { OrderService } from './orders';
 import type { Venue } from './venue';
+import { Emitter } from '../events';
 
 type Report = z.infer<typeof KillSwitchReportSchema>;
 type Result = Report['results'][number];
@@ -38,8 +39,6 @@ export interface KillSwitchDeps {
   awaitingSignIn: (connectionId: string) => boolean;
   /** Waits between retries and the in-flight bound (a manual scheduler in tests). */
   scheduler: Scheduler;
-  /** Where the kill switch is, for the trader's dialog. */
-  progress: (progress: KillSwitchProgress) => void;
 }
 
 /** A placement that had no answer from its broker when the kill switch stopped waiting: it may be open there. */
@@ -66,6 +65,10 @@ const messageOf = (error: unknown) => toSafeError(error, { fallback: 'Failed; ch
  * Each order's outcome is reported; one connection failing does not stop the others.
  */
 export class KillSwitch {
+  private readonly didProgress = new Emitter<KillSwitchProgress>();
+  /** Where the kill switch is, for the trader's dialog. */
+  readonly onDidProgress = this.didProgress.event;
+
   constructor(private readonly deps: KillSwitchDeps) {}
 
   async engage(closePositions: boolean): Promise<Report> {
@@ -80,7 +83,7 @@ export class KillSwitch {
   }
 
   private async stopAll(closePositions: boolean): Promise<Report> {
-    const tally = new ProgressTally(this.deps.progress);
+    const tally = new ProgressTally((progress) => this.didProgress.fire(progress));
     // SECURITY: no limit confirmation given before the kill switch can send an order after it.
     this.deps.orders.voidConfirmations();
     // Orders already on their way: wait (bounded) for the broker's answer, so the sweep below finds and cancels them.

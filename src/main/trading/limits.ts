@@ -1,4 +1,4 @@
-import type { Limits, OrderTicket } from '../../shared/schemas';
+import { LimitsSchema, type Limits, type OrderTicket } from '../../shared/schemas';
 import type { AppSettings } from '../store/app-settings';
 
 const LIMITS_KEY = 'trading.limits';
@@ -8,7 +8,7 @@ export const NO_LIMITS: Limits = { maxQuantity: null, maxOrderValue: null, maxOr
 export class LimitsStore {
   constructor(private readonly settings: AppSettings) {}
   get(): Limits {
-    return this.settings.get<Limits>(LIMITS_KEY) ?? NO_LIMITS;
+    return this.settings.get(LIMITS_KEY, LimitsSchema) ?? NO_LIMITS;
   }
   set(limits: Limits): Limits {
     this.settings.set(LIMITS_KEY, limits);

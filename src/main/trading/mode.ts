@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
-import type { LiveRequestSchema, ModeStatus } from '../../shared/schemas';
+import { z } from 'zod';
+import { ModeSchema, ModeStatusSchema, type LiveRequestSchema, type ModeStatus } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import type { ConnectionService } from '../services/connections';
+import { Emitter } from '../events';
 
 const MODE_KEY = 'trading.mode';
 const LOCK_KEY = 'trading.liveLocked';
@@ -17,10 +18,8 @@ export const LIVE_VALIDATION_MAX_AGE_MS = 15 * 60_000;
 const CONFIRMATION_TTL_MS = 2 * 60_000;
 export const LIVE_PHRASE = 'GO LIVE';
 
-interface StoredMode {
-  mode: 'paper' | 'live';
-  connectionId: string | null;
-}
+const StoredModeSchema = z.strictObject({ mode: ModeSchema, connectionId: z.string().nullable() });
+type StoredMode = z.infer<typeof StoredModeSchema>;
 
 interface PendingConfirmation {
   connectionId: string;
@@ -36,7 +35,6 @@ export interface ModeDeps {
   notifier: Notifier;
   /** Whether stored credentials can be decrypted now (a locked vault cannot trade live). */
   canDecrypt: () => boolean;
-  changed: (status: ModeStatus) => void;
 }
 
 /**
@@ -46,15 +44,18 @@ export interface ModeDeps {
  */
 export class ModeService {
   private readonly confirmations = new Map<string, PendingConfirmation>();
+  private readonly didChange = new Emitter<ModeStatus>();
+  /** Fires with the new status after every committed switch, lock or unlock. */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: ModeDeps) {}
 
   private stored(): StoredMode {
-    return this.deps.settings.get<StoredMode>(MODE_KEY) ?? { mode: 'paper', connectionId: null };
+    return this.deps.settings.get(MODE_KEY, StoredModeSchema) ?? { mode: 'paper', connectionId: null };
   }
 
   get locked(): boolean {
-    return this.deps.settings.get<boolean>(LOCK_KEY) ?? false;
+    return this.deps.settings.get(LOCK_KEY, z.boolean()) ?? false;
   }
 
   status(): ModeStatus {
@@ -63,7 +64,7 @@ export class ModeService {
     const c = stored.mode === 'live' && stored.connectionId ? this.deps.connections.find(stored.connectionId) : null;
     // A deleted live connection reads as paper here; enforce() records the switch.
     if (c) live = { connectionId: c.id, label: c.label, broker: c.broker, environment: c.environment, accountMasked: c.accountMasked };
-    return { mode: live ? 'live' : 'paper', live, locked: this.locked, lastChange: this.deps.settings.get<ModeStatus['lastChange']>(LAST_CHANGE_KEY) };
+    return { mode: live ? 'live' : 'paper', live, locked: this.locked, lastChange: this.deps.settings.get(LAST_CHANGE_KEY, ModeStatusSchema.shape.lastChange) };
   }
 
   /** The live connection's id, or null in paper mode. */
@@ -135,7 +136,7 @@ export class ModeService {
       this.deps.settings.set(LOCK_KEY, true);
       if (this.stored().mode === 'live') this.write({ mode: 'paper', connectionId: null }, reason, 'trader', false);
     })();
-    this.deps.changed(this.status());
+    this.didChange.fire(this.status());
   }
 
   unlock(): ModeStatus {
@@ -144,7 +145,7 @@ export class ModeService {
       this.deps.settings.set(LOCK_KEY, false);
       this.deps.audit.append('mode.switch', null, { lock: 'released' });
     })();
-    this.deps.changed(this.status());
+    this.didChange.fire(this.status());
     return this.status();
   }
 
@@ -172,6 +173,6 @@ export class ModeService {
       this.deps.settings.set(LAST_CHANGE_KEY, { at: this.deps.clock.now(), to: next.mode, by, reason });
       this.deps.audit.append('mode.switch', next.connectionId ?? before.connectionId, { from: before.mode, to: next.mode, reason });
     })();
-    if (emit) this.deps.changed(this.status());
+    if (emit) this.didChange.fire(this.status());
   }
 }

@@ -5,7 +5,7 @@ import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shar
 import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderRequest } from '../brokers/types';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
@@ -14,6 +14,7 @@ import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
+import { Emitter } from '../events';
 
 type PlaceResult = z.infer<typeof PlaceResultSchema>;
 export type OrderSource = OrderView['source'];
@@ -38,7 +39,6 @@ export interface OrderServiceDeps {
   live: (connectionId: string) => Venue;
   /** Last price for limit checks (order value); null when unknown. */
   price: (venue: Venue, symbol: string) => Promise<number | null>;
-  changed: (order: OrderView) => void;
 }
 
 /** Errors after which the order may or may not have reached the broker. */
@@ -60,6 +60,9 @@ export class OrderService {
   private readonly confirmations = new Map<string, { ticketId: string; expiresAt: number }>();
   /** Journal ids whose placement is in flight in this process; a PENDING order not in here was orphaned by a stop. */
   private readonly sending = new Set<string>();
+  private readonly didChange = new Emitter<OrderView>();
+  /** Fires with an order after every committed change to it in the journal. */
+  readonly onDidChange = this.didChange.event;
   /** Orders waiting for the trader to answer the broker's question: journal id → reply id. */
   private readonly awaiting = new Map<string, string>();
 
@@ -372,6 +375,6 @@ export class OrderService {
 
   private emit(id: string): void {
     const order = this.deps.repo.get(id);
-    if (order) this.deps.changed(order);
+    if (order) this.didChange.fire(order);
   }
 }

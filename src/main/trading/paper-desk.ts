@@ -1,39 +1,56 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { PaperAccountSchema } from '../../shared/schemas';
+import { BrokerError } from '../brokers/types';
 import type { Clock } from '../clock';
+import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import { PaperBroker, type PaperOrder, type PriceSource } from './paper';
-import type { PaperBook } from './venue';
+import type { Venue } from './venue';
 
 const CURRENCY_KEY = 'paper.currency';
 export const DEFAULT_PAPER = { currency: 'INR', startingCash: 1_000_000 };
 
 /**
- * The trader's paper account. One account per currency shares the paper tables; the chosen currency
- * is remembered, and a reset may switch to another (e.g. USD for US brokers).
+ * The trader's paper account, and the paper side of every order path (a Venue). One account per
+ * currency shares the paper tables; the chosen currency is remembered, and a reset may switch to
+ * another (e.g. USD for US brokers), which replaces the engine behind the desk.
  */
-export class PaperDesk implements PaperBook {
-  private broker: PaperBroker;
+export class PaperDesk implements Venue {
+  readonly mode = 'paper';
+  readonly connectionId = null;
+  readonly broker = 'paper';
+  private engine: PaperBroker;
+  private readonly didUpdateOrders = new Emitter<PaperOrder[]>();
+  /** Fires with the orders a price move changed (fills, triggers, fill-time rejections). */
+  readonly onDidUpdateOrders = this.didUpdateOrders.event;
+  private readonly didReset = new Emitter<void>();
+  /** Fires after a reset: the orders of the account before it are gone. */
+  readonly onDidReset = this.didReset.event;
 
   constructor(
     private readonly db: Db,
     private readonly settings: AppSettings,
     private readonly prices: PriceSource,
     private readonly clock: Clock,
-    private readonly onUpdate: (orders: PaperOrder[]) => void,
-    /** Told after a reset: the orders of the account before it are gone. */
-    private readonly onReset: () => void = () => undefined,
   ) {
-    this.broker = this.open(settings.get<string>(CURRENCY_KEY) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
+    this.engine = this.open(settings.get(CURRENCY_KEY, z.string()) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
 
   private open(currency: string, startingCash: number): PaperBroker {
-    return new PaperBroker({ db: this.db, prices: this.prices, clock: this.clock, accountId: `paper-${currency.toLowerCase()}`, currency, startingCash, onUpdate: this.onUpdate });
+    return new PaperBroker({
+      db: this.db,
+      prices: this.prices,
+      clock: this.clock,
+      accountId: `paper-${currency.toLowerCase()}`,
+      currency,
+      startingCash,
+      onUpdate: (orders) => this.didUpdateOrders.fire(orders),
+    });
   }
 
   async account(): Promise<z.infer<typeof PaperAccountSchema>> {
-    const a = await this.broker.account();
+    const a = await this.engine.account();
     return {
       currency: a.currency,
       startingCash: a.startingCash,
@@ -46,21 +63,31 @@ export class PaperDesk implements PaperBook {
   }
 
   async reset(startingCash?: number, currency?: string): Promise<z.infer<typeof PaperAccountSchema>> {
-    if (currency && currency !== this.broker.currency) {
-      this.broker = this.open(currency, startingCash ?? DEFAULT_PAPER.startingCash);
+    if (currency && currency !== this.engine.currency) {
+      this.engine = this.open(currency, startingCash ?? DEFAULT_PAPER.startingCash);
       this.settings.set(CURRENCY_KEY, currency);
     }
-    await this.broker.reset(startingCash);
-    this.onReset();
+    await this.engine.reset(startingCash);
+    this.didReset.fire();
     return this.account();
   }
 
-  placeOrder: PaperBook['placeOrder'] = (order) => this.broker.placeOrder(order);
-  cancelOrder: PaperBook['cancelOrder'] = (id, reason) => this.broker.cancelOrder(id, reason);
-  getOrder: PaperBook['getOrder'] = (lookup) => this.broker.getOrder(lookup);
-  orders: PaperBook['orders'] = () => this.broker.orders();
-  positions: PaperBook['positions'] = () => this.broker.positions();
-  quotes: PaperBook['quotes'] = (symbols) => this.broker.quotes(symbols);
-  funds: PaperBook['funds'] = () => this.broker.funds();
-  evaluate: PaperBook['evaluate'] = () => this.broker.evaluate();
+  /** Re-check resting orders against current prices; returns the orders that changed. */
+  evaluate(): Promise<PaperOrder[]> {
+    return this.engine.evaluate();
+  }
+
+  // ---- Venue ------------------------------------------------------------------------------------
+  place: Venue['place'] = async (order, guard) => {
+    guard?.();
+    return this.engine.placeOrder(order);
+  };
+  cancel: Venue['cancel'] = (id, reason) => this.engine.cancelOrder(id, reason);
+  get: Venue['get'] = (lookup) => this.engine.getOrder(lookup);
+  orders: Venue['orders'] = () => this.engine.orders();
+  positions: Venue['positions'] = () => this.engine.positions();
+  quotes: Venue['quotes'] = (symbols) => this.engine.quotes(symbols);
+  funds: Venue['funds'] = () => this.engine.funds();
+  precheck: Venue['precheck'] = async () => undefined;
+  answerPrompt: Venue['answerPrompt'] = () => Promise.reject(new BrokerError('NOT_SUPPORTED', 'The paper engine asks no questions about orders.'));
 }

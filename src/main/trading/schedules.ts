@@ -3,20 +3,21 @@ import type { z } from 'zod';
 import { needsLimitPrice } from '../../shared/orders';
 import type { ScheduleInput, ScheduleViewSchema } from '../../shared/schemas';
 import type { Clock } from '../clock';
-import type { Notifier } from '../composition';
+import type { Notifier } from '../notifier';
 import { AppError } from '../errors';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
+import type { ScheduleOutcome, ScheduleRow, SchedulesRepo } from '../store/schedules-repo';
 import type { OrderService } from './orders';
 import { calendarOf, holidayAt } from './market-calendar';
 import { isValidTimeZone, occurrences } from './schedule-time';
+import { Emitter } from '../events';
 
 type ScheduleView = z.infer<typeof ScheduleViewSchema>;
 type NewSchedule = z.infer<typeof ScheduleInput>;
 type BasketItem = NewSchedule['orders'][number];
-type Outcome = 'ran' | 'missed' | 'failed' | 'skipped';
 
 /** Why each order of a basket cannot run at `at` (its exchange's holiday), or null where it can. */
 function closures(basket: BasketItem[], at: number): (string | null)[] {
@@ -33,30 +34,14 @@ const MAX_SKIPPED_OCCURRENCES = 14;
 /** A run may start this late (the timer ticks every 15 s); later than that it is reported missed, never run. */
 export const SCHEDULE_GRACE_MS = 2 * 60_000;
 
-interface ScheduleRow {
-  id: string;
-  name: string;
-  time: string;
-  time_zone: string;
-  days: string;
-  orders: string;
-  enabled: 0 | 1;
-  created_at: number;
-  last_run_at: number | null;
-  last_outcome: Outcome | null;
-  last_message: string | null;
-  resumed_at: number | null;
-}
-
 export interface ScheduleDeps {
   db: Db;
+  repo: SchedulesRepo;
   orders: OrderService;
   clock: Clock;
   notifier: Notifier;
   log: Logger;
   audit: AuditLog;
-  /** Tell the renderer the schedules changed (a new one, a pause, a run's outcome…). */
-  changed(schedules: ScheduleView[]): void;
 }
 
 /** A basket as the audit log keeps it: one line per order. */
@@ -73,6 +58,9 @@ function basketLines(basket: BasketItem[]): string[] {
 export class ScheduleService {
   private readonly db: Db;
   private readonly clock: Clock;
+  private readonly didChange = new Emitter<ScheduleView[]>();
+  /** Fires with the whole list after any change (a new one, a pause, a run's outcome…). */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: ScheduleDeps) {
     this.db = deps.db;
@@ -80,7 +68,7 @@ export class ScheduleService {
   }
 
   list(): ScheduleView[] {
-    return this.db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY created_at').all().map((r) => this.view(r));
+    return this.deps.repo.all().map((r) => this.view(r));
   }
 
   create(input: NewSchedule): ScheduleView {
@@ -91,9 +79,15 @@ export class ScheduleService {
     const id = randomBytes(12).toString('hex');
     const days = [...new Set(input.days)].sort();
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(id, input.name, input.time, input.timeZone, JSON.stringify(days), JSON.stringify(input.orders), this.clock.now());
+      this.deps.repo.insert({
+        id,
+        name: input.name,
+        time: input.time,
+        timeZone: input.timeZone,
+        days: JSON.stringify(days),
+        orders: JSON.stringify(input.orders),
+        createdAt: this.clock.now(),
+      });
       this.deps.audit.append('schedule.create', null, {
         scheduleId: id,
         name: input.name,
@@ -109,7 +103,7 @@ export class ScheduleService {
   delete(id: string): void {
     const row = this.row(id);
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM schedules WHERE id = ?').run(id);
+      this.deps.repo.delete(id);
       this.deps.audit.append('schedule.delete', null, { scheduleId: id, name: row.name });
     })();
     this.announce();
@@ -120,7 +114,7 @@ export class ScheduleService {
     const row = this.row(id);
     if ((row.enabled === 1) !== enabled) {
       this.db.transaction(() => {
-        this.db.prepare('UPDATE schedules SET enabled = ?, resumed_at = ? WHERE id = ?').run(enabled ? 1 : 0, enabled ? this.clock.now() : row.resumed_at, id);
+        this.deps.repo.setEnabled(id, enabled, enabled ? this.clock.now() : row.resumed_at);
         this.deps.audit.append('schedule.update', null, { scheduleId: id, name: row.name, enabled });
       })();
       this.announce();
@@ -131,9 +125,9 @@ export class ScheduleService {
   /** Run what is due and report what was missed. Called on a timer and once at start-up. */
   async tick(): Promise<void> {
     const now = this.clock.now();
-    for (const { id } of this.db.prepare<[], { id: string }>('SELECT id FROM schedules WHERE enabled = 1').all()) {
+    for (const id of this.deps.repo.enabledIds()) {
       // Read each row fresh: an overlapping tick may have claimed it (or it was deleted) while we were placing orders.
-      const row = this.db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ? AND enabled = 1').get(id);
+      const row = this.deps.repo.findEnabled(id);
       if (!row) continue;
       const { previous } = occurrences(now, row.time, JSON.parse(row.days) as number[], row.time_zone);
       if (previous === null || previous <= Math.max(row.last_run_at ?? 0, row.created_at, row.resumed_at ?? 0)) continue;
@@ -194,12 +188,12 @@ export class ScheduleService {
     return null;
   }
 
-  private finish(id: string, at: number, outcome: Outcome, message: string): void {
-    this.db.prepare('UPDATE schedules SET last_run_at = ?, last_outcome = ?, last_message = ? WHERE id = ?').run(at, outcome, message, id);
+  private finish(id: string, at: number, outcome: ScheduleOutcome, message: string): void {
+    this.deps.repo.recordRun(id, at, outcome, message);
   }
 
   /** The final outcome of an occurrence, on the schedule and in the audit log together. */
-  private record(row: ScheduleRow, at: number, outcome: Outcome, message: string): void {
+  private record(row: ScheduleRow, at: number, outcome: ScheduleOutcome, message: string): void {
     this.db.transaction(() => {
       this.finish(row.id, at, outcome, message);
       this.deps.audit.append('schedule.run', null, { scheduleId: row.id, name: row.name, occurrence: new Date(at).toISOString(), outcome, message });
@@ -208,11 +202,11 @@ export class ScheduleService {
   }
 
   private announce(): void {
-    this.deps.changed(this.list());
+    this.didChange.fire(this.list());
   }
 
   private row(id: string): ScheduleRow {
-    const row = this.db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ?').get(id);
+    const row = this.deps.repo.find(id);
     if (!row) throw new AppError('NOT_FOUND', 'That schedule no longer exists.');
     return row;
   }

@@ -10,7 +10,8 @@ import type { BrokerService } from '../services/brokers';
 export interface Venue {
   readonly mode: Mode;
   readonly connectionId: string | null;
-  readonly broker: string;
+  /** The live connection's broker, or 'paper' for the paper engine. */
+  readonly broker: BrokerId | 'paper';
   /**
    * `guard` is asked when the call starts and after each request's rate-limit gate (after any session
    * refresh too); it throws to stop the order before it leaves.
@@ -44,41 +45,8 @@ function guarded(ctx: BrokerContext, guard: SendGuard | undefined): BrokerContex
   return ctx;
 }
 
-/** The paper engine's side of a venue (implemented by PaperBroker). */
-export interface PaperBook {
-  placeOrder(order: OrderRequest): Promise<OrderAck>;
-  cancelOrder(brokerOrderId: string, reason?: string): Promise<void>;
-  getOrder(lookup: OrderLookup): Promise<BrokerOrder | null>;
-  orders(): Promise<BrokerOrder[]>;
-  positions(): Promise<Position[]>;
-  quotes(symbols: string[]): Promise<Quote[]>;
-  funds(): Promise<Funds>;
-  /** Re-check resting orders against current prices; returns the orders that changed. */
-  evaluate(): Promise<BrokerOrder[]>;
-}
-
-export function paperVenue(book: PaperBook): Venue {
-  return {
-    mode: 'paper',
-    connectionId: null,
-    broker: 'paper',
-    place: async (order, guard) => {
-      guard?.();
-      return book.placeOrder(order);
-    },
-    cancel: (id, reason) => book.cancelOrder(id, reason),
-    get: (lookup) => book.getOrder(lookup),
-    orders: () => book.orders(),
-    positions: () => book.positions(),
-    quotes: (symbols) => book.quotes(symbols),
-    funds: () => book.funds(),
-    precheck: async () => undefined,
-    answerPrompt: () => Promise.reject(new BrokerError('NOT_SUPPORTED', 'The paper engine asks no questions about orders.')),
-  };
-}
-
 /** A live connection as a venue: every call goes through BrokerService (context, rate limits). */
-export function liveVenue(brokers: BrokerService, connectionId: string, broker: string): Venue {
+export function liveVenue(brokers: BrokerService, connectionId: string, broker: BrokerId): Venue {
   const symbols = { needsInstruments: true };
   return {
     mode: 'live',
@@ -93,7 +61,7 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     funds: () => brokers.call(connectionId, (a, ctx) => a.funds(ctx)),
     // Only brokers with a dry run send a request for it.
     precheck: async (order) => {
-      if (brokers.adapterFor(broker as BrokerId).precheckOrder) {
+      if (brokers.adapterFor(broker).precheckOrder) {
         await brokers.call(connectionId, (a, ctx) => a.precheckOrder!(ctx, order), symbols);
       }
     },

@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { MasterKey } from './crypto';
 import { KeyStoreUnavailableError, mergeKeys, type KeyStore } from './keystore';
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { VaultStatus } from '../../shared/schemas';
 import { AppError } from '../errors';
+import { Emitter } from '../events';
 import type { SecretRegistry } from '../log/redact';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../log/types';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import { decryptField, encryptField, keyIdOf, newMasterKey, type FieldLocation, type MasterKey } from './crypto';
@@ -12,7 +14,8 @@ import { WrongPassphraseError, type PassphraseKeyFile } from './passphrase-keyfi
 import { SerialQueue } from './serial-queue';
 import { GUIDANCE, stateError, type VaultState } from './vault-guidance';
 
-type Backend = 'keychain' | 'passphrase';
+const BackendSchema = z.enum(['keychain', 'passphrase']);
+type Backend = z.infer<typeof BackendSchema>;
 
 const KEY_ID = 'vault.keyId';
 const BACKEND = 'vault.backend';
@@ -50,20 +53,30 @@ export class Vault {
   private passphrase: string | null = null;
   private readonly queue = new SerialQueue();
   private ringCache: KeychainRing | null = null;
+  private readonly didChange = new Emitter<VaultStatus>();
+  /** Fires with the new status after a key change, passphrase set-up, unlock or retry succeeds. */
+  readonly onDidChange = this.didChange.event;
 
   constructor(private readonly deps: VaultDeps) {}
 
+  /** Announce the status once the queued change has finished (a failed change announces nothing). */
+  private async announced(change: Promise<VaultStatus>): Promise<VaultStatus> {
+    const status = await change;
+    this.didChange.fire(this.status());
+    return status;
+  }
+
   private get backend(): Backend {
-    return this.deps.settings.get<Backend>(BACKEND) ?? 'keychain';
+    return this.deps.settings.get(BACKEND, BackendSchema) ?? 'keychain';
   }
 
   private get keyId(): string | null {
-    return this.deps.settings.get<string>(KEY_ID);
+    return this.deps.settings.get(KEY_ID, z.string());
   }
 
   /** The profile's keychain record; the profile id is made on first need (the first start with per-profile records). */
   private ring(): KeychainRing {
-    let profileId = this.deps.settings.get<string>(PROFILE_ID);
+    let profileId = this.deps.settings.get(PROFILE_ID, z.string());
     if (!profileId) {
       profileId = randomBytes(16).toString('hex');
       this.deps.settings.set(PROFILE_ID, profileId);
@@ -87,10 +100,10 @@ export class Vault {
    * again" of keystore-unavailable. A ready vault stays as it is, so an unlocked passphrase vault is not locked.
    */
   retry(): Promise<VaultStatus> {
-    return this.queue.run(async () => {
+    return this.announced(this.queue.run(async () => {
       if (this.state !== 'ready') await this.load();
       return this.status();
-    });
+    }));
   }
 
   private async load(): Promise<void> {
@@ -196,7 +209,7 @@ export class Vault {
    * backup of the database taken before, still finds the key its rows name.
    */
   rotate(reencryptAll: ReencryptAll): Promise<VaultStatus> {
-    return this.queue.run(async () => {
+    return this.announced(this.queue.run(async () => {
       const old = this.requireKey();
       const next = newMasterKey();
       await this.storeKeys([next]);
@@ -207,7 +220,7 @@ export class Vault {
       });
       this.settle();
       return this.status();
-    });
+    }));
   }
 
   /** Add keys to the backend (durably) before the database may name them. */
@@ -238,7 +251,7 @@ export class Vault {
    * keys taken out of the keychain, which would otherwise still open the secrets without the passphrase.
    */
   setupPassphrase(passphrase: string): Promise<VaultStatus> {
-    return this.queue.run(async () => {
+    return this.announced(this.queue.run(async () => {
       if (this.backend === 'passphrase') throw new AppError('CONFLICT', 'The vault is already protected by a passphrase.');
       let key = this.current;
       if (!key) {
@@ -267,11 +280,11 @@ export class Vault {
         await this.ring().remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
       }
       return this.status();
-    });
+    }));
   }
 
   unlock(passphrase: string): Promise<VaultStatus> {
-    return this.queue.run(async () => {
+    return this.announced(this.queue.run(async () => {
       if (this.backend !== 'passphrase') throw new AppError('CONFLICT', 'The vault uses the OS keychain; there is no passphrase to enter.');
       if (this.state === 'ready') return this.status();
       if (!this.deps.keyFile.exists()) throw stateError(this.state);
@@ -289,6 +302,6 @@ export class Vault {
       if (!this.current) throw stateError(this.state);
       this.passphrase = passphrase;
       return this.status();
-    });
+    }));
   }
 }

@@ -3,7 +3,7 @@ import type { BrokerId, Environment } from '../../../src/shared/brokers';
 import type { AuditAction, AuditEntry, ConnectionView, OrderTicket, OrderView } from '../../../src/shared/schemas';
 import { BROKER_ADAPTERS } from '../../../src/main/brokers/registry';
 import { ManualClock } from '../../../src/main/clock';
-import type { Notifier } from '../../../src/main/composition';
+import type { Notifier } from '../../../src/main/notifier';
 import type { SimExchange } from '../../simulators/exchange';
 import { startAlpaca } from '../../simulators/alpaca';
 import { start as startAngelOne, type AngelSimulatorHandle } from '../../simulators/angel-one';

@@ -4,7 +4,7 @@ import type { OrderRequest } from '../../brokers/types';
 import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
 import { fromMinor, round8, valueMinor } from './money';
-import type { OrderRow, PaperStore } from './store';
+import type { OrderRow, PaperStore } from '../../store/paper-store';
 
 /**
  * The order book of one paper account: admission (cash and holdings checks), triggers and fills.

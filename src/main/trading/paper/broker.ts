@@ -6,7 +6,7 @@ import { Book } from './book';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
 import type { PriceSource } from './price-source';
-import { PaperStore, type OrderRow } from './store';
+import { PaperStore, type OrderRow } from '../../store/paper-store';
 import type { PaperAccount, PaperOrder, PaperReset } from './types';
 import { toPaperOrder, toPaperReset, toPosition } from './view';
 import { valuate } from './valuation';

@@ -1,5 +1,5 @@
 import { fromMinor, valueMinor } from './money';
-import type { AccountRow, PositionRow } from './store';
+import type { AccountRow, PositionRow } from '../../store/paper-store';
 import type { PaperAccount } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { Position } from '../../brokers/types';
 import { averagePrice, marketValueMinor } from './ledger';
 import { fromMinor } from './money';
-import type { OrderRow, PositionRow, ResetRow } from './store';
+import type { OrderRow, PositionRow, ResetRow } from '../../store/paper-store';
 import type { PaperOrder, PaperReset } from './types';
 
 /** Stored rows -> the shapes the app sees (money back in major units of the account currency). */

@@ -1,6 +1,6 @@
-import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../../shared/orders';
-import type { Db } from '../../store/db';
-import type { Holding } from './ledger';
+import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
+import type { Holding } from '../trading/paper/ledger';
+import type { Db } from './db';
 
 export interface AccountRow {
   id: string;

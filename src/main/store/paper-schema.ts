@@ -1,5 +1,5 @@
 /**
- * Paper trading tables (the lead adds this as migration 5; never edit it once released).
+ * Paper trading tables (migration 5; never edit it once released).
  *
  * Money is stored as INTEGER minor units (paise, cents; `decimals` per account) so cash and P&L never
  * drift; prices and quantities are REAL, quantities rounded to 1e-8 before they are written.
