@@ -32,7 +32,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks to main only through window.brokerVault.' },
-            { group: [...nodeBuiltins, 'electron', 'better-sqlite3', 'keytar', 'electron-store', 'conf', 'undici'], message: 'The renderer is a sandboxed web page: no Node, Electron or native modules.' },
+            {
+              group: [...nodeBuiltins, 'electron', 'better-sqlite3', 'keytar', 'electron-store', 'conf', 'undici'],
+              message: 'The renderer is a sandboxed web page: no Node, Electron or native modules.',
+            },
           ],
         },
       ],

@@ -25,7 +25,13 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
     const ids: string[] = [];
     for (let i = 0; i < CONNECTIONS; i++) {
       const apiKeyId = `AKFAN${String(i).padStart(15, '0')}`;
-      const c = await g.ok('connections:create', { broker: 'alpaca', label: `fan-out ${i}`, environment: 'live', fields: { ...sim.credentials, apiKeyId }, apiHost: slow.baseUrl });
+      const c = await g.ok('connections:create', {
+        broker: 'alpaca',
+        label: `fan-out ${i}`,
+        environment: 'live',
+        fields: { ...sim.credentials, apiKeyId },
+        apiHost: slow.baseUrl,
+      });
       ids.push(c.id);
     }
     // Warm-up: one validation per connection one at a time is too slow (100 × 100 ms); one fan-out instead.
@@ -47,11 +53,13 @@ export async function healthFanoutBench(opts: BenchOptions): Promise<BenchResult
     const inFlight = slow.stats.maxInFlight;
     // Diagnostic: the same fan-out with commits not waiting for the disk (bench connection only).
     g.services.db.pragma('synchronous = NORMAL');
-    const noSync = summarize(await Promise.all([0]).then(async () => {
-      const out: number[] = [];
-      for (let r = 0; r < Math.min(3, rounds); r++) out.push(await timeAsync(() => g.ok('connections:validateAll')));
-      return out;
-    }));
+    const noSync = summarize(
+      await Promise.all([0]).then(async () => {
+        const out: number[] = [];
+        for (let r = 0; r < Math.min(3, rounds); r++) out.push(await timeAsync(() => g.ok('connections:validateAll')));
+        return out;
+      }),
+    );
     g.services.db.pragma('synchronous = FULL');
     // Work done per validation besides the request: recordCheck's changed() pushes the whole list.
     const list = summarize(Array.from({ length: 20 }, () => timeSync(() => g.services.connections.list())));

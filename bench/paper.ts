@@ -42,7 +42,14 @@ export async function paperBench(opts: BenchOptions): Promise<BenchResult> {
     for (let i = 0; i < restingN; i++) {
       const offset = ((i % 400) - 200) / 100; // -2.00 … +1.99, inside the price swing
       const side = offset < 0 ? 'BUY' : 'SELL';
-      await broker.placeOrder({ clientOrderId: `r${n++}`, symbol: 'US:BENCH', side, quantity: 1, type: 'LIMIT', limitPrice: Math.round((100 + offset) * 100) / 100 });
+      await broker.placeOrder({
+        clientOrderId: `r${n++}`,
+        symbol: 'US:BENCH',
+        side,
+        quantity: 1,
+        type: 'LIMIT',
+        limitPrice: Math.round((100 + offset) * 100) / 100,
+      });
     }
     const openBefore = (await broker.orders()).filter((o) => o.state === 'OPEN').length;
     let filled = 0;

@@ -55,7 +55,9 @@ export async function rendererBench(opts: BenchOptions): Promise<BenchResult> {
   const loads = opts.quick ? 5 : 15;
   const dataDir = benchTempDir('renderer');
   const bridge = await startBridge({ dataDir, logSink: { write: () => undefined }, oauthPort: 0 });
-  const blank = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title><p id="x">hello</p>'));
+  const blank = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title><p id="x">hello</p>'),
+  );
   await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
   const blankUrl = `http://127.0.0.1:${(blank.address() as AddressInfo).port}/`;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -71,9 +73,10 @@ export async function rendererBench(opts: BenchOptions): Promise<BenchResult> {
       await page.goto(bridge.url, { waitUntil: 'load' });
       // Page-side code as strings: this file is type-checked for Node, without DOM types.
       await page.waitForFunction('window.__bvReady !== undefined', null, { timeout: 15_000 });
-      const t = (await page.evaluate(
-        "({ ready: window.__bvReady, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN })",
-      )) as { ready: number; fcp: number };
+      const t = (await page.evaluate("({ ready: window.__bvReady, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN })")) as {
+        ready: number;
+        fcp: number;
+      };
       const page2 = await context.newPage();
       await page2.goto(blankUrl, { waitUntil: 'load' });
       const tb = (await page2.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.now()")) as number;

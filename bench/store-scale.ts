@@ -18,7 +18,9 @@ const cacheDir = path.join(repoRoot, '.bench', 'store-scale');
 
 /** The same hash AuditLog writes (store/audit-log.ts hashEntry); verify() below proves they agree. */
 function hashEntry(prevHash: string, seq: number, at: number, action: string, connectionId: string | null, detail: string): string {
-  return createHash('sha256').update(JSON.stringify([prevHash, seq, at, action, connectionId, detail])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([prevHash, seq, at, action, connectionId, detail]))
+    .digest('hex');
 }
 
 const connectionId = (i: number) => (i + 1).toString(16).padStart(32, 'c');
@@ -46,7 +48,8 @@ function ensureDatabase(log: (line: string) => void): { dir: string; built: numb
       // A realistic mix: mostly order traffic, health checks, and a rare connection.create per connection.
       const r = seq % 100;
       const conn = seq <= CONNECTIONS ? seq - 1 : seq % CONNECTIONS;
-      const action = seq <= CONNECTIONS ? 'connection.create' : r < 45 ? 'order.submit' : r < 90 ? 'order.update' : r < 99 ? 'connection.validate' : 'mode.switch';
+      const action =
+        seq <= CONNECTIONS ? 'connection.create' : r < 45 ? 'order.submit' : r < 90 ? 'order.update' : r < 99 ? 'connection.validate' : 'mode.switch';
       const cid = action === 'mode.switch' && r % 2 ? null : connectionId(conn);
       const detail = JSON.stringify(
         action === 'order.submit'
@@ -61,7 +64,20 @@ function ensureDatabase(log: (line: string) => void): { dir: string; built: numb
     }
     for (let i = 0; i < ORDERS; i++) {
       const at = T0 + i * 10_000;
-      insertOrder.run(`j${i}`, `bv-bench-${i}`, connectionId(i % CONNECTIONS), i % 3 ? 'live' : 'paper', 'US:AAPL', i % 2 ? 'BUY' : 'SELL', i % 50 ? 'FILLED' : 'OPEN', `b${i}`, i % 50 ? 1 : 0, i % 50 ? 100 : null, at, at);
+      insertOrder.run(
+        `j${i}`,
+        `bv-bench-${i}`,
+        connectionId(i % CONNECTIONS),
+        i % 3 ? 'live' : 'paper',
+        'US:AAPL',
+        i % 2 ? 'BUY' : 'SELL',
+        i % 50 ? 'FILLED' : 'OPEN',
+        `b${i}`,
+        i % 50 ? 1 : 0,
+        i % 50 ? 100 : null,
+        at,
+        at,
+      );
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -129,7 +145,8 @@ export async function storeScaleBench(opts: BenchOptions): Promise<BenchResult> 
     // The raw cost of the hashing alone, for comparison.
     const hashOnly = timeSync(() => {
       let prev = GENESIS;
-      for (let seq = 1; seq <= 100_000; seq++) prev = hashEntry(prev, seq, T0 + seq, 'order.update', connectionId(1), '{"orderId":"o1","state":"FILLED","filled":1}');
+      for (let seq = 1; seq <= 100_000; seq++)
+        prev = hashEntry(prev, seq, T0 + seq, 'order.update', connectionId(1), '{"orderId":"o1","state":"FILLED","filled":1}');
     });
 
     // Order journal at 100k orders: the per-order limit check and the Trading screen's list.
@@ -168,7 +185,9 @@ export async function storeScaleBench(opts: BenchOptions): Promise<BenchResult> 
         metric('audit page, connectionId + action, older page p50', nextPage.p50, 'ms', { target: 5 }),
         metric('audit page, connectionId + rare action p50', rare.p50, 'ms', { target: 5 }),
         metric(`verify whole chain (${checked.toLocaleString()} rows)`, verify.p50, 'ms'),
-        metric('verify rate', checked / (verify.p50 / 1000), 'rows/s', { note: `hash alone: ${Math.round(100_000 / (hashOnly / 1000)).toLocaleString()} rows/s` }),
+        metric('verify rate', checked / (verify.p50 / 1000), 'rows/s', {
+          note: `hash alone: ${Math.round(100_000 / (hashOnly / 1000)).toLocaleString()} rows/s`,
+        }),
         metric('orders countSince (every order) p50', countSince.p50, 'ms'),
         metric('orders:list newest 100 p50', ordersList.p50, 'ms'),
         metric('open orders scan p50', openOrders.p50, 'ms'),

@@ -25,7 +25,8 @@ function prepareArgs(context) {
 
 async function beforePack(context, run = spawnSync) {
   const result = run(process.execPath, prepareArgs(context), { cwd: projectRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`The Electron build of better-sqlite3 for ${context.electronPlatformName}-${Arch[context.arch]} failed; see the message above.`);
+  if (result.status !== 0)
+    throw new Error(`The Electron build of better-sqlite3 for ${context.electronPlatformName}-${Arch[context.arch]} failed; see the message above.`);
 }
 
 module.exports = beforePack;

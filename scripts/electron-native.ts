@@ -59,7 +59,11 @@ export function installArch(env: Env, platform: string, hostPlatform: string, ho
 
 export function detectRosetta(): boolean {
   try {
-    return execSync('sysctl -in sysctl.proc_translated', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === '1';
+    return (
+      execSync('sysctl -in sysctl.proc_translated', { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() === '1'
+    );
   } catch {
     return false;
   }
@@ -86,7 +90,13 @@ export function electronExecutablePath(platform: string): string {
 export function isElectronInstalled(pkg: ElectronPackage, env: Env, platform: string): boolean {
   const executable = electronExecutablePath(platform);
   try {
-    if (fs.readFileSync(path.join(pkg.dir, 'dist', 'version'), 'utf8').trim().replace(/^v/, '') !== pkg.version) return false;
+    if (
+      fs
+        .readFileSync(path.join(pkg.dir, 'dist', 'version'), 'utf8')
+        .trim()
+        .replace(/^v/, '') !== pkg.version
+    )
+      return false;
     if (fs.readFileSync(path.join(pkg.dir, 'path.txt'), 'utf8') !== executable) return false;
   } catch {
     return false;
@@ -207,7 +217,10 @@ export async function ensureElectronSqlite(options: EnsureSqliteOptions): Promis
   // The copy leaves out the Node build (and anything nested), so nothing the rebuild does can reach node_modules.
   const skipped = new Set([path.join(sourceDir, 'build'), path.join(sourceDir, 'node_modules')]);
   fs.cpSync(sourceDir, stagedPackage, { recursive: true, dereference: true, filter: (source) => !skipped.has(source) });
-  fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'brokervault-electron-native', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }));
+  fs.writeFileSync(
+    path.join(staging, 'package.json'),
+    JSON.stringify({ name: 'brokervault-electron-native', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }),
+  );
 
   options.log?.(`Building better-sqlite3 for Electron ${target.electronVersion} (${target.platform}-${target.arch}); this happens once per Electron version…`);
   try {

@@ -53,6 +53,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof PrepareError ? error.sentence : `Preparing Electron failed, so the desktop app cannot start: ${error instanceof Error ? error.message : String(error)}.`);
+  console.error(
+    error instanceof PrepareError
+      ? error.sentence
+      : `Preparing Electron failed, so the desktop app cannot start: ${error instanceof Error ? error.message : String(error)}.`,
+  );
   process.exitCode = 1;
 });

@@ -32,11 +32,9 @@ const PENDING = /\b(Loading|Searching|Saving|Sending|Checking|Switching|Cancelli
  */
 async function settle(page: Page): Promise<void> {
   const idle = () =>
-    page.waitForFunction(
-      (pending) => !document.querySelector('.spinner') && !new RegExp(pending).test(document.body.innerText),
-      PENDING.source,
-      { timeout: 30_000 },
-    );
+    page.waitForFunction((pending) => !document.querySelector('.spinner') && !new RegExp(pending).test(document.body.innerText), PENDING.source, {
+      timeout: 30_000,
+    });
   await idle();
   await page.waitForTimeout(250);
   await idle();
@@ -78,7 +76,11 @@ async function theme(page: Page, value: 'light' | 'dark'): Promise<void> {
 async function callApi(page: Page, area: string, fn: string, inputs: unknown[]): Promise<void> {
   await page.evaluate(
     async ({ area, fn, inputs }) => {
-      const api = (window as unknown as { brokerVault: Record<string, Record<string, (i: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>>> }).brokerVault;
+      const api = (
+        window as unknown as {
+          brokerVault: Record<string, Record<string, (i: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>>>;
+        }
+      ).brokerVault;
       for (const input of inputs) {
         const result = await api[area]![fn]!(input);
         if (!result.ok) throw new Error(`${area}.${fn} failed: ${result.error?.code} ${result.error?.message}`);
@@ -101,7 +103,9 @@ async function quotesFor(page: Page, symbol: string, mode: 'paper' | 'live'): Pr
     await label.first().waitFor({ timeout: 15_000 });
   } catch (error) {
     const shown = (await page.locator('[data-testid$="-prices"]').allInnerTexts()).join(', ') || 'no label';
-    throw new Error(`Quotes in ${mode} mode: expected ${mode === 'live' ? '"broker prices"' : 'a price-source label'}, the panel shows ${shown}.`, { cause: error });
+    throw new Error(`Quotes in ${mode} mode: expected ${mode === 'live' ? '"broker prices"' : 'a price-source label'}, the panel shows ${shown}.`, {
+      cause: error,
+    });
   }
   const text = (await label.first().innerText()).trim();
   console.log(`  quotes (${mode}): ${text}`);
@@ -195,8 +199,20 @@ async function main(): Promise<void> {
     await dialog.waitFor({ state: 'hidden' });
 
     // Seed: a validated Angel One connection and an untested Zerodha one.
-    await bridge.services.brokerCalls.connect({ broker: 'angel-one', label: 'Angel main', environment: 'live', fields: { ...angel.credentials }, apiHost: angel.baseUrl });
-    await bridge.services.connections.create({ broker: 'zerodha', label: 'Zerodha family', environment: 'live', fields: { ...zerodha.credentials }, apiHost: zerodha.baseUrl });
+    await bridge.services.brokerCalls.connect({
+      broker: 'angel-one',
+      label: 'Angel main',
+      environment: 'live',
+      fields: { ...angel.credentials },
+      apiHost: angel.baseUrl,
+    });
+    await bridge.services.connections.create({
+      broker: 'zerodha',
+      label: 'Zerodha family',
+      environment: 'live',
+      fields: { ...zerodha.credentials },
+      apiHost: zerodha.baseUrl,
+    });
     await page.reload();
     await page.getByTestId('vault-badge').waitFor();
     await nav(page, 'Connections');
@@ -227,8 +243,12 @@ async function main(): Promise<void> {
 
     // Schedules, under Positions: the two seeded baskets.
     const schedules = page.getByTestId('schedules-panel');
-    await schedules.getByTestId('schedule').nth(SCHEDULES.length - 1).waitFor();
-    for (const s of SCHEDULES) await schedules.getByTestId('schedule').filter({ hasText: s.name }).getByTestId('schedule-next').filter({ hasText: /\d/ }).waitFor();
+    await schedules
+      .getByTestId('schedule')
+      .nth(SCHEDULES.length - 1)
+      .waitFor();
+    for (const s of SCHEDULES)
+      await schedules.getByTestId('schedule').filter({ hasText: s.name }).getByTestId('schedule-next').filter({ hasText: /\d/ }).waitFor();
     await scrollContent(page, schedules);
     await shot(page, 'trading-schedules');
 
@@ -317,7 +337,13 @@ async function brokerQuestionShot(browser: Browser): Promise<void> {
   const gateway = await startIbkrGateway({ clock, globalPerSecond: 1_000 });
   const bridge = await startBridge({ dataDir, logSink: { write: () => undefined }, oauthPort: 47392, clock });
   try {
-    const view = await bridge.services.brokerCalls.connect({ broker: 'ibkr', label: 'IBKR paper', environment: 'paper', fields: { ...gateway.credentials }, apiHost: gateway.baseUrl });
+    const view = await bridge.services.brokerCalls.connect({
+      broker: 'ibkr',
+      label: 'IBKR paper',
+      environment: 'paper',
+      fields: { ...gateway.credentials },
+      apiHost: gateway.baseUrl,
+    });
     // The health monitor's first check may be paced by the gateway (status "error"): check again in fresh windows.
     for (let i = 0; i < 10 && bridge.services.connections.get(view.id).status !== 'valid'; i++) {
       await new Promise((r) => setTimeout(r, 500));

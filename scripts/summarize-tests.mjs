@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-
 /** A Playwright file's time: the sum of its tests' run times (tests in one file run in one worker). */
 function specMs(suite) {
   let ms = 0;

@@ -29,7 +29,11 @@ export function printTable(report: Report): void {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, c) => (c === 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   const m = report.machine;
   const out: string[] = [
     `BrokerVault benchmarks${report.quick ? ' (--quick)' : ''}: ${m.cpu}, ${m.nproc} CPUs, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}; ${report.seconds.toFixed(0)} s`,

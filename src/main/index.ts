@@ -76,7 +76,8 @@ async function start(): Promise<void> {
   // SECURITY: a damaged database file is not opened, and nothing (not even the preferences) is written into the
   // data folder until the trader chose what to do with it on the recovery screen.
   let preferences: PreferencesStore | null = null;
-  const openPreferences = (): PreferencesStore => (preferences ??= new ElectronStore<StoredPreferences>(preferencesOptions(dataDir)) as unknown as PreferencesStore);
+  const openPreferences = (): PreferencesStore =>
+    (preferences ??= new ElectronStore<StoredPreferences>(preferencesOptions(dataDir)) as unknown as PreferencesStore);
   if (databaseFileLooksIntact(dataDir)) openPreferences();
   const window = createMainWindow({
     BrowserWindow,
@@ -90,7 +91,14 @@ async function start(): Promise<void> {
   mainWindow = window;
   window.on('closed', () => (mainWindow = null));
 
-  const nativeBinding = sqliteNativeBinding({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath(), versions: process.versions, platform: process.platform, arch: process.arch });
+  const nativeBinding = sqliteNativeBinding({
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+    versions: process.versions,
+    platform: process.platform,
+    arch: process.arch,
+  });
   const keyStore = new KeytarKeyStore(keychainServiceName({ isPackaged: app.isPackaged, env: process.env }));
   const host = new ServiceHost({
     dataDir,

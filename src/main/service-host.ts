@@ -14,7 +14,6 @@ import { storeDamageOf, type StoreDamage } from './store/store-damage';
 
 type StoreStatus = z.infer<typeof StoreStatusSchema>;
 
-
 export interface ServiceHostOptions {
   dataDir: string;
   /** Builds the whole graph (createServices); throws the store errors storeDamageOf names when the database is not usable. */

@@ -11,9 +11,6 @@ exposeApi({
   api: buildApi({
     invoke: (channel, input) => ipcRenderer.invoke(channel, input),
     // SECURITY: listeners get the payload only; the IpcRendererEvent (with its sender) never reaches the page.
-    onEvent: (sink) =>
-      ipcRenderer.on(EVENT_IPC_CHANNEL, (_event, message: { event: string; payload: unknown }) =>
-        sink(message.event, message.payload),
-      ),
+    onEvent: (sink) => ipcRenderer.on(EVENT_IPC_CHANNEL, (_event, message: { event: string; payload: unknown }) => sink(message.event, message.payload)),
   }),
 });

@@ -6,9 +6,10 @@ type Namespace = ChannelName extends `${infer NS}:${string}` ? NS : never;
 type MethodOf<NS extends string, C> = C extends `${NS}:${infer M}` ? M : never;
 
 /** Channels whose every input field is optional may be called with no argument. */
-type Call<C extends ChannelName> = Record<never, never> extends ChannelInput<C>
-  ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
-  : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+type Call<C extends ChannelName> =
+  Record<never, never> extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
+    : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
 
 /** The surface the preload (and the test bridge) put on `window.brokerVault`. */
 export type BrokerVaultApi = {

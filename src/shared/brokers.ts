@@ -77,15 +77,7 @@ export const BrokerEnvironmentSchema = z
   })
   .strict();
 
-export const CAPABILITIES = [
-  'equity',
-  'options',
-  'futures',
-  'crypto',
-  'market-data',
-  'bracket-orders',
-  'dry-run',
-] as const;
+export const CAPABILITIES = ['equity', 'options', 'futures', 'crypto', 'market-data', 'bracket-orders', 'dry-run'] as const;
 
 export const BrokerSessionRulesSchema = z
   .object({

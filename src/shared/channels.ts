@@ -67,7 +67,17 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export const RECOVERY_CHANNEL_NAMES = ['store:status', 'store:moveAside', 'store:restore', 'store:quit'] as const satisfies readonly ChannelName[];
 export type RecoveryChannelName = (typeof RECOVERY_CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['connections:changed', 'vault:changed', 'settings:changed', 'login:finished', 'mode:changed', 'orders:changed', 'schedules:changed', 'killswitch:progress', 'audit:changed'] as const;
+export const EVENT_NAMES = [
+  'connections:changed',
+  'vault:changed',
+  'settings:changed',
+  'login:finished',
+  'mode:changed',
+  'orders:changed',
+  'schedules:changed',
+  'killswitch:progress',
+  'audit:changed',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** The single `window` property the preload (and the test bridge) defines. */

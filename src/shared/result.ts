@@ -57,8 +57,5 @@ export type AppErrorShape = z.infer<typeof AppErrorSchema>;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
 export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }).strict(),
-    z.object({ ok: z.literal(false), error: AppErrorSchema }).strict(),
-  ]);
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }).strict(), z.object({ ok: z.literal(false), error: AppErrorSchema }).strict()]);
 }

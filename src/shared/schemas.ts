@@ -247,9 +247,7 @@ export const ModeStatusSchema = z.strictObject({
   /** Set by the kill switch: live stays off until the trader re-enables it. */
   locked: z.boolean(),
   /** The last switch and why, so the app can say why it is back in paper even with notifications off. */
-  lastChange: z
-    .strictObject({ at: z.number().int(), to: ModeSchema, by: z.enum(['trader', 'app']), reason: z.string() })
-    .nullable(),
+  lastChange: z.strictObject({ at: z.number().int(), to: ModeSchema, by: z.enum(['trader', 'app']), reason: z.string() }).nullable(),
 });
 export type ModeStatus = z.infer<typeof ModeStatusSchema>;
 
@@ -280,7 +278,9 @@ export const OrderTicketSchema = z
     type: OrderTypeSchema,
     limitPrice: Price.optional(),
     stopPrice: Price.optional(),
-    product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
+    product: capped(8)
+      .regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML')
+      .optional(),
     timeInForce: TimeInForceSchema.optional(),
     /** A confirmation main issued for this ticket (orders above a limit). */
     confirmationId: z.string().max(100).optional(),
@@ -368,7 +368,9 @@ export const PaperAccountSchema = z.strictObject({
 });
 export const PaperResetInput = z.strictObject({
   startingCash: z.number().positive().max(1e12).optional(),
-  currency: capped(3).regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as USD or INR').optional(),
+  currency: capped(3)
+    .regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as USD or INR')
+    .optional(),
 });
 
 export const LimitsSchema = z.strictObject({
@@ -400,7 +402,9 @@ export const ScheduleBasketItem = z.strictObject({
   quantity: z.number().positive().finite().max(1e9),
   type: BasketOrderTypeSchema,
   limitPrice: Price.optional(),
-  product: capped(8).regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML').optional(),
+  product: capped(8)
+    .regex(/^[A-Z]{2,8}$/, 'must be a product code such as CNC, MIS or NRML')
+    .optional(),
 });
 export const ScheduleInput = z.strictObject({
   name: z.string().trim().min(1).max(64),
@@ -433,9 +437,7 @@ export const ScheduleViewSchema = z.strictObject({
       holidaysThrough: z.string().nullable(),
     }),
   ),
-  lastRun: z
-    .strictObject({ at: z.number().int(), outcome: z.enum(['ran', 'missed', 'failed', 'skipped']), message: z.string().nullable() })
-    .nullable(),
+  lastRun: z.strictObject({ at: z.number().int(), outcome: z.enum(['ran', 'missed', 'failed', 'skipped']), message: z.string().nullable() }).nullable(),
 });
 export const ScheduleIdInput = z.strictObject({ id: z.string().max(64) });
 export const ScheduleEnableInput = z.strictObject({ id: z.string().max(64), enabled: z.boolean() });
@@ -443,7 +445,10 @@ export const ScheduleEnableInput = z.strictObject({ id: z.string().max(64), enab
 // ---- Nothing lost: backups and the recovery screen (issue 11, item 10) ----
 
 /** A backup is named by its file name only (never a path): brokervault-<kind>-<time>Z-v<schema>.sqlite. */
-export const BackupIdSchema = z.string().max(120).regex(/^brokervault-(daily|pre-migration|manual)-\d{8}T\d{9}Z-v\d{1,6}\.sqlite$/, 'must be a backup from the list');
+export const BackupIdSchema = z
+  .string()
+  .max(120)
+  .regex(/^brokervault-(daily|pre-migration|manual)-\d{8}T\d{9}Z-v\d{1,6}\.sqlite$/, 'must be a backup from the list');
 
 export const BackupViewSchema = z.strictObject({
   id: BackupIdSchema,

@@ -41,7 +41,13 @@ export interface Bridge {
 /** The bridge takes at most this much in one WebSocket frame; a bigger frame closes that socket with 1009. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 function keyStoreFor(choice: KeyStore | KeyStoreChoice | undefined): KeyStore {
   if (choice === undefined || choice === 'memory') return new MemoryKeyStore();
@@ -65,7 +71,8 @@ async function answerFrame(raw: RawData, isBinary: boolean, call: (channel: stri
   } catch {
     return refusal(null, 'The bridge takes JSON messages.');
   }
-  if (message === null || typeof message !== 'object' || Array.isArray(message)) return refusal(null, 'The bridge takes messages of the form {id, channel, input}.');
+  if (message === null || typeof message !== 'object' || Array.isArray(message))
+    return refusal(null, 'The bridge takes messages of the form {id, channel, input}.');
   const { id, channel, input } = message as { id?: unknown; channel?: unknown; input?: unknown };
   if (typeof channel !== 'string') return refusal(id, 'The message names no channel.');
   try {
@@ -148,9 +155,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   await host.start();
   await started;
 
-  const html = fs
-    .readFileSync(path.join(rendererDir, 'index.html'), 'utf8')
-    .replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');
+  const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8').replace('<script', '<script src="/__bridge/client.js"></script>\n    <script');
 
   server.on('request', (req, res) => {
     const url = parseUrl(req.url, origin);

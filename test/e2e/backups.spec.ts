@@ -5,9 +5,17 @@ import { startBridge } from '../bridge/server';
 import { expect, test } from './fixtures';
 
 /** Issue 11 item 10 ("nothing lost"): Settings → Backups → Restore, and the recovery screen, through the bridge. */
-const SAVED = { broker: 'alpaca', label: 'Saved before the backup', environment: 'paper', fields: { apiKeyId: 'PKBACKUPTEST0000001', apiSecretKey: 'backupSecretValue0000000001' } } as const;
+const SAVED = {
+  broker: 'alpaca',
+  label: 'Saved before the backup',
+  environment: 'paper',
+  fields: { apiKeyId: 'PKBACKUPTEST0000001', apiSecretKey: 'backupSecretValue0000000001' },
+} as const;
 
-test('Settings → Backups: back up now, restore with a confirmation; the current database is kept aside and the saved credential decrypts', async ({ page, bridge }) => {
+test('Settings → Backups: back up now, restore with a confirmation; the current database is kept aside and the saved credential decrypts', async ({
+  page,
+  bridge,
+}) => {
   const saved = await bridge.services.connections.create(SAVED);
   await page.goto(bridge.url);
   await page.getByRole('button', { name: 'Settings', exact: true }).click();

@@ -72,8 +72,12 @@ test('the New schedule dialog’s order row shows every product in full at the d
   const product = row.getByLabel('Product');
   const fields = row.locator('.basket-row-fields');
   // Items start at their flex line's top (less their own top margin): one such top means one line.
-  const oneLine = () => fields.evaluate((el) => new Set([...el.children].map((c) => Math.round(c.getBoundingClientRect().top - parseFloat(getComputedStyle(c).marginTop)))).size === 1);
-  const fits = () => fields.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= el.closest('.dialog')!.getBoundingClientRect().right);
+  const oneLine = () =>
+    fields.evaluate(
+      (el) => new Set([...el.children].map((c) => Math.round(c.getBoundingClientRect().top - parseFloat(getComputedStyle(c).marginTop)))).size === 1,
+    );
+  const fits = () =>
+    fields.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= el.closest('.dialog')!.getBoundingClientRect().right);
 
   // One order (no ✕) and two (each with its ✕): CNC and MIS in full, on one line with the rest of the order.
   for (const rows of [1, 2]) {

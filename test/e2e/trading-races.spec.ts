@@ -60,7 +60,9 @@ test('the kill switch dialog shows its progress while a broker does not answer, 
     await page.getByTestId('kill-switch').click();
     const kill = page.getByRole('dialog', { name: 'Kill switch' });
     await kill.getByRole('button', { name: 'Engage kill switch' }).click();
-    await expect(kill.getByRole('status')).toContainText('Reading the order book (Angel main): the broker asked BrokerVault to slow down (or did not answer); trying again…');
+    await expect(kill.getByRole('status')).toContainText(
+      'Reading the order book (Angel main): the broker asked BrokerVault to slow down (or did not answer); trying again…',
+    );
     net.losing = null;
     await expect(kill.getByTestId('kill-summary')).toContainText('paper mode', { timeout: 15_000 });
   } finally {

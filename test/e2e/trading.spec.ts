@@ -74,7 +74,9 @@ test('paper trading with a connected broker: the ticket says where the symbol’
     // Angel One prices NSE symbols: paper quotes and fills use its prices, and both the panel and the ticket say so.
     await symbol.fill('NSE:INFY');
     await expect(page.getByTestId('broker-prices')).toBeVisible({ timeout: 10_000 });
-    await expect(symbol).toHaveAccessibleDescription('Paper mode: any symbol in EXCHANGE:SYMBOL form; prices come from your connected broker.', { timeout: 10_000 });
+    await expect(symbol).toHaveAccessibleDescription('Paper mode: any symbol in EXCHANGE:SYMBOL form; prices come from your connected broker.', {
+      timeout: 10_000,
+    });
     await expect(page.getByTestId('simulated-prices')).toHaveCount(0);
     // No connected broker prices US symbols: simulated, and said so for that symbol.
     await symbol.fill('US:AAPL');
@@ -156,63 +158,66 @@ const ibkr = test.extend<{ clock: SkippingClock; gateway: IbkrSimHandle }>({
   },
 });
 
-ibkr('IBKR asks about a big order: the trader sees the broker’s questions and answers them; a declined one is cancelled', async ({ page, bridge, clock, gateway }) => {
-  // The gateway paces /portfolio/accounts and the order list at one call per 5 s: move time past each window.
-  const pause: Pause = async (ms) => clock.skip(ms);
-  const nextWindow = () => clock.skip(windowGap(5_000));
-  await page.goto(bridge.url);
-  await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
-  await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
-  // The health monitor's first check can land in the same 5-s window as the wizard's save and be paced by
-  // the gateway (a paced check keeps the status it had); test it in a fresh window, as a trader would.
-  nextWindow();
-  await page.getByRole('button', { name: 'Health', exact: true }).click();
-  await page.getByRole('button', { name: 'Test IBKR paper' }).click();
-  await expect(page.getByTestId('health-card').getByTestId('status-pill')).toHaveText('Connected', { timeout: 10_000 });
-  nextWindow();
-  await goLive(page, 'IBKR paper', { broker: 'Interactive Brokers', environment: 'paper' });
-  // Live on the broker's paper account: the bar says so next to LIVE, so it is never mistaken for real money.
-  await expect(page.getByTestId('mode-environment')).toHaveText('BROKER PAPER');
+ibkr(
+  'IBKR asks about a big order: the trader sees the broker’s questions and answers them; a declined one is cancelled',
+  async ({ page, bridge, clock, gateway }) => {
+    // The gateway paces /portfolio/accounts and the order list at one call per 5 s: move time past each window.
+    const pause: Pause = async (ms) => clock.skip(ms);
+    const nextWindow = () => clock.skip(windowGap(5_000));
+    await page.goto(bridge.url);
+    await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    // The health monitor's first check can land in the same 5-s window as the wizard's save and be paced by
+    // the gateway (a paced check keeps the status it had); test it in a fresh window, as a trader would.
+    nextWindow();
+    await page.getByRole('button', { name: 'Health', exact: true }).click();
+    await page.getByRole('button', { name: 'Test IBKR paper' }).click();
+    await expect(page.getByTestId('health-card').getByTestId('status-pill')).toHaveText('Connected', { timeout: 10_000 });
+    nextWindow();
+    await goLive(page, 'IBKR paper', { broker: 'Interactive Brokers', environment: 'paper' });
+    // Live on the broker's paper account: the bar says so next to LIVE, so it is never mistaken for real money.
+    await expect(page.getByTestId('mode-environment')).toHaveText('BROKER PAPER');
 
-  // Worth more than 30,000 USD: over the gateway's Total Value Limit (25,000).
-  const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));
-  // IBKR has no instrument list to download: the ticket searches the gateway's contracts as the trader types.
-  nextWindow();
-  await placeLiveOrder(page, { search: 'AAPL', symbol: 'US:AAPL', quantity });
-  const question = brokerQuestion(page);
-  await expect(question).toBeVisible({ timeout: 10_000 });
-  await expect(question.getByRole('heading')).toHaveText('Interactive Brokers asks about your order');
-  await expect(question).toContainText('This question comes from Interactive Brokers, not from BrokerVault');
-  await expect(question.getByTestId('broker-question-order')).toContainText(`BUY ${quantity} US:AAPL at market`);
-  // The broker's own words, with no HTML in them.
-  await expect(question.getByTestId('broker-prompt')).toContainText(`value exceeds the Total Value Limit of 25,000 USD. Are you sure`);
-  await expect(question.getByTestId('broker-prompt')).not.toContainText('<br>');
-  // Nothing answers for the trader: Escape leaves the question open and the order waiting.
-  await page.keyboard.press('Escape');
-  await expect(question).toBeVisible();
-  await expect(page.getByTestId('order-question')).toContainText('waiting for your answer');
-  await expectNewestOrder(page, 'PENDING');
-  await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('Waiting for your answer');
+    // Worth more than 30,000 USD: over the gateway's Total Value Limit (25,000).
+    const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));
+    // IBKR has no instrument list to download: the ticket searches the gateway's contracts as the trader types.
+    nextWindow();
+    await placeLiveOrder(page, { search: 'AAPL', symbol: 'US:AAPL', quantity });
+    const question = brokerQuestion(page);
+    await expect(question).toBeVisible({ timeout: 10_000 });
+    await expect(question.getByRole('heading')).toHaveText('Interactive Brokers asks about your order');
+    await expect(question).toContainText('This question comes from Interactive Brokers, not from BrokerVault');
+    await expect(question.getByTestId('broker-question-order')).toContainText(`BUY ${quantity} US:AAPL at market`);
+    // The broker's own words, with no HTML in them.
+    await expect(question.getByTestId('broker-prompt')).toContainText(`value exceeds the Total Value Limit of 25,000 USD. Are you sure`);
+    await expect(question.getByTestId('broker-prompt')).not.toContainText('<br>');
+    // Nothing answers for the trader: Escape leaves the question open and the order waiting.
+    await page.keyboard.press('Escape');
+    await expect(question).toBeVisible();
+    await expect(page.getByTestId('order-question')).toContainText('waiting for your answer');
+    await expectNewestOrder(page, 'PENDING');
+    await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('Waiting for your answer');
 
-  // Confirm: IBKR asks again, about trading outside regular hours; confirm that too and the order fills.
-  nextWindow();
-  await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Confirm');
-  await expect(question).toContainText('Question 2');
-  nextWindow();
-  await answerBrokerQuestion(page, 'outside regular trading hours', 'Confirm');
-  await expect(question).toBeHidden({ timeout: 10_000 });
-  await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order sent: BUY ${quantity} US:AAPL — filled`);
-  await expectNewestOrder(page, 'FILLED');
+    // Confirm: IBKR asks again, about trading outside regular hours; confirm that too and the order fills.
+    nextWindow();
+    await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Confirm');
+    await expect(question).toContainText('Question 2');
+    nextWindow();
+    await answerBrokerQuestion(page, 'outside regular trading hours', 'Confirm');
+    await expect(question).toBeHidden({ timeout: 10_000 });
+    await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order sent: BUY ${quantity} US:AAPL — filled`);
+    await expectNewestOrder(page, 'FILLED');
 
-  // The same order again, declined: nothing is placed and the order shows as cancelled, saying why.
-  nextWindow();
-  await placeLiveOrder(page, { symbol: 'US:AAPL', quantity });
-  nextWindow();
-  await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Decline');
-  await expect(question).toBeHidden({ timeout: 10_000 });
-  await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order not placed: BUY ${quantity} US:AAPL — cancelled`);
-  await expectNewestOrder(page, 'CANCELLED');
-  await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('You declined the broker');
-  await expect(page.getByTestId('order-row')).toHaveCount(2);
-  expect(gateway.exchange.orders.size).toBe(1);
-});
+    // The same order again, declined: nothing is placed and the order shows as cancelled, saying why.
+    nextWindow();
+    await placeLiveOrder(page, { symbol: 'US:AAPL', quantity });
+    nextWindow();
+    await answerBrokerQuestion(page, 'exceeds the Total Value Limit', 'Decline');
+    await expect(question).toBeHidden({ timeout: 10_000 });
+    await expect(ticket(page).getByTestId('order-placed')).toContainText(`Order not placed: BUY ${quantity} US:AAPL — cancelled`);
+    await expectNewestOrder(page, 'CANCELLED');
+    await expect(page.getByTestId('order-row').first().getByTestId('order-message')).toContainText('You declined the broker');
+    await expect(page.getByTestId('order-row')).toHaveCount(2);
+    expect(gateway.exchange.orders.size).toBe(1);
+  },
+);

@@ -21,7 +21,10 @@ test('the window opens with no Node in the page and exactly the contract on the 
       process: typeof (window as unknown as { process?: unknown }).process,
       module: typeof (window as unknown as { module?: unknown }).module,
       api: Object.fromEntries(
-        Object.entries((window as unknown as { brokerVault: Record<string, unknown> }).brokerVault).map(([k, v]) => [k, typeof v === 'function' ? 'fn' : Object.keys(v as object).sort()]),
+        Object.entries((window as unknown as { brokerVault: Record<string, unknown> }).brokerVault).map(([k, v]) => [
+          k,
+          typeof v === 'function' ? 'fn' : Object.keys(v as object).sort(),
+        ]),
       ),
     }));
     expect(surface.require).toBe('undefined');
@@ -30,7 +33,7 @@ test('the window opens with no Node in the page and exactly the contract on the 
     const expected: Record<string, string[] | string> = { on: 'fn' };
     for (const channel of CHANNEL_NAMES) {
       const [ns, method] = channel.split(':') as [string, string];
-      (expected[ns] ??= [] as string[]);
+      expected[ns] ??= [] as string[];
       (expected[ns] as string[]).push(method);
     }
     for (const key of Object.keys(expected)) if (Array.isArray(expected[key])) (expected[key] as string[]).sort();

@@ -17,7 +17,10 @@ const OAUTH = CASES.filter((c) => c.oauth);
 const DIRECT = CASES.filter((c) => !c.oauth);
 const adapterOf = (id: BrokerId) => BROKER_ADAPTERS.find((a) => a.descriptor.id === id)!;
 /** Fields the trader types (the descriptor's); anything else stored on a connection is a session token. */
-const userFields = (id: BrokerId) => adapterOf(id).descriptor.fields.map((f) => f.name).sort();
+const userFields = (id: BrokerId) =>
+  adapterOf(id)
+    .descriptor.fields.map((f) => f.name)
+    .sort();
 
 async function startAll(w: World, canary?: string): Promise<Map<BrokerId, RunningSim>> {
   const sims = await Promise.all(CASES.map((c) => c.start(w.clock, canary)));
@@ -67,7 +70,11 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
         // Saved untested; main opened the broker's page and waited for the loopback redirect.
         expect(created.status, c.id).toBe('untested');
         const { start, landing, finished } = login!;
-        expect(start, c.id).toEqual({ status: 'browser', redirectUri: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/callback/${c.id}$`)), loginHost: new URL(sim(c).baseUrl).host });
+        expect(start, c.id).toEqual({
+          status: 'browser',
+          redirectUri: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/callback/${c.id}$`)),
+          loginHost: new URL(sim(c).baseUrl).host,
+        });
         expect(landing, c.id).toMatchObject({ loginStatus: 200, landingStatus: 200 });
         expect(landing.redirectedTo!.startsWith(`${start.redirectUri}?`), c.id).toBe(true);
         expect(landing.landingBody, c.id).toContain('Signed in');
@@ -98,18 +105,24 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
     );
   });
 
-  it('searches the instrument master where the broker has one, the broker\'s live symbol search where not', async () => {
+  it("searches the instrument master where the broker has one, the broker's live symbol search where not", async () => {
     await Promise.all(
       CASES.map(async (c) => {
         const found = await w.g.ok('instruments:search', { connectionId: ids.get(c.id)!, query: c.search?.query ?? c.liveSearch?.query ?? 'AAPL' });
         if (!c.search) {
           expect(c.liveSearch, `${c.id} has neither a master nor a live search`).toBeDefined();
           expect(found, c.id).toMatchObject({ masterDay: null, stale: false, lastError: null });
-          expect(found.results.find((r) => r.symbol === c.liveSearch!.symbol), c.id).toMatchObject({ exchange: c.liveSearch!.exchange, lotSize: 1, tickSize: 0.01 });
+          expect(
+            found.results.find((r) => r.symbol === c.liveSearch!.symbol),
+            c.id,
+          ).toMatchObject({ exchange: c.liveSearch!.exchange, lotSize: 1, tickSize: 0.01 });
           return;
         }
         expect(found, c.id).toMatchObject({ masterDay: '2026-01-05', stale: false, lastError: null });
-        expect(found.results.map((r) => r.symbol), c.id).toContain(c.search.symbol);
+        expect(
+          found.results.map((r) => r.symbol),
+          c.id,
+        ).toContain(c.search.symbol);
         expect(found.results.find((r) => r.symbol === c.search!.symbol)!.lotSize, c.id).toBeGreaterThan(0);
       }),
     );
@@ -119,7 +132,12 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
     nextWindow(w);
     const all = await w.g.ok('connections:validateAll');
     expect(all.length).toBe(CASES.length);
-    for (const c of CASES) expectValid(c, all.find((v) => v.id === ids.get(c.id))!, w.clock.now());
+    for (const c of CASES)
+      expectValid(
+        c,
+        all.find((v) => v.id === ids.get(c.id))!,
+        w.clock.now(),
+      );
   });
 
   it('disconnects: session tokens dropped, status untested, typed fields kept', async () => {
@@ -128,7 +146,11 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
       const before = await w.g.ok('connections:get', { id });
       const view = await w.g.ok('connections:disconnect', { id });
       expect(view, c.id).toMatchObject({ status: 'untested', lastError: null, tokenExpiresAt: null });
-      expect(view.fields.map((f) => f.name).sort(), c.id).toEqual(userFields(c.id).filter((name) => name in sim(c).fields).sort());
+      expect(view.fields.map((f) => f.name).sort(), c.id).toEqual(
+        userFields(c.id)
+          .filter((name) => name in sim(c).fields)
+          .sort(),
+      );
       expect(view.fields, c.id).toEqual(before.fields.filter((f) => userFields(c.id).includes(f.name)));
     }
   });
@@ -138,13 +160,27 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
       const id = ids.get(c.id)!;
       const entries = await auditOf(w, id);
       const actions = entries.map((e) => e.action);
-      expect(actions.filter((a) => a === 'connection.create'), c.id).toHaveLength(1);
+      expect(
+        actions.filter((a) => a === 'connection.create'),
+        c.id,
+      ).toHaveLength(1);
       expect(actions.filter((a) => a === 'connection.validate').length, c.id).toBeGreaterThanOrEqual(3);
-      expect(actions.filter((a) => a === 'connection.disconnect'), c.id).toHaveLength(1);
+      expect(
+        actions.filter((a) => a === 'connection.disconnect'),
+        c.id,
+      ).toHaveLength(1);
       const logins = entries.filter((e) => e.action === 'connection.login');
       const adapter = adapterOf(c.id);
-      if (c.oauth) expect(logins.map((e) => e.detail.flow), c.id).toEqual(['browser']);
-      else if (adapter.login) expect(logins.map((e) => e.detail.flow), c.id).toEqual(['connect']);
+      if (c.oauth)
+        expect(
+          logins.map((e) => e.detail.flow),
+          c.id,
+        ).toEqual(['browser']);
+      else if (adapter.login)
+        expect(
+          logins.map((e) => e.detail.flow),
+          c.id,
+        ).toEqual(['connect']);
       else expect(logins, c.id).toEqual([]);
       const created = entries.find((e) => e.action === 'connection.create')!;
       expect(created.detail, c.id).toMatchObject({ broker: c.id, apiHost: 'overridden' });
@@ -272,7 +308,13 @@ describe('failures through IPC', () => {
     afterAll(() => stopAll(w, new Map([[c.id, sim]])));
 
     it('with a wrong API secret is refused with a clear error (when the code is exchanged, or before the browser opens); nothing is stored', async () => {
-      const created = await w.g.ok('connections:connect', { broker: c.id, label: 'Wrong secret', environment: c.environment, fields: c.wrong(sim.fields, 'X1'), apiHost: sim.baseUrl });
+      const created = await w.g.ok('connections:connect', {
+        broker: c.id,
+        label: 'Wrong secret',
+        environment: c.environment,
+        fields: c.wrong(sim.fields, 'X1'),
+        apiHost: sim.baseUrl,
+      });
       if (c.wrongKeysRefused === 'before-browser') {
         const opened = w.browser.opened.length;
         const start = await w.g.call('connections:login', { id: created.id });
@@ -292,7 +334,13 @@ describe('failures through IPC', () => {
     });
 
     it('can be cancelled: login:finished ok:false, the late redirect is refused, a new sign-in works', async () => {
-      const created = await w.g.ok('connections:connect', { broker: c.id, label: 'Cancelled', environment: c.environment, fields: sim.fields, apiHost: sim.baseUrl });
+      const created = await w.g.ok('connections:connect', {
+        broker: c.id,
+        label: 'Cancelled',
+        environment: c.environment,
+        fields: sim.fields,
+        apiHost: sim.baseUrl,
+      });
       const before = w.g.events.length;
       const start = await w.g.ok('connections:login', { id: created.id });
       if (start.status !== 'browser') throw new Error('expected a browser sign-in');
@@ -319,7 +367,9 @@ describe('failures through IPC', () => {
     try {
       // connections:connect saves OAuth brokers straight away: both ask the new vault for a key at the same time.
       const created = await Promise.all(
-        OAUTH.map((c, i) => w.g.ok('connections:connect', { broker: c.id, label: 'Twin', environment: c.environment, fields: sims[i]!.fields, apiHost: sims[i]!.baseUrl })),
+        OAUTH.map((c, i) =>
+          w.g.ok('connections:connect', { broker: c.id, label: 'Twin', environment: c.environment, fields: sims[i]!.fields, apiHost: sims[i]!.baseUrl }),
+        ),
       );
       for (const [i, view] of created.entries()) {
         const { finished } = await browserLogin(w, sims[i]!, view.id);
@@ -343,7 +393,11 @@ describe('canary credentials', () => {
         const sim = sims.get(c.id)!;
         const { view } = await connect(w, c, sim, 'Canary');
         // Everything main holds for this connection is secret too: typed secrets and session tokens.
-        const secretNames = new Set(adapterOf(c.id).descriptor.fields.filter((f) => f.secret).map((f) => f.name));
+        const secretNames = new Set(
+          adapterOf(c.id)
+            .descriptor.fields.filter((f) => f.secret)
+            .map((f) => f.name),
+        );
         for (const [name, value] of Object.entries(w.g.services.connections.credentials(view.id))) {
           if ((secretNames.has(name) || !userFields(c.id).includes(name)) && value.length >= 8 && /[A-Za-z]/.test(value)) secrets.add(value);
         }

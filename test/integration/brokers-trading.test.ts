@@ -98,30 +98,55 @@ async function journey(c: Traded): Promise<void> {
     else expect(prompts, c.id).toEqual([]);
     const takenAt = w.clock.now();
     expect(posts(), `${c.id}: order placements sent`).toBe(1);
-    expect(placed, c.id).toMatchObject({ mode: 'live', connectionId, broker: c.id, symbol: t.symbol, clientOrderId: `bv-${market.ticketId}`, brokerOrderId: expect.any(String) });
+    expect(placed, c.id).toMatchObject({
+      mode: 'live',
+      connectionId,
+      broker: c.id,
+      symbol: t.symbol,
+      clientOrderId: `bv-${market.ticketId}`,
+      brokerOrderId: expect.any(String),
+    });
     nextWindow(w);
     const marketOrder = (await w.g.ok('orders:refresh')).find((o) => o.id === placed.id)!;
-    expect(marketOrder, c.id).toMatchObject({ state: 'FILLED', filledQuantity: t.quantity, brokerOrderId: placed.brokerOrderId, averagePrice: expect.closeTo(priceAt(t.simSymbol, takenAt), 6) });
+    expect(marketOrder, c.id).toMatchObject({
+      state: 'FILLED',
+      filledQuantity: t.quantity,
+      brokerOrderId: placed.brokerOrderId,
+      averagePrice: expect.closeTo(priceAt(t.simSymbol, takenAt), 6),
+    });
     if (takenAt === placedAt) expect(marketOrder.averagePrice, c.id).toBeCloseTo(priceAt(t.simSymbol, placedAt), 6);
     const marketAtBroker = held(marketOrder);
-    if (marketAtBroker) expect(marketAtBroker, c.id).toMatchObject([{ status: 'FILLED', quantity: t.quantity, averagePrice: expect.closeTo(marketOrder.averagePrice!, 6) }]);
+    if (marketAtBroker)
+      expect(marketAtBroker, c.id).toMatchObject([{ status: 'FILLED', quantity: t.quantity, averagePrice: expect.closeTo(marketOrder.averagePrice!, 6) }]);
 
     // The position it opened.
     nextWindow(w);
     const positions = await w.g.ok('positions:list');
     expect(positions, c.id).toMatchObject({ mode: 'live', connectionId });
-    expect(positions.positions.filter((p) => p.symbol === t.symbol), `${c.id}: ${JSON.stringify(positions.positions)}`).toMatchObject([
-      { quantity: t.quantity, averagePrice: expect.closeTo(marketOrder.averagePrice!, 6) },
-    ]);
+    expect(
+      positions.positions.filter((p) => p.symbol === t.symbol),
+      `${c.id}: ${JSON.stringify(positions.positions)}`,
+    ).toMatchObject([{ quantity: t.quantity, averagePrice: expect.closeTo(marketOrder.averagePrice!, 6) }]);
 
     // A limit order far below the market rests OPEN, through a refresh, until cancelled.
     nextWindow(w);
-    const limit: OrderTicket = { ticketId: uuidTicket(c, 2), symbol: t.symbol, side: 'BUY', quantity: t.quantity, type: 'LIMIT', limitPrice: farBelow(last, t.tick), ...product };
+    const limit: OrderTicket = {
+      ticketId: uuidTicket(c, 2),
+      symbol: t.symbol,
+      side: 'BUY',
+      quantity: t.quantity,
+      type: 'LIMIT',
+      limitPrice: farBelow(last, t.tick),
+      ...product,
+    };
     const { order: resting } = await place(w, c, limit);
     expect(resting, c.id).toMatchObject({ state: 'OPEN', limitPrice: limit.limitPrice, filledQuantity: 0, brokerOrderId: expect.any(String) });
     expect(posts(), `${c.id}: order placements sent`).toBe(2);
     nextWindow(w);
-    expect((await w.g.ok('orders:refresh')).find((o) => o.id === resting.id), c.id).toMatchObject({ state: 'OPEN' });
+    expect(
+      (await w.g.ok('orders:refresh')).find((o) => o.id === resting.id),
+      c.id,
+    ).toMatchObject({ state: 'OPEN' });
     const restingAtBroker = held(resting);
     if (restingAtBroker) expect(restingAtBroker, c.id).toMatchObject([{ status: 'OPEN', limitPrice: limit.limitPrice }]);
     nextWindow(w);
@@ -132,8 +157,14 @@ async function journey(c: Traded): Promise<void> {
     // The journal: both orders, each with its own broker order id.
     const journal = await w.g.ok('orders:list', { limit: 100 });
     expect(journal.map((o) => o.id).sort(), c.id).toEqual([marketOrder.id, limitOrder.id].sort());
-    expect(journal.find((o) => o.id === marketOrder.id), c.id).toMatchObject({ state: 'FILLED', brokerOrderId: marketOrder.brokerOrderId });
-    expect(journal.find((o) => o.id === limitOrder.id), c.id).toMatchObject({ state: 'CANCELLED', brokerOrderId: limitOrder.brokerOrderId });
+    expect(
+      journal.find((o) => o.id === marketOrder.id),
+      c.id,
+    ).toMatchObject({ state: 'FILLED', brokerOrderId: marketOrder.brokerOrderId });
+    expect(
+      journal.find((o) => o.id === limitOrder.id),
+      c.id,
+    ).toMatchObject({ state: 'CANCELLED', brokerOrderId: limitOrder.brokerOrderId });
     expect(marketOrder.brokerOrderId, c.id).not.toBe(limitOrder.brokerOrderId);
     if (sim.exchange) expect(sim.exchange.list().length, c.id).toBe(2);
 
@@ -141,7 +172,10 @@ async function journey(c: Traded): Promise<void> {
     nextWindow(w);
     const postsBeforeRetry = posts();
     const again = await w.g.ok('orders:place', market);
-    expect(again, c.id).toEqual({ status: 'placed', order: expect.objectContaining({ id: marketOrder.id, state: 'FILLED', brokerOrderId: marketOrder.brokerOrderId }) });
+    expect(again, c.id).toEqual({
+      status: 'placed',
+      order: expect.objectContaining({ id: marketOrder.id, state: 'FILLED', brokerOrderId: marketOrder.brokerOrderId }),
+    });
     expect(posts(), c.id).toBe(postsBeforeRetry);
     if (sim.exchange) expect(sim.exchange.list().length, c.id).toBe(2);
     expect((await w.g.ok('orders:list', { limit: 100 })).length, c.id).toBe(2);
@@ -156,13 +190,18 @@ async function journey(c: Traded): Promise<void> {
     expect(found, c.id).toMatchObject({ state: 'OPEN', clientOrderId: `bv-${lost.ticketId}`, brokerOrderId: expect.any(String) });
     expect(posts() - postsBefore, c.id).toBe(1);
     nextWindow(w);
-    expect(await w.g.ok('orders:place', lost), c.id).toEqual({ status: 'placed', order: expect.objectContaining({ id: found.id, state: 'OPEN', brokerOrderId: found.brokerOrderId }) });
+    expect(await w.g.ok('orders:place', lost), c.id).toEqual({
+      status: 'placed',
+      order: expect.objectContaining({ id: found.id, state: 'OPEN', brokerOrderId: found.brokerOrderId }),
+    });
     expect(posts() - postsBefore, c.id).toBe(1);
     if (sim.exchange) expect(held(found), c.id).toMatchObject([{ status: 'OPEN', limitPrice: lost.limitPrice }]);
     if (sim.exchange) expect(sim.exchange.list().length, c.id).toBe(3);
     nextWindow(w);
     expect(await w.g.ok('orders:cancel', { orderId: found.id }), c.id).toMatchObject({ state: 'CANCELLED' });
-    const states = (await w.g.ok('audit:list', { action: 'order.update', limit: 200 })).entries.filter((e) => e.detail.orderId === found.id).map((e) => e.detail.state);
+    const states = (await w.g.ok('audit:list', { action: 'order.update', limit: 200 })).entries
+      .filter((e) => e.detail.orderId === found.id)
+      .map((e) => e.detail.state);
     // Newest first: UNKNOWN when the answer was lost, OPEN once found, then the cancel.
     expect(states, c.id).toEqual(['CANCELLED', 'OPEN', 'UNKNOWN']);
 
@@ -172,12 +211,26 @@ async function journey(c: Traded): Promise<void> {
     // The audit trail: submit and updates for both orders, the cancel, both mode switches; the chain holds.
     const entries = (await w.g.ok('audit:list', { connectionId, limit: 200 })).entries;
     const of = (action: string) => entries.filter((e) => e.action === action);
-    expect(of('order.submit').map((e) => e.detail.orderId).sort(), c.id).toEqual([marketOrder.id, limitOrder.id, found.id].sort());
-    const updates = (id: string) => of('order.update').filter((e) => e.detail.orderId === id).map((e) => e.detail.state);
+    expect(
+      of('order.submit')
+        .map((e) => e.detail.orderId)
+        .sort(),
+      c.id,
+    ).toEqual([marketOrder.id, limitOrder.id, found.id].sort());
+    const updates = (id: string) =>
+      of('order.update')
+        .filter((e) => e.detail.orderId === id)
+        .map((e) => e.detail.state);
     expect(updates(marketOrder.id), c.id).toContain('FILLED');
     expect(updates(limitOrder.id), c.id).toEqual(['CANCELLED', 'OPEN']);
-    expect(of('order.cancel').map((e) => e.detail.orderId), c.id).toEqual([found.id, limitOrder.id]);
-    expect(of('mode.switch').map((e) => e.detail.to), c.id).toEqual(['paper', 'live']);
+    expect(
+      of('order.cancel').map((e) => e.detail.orderId),
+      c.id,
+    ).toEqual([found.id, limitOrder.id]);
+    expect(
+      of('mode.switch').map((e) => e.detail.to),
+      c.id,
+    ).toEqual(['paper', 'live']);
     expect(await w.g.ok('audit:verify'), c.id).toMatchObject({ ok: true, brokenAt: null });
   } finally {
     w.g.close();

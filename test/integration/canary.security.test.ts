@@ -89,7 +89,9 @@ describe('canary credentials never leave main or sit in plaintext on disk (prope
       return found;
     };
     // While open, the WAL holds the latest pages; after a clean close SQLite folds it into the main file.
-    expect(scan()).toEqual(expect.arrayContaining(['brokervault.sqlite', 'brokervault.sqlite-wal', 'brokervault.sqlite-shm', 'preferences.json', 'logs/main.log']));
+    expect(scan()).toEqual(
+      expect.arrayContaining(['brokervault.sqlite', 'brokervault.sqlite-wal', 'brokervault.sqlite-shm', 'preferences.json', 'logs/main.log']),
+    );
     g.close();
     expect(scan()).toContain('brokervault.sqlite');
   });
@@ -122,7 +124,12 @@ describe('canary credentials never leave main or sit in plaintext on disk (prope
     const adapter = fakeAdapter('alpaca');
     const logLines: string[] = [];
     const g = await makeGraph({ brokers: [adapter], logSink: { write: (l) => logLines.push(l) } });
-    const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Leaky', environment: 'live', fields: { api_key: CANARY_KEY, api_secret: CANARY_SECRET } });
+    const conn = await g.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Leaky',
+      environment: 'live',
+      fields: { api_key: CANARY_KEY, api_secret: CANARY_SECRET },
+    });
     // What an HTTP library error looks like: the request's headers, with the keys, in the error object.
     const UNSAVED_KEY = `AKUNSAVED${randomBytes(5).toString('hex').toUpperCase()}`;
     const UNSAVED_SECRET = `unsaved-${randomBytes(8).toString('hex')}`;
@@ -156,7 +163,13 @@ describe('brokers that echo the request in their errors (properties 7, 8, 9)', (
   /** Every form a canary can be quoted in: raw, base64/base64url at any alignment, hex, URL- and JSON-escaped. */
   function echoForms(secret: string): string[] {
     const bytes = Buffer.from(secret);
-    const out = [secret, bytes.toString('hex'), encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+    const out = [
+      secret,
+      bytes.toString('hex'),
+      encodeURIComponent(secret),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+    ];
     for (let k = 0; k < 3; k++) {
       const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
       const stable = b64.slice(k ? 4 : 0, 4 * Math.floor((k + bytes.length) / 3));
@@ -217,7 +230,13 @@ describe('brokers that echo the request in their errors (properties 7, 8, 9)', (
         nextWindow(w);
         await w.g.call('connections:test', { broker: c.id, environment: c.environment, fields: wrong, apiHost: sim.baseUrl });
         nextWindow(w);
-        const bad = await w.g.call('connections:connect', { broker: c.id, label: 'Echo wrong', environment: c.environment, fields: wrong, apiHost: sim.baseUrl });
+        const bad = await w.g.call('connections:connect', {
+          broker: c.id,
+          label: 'Echo wrong',
+          environment: c.environment,
+          fields: wrong,
+          apiHost: sim.baseUrl,
+        });
         if (bad.ok) {
           remember(c.id, w.g.services.connections.credentials(bad.value.id));
           await w.g.call('connections:delete', { id: bad.value.id });
@@ -288,7 +307,12 @@ describe('an order refused by a broker that echoes the request (journal, audit, 
         [sims[1]!, 'NSE:SBIN'],
       ] as const) {
         const view = await connectSim(w, sim);
-        const secretNames = new Set(w.g.services.brokers.get(sim.broker)!.descriptor.fields.filter((f) => !f.secret).map((f) => f.name));
+        const secretNames = new Set(
+          w.g.services.brokers
+            .get(sim.broker)!
+            .descriptor.fields.filter((f) => !f.secret)
+            .map((f) => f.name),
+        );
         for (const [name, value] of Object.entries(w.g.services.connections.credentials(view.id))) {
           if (!secretNames.has(name) && value.length >= 8 && /[A-Za-z]/.test(value)) canaries.add(value);
         }
@@ -297,7 +321,12 @@ describe('an order refused by a broker that echoes the request (journal, audit, 
         // The order is refused with the request quoted back; then every read fails the same way during the kill switch.
         echo.failing(sim.baseUrl, sim.broker, (method) => method === 'POST');
         nextWindow(w);
-        results.push(await w.g.call('orders:place', ticket({ symbol, side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1, ...(sim.broker === 'angel-one' ? { product: 'CNC' } : {}) })));
+        results.push(
+          await w.g.call(
+            'orders:place',
+            ticket({ symbol, side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1, ...(sim.broker === 'angel-one' ? { product: 'CNC' } : {}) }),
+          ),
+        );
         echo.failing(sim.baseUrl, sim.broker);
         nextWindow(w);
         results.push(await w.g.call('killswitch:engage', { closePositions: true }));
@@ -311,7 +340,9 @@ describe('an order refused by a broker that echoes the request (journal, audit, 
       const disk = ['brokervault.sqlite', 'brokervault.sqlite-wal'].map((f) => fs.readFileSync(path.join(w.g.dataDir, f)).toString('latin1')).join('\n');
       const haystacks = { results: JSON.stringify(results), events: JSON.stringify(w.g.events), log: w.g.logLines.join('\n'), disk };
       const found = Object.entries(haystacks).flatMap(([where, text]) =>
-        [...canaries].filter((secret) => forms(secret).some((form) => text.toLowerCase().includes(form.toLowerCase()))).map((secret) => `${secret.slice(0, 6)}… in ${where}`),
+        [...canaries]
+          .filter((secret) => forms(secret).some((form) => text.toLowerCase().includes(form.toLowerCase())))
+          .map((secret) => `${secret.slice(0, 6)}… in ${where}`),
       );
       expect(found).toEqual([]);
     } finally {

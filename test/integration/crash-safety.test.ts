@@ -56,7 +56,9 @@ describe('crash safety', () => {
           expect(creds).toEqual({ api_key: `AKCRASH${String(i).padStart(8, '0')}`, api_secret: `secret-for-${i}-${'x'.repeat(i % 50)}` });
         }
         // No half-written connection: every row has both fields, and every create is audited.
-        const partial = g.services.db.prepare('SELECT id FROM connections WHERE (SELECT count(*) FROM connection_fields f WHERE f.connection_id = connections.id) <> 2').all();
+        const partial = g.services.db
+          .prepare('SELECT id FROM connections WHERE (SELECT count(*) FROM connection_fields f WHERE f.connection_id = connections.id) <> 2')
+          .all();
         expect(partial).toEqual([]);
         const rows = g.services.db.prepare('SELECT count(*) AS n FROM connections').get() as { n: number };
         const audited = g.services.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'connection.create'").get() as { n: number };

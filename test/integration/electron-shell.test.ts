@@ -81,7 +81,11 @@ describe('the Electron shell under a stand-in electron module: one healthy run',
     expect(record.protocols).toEqual(['app']);
     expect(record.windows).toHaveLength(1);
     const [window] = record.windows;
-    const expected = windowOptions({ preloadPath: path.resolve(path.dirname(BUILT_MAIN), '../preload/index.cjs'), isPackaged: false, bounds: { width: 1, height: 1 } });
+    const expected = windowOptions({
+      preloadPath: path.resolve(path.dirname(BUILT_MAIN), '../preload/index.cjs'),
+      isPackaged: false,
+      bounds: { width: 1, height: 1 },
+    });
     expect(window!.options.webPreferences).toEqual(expected.webPreferences);
     expect(window!.options).toMatchObject({ show: false, width: 1280, height: 820 });
     expect(window!.shown).toBe(true);
@@ -99,7 +103,11 @@ describe('the Electron shell under a stand-in electron module: one healthy run',
     // The wiring works end to end: the app page may call, another origin is refused.
     const info = await run.request<{ value: { ok: boolean; value?: { name: string } } }>('invoke', { channel: 'app:info', input: {} });
     expect(info.value).toMatchObject({ ok: true, value: { name: 'BrokerVault' } });
-    const forged = await run.request<{ value: { ok: boolean; error?: { code: string } } }>('invoke', { channel: 'app:info', input: {}, senderUrl: 'https://evil.example/' });
+    const forged = await run.request<{ value: { ok: boolean; error?: { code: string } } }>('invoke', {
+      channel: 'app:info',
+      input: {},
+      senderUrl: 'https://evil.example/',
+    });
     expect(forged.value).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // The progress page is served from the bundle.
@@ -113,7 +121,8 @@ describe('the Electron shell under a stand-in electron module: one healthy run',
   });
 
   it('the permission policy: clipboard-sanitized-write for the app origin only, everything else denied', async () => {
-    const ask = (permission: string, url: string, isMainFrame = true) => run.request<{ request: boolean; check: boolean }>('permission', { permission, url, isMainFrame });
+    const ask = (permission: string, url: string, isMainFrame = true) =>
+      run.request<{ request: boolean; check: boolean }>('permission', { permission, url, isMainFrame });
     expect(await ask('clipboard-sanitized-write', 'app://bundle/index.html')).toEqual({ request: true, check: true });
     for (const [permission, url, isMainFrame] of [
       ['clipboard-sanitized-write', 'https://kite.zerodha.com/', true],
@@ -131,7 +140,14 @@ describe('the Electron shell under a stand-in electron module: one healthy run',
   it('the openExternal policy: new windows are denied; only allowlisted https links reach the system browser; navigation is prevented', async () => {
     const open = (url: string) => run.request<{ action: string; opened: string[] }>('window-open', { url });
     expect(await open('https://kite.zerodha.com/connect/login?v=3')).toEqual({ action: 'deny', opened: ['https://kite.zerodha.com/connect/login?v=3'] });
-    for (const url of ['http://kite.zerodha.com/', 'https://zerodha.com.evil.com/', 'https://user:pw@zerodha.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'https://example.com/']) {
+    for (const url of [
+      'http://kite.zerodha.com/',
+      'https://zerodha.com.evil.com/',
+      'https://user:pw@zerodha.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://example.com/',
+    ]) {
       expect(await open(url), url).toEqual({ action: 'deny', opened: [] });
     }
     expect(await run.request('navigate', { url: 'https://zerodha.com/' })).toEqual({ prevented: true });
@@ -189,7 +205,10 @@ describe('the Electron shell under a stand-in electron module: separate launches
     expect(record.errorBoxes).toEqual([]);
 
     const logFile = path.join(userData, 'logs', 'main.log');
-    const status = await run.request<Invoked<{ state: string; problem: string; file: string; logFile: string; backups: unknown[] }>>('invoke', { channel: 'store:status', input: {} });
+    const status = await run.request<Invoked<{ state: string; problem: string; file: string; logFile: string; backups: unknown[] }>>('invoke', {
+      channel: 'store:status',
+      input: {},
+    });
     expect(status.value).toMatchObject({ ok: true, value: { state: 'damaged', problem: 'damaged-file', file, logFile, backups: [] } });
     // Only the log folder is new: no preferences, no database files, no backups folder.
     expect(listing(userData).filter((name) => !name.startsWith('logs'))).toEqual(before.listing);

@@ -15,7 +15,14 @@ let id: string;
 
 beforeAll(async () => {
   g = await makeGraph();
-  id = (await g.ok('connections:create', { broker: 'alpaca', label: 'Seed', environment: 'live', fields: { api_key: 'AKSEEDKEY0001', api_secret: 'seed-secret-0001' } })).id;
+  id = (
+    await g.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Seed',
+      environment: 'live',
+      fields: { api_key: 'AKSEEDKEY0001', api_secret: 'seed-secret-0001' },
+    })
+  ).id;
 });
 afterAll(() => g.close());
 
@@ -97,16 +104,28 @@ describe(`${PAYLOADS_PER_CHANNEL} seeded fuzzed payloads per channel: all refuse
 
   beforeAll(async () => {
     f = await makeGraph({
-      brokers: descriptors.map((d) => fakeAdapter(d.id, { name: d.name, region: d.region, currency: d.currency, fields: d.fields, environments: d.environments })),
+      brokers: descriptors.map((d) =>
+        fakeAdapter(d.id, { name: d.name, region: d.region, currency: d.currency, fields: d.fields, environments: d.environments }),
+      ),
     });
     const alpaca = descriptors.find((d) => d.id === 'alpaca')!;
-    seedId = (await f.ok('connections:create', { broker: 'alpaca', label: 'Seed', environment: alpaca.environments[0]!.id, fields: { apiKeyId: 'AKSEEDKEY0001ABCD', apiSecretKey: 'seedsecret0001abcdefghij' } })).id;
+    seedId = (
+      await f.ok('connections:create', {
+        broker: 'alpaca',
+        label: 'Seed',
+        environment: alpaca.environments[0]!.id,
+        fields: { apiKeyId: 'AKSEEDKEY0001ABCD', apiSecretKey: 'seedsecret0001abcdefghij' },
+      })
+    ).id;
     seeds.push({ id: seedId, descriptor: alpaca });
     // The Ed25519 entry, whose private key pattern once froze main: its key comes after the API key.
     const ed25519 = descriptors.find((d) => d.id === 'binance-ed25519')!;
     const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const fields = { apiKey: 'A'.repeat(64), privateKey };
-    seeds.push({ id: (await f.ok('connections:create', { broker: ed25519.id, label: 'Seed Ed25519', environment: ed25519.environments[0]!.id, fields })).id, descriptor: ed25519 });
+    seeds.push({
+      id: (await f.ok('connections:create', { broker: ed25519.id, label: 'Seed Ed25519', environment: ed25519.environments[0]!.id, fields })).id,
+      descriptor: ed25519,
+    });
   });
   afterAll(() => f.close());
 

@@ -38,7 +38,8 @@ async function prepare(scenario: KeyCrashScenario): Promise<{ dataDir: string; e
   const expected = new Map<string, Record<string, string>>();
   if (scenario === 'first-key' || scenario === 'passphrase-first') return { dataDir, expected };
   const g = await makeGraph({ dataDir, keyStore: new FileKeyStore(keyCrashStore(dataDir)), brokers: [fakeAdapter('alpaca')] });
-  for (let i = 1; i <= 3; i++) expected.set((await g.ok('connections:create', { broker: 'alpaca', label: `start-${i}`, environment: 'live', fields: fields(i) })).id, fields(i));
+  for (let i = 1; i <= 3; i++)
+    expected.set((await g.ok('connections:create', { broker: 'alpaca', label: `start-${i}`, environment: 'live', fields: fields(i) })).id, fields(i));
   if (scenario === 'passphrase-rotate') await g.ok('vault:setupPassphrase', { passphrase: KEY_CRASH_PASSPHRASE });
   g.close();
   return { dataDir, expected };

@@ -31,7 +31,12 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
   it('keeps the vault key across restarts of the whole graph', async () => {
     const keyStore = new KeytarKeyStore(`${service} graph`);
     const g = await makeGraph({ keyStore });
-    const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Keychain', environment: 'live', fields: { api_key: 'AKKEYCHAIN0001', api_secret: 'keychain-secret-1' } });
+    const conn = await g.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Keychain',
+      environment: 'live',
+      fields: { api_key: 'AKKEYCHAIN0001', api_secret: 'keychain-secret-1' },
+    });
     expect((await g.ok('vault:status')).state).toBe('ready');
     const again = await g.reopen();
     expect(again.services.connections.credentials(conn.id)).toEqual({ api_key: 'AKKEYCHAIN0001', api_secret: 'keychain-secret-1' });
@@ -53,7 +58,10 @@ describe.skipIf(!reachable)(`OS keychain (keytar)${reachable ? '' : `: skipped, 
     const b = await second.ok('connections:create', { broker: 'alpaca', label: 'Second', environment: 'live', fields: creds });
     const accounts = [first.services.vault.keychainAccount, second.services.vault.keychainAccount];
     expect(new Set(accounts).size).toBe(2);
-    for (const [g, id] of [[first, a.id], [second, b.id]] as const) {
+    for (const [g, id] of [
+      [first, a.id],
+      [second, b.id],
+    ] as const) {
       const again = await g.reopen();
       expect(again.services.connections.credentials(id)).toEqual(creds);
       again.close();

@@ -17,7 +17,7 @@ const BURST = 3;
 const ORDER_BURST = 12;
 const TRADED = CASES.filter((c) => c.trade);
 
-describe('client-side rate limits against the brokers\' own', () => {
+describe("client-side rate limits against the brokers' own", () => {
   let w: World;
   const sims = new Map<BrokerId, RunningSim>();
   const ids = new Map<BrokerId, string>();
@@ -53,7 +53,10 @@ describe('client-side rate limits against the brokers\' own', () => {
           brokers.call(id, (a, ctx) => a.quotes(ctx, [c.trade!.symbol]), symbols),
         ]).flat();
         const settled = await Promise.allSettled(calls);
-        return { broker: c.id, failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])) };
+        return {
+          broker: c.id,
+          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
+        };
       }),
     );
     const outcomes = await w.run(bursts);
@@ -86,7 +89,10 @@ describe('client-side rate limits against the brokers\' own', () => {
           ),
         );
         const settled = await Promise.allSettled(orders);
-        return { broker: c.id, failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])) };
+        return {
+          broker: c.id,
+          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
+        };
       }),
     );
     const outcomes = await w.run(bursts);

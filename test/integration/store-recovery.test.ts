@@ -75,7 +75,8 @@ function harness(dir: string, options: { keyStore?: KeyStore; clock?: ManualCloc
   });
   host.onOpen(() => opened.push(1));
   hosts.push(host);
-  const call = <C extends ChannelName>(channel: C, input?: unknown) => host.router.handle(channel, TRUSTED_SENDER, input ?? {}) as Promise<Result<ChannelOutput<C>>>;
+  const call = <C extends ChannelName>(channel: C, input?: unknown) =>
+    host.router.handle(channel, TRUSTED_SENDER, input ?? {}) as Promise<Result<ChannelOutput<C>>>;
   return {
     host,
     clock,
@@ -194,7 +195,11 @@ describe('a database that cannot be opened gives a typed "store damaged" state',
     const before = snapshot(dir);
     for (const channel of RECOVERY_CHANNEL_NAMES) {
       for (const [what, input] of invalidVariants(validInputs('a'.repeat(32))[channel] as Record<string, unknown>)) {
-        expect({ channel, what, result: await h.host.router.handle(channel, TRUSTED_SENDER, input) }).toMatchObject({ channel, what, result: { ok: false, error: { code: 'INVALID_INPUT' } } });
+        expect({ channel, what, result: await h.host.router.handle(channel, TRUSTED_SENDER, input) }).toMatchObject({
+          channel,
+          what,
+          result: { ok: false, error: { code: 'INVALID_INPUT' } },
+        });
       }
     }
     expect(snapshot(dir)).toEqual(before);
@@ -206,7 +211,10 @@ describe('a database that cannot be opened gives a typed "store damaged" state',
     fs.writeFileSync(path.join(dir, DB_FILE), 'garbage'.repeat(100));
     const h = harness(dir);
     await h.host.start();
-    expect(await h.host.router.handle('store:moveAside', { url: 'https://evil.example/', isMainFrame: true }, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await h.host.router.handle('store:moveAside', { url: 'https://evil.example/', isMainFrame: true }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(fs.readFileSync(path.join(dir, DB_FILE), 'utf8')).toBe('garbage'.repeat(100));
   });
 });
@@ -237,7 +245,12 @@ describe('the recovery actions keep the damaged file', () => {
     const dir = dataDir();
     const first = harness(dir);
     await first.host.start();
-    await first.ok('connections:create', { broker: 'alpaca', label: 'Saved', environment: 'sandbox', fields: { api_key: 'AKMOVE000001', api_secret: 'move-secret-0001' } });
+    await first.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Saved',
+      environment: 'sandbox',
+      fields: { api_key: 'AKMOVE000001', api_secret: 'move-secret-0001' },
+    });
     expect(await first.ok('audit:verify')).toMatchObject({ ok: true });
     await first.host.close();
     const file = path.join(dir, DB_FILE);
@@ -253,7 +266,12 @@ describe('the recovery actions keep the damaged file', () => {
     const dir = dataDir();
     const first = harness(dir);
     await first.host.start();
-    const created = await first.ok('connections:create', { broker: 'alpaca', label: 'Saved', environment: 'sandbox', fields: { api_key: 'AKBACKUP0001', api_secret: 'backup-secret-0001' } });
+    const created = await first.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Saved',
+      environment: 'sandbox',
+      fields: { api_key: 'AKBACKUP0001', api_secret: 'backup-secret-0001' },
+    });
     const backup = await first.ok('backups:create');
     first.host.close();
 
@@ -294,7 +312,10 @@ describe('the recovery actions keep the damaged file', () => {
     const before = snapshot(dir);
 
     expect(await h.call('store:restore', { id: '../brokervault.sqlite' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await h.call('store:restore', { id: id.replace('20261201', '20261202') })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/does not exist/) } });
+    expect(await h.call('store:restore', { id: id.replace('20261201', '20261202') })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringMatching(/does not exist/) },
+    });
     expect(await h.call('store:restore', { id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/damaged/) } });
     expect(snapshot(dir)).toEqual(before);
     expect((await h.ok('store:status')).state).toBe('damaged');
@@ -319,7 +340,12 @@ describe('Settings → Restore through the real service graph (memory key store)
     const keyStore = new MemoryKeyStore();
     const h = harness(dir, { keyStore });
     expect(await h.host.start()).toBe('open');
-    const saved = await h.ok('connections:create', { broker: 'alpaca', label: 'Before backup', environment: 'sandbox', fields: { api_key: 'AKBEFORE0001', api_secret: 'before-secret-0001' } });
+    const saved = await h.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Before backup',
+      environment: 'sandbox',
+      fields: { api_key: 'AKBEFORE0001', api_secret: 'before-secret-0001' },
+    });
     h.clock.advance(60_000);
     const backup = await h.ok('backups:create');
     h.clock.advance(60_000);
@@ -333,7 +359,12 @@ describe('Settings → Restore through the real service graph (memory key store)
     expect(backup.sizeBytes).toBeGreaterThan(0);
     // After the backup: the connection is deleted and another is added.
     await h.ok('connections:delete', { id: saved.id });
-    const later = await h.ok('connections:create', { broker: 'alpaca', label: 'After backup', environment: 'sandbox', fields: { api_key: 'AKAFTER00001', api_secret: 'after-secret-0001' } });
+    const later = await h.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'After backup',
+      environment: 'sandbox',
+      fields: { api_key: 'AKAFTER00001', api_secret: 'after-secret-0001' },
+    });
 
     const result = await h.ok('backups:restore', { id: backup.id });
     expect(result.restored).toEqual(backup);
@@ -366,7 +397,12 @@ describe('Settings → Restore through the real service graph (memory key store)
   it('a restore is not read as a cut audit trail: the trail verifies after it, and after a restart', async () => {
     const { dir, keyStore, h, backup } = await savedThenBackedUp();
     // History after the backup, sealed: the restored database is behind this seal.
-    await h.ok('connections:create', { broker: 'alpaca', label: 'After backup', environment: 'sandbox', fields: { api_key: 'AKAFTER00001', api_secret: 'after-secret-0001' } });
+    await h.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'After backup',
+      environment: 'sandbox',
+      fields: { api_key: 'AKAFTER00001', api_secret: 'after-secret-0001' },
+    });
     expect(await h.ok('audit:verify')).toMatchObject({ ok: true });
     await h.ok('backups:restore', { id: backup.id });
     expect(await h.ok('audit:verify')).toMatchObject({ ok: true });
@@ -380,7 +416,10 @@ describe('Settings → Restore through the real service graph (memory key store)
   it('backups:restore of an unknown backup changes nothing and keeps the graph open', async () => {
     const { h, dir } = await savedThenBackedUp();
     const before = listBackups(dir);
-    expect(await h.call('backups:restore', { id: `brokervault-daily-20200101T000000000Z-v${SCHEMA_VERSION}.sqlite` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await h.call('backups:restore', { id: `brokervault-daily-20200101T000000000Z-v${SCHEMA_VERSION}.sqlite` })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     expect(listBackups(dir)).toEqual(before);
     expect(h.opened).toEqual([1]);
     expect(await h.ok('connections:list')).toHaveLength(1);
@@ -392,7 +431,10 @@ describe('Settings → Restore through the real service graph (memory key store)
     const bytes = fs.readFileSync(file);
     bytes.fill(0xa5, 100);
     fs.writeFileSync(file, bytes);
-    expect(await h.call('backups:restore', { id: backup.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/damaged/) } });
+    expect(await h.call('backups:restore', { id: backup.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringMatching(/damaged/) },
+    });
     expect(fs.readdirSync(dir).filter((name) => name.includes('.before-restore-'))).toEqual([]);
     expect(h.opened).toEqual([1, 1]);
     expect((await h.ok('connections:list')).map((c) => c.label)).toEqual(['Before backup']);

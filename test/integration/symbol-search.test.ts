@@ -14,7 +14,9 @@ const LIVE = CASES.filter((c) => c.liveSearch);
 const adapterOf = (id: BrokerId) => BROKER_ADAPTERS.find((a) => a.descriptor.id === id)!;
 
 it('covers exactly the shipped brokers that have a live search and no master', () => {
-  const live = BROKER_ADAPTERS.filter((a) => !a.fetchInstruments && a.searchSymbols).map((a) => a.descriptor.id).sort();
+  const live = BROKER_ADAPTERS.filter((a) => !a.fetchInstruments && a.searchSymbols)
+    .map((a) => a.descriptor.id)
+    .sort();
   expect(live).toEqual(['ibkr', 'tastytrade', 'tradier']);
   expect(LIVE.map((c) => c.id).sort()).toEqual(live);
   // Every shipped broker can be searched one way or the other.
@@ -38,7 +40,7 @@ describe('instruments:search for brokers without an instrument master', () => {
 
   const search = (c: BrokerCase, query: string) => w.g.ok('instruments:search', { connectionId: ids.get(c.id)!, query });
 
-  it('returns the broker\'s matches with name and exchange, no master day, not stale', async () => {
+  it("returns the broker's matches with name and exchange, no master day, not stale", async () => {
     nextWindow(w);
     for (const c of LIVE) {
       const found = await search(c, c.liveSearch!.query);
@@ -53,7 +55,10 @@ describe('instruments:search for brokers without an instrument master', () => {
     nextWindow(w);
     for (const c of LIVE) {
       const found = await search(c, 'MSF');
-      expect(found.results.map((r) => r.symbol), c.id).toEqual(['US:MSFT']);
+      expect(
+        found.results.map((r) => r.symbol),
+        c.id,
+      ).toEqual(['US:MSFT']);
       expect(found.results[0]!.exchange, c.id).toBe('NASDAQ');
     }
   });
@@ -61,12 +66,15 @@ describe('instruments:search for brokers without an instrument master', () => {
   it('accepts the common form and answers an unknown symbol with no results', async () => {
     nextWindow(w);
     for (const c of LIVE) {
-      expect((await search(c, 'US:AAPL')).results.map((r) => r.symbol), c.id).toContain('US:AAPL');
+      expect(
+        (await search(c, 'US:AAPL')).results.map((r) => r.symbol),
+        c.id,
+      ).toContain('US:AAPL');
       expect(await search(c, 'ZZZQX'), c.id).toEqual({ results: [], masterDay: null, stale: false, lastError: null });
     }
   });
 
-  it('sends every search request through the connection\'s rate gate, under the broker\'s own limits', async () => {
+  it("sends every search request through the connection's rate gate, under the broker's own limits", async () => {
     nextWindow(w);
     const gated: { key: string; path: string }[] = [];
     const gateFor = RateLimiter.prototype.gateFor;

@@ -85,7 +85,9 @@ describe('the test bridge answers bad frames and requests with an error and stay
   it('a frame over 4 MiB is closed with 1009 and one of invalid UTF-8 with 1007; the bridge keeps serving', async () => {
     expect(await exchange('x'.repeat(MAX_FRAME_BYTES + 1))).toEqual({ closeCode: 1009 });
     expect(await exchange(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), false)).toEqual({ closeCode: 1007 });
-    expect(await exchange('{"id":9,"channel":"app:info","input":{}}')).toMatchObject({ answer: { id: 9, result: { ok: true, value: { name: 'BrokerVault' } } } });
+    expect(await exchange('{"id":9,"channel":"app:info","input":{}}')).toMatchObject({
+      answer: { id: 9, result: { ok: true, value: { name: 'BrokerVault' } } },
+    });
   });
 
   it('a GET of a malformed path answers 400, and the page is still served', async () => {

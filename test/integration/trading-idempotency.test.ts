@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditOf, connectSim, goLive, makeTradingWorld, MINUTE, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  goLive,
+  makeTradingWorld,
+  MINUTE,
+  nextWindow,
+  placeOk,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * Live orders against real broker simulators when the network misbehaves: an answer lost after the order

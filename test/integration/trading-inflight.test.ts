@@ -53,7 +53,14 @@ describe('the kill switch with an order on the wire, at 0–300 ms of broker lat
       expect(openAtBroker()).toEqual([]);
       const order = placed.ok && placed.value.status === 'placed' ? placed.value.order : null;
       expect(order?.brokerOrderId).toBeTruthy();
-      expect(report.results).toContainEqual({ mode: 'live', connectionId, target: `BUY 1 US:AAPL (${order!.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });
+      expect(report.results).toContainEqual({
+        mode: 'live',
+        connectionId,
+        target: `BUY 1 US:AAPL (${order!.brokerOrderId})`,
+        action: 'cancel',
+        outcome: 'done',
+        message: null,
+      });
       expect(report.results.filter((r) => r.outcome === 'failed')).toEqual([]);
       expect((await journal(w.g)).find((o) => o.id === order!.id)?.state).toBe('CANCELLED');
       expect(w.notes.at(-1)?.body).toMatch(/All open orders were cancelled/);
@@ -65,7 +72,10 @@ describe('the kill switch with an order on the wire, at 0–300 ms of broker lat
 const POINTS = {
   'the price fetch (order-value limit)': async () => {
     await w.g.ok('limits:set', { maxQuantity: null, maxOrderValue: 1_000_000, maxOrdersPerMinute: null });
-    return { ticket: ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }), hold: w.net.hold(new Hold((r) => r.path.startsWith('/v2/stocks/'))) };
+    return {
+      ticket: ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }),
+      hold: w.net.hold(new Hold((r) => r.path.startsWith('/v2/stocks/'))),
+    };
   },
   'the re-check of a stale validation': async () => {
     w.clock.advance(10 * MINUTE);
@@ -143,7 +153,13 @@ describe('a placement held at each await point while trading stops: nothing is s
     await placing;
     const report = (engaged as Result<Report> & { ok: true }).value;
     expect(report.results).toEqual([
-      expect.objectContaining({ connectionId, target: 'BUY 1 US:AAPL (in flight)', action: 'cancel', outcome: 'failed', message: expect.stringMatching(/check it at the broker/) }),
+      expect.objectContaining({
+        connectionId,
+        target: 'BUY 1 US:AAPL (in flight)',
+        action: 'cancel',
+        outcome: 'failed',
+        message: expect.stringMatching(/check it at the broker/),
+      }),
     ]);
     expect(w.notes.at(-1)?.body).toMatch(/1 action\(s\) failed/);
   });

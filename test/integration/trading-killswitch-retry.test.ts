@@ -1,7 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
 import { KILL_SWITCH_DEADLINE_MS } from '../../src/main/trading/kill-switch';
-import { auditOf, connectSim, drive, goLive, makeTradingWorld, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  drive,
+  goLive,
+  makeTradingWorld,
+  nextWindow,
+  placeOk,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * The kill switch against a broker that says "not now": Angel One's per-second windows (a read from another
@@ -59,7 +71,7 @@ describe('the kill switch retries what the broker refuses for now', () => {
     expect(said.at(-1)).toBe('Done.');
   });
 
-  it('a cancel that got no answer is sent again, and the report matches the broker\'s book', async () => {
+  it("a cancel that got no answer is sent again, and the report matches the broker's book", async () => {
     let lost = 0;
     w.net.add((r) => (r.url.pathname === CANCEL && lost++ < 2 ? 'before' : null));
     const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: false }));
@@ -77,7 +89,8 @@ describe('the kill switch retries what the broker refuses for now', () => {
 
     expect(openAtBroker()).toHaveLength(3);
     expect(report.results).toHaveLength(3);
-    for (const r of report.results) expect(r).toMatchObject({ connectionId, action: 'cancel', outcome: 'failed', message: expect.stringMatching(/still open at the broker/) });
+    for (const r of report.results)
+      expect(r).toMatchObject({ connectionId, action: 'cancel', outcome: 'failed', message: expect.stringMatching(/still open at the broker/) });
     expect(w.notes.at(-1)?.body).toMatch(/3 action\(s\) failed/);
     expect((await auditOf(w.g, 'killswitch.engage'))[0]!.detail).toMatchObject({ cancelled: 0, failed: 3 });
     // Live stays locked whatever the broker did.
@@ -90,6 +103,8 @@ describe('the kill switch retries what the broker refuses for now', () => {
     const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: false }), { stepMs: 100 });
     expect(w.clock.now() - started).toBeGreaterThanOrEqual(KILL_SWITCH_DEADLINE_MS - 8_000);
     expect(w.clock.now() - started).toBeLessThanOrEqual(KILL_SWITCH_DEADLINE_MS + 1_000);
-    expect(report.results).toEqual([{ mode: 'live', connectionId, target: 'order book of "angel-one main"', action: 'cancel', outcome: 'failed', message: expect.any(String) }]);
+    expect(report.results).toEqual([
+      { mode: 'live', connectionId, target: 'order book of "angel-one main"', action: 'cancel', outcome: 'failed', message: expect.any(String) },
+    ]);
   });
 });

@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
-import { auditOf, connectSim, drive, goLive, journal, makeTradingWorld, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  drive,
+  goLive,
+  journal,
+  makeTradingWorld,
+  nextWindow,
+  placeOk,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * The kill switch with orders open on three brokers and in paper: every open order cancelled and reported,
@@ -62,14 +75,17 @@ describe('engaging the kill switch', () => {
     // Closing the paper position asks Dhan for a price again: the app's limiter paces it on manual time.
     const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: true }));
 
-    expect(report.mode).toEqual({ mode: 'paper', live: null, locked: true, lastChange: { at: engagedAt, to: 'paper', by: 'trader', reason: 'Kill switch engaged.' } });
+    expect(report.mode).toEqual({
+      mode: 'paper',
+      live: null,
+      locked: true,
+      lastChange: { at: engagedAt, to: 'paper', by: 'trader', reason: 'Kill switch engaged.' },
+    });
     expect(report.results.filter((r) => r.outcome === 'failed')).toEqual([]);
     const cancels = report.results.filter((r) => r.action === 'cancel');
     const closes = report.results.filter((r) => r.action === 'close');
     // One cancel per resting order, one close per position, each named by venue.
-    expect(cancels.map((r) => [r.mode, r.connectionId]).sort()).toEqual(
-      [['paper', null], ...BROKERS.map(({ broker }) => ['live', ids[broker]])].sort(),
-    );
+    expect(cancels.map((r) => [r.mode, r.connectionId]).sort()).toEqual([['paper', null], ...BROKERS.map(({ broker }) => ['live', ids[broker]])].sort());
     for (const { broker, symbol } of BROKERS) {
       expect(cancels.find((r) => r.connectionId === ids[broker])!.target, broker).toContain(`BUY 1 ${symbol} (${resting[broker]!.brokerOrderId})`);
     }
@@ -77,8 +93,14 @@ describe('engaging the kill switch', () => {
 
     // At the brokers: nothing left open, nothing held.
     for (const { broker } of BROKERS) {
-      expect(sims[broker]!.exchange.list().filter((o) => o.status === 'OPEN'), broker).toEqual([]);
-      expect(sims[broker]!.exchange.positionList().filter((p) => p.quantity !== 0), broker).toEqual([]);
+      expect(
+        sims[broker]!.exchange.list().filter((o) => o.status === 'OPEN'),
+        broker,
+      ).toEqual([]);
+      expect(
+        sims[broker]!.exchange.positionList().filter((p) => p.quantity !== 0),
+        broker,
+      ).toEqual([]);
     }
     expect((await w.g.ok('positions:list')).positions.filter((p) => p.quantity !== 0)).toEqual([]);
 
@@ -86,7 +108,12 @@ describe('engaging the kill switch', () => {
     const entries = await journal(w.g);
     for (const [venue, order] of Object.entries(resting)) expect(entries.find((o) => o.id === order.id)?.state, venue).toBe('CANCELLED');
     expect(entries.find((o) => o.id === resting.paper!.id)?.message).toBe('Cancelled by the kill switch.');
-    expect(entries.filter((o) => o.source === 'killswitch').map((o) => [o.symbol, o.state]).sort()).toEqual([
+    expect(
+      entries
+        .filter((o) => o.source === 'killswitch')
+        .map((o) => [o.symbol, o.state])
+        .sort(),
+    ).toEqual([
       ['NSE:INFY', 'FILLED'],
       ['NSE:ITC', 'FILLED'],
       ['US:MSFT', 'FILLED'],
@@ -101,7 +128,10 @@ describe('engaging the kill switch', () => {
   it('keeps live locked until mode:unlock', async () => {
     for (const { broker } of BROKERS) {
       const refused = await w.g.call('mode:requestLive', { connectionId: ids[broker]! });
-      expect(refused.ok ? null : refused.error, broker).toMatchObject({ code: 'LIVE_NOT_ALLOWED', message: expect.stringMatching(/locked by the kill switch/) });
+      expect(refused.ok ? null : refused.error, broker).toMatchObject({
+        code: 'LIVE_NOT_ALLOWED',
+        message: expect.stringMatching(/locked by the kill switch/),
+      });
     }
     // Still locked after a restart.
     await w.restart();
@@ -124,8 +154,22 @@ describe('engaging the kill switch', () => {
     const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: false }), { stepMs: 100 });
     w.net.clear();
     expect(report.results.filter((r) => r.action === 'close')).toEqual([]);
-    expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.alpaca, target: `BUY 1 US:AAPL (${order.brokerOrderId})`, action: 'cancel', outcome: 'done', message: null });
-    expect(report.results).toContainEqual({ mode: 'live', connectionId: ids.tradier, target: 'order book of "tradier main"', action: 'cancel', outcome: 'failed', message: expect.any(String) });
+    expect(report.results).toContainEqual({
+      mode: 'live',
+      connectionId: ids.alpaca,
+      target: `BUY 1 US:AAPL (${order.brokerOrderId})`,
+      action: 'cancel',
+      outcome: 'done',
+      message: null,
+    });
+    expect(report.results).toContainEqual({
+      mode: 'live',
+      connectionId: ids.tradier,
+      target: 'order book of "tradier main"',
+      action: 'cancel',
+      outcome: 'failed',
+      message: expect.any(String),
+    });
     expect(sims.alpaca!.exchange.positionList().find((p) => p.symbol === 'AAPL')?.quantity).toBe(1);
     expect(w.notes.at(-1)).toEqual({ title: 'Kill switch engaged', body: expect.stringMatching(/1 action\(s\) failed/) });
     expect((await w.g.ok('audit:verify')).ok).toBe(true);

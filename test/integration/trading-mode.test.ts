@@ -38,7 +38,12 @@ async function expectBackToPaper(
   by: 'trader' | 'app' = 'app',
 ): Promise<void> {
   // The app itself says why, even with desktop notifications turned off.
-  expect(await w.g.ok('mode:get')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: { at: switchedAt, to: 'paper', by, reason: expect.stringMatching(reason) } });
+  expect(await w.g.ok('mode:get')).toEqual({
+    mode: 'paper',
+    live: null,
+    locked: false,
+    lastChange: { at: switchedAt, to: 'paper', by, reason: expect.stringMatching(reason) },
+  });
   const note = w.notes.slice(notesBefore).find((n) => n.title === 'BrokerVault is back in paper mode');
   expect(note?.body).toMatch(reason);
   const [last] = (await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries;
@@ -107,7 +112,10 @@ describe('going live', () => {
     });
     expect(await w.g.ok('mode:get')).toEqual(status);
     expect(w.notes.slice(notes)).toEqual([{ title: 'BrokerVault is LIVE', body: expect.stringContaining(c.label) }]);
-    expect((await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries[0]).toMatchObject({ connectionId: c.id, detail: { from: 'paper', to: 'live' } });
+    expect((await w.g.ok('audit:list', { action: 'mode.switch', limit: 1 })).entries[0]).toMatchObject({
+      connectionId: c.id,
+      detail: { from: 'paper', to: 'live' },
+    });
     expect(w.g.events.filter((e) => e.event === 'mode:changed').at(-1)?.payload).toEqual(status);
   });
 });
@@ -124,7 +132,12 @@ describe('every way back to paper', () => {
 
   it('mode:goPaper', async () => {
     const notes = w.notes.length;
-    expect(await w.g.ok('mode:goPaper')).toEqual({ mode: 'paper', live: null, locked: false, lastChange: { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Switched to paper by the trader.' } });
+    expect(await w.g.ok('mode:goPaper')).toEqual({
+      mode: 'paper',
+      live: null,
+      locked: false,
+      lastChange: { at: w.clock.now(), to: 'paper', by: 'trader', reason: 'Switched to paper by the trader.' },
+    });
     await expectBackToPaper(c.id, /by the trader/, notes, w.clock.now(), 'trader');
   });
 

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedPriceAt } from '../../src/main/trading/paper';
 import { priceAt } from '../simulators/exchange';
-import { auditOf, connectSim, journal, makeTradingWorld, MINUTE, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  journal,
+  makeTradingWorld,
+  MINUTE,
+  placeOk,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /** Paper trading through the IPC contract: fills, resting limits on the manual clock, P&L, the account and quotes. */
 
@@ -55,7 +66,9 @@ describe('with no broker: simulated prices', () => {
     const last = simulatedPriceAt('NSE:INFY', w.clock.now());
     const { mode, connectionId, positions } = await w.g.ok('positions:list');
     expect({ mode, connectionId }).toEqual({ mode: 'paper', connectionId: null });
-    expect(positions).toEqual([{ symbol: 'NSE:INFY', quantity: 10, averagePrice: cost, lastPrice: last, unrealizedPnl: round2(10 * (last - cost)), realizedPnl: 0 }]);
+    expect(positions).toEqual([
+      { symbol: 'NSE:INFY', quantity: 10, averagePrice: cost, lastPrice: last, unrealizedPnl: round2(10 * (last - cost)), realizedPnl: 0 },
+    ]);
     expect((await w.g.ok('paper:account')).unrealizedPnl).toBe(round2(10 * (last - cost)));
   });
 
@@ -81,7 +94,10 @@ describe('with no broker: simulated prices', () => {
     const price = simulatedPriceAt('NSE:INFY', w.clock.now());
     await placeOk(w.g, ticket({ symbol: 'NSE:INFY', side: 'SELL', quantity: 10, type: 'MARKET' }));
     expect((await w.g.ok('paper:account')).realizedPnl).toBe(round2(10 * (price - cost)));
-    expect((await w.g.ok('positions:list')).positions.find((p) => p.symbol === 'NSE:INFY')).toMatchObject({ quantity: 0, realizedPnl: round2(10 * (price - cost)) });
+    expect((await w.g.ok('positions:list')).positions.find((p) => p.symbol === 'NSE:INFY')).toMatchObject({
+      quantity: 0,
+      realizedPnl: round2(10 * (price - cost)),
+    });
   });
 
   it('resets the account, cancelling resting orders in the journal, and can switch to USD', async () => {

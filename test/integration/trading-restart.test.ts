@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceAt } from '../simulators/exchange';
-import { auditOf, connectSim, goLive, journal, makeTradingWorld, MINUTE, nextWindow, placeOk, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  goLive,
+  journal,
+  makeTradingWorld,
+  MINUTE,
+  nextWindow,
+  placeOk,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * Start-up reconciliation: orders whose outcome was unknown, or that were still working, when the app
@@ -66,8 +79,18 @@ describe('after a restart', () => {
     await g.services.start();
     const settled = await journal(g);
     const [market, limit] = alpaca.exchange.list().sort((a, b) => a.id.localeCompare(b.id));
-    expect(settled.find((o) => o.id === ids.unknown)).toMatchObject({ state: 'FILLED', brokerOrderId: market!.id, filledQuantity: 3, averagePrice: market!.averagePrice });
-    expect(settled.find((o) => o.id === ids.working)).toMatchObject({ state: 'FILLED', brokerOrderId: limit!.id, filledQuantity: 2, averagePrice: limit!.averagePrice });
+    expect(settled.find((o) => o.id === ids.unknown)).toMatchObject({
+      state: 'FILLED',
+      brokerOrderId: market!.id,
+      filledQuantity: 3,
+      averagePrice: market!.averagePrice,
+    });
+    expect(settled.find((o) => o.id === ids.working)).toMatchObject({
+      state: 'FILLED',
+      brokerOrderId: limit!.id,
+      filledQuantity: 2,
+      averagePrice: limit!.averagePrice,
+    });
     // Still live on the same connection, and still one order per ticket at the broker.
     expect((await g.ok('mode:get')).live?.connectionId).toBe(connectionId);
     expect(alpaca.exchange.list().length).toBe(2);
@@ -119,7 +142,10 @@ describe('the journal and the audit trail', () => {
     const submits = await auditOf(w.g, 'order.submit');
     const updates = await auditOf(w.g, 'order.update');
     for (const order of orders) {
-      expect(submits.filter((e) => e.detail.orderId === order.id), order.id).toHaveLength(1);
+      expect(
+        submits.filter((e) => e.detail.orderId === order.id),
+        order.id,
+      ).toHaveLength(1);
       // The newest update of each order is the state the journal shows (orders still PENDING have none).
       const last = updates.find((e) => e.detail.orderId === order.id);
       if (order.state !== 'PENDING') expect(last?.detail.state, order.id).toBe(order.state);

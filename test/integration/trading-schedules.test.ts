@@ -27,7 +27,13 @@ describe('a basket for 15:10 Asia/Kolkata on weekdays', () => {
   let id: string;
 
   it('is created with its next run', async () => {
-    const view = await w.g.ok('schedules:create', { name: 'Close buy', time: '15:10', timeZone: 'Asia/Kolkata', days: [5, 1, 2, 3, 4, 1], orders: [...BASKET] });
+    const view = await w.g.ok('schedules:create', {
+      name: 'Close buy',
+      time: '15:10',
+      timeZone: 'Asia/Kolkata',
+      days: [5, 1, 2, 3, 4, 1],
+      orders: [...BASKET],
+    });
     id = view.id;
     expect(view).toMatchObject({ time: '15:10', timeZone: 'Asia/Kolkata', days: WEEKDAYS, enabled: true, nextRunAt: AT_1510, lastRun: null });
     expect(await w.g.ok('schedules:list')).toEqual([view]);
@@ -36,7 +42,13 @@ describe('a basket for 15:10 Asia/Kolkata on weekdays', () => {
   it('rejects an unknown time zone and a limit order without its price', async () => {
     const zone = await w.g.call('schedules:create', { name: 'x', time: '15:10', timeZone: 'Mars/Olympus', days: [1], orders: [BASKET[0]] });
     expect(zone.ok ? null : zone.error.code).toBe('INVALID_INPUT');
-    const price = await w.g.call('schedules:create', { name: 'x', time: '15:10', timeZone: 'Asia/Kolkata', days: [1], orders: [{ symbol: 'NSE:SBIN', side: 'BUY', quantity: 1, type: 'LIMIT' }] });
+    const price = await w.g.call('schedules:create', {
+      name: 'x',
+      time: '15:10',
+      timeZone: 'Asia/Kolkata',
+      days: [1],
+      orders: [{ symbol: 'NSE:SBIN', side: 'BUY', quantity: 1, type: 'LIMIT' }],
+    });
     expect(price.ok ? null : price.error.code).toBe('INVALID_INPUT');
   });
 
@@ -114,7 +126,7 @@ describe('exchange holidays', () => {
   const REPUBLIC_DAY_1510 = Date.UTC(2026, 0, 26, 9, 40);
   const TUESDAY_1510 = Date.UTC(2026, 0, 27, 9, 40);
 
-  it('the next run skips a day the basket\'s exchange is closed, and the schedule says which holiday list it follows', async () => {
+  it("the next run skips a day the basket's exchange is closed, and the schedule says which holiday list it follows", async () => {
     const view = await h.g.ok('schedules:create', { name: 'NSE close', time: '15:10', timeZone: 'Asia/Kolkata', days: WEEKDAYS, orders: [BASKET[0]] });
     expect(view.nextRunAt).toBe(TUESDAY_1510);
     expect(view.markets).toEqual([{ market: 'NSE', name: 'NSE/BSE', calendar: 'holidays', holidaysThrough: '2026-12-31' }]);
@@ -123,7 +135,11 @@ describe('exchange holidays', () => {
       time: '15:20',
       timeZone: 'Asia/Kolkata',
       days: WEEKDAYS,
-      orders: [BASKET[0], { symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }, { symbol: 'CRYPTO:BTCUSDT', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 }],
+      orders: [
+        BASKET[0],
+        { symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' },
+        { symbol: 'CRYPTO:BTCUSDT', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 },
+      ],
     });
     // One of its exchanges is open on Republic Day, so the basket still runs that day.
     expect(mixed.nextRunAt).toBe(REPUBLIC_DAY_1510 + 10 * MINUTE);
@@ -233,14 +249,23 @@ describe('pausing a schedule, and the audit trail', () => {
       { scheduleId: view!.id, name: 'Daily', enabled: false },
     ]);
     expect(await audit('schedule.run')).toEqual([
-      { scheduleId: view!.id, name: 'Daily', occurrence: new Date(TUESDAY_1510 + 24 * 60 * MINUTE).toISOString(), outcome: 'ran', message: 'Placed 1 order(s).' },
+      {
+        scheduleId: view!.id,
+        name: 'Daily',
+        occurrence: new Date(TUESDAY_1510 + 24 * 60 * MINUTE).toISOString(),
+        outcome: 'ran',
+        message: 'Placed 1 order(s).',
+      },
     ]);
     expect(await audit('schedule.delete')).toEqual([{ scheduleId: view!.id, name: 'Daily' }]);
     expect((await p.g.ok('audit:verify')).ok).toBe(true);
   });
 
   it('the renderer hears of every change and run: schedules:changed carries the whole list', async () => {
-    const pushed = () => p.g.events.filter((e) => e.event === 'schedules:changed').map((e) => e.payload as { schedules: { name: string; enabled: boolean; lastRun: { outcome: string } | null }[] });
+    const pushed = () =>
+      p.g.events
+        .filter((e) => e.event === 'schedules:changed')
+        .map((e) => e.payload as { schedules: { name: string; enabled: boolean; lastRun: { outcome: string } | null }[] });
     // So far: created, paused, resumed, one run, deleted.
     expect(pushed().map((e) => e.schedules.map((s) => [s.name, s.enabled, s.lastRun?.outcome ?? null]))).toEqual([
       [['Daily', true, null]],

@@ -26,9 +26,12 @@ afterEach(async () => {
 const order = () => ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 });
 /** The requests the app sent to the broker, in order, as "METHOD /path". */
 const sent = () => w.net.sent.map((r) => `${r.method} ${r.url}`);
-const checksBeforeTheOrder = () => sent().slice(0, sent().indexOf('POST /v2/orders')).filter((r) => r === 'GET /v2/account');
+const checksBeforeTheOrder = () =>
+  sent()
+    .slice(0, sent().indexOf('POST /v2/orders'))
+    .filter((r) => r === 'GET /v2/account');
 
-describe('the age of the live connection\'s last check', () => {
+describe("the age of the live connection's last check", () => {
   it('an hour after the last check, the connection is checked again before the order leaves', async () => {
     w.clock.advance(HOUR);
     const placed = await placeOk(w.g, order());
@@ -54,7 +57,10 @@ describe('the age of the live connection\'s last check', () => {
     w.clock.advance(HOUR);
     w.net.add((r) => (r.url.pathname === '/v2/account' ? 'before' : null));
     const result = await w.g.call('orders:place', order());
-    expect(result.ok ? result.value : result.error).toMatchObject({ code: 'LIVE_NOT_ALLOWED', message: expect.stringMatching(/did not pass its check .*not sent/) });
+    expect(result.ok ? result.value : result.error).toMatchObject({
+      code: 'LIVE_NOT_ALLOWED',
+      message: expect.stringMatching(/did not pass its check .*not sent/),
+    });
     expect(sent()).not.toContain('POST /v2/orders');
     expect(sim.exchange.list()).toEqual([]);
     expect(await journal(w.g)).toEqual([]);

@@ -73,10 +73,7 @@ export interface RunningServer {
 /**
  * Serve a router on 127.0.0.1. `notFound` answers unmatched paths in the broker's own shape.
  */
-export async function serve(
-  router: SimRouter,
-  options: { port?: number; notFound?: SimHandler } = {},
-): Promise<RunningServer> {
+export async function serve(router: SimRouter, options: { port?: number; notFound?: SimHandler } = {}): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -100,11 +97,7 @@ export async function serve(
         };
         let out: SimResponse;
         try {
-          out = found
-            ? await found.handler(simReq)
-            : options.notFound
-              ? await options.notFound(simReq)
-              : { status: 404, json: { error: 'not found' } };
+          out = found ? await found.handler(simReq) : options.notFound ? await options.notFound(simReq) : { status: 404, json: { error: 'not found' } };
         } catch (error) {
           out = { status: 500, json: { error: 'simulator error', detail: String(error) } };
         }

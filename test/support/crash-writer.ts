@@ -20,12 +20,16 @@ const services = await createServices({
   auditSealDelayMs: 0,
 });
 for (let i = start; ; i++) {
-  const result = await services.router.handle('connections:create', { url: 'app://bundle/index.html', isMainFrame: true }, {
-    broker: 'alpaca',
-    label: `crash-${i}`,
-    environment: 'live',
-    fields: { api_key: `AKCRASH${String(i).padStart(8, '0')}`, api_secret: `secret-for-${i}-${'x'.repeat(i % 50)}` },
-  });
+  const result = await services.router.handle(
+    'connections:create',
+    { url: 'app://bundle/index.html', isMainFrame: true },
+    {
+      broker: 'alpaca',
+      label: `crash-${i}`,
+      environment: 'live',
+      fields: { api_key: `AKCRASH${String(i).padStart(8, '0')}`, api_secret: `secret-for-${i}-${'x'.repeat(i % 50)}` },
+    },
+  );
   if (!result.ok) {
     console.error(JSON.stringify(result.error));
     process.exit(1);

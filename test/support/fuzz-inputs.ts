@@ -79,7 +79,8 @@ export function noise(random: Random): unknown {
 /** A value of the wrong type for a key whose valid sample value is `sample`: invalid whatever the key's other rules. */
 function wrongType(random: Random, sample: unknown): unknown {
   if (typeof sample === 'string') return pick(random, [7, true, {}, [CANARY], Number.NaN, new Date(0)]);
-  if (typeof sample === 'number') return pick(random, [String(sample), Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, OVERFLOW, {}, [1], true, new Date(0)]);
+  if (typeof sample === 'number')
+    return pick(random, [String(sample), Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, OVERFLOW, {}, [1], true, new Date(0)]);
   if (typeof sample === 'boolean') return pick(random, ['true', 1, {}, [], new Map()]);
   if (sample === null) return pick(random, [CANARY, {}, [1], true, new Date(0)]);
   if (Array.isArray(sample)) return pick(random, [CANARY, 3, {}, new Set(sample), new Uint8Array(2)]);
@@ -98,7 +99,22 @@ function withOwnKey(target: Record<string, unknown>, key: string, value: unknown
  */
 export function fuzzedPayload(random: Random, sample: Record<string, unknown>): unknown {
   const roll = random();
-  if (roll < 0.15) return pick(random, [null, undefined, 42, CANARY, [sample], new Date(0), new Map(Object.entries(sample)), new Set([1]), new Uint8Array(4), new ArrayBuffer(2), DEEP_OBJECT, DEEP_ARRAY, Object.assign(new (class Impostor {})(), sample)]);
+  if (roll < 0.15)
+    return pick(random, [
+      null,
+      undefined,
+      42,
+      CANARY,
+      [sample],
+      new Date(0),
+      new Map(Object.entries(sample)),
+      new Set([1]),
+      new Uint8Array(4),
+      new ArrayBuffer(2),
+      DEEP_OBJECT,
+      DEEP_ARRAY,
+      Object.assign(new (class Impostor {})(), sample),
+    ]);
   const out: Record<string, unknown> = { ...sample };
   for (const key of Object.keys(sample)) if (random() < 0.3) out[key] = noise(random);
   const keys = Object.keys(sample);

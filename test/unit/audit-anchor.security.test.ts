@@ -22,7 +22,12 @@ const ANCHOR = 'audit-anchor.json';
 /** A profile whose vault holds a key (so the seal can be written), with `count` mode switches after it. */
 async function keyed(count: number) {
   g = await makeGraph();
-  await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'sandbox', fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' } });
+  await g.ok('connections:create', {
+    broker: 'alpaca',
+    label: 'Main',
+    environment: 'sandbox',
+    fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' },
+  });
   await append(count);
   return g;
 }
@@ -44,10 +49,19 @@ function tamper(sql: string, ...params: unknown[]) {
 /** What an attacker without the key can do: rewrite a row, then recompute every hash after it with the public formula. */
 function recomputeFrom(seq: number, detail: string) {
   tamper('UPDATE audit_log SET detail = ? WHERE seq = ?', detail, seq);
-  const all = g.services.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as { seq: number; at: number; action: string; connection_id: string | null; detail: string; prev_hash: string }[];
+  const all = g.services.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as {
+    seq: number;
+    at: number;
+    action: string;
+    connection_id: string | null;
+    detail: string;
+    prev_hash: string;
+  }[];
   let prev = '0'.repeat(64);
   for (const row of all) {
-    const hash = createHash('sha256').update(JSON.stringify([prev, row.seq, row.at, row.action, row.connection_id, row.detail])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([prev, row.seq, row.at, row.action, row.connection_id, row.detail]))
+      .digest('hex');
     g.services.db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
     prev = hash;
   }
@@ -140,7 +154,12 @@ describe('audit trail: no false alarm', () => {
     expect(fs.existsSync(anchorPath())).toBe(false);
     g = await g.reopen();
     expect((await g.ok('audit:verify')).ok).toBe(true);
-    await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'sandbox', fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' } });
+    await g.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Main',
+      environment: 'sandbox',
+      fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' },
+    });
     expect(await g.ok('audit:verify')).toMatchObject({ ok: true, sealed: rows(), note: null });
     expect(sealedRecord().count).toBe(rows());
     expect(fs.statSync(anchorPath()).mode & 0o777).toBe(process.platform === 'win32' ? expect.any(Number) : 0o600);
@@ -166,7 +185,12 @@ describe('audit trail: no false alarm', () => {
     const sealedBefore = sealedRecord().count;
     await append(4);
     // The links are checked; the seal cannot be until the key is back, and the report says so.
-    expect(await g.ok('audit:verify')).toMatchObject({ ok: true, checked: sealedBefore + 4, sealed: 0, note: expect.stringMatching(/4 newer entries sealed, once the vault's key is available/) });
+    expect(await g.ok('audit:verify')).toMatchObject({
+      ok: true,
+      checked: sealedBefore + 4,
+      sealed: 0,
+      note: expect.stringMatching(/4 newer entries sealed, once the vault's key is available/),
+    });
     await g.ok('vault:unlock', { passphrase: PASSPHRASE });
     expect(await g.ok('audit:verify')).toMatchObject({ ok: true, sealed: rows(), note: null });
     expect(sealedRecord().count).toBe(rows());
@@ -215,7 +239,12 @@ describe('audit trail: checked at start, daily and after appends, and a break is
     const clock = new ManualClock();
     const scheduler = new ManualScheduler(clock);
     g = await makeGraph({ clock, scheduler });
-    await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'sandbox', fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' } });
+    await g.ok('connections:create', {
+      broker: 'alpaca',
+      label: 'Main',
+      environment: 'sandbox',
+      fields: { api_key: 'AKTEST0000000001', api_secret: 'secret-one-secret' },
+    });
     return scheduler;
   }
   const pushed = () => g.events.filter((e) => e.event === 'audit:changed').map((e) => e.payload as AuditStatus);
@@ -253,7 +282,11 @@ describe('audit trail: checked at start, daily and after appends, and a break is
     expect(pushed().at(-1)!.state).toBe('intact');
     await scheduler.advance(1_000);
     const found = g.clock.now();
-    expect(pushed().at(-1)).toMatchObject({ state: 'broken', brokenSince: expect.any(Number), report: { ok: false, reason: expect.stringMatching(/newest 2 entries/) } });
+    expect(pushed().at(-1)).toMatchObject({
+      state: 'broken',
+      brokenSince: expect.any(Number),
+      report: { ok: false, reason: expect.stringMatching(/newest 2 entries/) },
+    });
     const since = pushed().at(-1)!.brokenSince!;
     expect(since).toBeLessThanOrEqual(found);
     // Later checks keep the first time it was found; no seal is written over the break.

@@ -58,7 +58,9 @@ describe('audit log', () => {
     const { createHash } = await import('node:crypto');
     const row = g.services.db.prepare('SELECT * FROM audit_log WHERE seq = 5').get() as Record<string, string | number>;
     const detail = '{"to":"paper","note":"forged"}';
-    const hash = createHash('sha256').update(JSON.stringify([row.prev_hash, row.seq, row.at, row.action, row.connection_id, detail])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([row.prev_hash, row.seq, row.at, row.action, row.connection_id, detail]))
+      .digest('hex');
     g.services.db.prepare('UPDATE audit_log SET detail = ?, hash = ? WHERE seq = 5').run(detail, hash);
     expect(await g.ok('audit:verify')).toMatchObject({ ok: false, brokenAt: 6, reason: expect.stringMatching(/link/) });
   });

@@ -65,7 +65,11 @@ describe('createBackup', () => {
     const daily = listBackups(dir).filter((b) => b.kind === 'daily');
     expect(daily).toHaveLength(BACKUPS_KEPT.daily);
     expect(daily.map((b) => b.createdAt)).toEqual([9, 8, 7, 6, 5, 4, 3].map((d) => DAY0 + d * DAILY_BACKUP_MS));
-    expect(listBackups(dir).filter((b) => b.kind === 'manual').map((b) => b.id)).toEqual([manual.id]);
+    expect(
+      listBackups(dir)
+        .filter((b) => b.kind === 'manual')
+        .map((b) => b.id),
+    ).toEqual([manual.id]);
   });
 
   it('a backup that cannot be written prunes nothing', async () => {
@@ -75,7 +79,10 @@ describe('createBackup', () => {
     const before = fs.readdirSync(backupDir(dir)).sort();
     // Something in the way of the temporary file (works as root too, which ignores permission bits).
     const next = DAY0 + BACKUPS_KEPT.daily * DAILY_BACKUP_MS;
-    const inTheWay = path.join(backupDir(dir), `.brokervault-daily-${new Date(next).toISOString().replace(/[-:.]/g, '').replace(/Z$/, '')}Z-v${SCHEMA_VERSION}.sqlite.partial`);
+    const inTheWay = path.join(
+      backupDir(dir),
+      `.brokervault-daily-${new Date(next).toISOString().replace(/[-:.]/g, '').replace(/Z$/, '')}Z-v${SCHEMA_VERSION}.sqlite.partial`,
+    );
     fs.mkdirSync(inTheWay);
     fs.writeFileSync(path.join(inTheWay, 'x'), 'x');
     await expect(createBackup(db, dir, 'daily', next)).rejects.toThrow(BackupFailedError);

@@ -66,7 +66,11 @@ describe('connections through the IPC contract', () => {
     const renamed = await g.ok('connections:update', { id: conn.id, label: 'Renamed' });
     expect(renamed.status).toBe('valid');
     // A new host needs every saved secret again (or cleared): see test/integration/host-override.security.test.ts.
-    const updated = await g.ok('connections:update', { id: conn.id, fields: { api_key: fields.api_key, api_secret: 'secret-value-0002', pin: '' }, apiHost: 'http://127.0.0.1:9999' });
+    const updated = await g.ok('connections:update', {
+      id: conn.id,
+      fields: { api_key: fields.api_key, api_secret: 'secret-value-0002', pin: '' },
+      apiHost: 'http://127.0.0.1:9999',
+    });
     expect(updated.status).toBe('untested');
     expect(updated.apiHost).toBe('http://127.0.0.1:9999');
     expect(updated.fields.map((f) => f.name)).toEqual(['api_key', 'api_secret', 'client_code']);

@@ -41,7 +41,14 @@ describe('field encryption (AES-256-GCM)', () => {
     ['a tag bit', (s) => flip(s, 4)],
     ['a nonce bit', (s) => flip(s, 2)],
     ['a truncated tag', (s) => s.slice(0, -3)],
-    ['a truncated ciphertext', (s) => s.split('.').map((p, i) => (i === 3 ? p.slice(0, -2) : p)).join('.')],
+    [
+      'a truncated ciphertext',
+      (s) =>
+        s
+          .split('.')
+          .map((p, i) => (i === 3 ? p.slice(0, -2) : p))
+          .join('.'),
+    ],
     ['the format version', (s) => s.replace(/^v1\./, 'v2.')],
     ['the key id', (s) => s.replace(`.${key.id}.`, '.0000000000000000.')],
     ['a missing part', (s) => s.split('.').slice(0, 4).join('.')],

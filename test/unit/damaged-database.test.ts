@@ -35,11 +35,14 @@ describe('a damaged database file', () => {
   const damaged: [string, () => Buffer][] = [
     ['garbage', () => Buffer.from('this is not a database, it is a note the trader saved by mistake\n'.repeat(80))],
     ['truncated to its header', () => healthyDatabase().subarray(0, 60)],
-    ['a healthy header over garbage pages', () => {
-      const bytes = Buffer.from(healthyDatabase());
-      bytes.fill(0xa5, 100);
-      return bytes;
-    }],
+    [
+      'a healthy header over garbage pages',
+      () => {
+        const bytes = Buffer.from(healthyDatabase());
+        bytes.fill(0xa5, 100);
+        return bytes;
+      },
+    ],
   ];
 
   for (const [what, make] of damaged) {

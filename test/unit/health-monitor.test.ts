@@ -287,7 +287,10 @@ describe('health monitor: session expiry', () => {
 
 describe('health monitor: automatic re-login', () => {
   it('signs in again 2 minutes before expiry for a login-capable broker, and says so', async () => {
-    const { monitor, scheduler, fakes, add, status, notes, g } = await setup({ 'angel-one': { login: 'direct', tokenLifetimeMs: 60 * MIN } }, { autoRelogin: true });
+    const { monitor, scheduler, fakes, add, status, notes, g } = await setup(
+      { 'angel-one': { login: 'direct', tokenLifetimeMs: 60 * MIN } },
+      { autoRelogin: true },
+    );
     const id = await add('angel-one');
     await g.services.brokerCalls.login(id);
     const firstExpiry = g.clock.now() + 60 * MIN;
@@ -344,7 +347,10 @@ describe('health monitor: automatic re-login', () => {
   });
 
   it('tries once per expiry when the login fails, says so, and lets the session expire', async () => {
-    const { monitor, scheduler, fakes, add, status, notes, g } = await setup({ 'angel-one': { login: 'direct', tokenLifetimeMs: 60 * MIN } }, { autoRelogin: true });
+    const { monitor, scheduler, fakes, add, status, notes, g } = await setup(
+      { 'angel-one': { login: 'direct', tokenLifetimeMs: 60 * MIN } },
+      { autoRelogin: true },
+    );
     const id = await add('angel-one');
     await g.services.brokerCalls.login(id);
     fakes['angel-one']!.loginFailWith = new BrokerError('INVALID_CREDENTIALS', 'The TOTP was rejected.');

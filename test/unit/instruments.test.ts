@@ -7,7 +7,16 @@ let g: TestGraph;
 afterEach(() => g?.close());
 
 const DAY = 86_400_000;
-const infy: Instrument = { symbol: 'NSE:INFY', exchange: 'NSE', brokerSymbol: 'INFY-EQ', token: '1594', name: 'INFOSYS LTD', lotSize: 1, tickSize: 0.05, segment: 'EQ' };
+const infy: Instrument = {
+  symbol: 'NSE:INFY',
+  exchange: 'NSE',
+  brokerSymbol: 'INFY-EQ',
+  token: '1594',
+  name: 'INFOSYS LTD',
+  lotSize: 1,
+  tickSize: 0.05,
+  segment: 'EQ',
+};
 const sbin: Instrument = { ...infy, symbol: 'NSE:SBIN', brokerSymbol: 'SBIN-EQ', token: '3045', name: 'STATE BANK OF INDIA' };
 
 async function setup() {
@@ -21,7 +30,12 @@ async function setup() {
     },
   });
   g = await makeGraph({ brokers: [adapter] });
-  const conn = await g.ok('connections:create', { broker: 'angel-one', label: 'A', environment: 'live', fields: { api_key: 'AKTESTKEY123456', api_secret: 'secret-value-0001' } });
+  const conn = await g.ok('connections:create', {
+    broker: 'angel-one',
+    label: 'A',
+    environment: 'live',
+    fields: { api_key: 'AKTESTKEY123456', api_secret: 'secret-value-0001' },
+  });
   return { conn, downloads, fail: (error: Error) => (next = () => Promise.reject(error)), succeed: (list: Instrument[]) => (next = async () => list) };
 }
 
@@ -65,7 +79,10 @@ describe('instrument masters', () => {
     const { conn, fail } = await setup();
     fail(new BrokerError('NETWORK', 'Could not reach the scrip master host.'));
     const result = await g.call('instruments:search', { connectionId: conn.id, query: 'INF' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringMatching(/instrument list could not be downloaded.*no earlier copy/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'NETWORK', message: expect.stringMatching(/instrument list could not be downloaded.*no earlier copy/) },
+    });
   });
 
   it('an empty download never replaces a good master', async () => {

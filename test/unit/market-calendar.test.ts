@@ -9,7 +9,7 @@ describe('market calendars', () => {
     expect(calendarOf('MCX:CRUDEOIL')).toEqual({ kind: 'unknown', market: 'MCX', name: 'MCX' });
   });
 
-  it('reads the holiday on the exchange\'s own date, not UTC\'s', () => {
+  it("reads the holiday on the exchange's own date, not UTC's", () => {
     const us = calendarOf('US:AAPL');
     // Thanksgiving, 26 November 2026: 22:00 in New York is already the 27th in UTC.
     expect(holidayAt(us, Date.UTC(2026, 10, 27, 3, 0))).toEqual({ date: '2026-11-26', holiday: 'Thanksgiving Day' });
@@ -26,7 +26,7 @@ describe('market calendars', () => {
     expect(holidayAt(calendarOf('MCX:CRUDEOIL'), Date.UTC(2026, 0, 26, 6))).toBeNull();
   });
 
-  it('every listed holiday is a weekday inside the list\'s range', () => {
+  it("every listed holiday is a weekday inside the list's range", () => {
     for (const symbol of ['NSE:INFY', 'US:AAPL']) {
       const calendar = calendarOf(symbol);
       if (calendar.kind !== 'holidays') throw new Error(`${symbol} has no holiday list`);

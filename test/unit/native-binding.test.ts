@@ -49,12 +49,16 @@ describe('which better-sqlite3 build main loads', () => {
   });
 
   it('unpackaged Electron without the cache build: says to run npm start (the prepare script) again', () => {
-    expect(() => sqliteNativeBinding(electron({ exists: () => false }))).toThrow(/missing at .*electron-45\.4\.1-linux-x64.*run `npm start` again.*npm run electron:prepare/);
+    expect(() => sqliteNativeBinding(electron({ exists: () => false }))).toThrow(
+      /missing at .*electron-45\.4\.1-linux-x64.*run `npm start` again.*npm run electron:prepare/,
+    );
   });
 
   it('plain Node: undefined, so better-sqlite3 loads its own Node build', () => {
     expect(sqliteNativeBinding(electron({ versions: { node: '22.20.0' }, exists: () => false }))).toBeUndefined();
-    expect(sqliteNativeBinding({ isPackaged: false, appPath: process.cwd(), versions: process.versions, platform: process.platform, arch: process.arch })).toBeUndefined();
+    expect(
+      sqliteNativeBinding({ isPackaged: false, appPath: process.cwd(), versions: process.versions, platform: process.platform, arch: process.arch }),
+    ).toBeUndefined();
   });
 });
 

@@ -40,11 +40,15 @@ describe('release packaging: metadata, icons and the Electron build of better-sq
 
   it("the whole configuration passes electron-builder's own schema check (the first thing `npm run package` does)", async () => {
     const builderRequire = createRequire(require.resolve('app-builder-lib/package.json'));
-    const { validateConfiguration } = builderRequire('./out/util/config/config.js') as { validateConfiguration(config: unknown, logger: unknown): Promise<void> };
+    const { validateConfiguration } = builderRequire('./out/util/config/config.js') as {
+      validateConfiguration(config: unknown, logger: unknown): Promise<void>;
+    };
     const { DebugLogger } = builderRequire('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     // It does catch a misspelt option (this one was in the file before, and would have stopped every package).
-    await expect(validateConfiguration({ ...config, nsis: { allowToChangeInstallationDir: true } }, new DebugLogger(false))).rejects.toThrow(/configuration\.nsis/);
+    await expect(validateConfiguration({ ...config, nsis: { allowToChangeInstallationDir: true } }, new DebugLogger(false))).rejects.toThrow(
+      /configuration\.nsis/,
+    );
   });
 
   it('metadata the deb target needs: author with email, homepage, maintainer', () => {
@@ -73,9 +77,17 @@ describe('release packaging: metadata, icons and the Electron build of better-sq
     expect(resource!.to).toBe(`${PACKAGED_NATIVE_DIR}/${SQLITE_ADDON_FILE}`);
     expect(path.join(root, resource!.from.replace('${arch}', 'arm64'))).toBe(packagedAddonSource(root, 'arm64'));
     // What main then loads when packaged.
-    expect(sqliteNativeBinding({ isPackaged: true, resourcesPath: '/r', appPath: '/a', versions: { electron: '45.4.1' }, platform: 'linux', arch: 'arm64', exists: () => true })).toBe(
-      path.join('/r', resource!.to),
-    );
+    expect(
+      sqliteNativeBinding({
+        isPackaged: true,
+        resourcesPath: '/r',
+        appPath: '/a',
+        versions: { electron: '45.4.1' },
+        platform: 'linux',
+        arch: 'arm64',
+        exists: () => true,
+      }),
+    ).toBe(path.join('/r', resource!.to));
     // The Node build in node_modules is left out of the package.
     expect(config.files).toEqual(expect.arrayContaining(['!node_modules/better-sqlite3/build/**']));
     expect(manifest.scripts['electron:prepare']).toBe('tsx scripts/prepare-electron.ts');
@@ -84,10 +96,21 @@ describe('release packaging: metadata, icons and the Electron build of better-sq
   });
 
   it('the hook asks for the target platform, arch and Electron version, and fails the build when that fails', async () => {
-    const hook = require('../../build/native-modules.cjs') as ((context: unknown, run?: unknown) => Promise<void>) & { prepareArgs(context: unknown): string[] };
+    const hook = require('../../build/native-modules.cjs') as ((context: unknown, run?: unknown) => Promise<void>) & {
+      prepareArgs(context: unknown): string[];
+    };
     const context = { electronPlatformName: 'darwin', arch: 3, packager: { info: { framework: { version: '45.4.1' } } } };
     const args = hook.prepareArgs(context);
-    expect(args.slice(1)).toEqual([path.join(root, 'scripts', 'prepare-electron.ts'), '--package', '--platform', 'darwin', '--arch', 'arm64', '--electron-version', '45.4.1']);
+    expect(args.slice(1)).toEqual([
+      path.join(root, 'scripts', 'prepare-electron.ts'),
+      '--package',
+      '--platform',
+      'darwin',
+      '--arch',
+      'arm64',
+      '--electron-version',
+      '45.4.1',
+    ]);
     const calls: unknown[][] = [];
     await hook(context, (...call: unknown[]) => (calls.push(call), { status: 0 }));
     expect(calls[0]![0]).toBe(process.execPath);

@@ -66,9 +66,7 @@ describe('paper broker: fills', () => {
     expect(ack.state).toBe('FILLED');
     const order = await broker.getOrder({ brokerOrderId: ack.brokerOrderId });
     expect(order).toMatchObject({ state: 'FILLED', filledQuantity: 10, averagePrice: 150.25 });
-    expect(await broker.positions()).toEqual([
-      { symbol: 'US:AAPL', quantity: 10, averagePrice: 150.25, lastPrice: 150.25, unrealizedPnl: 0, realizedPnl: 0 },
-    ]);
+    expect(await broker.positions()).toEqual([{ symbol: 'US:AAPL', quantity: 10, averagePrice: 150.25, lastPrice: 150.25, unrealizedPnl: 0, realizedPnl: 0 }]);
     expect(await broker.funds()).toEqual({ available: 98_497.5, used: 0, total: 98_497.5, currency: 'USD' });
   });
 
@@ -292,7 +290,15 @@ describe('paper broker: order management', () => {
     expect(await broker.orders()).toEqual([]);
     expect(await broker.positions()).toEqual([]);
     expect(broker.resets()).toEqual([
-      { at: clock.now(), previousStartingCash: 100_000, previousCash: 99_550, previousEquity: 100_100, previousRealizedPnl: 50, ordersCleared: 3, newStartingCash: 50_000 },
+      {
+        at: clock.now(),
+        previousStartingCash: 100_000,
+        previousCash: 99_550,
+        previousEquity: 100_100,
+        previousRealizedPnl: 50,
+        ordersCleared: 3,
+        newStartingCash: 50_000,
+      },
     ]);
     const next = await broker.placeOrder(req({ symbol: 'US:AAPL', side: 'BUY', quantity: 1 }));
     expect(next.brokerOrderId).toBe('PAPER-000004'); // ids are never reused across resets
@@ -317,9 +323,7 @@ describe('paper broker: order management', () => {
     prices.set('US:AAPL', 125);
     const [filled] = await again.evaluate();
     expect(filled).toMatchObject({ brokerOrderId: resting.brokerOrderId, state: 'FILLED', averagePrice: 120, realizedPnl: 80 });
-    expect(await again.positions()).toEqual([
-      { symbol: 'US:AAPL', quantity: 6, averagePrice: 100, lastPrice: 125, unrealizedPnl: 150, realizedPnl: 80 },
-    ]);
+    expect(await again.positions()).toEqual([{ symbol: 'US:AAPL', quantity: 6, averagePrice: 100, lastPrice: 125, unrealizedPnl: 150, realizedPnl: 80 }]);
     expect(() => new PaperBroker({ db: reopened, clock, prices, currency: 'INR', startingCash: 1 })).toThrow(/in USD/);
   });
 

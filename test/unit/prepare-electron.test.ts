@@ -98,15 +98,16 @@ describe("Electron's binary, through the electron package's own installer", () =
     const installer = recordingInstaller(() => true);
     const pkg = locateElectronPackage(root);
     for (const value of ['1', 'true']) {
-      const run = () => ensureElectronBinary({ projectRoot: root, pkg, env: { ELECTRON_SKIP_BINARY_DOWNLOAD: value }, platform: PLATFORM, runInstaller: installer.run });
+      const run = () =>
+        ensureElectronBinary({ projectRoot: root, pkg, env: { ELECTRON_SKIP_BINARY_DOWNLOAD: value }, platform: PLATFORM, runInstaller: installer.run });
       expect(run).toThrow(PrepareError);
       expect(run).toThrow(SKIP_DOWNLOAD_SENTENCE);
     }
     expect(installer.runs).toEqual([]);
     // 0 / false do not skip.
-    expect(() => ensureElectronBinary({ projectRoot: root, pkg, env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '0' }, platform: PLATFORM, runInstaller: installer.run })).toThrow(
-      installFailedSentence(path.join('.cache', 'electron-install.log')),
-    );
+    expect(() =>
+      ensureElectronBinary({ projectRoot: root, pkg, env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '0' }, platform: PLATFORM, runInstaller: installer.run }),
+    ).toThrow(installFailedSentence(path.join('.cache', 'electron-install.log')));
   });
 
   it("failing installer (offline): the one sentence; the installer's own output goes to a log file", () => {
@@ -120,7 +121,9 @@ describe("Electron's binary, through the electron package's own installer", () =
   it('an installer that exits 0 without a binary is a failure too', () => {
     const { root } = fakeProject();
     const installer = recordingInstaller(() => true);
-    expect(() => ensureElectronBinary({ projectRoot: root, pkg: locateElectronPackage(root), env: {}, platform: PLATFORM, runInstaller: installer.run })).toThrow(PrepareError);
+    expect(() =>
+      ensureElectronBinary({ projectRoot: root, pkg: locateElectronPackage(root), env: {}, platform: PLATFORM, runInstaller: installer.run }),
+    ).toThrow(PrepareError);
   });
 
   it('the arch follows install.js: Rosetta on a Mac gets arm64, an explicit npm_config_arch wins', () => {
@@ -133,7 +136,11 @@ describe("Electron's binary, through the electron package's own installer", () =
 });
 
 /** Stands in for @electron/rebuild: records its options and writes what node-gyp would, in the staging copy. */
-function fakeRebuild(output: Buffer | null = Buffer.from('electron-abi-150 addon')): { calls: RebuildOptions[]; staged: string[][]; rebuild: (options: RebuildOptions) => Promise<void> } {
+function fakeRebuild(output: Buffer | null = Buffer.from('electron-abi-150 addon')): {
+  calls: RebuildOptions[];
+  staged: string[][];
+  rebuild: (options: RebuildOptions) => Promise<void>;
+} {
   const calls: RebuildOptions[] = [];
   const staged: string[][] = [];
   return {
@@ -198,8 +205,18 @@ describe("better-sqlite3's Electron build in the stamped cache", () => {
   it('each Electron version and arch has its own folder, side by side', async () => {
     const root = tempDir('bv-native-');
     const fake = fakeRebuild();
-    const arm = await ensureElectronSqlite({ projectRoot: root, target: { ...TARGET, arch: 'arm64' }, sqlitePackageDir: SQLITE_PACKAGE, rebuild: fake.rebuild });
-    const next = await ensureElectronSqlite({ projectRoot: root, target: { ...TARGET, electronVersion: '46.0.0' }, sqlitePackageDir: SQLITE_PACKAGE, rebuild: fake.rebuild });
+    const arm = await ensureElectronSqlite({
+      projectRoot: root,
+      target: { ...TARGET, arch: 'arm64' },
+      sqlitePackageDir: SQLITE_PACKAGE,
+      rebuild: fake.rebuild,
+    });
+    const next = await ensureElectronSqlite({
+      projectRoot: root,
+      target: { ...TARGET, electronVersion: '46.0.0' },
+      sqlitePackageDir: SQLITE_PACKAGE,
+      rebuild: fake.rebuild,
+    });
     expect(fake.calls.map((call) => [call.electronVersion, call.arch])).toEqual([
       [VERSION, 'arm64'],
       ['46.0.0', process.arch],
@@ -213,21 +230,30 @@ describe("better-sqlite3's Electron build in the stamped cache", () => {
   it('a failed build: the one sentence, the output in a log file, and no stamp left behind', async () => {
     const root = tempDir('bv-native-');
     const failing = async () => {
-      throw new Error("node-gyp failed to rebuild: gyp ERR! find Python");
+      throw new Error('node-gyp failed to rebuild: gyp ERR! find Python');
     };
     const logFile = path.join('.cache', 'electron-rebuild.log');
-    await expect(ensureElectronSqlite({ projectRoot: root, target: TARGET, sqlitePackageDir: SQLITE_PACKAGE, rebuild: failing })).rejects.toThrow(rebuildFailedSentence(TARGET, logFile));
+    await expect(ensureElectronSqlite({ projectRoot: root, target: TARGET, sqlitePackageDir: SQLITE_PACKAGE, rebuild: failing })).rejects.toThrow(
+      rebuildFailedSentence(TARGET, logFile),
+    );
     expect(fs.readFileSync(path.join(root, logFile), 'utf8')).toContain('gyp ERR! find Python');
     expect(fs.existsSync(cachedSqliteAddon(root, TARGET))).toBe(false);
 
     const silent = fakeRebuild(null);
-    await expect(ensureElectronSqlite({ projectRoot: root, target: TARGET, sqlitePackageDir: SQLITE_PACKAGE, rebuild: silent.rebuild })).rejects.toThrow(PrepareError);
+    await expect(ensureElectronSqlite({ projectRoot: root, target: TARGET, sqlitePackageDir: SQLITE_PACKAGE, rebuild: silent.rebuild })).rejects.toThrow(
+      PrepareError,
+    );
     expect(fs.existsSync(cachedSqliteAddon(root, TARGET))).toBe(false);
   });
 
   it("packaging: the target arch's build is staged where extraResources takes it", async () => {
     const root = tempDir('bv-native-');
-    const { addon } = await ensureElectronSqlite({ projectRoot: root, target: { ...TARGET, arch: 'arm64' }, sqlitePackageDir: SQLITE_PACKAGE, rebuild: fakeRebuild().rebuild });
+    const { addon } = await ensureElectronSqlite({
+      projectRoot: root,
+      target: { ...TARGET, arch: 'arm64' },
+      sqlitePackageDir: SQLITE_PACKAGE,
+      rebuild: fakeRebuild().rebuild,
+    });
     const staged = stageForPackaging(root, addon, 'arm64');
     expect(staged).toBe(packagedAddonSource(root, 'arm64'));
     expect(path.relative(root, staged).split(path.sep).join('/')).toBe('.cache/electron-native/package/arm64/better_sqlite3.node');
@@ -240,7 +266,8 @@ describe('the prepare script as npm runs it (child process, stand-in electron pa
   const tsx = require.resolve('tsx/cli');
   const cleanEnv = (extra: Env = {}): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-    for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'ELECTRON_INSTALL_PLATFORM', 'ELECTRON_INSTALL_ARCH', 'npm_config_arch', 'npm_config_platform']) delete env[key];
+    for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'ELECTRON_INSTALL_PLATFORM', 'ELECTRON_INSTALL_ARCH', 'npm_config_arch', 'npm_config_platform'])
+      delete env[key];
     if (!('ELECTRON_SKIP_BINARY_DOWNLOAD' in extra)) delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
     return env;
   };
@@ -254,7 +281,8 @@ describe('the prepare script as npm runs it (child process, stand-in electron pa
     fs.writeFileSync(path.join(__dirname, 'dist', ${JSON.stringify(EXECUTABLE)}), 'binary');
     fs.writeFileSync(path.join(__dirname, 'dist', 'version'), 'v${VERSION}');
     fs.writeFileSync(path.join(__dirname, 'path.txt'), ${JSON.stringify(EXECUTABLE)});`;
-  const runs = (electronDir: string): number => (fs.existsSync(path.join(electronDir, 'runs')) ? fs.readFileSync(path.join(electronDir, 'runs'), 'utf8').split('\n').filter(Boolean).length : 0);
+  const runs = (electronDir: string): number =>
+    fs.existsSync(path.join(electronDir, 'runs')) ? fs.readFileSync(path.join(electronDir, 'runs'), 'utf8').split('\n').filter(Boolean).length : 0;
 
   it('ELECTRON_SKIP_BINARY_DOWNLOAD=1: exactly one sentence on stderr, exit 1, installer never run', () => {
     const { root, electronDir } = fakeProject(installer('install'));

@@ -15,10 +15,12 @@ let scheduler: ManualScheduler;
  */
 async function releases(gate: (r: RateRequest) => Promise<void>, requests: RateRequest[]): Promise<{ path: string; at: number }[]> {
   const out: { path: string; at: number }[] = [];
-  const all = Promise.all(requests.map(async (r) => {
-    await gate(r);
-    out.push({ path: r.path, at: scheduler.now() });
-  }));
+  const all = Promise.all(
+    requests.map(async (r) => {
+      await gate(r);
+      out.push({ path: r.path, at: scheduler.now() });
+    }),
+  );
   while (out.length < requests.length) await scheduler.advance(5);
   await all;
   return out.sort((a, b) => a.at - b.at);
@@ -59,14 +61,20 @@ describe('client-side rate limits', () => {
   });
 
   it('never lets more requests through than a budget allows within one interval, and no fewer', async () => {
-    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), Array.from({ length: 9 }, () => GET('/user/profile')));
+    const out = await releases(
+      new RateLimiter(scheduler).gateFor('c1', LIMITS),
+      Array.from({ length: 9 }, () => GET('/user/profile')),
+    );
     expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(4);
     // Nine at 4 per window take three windows: the gate does not hold requests back longer than it must.
     expect(out.at(-1)!.at - out[0]!.at).toBeLessThan(3 * window(1_000));
   });
 
   it('applies every limit of a budget together (per second and per 10 s)', async () => {
-    const out = await releases(new RateLimiter(scheduler).gateFor('c1', LIMITS), Array.from({ length: 8 }, () => POST('/orders')));
+    const out = await releases(
+      new RateLimiter(scheduler).gateFor('c1', LIMITS),
+      Array.from({ length: 8 }, () => POST('/orders')),
+    );
     expect(maxInWindow(at(out), window(1_000))).toBeLessThanOrEqual(3);
     expect(maxInWindow(at(out), window(10_000))).toBeLessThanOrEqual(5);
     expect(out.at(-1)!.at - out[0]!.at).toBeGreaterThanOrEqual(window(10_000));

@@ -17,7 +17,12 @@ function logged(fn: (log: ReturnType<typeof createLogger>, secrets: SecretRegist
 describe('log redaction (property 17)', () => {
   it('redacts values under sensitive keys at any depth', () => {
     const out = logged((log) =>
-      log.info('call', { request: { headers: { Authorization: `token key:${CANARY}`, 'X-PrivateKey': CANARY }, body: { api_secret: CANARY, nested: [{ access_token: CANARY }] } } }),
+      log.info('call', {
+        request: {
+          headers: { Authorization: `token key:${CANARY}`, 'X-PrivateKey': CANARY },
+          body: { api_secret: CANARY, nested: [{ access_token: CANARY }] },
+        },
+      }),
     );
     expect(out).not.toContain(CANARY);
     expect(out).toContain('[redacted]');
@@ -55,7 +60,9 @@ describe('redaction runs in linear time (issue 11 item 9: nothing may hold main)
     for (const text of [`?${'key'.repeat(20_000)}`, '?'.repeat(60_000), `&${'token'.repeat(12_000)} `]) {
       expect(await blockingMs(async () => secrets.scrub(text))).toBeLessThan(MAX_BLOCKING_MS);
     }
-    expect(secrets.scrub('https://x.example/a?b=1&api_key=SECRETVALUE&c=2?access_token=T0K')).toBe('https://x.example/a?b=1&api_key=[redacted]&c=2?access_token=[redacted]');
+    expect(secrets.scrub('https://x.example/a?b=1&api_key=SECRETVALUE&c=2?access_token=T0K')).toBe(
+      'https://x.example/a?b=1&api_key=[redacted]&c=2?access_token=[redacted]',
+    );
   });
 });
 

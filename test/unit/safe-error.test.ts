@@ -10,9 +10,18 @@ const scrub = (text: string) => text.replaceAll(SECRET, '[REDACTED]');
 
 describe('toSafeError: the one way from anything thrown to {code, message}', () => {
   it('keeps the code and message BrokerVault wrote (AppError, BrokerError, BrokerPrompt)', () => {
-    expect(toSafeError(new AppError('NOT_FOUND', 'That order is not in the journal.'))).toEqual({ code: 'NOT_FOUND', message: 'That order is not in the journal.' });
-    expect(toSafeError(new BrokerError('RATE_LIMITED', 'Alpaca says: too many requests.', 429))).toEqual({ code: 'RATE_LIMITED', message: 'Alpaca says: too many requests.' });
-    expect(toSafeError(new BrokerPrompt('r1', ['Sure?'], 'The broker asks a question.'))).toEqual({ code: 'BROKER_REJECTED', message: 'The broker asks a question.' });
+    expect(toSafeError(new AppError('NOT_FOUND', 'That order is not in the journal.'))).toEqual({
+      code: 'NOT_FOUND',
+      message: 'That order is not in the journal.',
+    });
+    expect(toSafeError(new BrokerError('RATE_LIMITED', 'Alpaca says: too many requests.', 429))).toEqual({
+      code: 'RATE_LIMITED',
+      message: 'Alpaca says: too many requests.',
+    });
+    expect(toSafeError(new BrokerPrompt('r1', ['Sure?'], 'The broker asks a question.'))).toEqual({
+      code: 'BROKER_REJECTED',
+      message: 'The broker asks a question.',
+    });
   });
 
   it('scrubs our own messages when given a scrubber', () => {

@@ -39,8 +39,17 @@ describe('a start-up failure is visible', () => {
   });
 
   it('still exits 1 when logging and showing fail', () => {
-    const shell = { showErrorBox: vi.fn(() => { throw new Error('no display'); }), exit: vi.fn() };
-    const log = { error: vi.fn(() => { throw new Error('disk gone'); }) };
+    const shell = {
+      showErrorBox: vi.fn(() => {
+        throw new Error('no display');
+      }),
+      exit: vi.fn(),
+    };
+    const log = {
+      error: vi.fn(() => {
+        throw new Error('disk gone');
+      }),
+    };
     expect(() => failStartup(shell, new Error('x'), { dataDir: '/data', logFile: null, log }, describeStartupFailure)).toThrow('no display');
     expect(shell.exit).toHaveBeenCalledWith(1);
   });

@@ -60,7 +60,10 @@ describe('validation outcomes become connection health', () => {
     const conn = await g.ok('connections:connect', { broker: 'zerodha', label: 'Kite', environment: 'live', fields });
     expect(conn.status).toBe('untested');
     const result = await g.call('connections:validate', { id: conn.id });
-    expect(result).toEqual({ ok: false, error: { code: 'TOKEN_EXPIRED', message: 'Sign in to Fake zerodha first: choose Sign in (Re-login) on this connection.' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'TOKEN_EXPIRED', message: 'Sign in to Fake zerodha first: choose Sign in (Re-login) on this connection.' },
+    });
     expect(await g.ok('connections:get', { id: conn.id })).toMatchObject({ status: 'untested', lastError: null });
     // Once a session is stored, validation calls the broker as usual.
     await g.services.connections.storeSession(conn.id, { access_token: 'session-token-0001' }, null, { flow: 'browser' });
@@ -94,8 +97,15 @@ describe('field values are capped before any pattern runs, and every pattern run
 
   it('a value longer than its field allows is refused by length, naming the field, before its pattern is tried', async () => {
     g = await makeGraph({ brokers: [fakeAdapter('binance-ed25519', { fields: ed25519.fields })] });
-    const result = await g.call('connections:test', { broker: 'binance-ed25519', environment: 'live', fields: { apiKey: 'A'.repeat(64), privateKey: PEM_BAIT } });
-    expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: `‘Ed25519 private key’ is too long (at most ${fieldMaxLength(ed25519.fields[1]!)} characters).` } });
+    const result = await g.call('connections:test', {
+      broker: 'binance-ed25519',
+      environment: 'live',
+      fields: { apiKey: 'A'.repeat(64), privateKey: PEM_BAIT },
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `‘Ed25519 private key’ is too long (at most ${fieldMaxLength(ed25519.fields[1]!)} characters).` },
+    });
   });
 
   it('broker warning text with a long run of "<" and no ">" becomes plain text within the bound (IBKR prompts)', async () => {
@@ -137,12 +147,32 @@ describe('refused input is described in BrokerVault’s own words, naming the fi
     ['an infinite quantity', 'orders:place', { ...ticket, quantity: Number.POSITIVE_INFINITY }, 'Quantity must be a finite number.'],
     ['a missing symbol', 'orders:place', { ...ticket, symbol: undefined }, 'Symbol is required.'],
     ['a malformed symbol', 'orders:place', { ...ticket, symbol: 'infy' }, 'Symbol must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL.'],
-    ['a LIMIT order without a price', 'orders:place', { ...ticket, type: 'LIMIT' }, 'A limit price is required for LIMIT and STOP_LIMIT orders, and only for them.'],
+    [
+      'a LIMIT order without a price',
+      'orders:place',
+      { ...ticket, type: 'LIMIT' },
+      'A limit price is required for LIMIT and STOP_LIMIT orders, and only for them.',
+    ],
     ['an extra key', 'orders:place', { ...ticket, extra: 1 }, 'Field ‘extra’ is not part of this request.'],
-    ['a fractional rate limit', 'limits:set', { maxQuantity: null, maxOrderValue: null, maxOrdersPerMinute: 1.5 }, 'Maximum orders per minute must be a whole number.'],
-    ['a weekday out of range', 'schedules:create', { name: 'X', time: '15:10', timeZone: 'Asia/Kolkata', days: [9], orders: [{ symbol: 'NSE:INFY', side: 'SELL', quantity: 1, type: 'MARKET' }] }, 'Days (item 1) must be at most 7.'],
+    [
+      'a fractional rate limit',
+      'limits:set',
+      { maxQuantity: null, maxOrderValue: null, maxOrdersPerMinute: 1.5 },
+      'Maximum orders per minute must be a whole number.',
+    ],
+    [
+      'a weekday out of range',
+      'schedules:create',
+      { name: 'X', time: '15:10', timeZone: 'Asia/Kolkata', days: [9], orders: [{ symbol: 'NSE:INFY', side: 'SELL', quantity: 1, type: 'MARKET' }] },
+      'Days (item 1) must be at most 7.',
+    ],
     ['an unknown theme', 'settings:set', { theme: 'neon' }, 'Theme must be one of system, light, dark.'],
-    ['an over-long credential', 'connections:test', { broker: 'alpaca', environment: 'live', fields: { apiKey: 'A'.repeat(5000) } }, '‘apiKey’ is too long (at most 4096 characters).'],
+    [
+      'an over-long credential',
+      'connections:test',
+      { broker: 'alpaca', environment: 'live', fields: { apiKey: 'A'.repeat(5000) } },
+      '‘apiKey’ is too long (at most 4096 characters).',
+    ],
     ['a bad credential name', 'connections:test', { broker: 'alpaca', environment: 'live', fields: { 'Bad Key!': 'x' } }, '‘Bad Key!’ is not a field name.'],
     ['a short passphrase', 'vault:setupPassphrase', { passphrase: 'short' }, 'Passphrase must be at least 12 characters.'],
     ['no object at all', 'mode:get', null, 'The request must be an object.'],
@@ -183,7 +213,9 @@ describe('only plain objects cross the router: Date, Map, Set and buffers are no
         ok: false,
         error: { code: 'INVALID_INPUT', message: 'The request must be a plain object (not a date, map, set or binary data).' },
       });
-      expect(await g.services.router.handle('connections:create', TRUSTED_SENDER, { broker: 'alpaca', label: 'X', environment: 'live', fields: value })).toEqual({
+      expect(
+        await g.services.router.handle('connections:create', TRUSTED_SENDER, { broker: 'alpaca', label: 'X', environment: 'live', fields: value }),
+      ).toEqual({
         ok: false,
         error: { code: 'INVALID_INPUT', message: 'Credentials must be a plain object (not a date, map, set or binary data).' },
       });
@@ -201,7 +233,10 @@ describe('only plain objects cross the router: Date, Map, Set and buffers are no
     g = await makeGraph();
     let deep: unknown = {};
     for (let i = 0; i < 100_000; i++) deep = { a: deep };
-    expect(await g.services.router.handle('settings:set', TRUSTED_SENDER, deep)).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: 'The request is nested too deeply.' } });
+    expect(await g.services.router.handle('settings:set', TRUSTED_SENDER, deep)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'The request is nested too deeply.' },
+    });
     expect(await g.services.router.handle('quotes:get', TRUSTED_SENDER, { symbols: new Array(1_000_000).fill('NSE:INFY') })).toEqual({
       ok: false,
       error: { code: 'INVALID_INPUT', message: 'The request is too large.' },

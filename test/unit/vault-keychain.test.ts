@@ -40,7 +40,10 @@ describe('one keychain record per profile (issue 10 item 4)', () => {
     const second = await graph({ keyStore });
     const b = await create(second);
     expect(first.services.vault.keychainAccount).not.toBe(second.services.vault.keychainAccount);
-    for (const [g, id] of [[first, a.id], [second, b.id]] as const) {
+    for (const [g, id] of [
+      [first, a.id],
+      [second, b.id],
+    ] as const) {
       const again = await g.reopen();
       graphs.push(again);
       expect(again.services.connections.credentials(id)).toEqual(fields);

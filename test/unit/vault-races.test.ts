@@ -79,13 +79,15 @@ describe('SerialQueue', () => {
   it('runs operations one at a time in call order, and goes on after one fails', async () => {
     const queue = new SerialQueue();
     const log: string[] = [];
-    const step = (name: string, fail = false) => async () => {
-      log.push(`${name} start`);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      log.push(`${name} end`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const step =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`${name} start`);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        log.push(`${name} end`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([queue.run(step('a')), queue.run(step('b', true)), queue.run(step('c'))]);
     expect(log).toEqual(['a start', 'a end', 'b start', 'b end', 'c start', 'c end']);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

@@ -57,7 +57,12 @@ describe('IPC sender check (property 5)', () => {
 });
 
 describe('navigation and external links (property 13)', () => {
-  const allowed = ['https://kite.zerodha.com/connect/login?v=3', 'https://zerodha.com/', 'https://docs.alpaca.markets/docs', 'https://www.binance.com/en/my/settings/api-management'];
+  const allowed = [
+    'https://kite.zerodha.com/connect/login?v=3',
+    'https://zerodha.com/',
+    'https://docs.alpaca.markets/docs',
+    'https://www.binance.com/en/my/settings/api-management',
+  ];
   const refused = [
     'http://kite.zerodha.com/',
     'https://zerodha.com.evil.com/',
@@ -115,7 +120,16 @@ describe('permissions (property 14)', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', { url: 'app://bundle/index.html', isMainFrame: true }, APP_ORIGIN)).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', { url: 'app://bundle' }, APP_ORIGIN)).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', { url: 'http://localhost:5173/', isMainFrame: true }, dev)).toBe(true);
-    for (const url of ['https://kite.zerodha.com/', 'app://bundle.evil/index.html', 'app://user:pw@bundle/', 'http://localhost:5173/', 'file:///tmp/x.html', 'data:text/html,x', '', 'nonsense']) {
+    for (const url of [
+      'https://kite.zerodha.com/',
+      'app://bundle.evil/index.html',
+      'app://user:pw@bundle/',
+      'http://localhost:5173/',
+      'file:///tmp/x.html',
+      'data:text/html,x',
+      '',
+      'nonsense',
+    ]) {
       expect(isPermissionAllowed('clipboard-sanitized-write', { url, isMainFrame: true }, APP_ORIGIN)).toBe(false);
     }
     expect(isPermissionAllowed('clipboard-sanitized-write', { url: 'app://bundle/index.html', isMainFrame: false }, APP_ORIGIN)).toBe(false);

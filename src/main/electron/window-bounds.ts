@@ -14,7 +14,11 @@ const MAX_SIDE = 16_384;
 const MIN_VISIBLE = { width: 120, height: 48 };
 
 const side = z.number().finite().min(1).max(MAX_SIDE);
-const coordinate = z.number().finite().min(-MAX_SIDE * 8).max(MAX_SIDE * 8);
+const coordinate = z
+  .number()
+  .finite()
+  .min(-MAX_SIDE * 8)
+  .max(MAX_SIDE * 8);
 const SavedBoundsSchema = z.object({ width: side, height: side, x: coordinate.optional(), y: coordinate.optional() });
 
 /** Saved bounds as stored in preferences.json, or null when they are missing, NaN, absurd or malformed. */

@@ -56,7 +56,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
     'connections:validateAll': async () => {
       d.vault.requireKey();
-      await Promise.all(d.connections.list().filter((c) => c.isActive).map((c) => d.health.checkNow(c.id)));
+      await Promise.all(
+        d.connections
+          .list()
+          .filter((c) => c.isActive)
+          .map((c) => d.health.checkNow(c.id)),
+      );
       return d.connections.list();
     },
     'connections:disconnect': ({ id }) => d.brokerCalls.disconnect(id),

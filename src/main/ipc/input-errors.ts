@@ -69,7 +69,8 @@ export function fieldLabel(path: readonly PropertyKey[]): string {
   const last = keys.at(-1);
   let label: string;
   if (last === undefined) label = items.length ? 'Entry' : 'The request';
-  else if (keys.at(-2) === 'fields') label = quoted(last); // A broker's field name: the trader knows it by that.
+  else if (keys.at(-2) === 'fields')
+    label = quoted(last); // A broker's field name: the trader knows it by that.
   else label = LABELS[last] ?? quoted(last);
   return items.length ? `${label} (${items.join(', ')})` : label;
 }
@@ -155,7 +156,9 @@ function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
 
 /** The whole INVALID_INPUT message: the first three problems, and how many more there are. */
 export function describeIssues(error: z.ZodError, input: unknown): string {
-  const parts = error.issues.slice(0, 3).map((issue) => issueMessage(issue, issue.code === 'invalid_type' && issue.path.length > 0 && isMissing(input, issue.path)));
+  const parts = error.issues
+    .slice(0, 3)
+    .map((issue) => issueMessage(issue, issue.code === 'invalid_type' && issue.path.length > 0 && isMissing(input, issue.path)));
   const more = error.issues.length > 3 ? ` (${plural(error.issues.length - 3, 'more problem')}.)` : '';
   return `${parts.join(' ')}${more}`.slice(0, 1000);
 }

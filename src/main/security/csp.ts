@@ -4,9 +4,26 @@
  * Inline styles are allowed because Radix's scroll lock injects a <style> element; styles cannot run code.
  */
 export const KNOWN_DIRECTIVES = new Set([
-  'default-src', 'script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr',
-  'img-src', 'font-src', 'connect-src', 'media-src', 'object-src', 'frame-src', 'child-src', 'worker-src',
-  'manifest-src', 'base-uri', 'form-action', 'frame-ancestors', 'upgrade-insecure-requests',
+  'default-src',
+  'script-src',
+  'script-src-elem',
+  'script-src-attr',
+  'style-src',
+  'style-src-elem',
+  'style-src-attr',
+  'img-src',
+  'font-src',
+  'connect-src',
+  'media-src',
+  'object-src',
+  'frame-src',
+  'child-src',
+  'worker-src',
+  'manifest-src',
+  'base-uri',
+  'form-action',
+  'frame-ancestors',
+  'upgrade-insecure-requests',
 ]);
 
 export function parseCsp(policy: string): Map<string, string[]> {

@@ -209,7 +209,9 @@ export class AuditGuard {
       // SECURITY: the database's copy is written after the file, so a copy already sealed under the current key
       // means the file under an older key was put back.
       if (copy && copy.keyId === key.id && anchorSealHolds(key.mac, copy)) {
-        return broken(`the anchor file was replaced by an older copy: it is sealed under a retired key, BrokerVault last sealed ${copy.count} entries under the current one`);
+        return broken(
+          `the anchor file was replaced by an older copy: it is sealed under a retired key, BrokerVault last sealed ${copy.count} entries under the current one`,
+        );
       }
       const mismatch = prefix();
       if (mismatch) return mismatch;
@@ -234,7 +236,10 @@ export class AuditGuard {
     const trusted = prior?.count ?? 0;
     if (!key) {
       const waiting = walk.lastSeq - trusted;
-      const note = waiting > 0 ? `${waiting} newest entries are linked but not sealed yet: the seal needs the vault's key (unlock the vault, or save a first connection).` : null;
+      const note =
+        waiting > 0
+          ? `${waiting} newest entries are linked but not sealed yet: the seal needs the vault's key (unlock the vault, or save a first connection).`
+          : null;
       return { ok: true, checked, brokenAt: null, reason: null, sealed: trusted, note };
     }
     const current = prior && prior.keyId === key.id && prior.count === walk.lastSeq && prior.head === walk.lastHash;

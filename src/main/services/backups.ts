@@ -18,9 +18,7 @@ export class BackupService {
   private stopped = false;
   private dailyRun: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly deps: { db: Db; dataDir: string; clock: Clock; scheduler: Scheduler; log: Logger; nativeBinding?: string },
-  ) {}
+  constructor(private readonly deps: { db: Db; dataDir: string; clock: Clock; scheduler: Scheduler; log: Logger; nativeBinding?: string }) {}
 
   list(): BackupInfo[] {
     return listBackups(this.deps.dataDir);

@@ -70,7 +70,9 @@ function secretValues(adapter: BrokerAdapter, credentials: Readonly<Record<strin
  */
 function rateBudgetKey(adapter: BrokerAdapter, environment: Environment, baseUrl: string, credentials: Readonly<Record<string, string>>): string {
   const identity = adapter.descriptor.fields.filter((f) => !f.secret).map((f) => [f.name, credentials[f.name]?.trim() ?? '']);
-  return createHash('sha256').update(JSON.stringify([adapter.descriptor.id, environment, baseUrl, identity])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([adapter.descriptor.id, environment, baseUrl, identity]))
+    .digest('base64url');
 }
 
 /**
@@ -139,7 +141,8 @@ export class BrokerService {
       instruments: this.deps.instruments.master(adapter),
       memo: this.memo(row.id),
     });
-    if (options.needsInstruments) await this.deps.instruments.ensureFresh(adapter, () => this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx)));
+    if (options.needsInstruments)
+      await this.deps.instruments.ensureFresh(adapter, () => this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx)));
     return ctx;
   }
 
@@ -186,10 +189,7 @@ export class BrokerService {
     const adapter = this.adapterFor(input.broker);
     this.deps.connections.checkInput(input.broker, input.environment, input.fields);
     if (adapter.loginUrl) {
-      throw new AppError(
-        'NOT_SUPPORTED',
-        `${adapter.descriptor.name} is tested by signing in on its own page. Save the connection, then choose Sign in.`,
-      );
+      throw new AppError('NOT_SUPPORTED', `${adapter.descriptor.name} is tested by signing in on its own page. Save the connection, then choose Sign in.`);
     }
     // Unsaved credentials: no cached instruments and no memory that outlives this check.
     const credentials = Object.fromEntries(Object.entries(input.fields).map(([k, v]) => [k, v.trim()]));
@@ -263,7 +263,12 @@ export class BrokerService {
       const session = await this.scrubbing(id, adapter, ctx, () => adapter.completeLogin!(ctx, params, redirectUri));
       await this.deps.connections.storeSession(id, session.fields, session.expiresAt, { flow: 'browser' });
       const connection = await this.validate(id);
-      this.didFinishLogin.fire({ connectionId: id, ok: connection.status === 'valid', error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' }, connection });
+      this.didFinishLogin.fire({
+        connectionId: id,
+        ok: connection.status === 'valid',
+        error: connection.status === 'valid' ? null : { code: 'BROKER_REJECTED', message: connection.lastError ?? 'Validation failed after sign-in.' },
+        connection,
+      });
     } catch (error) {
       this.deps.log.warn('browser login failed', { error });
       const shape = toSafeError(error);
@@ -311,12 +316,16 @@ export class BrokerService {
       const status = statusFor(error);
       const shape = toSafeError(error);
       this.deps.log.info('validation failed', { broker: row.broker, code: shape.code });
-      await this.deps.connections.recordCheck(id, {
-        status,
-        last_validated_at: this.deps.clock.now(),
-        latency_ms: performance.now() - started,
-        last_error: shape.message,
-      }, { result: status, code: shape.code });
+      await this.deps.connections.recordCheck(
+        id,
+        {
+          status,
+          last_validated_at: this.deps.clock.now(),
+          latency_ms: performance.now() - started,
+          last_error: shape.message,
+        },
+        { result: status, code: shape.code },
+      );
     }
     return this.deps.connections.get(id);
   }
@@ -329,17 +338,21 @@ export class BrokerService {
   }
 
   private recordValid(id: string, summary: AccountSummary, latencyMs: number, expiry: number | null): Promise<void> {
-    return this.deps.connections.recordCheck(id, {
-      status: 'valid',
-      last_validated_at: this.deps.clock.now(),
-      latency_ms: latencyMs,
-      last_error: null,
-      account_masked: summary.accountMasked,
-      account_type: summary.accountType,
-      buying_power: summary.buyingPower,
-      currency: summary.currency,
-      token_expires_at: expiry,
-    }, { result: 'valid' });
+    return this.deps.connections.recordCheck(
+      id,
+      {
+        status: 'valid',
+        last_validated_at: this.deps.clock.now(),
+        latency_ms: latencyMs,
+        last_error: null,
+        account_masked: summary.accountMasked,
+        account_type: summary.accountType,
+        buying_power: summary.buyingPower,
+        currency: summary.currency,
+        token_expires_at: expiry,
+      },
+      { result: 'valid' },
+    );
   }
 
   /** The loopback redirect URL the trader registers with an OAuth broker. */
@@ -364,7 +377,9 @@ export class BrokerService {
     }
     const ctx = await this.context(row, { needsInstruments: true });
     const status = this.deps.instruments.status(adapter);
-    const results = ctx.instruments.search(query, 20).map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
+    const results = ctx.instruments
+      .search(query, 20)
+      .map((i) => ({ symbol: i.symbol, name: i.name, exchange: i.exchange, lotSize: i.lotSize, tickSize: i.tickSize }));
     const hasMaster = Boolean(adapter.fetchInstruments);
     return {
       results,

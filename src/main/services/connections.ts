@@ -77,27 +77,28 @@ export class ConnectionService {
       .filter(([, value]) => value !== '');
     const id = randomBytes(16).toString('hex');
     const now = this.deps.clock.now();
-    const insert = (key: MasterKey | null) => this.deps.db.transaction(() => {
-      this.assertLabelFree(input.broker, input.label, null, descriptor);
-      this.deps.repo.insert({
-        id,
-        broker: input.broker,
-        label: input.label,
-        environment: input.environment,
-        api_host: input.apiHost ?? null,
-        is_default: this.deps.repo.hasDefault() ? 0 : 1,
-        created_at: now,
-        updated_at: now,
-      });
-      for (const [name, value] of entries) this.writeField(id, name, value, secretNames.has(name), key);
-      this.deps.audit.append('connection.create', id, {
-        broker: input.broker,
-        label: input.label,
-        environment: input.environment,
-        fields: entries.map(([name]) => name),
-        apiHost: input.apiHost ? 'overridden' : 'default',
-      });
-    })();
+    const insert = (key: MasterKey | null) =>
+      this.deps.db.transaction(() => {
+        this.assertLabelFree(input.broker, input.label, null, descriptor);
+        this.deps.repo.insert({
+          id,
+          broker: input.broker,
+          label: input.label,
+          environment: input.environment,
+          api_host: input.apiHost ?? null,
+          is_default: this.deps.repo.hasDefault() ? 0 : 1,
+          created_at: now,
+          updated_at: now,
+        });
+        for (const [name, value] of entries) this.writeField(id, name, value, secretNames.has(name), key);
+        this.deps.audit.append('connection.create', id, {
+          broker: input.broker,
+          label: input.label,
+          environment: input.environment,
+          fields: entries.map(([name]) => name),
+          apiHost: input.apiHost ? 'overridden' : 'default',
+        });
+      })();
     // SECURITY: a write that encrypts runs in the vault's key queue, never beside a key change.
     if (entries.some(([name]) => secretNames.has(name))) await this.deps.vault.withWriteKey(insert);
     else insert(null);
@@ -116,41 +117,42 @@ export class ConnectionService {
     const now = this.deps.clock.now();
     const changed: string[] = [];
     let hostChange: Record<string, string | string[]> | null = null;
-    const apply = (key: MasterKey | null) => this.deps.db.transaction(() => {
-      // Re-read inside the transaction: the connection may have been deleted while the write waited for the key,
-      // and the host check must see the row as it is when the change commits.
-      const current = this.row(input.id);
-      const newHost = input.apiHost === undefined ? current.api_host : (input.apiHost ?? null);
-      if (newHost !== current.api_host) hostChange = this.changeHost(current, descriptor, newHost, fields);
-      const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
-      if (input.label !== undefined && input.label !== row.label) {
-        this.assertLabelFree(row.broker, input.label, row.id, descriptor);
-        meta.label = input.label;
-        changed.push('label');
-      }
-      if (input.environment !== undefined && input.environment !== row.environment) {
-        meta.environment = input.environment;
-        changed.push('environment');
-      }
-      if (hostChange) {
-        meta.api_host = newHost;
-        changed.push('apiHost');
-      }
-      for (const [name, raw] of Object.entries(fields)) {
-        const value = raw.trim();
-        if (value === '') this.deps.repo.deleteField(row.id, name);
-        else this.writeField(row.id, name, value, secretNames.has(name), key);
-        changed.push(name);
-      }
-      // New credentials or a new host have not been tested yet.
-      if (changed.some((name) => name !== 'label')) {
-        meta.status = 'untested';
-        meta.last_error = null;
-      }
-      if (changed.length === 0) return;
-      this.deps.repo.updateMeta(row.id, meta, now);
-      this.deps.audit.append('connection.update', row.id, { changed, ...(hostChange ?? {}) });
-    })();
+    const apply = (key: MasterKey | null) =>
+      this.deps.db.transaction(() => {
+        // Re-read inside the transaction: the connection may have been deleted while the write waited for the key,
+        // and the host check must see the row as it is when the change commits.
+        const current = this.row(input.id);
+        const newHost = input.apiHost === undefined ? current.api_host : (input.apiHost ?? null);
+        if (newHost !== current.api_host) hostChange = this.changeHost(current, descriptor, newHost, fields);
+        const meta: Parameters<ConnectionsRepo['updateMeta']>[1] = {};
+        if (input.label !== undefined && input.label !== row.label) {
+          this.assertLabelFree(row.broker, input.label, row.id, descriptor);
+          meta.label = input.label;
+          changed.push('label');
+        }
+        if (input.environment !== undefined && input.environment !== row.environment) {
+          meta.environment = input.environment;
+          changed.push('environment');
+        }
+        if (hostChange) {
+          meta.api_host = newHost;
+          changed.push('apiHost');
+        }
+        for (const [name, raw] of Object.entries(fields)) {
+          const value = raw.trim();
+          if (value === '') this.deps.repo.deleteField(row.id, name);
+          else this.writeField(row.id, name, value, secretNames.has(name), key);
+          changed.push(name);
+        }
+        // New credentials or a new host have not been tested yet.
+        if (changed.some((name) => name !== 'label')) {
+          meta.status = 'untested';
+          meta.last_error = null;
+        }
+        if (changed.length === 0) return;
+        this.deps.repo.updateMeta(row.id, meta, now);
+        this.deps.audit.append('connection.update', row.id, { changed, ...(hostChange ?? {}) });
+      })();
     if (changesSecret) await this.deps.vault.withWriteKey(apply);
     else apply(null);
     if (changed.length > 0) this.didChange.fire();
@@ -162,7 +164,12 @@ export class ConnectionService {
    * entered again (or cleared) in the same change (a compromised renderer could otherwise send them anywhere), and the
    * session tokens the old host issued are dropped. Returns the audit detail: old and new host, no secret.
    */
-  private changeHost(row: ConnectionRow, descriptor: BrokerDescriptor, newHost: string | null, fields: Record<string, string>): Record<string, string | string[]> {
+  private changeHost(
+    row: ConnectionRow,
+    descriptor: BrokerDescriptor,
+    newHost: string | null,
+    fields: Record<string, string>,
+  ): Record<string, string | string[]> {
     const stored = new Set(this.deps.repo.fields(row.id).map((f) => f.name));
     // Each saved secret is entered again (or cleared, when optional: then it is sent nowhere).
     const missing = descriptor.fields.filter((f) => f.secret && (stored.has(f.name) || f.required) && fields[f.name] === undefined);
@@ -323,6 +330,7 @@ export class ConnectionService {
   }
 
   private assertLabelFree(broker: BrokerId, label: string, exceptId: string | null, descriptor: BrokerDescriptor): void {
-    if (this.deps.repo.labelTaken(broker, label, exceptId)) throw new AppError('CONFLICT', `You already have a ${descriptor.name} connection named "${label}". Choose another name.`);
+    if (this.deps.repo.labelTaken(broker, label, exceptId))
+      throw new AppError('CONFLICT', `You already have a ${descriptor.name} connection named "${label}". Choose another name.`);
   }
 }

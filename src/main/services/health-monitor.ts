@@ -5,17 +5,8 @@ import type { Logger } from '../log/types';
 import type { BrokerService } from './brokers';
 import type { ConnectionService } from './connections';
 import { notices, type Notice } from './health/notices';
-import {
-  EXPIRY_WARNING_MS,
-  FOCUS_DEBOUNCE_MS,
-  FOCUS_MIN_AGE_MS,
-  backoffMs,
-  canLoginUnattended,
-  checkIntervalMs,
-  reloginLeadMs,
-} from './health/policy';
+import { EXPIRY_WARNING_MS, FOCUS_DEBOUNCE_MS, FOCUS_MIN_AGE_MS, backoffMs, canLoginUnattended, checkIntervalMs, reloginLeadMs } from './health/policy';
 import type { Scheduler, TimerHandle } from '../scheduler';
-
 
 export interface HealthMonitorDeps {
   connections: Pick<ConnectionService, 'list' | 'get' | 'recordHealth'>;

@@ -58,7 +58,10 @@ export class OAuthListener {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(
           error.code === 'EADDRINUSE'
-            ? new AppError('CONFLICT', `Port ${this.port} on this computer is in use by another program, so the broker cannot send you back to BrokerVault. Close that program and try again.`)
+            ? new AppError(
+                'CONFLICT',
+                `Port ${this.port} on this computer is in use by another program, so the broker cannot send you back to BrokerVault. Close that program and try again.`,
+              )
             : error,
         ),
       );
@@ -69,7 +72,11 @@ export class OAuthListener {
   }
 
   /** Start listening (if needed) and wait for the redirect carrying this state (or, stateless, for this broker). */
-  async expect(broker: string, state: string, options: { stateless?: boolean } = {}): Promise<{ redirectUri: string; result: Promise<Record<string, string>> }> {
+  async expect(
+    broker: string,
+    state: string,
+    options: { stateless?: boolean } = {},
+  ): Promise<{ redirectUri: string; result: Promise<Record<string, string>> }> {
     await this.listen();
     const stateless = options.stateless === true;
     if (stateless) {
@@ -79,7 +86,10 @@ export class OAuthListener {
       }
     }
     const result = new Promise<Record<string, string>>((resolve, reject) => {
-      const timer = this.scheduler.setTimeout(() => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')), this.timeoutMs);
+      const timer = this.scheduler.setTimeout(
+        () => this.settle(state, new AppError('TIMEOUT', 'The broker sign-in was not completed within 5 minutes. Start it again when you are ready.')),
+        this.timeoutMs,
+      );
       this.pending.set(state, { broker, stateless, resolve, reject, timer });
     });
     return { redirectUri: this.redirectUri(broker), result };
@@ -107,7 +117,12 @@ export class OAuthListener {
     const pending = this.pending.get(state);
     if (req.method !== 'GET' || !match || !pending || pending.broker !== match[1]) {
       res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(PAGE('Sign-in link not recognised', 'BrokerVault did not expect this sign-in (it may have expired or been cancelled). Start it again from BrokerVault.'));
+      res.end(
+        PAGE(
+          'Sign-in link not recognised',
+          'BrokerVault did not expect this sign-in (it may have expired or been cancelled). Start it again from BrokerVault.',
+        ),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

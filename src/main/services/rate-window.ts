@@ -23,7 +23,8 @@ export class SlidingWindow {
     private readonly intervalMs: number,
     private readonly scheduler: Scheduler,
   ) {
-    if (!(limit >= 1) || !(intervalMs > 0)) throw new Error(`A rate window needs a limit of at least 1 and a positive interval (got ${limit} per ${intervalMs} ms).`);
+    if (!(limit >= 1) || !(intervalMs > 0))
+      throw new Error(`A rate window needs a limit of at least 1 and a positive interval (got ${limit} per ${intervalMs} ms).`);
   }
 
   /** Resolves when a request of `weight` may leave; the request counts as sent from then on. */
@@ -35,7 +36,11 @@ export class SlidingWindow {
       const wait = tick.at - this.scheduler.now();
       if (wait > 0) await new Promise<void>((resolve) => this.scheduler.setTimeout(resolve, wait));
       this.remove(tick);
-      tick = this.reserve(weight, this.scheduler.now(), this.ticks.filter((t) => t.sent));
+      tick = this.reserve(
+        weight,
+        this.scheduler.now(),
+        this.ticks.filter((t) => t.sent),
+      );
       if (tick.at <= this.scheduler.now()) break;
     }
     tick.sent = true;

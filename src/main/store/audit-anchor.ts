@@ -28,7 +28,9 @@ export function anchorKey(masterKey: Buffer): Buffer {
 }
 
 function macOf(key: Buffer, r: Omit<AnchorRecord, 'mac'>): string {
-  return createHmac('sha256', key).update(JSON.stringify(['brokervault-audit-anchor', r.v, r.keyId, r.count, r.head, r.at])).digest('hex');
+  return createHmac('sha256', key)
+    .update(JSON.stringify(['brokervault-audit-anchor', r.v, r.keyId, r.count, r.head, r.at]))
+    .digest('hex');
 }
 
 export function sealAnchor(key: Buffer, keyId: string, count: number, head: string, at: number): AnchorRecord {

@@ -20,7 +20,9 @@ interface AuditRow {
 }
 
 function hashEntry(prevHash: string, seq: number, at: number, action: string, connectionId: string | null, detail: string): string {
-  return createHash('sha256').update(JSON.stringify([prevHash, seq, at, action, connectionId, detail])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([prevHash, seq, at, action, connectionId, detail]))
+    .digest('hex');
 }
 
 export interface AuditFilter {
@@ -71,9 +73,7 @@ export class AuditLog {
     private readonly clock: Clock,
   ) {
     this.lastStmt = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    this.insertStmt = db.prepare(
-      'INSERT INTO audit_log (seq, at, action, connection_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertStmt = db.prepare('INSERT INTO audit_log (seq, at, action, connection_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
   /** Append one entry; call inside the transaction of the change it records so both commit or neither. */

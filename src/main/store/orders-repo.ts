@@ -125,15 +125,23 @@ export class OrdersRepo {
       params.push(filter.before);
     }
     const sql = `SELECT * FROM order_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return this.db.prepare<(string | number)[], JournalRow>(sql).all(...params, filter.limit).map(toView);
+    return this.db
+      .prepare<(string | number)[], JournalRow>(sql)
+      .all(...params, filter.limit)
+      .map(toView);
   }
 
   open(): OrderView[] {
     const marks = OPEN_ORDER_STATES.map(() => '?').join(', ');
-    return this.db.prepare<string[], JournalRow>(`SELECT * FROM order_journal WHERE state IN (${marks}) ORDER BY created_at`).all(...OPEN_ORDER_STATES).map(toView);
+    return this.db
+      .prepare<string[], JournalRow>(`SELECT * FROM order_journal WHERE state IN (${marks}) ORDER BY created_at`)
+      .all(...OPEN_ORDER_STATES)
+      .map(toView);
   }
 
   countSince(mode: Mode, since: number): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source <> 'killswitch'").get(mode, since) as { n: number }).n;
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source <> 'killswitch'").get(mode, since) as { n: number }
+    ).n;
   }
 }

@@ -58,7 +58,9 @@ export interface ResetRow {
 const ORDER_COLUMNS = `account_id, seq, id, client_order_id, symbol, side, quantity, order_type, limit_price, stop_price,
   time_in_force, product, state, triggered_at, filled_quantity, average_price, reserved_minor, realized_minor, message,
   created_at, updated_at`;
-const ORDER_PARAMS = ORDER_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
+const ORDER_PARAMS = ORDER_COLUMNS.split(',')
+  .map((c) => `@${c.trim()}`)
+  .join(', ');
 
 /** SQL for one paper account. Plain reads and writes: the rules live in book.ts and ledger.ts. */
 export class PaperStore {

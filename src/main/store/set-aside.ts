@@ -13,10 +13,7 @@ export type AsideReason = 'damaged' | 'before-restore';
 
 /** The backup named is not one of BrokerVault's backups, or it did not verify. Nothing was changed. */
 export class BackupNotUsableError extends Error {
-  constructor(
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BackupNotUsableError';
   }
@@ -95,4 +92,3 @@ export function restoreBackupFile(dataDir: string, backupId: string, current: As
   if (seal) new AnchorFile(dataDir).write(seal);
   return { setAside };
 }
-

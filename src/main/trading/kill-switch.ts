@@ -149,7 +149,13 @@ export class KillSwitch {
       for (const order of open) {
         const before = cancels.get(order.brokerOrderId);
         const still = 'It is still open at the broker; cancel it there.';
-        cancels.set(order.brokerOrderId, { ...base, target: targetOf(order), action: 'cancel', outcome: 'failed', message: before?.message ? `${before.message} ${still}` : still });
+        cancels.set(order.brokerOrderId, {
+          ...base,
+          target: targetOf(order),
+          action: 'cancel',
+          outcome: 'failed',
+          message: before?.message ? `${before.message} ${still}` : still,
+        });
       }
       results.push(...cancels.values());
       if (closePositions) {

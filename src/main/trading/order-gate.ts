@@ -77,7 +77,10 @@ export class OrderGate {
     await this.deps.validate(venue.connectionId);
     const after = this.deps.liveCheck(venue.connectionId);
     if (after.status !== 'valid') {
-      throw new AppError('LIVE_NOT_ALLOWED', `"${after.label}" did not pass its check with the broker just now (status: ${after.status}), so the order was not sent.`);
+      throw new AppError(
+        'LIVE_NOT_ALLOWED',
+        `"${after.label}" did not pass its check with the broker just now (status: ${after.status}), so the order was not sent.`,
+      );
     }
   }
 

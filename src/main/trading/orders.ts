@@ -182,12 +182,15 @@ export class OrderService {
     try {
       const ack = await attempt();
       if (ack === null) {
-        this.record(id, { state: 'CANCELLED', message: 'You declined the broker\'s question, so the order was not placed.' });
+        this.record(id, { state: 'CANCELLED', message: "You declined the broker's question, so the order was not placed." });
       } else {
         // An acknowledgement is not a fill: ask what really happened, and record both in one commit.
         // (Were the app to stop in between, start-up reconciliation finds the order by its client order id.)
         const actual = await venue.get({ brokerOrderId: ack.brokerOrderId, clientOrderId }).catch(() => null);
-        this.record(id, actual ? { ...fromBrokerOrder(actual), brokerOrderId: ack.brokerOrderId } : { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null });
+        this.record(
+          id,
+          actual ? { ...fromBrokerOrder(actual), brokerOrderId: ack.brokerOrderId } : { state: ack.state, brokerOrderId: ack.brokerOrderId, message: null },
+        );
       }
     } catch (error) {
       if (error instanceof BrokerPrompt) {
@@ -222,7 +225,7 @@ export class OrderService {
     }
     if (this.deps.clock.now() - order.updatedAt > PROMPT_TTL_MS) {
       this.awaiting.delete(orderId);
-      this.record(orderId, { state: 'REJECTED', message: 'The broker\'s question was not answered within 10 minutes; nothing was placed.' });
+      this.record(orderId, { state: 'REJECTED', message: "The broker's question was not answered within 10 minutes; nothing was placed." });
       throw new AppError('CONFLICT', 'That question expired; nothing was placed. Place the order again if you still want it.');
     }
     const venue = this.venueFor(order);
@@ -367,7 +370,11 @@ export class OrderService {
     this.deps.db.transaction(() => {
       this.deps.repo.update(id, update, this.deps.clock.now());
       if (before && (before.state !== update.state || (update.filledQuantity ?? before.filledQuantity) !== before.filledQuantity)) {
-        this.deps.audit.append('order.update', before.connectionId, { orderId: id, state: update.state, filled: update.filledQuantity ?? before.filledQuantity });
+        this.deps.audit.append('order.update', before.connectionId, {
+          orderId: id,
+          state: update.state,
+          filled: update.filledQuantity ?? before.filledQuantity,
+        });
       }
     })();
     this.emit(id);

@@ -72,9 +72,11 @@ export class ScheduleService {
   }
 
   create(input: NewSchedule): ScheduleView {
-    if (!isValidTimeZone(input.timeZone)) throw new AppError('INVALID_INPUT', `"${input.timeZone}" is not a time zone BrokerVault knows (e.g. Asia/Kolkata, America/New_York).`);
+    if (!isValidTimeZone(input.timeZone))
+      throw new AppError('INVALID_INPUT', `"${input.timeZone}" is not a time zone BrokerVault knows (e.g. Asia/Kolkata, America/New_York).`);
     for (const order of input.orders) {
-      if (needsLimitPrice(order.type) !== (order.limitPrice !== undefined)) throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
+      if (needsLimitPrice(order.type) !== (order.limitPrice !== undefined))
+        throw new AppError('INVALID_INPUT', 'Limit orders in a basket need a limit price, and market orders must not have one.');
     }
     const id = randomBytes(12).toString('hex');
     const days = [...new Set(input.days)].sort();
@@ -135,7 +137,8 @@ export class ScheduleService {
       if (closed.every(Boolean)) {
         const reasons = [...new Set(closed)].join('; ');
         this.record(row, previous, 'skipped', `Not run: ${reasons}. Nothing was placed.`);
-        if (now - previous <= SCHEDULE_GRACE_MS) this.deps.notifier.notify({ title: `Schedule "${row.name}" skipped today`, body: `${reasons}. Nothing was placed.` });
+        if (now - previous <= SCHEDULE_GRACE_MS)
+          this.deps.notifier.notify({ title: `Schedule "${row.name}" skipped today`, body: `${reasons}. Nothing was placed.` });
         continue;
       }
       if (now - previous > SCHEDULE_GRACE_MS) {

@@ -1,6 +1,17 @@
 import type { BrokerId } from '../../shared/brokers';
 import type { Mode } from '../../shared/schemas';
-import { BrokerError, type BrokerContext, type BrokerOrder, type Funds, type OrderAck, type OrderLookup, type OrderRequest, type Position, type Quote, type RateRequest } from '../brokers/types';
+import {
+  BrokerError,
+  type BrokerContext,
+  type BrokerOrder,
+  type Funds,
+  type OrderAck,
+  type OrderLookup,
+  type OrderRequest,
+  type Position,
+  type Quote,
+  type RateRequest,
+} from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 
 /**

@@ -47,8 +47,7 @@ export function keyIdOf(stored: string): string | null {
 /** Fails with DECRYPTION_FAILED on any tamper, wrong key, wrong location or unknown format: never garbage. */
 export function decryptField(master: MasterKey, location: FieldLocation, stored: string): string {
   const parts = stored.split('.');
-  const fail = (why: string) =>
-    new AppError('DECRYPTION_FAILED', `A stored secret for this connection could not be decrypted (${why}).`);
+  const fail = (why: string) => new AppError('DECRYPTION_FAILED', `A stored secret for this connection could not be decrypted (${why}).`);
   if (parts.length !== 5) throw fail('unrecognised format');
   const [format, keyId, nonceText, bodyText, tagText] = parts as [string, string, string, string, string];
   if (format !== FORMAT) throw fail(`unsupported format ${format.slice(0, 8)}`);

@@ -49,7 +49,10 @@ export class KeytarKeyStore implements KeyStore {
 
   private async call<T>(fn: (keytar: Keytar) => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(Promise.resolve().then(() => fn(this.loadKeytar())), this.timeoutMs);
+      return await withTimeout(
+        Promise.resolve().then(() => fn(this.loadKeytar())),
+        this.timeoutMs,
+      );
     } catch (error) {
       throw new KeyStoreUnavailableError(error);
     }

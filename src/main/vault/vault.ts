@@ -100,10 +100,12 @@ export class Vault {
    * again" of keystore-unavailable. A ready vault stays as it is, so an unlocked passphrase vault is not locked.
    */
   retry(): Promise<VaultStatus> {
-    return this.announced(this.queue.run(async () => {
-      if (this.state !== 'ready') await this.load();
-      return this.status();
-    }));
+    return this.announced(
+      this.queue.run(async () => {
+        if (this.state !== 'ready') await this.load();
+        return this.status();
+      }),
+    );
   }
 
   private async load(): Promise<void> {
@@ -209,18 +211,20 @@ export class Vault {
    * backup of the database taken before, still finds the key its rows name.
    */
   rotate(reencryptAll: ReencryptAll): Promise<VaultStatus> {
-    return this.announced(this.queue.run(async () => {
-      const old = this.requireKey();
-      const next = newMasterKey();
-      await this.storeKeys([next]);
-      this.commit(() => {
-        const count = reencryptAll((location, stored) => encryptField(next, location, decryptField(this.keyFor(stored), location, stored)));
-        this.deps.settings.set(KEY_ID, next.id);
-        this.deps.audit('vault.keyRotated', { from: old.id, to: next.id, secrets: String(count) });
-      });
-      this.settle();
-      return this.status();
-    }));
+    return this.announced(
+      this.queue.run(async () => {
+        const old = this.requireKey();
+        const next = newMasterKey();
+        await this.storeKeys([next]);
+        this.commit(() => {
+          const count = reencryptAll((location, stored) => encryptField(next, location, decryptField(this.keyFor(stored), location, stored)));
+          this.deps.settings.set(KEY_ID, next.id);
+          this.deps.audit('vault.keyRotated', { from: old.id, to: next.id, secrets: String(count) });
+        });
+        this.settle();
+        return this.status();
+      }),
+    );
   }
 
   /** Add keys to the backend (durably) before the database may name them. */
@@ -251,57 +255,63 @@ export class Vault {
    * keys taken out of the keychain, which would otherwise still open the secrets without the passphrase.
    */
   setupPassphrase(passphrase: string): Promise<VaultStatus> {
-    return this.announced(this.queue.run(async () => {
-      if (this.backend === 'passphrase') throw new AppError('CONFLICT', 'The vault is already protected by a passphrase.');
-      let key = this.current;
-      if (!key) {
-        if (this.keyId && this.deps.countSecrets() > 0) {
-          throw new AppError(
-            this.state === 'keystore-unavailable' ? 'KEYSTORE_UNAVAILABLE' : 'KEY_MISSING',
-            'Your saved credentials are locked under a keychain key that cannot be reached, so a passphrase cannot be set up now. ' +
-              'Make the keychain available, or delete those connections first.',
-          );
+    return this.announced(
+      this.queue.run(async () => {
+        if (this.backend === 'passphrase') throw new AppError('CONFLICT', 'The vault is already protected by a passphrase.');
+        let key = this.current;
+        if (!key) {
+          if (this.keyId && this.deps.countSecrets() > 0) {
+            throw new AppError(
+              this.state === 'keystore-unavailable' ? 'KEYSTORE_UNAVAILABLE' : 'KEY_MISSING',
+              'Your saved credentials are locked under a keychain key that cannot be reached, so a passphrase cannot be set up now. ' +
+                'Make the keychain available, or delete those connections first.',
+            );
+          }
+          key = newMasterKey();
         }
-        key = newMasterKey();
-      }
-      const fromKeychain = [...this.known.values()];
-      const all = mergeKeys(mergeKeys(await this.deps.keyFile.keysToKeep(passphrase), fromKeychain), [key]);
-      await this.deps.keyFile.write(passphrase, all);
-      const keyId = key.id;
-      this.commit(() => {
-        this.deps.settings.set(BACKEND, 'passphrase');
-        this.deps.settings.set(KEY_ID, keyId);
-        this.deps.audit('vault.passphraseSetup', { keyId });
-      });
-      this.remember(all);
-      this.passphrase = passphrase;
-      this.settle();
-      if (fromKeychain.length > 0) {
-        await this.ring().remove(fromKeychain.map((k) => k.id)).catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
-      }
-      return this.status();
-    }));
+        const fromKeychain = [...this.known.values()];
+        const all = mergeKeys(mergeKeys(await this.deps.keyFile.keysToKeep(passphrase), fromKeychain), [key]);
+        await this.deps.keyFile.write(passphrase, all);
+        const keyId = key.id;
+        this.commit(() => {
+          this.deps.settings.set(BACKEND, 'passphrase');
+          this.deps.settings.set(KEY_ID, keyId);
+          this.deps.audit('vault.passphraseSetup', { keyId });
+        });
+        this.remember(all);
+        this.passphrase = passphrase;
+        this.settle();
+        if (fromKeychain.length > 0) {
+          await this.ring()
+            .remove(fromKeychain.map((k) => k.id))
+            .catch((error: unknown) => this.deps.log.warn('keychain copy of the key kept', { error }));
+        }
+        return this.status();
+      }),
+    );
   }
 
   unlock(passphrase: string): Promise<VaultStatus> {
-    return this.announced(this.queue.run(async () => {
-      if (this.backend !== 'passphrase') throw new AppError('CONFLICT', 'The vault uses the OS keychain; there is no passphrase to enter.');
-      if (this.state === 'ready') return this.status();
-      if (!this.deps.keyFile.exists()) throw stateError(this.state);
-      let keys: MasterKey[];
-      try {
-        keys = await this.deps.keyFile.read(passphrase);
-      } catch (error) {
-        if (error instanceof WrongPassphraseError) {
-          throw new AppError('WRONG_PASSPHRASE', 'That passphrase does not unlock the vault. Check it and try again.');
+    return this.announced(
+      this.queue.run(async () => {
+        if (this.backend !== 'passphrase') throw new AppError('CONFLICT', 'The vault uses the OS keychain; there is no passphrase to enter.');
+        if (this.state === 'ready') return this.status();
+        if (!this.deps.keyFile.exists()) throw stateError(this.state);
+        let keys: MasterKey[];
+        try {
+          keys = await this.deps.keyFile.read(passphrase);
+        } catch (error) {
+          if (error instanceof WrongPassphraseError) {
+            throw new AppError('WRONG_PASSPHRASE', 'That passphrase does not unlock the vault. Check it and try again.');
+          }
+          throw error;
         }
-        throw error;
-      }
-      this.remember(keys);
-      this.settle();
-      if (!this.current) throw stateError(this.state);
-      this.passphrase = passphrase;
-      return this.status();
-    }));
+        this.remember(keys);
+        this.settle();
+        if (!this.current) throw stateError(this.state);
+        this.passphrase = passphrase;
+        return this.status();
+      }),
+    );
   }
 }

@@ -59,13 +59,21 @@ export function App() {
       </header>
       <nav className="sidebar" aria-label="Main">
         {PAGES.map((p) => (
-          <button key={p} type="button" className={p === page ? 'nav-item active' : 'nav-item'} aria-current={p === page ? 'page' : undefined} onClick={() => go(p)}>
+          <button
+            key={p}
+            type="button"
+            className={p === page ? 'nav-item active' : 'nav-item'}
+            aria-current={p === page ? 'page' : undefined}
+            onClick={() => go(p)}
+          >
             <span className="nav-icon" aria-hidden="true">
               {ICONS[p]}
             </span>
             {LABELS[p]}
             {p === 'health' && alert && <span className="nav-alert" title="A connection needs attention" aria-hidden="true" />}
-            {p === 'audit' && auditBroken && <span className="nav-alert" title="The audit trail was tampered with" data-testid="audit-nav-alert" aria-hidden="true" />}
+            {p === 'audit' && auditBroken && (
+              <span className="nav-alert" title="The audit trail was tampered with" data-testid="audit-nav-alert" aria-hidden="true" />
+            )}
           </button>
         ))}
       </nav>

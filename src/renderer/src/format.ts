@@ -3,7 +3,9 @@
 export function money(value: number | null | undefined, currency?: string | null): string {
   if (value === null || value === undefined) return '—';
   try {
-    return new Intl.NumberFormat(undefined, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, maximumFractionDigits: 2 }).format(value);
+    return new Intl.NumberFormat(undefined, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, maximumFractionDigits: 2 }).format(
+      value,
+    );
   } catch {
     return `${value.toLocaleString(undefined, { maximumFractionDigits: 2 })} ${currency ?? ''}`.trim();
   }

@@ -109,7 +109,9 @@ export const useApp = create<AppState>((set, get) => ({
       await unwrap(getApi().schedules.delete({ id }));
     } catch (error) {
       // "No longer exists" means the list on screen is out of date.
-      void get().loadSchedules().catch(() => undefined);
+      void get()
+        .loadSchedules()
+        .catch(() => undefined);
       throw error;
     }
   },

@@ -149,13 +149,29 @@ export const conformance: BrokerConformance = {
     behaviour('orders', 'shows an exchange-side rejection in the order book with its reason', async () => {
       const ctx = context();
       nextSecond();
-      const ack = await adapter.placeOrder(ctx, { symbol: 'NSE:TCS', side: 'BUY', quantity: 100_000, type: 'LIMIT', limitPrice: 4000, clientOrderId: 'too-big' });
+      const ack = await adapter.placeOrder(ctx, {
+        symbol: 'NSE:TCS',
+        side: 'BUY',
+        quantity: 100_000,
+        type: 'LIMIT',
+        limitPrice: 4000,
+        clientOrderId: 'too-big',
+      });
       nextSecond();
       const order = await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId });
       expect(order).toMatchObject({ state: 'REJECTED', message: 'Insufficient funds' });
     }),
-    behaviour(['orders', 'errors'], 'passes a broker rejection on as BROKER_REJECTED with Angel\'s message', async () => {
-      const bogus: Instrument = { symbol: 'NSE:BOGUS', exchange: 'NSE', brokerSymbol: 'BOGUS-EQ', token: '999999', name: 'BOGUS', lotSize: 1, tickSize: 0.05, segment: 'EQ' };
+    behaviour(['orders', 'errors'], "passes a broker rejection on as BROKER_REJECTED with Angel's message", async () => {
+      const bogus: Instrument = {
+        symbol: 'NSE:BOGUS',
+        exchange: 'NSE',
+        brokerSymbol: 'BOGUS-EQ',
+        token: '999999',
+        name: 'BOGUS',
+        lotSize: 1,
+        tickSize: 0.05,
+        segment: 'EQ',
+      };
       const ctx = { ...context(), instruments: new MemoryInstrumentMaster([...instruments, bogus]) };
       nextSecond();
       const error = await failure(adapter.placeOrder(ctx, { symbol: 'NSE:BOGUS', side: 'BUY', quantity: 1, type: 'MARKET', clientOrderId: 'x' }));

@@ -44,30 +44,47 @@ export const conformance: BrokerConformance = {
       expect(pattern.test(sim.ed25519Credentials.privateKey.trim())).toBe(true);
       expect(pattern.test(sim.ed25519Credentials.privateKey.replace(/\n/g, ' ').trim())).toBe(true);
     }),
-    behaviour(['signIn', 'orders'], 'signs every request with the private key: validate, an order and its lookup pass the simulator\'s Ed25519 check', async () => {
-      const one = edCtx();
-      expect(await ed25519Adapter.validate(one)).toMatchObject({ accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted' });
-      const clientOrderId = 'bv-ed25519-0001';
-      const ack = await ed25519Adapter.placeOrder(one, { symbol: 'CRYPTO:BTCUSDT', side: 'BUY', quantity: 0.01, type: 'LIMIT', limitPrice: 2000, clientOrderId });
-      expect(await ed25519Adapter.getOrder(one, { clientOrderId })).toMatchObject({ brokerOrderId: ack.brokerOrderId, state: 'OPEN' });
-      await ed25519Adapter.cancelOrder(one, ack.brokerOrderId);
-      // A line-broken PEM pasted into a one-line field arrives without its line breaks: it still signs.
-      expect(await ed25519Adapter.funds(edCtx({ ...sim.ed25519Credentials, privateKey: sim.ed25519Credentials.privateKey.replace(/\n/g, '') }))).toMatchObject({ currency: 'USDT' });
-    }),
-    behaviour('signIn', 'a different Ed25519 key is refused by Binance as an invalid signature; text that is no Ed25519 key is refused before sending', async () => {
-      const other = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      const wrong = await failure(ed25519Adapter.validate(edCtx({ ...sim.ed25519Credentials, privateKey: other })));
-      expect(wrong.code).toBe('INVALID_CREDENTIALS');
-      const before = sim.requests.length;
-      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      for (const text of ['-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----', rsa]) {
-        const refused = await failure(ed25519Adapter.funds(edCtx({ ...sim.ed25519Credentials, privateKey: text })));
-        expect(refused.code).toBe('INVALID_CREDENTIALS');
-        expect(refused.message).toMatch(/not an Ed25519 private key/);
-        expect(refused.message).not.toContain(text.slice(30, 60));
-      }
-      // Nothing signed with a key that is not one reached Binance (only the public server-time call may have).
-      expect(sim.requests.slice(before).filter((r) => r.signatureIn !== null)).toEqual([]);
-    }),
+    behaviour(
+      ['signIn', 'orders'],
+      "signs every request with the private key: validate, an order and its lookup pass the simulator's Ed25519 check",
+      async () => {
+        const one = edCtx();
+        expect(await ed25519Adapter.validate(one)).toMatchObject({ accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted' });
+        const clientOrderId = 'bv-ed25519-0001';
+        const ack = await ed25519Adapter.placeOrder(one, {
+          symbol: 'CRYPTO:BTCUSDT',
+          side: 'BUY',
+          quantity: 0.01,
+          type: 'LIMIT',
+          limitPrice: 2000,
+          clientOrderId,
+        });
+        expect(await ed25519Adapter.getOrder(one, { clientOrderId })).toMatchObject({ brokerOrderId: ack.brokerOrderId, state: 'OPEN' });
+        await ed25519Adapter.cancelOrder(one, ack.brokerOrderId);
+        // A line-broken PEM pasted into a one-line field arrives without its line breaks: it still signs.
+        expect(
+          await ed25519Adapter.funds(edCtx({ ...sim.ed25519Credentials, privateKey: sim.ed25519Credentials.privateKey.replace(/\n/g, '') })),
+        ).toMatchObject({ currency: 'USDT' });
+      },
+    ),
+    behaviour(
+      'signIn',
+      'a different Ed25519 key is refused by Binance as an invalid signature; text that is no Ed25519 key is refused before sending',
+      async () => {
+        const other = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+        const wrong = await failure(ed25519Adapter.validate(edCtx({ ...sim.ed25519Credentials, privateKey: other })));
+        expect(wrong.code).toBe('INVALID_CREDENTIALS');
+        const before = sim.requests.length;
+        const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+        for (const text of ['-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----', rsa]) {
+          const refused = await failure(ed25519Adapter.funds(edCtx({ ...sim.ed25519Credentials, privateKey: text })));
+          expect(refused.code).toBe('INVALID_CREDENTIALS');
+          expect(refused.message).toMatch(/not an Ed25519 private key/);
+          expect(refused.message).not.toContain(text.slice(30, 60));
+        }
+        // Nothing signed with a key that is not one reached Binance (only the public server-time call may have).
+        expect(sim.requests.slice(before).filter((r) => r.signatureIn !== null)).toEqual([]);
+      },
+    ),
   ],
 };

@@ -41,7 +41,14 @@ let sim: BinanceSimHandle;
 let instruments: Instrument[] = [];
 
 function ctx(overrides: Partial<BrokerContext> = {}): BrokerContext {
-  const base = brokerContext({ baseUrl: sim.baseUrl, environment: 'live', credentials: sim.credentials, fetch: recordingFetch, clock: driftingClock, instruments });
+  const base = brokerContext({
+    baseUrl: sim.baseUrl,
+    environment: 'live',
+    credentials: sim.credentials,
+    fetch: recordingFetch,
+    clock: driftingClock,
+    instruments,
+  });
   return { ...base, ...overrides };
 }
 /** One connection's context, shared across calls like the app does. */
@@ -145,11 +152,7 @@ export const conformance: BrokerConformance = {
       c.memo.set('binance:serverTimeOffsetMs', 120_000);
       const before = sim.requests.length;
       await adapter.funds(c);
-      expect(sim.requests.slice(before).map((r) => `${r.path} ${r.code ?? ''}`.trim())).toEqual([
-        '/api/v3/account -1021',
-        '/api/v3/time',
-        '/api/v3/account',
-      ]);
+      expect(sim.requests.slice(before).map((r) => `${r.path} ${r.code ?? ''}`.trim())).toEqual(['/api/v3/account -1021', '/api/v3/time', '/api/v3/account']);
     }),
     behaviour('validate', 'surfaces key permissions and IP restriction on mainnet, and skips /sapi on testnet', async () => {
       const readOnly = ctx({ credentials: sim.readOnlyCredentials });
@@ -191,7 +194,13 @@ export const conformance: BrokerConformance = {
       // Retrying the same ticket returns the open order rather than a second one.
       expect(await adapter.placeOrder(conn, order)).toEqual(first);
       const dup = await rawSigned('POST', '/api/v3/order', [
-        ['symbol', 'ETHUSDT'], ['side', 'BUY'], ['type', 'LIMIT'], ['timeInForce', 'GTC'], ['quantity', '1'], ['price', '10'], ['newClientOrderId', 'ticket-lim'],
+        ['symbol', 'ETHUSDT'],
+        ['side', 'BUY'],
+        ['type', 'LIMIT'],
+        ['timeInForce', 'GTC'],
+        ['quantity', '1'],
+        ['price', '10'],
+        ['newClientOrderId', 'ticket-lim'],
       ]);
       expect(dup).toEqual({ status: 400, body: { code: -2010, msg: 'Duplicate order sent.' } });
       expect((await adapter.funds(conn)).used).toBe(10);
@@ -202,7 +211,14 @@ export const conformance: BrokerConformance = {
       expect([again.code, again.message]).toEqual(['BROKER_REJECTED', 'Binance rejected the request: Unknown order sent.']);
       // Closed now: the same id is accepted for a new order; this one sends everything in the query string like @binance/spot.
       const reuse = await rawSigned('POST', '/api/v3/order', [
-        ['symbol', 'ETHUSDT'], ['side', 'BUY'], ['type', 'LIMIT'], ['timeInForce', 'GTC'], ['quantity', '1'], ['price', '10'], ['newClientOrderId', 'ticket-lim'], ['newOrderRespType', 'ACK'],
+        ['symbol', 'ETHUSDT'],
+        ['side', 'BUY'],
+        ['type', 'LIMIT'],
+        ['timeInForce', 'GTC'],
+        ['quantity', '1'],
+        ['price', '10'],
+        ['newClientOrderId', 'ticket-lim'],
+        ['newOrderRespType', 'ACK'],
       ]);
       expect(reuse.status).toBe(200);
       expect(sim.requests.at(-1)?.signatureIn).toBe('query');
@@ -227,27 +243,53 @@ export const conformance: BrokerConformance = {
       const poor = await failure(adapter.placeOrder(conn, { symbol: 'CRYPTO:BNBUSDT', side: 'BUY', quantity: 900, type: 'MARKET', clientOrderId: 'poor' }));
       expect(poor.message).toBe('Binance rejected the request: Account has insufficient balance for requested action.');
     }),
-    behaviour(['signIn', 'specific'], 'the simulator rejects wrong signatures, stale or early timestamps and oversized recvWindow exactly like Binance', async () => {
-      const params: [string, string][] = [['omitZeroBalances', 'true']];
-      expect((await rawSigned('GET', '/api/v3/account', params)).status).toBe(200);
-      expect((await rawSigned('GET', '/api/v3/account', params, { secret: 'wrong' })).body).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
-      expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() - 6_000 })).body).toEqual({
-        code: -1021,
-        msg: 'Timestamp for this request is outside of the recvWindow.',
-      });
-      expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() - 6_000, recvWindow: '10000' })).status).toBe(200);
-      expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() + 1_500 })).body).toEqual({
-        code: -1021,
-        msg: "Timestamp for this request was 1000ms ahead of the server's time.",
-      });
-      expect((await rawSigned('GET', '/api/v3/account', params, { recvWindow: '70000' })).body).toEqual({ code: -1131, msg: 'recvWindow must be less than 60000' });
-      // ccxt-style: everything, signature included, in a form body (a DELETE here: GET cannot carry one).
-      const cancel = await rawSigned('DELETE', '/api/v3/order', [['symbol', 'BTCUSDT'], ['orderId', '999']], { where: 'body' });
-      expect(cancel.body).toEqual({ code: -2011, msg: 'Unknown order sent.' });
-      expect(sim.requests.at(-1)?.signatureIn).toBe('body');
-      const badBody = await rawSigned('DELETE', '/api/v3/order', [['symbol', 'BTCUSDT'], ['orderId', '999']], { where: 'body', secret: 'wrong' });
-      expect(badBody.body.code).toBe(-1022);
-    }),
+    behaviour(
+      ['signIn', 'specific'],
+      'the simulator rejects wrong signatures, stale or early timestamps and oversized recvWindow exactly like Binance',
+      async () => {
+        const params: [string, string][] = [['omitZeroBalances', 'true']];
+        expect((await rawSigned('GET', '/api/v3/account', params)).status).toBe(200);
+        expect((await rawSigned('GET', '/api/v3/account', params, { secret: 'wrong' })).body).toEqual({
+          code: -1022,
+          msg: 'Signature for this request is not valid.',
+        });
+        expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() - 6_000 })).body).toEqual({
+          code: -1021,
+          msg: 'Timestamp for this request is outside of the recvWindow.',
+        });
+        expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() - 6_000, recvWindow: '10000' })).status).toBe(200);
+        expect((await rawSigned('GET', '/api/v3/account', params, { timestamp: simClock.now() + 1_500 })).body).toEqual({
+          code: -1021,
+          msg: "Timestamp for this request was 1000ms ahead of the server's time.",
+        });
+        expect((await rawSigned('GET', '/api/v3/account', params, { recvWindow: '70000' })).body).toEqual({
+          code: -1131,
+          msg: 'recvWindow must be less than 60000',
+        });
+        // ccxt-style: everything, signature included, in a form body (a DELETE here: GET cannot carry one).
+        const cancel = await rawSigned(
+          'DELETE',
+          '/api/v3/order',
+          [
+            ['symbol', 'BTCUSDT'],
+            ['orderId', '999'],
+          ],
+          { where: 'body' },
+        );
+        expect(cancel.body).toEqual({ code: -2011, msg: 'Unknown order sent.' });
+        expect(sim.requests.at(-1)?.signatureIn).toBe('body');
+        const badBody = await rawSigned(
+          'DELETE',
+          '/api/v3/order',
+          [
+            ['symbol', 'BTCUSDT'],
+            ['orderId', '999'],
+          ],
+          { where: 'body', secret: 'wrong' },
+        );
+        expect(badBody.body.code).toBe(-1022);
+      },
+    ),
     behaviour('signIn', 'verifies the signature over the exact bytes sent, not over a re-encoding of the parameters', async () => {
       const invalid = { code: -1022, msg: 'Signature for this request is not valid.' };
       // The same values the simulator decodes ("true", "BTC USDT"), in bytes other than the standard encoding.
@@ -258,7 +300,10 @@ export const conformance: BrokerConformance = {
       // …and a client that signs exactly what it sends is accepted, whatever its (valid) encoding.
       expect((await rawSigned('GET', '/api/v3/account', params, { wire: oddTrue, signWire: true })).status).toBe(200);
       // Space as "+" (URLSearchParams) versus "%20" (encodeURIComponent) in a form body.
-      const spaced: [string, string][] = [['symbol', 'BTCUSDT'], ['origClientOrderId', 'no such id']];
+      const spaced: [string, string][] = [
+        ['symbol', 'BTCUSDT'],
+        ['origClientOrderId', 'no such id'],
+      ];
       const percent20 = (payload: string) => payload.replace('no+such+id', 'no%20such%20id');
       const sentOther = await rawSigned('DELETE', '/api/v3/order', spaced, { where: 'body', wire: percent20 });
       expect(sentOther.body).toEqual(invalid);
@@ -278,7 +323,7 @@ export const conformance: BrokerConformance = {
       sim.setCallerIp('198.51.100.23');
       // conn validated earlier and knows the key is IP-restricted.
       const ip = await failure(adapter.funds(conn));
-      expect([ip.code, ip.message]).toEqual(['IP_NOT_ALLOWED', expect.stringContaining("trusted-IP list")]);
+      expect([ip.code, ip.message]).toEqual(['IP_NOT_ALLOWED', expect.stringContaining('trusted-IP list')]);
       const fresh = await failure(adapter.funds(ctx()));
       expect([fresh.code, fresh.message]).toEqual(['INVALID_CREDENTIALS', expect.stringContaining('trusted-IP list')]);
       sim.setCallerIp('203.0.113.7');

@@ -57,7 +57,8 @@ export const conformance: BrokerConformance = {
         ['apiKey', false],
         ['apiSecret', true],
       ]);
-      for (const field of apiKeyAdapter.descriptor.fields) expect(new RegExp(field.pattern!).test(sim.apiKeyCredentials[field.name as 'apiKey']), field.name).toBe(true);
+      for (const field of apiKeyAdapter.descriptor.fields)
+        expect(new RegExp(field.pattern!).test(sim.apiKeyCredentials[field.name as 'apiKey']), field.name).toBe(true);
       expect(apiKeyAdapter.descriptor.environments.map((e) => e.id)).toEqual(['live']);
       expect(apiKeyAdapter.statelessRedirect).toBe(true);
       // The 24-hour token comes from signing in again, not from RenewToken.
@@ -87,26 +88,38 @@ export const conformance: BrokerConformance = {
         clock,
         fetch: async (input) => {
           seen.push(String(input));
-          return new Response(JSON.stringify({ consentAppId: 'c1', consentAppStatus: 'GENERATED', status: 'success' }), { headers: { 'content-type': 'application/json' } });
+          return new Response(JSON.stringify({ consentAppId: 'c1', consentAppStatus: 'GENERATED', status: 'success' }), {
+            headers: { 'content-type': 'application/json' },
+          });
         },
       });
       expect(await apiKeyAdapter.loginUrl!(ctx, REDIRECT, 's')).toBe('https://auth.dhan.co/login/consentApp-login?consentAppId=c1');
       expect(seen).toEqual([`https://auth.dhan.co/app/generate-consent?client_id=${sim.apiKeyCredentials.dhanClientId}`]);
     }),
     behaviour('signIn', 'refuses a wrong API secret before any browser opens, and a sign-in to another Dhan client', async () => {
-      const wrong = await failure(apiKeyAdapter.loginUrl!(consentContext({ ...sim.apiKeyCredentials, apiSecret: 'not-the-secret' }), REDIRECT, 's') as Promise<string>);
+      const wrong = await failure(
+        apiKeyAdapter.loginUrl!(consentContext({ ...sim.apiKeyCredentials, apiSecret: 'not-the-secret' }), REDIRECT, 's') as Promise<string>,
+      );
       expect(wrong.code).toBe('INVALID_CREDENTIALS');
       expect(wrong.message).toMatch(/API key and secret/);
       const back = await signIn(await apiKeyAdapter.loginUrl!(consentContext(), REDIRECT, 's'));
       // The connection says it is for another client: the session is not taken.
-      const other = await failure(apiKeyAdapter.completeLogin!(consentContext({ ...sim.apiKeyCredentials, dhanClientId: '1000000099' }), Object.fromEntries(back.searchParams), REDIRECT));
+      const other = await failure(
+        apiKeyAdapter.completeLogin!(consentContext({ ...sim.apiKeyCredentials, dhanClientId: '1000000099' }), Object.fromEntries(back.searchParams), REDIRECT),
+      );
       expect(other.code).toBe('INVALID_CREDENTIALS');
       expect(other.message).toMatch(/as client ••••0003, but this connection is for client ••••0099/);
       expect((await failure(apiKeyAdapter.completeLogin!(consentContext(), {}, REDIRECT))).message).toMatch(/without a token id/);
     }),
     behaviour(['signIn', 'errors'], 'an expired token asks the trader to sign in again, not to generate one on the web', async () => {
       const at = new ManualClock(clock.now() + 2 * DAY);
-      const ctx = brokerContext({ baseUrl: sim.baseUrl, environment: 'live', credentials: { ...sim.apiKeyCredentials, accessToken: sim.session.accessToken! }, clock: at, instruments });
+      const ctx = brokerContext({
+        baseUrl: sim.baseUrl,
+        environment: 'live',
+        credentials: { ...sim.apiKeyCredentials, accessToken: sim.session.accessToken! },
+        clock: at,
+        instruments,
+      });
       sim.expireSessions();
       const error = await failure(apiKeyAdapter.validate(ctx));
       expect(error.code).toBe('TOKEN_EXPIRED');

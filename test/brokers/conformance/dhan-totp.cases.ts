@@ -42,7 +42,8 @@ export const conformance: BrokerConformance = {
         ['pin', 'pin', true],
         ['totpSecret', 'totp-seed', true],
       ]);
-      for (const field of totpAdapter.descriptor.fields) expect(new RegExp(field.pattern!).test(sim.totpCredentials[field.name as 'pin']), field.name).toBe(true);
+      for (const field of totpAdapter.descriptor.fields)
+        expect(new RegExp(field.pattern!).test(sim.totpCredentials[field.name as 'pin']), field.name).toBe(true);
       expect(totpAdapter.descriptor.environments.map((e) => e.id)).toEqual(['live']);
       expect(totpAdapter.loginUrl).toBeUndefined();
     }),
@@ -57,17 +58,21 @@ export const conformance: BrokerConformance = {
       const ctx = totpContext({ ...sim.totpCredentials, ...again.fields });
       expect(await totpAdapter.validate(ctx)).toMatchObject({ accountMasked: '••••0003' });
     }),
-    behaviour('signIn', 'a wrong PIN or TOTP seed is INVALID_CREDENTIALS without echoing them; a seed that is no base32 is refused before sending', async () => {
-      const pin = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, pin: '999999' })));
-      expect(pin.code).toBe('INVALID_CREDENTIALS');
-      expect(pin.message).toMatch(/PIN or TOTP/);
-      expect(pin.message).not.toContain('999999');
-      const seed = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' })));
-      expect(seed.code).toBe('INVALID_CREDENTIALS');
-      const garbage = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'not base32 at all 0189' })));
-      expect(garbage.message).toMatch(/not a valid base32 key/);
-      expect(garbage.message).not.toMatch(/0189/);
-    }),
+    behaviour(
+      'signIn',
+      'a wrong PIN or TOTP seed is INVALID_CREDENTIALS without echoing them; a seed that is no base32 is refused before sending',
+      async () => {
+        const pin = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, pin: '999999' })));
+        expect(pin.code).toBe('INVALID_CREDENTIALS');
+        expect(pin.message).toMatch(/PIN or TOTP/);
+        expect(pin.message).not.toContain('999999');
+        const seed = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' })));
+        expect(seed.code).toBe('INVALID_CREDENTIALS');
+        const garbage = await failure(totpAdapter.login!(totpContext({ ...sim.totpCredentials, totpSecret: 'not base32 at all 0189' })));
+        expect(garbage.message).toMatch(/not a valid base32 key/);
+        expect(garbage.message).not.toMatch(/0189/);
+      },
+    ),
     behaviour(['signIn', 'errors'], 'an expired token says to log in again with the PIN and TOTP', async () => {
       const ctx = totpContext({ ...sim.totpCredentials, accessToken: sim.session.accessToken! });
       sim.expireSessions();

@@ -107,11 +107,27 @@ export const conformance: BrokerConformance = {
       expect(positions.find((p) => p.symbol === 'NSE:SBIN')).toMatchObject({ quantity: 4, averagePrice: expected, realizedPnl: 0 });
     }),
     behaviour('orders', 'shows an order rejected for funds with its reason', async () => {
-      const ack = await adapter.placeOrder(context(), { symbol: 'NSE:TCS', side: 'BUY', quantity: 100_000, type: 'LIMIT', limitPrice: 4000, clientOrderId: 'big' });
+      const ack = await adapter.placeOrder(context(), {
+        symbol: 'NSE:TCS',
+        side: 'BUY',
+        quantity: 100_000,
+        type: 'LIMIT',
+        limitPrice: 4000,
+        clientOrderId: 'big',
+      });
       expect(await adapter.getOrder(context(), { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'REJECTED', message: 'Insufficient funds' });
     }),
-    behaviour(['orders', 'errors'], 'passes an input rejection on as BROKER_REJECTED with Dhan\'s message', async () => {
-      const bogus: Instrument = { symbol: 'NSE:BOGUS', exchange: 'NSE', brokerSymbol: 'BOGUS', token: '424242', name: 'BOGUS', lotSize: 1, tickSize: 0.05, segment: 'NSE_EQ' };
+    behaviour(['orders', 'errors'], "passes an input rejection on as BROKER_REJECTED with Dhan's message", async () => {
+      const bogus: Instrument = {
+        symbol: 'NSE:BOGUS',
+        exchange: 'NSE',
+        brokerSymbol: 'BOGUS',
+        token: '424242',
+        name: 'BOGUS',
+        lotSize: 1,
+        tickSize: 0.05,
+        segment: 'NSE_EQ',
+      };
       const ctx = { ...context(), instruments: new MemoryInstrumentMaster([...instruments, bogus]) };
       const error = await failure(adapter.placeOrder(ctx, { symbol: 'NSE:BOGUS', side: 'BUY', quantity: 1, type: 'MARKET', clientOrderId: 'b' }));
       expect(error.code).toBe('BROKER_REJECTED');
@@ -181,10 +197,12 @@ export const conformance: BrokerConformance = {
       const results: string[] = [];
       for (let i = 0; i < 11; i++) {
         results.push(
-          await adapter.placeOrder(context(), { symbol: 'NSE:HDFCBANK', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: far, clientOrderId: `rl-${i}` }).then(
-            () => 'ok',
-            (e: unknown) => (e as BrokerError).code,
-          ),
+          await adapter
+            .placeOrder(context(), { symbol: 'NSE:HDFCBANK', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: far, clientOrderId: `rl-${i}` })
+            .then(
+              () => 'ok',
+              (e: unknown) => (e as BrokerError).code,
+            ),
         );
       }
       expect(results.slice(0, 10)).toEqual(Array(10).fill('ok'));

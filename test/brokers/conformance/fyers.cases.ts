@@ -92,9 +92,16 @@ export const conformance: BrokerConformance = {
     behaviour('signIn', 'builds the generate-authcode URL on the API host, with the redirect URI and state', async () => {
       const url = new URL(await adapter.loginUrl!({ ...context(), baseUrl: 'https://api-t1.fyers.in' }, REDIRECT, 's1'));
       expect(`${url.origin}${url.pathname}`).toBe('https://api-t1.fyers.in/api/v3/generate-authcode');
-      expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: sim.credentials.client_id, redirect_uri: REDIRECT, response_type: 'code', state: 's1' });
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        client_id: sim.credentials.client_id,
+        redirect_uri: REDIRECT,
+        response_type: 'code',
+        state: 's1',
+      });
       // A base URL naming the API root works as well.
-      expect((await adapter.loginUrl!({ ...context(), baseUrl: `${sim.baseUrl}/api/v3/` }, REDIRECT, 's1')).startsWith(`${sim.baseUrl}/api/v3/generate-authcode?`)).toBe(true);
+      expect(
+        (await adapter.loginUrl!({ ...context(), baseUrl: `${sim.baseUrl}/api/v3/` }, REDIRECT, 's1')).startsWith(`${sim.baseUrl}/api/v3/generate-authcode?`),
+      ).toBe(true);
     }),
     behaviour('signIn', 'hashes App ID and Secret ID with a colon', () => {
       // sha256("abcd1234-100:qwerty6789"), FYERS' own example inputs, computed independently.
@@ -148,11 +155,23 @@ export const conformance: BrokerConformance = {
       // Look the order up well over a minute later, so its time cannot be mistaken for the time of the lookup.
       clock.advance(95_300);
       const byId = await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId });
-      expect(byId).toMatchObject({ brokerOrderId: ack.brokerOrderId, symbol: 'NSE:SBIN', side: 'BUY', quantity: 3, filledQuantity: 3, state: 'FILLED', type: 'MARKET', averagePrice: fillPrice });
+      expect(byId).toMatchObject({
+        brokerOrderId: ack.brokerOrderId,
+        symbol: 'NSE:SBIN',
+        side: 'BUY',
+        quantity: 3,
+        filledQuantity: 3,
+        state: 'FILLED',
+        type: 'MARKET',
+        averagePrice: fillPrice,
+      });
       // orderDateTime is "05-Jan-2026 09:30:00" IST, whole seconds: the fill's second, in UTC ms.
       expect(byId!.updatedAt).toBe(Math.floor(filledAt / 1000) * 1000);
       expect(byId!.updatedAt! - MARKET_OPEN).toBeLessThan(60_000);
-      expect(await adapter.getOrder(ctx, { clientOrderId: 'bv-51c0ffee-0001' })).toMatchObject({ brokerOrderId: ack.brokerOrderId, clientOrderId: 'bv51c0ffee0001' });
+      expect(await adapter.getOrder(ctx, { clientOrderId: 'bv-51c0ffee-0001' })).toMatchObject({
+        brokerOrderId: ack.brokerOrderId,
+        clientOrderId: 'bv51c0ffee0001',
+      });
       expect(await adapter.getOrder(ctx, { clientOrderId: 'unknown-ticket' })).toBeNull();
       expect(await adapter.getOrder(ctx, { brokerOrderId: '99999999999999' })).toBeNull();
 
@@ -160,7 +179,14 @@ export const conformance: BrokerConformance = {
       expect(funds.available).toBeCloseTo(1_000_000 - 3 * fillPrice, 2);
       expect(funds.used).toBeCloseTo(3 * fillPrice, 2);
       expect(await adapter.positions(ctx)).toEqual([
-        { symbol: 'NSE:SBIN', quantity: 3, averagePrice: fillPrice, lastPrice: priceAt('NSE:SBIN', clock.now()), unrealizedPnl: expect.any(Number), realizedPnl: 0 },
+        {
+          symbol: 'NSE:SBIN',
+          quantity: 3,
+          averagePrice: fillPrice,
+          lastPrice: priceAt('NSE:SBIN', clock.now()),
+          unrealizedPnl: expect.any(Number),
+          realizedPnl: 0,
+        },
       ]);
     }),
     behaviour('orders', 'keeps a far limit order open, lists it and cancels it', async () => {
@@ -182,12 +208,15 @@ export const conformance: BrokerConformance = {
       const fut = await adapter.placeOrder(ctx, order({ symbol: 'NFO:BAJAJ-AUTO26JANFUT', quantity: 75 }));
       expect(await adapter.getOrder(ctx, { brokerOrderId: fut.brokerOrderId })).toMatchObject({ symbol: 'NFO:BAJAJ-AUTO26JANFUT', state: 'FILLED' });
       const last = priceAt('NSE:TCS', clock.now());
-      const stop = await adapter.placeOrder(ctx, order({ symbol: 'NSE:TCS', type: 'STOP_LIMIT', stopPrice: Math.round(last * 1.5), limitPrice: Math.round(last * 1.6) }));
+      const stop = await adapter.placeOrder(
+        ctx,
+        order({ symbol: 'NSE:TCS', type: 'STOP_LIMIT', stopPrice: Math.round(last * 1.5), limitPrice: Math.round(last * 1.6) }),
+      );
       expect(await adapter.getOrder(ctx, { brokerOrderId: stop.brokerOrderId })).toMatchObject({ type: 'STOP_LIMIT', state: 'OPEN' });
       expect((await adapter.positions(ctx)).map((p) => p.symbol).sort()).toEqual(['BSE:SBIN', 'NFO:BAJAJ-AUTO26JANFUT']);
       expect((await failure(adapter.placeOrder(ctx, order({ timeInForce: 'GTC' })))).code).toBe('NOT_SUPPORTED');
     }),
-    behaviour(['orders', 'errors'], 'turns an RMS rejection into BROKER_REJECTED with FYERS\' message, and keeps the rejected order in the book', async () => {
+    behaviour(['orders', 'errors'], "turns an RMS rejection into BROKER_REJECTED with FYERS' message, and keeps the rejected order in the book", async () => {
       // 1.045 is stored as 1.04499…: toFixed(2) would print 1.04, fund_limit (Math.round on paise) shows 1.05.
       sim.setCash(1.045);
       const ctx = context();

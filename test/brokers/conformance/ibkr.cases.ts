@@ -218,7 +218,16 @@ export const conformance: BrokerConformance = {
       expect(placed.clientOrderId).toBe(buy.clientOrderId);
 
       const byId = await adapter.getOrder(c, { brokerOrderId: ack.brokerOrderId });
-      expect(byId).toMatchObject({ brokerOrderId: ack.brokerOrderId, clientOrderId: buy.clientOrderId, symbol: 'US:AAPL', side: 'BUY', quantity: 2, filledQuantity: 2, type: 'MARKET', state: 'FILLED' });
+      expect(byId).toMatchObject({
+        brokerOrderId: ack.brokerOrderId,
+        clientOrderId: buy.clientOrderId,
+        symbol: 'US:AAPL',
+        side: 'BUY',
+        quantity: 2,
+        filledQuantity: 2,
+        type: 'MARKET',
+        state: 'FILLED',
+      });
       expect(byId!.averagePrice).toBeCloseTo(priceAt('US:AAPL', clock.now()), 2);
       expect(await adapter.getOrder(c, { clientOrderId: buy.clientOrderId })).toMatchObject({ brokerOrderId: ack.brokerOrderId });
       // A fresh connection (app restart) finds the order through the live-orders list and its order_ref.
@@ -256,26 +265,30 @@ export const conformance: BrokerConformance = {
       expect(sim.exchange.get(sl.brokerOrderId)).toMatchObject({ type: 'STOP_LIMIT', stopPrice: Math.round(p * 2), limitPrice: Math.round(p * 2.1) });
       expect((await adapter.getOrder(c, { brokerOrderId: sl.brokerOrderId }))!.type).toBe('STOP_LIMIT');
     }),
-    behaviour(['orders', 'specific'], 'never auto-confirms: a value-limit question comes back with its reply id, and nothing is placed until confirmed', async () => {
-      const { sim, ctx, clock } = await setup();
-      const c = ctx();
-      const qty = Math.ceil(30_000 / priceAt('US:AAPL', clock.now()));
-      const big = order({ quantity: qty });
-      const asked = await adapter.placeOrder(c, big).catch((e: unknown) => e);
-      expect(asked).toBeInstanceOf(IbkrConfirmationRequired);
-      const q = asked as IbkrConfirmationRequired;
-      expect(q.code).toBe('BROKER_REJECTED');
-      expect(q.prompts[0]).toContain('exceeds the Total Value Limit');
-      expect(q.prompts[0]).not.toContain('<br>');
-      expect(q.messageIds).toEqual(['o2137']);
-      expect(sim.exchange.orders.size).toBe(0);
-      const ack = await confirmReply(c, q.replyId, true);
-      expect(ack!.state).toBe('FILLED');
-      expect(sim.exchange.orders.size).toBe(1);
-      expect(await adapter.getOrder(c, { clientOrderId: big.clientOrderId })).toMatchObject({ brokerOrderId: ack!.brokerOrderId, quantity: qty });
-      // The reply id is used up.
-      expect((await failure(confirmReply(c, q.replyId, true))).message).toContain('resubmit');
-    }),
+    behaviour(
+      ['orders', 'specific'],
+      'never auto-confirms: a value-limit question comes back with its reply id, and nothing is placed until confirmed',
+      async () => {
+        const { sim, ctx, clock } = await setup();
+        const c = ctx();
+        const qty = Math.ceil(30_000 / priceAt('US:AAPL', clock.now()));
+        const big = order({ quantity: qty });
+        const asked = await adapter.placeOrder(c, big).catch((e: unknown) => e);
+        expect(asked).toBeInstanceOf(IbkrConfirmationRequired);
+        const q = asked as IbkrConfirmationRequired;
+        expect(q.code).toBe('BROKER_REJECTED');
+        expect(q.prompts[0]).toContain('exceeds the Total Value Limit');
+        expect(q.prompts[0]).not.toContain('<br>');
+        expect(q.messageIds).toEqual(['o2137']);
+        expect(sim.exchange.orders.size).toBe(0);
+        const ack = await confirmReply(c, q.replyId, true);
+        expect(ack!.state).toBe('FILLED');
+        expect(sim.exchange.orders.size).toBe(1);
+        expect(await adapter.getOrder(c, { clientOrderId: big.clientOrderId })).toMatchObject({ brokerOrderId: ack!.brokerOrderId, quantity: qty });
+        // The reply id is used up.
+        expect((await failure(confirmReply(c, q.replyId, true))).message).toContain('resubmit');
+      },
+    ),
     behaviour(['orders', 'specific'], 'chains questions, and a declined question places nothing', async () => {
       const { sim, ctx, clock } = await setup({}, Date.UTC(2026, 0, 5, 23, 0, 0)); // 18:00 New York: outside regular hours
       const c = ctx();
@@ -302,11 +315,15 @@ export const conformance: BrokerConformance = {
       const { ctx, clock } = await setup();
       const c = ctx();
       const qty = Math.ceil(200_000 / priceAt('US:MSFT', clock.now()));
-      const err = await failure(adapter.placeOrder(c, order({ symbol: 'US:MSFT', type: 'LIMIT', limitPrice: priceAt('US:MSFT', clock.now()), quantity: qty })).catch(async (e: unknown) => {
-        // The value-limit question comes first; confirming it reaches the margin check.
-        if (e instanceof IbkrConfirmationRequired) return confirmReply(c, e.replyId, true);
-        throw e;
-      }));
+      const err = await failure(
+        adapter
+          .placeOrder(c, order({ symbol: 'US:MSFT', type: 'LIMIT', limitPrice: priceAt('US:MSFT', clock.now()), quantity: qty }))
+          .catch(async (e: unknown) => {
+            // The value-limit question comes first; confirming it reaches the margin check.
+            if (e instanceof IbkrConfirmationRequired) return confirmReply(c, e.replyId, true);
+            throw e;
+          }),
+      );
       expect(err.code).toBe('BROKER_REJECTED');
       expect(err.message).toContain('YOUR ORDER IS NOT ACCEPTED');
       expect((await failure(adapter.placeOrder(c, order({ type: 'LIMIT' })))).message).toContain('limit price');
@@ -381,7 +398,16 @@ export const conformance: BrokerConformance = {
       const found = await adapter.searchSymbols!(c, 'A', 20);
       expect(found.map((i) => i.symbol)).toEqual(['US:AAPL', 'US:AMZN']);
       // AAPL's Mexican listing is skipped: one US listing per ticker.
-      expect(found[0]).toEqual({ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '265598', name: 'APPLE INC', lotSize: 1, tickSize: 0.01, segment: 'STK' });
+      expect(found[0]).toEqual({
+        symbol: 'US:AAPL',
+        exchange: 'NASDAQ',
+        brokerSymbol: 'AAPL',
+        token: '265598',
+        name: 'APPLE INC',
+        lotSize: 1,
+        tickSize: 0.01,
+        segment: 'STK',
+      });
       expect(found[1]).toMatchObject({ symbol: 'US:AMZN', token: '3691937', name: 'AMAZON.COM INC' });
       expect((await adapter.searchSymbols!(c, 'us:spy', 20)).map((i) => [i.symbol, i.exchange])).toEqual([['US:SPY', 'ARCA']]);
       expect((await adapter.searchSymbols!(c, 'A', 1)).map((i) => i.symbol)).toEqual(['US:AAPL']);

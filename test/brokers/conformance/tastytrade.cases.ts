@@ -143,8 +143,16 @@ export const conformance: BrokerConformance = {
     behaviour('orders', 'cancels a working limit order and refuses to cancel it twice', async () => {
       const ctx = await signedIn();
       const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);
-      const ack = await adapter.placeOrder(ctx, { symbol: 'US:MSFT', side: 'BUY', quantity: 2, type: 'LIMIT', limitPrice: low, timeInForce: 'GTC', clientOrderId: 'ticket-0002' });
-      expect((await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId }))).toMatchObject({ state: 'OPEN', limitPrice: low, type: 'LIMIT' });
+      const ack = await adapter.placeOrder(ctx, {
+        symbol: 'US:MSFT',
+        side: 'BUY',
+        quantity: 2,
+        type: 'LIMIT',
+        limitPrice: low,
+        timeInForce: 'GTC',
+        clientOrderId: 'ticket-0002',
+      });
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', limitPrice: low, type: 'LIMIT' });
       await adapter.cancelOrder(ctx, ack.brokerOrderId);
       expect((await adapter.getOrder(ctx, { clientOrderId: 'ticket-0002' }))?.state).toBe('CANCELLED');
       const again = await failure(adapter.cancelOrder(ctx, ack.brokerOrderId));
@@ -194,7 +202,9 @@ export const conformance: BrokerConformance = {
       }
     }),
     behaviour('specific', 'simulator enforces the <product>/<version> User-Agent like the edge', async () => {
-      const noVersion = await fetch(`${sim.baseUrl}/customers/me/accounts`, { headers: { 'user-agent': 'BrokerVault', authorization: `Bearer ${sim.session.access_token}` } });
+      const noVersion = await fetch(`${sim.baseUrl}/customers/me/accounts`, {
+        headers: { 'user-agent': 'BrokerVault', authorization: `Bearer ${sim.session.access_token}` },
+      });
       expect(noVersion.status).toBe(401);
       expect(await noVersion.text()).toContain('nginx');
     }),
@@ -245,9 +255,22 @@ export const conformance: BrokerConformance = {
     behaviour('specific', 'searches symbols live: equities as US:<ticker>, crypto as CRYPTO:<pair>, with name, venue and tick', async () => {
       const ctx = await signedIn();
       const found = await adapter.searchSymbols!(ctx, 'AA', 20);
-      expect(found).toEqual([{ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '', name: 'Apple Inc. - Common Stock', lotSize: 1, tickSize: 0.01, segment: 'Equity' }]);
+      expect(found).toEqual([
+        {
+          symbol: 'US:AAPL',
+          exchange: 'NASDAQ',
+          brokerSymbol: 'AAPL',
+          token: '',
+          name: 'Apple Inc. - Common Stock',
+          lotSize: 1,
+          tickSize: 0.01,
+          segment: 'Equity',
+        },
+      ]);
       expect((await adapter.searchSymbols!(ctx, 'us:spy', 20)).map((i) => [i.symbol, i.exchange])).toEqual([['US:SPY', 'ARCA']]);
-      expect((await adapter.searchSymbols!(ctx, 'BTC', 20)).map((i) => [i.symbol, i.brokerSymbol, i.exchange])).toEqual([['CRYPTO:BTCUSD', 'BTC/USD', 'CRYPTO']]);
+      expect((await adapter.searchSymbols!(ctx, 'BTC', 20)).map((i) => [i.symbol, i.brokerSymbol, i.exchange])).toEqual([
+        ['CRYPTO:BTCUSD', 'BTC/USD', 'CRYPTO'],
+      ]);
       expect((await adapter.searchSymbols!(ctx, 'BTC/', 20)).map((i) => i.symbol)).toEqual(['CRYPTO:BTCUSD']);
       expect((await adapter.searchSymbols!(ctx, 'Q', 20)).map((i) => i.symbol)).toEqual(['US:QQQ']);
       expect(await adapter.searchSymbols!(ctx, 'ZZZZ', 20)).toEqual([]);

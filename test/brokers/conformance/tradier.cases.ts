@@ -97,7 +97,15 @@ export const conformance: BrokerConformance = {
     behaviour('orders', 'cancels a working limit order and refuses to cancel it twice', async () => {
       const ctx = context();
       const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);
-      const ack = await adapter.placeOrder(ctx, { symbol: 'US:MSFT', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: low, timeInForce: 'GTC', clientOrderId: 'ticket-0002' });
+      const ack = await adapter.placeOrder(ctx, {
+        symbol: 'US:MSFT',
+        side: 'BUY',
+        quantity: 1,
+        type: 'LIMIT',
+        limitPrice: low,
+        timeInForce: 'GTC',
+        clientOrderId: 'ticket-0002',
+      });
       expect((await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId }))?.state).toBe('OPEN');
       await adapter.cancelOrder(ctx, ack.brokerOrderId);
       expect((await adapter.getOrder(ctx, { clientOrderId: 'ticket-0002' }))?.state).toBe('CANCELLED');
@@ -121,7 +129,9 @@ export const conformance: BrokerConformance = {
       expect(error.code).toBe('BROKER_REJECTED');
       expect(error.httpStatus).toBe(400);
       expect(error.message).toContain('LimitPriceUndefined');
-      const ioc = await failure(adapter.placeOrder(context(), { symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET', timeInForce: 'IOC', clientOrderId: 'ioc' }));
+      const ioc = await failure(
+        adapter.placeOrder(context(), { symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET', timeInForce: 'IOC', clientOrderId: 'ioc' }),
+      );
       expect(ioc.code).toBe('NOT_SUPPORTED');
     }),
     behaviour(['signIn', 'errors'], 'maps an unknown token to INVALID_CREDENTIALS', async () => {
@@ -193,7 +203,16 @@ export const conformance: BrokerConformance = {
       const ctx = context();
       const found = await adapter.searchSymbols!(ctx, 'A', 20);
       expect(found.map((i) => i.symbol)).toEqual(['US:AAPL', 'US:AMZN']);
-      expect(found[0]).toEqual({ symbol: 'US:AAPL', exchange: 'NASDAQ', brokerSymbol: 'AAPL', token: '', name: 'Apple Inc', lotSize: 1, tickSize: 0.01, segment: 'stock' });
+      expect(found[0]).toEqual({
+        symbol: 'US:AAPL',
+        exchange: 'NASDAQ',
+        brokerSymbol: 'AAPL',
+        token: '',
+        name: 'Apple Inc',
+        lotSize: 1,
+        tickSize: 0.01,
+        segment: 'stock',
+      });
       // The S&P 500 index is found by the lookup but is not tradable: only SPY comes back.
       expect((await adapter.searchSymbols!(ctx, 'SP', 20)).map((i) => [i.symbol, i.exchange, i.segment])).toEqual([['US:SPY', 'ARCA', 'etf']]);
       expect((await adapter.searchSymbols!(ctx, 'us:msft', 20)).map((i) => i.symbol)).toEqual(['US:MSFT']);
@@ -209,7 +228,9 @@ export const conformance: BrokerConformance = {
     behaviour('specific', 'simulator answers lookups with collapsed securities, null without a match', async () => {
       const get = async (path: string) =>
         (await fetch(`${sim.baseUrl}${path}`, { headers: { accept: 'application/json', authorization: `Bearer ${sim.credentials.access_token}` } })).json();
-      expect(await get('/markets/lookup?q=MSFT')).toEqual({ securities: { security: { symbol: 'MSFT', exchange: 'Q', type: 'stock', description: 'Microsoft Corp' } } });
+      expect(await get('/markets/lookup?q=MSFT')).toEqual({
+        securities: { security: { symbol: 'MSFT', exchange: 'Q', type: 'stock', description: 'Microsoft Corp' } },
+      });
       expect(await get('/markets/lookup?q=A&exchanges=Q&types=stock')).toMatchObject({ securities: { security: [{ symbol: 'AAPL' }, { symbol: 'AMZN' }] } });
       expect(await get('/markets/lookup?q=NOPE')).toEqual({ securities: null });
       expect(await get('/markets/search?q=s%26p&indexes=false')).toMatchObject({ securities: { security: { symbol: 'SPY' } } });

@@ -135,7 +135,15 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
       behaviour('orders', 'keeps a limit order open, cancels it, and reports a second cancel as the broker rejection', async () => {
         const c = ctx();
         const price = priceAt('NSE:SBIN', clock.now());
-        const ack = await adapter.placeOrder(c, { symbol: 'NSE:SBIN', side: 'BUY', quantity: 2, type: 'LIMIT', limitPrice: Math.round(price * 0.5), clientOrderId: 'bv-lmt-1', product: 'MIS' });
+        const ack = await adapter.placeOrder(c, {
+          symbol: 'NSE:SBIN',
+          side: 'BUY',
+          quantity: 2,
+          type: 'LIMIT',
+          limitPrice: Math.round(price * 0.5),
+          clientOrderId: 'bv-lmt-1',
+          product: 'MIS',
+        });
         expect((await adapter.getOrder(c, { brokerOrderId: ack.brokerOrderId }))?.state).toBe('OPEN');
         await adapter.cancelOrder(c, ack.brokerOrderId);
         const cancelled = await adapter.getOrder(c, { clientOrderId: 'bv-lmt-1' });
@@ -190,7 +198,14 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
         const c = ctx();
         const price = priceAt('NSE:TCS', clock.now());
         for (let i = 0; i < 10; i++) {
-          await adapter.placeOrder(c, { symbol: 'NSE:TCS', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: Math.round(price * 0.5), clientOrderId: `bv-rl-${i}` });
+          await adapter.placeOrder(c, {
+            symbol: 'NSE:TCS',
+            side: 'BUY',
+            quantity: 1,
+            type: 'LIMIT',
+            limitPrice: Math.round(price * 0.5),
+            clientOrderId: `bv-rl-${i}`,
+          });
         }
         const e = await failure(adapter.placeOrder(c, { symbol: 'NSE:TCS', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1, clientOrderId: 'bv-rl-x' }));
         expect(e.code).toBe('RATE_LIMITED');
@@ -286,7 +301,7 @@ function canaryCases(adapter: BrokerAdapter): ConformanceCase[] {
     behaviour('secrets', 'keeps the canary out of every outcome', async () => {
       const sim = await canarySim();
       try {
-          const outcomes: unknown[] = [];
+        const outcomes: unknown[] = [];
         const errors: unknown[] = [];
         const ctx = (fields: Record<string, string> = {}, baseUrl = sim.baseUrl): BrokerContext =>
           brokerContext({ baseUrl, environment: 'live', credentials: { ...sim.credentials, ...fields }, clock, instruments });

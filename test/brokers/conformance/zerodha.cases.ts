@@ -187,7 +187,15 @@ export const conformance: BrokerConformance = {
       expect(ack).toEqual({ brokerOrderId: expect.stringMatching(/^\d{15}$/), state: 'PENDING' });
       const fillPrice = priceAt('NSE:INFY', clock.now());
       const byId = await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId });
-      expect(byId).toMatchObject({ brokerOrderId: ack.brokerOrderId, symbol: 'NSE:INFY', side: 'BUY', quantity: 2, filledQuantity: 2, state: 'FILLED', type: 'MARKET' });
+      expect(byId).toMatchObject({
+        brokerOrderId: ack.brokerOrderId,
+        symbol: 'NSE:INFY',
+        side: 'BUY',
+        quantity: 2,
+        filledQuantity: 2,
+        state: 'FILLED',
+        type: 'MARKET',
+      });
       expect(byId!.averagePrice).toBe(fillPrice);
       const byTag = await adapter.getOrder(ctx, { clientOrderId: 'bv-7f3a9c2e-0001' });
       expect(byTag).toMatchObject({ brokerOrderId: ack.brokerOrderId, clientOrderId: 'bv7f3a9c2e0001' });
@@ -200,7 +208,14 @@ export const conformance: BrokerConformance = {
 
       const positions = await adapter.positions(ctx);
       expect(positions).toEqual([
-        { symbol: 'NSE:INFY', quantity: 2, averagePrice: fillPrice, lastPrice: priceAt('NSE:INFY', clock.now()), unrealizedPnl: expect.any(Number), realizedPnl: 0 },
+        {
+          symbol: 'NSE:INFY',
+          quantity: 2,
+          averagePrice: fillPrice,
+          lastPrice: priceAt('NSE:INFY', clock.now()),
+          unrealizedPnl: expect.any(Number),
+          realizedPnl: 0,
+        },
       ]);
     }),
     behaviour('orders', 'keeps a far limit order open, lists it and cancels it', async () => {
@@ -220,12 +235,15 @@ export const conformance: BrokerConformance = {
       const ctx = context();
       const last = priceAt('NSE:TCS', clock.now());
       const stop = await adapter.placeOrder(ctx, order({ symbol: 'NSE:TCS', type: 'STOP', stopPrice: Math.round(last * 1.5) }));
-      const stopLimit = await adapter.placeOrder(ctx, order({ symbol: 'NSE:TCS', type: 'STOP_LIMIT', stopPrice: Math.round(last * 1.5), limitPrice: Math.round(last * 1.6) }));
+      const stopLimit = await adapter.placeOrder(
+        ctx,
+        order({ symbol: 'NSE:TCS', type: 'STOP_LIMIT', stopPrice: Math.round(last * 1.5), limitPrice: Math.round(last * 1.6) }),
+      );
       expect(await adapter.getOrder(ctx, { brokerOrderId: stop.brokerOrderId })).toMatchObject({ type: 'STOP', state: 'OPEN' });
       expect(await adapter.getOrder(ctx, { brokerOrderId: stopLimit.brokerOrderId })).toMatchObject({ type: 'STOP_LIMIT', state: 'OPEN' });
       expect((await failure(adapter.placeOrder(ctx, order({ timeInForce: 'GTC' })))).code).toBe('NOT_SUPPORTED');
     }),
-    behaviour('orders', 'reports an RMS rejection in the order book with Zerodha\'s message', async () => {
+    behaviour('orders', "reports an RMS rejection in the order book with Zerodha's message", async () => {
       sim.setCash(10);
       const ctx = context();
       const ack = await adapter.placeOrder(ctx, order());

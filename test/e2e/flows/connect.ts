@@ -14,7 +14,10 @@ export async function openWizardFor(page: Page, search: string, brokerId: string
   const dialog = wizard(page);
   if (!(await dialog.isVisible())) {
     await page.getByRole('button', { name: 'Connections', exact: true }).click();
-    await page.getByRole('button', { name: /Connect (your first|a) broker/ }).first().click();
+    await page
+      .getByRole('button', { name: /Connect (your first|a) broker/ })
+      .first()
+      .click();
   }
   await dialog.getByRole('searchbox').fill(search);
   await dialog.getByTestId(`broker-${brokerId}`).click();

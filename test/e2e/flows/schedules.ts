@@ -3,7 +3,10 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export const schedulesPanel = (page: Page) => page.getByTestId('schedules-panel');
 
 /** The schedule card named `name`. */
-export const schedule = (page: Page, name: string) => schedulesPanel(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+export const schedule = (page: Page, name: string) =>
+  schedulesPanel(page)
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 export interface BasketOrder {
   symbol: string;

@@ -6,16 +6,17 @@ export const ticket = (page: Page) => page.getByRole('form', { name: 'Order tick
  * A live order from the ticket: pick the symbol from the broker's search results (`search`), or type it in
  * full; review; place.
  */
-export async function placeLiveOrder(
-  page: Page,
-  order: { search?: string; symbol: string; quantity?: number; product?: string },
-): Promise<void> {
+export async function placeLiveOrder(page: Page, order: { search?: string; symbol: string; quantity?: number; product?: string }): Promise<void> {
   await page.getByRole('button', { name: 'Trading', exact: true }).click();
   const form = ticket(page);
   const symbol = form.getByRole('combobox', { name: 'Symbol' });
   if (order.search) {
     await symbol.fill(order.search);
-    await form.getByRole('option', { name: new RegExp(order.symbol) }).getByRole('button').first().click();
+    await form
+      .getByRole('option', { name: new RegExp(order.symbol) })
+      .getByRole('button')
+      .first()
+      .click();
   } else {
     await symbol.fill(order.symbol);
   }

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
-import { serve, SimRouter, WindowLimiter, type SimHandler, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
+import {
+  serve,
+  SimRouter,
+  WindowLimiter,
+  type SimHandler,
+  type SimResponse,
+  type SimulatorHandle,
+  type SimulatorOptions,
+  type StartSimulator,
+} from '../harness';
 import { marketDataRoutes } from './market-data';
 import { fail, tradingRoutes, type AlpacaSimState } from './trading';
 

@@ -10,7 +10,17 @@ function trade(ex: SimExchange, symbol: string, at: number, tape: string) {
 }
 function quote(ex: SimExchange, symbol: string, at: number, tape: string) {
   const p = ex.price(symbol);
-  return { t: new Date(at).toISOString(), ax: 'V', ap: Math.round((p + 0.01) * 100) / 100, as: 1, bx: 'V', bp: Math.round((p - 0.01) * 100) / 100, bs: 1, c: ['R'], z: tape };
+  return {
+    t: new Date(at).toISOString(),
+    ax: 'V',
+    ap: Math.round((p + 0.01) * 100) / 100,
+    as: 1,
+    bx: 'V',
+    bp: Math.round((p - 0.01) * 100) / 100,
+    bs: 1,
+    c: ['R'],
+    z: tape,
+  };
 }
 
 /** Feed check as on data.alpaca.markets: the free plan may not query recent SIP data. */
@@ -24,25 +34,29 @@ function feedError(req: SimRequest): SimResponse | null {
 type Render = (ex: SimExchange, symbol: string, at: number, tape: string) => object;
 
 export function marketDataRoutes(router: SimRouter, ex: SimExchange, now: () => number): void {
-  const many = (key: 'trades' | 'quotes', render: Render) => (req: SimRequest): SimResponse => {
-    const error = feedError(req);
-    if (error) return error;
-    const symbols = (req.query.get('symbols') ?? '').split(',').filter(Boolean);
-    if (symbols.length === 0) return { status: 400, json: { message: 'missing symbols' } };
-    const out: Record<string, unknown> = {};
-    for (const s of symbols) {
-      const asset = assetBySymbol(s.toUpperCase());
-      if (asset) out[asset.symbol] = render(ex, asset.symbol, now(), asset.tape);
-    }
-    return { json: { [key]: out } };
-  };
-  const single = (key: 'trade' | 'quote', render: Render) => (req: SimRequest): SimResponse => {
-    const error = feedError(req);
-    if (error) return error;
-    const asset = assetBySymbol(req.params.symbol!.toUpperCase());
-    if (!asset) return { status: 404, json: { message: 'no trade found' } };
-    return { json: { symbol: asset.symbol, [key]: render(ex, asset.symbol, now(), asset.tape) } };
-  };
+  const many =
+    (key: 'trades' | 'quotes', render: Render) =>
+    (req: SimRequest): SimResponse => {
+      const error = feedError(req);
+      if (error) return error;
+      const symbols = (req.query.get('symbols') ?? '').split(',').filter(Boolean);
+      if (symbols.length === 0) return { status: 400, json: { message: 'missing symbols' } };
+      const out: Record<string, unknown> = {};
+      for (const s of symbols) {
+        const asset = assetBySymbol(s.toUpperCase());
+        if (asset) out[asset.symbol] = render(ex, asset.symbol, now(), asset.tape);
+      }
+      return { json: { [key]: out } };
+    };
+  const single =
+    (key: 'trade' | 'quote', render: Render) =>
+    (req: SimRequest): SimResponse => {
+      const error = feedError(req);
+      if (error) return error;
+      const asset = assetBySymbol(req.params.symbol!.toUpperCase());
+      if (!asset) return { status: 404, json: { message: 'no trade found' } };
+      return { json: { symbol: asset.symbol, [key]: render(ex, asset.symbol, now(), asset.tape) } };
+    };
   router
     .on('GET', '/v2/stocks/trades/latest', many('trades', trade))
     .on('GET', '/v2/stocks/quotes/latest', many('quotes', quote))

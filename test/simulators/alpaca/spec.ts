@@ -22,8 +22,7 @@ function newAjv(): Ajv {
   return ajv;
 }
 
-const templateRegex = (template: string) =>
-  new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+const templateRegex = (template: string) => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
 
 /**
  * Validates simulator responses against the response schema the spec gives for that path, method and
@@ -63,7 +62,10 @@ export class AlpacaSpec {
     let schema = operation.responses?.[String(status)]?.content?.['application/json']?.schema;
     // The market-data spec defines no error body; its errors carry the trading spec's ErrorResponse ({message}).
     if (!schema && status >= 400) {
-      schema = doc === 'trading' ? { $ref: '#/components/schemas/Error' } : { allOf: [{ $ref: 'trading#/components/schemas/ErrorResponse' }, { required: ['message'] }] };
+      schema =
+        doc === 'trading'
+          ? { $ref: '#/components/schemas/Error' }
+          : { allOf: [{ $ref: 'trading#/components/schemas/ErrorResponse' }, { required: ['message'] }] };
     }
     if (!schema) {
       if (!operation.responses?.[String(status)]) return [`status ${status} is not documented for ${method} ${template}`];

@@ -46,9 +46,7 @@ const REQUIRED_HEADERS = ['x-usertype', 'x-sourceid', 'x-clientlocalip', 'x-clie
 
 type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote';
 
-async function startAngelOne(
-  options: SimulatorOptions & { credentials?: Partial<AngelCredentials> } = {},
-): Promise<AngelSimulatorHandle> {
+async function startAngelOne(options: SimulatorOptions & { credentials?: Partial<AngelCredentials> } = {}): Promise<AngelSimulatorHandle> {
   const clock = options.clock ?? systemClock;
   const creds: AngelCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const exchange = new SimExchange(clock, 1_000_000, '2601050');
@@ -90,39 +88,79 @@ async function startAngelOne(
   };
 
   const router = new SimRouter()
-    .on('POST', '/rest/auth/angelbroking/user/v1/loginByPassword', guard('login', { secure: false }, async (req) => {
-      const b = req.json<Record<string, unknown>>();
-      if (b.clientcode !== creds.clientcode || b.password !== creds.mpin) return fail('AB1000', 'Invalid clientcode or password');
-      if (!(await totpMatches(creds.totp_secret, b.totp, clock.now()))) return fail('AB1050', 'Invalid totp');
-      return ok({ ...sessions.issue(creds.clientcode), state: typeof b.state === 'string' ? b.state : '' });
-    }))
-    .on('POST', '/rest/auth/angelbroking/jwt/v1/generateTokens', guard('refresh', { secure: false }, (req) => {
-      if (!req.headers.authorization) return gatewayFail('AG8003', 'Token missing');
-      const renewed = sessions.refresh(req.json<{ refreshToken?: string }>().refreshToken);
-      if (renewed === 'invalid') return fail('AB8050', 'Invalid refresh token');
-      if (renewed === 'expired') return fail('AB8051', 'Refresh token expired');
-      return ok(renewed);
-    }))
-    .on('GET', `${PREFIX}/user/v1/getProfile`, guard('profile', { secure: true }, () =>
-      ok({
-        clientcode: creds.clientcode,
-        name: 'SIM TRADER',
-        email: '',
-        mobileno: '',
-        exchanges: ['NSE', 'BSE', 'NFO'],
-        products: ['DELIVERY', 'INTRADAY', 'MARGIN'],
-        lastlogintime: '',
-        brokerid: 'B2C',
+    .on(
+      'POST',
+      '/rest/auth/angelbroking/user/v1/loginByPassword',
+      guard('login', { secure: false }, async (req) => {
+        const b = req.json<Record<string, unknown>>();
+        if (b.clientcode !== creds.clientcode || b.password !== creds.mpin) return fail('AB1000', 'Invalid clientcode or password');
+        if (!(await totpMatches(creds.totp_secret, b.totp, clock.now()))) return fail('AB1050', 'Invalid totp');
+        return ok({ ...sessions.issue(creds.clientcode), state: typeof b.state === 'string' ? b.state : '' });
       }),
-    ))
-    .on('GET', `${PREFIX}/user/v1/getRMS`, guard('rms', { secure: true }, () => rms(exchange)))
-    .on('POST', `${PREFIX}/order/v1/placeOrder`, guard('orders', { secure: true, order: true }, (req) => placeOrder(exchange, req)))
-    .on('POST', `${PREFIX}/order/v1/cancelOrder`, guard('orders', { secure: true, order: true }, (req) => cancelOrder(exchange, req)))
-    .on('GET', `${PREFIX}/order/v1/getOrderBook`, guard('book', { secure: true }, () => orderBook(exchange)))
-    .on('GET', `${PREFIX}/order/v1/getPosition`, guard('positions', { secure: true }, () => positions(exchange)))
+    )
+    .on(
+      'POST',
+      '/rest/auth/angelbroking/jwt/v1/generateTokens',
+      guard('refresh', { secure: false }, (req) => {
+        if (!req.headers.authorization) return gatewayFail('AG8003', 'Token missing');
+        const renewed = sessions.refresh(req.json<{ refreshToken?: string }>().refreshToken);
+        if (renewed === 'invalid') return fail('AB8050', 'Invalid refresh token');
+        if (renewed === 'expired') return fail('AB8051', 'Refresh token expired');
+        return ok(renewed);
+      }),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/user/v1/getProfile`,
+      guard('profile', { secure: true }, () =>
+        ok({
+          clientcode: creds.clientcode,
+          name: 'SIM TRADER',
+          email: '',
+          mobileno: '',
+          exchanges: ['NSE', 'BSE', 'NFO'],
+          products: ['DELIVERY', 'INTRADAY', 'MARGIN'],
+          lastlogintime: '',
+          brokerid: 'B2C',
+        }),
+      ),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/user/v1/getRMS`,
+      guard('rms', { secure: true }, () => rms(exchange)),
+    )
+    .on(
+      'POST',
+      `${PREFIX}/order/v1/placeOrder`,
+      guard('orders', { secure: true, order: true }, (req) => placeOrder(exchange, req)),
+    )
+    .on(
+      'POST',
+      `${PREFIX}/order/v1/cancelOrder`,
+      guard('orders', { secure: true, order: true }, (req) => cancelOrder(exchange, req)),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/order/v1/getOrderBook`,
+      guard('book', { secure: true }, () => orderBook(exchange)),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/order/v1/getPosition`,
+      guard('positions', { secure: true }, () => positions(exchange)),
+    )
     // The official JS SDK posts without the trailing slash the docs show: accept both.
-    .on('POST', `${PREFIX}/market/v1/quote/`, guard('quote', { secure: true }, (req) => quote(exchange, clock.now(), req)))
-    .on('POST', `${PREFIX}/market/v1/quote`, guard('quote', { secure: true }, (req) => quote(exchange, clock.now(), req)))
+    .on(
+      'POST',
+      `${PREFIX}/market/v1/quote/`,
+      guard('quote', { secure: true }, (req) => quote(exchange, clock.now(), req)),
+    )
+    .on(
+      'POST',
+      `${PREFIX}/market/v1/quote`,
+      guard('quote', { secure: true }, (req) => quote(exchange, clock.now(), req)),
+    )
     // Served on margincalculator.angelbroking.com in production; same path under this base URL.
     .on('GET', '/OpenAPI_File/files/OpenAPIScripMaster.json', () => ({ json: SCRIP_MASTER }));
 

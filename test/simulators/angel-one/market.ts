@@ -10,9 +10,7 @@ const MODES = new Set(['LTP', 'OHLC', 'FULL']);
 export function quote(exchange: SimExchange, now: number, req: SimRequest): SimResponse {
   const b = req.json<{ mode?: string; exchangeTokens?: Record<string, unknown> }>();
   if (!MODES.has(String(b.mode))) return fail('AB4030', 'Invalid mode');
-  const pairs = Object.entries(b.exchangeTokens ?? {}).flatMap(([ex, tokens]) =>
-    Array.isArray(tokens) ? tokens.map((t) => [ex, String(t)] as const) : [],
-  );
+  const pairs = Object.entries(b.exchangeTokens ?? {}).flatMap(([ex, tokens]) => (Array.isArray(tokens) ? tokens.map((t) => [ex, String(t)] as const) : []));
   if (pairs.length === 0) return fail('AB4018', 'exchangeTokens cannot be empty');
   if (pairs.length > 50) return fail('AB4030', 'Maximum 50 tokens allowed per request');
   const fetched: Record<string, unknown>[] = [];

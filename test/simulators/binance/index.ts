@@ -1,7 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { systemClock, type Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
-import { serve, SimRouter, WindowLimiter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type SimulatorOptions, type StartSimulator } from '../harness';
+import {
+  serve,
+  SimRouter,
+  WindowLimiter,
+  type SimHandler,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorHandle,
+  type SimulatorOptions,
+  type StartSimulator,
+} from '../harness';
 import { allParams, checkSigned, fail, mandatory, type SimKey } from './auth';
 import { isPair, PAIRS, priceTicker, RATE_LIMITS, symbolInfo, type Pair } from './market';
 import { balances, cancelResponse, findOrder, newOrderResponse, orderDetails, placeOrder, tradeOf } from './orders';
@@ -81,12 +91,33 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
   const environment = options.environment ?? 'live';
   const exchange = new SimExchange(clock, 10_000, '');
   const created = clock.now() - 7 * 86_400_000;
-  const main = key('simKeyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0', 'simSecretZ9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2H1g0F9e8D7c6B5a4Z3y2X1', true, [TRUSTED_IP], created);
-  const readOnly = key('simReadOnlyKey00000000000000000000000000000000000000000000000001', 'simReadOnlySecret000000000000000000000000000000000000000000000001', false, [TRUSTED_IP], created);
-  const open = key('simOpenKey000000000000000000000000000000000000000000000000000001', 'simOpenSecret00000000000000000000000000000000000000000000000000001', true, [], created);
+  const main = key(
+    'simKeyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5z6A7b8C9d0',
+    'simSecretZ9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2H1g0F9e8D7c6B5a4Z3y2X1',
+    true,
+    [TRUSTED_IP],
+    created,
+  );
+  const readOnly = key(
+    'simReadOnlyKey00000000000000000000000000000000000000000000000001',
+    'simReadOnlySecret000000000000000000000000000000000000000000000001',
+    false,
+    [TRUSTED_IP],
+    created,
+  );
+  const open = key(
+    'simOpenKey000000000000000000000000000000000000000000000000000001',
+    'simOpenSecret00000000000000000000000000000000000000000000000000001',
+    true,
+    [],
+    created,
+  );
   // A self-generated Ed25519 key, registered with its public half (the trader keeps the private one).
   const pair = generateKeyPairSync('ed25519');
-  const ed25519: SimKey = { ...key('simEd25519Key000000000000000000000000000000000000000000000000001', '', true, [TRUSTED_IP], created), publicKey: pair.publicKey };
+  const ed25519: SimKey = {
+    ...key('simEd25519Key000000000000000000000000000000000000000000000000001', '', true, [TRUSTED_IP], created),
+    publicKey: pair.publicKey,
+  };
   const keys = new Map([main, readOnly, open, ed25519].map((k) => [k.apiKey, k]));
   let callerIp = TRUSTED_IP;
   const weights = new WeightWindow(6000, clock);
@@ -112,9 +143,15 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     .on('GET', '/api/v3/ping', () => ({ json: {} }))
     .on('GET', '/api/v3/time', () => ({ json: { serverTime: clock.now() } }))
     .on('GET', '/api/v3/exchangeInfo', (req) => {
-      const wanted = req.query.get('symbol') ? [req.query.get('symbol')!] : req.query.get('symbols') ? (JSON.parse(req.query.get('symbols')!) as string[]) : Object.keys(PAIRS);
+      const wanted = req.query.get('symbol')
+        ? [req.query.get('symbol')!]
+        : req.query.get('symbols')
+          ? (JSON.parse(req.query.get('symbols')!) as string[])
+          : Object.keys(PAIRS);
       if (!wanted.every(isPair)) return fail(400, -1121, 'Invalid symbol.');
-      return { json: { timezone: 'UTC', serverTime: clock.now(), rateLimits: RATE_LIMITS, exchangeFilters: [], symbols: wanted.map((s) => symbolInfo(s as Pair)) } };
+      return {
+        json: { timezone: 'UTC', serverTime: clock.now(), rateLimits: RATE_LIMITS, exchangeFilters: [], symbols: wanted.map((s) => symbolInfo(s as Pair)) },
+      };
     })
     .on('GET', '/api/v3/ticker/price', (req) => {
       const one = req.query.get('symbol');
@@ -125,7 +162,11 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
         try {
           list = JSON.parse(many) as string[];
         } catch {
-          return fail(400, -1100, "Illegal characters found in parameter 'symbols'; legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.");
+          return fail(
+            400,
+            -1100,
+            'Illegal characters found in parameter \'symbols\'; legal range is \'^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$\'.',
+          );
         }
       }
       if (!list.every(isPair)) return fail(400, -1121, 'Invalid symbol.');
@@ -200,7 +241,12 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
       signed(false, (p) => {
         const symbol = p.get('symbol');
         if (symbol !== null && !isPair(symbol)) return fail(400, -1121, 'Invalid symbol.');
-        return { json: exchange.list().filter((o) => o.status === 'OPEN' && (symbol === null || o.symbol === symbol)).map(orderDetails) };
+        return {
+          json: exchange
+            .list()
+            .filter((o) => o.status === 'OPEN' && (symbol === null || o.symbol === symbol))
+            .map(orderDetails),
+        };
       }),
     )
     .on(
@@ -210,7 +256,13 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
         const symbol = symbolParam(p);
         if (typeof symbol !== 'string') return symbol;
         const limit = Math.min(1000, Number(p.get('limit') ?? 500) || 500);
-        return { json: exchange.list().filter((o) => o.symbol === symbol).slice(-limit).map(orderDetails) };
+        return {
+          json: exchange
+            .list()
+            .filter((o) => o.symbol === symbol)
+            .slice(-limit)
+            .map(orderDetails),
+        };
       }),
     )
     .on(
@@ -219,7 +271,12 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
       signed(false, (p) => {
         const symbol = symbolParam(p);
         if (typeof symbol !== 'string') return symbol;
-        return { json: exchange.list().filter((o) => o.symbol === symbol && o.status === 'FILLED').map(tradeOf) };
+        return {
+          json: exchange
+            .list()
+            .filter((o) => o.symbol === symbol && o.status === 'FILLED')
+            .map(tradeOf),
+        };
       }),
     )
     .on(
@@ -250,7 +307,11 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     const w = weights.add(weight(req));
     let out: SimResponse;
     if (w.over) {
-      out = fail(429, -1003, `Too much request weight used; current limit is ${weights.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`);
+      out = fail(
+        429,
+        -1003,
+        `Too much request weight used; current limit is ${weights.limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
+      );
       out.headers = { 'Retry-After': String(w.retryAfter) };
     } else if (req.path.startsWith('/sapi/') && environment === 'sandbox') {
       out = { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };

@@ -24,8 +24,7 @@ export function locked(ex: SimExchange, asset: string): number {
 }
 
 export function balances(ex: SimExchange) {
-  const total = (asset: string) =>
-    asset === 'USDT' ? ex.cash : (ex.positionList().find((p) => PAIRS[p.symbol as Pair]?.base === asset)?.quantity ?? 0);
+  const total = (asset: string) => (asset === 'USDT' ? ex.cash : (ex.positionList().find((p) => PAIRS[p.symbol as Pair]?.base === asset)?.quantity ?? 0));
   return ['USDT', ...Object.values(PAIRS).map((p) => p.base)].map((asset) => {
     const lockedNow = locked(ex, asset);
     return { asset, free: amt(total(asset) - lockedNow), locked: amt(lockedNow) };

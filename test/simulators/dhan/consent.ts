@@ -29,7 +29,11 @@ function escapeHtml(value: string): string {
 }
 
 function page(body: string, status = 200): SimResponse {
-  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, text: `<!doctype html><html><head><meta charset="utf-8"><title>Dhan login (simulator)</title></head><body>${body}</body></html>` };
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    text: `<!doctype html><html><head><meta charset="utf-8"><title>Dhan login (simulator)</title></head><body>${body}</body></html>`,
+  };
 }
 
 /**
@@ -46,7 +50,8 @@ export function authHostRoutes(router: SimRouter, app: ConsentApp, tokens: DhanT
 
   const loginForm = (consentAppId: string, error = '') => {
     const totp = generateSync({ secret: app.totpSecret, epoch: Math.floor(clock.now() / 1000) });
-    const field = (name: string, label: string, value: string, type = 'text') => `<label>${label} <input name="${name}" type="${type}" value="${escapeHtml(value)}"></label><br>`;
+    const field = (name: string, label: string, value: string, type = 'text') =>
+      `<label>${label} <input name="${name}" type="${type}" value="${escapeHtml(value)}"></label><br>`;
     return page(
       `<h1>Login to Dhan</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/login/consentApp-login">
@@ -69,7 +74,8 @@ ${field('clientId', 'Client ID', app.clientId)}${field('pin', 'PIN', app.pin, 'p
   router.on('GET', '/login/consentApp-login', (req) => {
     const consentAppId = req.query.get('consentAppId') ?? '';
     const consent = consents.get(consentAppId);
-    if (!consent || consent.status !== 'GENERATED' || clock.now() - consent.at > SIX_HOURS) return page('<h1>This login link is invalid or has expired.</h1>', 400);
+    if (!consent || consent.status !== 'GENERATED' || clock.now() - consent.at > SIX_HOURS)
+      return page('<h1>This login link is invalid or has expired.</h1>', 400);
     return loginForm(consentAppId);
   });
 
@@ -93,7 +99,16 @@ ${field('clientId', 'Client ID', app.clientId)}${field('pin', 'PIN', app.pin, 'p
     const { token, expiresAt } = tokens.issue(app.clientId);
     // Dhan writes the expiry in IST without a zone.
     const expiryTime = new Date(expiresAt + 5.5 * 3_600_000).toISOString().slice(0, 19);
-    return { json: { dhanClientId: app.clientId, dhanClientName: app.clientName, dhanClientUcc: 'ABCD12345E', givenPowerOfAttorney: true, accessToken: token, expiryTime } };
+    return {
+      json: {
+        dhanClientId: app.clientId,
+        dhanClientName: app.clientName,
+        dhanClientUcc: 'ABCD12345E',
+        givenPowerOfAttorney: true,
+        accessToken: token,
+        expiryTime,
+      },
+    };
   };
 
   // The error body for a wrong PIN or TOTP is not documented: Dhan's invalid-authentication body stands in.

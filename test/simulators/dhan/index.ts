@@ -74,16 +74,56 @@ async function startDhan(options: SimulatorOptions & { clientId?: string; apiSec
   };
 
   const router = new SimRouter()
-    .on('GET', '/v2/profile', guard('other', () => ({
-      json: { dhanClientId: clientId, tokenValidity: '', activeSegment: 'Equity, Derivative', ddpi: 'Active', mtf: 'Active', dataPlan: 'Active', dataValidity: '' },
-    })))
-    .on('GET', '/v2/fundlimit', guard('other', () => fundLimit(exchange, clientId)))
-    .on('POST', '/v2/orders', guard('orders', (req) => placeOrder(exchange, clientId, req), { order: true }))
-    .on('GET', '/v2/orders', guard('other', () => ({ json: exchange.list().map((o) => orderJson(clientId, o)) })))
-    .on('GET', '/v2/orders/external/:correlationId', guard('other', (req) => getByCorrelation(exchange, clientId, req.params.correlationId!)))
-    .on('GET', '/v2/orders/:orderId', guard('other', (req) => getOrder(exchange, clientId, req.params.orderId!)))
-    .on('DELETE', '/v2/orders/:orderId', guard('orders', (req) => cancelOrder(exchange, req.params.orderId!), { order: true }))
-    .on('GET', '/v2/positions', guard('other', () => positions(exchange, clientId)))
+    .on(
+      'GET',
+      '/v2/profile',
+      guard('other', () => ({
+        json: {
+          dhanClientId: clientId,
+          tokenValidity: '',
+          activeSegment: 'Equity, Derivative',
+          ddpi: 'Active',
+          mtf: 'Active',
+          dataPlan: 'Active',
+          dataValidity: '',
+        },
+      })),
+    )
+    .on(
+      'GET',
+      '/v2/fundlimit',
+      guard('other', () => fundLimit(exchange, clientId)),
+    )
+    .on(
+      'POST',
+      '/v2/orders',
+      guard('orders', (req) => placeOrder(exchange, clientId, req), { order: true }),
+    )
+    .on(
+      'GET',
+      '/v2/orders',
+      guard('other', () => ({ json: exchange.list().map((o) => orderJson(clientId, o)) })),
+    )
+    .on(
+      'GET',
+      '/v2/orders/external/:correlationId',
+      guard('other', (req) => getByCorrelation(exchange, clientId, req.params.correlationId!)),
+    )
+    .on(
+      'GET',
+      '/v2/orders/:orderId',
+      guard('other', (req) => getOrder(exchange, clientId, req.params.orderId!)),
+    )
+    .on(
+      'DELETE',
+      '/v2/orders/:orderId',
+      guard('orders', (req) => cancelOrder(exchange, req.params.orderId!), { order: true }),
+    )
+    .on(
+      'GET',
+      '/v2/positions',
+      guard('other', () => positions(exchange, clientId)),
+    )
     .on('POST', '/v2/marketfeed/ltp', feed('ltp'))
     .on('POST', '/v2/marketfeed/ohlc', feed('ohlc'))
     .on('POST', '/v2/marketfeed/quote', feed('quote'))

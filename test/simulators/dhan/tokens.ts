@@ -13,7 +13,15 @@ export class DhanTokens {
   issue(clientId: string): { token: string; expiresAt: number } {
     const expiresAt = this.clock.now() + DAY_MS;
     const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const claims = { iss: 'dhan', partnerId: '', exp: Math.floor(expiresAt / 1000), iat: Math.floor(this.clock.now() / 1000), tokenConsumerType: 'SELF', webhookUrl: '', dhanClientId: clientId };
+    const claims = {
+      iss: 'dhan',
+      partnerId: '',
+      exp: Math.floor(expiresAt / 1000),
+      iat: Math.floor(this.clock.now() / 1000),
+      tokenConsumerType: 'SELF',
+      webhookUrl: '',
+      dhanClientId: clientId,
+    };
     const body = `${part({ typ: 'JWT', alg: 'HS512' })}.${part(claims)}`;
     const token = `${body}.${createHmac('sha512', this.secret).update(body).digest('base64url')}`;
     this.tokens.set(token, { clientId, expiresAt });

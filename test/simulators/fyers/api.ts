@@ -95,8 +95,16 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
   const read = (h: Handler) => guard(state, false, h);
   const user = state.user;
 
-  router.on('GET', '/api/v3/profile', read(() => ok({ data: profileJson(user) })));
-  router.on('GET', '/api/v3/funds', read(() => ok({ fund_limit: fundLimitJson(state.openingBalance, state.exchange.cash) })));
+  router.on(
+    'GET',
+    '/api/v3/profile',
+    read(() => ok({ data: profileJson(user) })),
+  );
+  router.on(
+    'GET',
+    '/api/v3/funds',
+    read(() => ok({ fund_limit: fundLimitJson(state.openingBalance, state.exchange.cash) })),
+  );
   router.on(
     'GET',
     '/api/v3/orders',
@@ -107,7 +115,18 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
       return ok({ orderBook: orders.map((o, i) => orderJson(o, user, i + 1)) });
     }),
   );
-  router.on('GET', '/api/v3/tradebook', read(() => ok({ tradeBook: state.exchange.list().filter((o) => o.status === 'FILLED').map((o) => tradeJson(o, user)) })));
+  router.on(
+    'GET',
+    '/api/v3/tradebook',
+    read(() =>
+      ok({
+        tradeBook: state.exchange
+          .list()
+          .filter((o) => o.status === 'FILLED')
+          .map((o) => tradeJson(o, user)),
+      }),
+    ),
+  );
   router.on(
     'GET',
     '/api/v3/positions',
@@ -120,8 +139,16 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
       return ok({ netPositions: rows, overall: overallJson(rows) });
     }),
   );
-  router.on('POST', '/api/v3/orders/sync', guard(state, true, (req) => placeOrder(state, req)));
-  router.on('DELETE', '/api/v3/orders/sync', guard(state, true, (req) => cancelOrder(state, req)));
+  router.on(
+    'POST',
+    '/api/v3/orders/sync',
+    guard(state, true, (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'DELETE',
+    '/api/v3/orders/sync',
+    guard(state, true, (req) => cancelOrder(state, req)),
+  );
   router.on(
     'POST',
     '/api/v3/logout',
@@ -139,7 +166,9 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
       if (!symbols.length || symbols.length > 50) return fail(400, -300, 'Provide between 1 and 50 symbols');
       const d = symbols.map((s) => {
         const row = BY_TICKER.get(s);
-        return row ? quoteJson(row, state.exchange.price(row.common), state.clock.now()) : { n: s, s: 'error', v: { s: 'error', code: -300, errmsg: 'invalid symbol' } };
+        return row
+          ? quoteJson(row, state.exchange.price(row.common), state.clock.now())
+          : { n: s, s: 'error', v: { s: 'error', code: -300, errmsg: 'invalid symbol' } };
       });
       return ok({ d });
     }),

@@ -31,7 +31,13 @@ export interface FyersSimHandle extends SimulatorHandle {
 /** FYERS API v3 on loopback: /api/v3 and /data (api-t1.fyers.in) and /sym_details (public.fyers.in) under one base URL. */
 export async function start(options: FyersSimOptions = {}): Promise<FyersSimHandle> {
   const clock = options.clock ?? systemClock;
-  const state = new FyersState(clock, options.clientId ?? 'SIMAPP4821-100', options.secretKey ?? 'SIMSECRET7Q', options.cash ?? 1_000_000, options.redirectUrl ?? null);
+  const state = new FyersState(
+    clock,
+    options.clientId ?? 'SIMAPP4821-100',
+    options.secretKey ?? 'SIMSECRET7Q',
+    options.cash ?? 1_000_000,
+    options.redirectUrl ?? null,
+  );
   const router = new SimRouter();
   loginRoutes(router, state);
   apiRoutes(router, state);

@@ -65,7 +65,12 @@ export function loginRoutes(router: SimRouter, state: FyersState): void {
     const form = req.form();
     const invalid = checkRequest(state, form);
     if (invalid) return invalid;
-    const totpOk = verifySync({ secret: state.user.totpSecret, token: form.get('totp') ?? '', epoch: Math.floor(state.clock.now() / 1000), epochTolerance: 30 }).valid;
+    const totpOk = verifySync({
+      secret: state.user.totpSecret,
+      token: form.get('totp') ?? '',
+      epoch: Math.floor(state.clock.now() / 1000),
+      epochTolerance: 30,
+    }).valid;
     if (form.get('fy_id') !== state.user.fyId || form.get('pin') !== state.user.pin || !totpOk) {
       return loginPage(state, form, 'Invalid client ID, TOTP or PIN.');
     }

@@ -20,7 +20,13 @@ function base64url(value: unknown): string {
 
 /** Everything one simulated FYERS API app + account holds. */
 export class FyersState {
-  readonly user: FyersUser = { fyId: 'XS48213', name: 'SIMULATED TRADER', email: 'trader@example.com', pin: '4821', totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' };
+  readonly user: FyersUser = {
+    fyId: 'XS48213',
+    name: 'SIMULATED TRADER',
+    email: 'trader@example.com',
+    pin: '4821',
+    totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
+  };
   readonly exchange: SimExchange;
   readonly openingBalance: number;
   readonly sessions = new Map<string, { expiresAt: number }>();
@@ -57,7 +63,14 @@ export class FyersState {
 
   issueAuthCode(): string {
     const iat = Math.floor(this.clock.now() / 1000);
-    const code = this.jwt({ iss: 'api.login.fyers.in', iat, exp: iat + AUTH_CODE_TTL_S, sub: 'auth_code', display_name: this.user.fyId, nonce: randomBytes(8).toString('hex') });
+    const code = this.jwt({
+      iss: 'api.login.fyers.in',
+      iat,
+      exp: iat + AUTH_CODE_TTL_S,
+      sub: 'auth_code',
+      display_name: this.user.fyId,
+      nonce: randomBytes(8).toString('hex'),
+    });
     this.authCodes.set(code, { expiresAt: (iat + AUTH_CODE_TTL_S) * 1000 });
     return code;
   }
@@ -72,7 +85,9 @@ export class FyersState {
   issueSession(fixedToken?: string): string {
     const now = this.clock.now();
     const expiresAt = (Math.floor(now / 86_400_000) + 1) * 86_400_000;
-    const token = fixedToken ?? this.jwt({ iss: 'api.fyers.in', iat: Math.floor(now / 1000), exp: expiresAt / 1000, sub: 'access_token', fy_id: this.user.fyId, appType: 100 });
+    const token =
+      fixedToken ??
+      this.jwt({ iss: 'api.fyers.in', iat: Math.floor(now / 1000), exp: expiresAt / 1000, sub: 'access_token', fy_id: this.user.fyId, appType: 100 });
     this.sessions.set(token, { expiresAt });
     return token;
   }

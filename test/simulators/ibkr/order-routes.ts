@@ -87,7 +87,10 @@ function cOIDTaken(state: GatewayState, cOID: string): boolean {
 function placeDraft(state: GatewayState, account: string, d: Draft): SimResponse {
   const cost = d.quantity * (d.price ?? state.exchange.price(d.symbol));
   if (d.side === 'BUY' && cost > state.exchange.cash) {
-    return error(400, 'Order rejected - reason: YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE MUST EXCEED THE INITIAL MARGIN.');
+    return error(
+      400,
+      'Order rejected - reason: YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE MUST EXCEED THE INITIAL MARGIN.',
+    );
   }
   const order = state.exchange.place({
     symbol: d.symbol,
@@ -134,7 +137,7 @@ function liveItem(o: SimOrder): Json {
     orderType: TYPE_WORDS[o.type],
     side: o.side,
     timeInForce: o.extra.tif,
-    price: o.type === 'STOP' ? o.stopPrice : o.limitPrice ?? undefined,
+    price: o.type === 'STOP' ? o.stopPrice : (o.limitPrice ?? undefined),
     auxPrice: o.type === 'STOP_LIMIT' ? o.stopPrice : undefined,
     avgPrice: o.averagePrice === null ? undefined : String(o.averagePrice),
     order_ref: o.clientOrderId ?? undefined,
@@ -177,64 +180,97 @@ function statusItem(o: SimOrder): Json {
 }
 
 export function orderRoutes(router: SimRouter, state: GatewayState): void {
-  router.on('POST', '/v1/api/iserver/account/:accountId/orders', guarded(state, 'primed', (req) => {
-    const account = req.params.accountId!;
-    if (!state.accounts.includes(account)) return error(400, `Account ${account} is not available`);
-    let body: unknown;
-    try {
-      body = req.json<unknown>();
-    } catch {
-      return error(400, 'Bad Request: malformed JSON');
-    }
-    // Current docs wrap the orders in {"orders": [...]}; an older doc copy sends the bare array.
-    const list = Array.isArray(body) ? body : (body as { orders?: unknown }).orders;
-    if (!Array.isArray(list) || list.length !== 1) return error(400, 'orders must hold exactly one order');
-    const draft = readDraft(list[0] as Json);
-    if (typeof draft === 'string') return error(400, draft);
-    if (draft.cOID && cOIDTaken(state, draft.cOID)) {
-      return { json: { error: `Order couldn't be submitted: Local order ID=${draft.cOID} is already registered.` } };
-    }
-    return askOrPlace(state, questionsFor(state, draft), () => placeDraft(state, account, draft), draft.cOID);
-  }));
+  router.on(
+    'POST',
+    '/v1/api/iserver/account/:accountId/orders',
+    guarded(state, 'primed', (req) => {
+      const account = req.params.accountId!;
+      if (!state.accounts.includes(account)) return error(400, `Account ${account} is not available`);
+      let body: unknown;
+      try {
+        body = req.json<unknown>();
+      } catch {
+        return error(400, 'Bad Request: malformed JSON');
+      }
+      // Current docs wrap the orders in {"orders": [...]}; an older doc copy sends the bare array.
+      const list = Array.isArray(body) ? body : (body as { orders?: unknown }).orders;
+      if (!Array.isArray(list) || list.length !== 1) return error(400, 'orders must hold exactly one order');
+      const draft = readDraft(list[0] as Json);
+      if (typeof draft === 'string') return error(400, draft);
+      if (draft.cOID && cOIDTaken(state, draft.cOID)) {
+        return { json: { error: `Order couldn't be submitted: Local order ID=${draft.cOID} is already registered.` } };
+      }
+      return askOrPlace(state, questionsFor(state, draft), () => placeDraft(state, account, draft), draft.cOID);
+    }),
+  );
 
-  router.on('POST', '/v1/api/iserver/reply/:replyId', guarded(state, 'primed', (req) => {
-    const reply = state.replies.get(req.params.replyId!);
-    if (!reply) return error(400, 'Reply id is not valid or has expired. Please resubmit the order.');
-    state.replies.delete(reply.id);
-    if (req.json<{ confirmed?: boolean }>().confirmed !== true) {
-      return { json: [{ message: ['Order was not submitted: the warning was declined.'] }] };
-    }
-    return askOrPlace(state, reply.prompts.slice(1), reply.place, reply.cOID);
-  }));
+  router.on(
+    'POST',
+    '/v1/api/iserver/reply/:replyId',
+    guarded(state, 'primed', (req) => {
+      const reply = state.replies.get(req.params.replyId!);
+      if (!reply) return error(400, 'Reply id is not valid or has expired. Please resubmit the order.');
+      state.replies.delete(reply.id);
+      if (req.json<{ confirmed?: boolean }>().confirmed !== true) {
+        return { json: [{ message: ['Order was not submitted: the warning was declined.'] }] };
+      }
+      return askOrPlace(state, reply.prompts.slice(1), reply.place, reply.cOID);
+    }),
+  );
 
-  router.on('POST', '/v1/api/iserver/questions/suppress', guarded(state, 'brokerage', (req) => {
-    const ids = req.json<{ messageIds?: unknown }>().messageIds;
-    if (!Array.isArray(ids) || ids.length > 51) return error(400, 'messageIds must be an array of at most 51 ids');
-    for (const id of ids) state.suppressed.add(String(id));
-    return { json: { status: 'submitted' } };
-  }));
-  router.on('POST', '/v1/api/iserver/questions/suppress/reset', guarded(state, 'brokerage', () => {
-    state.suppressed.clear();
-    return { json: { status: 'submitted' } };
-  }));
+  router.on(
+    'POST',
+    '/v1/api/iserver/questions/suppress',
+    guarded(state, 'brokerage', (req) => {
+      const ids = req.json<{ messageIds?: unknown }>().messageIds;
+      if (!Array.isArray(ids) || ids.length > 51) return error(400, 'messageIds must be an array of at most 51 ids');
+      for (const id of ids) state.suppressed.add(String(id));
+      return { json: { status: 'submitted' } };
+    }),
+  );
+  router.on(
+    'POST',
+    '/v1/api/iserver/questions/suppress/reset',
+    guarded(state, 'brokerage', () => {
+      state.suppressed.clear();
+      return { json: { status: 'submitted' } };
+    }),
+  );
 
-  router.on('GET', '/v1/api/iserver/account/orders', guarded(state, 'primed', () => {
-    const orders = state.exchange.list().map(liveItem);
-    return { json: { orders, snapshot: true } };
-  }, { key: 'orders', limit: 1, windowMs: 5_000 }));
+  router.on(
+    'GET',
+    '/v1/api/iserver/account/orders',
+    guarded(
+      state,
+      'primed',
+      () => {
+        const orders = state.exchange.list().map(liveItem);
+        return { json: { orders, snapshot: true } };
+      },
+      { key: 'orders', limit: 1, windowMs: 5_000 },
+    ),
+  );
 
-  router.on('GET', '/v1/api/iserver/account/order/status/:orderId', guarded(state, 'primed', (req) => {
-    const order = state.exchange.get(req.params.orderId!);
-    if (!order) return error(400, `OrderID ${req.params.orderId} doesn't exist`);
-    return { json: statusItem(order) };
-  }));
+  router.on(
+    'GET',
+    '/v1/api/iserver/account/order/status/:orderId',
+    guarded(state, 'primed', (req) => {
+      const order = state.exchange.get(req.params.orderId!);
+      if (!order) return error(400, `OrderID ${req.params.orderId} doesn't exist`);
+      return { json: statusItem(order) };
+    }),
+  );
 
-  router.on('DELETE', '/v1/api/iserver/account/:accountId/order/:orderId', guarded(state, 'primed', (req) => {
-    const account = req.params.accountId!;
-    const order = state.exchange.get(req.params.orderId!);
-    if (!order || order.extra.account !== account) return error(400, `OrderID ${req.params.orderId} doesn't exist`);
-    if (order.status !== 'OPEN') return error(400, `OrderID ${order.id} cannot be cancelled: it is ${statusWord(order)}`);
-    state.exchange.cancel(order.id);
-    return { json: { msg: 'Request was submitted', order_id: Number(order.id), conid: Number(order.extra.conid), account } };
-  }));
+  router.on(
+    'DELETE',
+    '/v1/api/iserver/account/:accountId/order/:orderId',
+    guarded(state, 'primed', (req) => {
+      const account = req.params.accountId!;
+      const order = state.exchange.get(req.params.orderId!);
+      if (!order || order.extra.account !== account) return error(400, `OrderID ${req.params.orderId} doesn't exist`);
+      if (order.status !== 'OPEN') return error(400, `OrderID ${order.id} cannot be cancelled: it is ${statusWord(order)}`);
+      state.exchange.cancel(order.id);
+      return { json: { msg: 'Request was submitted', order_id: Number(order.id), conid: Number(order.extra.conid), account } };
+    }),
+  );
 }

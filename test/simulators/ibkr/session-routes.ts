@@ -40,10 +40,14 @@ export function sessionRoutes(router: SimRouter, state: GatewayState): void {
     return { json: { authenticated: true, competing: false, connected: true, message: '', MAC: '98:F2:B3:23:BF:A0' } };
   });
   router.on('POST', '/v1/api/iserver/auth/ssodh/init', init);
-  router.on('POST', '/v1/api/iserver/reauthenticate', guarded(state, 'sso', () => {
-    state.openBrokerage();
-    return { json: { message: 'triggered' } };
-  }));
+  router.on(
+    'POST',
+    '/v1/api/iserver/reauthenticate',
+    guarded(state, 'sso', () => {
+      state.openBrokerage();
+      return { json: { message: 'triggered' } };
+    }),
+  );
 
   // Keep-alive, paced at 1/s; answers 401 once the session timed out.
   const tickle = (): SimResponse => {
@@ -65,8 +69,12 @@ export function sessionRoutes(router: SimRouter, state: GatewayState): void {
   router.on('POST', '/v1/api/tickle', tickle);
   router.on('GET', '/v1/api/tickle', tickle);
 
-  router.on('POST', '/v1/api/logout', guarded(state, 'sso', () => {
-    state.logout();
-    return { json: { status: true } };
-  }));
+  router.on(
+    'POST',
+    '/v1/api/logout',
+    guarded(state, 'sso', () => {
+      state.logout();
+      return { json: { status: true } };
+    }),
+  );
 }

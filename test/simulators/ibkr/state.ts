@@ -35,7 +35,16 @@ export function exchangeSymbol(contract: SimContract): string {
   return contract.currency === 'USD' ? `US:${contract.ticker}` : `${contract.exchange}:${contract.ticker}`;
 }
 
-const NEW_YORK = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hourCycle: 'h23', weekday: 'short', hour: '2-digit', minute: '2-digit', year: 'numeric', month: '2-digit', day: '2-digit' });
+const NEW_YORK = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hourCycle: 'h23',
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 function newYorkParts(at: number): Record<string, string> {
   const out: Record<string, string> = {};

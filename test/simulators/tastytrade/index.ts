@@ -36,48 +36,58 @@ export const start: StartSimulator = async (options = {}) => {
   let limiter = new WindowLimiter(600, 60_000, clock);
   const router = new SimRouter();
 
-  const gated = (handler: SimHandler, needsToken = true): SimHandler => async (req) => {
-    const refused = tokens.gate(req, needsToken);
-    if (refused) return refused;
-    if (limiter.hit()) return apiError(429, 'rate_limit_exceeded', 'Too many requests; back off and retry');
-    return handler(req);
-  };
+  const gated =
+    (handler: SimHandler, needsToken = true): SimHandler =>
+    async (req) => {
+      const refused = tokens.gate(req, needsToken);
+      if (refused) return refused;
+      if (limiter.hit()) return apiError(429, 'rate_limit_exceeded', 'Too many requests; back off and retry');
+      return handler(req);
+    };
   const account = (handler: SimHandler): SimHandler =>
     gated((req) => (req.params.account === ACCOUNT ? handler(req) : apiError(403, 'not_permitted', 'User not permitted access')));
   const findOrder = (id: string) => (/^\d+$/.test(id) ? exchange.list().find((o) => Number(o.id) === Number(id)) : undefined);
 
-  router.on('POST', '/oauth/token', gated((req) => tokens.exchange(req), false));
+  router.on(
+    'POST',
+    '/oauth/token',
+    gated((req) => tokens.exchange(req), false),
+  );
 
-  router.on('GET', '/customers/me/accounts', gated((req) =>
-    envelope(
-      {
-        items: [
-          {
-            account: {
-              'account-number': ACCOUNT,
-              'external-id': 'A0000012345',
-              'opened-at': '2024-01-02T15:00:00.000+00:00',
-              nickname: 'Individual',
-              'account-type-name': 'Individual',
-              'day-trader-status': false,
-              'is-closed': false,
-              'is-firm-error': false,
-              'is-firm-proprietary': false,
-              'is-futures-approved': false,
-              'is-test-drive': false,
-              'margin-or-cash': 'Margin',
-              'is-foreign': false,
-              'investment-objective': 'SPECULATION',
-              'suitable-options-level': 'No Restrictions',
-              'created-at': '2024-01-02T15:00:00.000+00:00',
+  router.on(
+    'GET',
+    '/customers/me/accounts',
+    gated((req) =>
+      envelope(
+        {
+          items: [
+            {
+              account: {
+                'account-number': ACCOUNT,
+                'external-id': 'A0000012345',
+                'opened-at': '2024-01-02T15:00:00.000+00:00',
+                nickname: 'Individual',
+                'account-type-name': 'Individual',
+                'day-trader-status': false,
+                'is-closed': false,
+                'is-firm-error': false,
+                'is-firm-proprietary': false,
+                'is-futures-approved': false,
+                'is-test-drive': false,
+                'margin-or-cash': 'Margin',
+                'is-foreign': false,
+                'investment-objective': 'SPECULATION',
+                'suitable-options-level': 'No Restrictions',
+                'created-at': '2024-01-02T15:00:00.000+00:00',
+              },
+              'authority-level': 'owner',
             },
-            'authority-level': 'owner',
-          },
-        ],
-      },
-      req.path,
+          ],
+        },
+        req.path,
+      ),
     ),
-  ));
+  );
 
   const balances: SimHandler = (req) => {
     const positions = exchange.positionList();
@@ -110,90 +120,146 @@ export const start: StartSimulator = async (options = {}) => {
   router.on('GET', '/accounts/:account/balances', account(balances));
   router.on('GET', '/accounts/:account/balances/:currency', account(balances));
 
-  router.on('POST', '/accounts/:account/orders/dry-run', account((req) => {
-    const result = parseOrder(req, exchange);
-    if ('refusal' in result) return result.refusal;
-    const parsed = result.order;
-    const preview = {
-      'account-number': ACCOUNT,
-      'time-in-force': parsed.extra.tif,
-      'order-type': req.json()['order-type'],
-      size: parsed.quantity,
-      'underlying-symbol': parsed.symbol,
-      status: 'Received',
-      cancellable: true,
-      editable: true,
-      ...(parsed.externalId ? { 'external-identifier': parsed.externalId } : {}),
-      legs: [{ 'instrument-type': LISTINGS[parsed.symbol]!.type, symbol: parsed.symbol, quantity: parsed.quantity, 'remaining-quantity': parsed.quantity, action: parsed.extra.action, fills: [] }],
-    };
-    return envelope({ order: preview, ...effects(parsed, exchange) }, req.path);
-  }));
+  router.on(
+    'POST',
+    '/accounts/:account/orders/dry-run',
+    account((req) => {
+      const result = parseOrder(req, exchange);
+      if ('refusal' in result) return result.refusal;
+      const parsed = result.order;
+      const preview = {
+        'account-number': ACCOUNT,
+        'time-in-force': parsed.extra.tif,
+        'order-type': req.json()['order-type'],
+        size: parsed.quantity,
+        'underlying-symbol': parsed.symbol,
+        status: 'Received',
+        cancellable: true,
+        editable: true,
+        ...(parsed.externalId ? { 'external-identifier': parsed.externalId } : {}),
+        legs: [
+          {
+            'instrument-type': LISTINGS[parsed.symbol]!.type,
+            symbol: parsed.symbol,
+            quantity: parsed.quantity,
+            'remaining-quantity': parsed.quantity,
+            action: parsed.extra.action,
+            fills: [],
+          },
+        ],
+      };
+      return envelope({ order: preview, ...effects(parsed, exchange) }, req.path);
+    }),
+  );
 
-  router.on('POST', '/accounts/:account/orders', account((req) => {
-    const result = parseOrder(req, exchange);
-    if ('refusal' in result) return result.refusal;
-    const parsed = result.order;
-    const extras = effects(parsed, exchange);
-    const order = exchange.place({ ...parsed, clientOrderId: parsed.externalId });
-    return { status: 201, json: { data: { order: orderJson(order, ACCOUNT, order.status === 'REJECTED' ? undefined : 'Routed'), ...extras }, context: req.path } };
-  }));
+  router.on(
+    'POST',
+    '/accounts/:account/orders',
+    account((req) => {
+      const result = parseOrder(req, exchange);
+      if ('refusal' in result) return result.refusal;
+      const parsed = result.order;
+      const extras = effects(parsed, exchange);
+      const order = exchange.place({ ...parsed, clientOrderId: parsed.externalId });
+      return {
+        status: 201,
+        json: { data: { order: orderJson(order, ACCOUNT, order.status === 'REJECTED' ? undefined : 'Routed'), ...extras }, context: req.path },
+      };
+    }),
+  );
 
-  router.on('GET', '/accounts/:account/orders/live', account((req) => {
-    const startOfDay = Math.floor(clock.now() / 86_400_000) * 86_400_000;
-    const items = exchange.list().filter((o) => o.status === 'OPEN' || o.updatedAt >= startOfDay);
-    return envelope({ items: items.map((o) => orderJson(o, ACCOUNT)) }, req.path);
-  }));
+  router.on(
+    'GET',
+    '/accounts/:account/orders/live',
+    account((req) => {
+      const startOfDay = Math.floor(clock.now() / 86_400_000) * 86_400_000;
+      const items = exchange.list().filter((o) => o.status === 'OPEN' || o.updatedAt >= startOfDay);
+      return envelope({ items: items.map((o) => orderJson(o, ACCOUNT)) }, req.path);
+    }),
+  );
 
-  router.on('GET', '/accounts/:account/orders', account((req) => {
-    const perPage = Math.min(250, Number(req.query.get('per-page') ?? 10) || 10);
-    const offset = Number(req.query.get('page-offset') ?? 0) || 0;
-    const all = exchange.list().reverse();
-    const page = all.slice(offset * perPage, offset * perPage + perPage);
-    return {
-      json: {
-        data: { items: page.map((o) => orderJson(o, ACCOUNT)) },
-        context: req.path,
-        pagination: { 'per-page': perPage, 'page-offset': offset, 'item-offset': offset * perPage, 'total-items': all.length, 'total-pages': Math.ceil(all.length / perPage), 'current-item-count': page.length },
-      },
-    };
-  }));
+  router.on(
+    'GET',
+    '/accounts/:account/orders',
+    account((req) => {
+      const perPage = Math.min(250, Number(req.query.get('per-page') ?? 10) || 10);
+      const offset = Number(req.query.get('page-offset') ?? 0) || 0;
+      const all = exchange.list().reverse();
+      const page = all.slice(offset * perPage, offset * perPage + perPage);
+      return {
+        json: {
+          data: { items: page.map((o) => orderJson(o, ACCOUNT)) },
+          context: req.path,
+          pagination: {
+            'per-page': perPage,
+            'page-offset': offset,
+            'item-offset': offset * perPage,
+            'total-items': all.length,
+            'total-pages': Math.ceil(all.length / perPage),
+            'current-item-count': page.length,
+          },
+        },
+      };
+    }),
+  );
 
-  router.on('GET', '/accounts/:account/orders/:id', account((req) => {
-    const order = findOrder(req.params.id!);
-    return order ? envelope(orderJson(order, ACCOUNT), req.path) : apiError(404, 'record_not_found', 'Order not found');
-  }));
+  router.on(
+    'GET',
+    '/accounts/:account/orders/:id',
+    account((req) => {
+      const order = findOrder(req.params.id!);
+      return order ? envelope(orderJson(order, ACCOUNT), req.path) : apiError(404, 'record_not_found', 'Order not found');
+    }),
+  );
 
-  router.on('DELETE', '/accounts/:account/orders/:id', account((req) => {
-    const order = findOrder(req.params.id!);
-    if (!order) return apiError(404, 'record_not_found', 'Order not found');
-    if (!exchange.cancel(order.id)) return apiError(422, 'order_not_cancellable', `Order is ${orderJson(order, ACCOUNT).status as string} and cannot be cancelled`);
-    return envelope(orderJson(order, ACCOUNT, 'Cancel Requested'), req.path);
-  }));
+  router.on(
+    'DELETE',
+    '/accounts/:account/orders/:id',
+    account((req) => {
+      const order = findOrder(req.params.id!);
+      if (!order) return apiError(404, 'record_not_found', 'Order not found');
+      if (!exchange.cancel(order.id))
+        return apiError(422, 'order_not_cancellable', `Order is ${orderJson(order, ACCOUNT).status as string} and cannot be cancelled`);
+      return envelope(orderJson(order, ACCOUNT, 'Cancel Requested'), req.path);
+    }),
+  );
 
-  router.on('GET', '/accounts/:account/positions', account((req) => {
-    const marks = req.query.get('include-marks') === 'true';
-    const items = exchange
-      .positionList()
-      .filter((p) => p.quantity !== 0)
-      .map((p) => positionJson(p, ACCOUNT, marks ? exchange.price(p.symbol) : null, clock.now()));
-    return envelope({ items }, req.path);
-  }));
+  router.on(
+    'GET',
+    '/accounts/:account/positions',
+    account((req) => {
+      const marks = req.query.get('include-marks') === 'true';
+      const items = exchange
+        .positionList()
+        .filter((p) => p.quantity !== 0)
+        .map((p) => positionJson(p, ACCOUNT, marks ? exchange.price(p.symbol) : null, clock.now()));
+      return envelope({ items }, req.path);
+    }),
+  );
 
-  router.on('GET', '/market-data/by-type', gated((req) => {
-    const items: Record<string, unknown>[] = [];
-    let count = 0;
-    for (const key of ['equity', 'cryptocurrency', 'equity-option', 'index', 'future', 'future-option']) {
-      for (const symbol of (req.query.get(key) ?? '').split(',').filter(Boolean)) {
-        count++;
-        if (LISTINGS[symbol]?.key === key) items.push(quoteItem(symbol, clock));
+  router.on(
+    'GET',
+    '/market-data/by-type',
+    gated((req) => {
+      const items: Record<string, unknown>[] = [];
+      let count = 0;
+      for (const key of ['equity', 'cryptocurrency', 'equity-option', 'index', 'future', 'future-option']) {
+        for (const symbol of (req.query.get(key) ?? '').split(',').filter(Boolean)) {
+          count++;
+          if (LISTINGS[symbol]?.key === key) items.push(quoteItem(symbol, clock));
+        }
       }
-    }
-    if (count > 100) return apiError(400, 'validation_error', 'At most 100 symbols per request');
-    return envelope({ items }, req.path);
-  }));
+      if (count > 100) return apiError(400, 'validation_error', 'At most 100 symbols per request');
+      return envelope({ items }, req.path);
+    }),
+  );
 
   // Symbol search for type-ahead: counts against the same request window as everything else.
-  router.on('GET', '/symbols/search/:symbol', gated((req) => envelope({ items: searchItems(req.params.symbol ?? '') }, req.path)));
+  router.on(
+    'GET',
+    '/symbols/search/:symbol',
+    gated((req) => envelope({ items: searchItems(req.params.symbol ?? '') }, req.path)),
+  );
 
   const server = await serve(router, { port: options.port, notFound: () => apiError(404, 'not_found', 'Not Found') });
   const preIssued = tokens.issue('sim-tt-access-preissued');

@@ -5,7 +5,10 @@ import { priceAt } from '../exchange';
  * What the simulator lists, by tastytrade symbol, with the `/market-data/by-type` key it belongs under, and what
  * `/symbols/search` says about it (description, listing venue MIC, price increments, listed options).
  */
-export const LISTINGS: Record<string, { type: 'Equity' | 'Cryptocurrency'; key: 'equity' | 'cryptocurrency'; description: string; market: string; increments: string; options: boolean }> = {
+export const LISTINGS: Record<
+  string,
+  { type: 'Equity' | 'Cryptocurrency'; key: 'equity' | 'cryptocurrency'; description: string; market: string; increments: string; options: boolean }
+> = {
   AAPL: { type: 'Equity', key: 'equity', description: 'Apple Inc. - Common Stock', market: 'XNAS', increments: '0.0001 1; 0.01', options: true },
   MSFT: { type: 'Equity', key: 'equity', description: 'Microsoft Corporation - Common Stock', market: 'XNAS', increments: '0.0001 1; 0.01', options: true },
   TSLA: { type: 'Equity', key: 'equity', description: 'Tesla, Inc. - Common Stock', market: 'XNAS', increments: '0.0001 1; 0.01', options: true },

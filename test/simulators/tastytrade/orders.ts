@@ -58,7 +58,8 @@ function check(req: SimRequest, exchange: SimExchange): ParsedOrder | SimRespons
   if (needsPrice && effect !== 'Debit' && effect !== 'Credit') return validation('price-effect is required with a price');
   const symbol = String(leg.symbol ?? '');
   const listing = LISTINGS[symbol];
-  if (!listing || listing.type !== leg['instrument-type']) return preflight('invalid_symbol', `Symbol ${symbol.slice(0, 16)} is not tradable as ${String(leg['instrument-type']).slice(0, 20)}`);
+  if (!listing || listing.type !== leg['instrument-type'])
+    return preflight('invalid_symbol', `Symbol ${symbol.slice(0, 16)} is not tradable as ${String(leg['instrument-type']).slice(0, 20)}`);
   if (needsPrice && side === 'BUY' && effect === 'Credit') return preflight('cant_buy_for_credit', 'You cannot buy for a credit.');
   if (needsPrice && side === 'SELL' && effect === 'Debit') return preflight('cant_sell_for_debit', 'You cannot sell for a debit.');
   const cost = quantity * (price ?? exchange.price(symbol));

@@ -11,7 +11,16 @@ export function orderJson(o: SimOrder, account: string, statusOverride?: string)
   const filled = routed ? 0 : o.filledQuantity;
   const fills =
     filled > 0 && o.averagePrice !== null
-      ? [{ 'ext-group-fill-id': `G${o.id}`, 'ext-exec-id': `E${o.id}`, 'fill-id': `F${o.id}`, quantity: String(o.filledQuantity), 'fill-price': dec(o.averagePrice), 'filled-at': new Date(o.updatedAt).toISOString() }]
+      ? [
+          {
+            'ext-group-fill-id': `G${o.id}`,
+            'ext-exec-id': `E${o.id}`,
+            'fill-id': `F${o.id}`,
+            quantity: String(o.filledQuantity),
+            'fill-price': dec(o.averagePrice),
+            'filled-at': new Date(o.updatedAt).toISOString(),
+          },
+        ]
       : [];
   const status = statusOverride ?? STATUS[o.status];
   const working = o.status === 'OPEN';

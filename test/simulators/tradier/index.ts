@@ -39,142 +39,187 @@ export const start: StartSimulator = async (options = {}) => {
   const router = new SimRouter();
 
   /** Auth, quota and JSON/XML negotiation around every API handler. */
-  const api = (handler: SimHandler): SimHandler => async (req: SimRequest) => {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const entry = token ? tokens.get(token) : undefined;
-    let out: SimResponse;
-    let quotaHeaders: Record<string, string> = {};
-    if (!entry) out = { status: 401, json: FAULTS.invalid };
-    else if (entry.expired) out = { status: 401, json: FAULTS.expired };
-    else {
-      const quota = hitQuota(quotas[bucketOf(req.method, req.path)]);
-      quotaHeaders = quota.headers;
-      out = quota.over ? { status: 429, text: 'Rate limit exceeded' } : await handler(req);
-    }
-    out = { ...out, headers: { ...quotaHeaders, ...out.headers } };
-    if (out.json !== undefined && !(req.headers.accept ?? '').includes('json')) {
-      return { ...out, json: undefined, text: toXml(out.json), headers: { ...out.headers, 'content-type': 'application/xml' } };
-    }
-    return out;
-  };
-  const account = (handler: SimHandler): SimHandler =>
-    api((req) => (req.params.account === ACCOUNT ? handler(req) : errors(400, 'Invalid account number')));
+  const api =
+    (handler: SimHandler): SimHandler =>
+    async (req: SimRequest) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const entry = token ? tokens.get(token) : undefined;
+      let out: SimResponse;
+      let quotaHeaders: Record<string, string> = {};
+      if (!entry) out = { status: 401, json: FAULTS.invalid };
+      else if (entry.expired) out = { status: 401, json: FAULTS.expired };
+      else {
+        const quota = hitQuota(quotas[bucketOf(req.method, req.path)]);
+        quotaHeaders = quota.headers;
+        out = quota.over ? { status: 429, text: 'Rate limit exceeded' } : await handler(req);
+      }
+      out = { ...out, headers: { ...quotaHeaders, ...out.headers } };
+      if (out.json !== undefined && !(req.headers.accept ?? '').includes('json')) {
+        return { ...out, json: undefined, text: toXml(out.json), headers: { ...out.headers, 'content-type': 'application/xml' } };
+      }
+      return out;
+    };
+  const account = (handler: SimHandler): SimHandler => api((req) => (req.params.account === ACCOUNT ? handler(req) : errors(400, 'Invalid account number')));
 
   const findOrder = (id: string) => exchange.list().find((o) => Number(o.id) === Number(id) && /^\d+$/.test(id));
 
-  router.on('GET', '/v1/user/profile', api(() => ({
-    json: {
-      profile: {
-        id: 'id-sim-0001',
-        name: 'Sim Trader',
-        account: {
-          account_number: ACCOUNT,
-          classification: 'individual',
-          date_created: '2024-01-02T15:00:00.000Z',
-          day_trader: false,
-          option_level: 2,
-          status: 'active',
-          type: 'margin',
-          last_update_date: '2024-01-02T15:00:00.000Z',
-        },
-      },
-    },
-  })));
-
-  router.on('GET', '/v1/accounts/:account/balances', account(() => {
-    const positions = exchange.positionList();
-    const longValue = positions.reduce((sum, p) => sum + Math.max(0, p.quantity) * exchange.price(p.symbol), 0);
-    const shortValue = positions.reduce((sum, p) => sum + Math.min(0, p.quantity) * exchange.price(p.symbol), 0);
-    const marketValue = longValue + shortValue;
-    const round = (n: number) => Math.round(n * 100) / 100;
-    return {
+  router.on(
+    'GET',
+    '/v1/user/profile',
+    api(() => ({
       json: {
-        balances: {
-          account_number: ACCOUNT,
-          account_type: 'margin',
-          total_equity: round(exchange.cash + marketValue),
-          total_cash: round(exchange.cash),
-          market_value: round(marketValue),
-          long_market_value: round(longValue),
-          short_market_value: round(shortValue),
-          open_pl: 0,
-          close_pl: round(positions.reduce((sum, p) => sum + p.realizedPnl, 0)),
-          equity: 0,
-          current_requirement: round(longValue * 0.5),
-          option_long_value: 0,
-          option_short_value: 0,
-          option_requirement: 0,
-          stock_long_value: round(longValue),
-          pending_orders_count: exchange.list().filter((o) => o.status === 'OPEN').length,
-          pending_cash: 0,
-          uncleared_funds: 0,
-          margin: { fed_call: 0, maintenance_call: 0, option_buying_power: round(exchange.cash), stock_buying_power: round(exchange.cash), stock_short_value: 0, sweep: 0 },
+        profile: {
+          id: 'id-sim-0001',
+          name: 'Sim Trader',
+          account: {
+            account_number: ACCOUNT,
+            classification: 'individual',
+            date_created: '2024-01-02T15:00:00.000Z',
+            day_trader: false,
+            option_level: 2,
+            status: 'active',
+            type: 'margin',
+            last_update_date: '2024-01-02T15:00:00.000Z',
+          },
         },
       },
-    };
-  }));
+    })),
+  );
 
-  router.on('POST', '/v1/accounts/:account/orders', account((req) => {
-    const form = req.form();
-    const symbol = (form.get('symbol') ?? '').toUpperCase();
-    const side = form.get('side') ?? '';
-    const type = form.get('type') ?? '';
-    const quantity = Number(form.get('quantity'));
-    const price = form.get('price');
-    const stop = form.get('stop');
-    const tag = form.get('tag');
-    if (form.get('class') !== 'equity') return errors(400, 'Invalid Parameter: class must be one of equity, option, multileg, combo, oto, oco, otoco');
-    if (!['buy', 'sell', 'buy_to_cover', 'sell_short'].includes(side)) return errors(400, 'Invalid Parameter: side');
-    if (!['market', 'limit', 'stop', 'stop_limit'].includes(type)) return errors(400, 'Invalid Parameter: type');
-    if (!['day', 'gtc', 'pre', 'post'].includes(form.get('duration') ?? '')) return errors(400, 'Invalid Parameter: duration');
-    if (!Number.isInteger(quantity) || quantity < 1) return errors(400, 'OrderQuantity: order quantity must be at least 1');
-    if ((type === 'limit' || type === 'stop_limit') && !price) return errors(400, 'LimitPriceUndefined: a limit price is required for this order type');
-    if ((type === 'stop' || type === 'stop_limit') && !stop) return errors(400, 'StopPriceUndefined: a stop price is required for this order type');
-    if (tag !== null && !/^[A-Za-z0-9-]{1,255}$/.test(tag)) return errors(400, 'Invalid Parameter: tag may contain letters, numbers and dashes only');
-    if (!LISTINGS[symbol]) return errors(400, `SecurityUndefined: unknown security ${symbol.slice(0, 12)}`);
-    const order = exchange.place({
-      symbol,
-      side: side.startsWith('buy') ? 'BUY' : 'SELL',
-      quantity,
-      type: type.toUpperCase() as 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT',
-      limitPrice: price ? Number(price) : null,
-      stopPrice: stop ? Number(stop) : null,
-      clientOrderId: tag,
-      extra: { side, duration: form.get('duration') ?? 'day' },
-    });
-    // Risk failures are not placement errors: the order is accepted and shows up rejected.
-    if (order.rejectReason === 'Insufficient funds') order.rejectReason = 'InitialMargin: not enough buying power for this order';
-    return { json: { order: { id: Number(order.id), status: 'ok', partner_id: 'c4998eb7-0000-4000-8000-000000000001' } } };
-  }));
+  router.on(
+    'GET',
+    '/v1/accounts/:account/balances',
+    account(() => {
+      const positions = exchange.positionList();
+      const longValue = positions.reduce((sum, p) => sum + Math.max(0, p.quantity) * exchange.price(p.symbol), 0);
+      const shortValue = positions.reduce((sum, p) => sum + Math.min(0, p.quantity) * exchange.price(p.symbol), 0);
+      const marketValue = longValue + shortValue;
+      const round = (n: number) => Math.round(n * 100) / 100;
+      return {
+        json: {
+          balances: {
+            account_number: ACCOUNT,
+            account_type: 'margin',
+            total_equity: round(exchange.cash + marketValue),
+            total_cash: round(exchange.cash),
+            market_value: round(marketValue),
+            long_market_value: round(longValue),
+            short_market_value: round(shortValue),
+            open_pl: 0,
+            close_pl: round(positions.reduce((sum, p) => sum + p.realizedPnl, 0)),
+            equity: 0,
+            current_requirement: round(longValue * 0.5),
+            option_long_value: 0,
+            option_short_value: 0,
+            option_requirement: 0,
+            stock_long_value: round(longValue),
+            pending_orders_count: exchange.list().filter((o) => o.status === 'OPEN').length,
+            pending_cash: 0,
+            uncleared_funds: 0,
+            margin: {
+              fed_call: 0,
+              maintenance_call: 0,
+              option_buying_power: round(exchange.cash),
+              stock_buying_power: round(exchange.cash),
+              stock_short_value: 0,
+              sweep: 0,
+            },
+          },
+        },
+      };
+    }),
+  );
 
-  router.on('GET', '/v1/accounts/:account/orders', account((req) => {
-    const withTags = req.query.get('includeTags') === 'true';
-    const list = exchange.list().map(orderJson).map((o) => (withTags ? o : { ...o, tag: undefined }));
-    const order = collapse(list);
-    return { json: { orders: order === 'null' ? 'null' : { order } } };
-  }));
+  router.on(
+    'POST',
+    '/v1/accounts/:account/orders',
+    account((req) => {
+      const form = req.form();
+      const symbol = (form.get('symbol') ?? '').toUpperCase();
+      const side = form.get('side') ?? '';
+      const type = form.get('type') ?? '';
+      const quantity = Number(form.get('quantity'));
+      const price = form.get('price');
+      const stop = form.get('stop');
+      const tag = form.get('tag');
+      if (form.get('class') !== 'equity') return errors(400, 'Invalid Parameter: class must be one of equity, option, multileg, combo, oto, oco, otoco');
+      if (!['buy', 'sell', 'buy_to_cover', 'sell_short'].includes(side)) return errors(400, 'Invalid Parameter: side');
+      if (!['market', 'limit', 'stop', 'stop_limit'].includes(type)) return errors(400, 'Invalid Parameter: type');
+      if (!['day', 'gtc', 'pre', 'post'].includes(form.get('duration') ?? '')) return errors(400, 'Invalid Parameter: duration');
+      if (!Number.isInteger(quantity) || quantity < 1) return errors(400, 'OrderQuantity: order quantity must be at least 1');
+      if ((type === 'limit' || type === 'stop_limit') && !price) return errors(400, 'LimitPriceUndefined: a limit price is required for this order type');
+      if ((type === 'stop' || type === 'stop_limit') && !stop) return errors(400, 'StopPriceUndefined: a stop price is required for this order type');
+      if (tag !== null && !/^[A-Za-z0-9-]{1,255}$/.test(tag)) return errors(400, 'Invalid Parameter: tag may contain letters, numbers and dashes only');
+      if (!LISTINGS[symbol]) return errors(400, `SecurityUndefined: unknown security ${symbol.slice(0, 12)}`);
+      const order = exchange.place({
+        symbol,
+        side: side.startsWith('buy') ? 'BUY' : 'SELL',
+        quantity,
+        type: type.toUpperCase() as 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT',
+        limitPrice: price ? Number(price) : null,
+        stopPrice: stop ? Number(stop) : null,
+        clientOrderId: tag,
+        extra: { side, duration: form.get('duration') ?? 'day' },
+      });
+      // Risk failures are not placement errors: the order is accepted and shows up rejected.
+      if (order.rejectReason === 'Insufficient funds') order.rejectReason = 'InitialMargin: not enough buying power for this order';
+      return { json: { order: { id: Number(order.id), status: 'ok', partner_id: 'c4998eb7-0000-4000-8000-000000000001' } } };
+    }),
+  );
 
-  router.on('GET', '/v1/accounts/:account/orders/:id', account((req) => {
-    const order = findOrder(req.params.id!);
-    return order ? { json: { order: orderJson(order) } } : errors(404, 'Order not found');
-  }));
+  router.on(
+    'GET',
+    '/v1/accounts/:account/orders',
+    account((req) => {
+      const withTags = req.query.get('includeTags') === 'true';
+      const list = exchange
+        .list()
+        .map(orderJson)
+        .map((o) => (withTags ? o : { ...o, tag: undefined }));
+      const order = collapse(list);
+      return { json: { orders: order === 'null' ? 'null' : { order } } };
+    }),
+  );
 
-  router.on('DELETE', '/v1/accounts/:account/orders/:id', account((req) => {
-    const order = findOrder(req.params.id!);
-    if (!order) return errors(404, 'Order not found');
-    const cancelled = exchange.cancel(order.id);
-    if (!cancelled) return errors(400, `order already in finalized state: ${orderJson(order).status as string}`);
-    return { json: { order: { id: Number(order.id), status: 'ok' } } };
-  }));
+  router.on(
+    'GET',
+    '/v1/accounts/:account/orders/:id',
+    account((req) => {
+      const order = findOrder(req.params.id!);
+      return order ? { json: { order: orderJson(order) } } : errors(404, 'Order not found');
+    }),
+  );
 
-  router.on('GET', '/v1/accounts/:account/positions', account(() => {
-    const list = exchange.positionList().filter((p) => p.quantity !== 0).map((p, i) => positionJson(p, i, clock.now()));
-    const position = collapse(list);
-    return { json: { positions: position === 'null' ? 'null' : { position } } };
-  }));
+  router.on(
+    'DELETE',
+    '/v1/accounts/:account/orders/:id',
+    account((req) => {
+      const order = findOrder(req.params.id!);
+      if (!order) return errors(404, 'Order not found');
+      const cancelled = exchange.cancel(order.id);
+      if (!cancelled) return errors(400, `order already in finalized state: ${orderJson(order).status as string}`);
+      return { json: { order: { id: Number(order.id), status: 'ok' } } };
+    }),
+  );
+
+  router.on(
+    'GET',
+    '/v1/accounts/:account/positions',
+    account(() => {
+      const list = exchange
+        .positionList()
+        .filter((p) => p.quantity !== 0)
+        .map((p, i) => positionJson(p, i, clock.now()));
+      const position = collapse(list);
+      return { json: { positions: position === 'null' ? 'null' : { position } } };
+    }),
+  );
 
   const quotes: SimHandler = (req) => {
-    const asked = (req.query.get('symbols') ?? req.form().get('symbols') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    const asked = (req.query.get('symbols') ?? req.form().get('symbols') ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean);
     const known = asked.filter((s) => LISTINGS[s]);
     const unknown = asked.filter((s) => !LISTINGS[s]);
     const body: Record<string, unknown> = {};
@@ -187,8 +232,16 @@ export const start: StartSimulator = async (options = {}) => {
 
   // Symbol lookup and company search: `securities` is null without a match, else security collapses like other lists.
   const securities = (list: Record<string, unknown>[]): SimResponse => ({ json: { securities: list.length ? { security: collapse(list) } : null } });
-  router.on('GET', '/v1/markets/lookup', api((req) => securities(lookupSecurities(req.query))));
-  router.on('GET', '/v1/markets/search', api((req) => securities(searchSecurities(req.query))));
+  router.on(
+    'GET',
+    '/v1/markets/lookup',
+    api((req) => securities(lookupSecurities(req.query))),
+  );
+  router.on(
+    'GET',
+    '/v1/markets/search',
+    api((req) => securities(searchSecurities(req.query))),
+  );
 
   const server = await serve(router, { port: options.port, notFound: () => ({ status: 404, text: 'Not Found' }) });
   const handle: TradierSimulatorHandle = {

@@ -20,7 +20,11 @@ function security(symbol: string, listing: { description: string; type: string; 
   return { symbol, exchange: listing.exchange, type: listing.type, description: listing.description };
 }
 
-const splitList = (value: string | null) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const splitList = (value: string | null) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * `GET /v1/markets/lookup?q=&exchanges=&types=`: symbols starting with q (exact match first), optionally only on
@@ -32,7 +36,9 @@ export function lookupSecurities(query: URLSearchParams): Record<string, unknown
   const types = splitList(query.get('types'));
   if (!q) return [];
   return Object.entries({ ...LISTINGS, ...INDICES })
-    .filter(([symbol, l]) => symbol.startsWith(q) && (exchanges.length === 0 || exchanges.includes(l.exchange)) && (types.length === 0 || types.includes(l.type)))
+    .filter(
+      ([symbol, l]) => symbol.startsWith(q) && (exchanges.length === 0 || exchanges.includes(l.exchange)) && (types.length === 0 || types.includes(l.type)),
+    )
     .sort(([a], [b]) => Number(b === q) - Number(a === q) || a.localeCompare(b))
     .map(([symbol, l]) => security(symbol, l));
 }

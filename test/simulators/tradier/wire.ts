@@ -47,7 +47,9 @@ export function positionJson(p: SimPosition, index: number, openedAt: number): R
 export function toXml(value: unknown, tag = 'response'): string {
   if (Array.isArray(value)) return value.map((v) => toXml(v, tag)).join('');
   if (value && typeof value === 'object') {
-    const inner = Object.entries(value as Record<string, unknown>).map(([k, v]) => toXml(v, k)).join('');
+    const inner = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => toXml(v, k))
+      .join('');
     return `<${tag}>${inner}</${tag}>`;
   }
   const text = String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;');

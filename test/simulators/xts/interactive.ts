@@ -111,7 +111,12 @@ function placeOrder(state: XtsSimState, req: SimRequest): SimResponse {
 
 function orders(state: XtsSimState, req: SimRequest): SimResponse {
   const appOrderID = req.query.get('appOrderID');
-  if (appOrderID === null) return success('s-orders-0001', 'Success order book', state.exchange.list().map((o) => orderRow(state, o)));
+  if (appOrderID === null)
+    return success(
+      's-orders-0001',
+      'Success order book',
+      state.exchange.list().map((o) => orderRow(state, o)),
+    );
   const simId = state.simId(Number(appOrderID));
   const order = simId ? state.exchange.get(simId) : undefined;
   if (!order) return error(400, CODES.orderRejected, 'Order not found');
@@ -175,8 +180,25 @@ function balance(state: XtsSimState): SimResponse {
       {
         limitHeader: 'ALL|ALL|ALL',
         limitObject: {
-          RMSSubLimits: { cashAvailable: s(cash + used), collateral: 0, marginUtilized: s(used), netMarginAvailable: s(cash), MTM: 0, UnrealizedMTM: 0, RealizedMTM: 0 },
-          marginAvailable: { CashMarginAvailable: s(cash), AdhocMargin: 'NaN', NotinalCash: '0', PayInAmount: '0', PayOutAmount: '0', CNCSellBenifit: '0', DirectCollateral: '0', HoldingCollateral: '0' },
+          RMSSubLimits: {
+            cashAvailable: s(cash + used),
+            collateral: 0,
+            marginUtilized: s(used),
+            netMarginAvailable: s(cash),
+            MTM: 0,
+            UnrealizedMTM: 0,
+            RealizedMTM: 0,
+          },
+          marginAvailable: {
+            CashMarginAvailable: s(cash),
+            AdhocMargin: 'NaN',
+            NotinalCash: '0',
+            PayInAmount: '0',
+            PayOutAmount: '0',
+            CNCSellBenifit: '0',
+            DirectCollateral: '0',
+            HoldingCollateral: '0',
+          },
           marginUtilized: { GrossExposureMarginPresent: s(used), SpanMarginPresent: '0', OptionPremium: '0', VarELMarginPresent: '0' },
           limitsAssigned: { CNCLimit: '0', MISLimit: '0', NRMLLimit: '0' },
           AccountID: state.clientCode,
@@ -200,48 +222,92 @@ export function interactiveRoutes(router: SimRouter, state: XtsSimState): void {
     return success('s-user-0001', 'Valid User.', {
       enums: { socketEvent: [], orderSide: ['BUY', 'SELL'], orderSource: ['WEBAPI'], dayOrNet: ['DayWise', 'NetWise'], exchangeSegment: {} },
       clientCodes: state.dealer ? state.dealerClients : [state.clientCode],
-      exchangeSegmentArray: [{ key: 'NSECM', value: 1 }, { key: 'NSEFO', value: 2 }, { key: 'BSECM', value: 11 }, { key: 'MCXFO', value: 51 }],
+      exchangeSegmentArray: [
+        { key: 'NSECM', value: 1 },
+        { key: 'NSEFO', value: 2 },
+        { key: 'BSECM', value: 11 },
+        { key: 'MCXFO', value: 51 },
+      ],
       token: state.issue('interactive'),
       userID: state.clientCode,
       isInvestorClient: !state.dealer,
       isOneTouchUser: false,
     });
   });
-  router.on('DELETE', `${ROOT}/user/session`, guard(state, 'interactive', {}, () => {
-    state.logout('interactive');
-    return success('s-user-0002', 'User logged out successfully', {});
-  }));
-  router.on('GET', `${ROOT}/user/profile`, guard(state, 'interactive', { read: 'profile' }, () =>
-    success('s-user-0001', 'Get Profile Success', {
-      ClientId: state.clientCode,
-      ClientName: 'SIMULATED TRADER',
-      EmailId: 'trader@example.invalid',
-      PAN: 'ABCPX1234K',
-      ClientType: 'Individual',
-      ClientStatus: 'Active',
-      IsInvestorClient: !state.dealer,
-      IsProClient: state.dealer,
-      OrderTypesAssigned: ['Market', 'Limit', 'StopMarket', 'StopLimit'],
-      ProductsAssigned: ['CNC', 'MIS', 'NRML'],
-      ClientExchangeDetailsList: { NSECM: { ClientID: state.clientCode, Enabled: true }, NSEFO: { ClientID: state.clientCode, Enabled: true } },
+  router.on(
+    'DELETE',
+    `${ROOT}/user/session`,
+    guard(state, 'interactive', {}, () => {
+      state.logout('interactive');
+      return success('s-user-0002', 'User logged out successfully', {});
     }),
-  ));
-  router.on('GET', `${ROOT}/user/balance`, guard(state, 'interactive', { read: 'balance' }, () => balance(state)));
-  router.on('POST', `${ROOT}/orders`, guard(state, 'interactive', { order: true }, (req) => placeOrder(state, req)));
-  router.on('DELETE', `${ROOT}/orders`, guard(state, 'interactive', { order: true }, (req) => cancelOrder(state, req)));
-  router.on('GET', `${ROOT}/orders`, guard(state, 'interactive', { read: 'orderbook' }, (req) => orders(state, req)));
-  router.on('GET', `${ROOT}/orders/trades`, guard(state, 'interactive', { read: 'tradebook' }, () =>
-    success('s-trades-0001', 'Success trade book', state.exchange.list().filter((o) => o.status === 'FILLED').map((o) => ({
-      ...orderRow(state, o),
-      ExecutionID: `T${o.id}`,
-      LastTradedPrice: o.averagePrice,
-      LastTradedQuantity: o.filledQuantity,
-      LastExecutionTransactTime: istDmy(o.updatedAt),
-    }))),
-  ));
-  router.on('GET', `${ROOT}/portfolio/positions`, guard(state, 'interactive', {}, (req) => {
-    const mode = req.query.get('dayOrNet');
-    if (mode !== 'NetWise' && mode !== 'DayWise') return badRequest('dayOrNet', '"dayOrNet" must be one of [DayWise, NetWise]');
-    return positions(state);
-  }));
+  );
+  router.on(
+    'GET',
+    `${ROOT}/user/profile`,
+    guard(state, 'interactive', { read: 'profile' }, () =>
+      success('s-user-0001', 'Get Profile Success', {
+        ClientId: state.clientCode,
+        ClientName: 'SIMULATED TRADER',
+        EmailId: 'trader@example.invalid',
+        PAN: 'ABCPX1234K',
+        ClientType: 'Individual',
+        ClientStatus: 'Active',
+        IsInvestorClient: !state.dealer,
+        IsProClient: state.dealer,
+        OrderTypesAssigned: ['Market', 'Limit', 'StopMarket', 'StopLimit'],
+        ProductsAssigned: ['CNC', 'MIS', 'NRML'],
+        ClientExchangeDetailsList: { NSECM: { ClientID: state.clientCode, Enabled: true }, NSEFO: { ClientID: state.clientCode, Enabled: true } },
+      }),
+    ),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/user/balance`,
+    guard(state, 'interactive', { read: 'balance' }, () => balance(state)),
+  );
+  router.on(
+    'POST',
+    `${ROOT}/orders`,
+    guard(state, 'interactive', { order: true }, (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'DELETE',
+    `${ROOT}/orders`,
+    guard(state, 'interactive', { order: true }, (req) => cancelOrder(state, req)),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/orders`,
+    guard(state, 'interactive', { read: 'orderbook' }, (req) => orders(state, req)),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/orders/trades`,
+    guard(state, 'interactive', { read: 'tradebook' }, () =>
+      success(
+        's-trades-0001',
+        'Success trade book',
+        state.exchange
+          .list()
+          .filter((o) => o.status === 'FILLED')
+          .map((o) => ({
+            ...orderRow(state, o),
+            ExecutionID: `T${o.id}`,
+            LastTradedPrice: o.averagePrice,
+            LastTradedQuantity: o.filledQuantity,
+            LastExecutionTransactTime: istDmy(o.updatedAt),
+          })),
+      ),
+    ),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/portfolio/positions`,
+    guard(state, 'interactive', {}, (req) => {
+      const mode = req.query.get('dayOrNet');
+      if (mode !== 'NetWise' && mode !== 'DayWise') return badRequest('dayOrNet', '"dayOrNet" must be one of [DayWise, NetWise]');
+      return positions(state);
+    }),
+  );
 }

@@ -91,22 +91,42 @@ export function marketDataRoutes(router: SimRouter, state: XtsSimState): void {
       application_expiry_date: '2027-12-31',
     });
   });
-  router.on('DELETE', `${ROOT}/auth/logout`, guard(state, 'marketData', {}, () => {
-    state.logout('marketData');
-    return success('s-user-0002', 'User logged out successfully', {});
-  }));
-  router.on('POST', `${ROOT}/instruments/quotes`, guard(state, 'marketData', {}, (req) => quotes(state, req)));
-  router.on('POST', `${ROOT}/instruments/master`, guard(state, 'marketData', {}, (req) => {
-    const list = jsonBody(req)?.exchangeSegmentList;
-    if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && s in SEGMENT_CODES)) {
-      return badRequest('exchangeSegmentList', '"exchangeSegmentList" must be an array of exchange segments');
-    }
-    return success('s-instrument-0002', 'Instrument master data', masterText(list as string[], (s) => state.exchange.price(s)));
-  }));
-  router.on('GET', `${ROOT}/instruments/indexlist`, guard(state, 'marketData', {}, (req) => {
-    const segment = Number(req.query.get('exchangeSegment'));
-    if (segment !== 1 && segment !== 11) return badRequest('exchangeSegment', '"exchangeSegment" must be one of [1, 11]');
-    const indexList = segment === 1 ? ['NIFTY 50_26000', 'NIFTY BANK_26001'] : ['SENSEX_26065'];
-    return success('s-instrument-0001', 'Index list', { exchangeSegment: segment, indexList });
-  }));
+  router.on(
+    'DELETE',
+    `${ROOT}/auth/logout`,
+    guard(state, 'marketData', {}, () => {
+      state.logout('marketData');
+      return success('s-user-0002', 'User logged out successfully', {});
+    }),
+  );
+  router.on(
+    'POST',
+    `${ROOT}/instruments/quotes`,
+    guard(state, 'marketData', {}, (req) => quotes(state, req)),
+  );
+  router.on(
+    'POST',
+    `${ROOT}/instruments/master`,
+    guard(state, 'marketData', {}, (req) => {
+      const list = jsonBody(req)?.exchangeSegmentList;
+      if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && s in SEGMENT_CODES)) {
+        return badRequest('exchangeSegmentList', '"exchangeSegmentList" must be an array of exchange segments');
+      }
+      return success(
+        's-instrument-0002',
+        'Instrument master data',
+        masterText(list as string[], (s) => state.exchange.price(s)),
+      );
+    }),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/instruments/indexlist`,
+    guard(state, 'marketData', {}, (req) => {
+      const segment = Number(req.query.get('exchangeSegment'));
+      if (segment !== 1 && segment !== 11) return badRequest('exchangeSegment', '"exchangeSegment" must be one of [1, 11]');
+      const indexList = segment === 1 ? ['NIFTY 50_26000', 'NIFTY BANK_26001'] : ['SENSEX_26065'];
+      return success('s-instrument-0001', 'Index list', { exchangeSegment: segment, indexList });
+    }),
+  );
 }

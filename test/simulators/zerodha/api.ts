@@ -59,7 +59,15 @@ function placeOrder(state: KiteState, req: SimRequest): SimResponse {
     limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? price : null,
     stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? trigger : null,
     clientOrderId: tag || null,
-    extra: { variety, product, validity, tag, exchange: f.get('exchange') ?? '', tradingsymbol: f.get('tradingsymbol') ?? '', market_protection: String(protection) },
+    extra: {
+      variety,
+      product,
+      validity,
+      tag,
+      exchange: f.get('exchange') ?? '',
+      tradingsymbol: f.get('tradingsymbol') ?? '',
+      market_protection: String(protection),
+    },
   });
   return ok({ order_id: order.id });
 }
@@ -80,8 +88,16 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
   const userId = state.user.userId;
   const read = (handler: Guarded) => guard(state, 'read', handler);
 
-  router.on('GET', '/user/profile', read(() => ok(profileJson(state.user))));
-  router.on('GET', '/user/margins', read(() => ok({ equity: segmentJson(state.openingBalance, state.exchange.cash), commodity: segmentJson(0, 0) })));
+  router.on(
+    'GET',
+    '/user/profile',
+    read(() => ok(profileJson(state.user))),
+  );
+  router.on(
+    'GET',
+    '/user/margins',
+    read(() => ok({ equity: segmentJson(state.openingBalance, state.exchange.cash), commodity: segmentJson(0, 0) })),
+  );
   router.on(
     'GET',
     '/user/margins/:segment',
@@ -92,18 +108,27 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
     }),
   );
 
-  router.on('POST', '/orders/:variety', guard(state, 'order', (req) => placeOrder(state, req)));
+  router.on(
+    'POST',
+    '/orders/:variety',
+    guard(state, 'order', (req) => placeOrder(state, req)),
+  );
   router.on(
     'DELETE',
     '/orders/:variety/:order_id',
     guard(state, 'order', (req) => {
       const order = state.exchange.get(req.params.order_id ?? '');
       if (!order) return fail(400, 'InputException', "Couldn't find that `order_id`.");
-      if (!state.exchange.cancel(order.id)) return fail(400, 'InputException', `Order cannot be cancelled as it is ${order.status === 'FILLED' ? 'COMPLETE' : order.status}.`);
+      if (!state.exchange.cancel(order.id))
+        return fail(400, 'InputException', `Order cannot be cancelled as it is ${order.status === 'FILLED' ? 'COMPLETE' : order.status}.`);
       return ok({ order_id: order.id });
     }),
   );
-  router.on('GET', '/orders', read(() => ok(state.exchange.list().map((o) => orderBookJson(o, userId)))));
+  router.on(
+    'GET',
+    '/orders',
+    read(() => ok(state.exchange.list().map((o) => orderBookJson(o, userId)))),
+  );
   router.on(
     'GET',
     '/orders/:order_id',

@@ -15,5 +15,9 @@ export const TOKEN_ERROR = () => fail(403, 'TokenException', 'Incorrect `api_key
 export const RATE_LIMITED = (): SimResponse => ({ status: 429, json: { status: 'error', message: 'Too many requests', error_type: 'NetworkException' } });
 /** Exact wording of the non-whitelisted-IP rejection is not published; this is the simulator's own. */
 export const IP_REJECTED = () =>
-  fail(403, 'PermissionException', 'Order request from an IP address that is not whitelisted for this app. Add your static IP in the Kite Connect developer console (Profile → IP Whitelist).');
+  fail(
+    403,
+    'PermissionException',
+    'Order request from an IP address that is not whitelisted for this app. Add your static IP in the Kite Connect developer console (Profile → IP Whitelist).',
+  );
 export const ROUTE_NOT_FOUND = () => fail(404, 'GeneralException', 'Route not found');

@@ -34,7 +34,13 @@ export interface ZerodhaSimHandle extends SimulatorHandle {
 /** Kite Connect v3 on loopback: api.kite.trade paths and kite.zerodha.com/connect/login under one base URL. */
 export async function start(options: ZerodhaSimOptions = {}): Promise<ZerodhaSimHandle> {
   const clock = options.clock ?? systemClock;
-  const state = new KiteState(clock, options.apiKey ?? 'kitesimkey0001', options.apiSecret ?? 'kitesimsecret00000000000000000001', options.cash ?? 1_000_000, options.redirectUrl ?? null);
+  const state = new KiteState(
+    clock,
+    options.apiKey ?? 'kitesimkey0001',
+    options.apiSecret ?? 'kitesimsecret00000000000000000001',
+    options.cash ?? 1_000_000,
+    options.redirectUrl ?? null,
+  );
   const router = new SimRouter();
   loginRoutes(router, state);
   apiRoutes(router, state);

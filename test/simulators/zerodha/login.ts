@@ -83,7 +83,9 @@ export function loginRoutes(router: SimRouter, state: KiteState): void {
     const checksum = form.get('checksum') ?? '';
     if (!apiKey || !requestToken || !checksum) return fail(400, 'InputException', 'Missing `api_key`, `request_token` or `checksum`.');
     if (apiKey !== state.apiKey) return fail(403, 'TokenException', 'Invalid `api_key`.');
-    const expected = createHash('sha256').update(apiKey + requestToken + state.apiSecret).digest('hex');
+    const expected = createHash('sha256')
+      .update(apiKey + requestToken + state.apiSecret)
+      .digest('hex');
     if (!sameText(checksum, expected)) return fail(403, 'TokenException', 'Invalid `checksum`.');
     if (!state.takeRequestToken(requestToken)) return fail(403, 'TokenException', 'Token is invalid or has expired.');
     const session = state.issueSession();

@@ -98,7 +98,8 @@ function statusMessage(order: SimOrder): string | null {
 }
 
 function orderCore(order: SimOrder, userId: string, status: string, at: number) {
-  const exchangeOrderId = status === 'PUT ORDER REQ RECEIVED' || status === 'VALIDATION PENDING' || order.status === 'REJECTED' ? null : `1300000${order.id.slice(-9)}`;
+  const exchangeOrderId =
+    status === 'PUT ORDER REQ RECEIVED' || status === 'VALIDATION PENDING' || order.status === 'REJECTED' ? null : `1300000${order.id.slice(-9)}`;
   const pending = status === 'COMPLETE' || status === 'REJECTED' || status === 'CANCELLED' ? 0 : order.quantity - order.filledQuantity;
   return {
     placed_by: userId,

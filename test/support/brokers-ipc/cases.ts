@@ -118,7 +118,15 @@ const xtsCase = (id: BrokerId): BrokerCase => ({
   expiry: (now) => now + DAY,
   search: { query: 'SBIN', symbol: 'NSE:SBIN' },
   expire: 'sim',
-  trade: { symbol: 'NSE:SBIN', simSymbol: 'NSE:SBIN', product: 'CNC', quantity: 1, tick: 0.05, brokerOrderId: (id) => String(1_200_000_000 + Number(id)), orderPost: /^\/interactive\/orders$/ },
+  trade: {
+    symbol: 'NSE:SBIN',
+    simSymbol: 'NSE:SBIN',
+    product: 'CNC',
+    quantity: 1,
+    tick: 0.05,
+    brokerOrderId: (id) => String(1_200_000_000 + Number(id)),
+    orderPost: /^\/interactive\/orders$/,
+  },
 });
 
 /** The simulated Dhan account, the same whichever way the three Dhan entries log in. */
@@ -135,7 +143,14 @@ const BINANCE_ACCOUNT: Pick<BrokerCase, 'account' | 'expiry' | 'search' | 'trade
   account: { accountMasked: '••••7868', accountType: 'Spot, trading enabled, IP-restricted', buyingPower: 10_000, currency: 'USDT' },
   expiry: () => null,
   search: { query: 'BTC', symbol: 'CRYPTO:BTCUSDT' },
-  trade: { symbol: 'CRYPTO:BTCUSDT', simSymbol: 'BTCUSDT', quantity: 0.01, tick: 0.01, brokerOrderId: (id) => `BTCUSDT:${Number(id)}`, orderPost: /^\/api\/v3\/order$/ },
+  trade: {
+    symbol: 'CRYPTO:BTCUSDT',
+    simSymbol: 'BTCUSDT',
+    quantity: 0.01,
+    tick: 0.01,
+    brokerOrderId: (id) => `BTCUSDT:${Number(id)}`,
+    orderPost: /^\/api\/v3\/order$/,
+  },
 };
 
 export const CASES: BrokerCase[] = [
@@ -146,7 +161,13 @@ export const CASES: BrokerCase[] = [
     oauth: true,
     async start(clock, canary) {
       const sim = await startZerodha({ clock, apiSecret: canary ? `s${canary}` : undefined, sessionToken: canary ? `t${canary}` : undefined });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, setRedirectUrl: sim.setRedirectUrl, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return {
+        baseUrl: sim.baseUrl,
+        fields: { ...sim.credentials },
+        setRedirectUrl: sim.setRedirectUrl,
+        expireSessions: sim.expireSessions,
+        close: () => sim.close(),
+      };
     },
     wrong: (fields, tag) => ({ ...fields, api_secret: `wrong${tag}secret0000` }),
     account: { accountMasked: '••••4821', accountType: 'individual', buyingPower: 1_000_000, currency: 'INR' },
@@ -216,7 +237,13 @@ export const CASES: BrokerCase[] = [
     oauth: true,
     async start(clock, canary) {
       const sim = await startFyers({ clock, secretKey: canary ? `S${canary}` : undefined, sessionToken: canary ? `t${canary}` : undefined });
-      return { baseUrl: sim.baseUrl, fields: { ...sim.credentials }, setRedirectUrl: sim.setRedirectUrl, expireSessions: sim.expireSessions, close: () => sim.close() };
+      return {
+        baseUrl: sim.baseUrl,
+        fields: { ...sim.credentials },
+        setRedirectUrl: sim.setRedirectUrl,
+        expireSessions: sim.expireSessions,
+        close: () => sim.close(),
+      };
     },
     wrong: (fields, tag) => ({ ...fields, secret_key: `WRONG${tag}` }),
     account: { accountMasked: '••••8213', accountType: 'individual', buyingPower: 1_000_000, currency: 'INR' },
@@ -280,7 +307,14 @@ export const CASES: BrokerCase[] = [
     expiry: () => null,
     expire: 'sim',
     liveSearch: { query: 'MS', symbol: 'US:MSFT', exchange: 'NASDAQ' },
-    trade: { symbol: 'US:MSFT', simSymbol: 'MSFT', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/v1\/accounts\/[^/]+\/orders$/ },
+    trade: {
+      symbol: 'US:MSFT',
+      simSymbol: 'MSFT',
+      quantity: 1,
+      tick: 0.01,
+      brokerOrderId: (id) => String(Number(id)),
+      orderPost: /^\/v1\/accounts\/[^/]+\/orders$/,
+    },
   },
   {
     id: 'tastytrade',
@@ -303,7 +337,14 @@ export const CASES: BrokerCase[] = [
     expiry: (now) => now + 15 * 60_000,
     expire: 'sim',
     liveSearch: { query: 'AA', symbol: 'US:AAPL', exchange: 'NASDAQ' },
-    trade: { symbol: 'US:AAPL', simSymbol: 'AAPL', quantity: 1, tick: 0.01, brokerOrderId: (id) => String(Number(id)), orderPost: /^\/accounts\/[^/]+\/orders$/ },
+    trade: {
+      symbol: 'US:AAPL',
+      simSymbol: 'AAPL',
+      quantity: 1,
+      tick: 0.01,
+      brokerOrderId: (id) => String(Number(id)),
+      orderPost: /^\/accounts\/[^/]+\/orders$/,
+    },
   },
   {
     id: 'ibkr',

@@ -30,7 +30,10 @@ export interface ShellRecord {
   exitCode: number | null;
 }
 
-type Message = { type: 'event'; entry: TimelineEntry } | { type: 'reply'; id: number; result?: unknown; error?: string } | { type: 'exit'; code: number; record: ShellRecord };
+type Message =
+  | { type: 'event'; entry: TimelineEntry }
+  | { type: 'reply'; id: number; result?: unknown; error?: string }
+  | { type: 'exit'; code: number; record: ShellRecord };
 
 /**
  * The built main process in a child Node with the `electron` stand-in. The stand-in reports each step;

@@ -38,15 +38,39 @@ export async function startSim(broker: 'alpaca' | 'tradier' | 'angel-one' | 'dha
   }
   if (broker === 'tradier') {
     const sim = (await startTradier({ clock })) as TradierSimulatorHandle;
-    return { broker, environment: 'sandbox', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+    return {
+      broker,
+      environment: 'sandbox',
+      baseUrl: sim.baseUrl,
+      fields: { ...sim.credentials },
+      exchange: sim.exchange,
+      expireSessions: sim.expireSessions,
+      close: () => sim.close(),
+    };
   }
   if (broker === 'dhan' || broker === 'dhan-totp') {
     const sim = (await startDhan({ clock })) as DhanSimulatorHandle;
     const fields = broker === 'dhan' ? sim.credentials : sim.totpCredentials;
-    return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...fields }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+    return {
+      broker,
+      environment: 'live',
+      baseUrl: sim.baseUrl,
+      fields: { ...fields },
+      exchange: sim.exchange,
+      expireSessions: sim.expireSessions,
+      close: () => sim.close(),
+    };
   }
   const sim = (await startAngelOne({ clock })) as AngelSimulatorHandle;
-  return { broker, environment: 'live', baseUrl: sim.baseUrl, fields: { ...sim.credentials }, exchange: sim.exchange, expireSessions: sim.expireSessions, close: () => sim.close() };
+  return {
+    broker,
+    environment: 'live',
+    baseUrl: sim.baseUrl,
+    fields: { ...sim.credentials },
+    exchange: sim.exchange,
+    expireSessions: sim.expireSessions,
+    close: () => sim.close(),
+  };
 }
 
 /**
@@ -242,4 +266,3 @@ export async function drive<T>(w: TradingWorld, work: Promise<T>, options: { ste
   }
   return work;
 }
-

@@ -35,7 +35,12 @@ export const adapter: BrokerAdapter = {
     const { body } = await templateCall(ctx, { method: 'GET', path: '/v1/account' });
     const account = body as { id?: string; type?: string; buying_power?: number };
     if (!account.id) throw new BrokerError('BROKER_REJECTED', 'The broker answered without an account.');
-    return { accountMasked: maskAccount(account.id), accountType: account.type ?? 'account', buyingPower: account.buying_power ?? 0, currency: descriptor.currency };
+    return {
+      accountMasked: maskAccount(account.id),
+      accountType: account.type ?? 'account',
+      buyingPower: account.buying_power ?? 0,
+      currency: descriptor.currency,
+    };
   },
 
   async funds(ctx) {
@@ -59,7 +64,9 @@ export const adapter: BrokerAdapter = {
 
   async getOrder(ctx, lookup) {
     const all = await adapter.orders(ctx);
-    return all.find((o) => o.brokerOrderId === lookup.brokerOrderId || (lookup.clientOrderId !== undefined && o.clientOrderId === lookup.clientOrderId)) ?? null;
+    return (
+      all.find((o) => o.brokerOrderId === lookup.brokerOrderId || (lookup.clientOrderId !== undefined && o.clientOrderId === lookup.clientOrderId)) ?? null
+    );
   },
 
   async orders(ctx) {

@@ -47,5 +47,12 @@ export function toBrokerOrder(o: TemplateOrder): BrokerOrder {
 }
 
 export function toPosition(p: { symbol: string; qty: string; avg_entry_price: string }): Position {
-  return { symbol: `US:${p.symbol}`, quantity: num(p.qty) ?? 0, averagePrice: num(p.avg_entry_price) ?? 0, lastPrice: null, unrealizedPnl: null, realizedPnl: null };
+  return {
+    symbol: `US:${p.symbol}`,
+    quantity: num(p.qty) ?? 0,
+    averagePrice: num(p.avg_entry_price) ?? 0,
+    lastPrice: null,
+    unrealizedPnl: null,
+    realizedPnl: null,
+  };
 }

@@ -24,8 +24,7 @@ export const descriptor: BrokerDescriptor = {
       required: true,
       pattern: '^[A-Za-z0-9]{16,40}$',
       help:
-        WHERE_KEYS +
-        'Copy the value labelled "Key" (about 20 letters and digits). Paper keys work only with the Paper environment, live keys only with Live.',
+        WHERE_KEYS + 'Copy the value labelled "Key" (about 20 letters and digits). Paper keys work only with the Paper environment, live keys only with Live.',
       placeholder: 'PK…',
     },
     {

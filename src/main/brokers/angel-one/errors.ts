@@ -4,7 +4,7 @@ import { BrokerError } from '../types';
 
 export const ANGEL_IP_GUIDANCE =
   'Angel One accepts orders only from the static IP registered on your SmartAPI app (SEBI retail-algo rules, from 1 April 2026). ' +
-  'Register this network\'s public IP as the primary IP of your app at smartapi.angelone.in → My Apps, or place orders from the registered IP.';
+  "Register this network's public IP as the primary IP of your app at smartapi.angelone.in → My Apps, or place orders from the registered IP.";
 
 interface AngelEnvelope {
   status?: unknown;
@@ -52,7 +52,7 @@ export const ANGEL_ERRORS: ErrorTable<AngelFacts> = {
     AG8004: CREDENTIALS,
     AB1050: {
       code: 'INVALID_CREDENTIALS',
-      message: () => 'Angel One rejected the TOTP code (AB1050). Check the TOTP secret and that this computer\'s clock is correct.',
+      message: () => "Angel One rejected the TOTP code (AB1050). Check the TOTP secret and that this computer's clock is correct.",
     },
   },
   broad: [

@@ -51,11 +51,14 @@ export function parseScripMaster(rows: unknown): Instrument[] {
 
 export async function fetchInstruments(ctx: BrokerContext): Promise<Instrument[]> {
   // The file is tens of MB: allow it more time than an API call.
-  const res = await brokerRequest({ ...ctx, baseUrl: scripMasterBase(ctx) }, {
-    method: 'GET',
-    path: ANGEL_SCRIP_MASTER_PATH,
-    timeoutMs: Math.max(ctx.timeoutMs, 120_000),
-  });
+  const res = await brokerRequest(
+    { ...ctx, baseUrl: scripMasterBase(ctx) },
+    {
+      method: 'GET',
+      path: ANGEL_SCRIP_MASTER_PATH,
+      timeoutMs: Math.max(ctx.timeoutMs, 120_000),
+    },
+  );
   if (res.status !== 200) throw new BrokerError('BROKER_REJECTED', `Angel One's scrip master could not be downloaded (HTTP ${res.status}).`, res.status);
   let rows = res.body;
   if (typeof rows === 'string') {

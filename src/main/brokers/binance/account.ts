@@ -119,7 +119,14 @@ export async function positions(ctx: BrokerContext): Promise<Position[]> {
       out.push({ symbol: `CRYPTO:${b.asset}`, quantity, averagePrice: 0, lastPrice: null, unrealizedPnl: null, realizedPnl: null });
       continue;
     }
-    const trades = await signedRequest(ctx, { method: 'GET', path: '/api/v3/myTrades', params: [['symbol', pair], ['limit', '1000']] });
+    const trades = await signedRequest(ctx, {
+      method: 'GET',
+      path: '/api/v3/myTrades',
+      params: [
+        ['symbol', pair],
+        ['limit', '1000'],
+      ],
+    });
     const { averagePrice, realizedPnl } = replay(trades.body as Trade[]);
     out.push({
       symbol: `CRYPTO:${pair}`,

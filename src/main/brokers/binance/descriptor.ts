@@ -6,7 +6,7 @@ export const BINANCE_TESTNET_URL = 'https://testnet.binance.vision';
 const WHERE_LIVE =
   'Live: on binance.com open the profile icon → Account → API Management → Create API → "System generated", name it and pass the ' +
   'security check. Then click "Edit restrictions", tick "Enable Spot & Margin Trading" and choose "Restrict access to trusted IPs only" ' +
-  "with this computer's public IP. Testnet: log in at testnet.binance.vision with GitHub and click \"Generate HMAC_SHA256 Key\". ";
+  'with this computer\'s public IP. Testnet: log in at testnet.binance.vision with GitHub and click "Generate HMAC_SHA256 Key". ';
 
 export const descriptor: BrokerDescriptor = {
   id: 'binance',

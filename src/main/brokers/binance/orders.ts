@@ -43,7 +43,10 @@ async function orderByClientId(ctx: BrokerContext, symbol: string, clientId: str
   const res = await signedRequest(ctx, {
     method: 'GET',
     path: '/api/v3/order',
-    params: [['symbol', symbol], ['origClientOrderId', clientId]],
+    params: [
+      ['symbol', symbol],
+      ['origClientOrderId', clientId],
+    ],
     handle: [-2013],
   });
   return res.status === 200 ? (res.body as BinanceOrder) : null;
@@ -72,13 +75,29 @@ export async function placeOrder(ctx: BrokerContext, order: OrderRequest): Promi
 
 export async function cancelOrder(ctx: BrokerContext, id: string): Promise<void> {
   const { symbol, orderId } = parseBrokerOrderId(id);
-  await signedRequest(ctx, { method: 'DELETE', path: '/api/v3/order', params: [['symbol', symbol], ['orderId', orderId]], trading: true });
+  await signedRequest(ctx, {
+    method: 'DELETE',
+    path: '/api/v3/order',
+    params: [
+      ['symbol', symbol],
+      ['orderId', orderId],
+    ],
+    trading: true,
+  });
 }
 
 export async function getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null> {
   if (lookup.brokerOrderId) {
     const { symbol, orderId } = parseBrokerOrderId(lookup.brokerOrderId);
-    const res = await signedRequest(ctx, { method: 'GET', path: '/api/v3/order', params: [['symbol', symbol], ['orderId', orderId]], handle: [-2013] });
+    const res = await signedRequest(ctx, {
+      method: 'GET',
+      path: '/api/v3/order',
+      params: [
+        ['symbol', symbol],
+        ['orderId', orderId],
+      ],
+      handle: [-2013],
+    });
     return res.status === 200 ? toBrokerOrder(res.body as BinanceOrder) : null;
   }
   if (!lookup.clientOrderId) return null;
@@ -94,7 +113,14 @@ export async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {
   const all = new Map<string, BinanceOrder>();
   for (const o of await openOrders(ctx)) all.set(brokerOrderId(o.symbol, o.orderId), o);
   for (const symbol of new Set(symbolMemory(ctx).values())) {
-    const res = await signedRequest(ctx, { method: 'GET', path: '/api/v3/allOrders', params: [['symbol', symbol], ['limit', '100']] });
+    const res = await signedRequest(ctx, {
+      method: 'GET',
+      path: '/api/v3/allOrders',
+      params: [
+        ['symbol', symbol],
+        ['limit', '100'],
+      ],
+    });
     for (const o of res.body as BinanceOrder[]) all.set(brokerOrderId(o.symbol, o.orderId), o);
   }
   return [...all.values()].sort((a, b) => (b.time ?? 0) - (a.time ?? 0)).map((o) => toBrokerOrder(o));

@@ -23,7 +23,10 @@ export function ed25519PrivateKey(text: string): KeyObject {
   } catch {
     // Reported below, without echoing any of the text.
   }
-  throw new BrokerError('INVALID_CREDENTIALS', 'The private key is not an Ed25519 private key. Paste the whole content of the private key file (it starts with "-----BEGIN PRIVATE KEY-----").');
+  throw new BrokerError(
+    'INVALID_CREDENTIALS',
+    'The private key is not an Ed25519 private key. Paste the whole content of the private key file (it starts with "-----BEGIN PRIVATE KEY-----").',
+  );
 }
 
 /** base64(Ed25519 signature of totalParams), for keys registered on Binance as self-generated Ed25519 keys. */

@@ -36,5 +36,5 @@ export const descriptor: BrokerDescriptor = {
   environments: dhan.environments.filter((e) => e.id === 'live'),
   tokenLifetime:
     'Each sign-in gives an access token valid for 24 hours (SEBI requires a fresh login every day). BrokerVault warns before ' +
-    'it expires; choose Sign in to open Dhan\'s page again.',
+    "it expires; choose Sign in to open Dhan's page again.",
 };

@@ -28,8 +28,9 @@ export function dhanIdentity(ctx: BrokerContext): { clientId: string; token: str
   const token = ctx.credentials.accessToken;
   if (!token) {
     const source = tokenSource(ctx);
-    if (source === 'sign-in') throw new BrokerError('TOKEN_EXPIRED', 'Not signed in to Dhan yet. Choose Sign in to open Dhan\'s sign-in page.');
-    if (source === 'pin-totp') throw new BrokerError('TOKEN_EXPIRED', 'Not logged in to Dhan yet. Choose Re-login: BrokerVault logs in with your PIN and TOTP.');
+    if (source === 'sign-in') throw new BrokerError('TOKEN_EXPIRED', "Not signed in to Dhan yet. Choose Sign in to open Dhan's sign-in page.");
+    if (source === 'pin-totp')
+      throw new BrokerError('TOKEN_EXPIRED', 'Not logged in to Dhan yet. Choose Re-login: BrokerVault logs in with your PIN and TOTP.');
     throw new BrokerError('INVALID_CREDENTIALS', 'The Dhan access token is missing. Generate one on web.dhan.co.');
   }
   return { clientId, token };

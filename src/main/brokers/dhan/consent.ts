@@ -36,7 +36,11 @@ async function authCall(ctx: BrokerContext, request: Pick<HttpRequest, 'method' 
   if (res.status >= 200 && res.status < 300 && body.errorCode === undefined && body.status !== 'failure') return body;
   if (res.status === 401 || res.status === 403) {
     const said = brokerMessage(body.errorMessage ?? body.message ?? (typeof res.body === 'string' ? res.body : ''), `HTTP ${res.status}`);
-    throw new BrokerError('INVALID_CREDENTIALS', `Dhan did not accept the API key and secret (${said}). Check them on web.dhan.co → My Profile → Access DhanHQ APIs.`, res.status);
+    throw new BrokerError(
+      'INVALID_CREDENTIALS',
+      `Dhan did not accept the API key and secret (${said}). Check them on web.dhan.co → My Profile → Access DhanHQ APIs.`,
+      res.status,
+    );
   }
   throwDhanError(res, 'sign-in');
 }

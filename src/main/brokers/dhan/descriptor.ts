@@ -48,7 +48,7 @@ export const descriptor: BrokerDescriptor = {
   capabilities: ['equity', 'options', 'futures', 'market-data', 'bracket-orders'],
   tokenLifetime:
     'An access token is valid for 24 hours from generation (its JWT "exp"). While it is still valid BrokerVault renews it ' +
-    'for another 24 hours with Dhan\'s RenewToken call; once it has expired, generate a new one on web.dhan.co.',
+    "for another 24 hours with Dhan's RenewToken call; once it has expired, generate a new one on web.dhan.co.",
   staticIp:
     'SEBI retail-algo rules: Dhan accepts order placement, modification and cancellation only from a static IP whitelisted ' +
     'for your account. Set it on web.dhan.co → My Profile → Access DhanHQ APIs → Static IP (primary, optional secondary); ' +

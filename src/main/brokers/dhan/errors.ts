@@ -4,7 +4,7 @@ import { BrokerError } from '../types';
 
 export const DHAN_IP_GUIDANCE =
   'Dhan accepts orders only from the static IP whitelisted for your account (SEBI retail-algo rules). ' +
-  'Set this network\'s public IP on web.dhan.co → My Profile → Access DhanHQ APIs → Static IP, or place orders from the whitelisted IP.';
+  "Set this network's public IP on web.dhan.co → My Profile → Access DhanHQ APIs → Static IP, or place orders from the whitelisted IP.";
 
 interface DhanErrorBody {
   errorType?: unknown;

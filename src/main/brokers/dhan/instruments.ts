@@ -65,12 +65,15 @@ export function parseScripMaster(csv: string): Instrument[] {
 }
 
 export async function fetchInstruments(ctx: BrokerContext): Promise<Instrument[]> {
-  const res = await brokerRequest({ ...ctx, baseUrl: dhanHost(ctx, DHAN_SCRIP_MASTER_HOST) }, {
-    method: 'GET',
-    path: DHAN_SCRIP_MASTER_PATH,
-    headers: { accept: 'text/csv' },
-    timeoutMs: Math.max(ctx.timeoutMs, 120_000),
-  });
+  const res = await brokerRequest(
+    { ...ctx, baseUrl: dhanHost(ctx, DHAN_SCRIP_MASTER_HOST) },
+    {
+      method: 'GET',
+      path: DHAN_SCRIP_MASTER_PATH,
+      headers: { accept: 'text/csv' },
+      timeoutMs: Math.max(ctx.timeoutMs, 120_000),
+    },
+  );
   if (res.status !== 200 || typeof res.body !== 'string') {
     throw new BrokerError('BROKER_REJECTED', `Dhan's scrip master could not be downloaded (HTTP ${res.status}).`, res.status);
   }

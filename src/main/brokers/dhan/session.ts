@@ -32,7 +32,10 @@ export async function login(ctx: BrokerContext): Promise<SessionUpdate> {
   const { clientId } = dhanIdentity(ctx);
   const expiry = sessionExpiry(ctx);
   if (expiry !== null && expiry <= ctx.clock.now()) {
-    throw new BrokerError('TOKEN_EXPIRED', 'The Dhan access token has expired and can no longer be renewed. Generate a new one on web.dhan.co → My Profile → Access DhanHQ APIs.');
+    throw new BrokerError(
+      'TOKEN_EXPIRED',
+      'The Dhan access token has expired and can no longer be renewed. Generate a new one on web.dhan.co → My Profile → Access DhanHQ APIs.',
+    );
   }
   const answer = await dhanCall<RenewAnswer | null>(ctx, { method: 'GET', path: '/RenewToken', headers: { dhanClientId: clientId } });
   const token = answer?.token ?? answer?.accessToken;

@@ -19,7 +19,8 @@ export function fyersPublicRoot(ctx: BrokerContext): string {
 
 export function credential(ctx: BrokerContext, name: 'client_id' | 'secret_key'): string {
   const value = ctx.credentials[name];
-  if (!value) throw new BrokerError('INVALID_CREDENTIALS', `The FYERS ${name === 'client_id' ? 'App ID' : 'Secret ID'} is missing. Edit the connection and enter it.`);
+  if (!value)
+    throw new BrokerError('INVALID_CREDENTIALS', `The FYERS ${name === 'client_id' ? 'App ID' : 'Secret ID'} is missing. Edit the connection and enter it.`);
   return value;
 }
 

@@ -20,7 +20,7 @@ export const descriptor: BrokerDescriptor = {
       placeholder: 'e.g. XB12AB34CD-100',
       help:
         'Log in at myapi.fyers.in → Dashboard → "Create App" (or open your existing app; apps created before April 2026 can no ' +
-        'longer place orders, so create a new one if FYERS asks you to). Set the app\'s Redirect URL to the local callback ' +
+        "longer place orders, so create a new one if FYERS asks you to). Set the app's Redirect URL to the local callback " +
         'address BrokerVault shows in this step (http://127.0.0.1:…), give it order placement permission, then copy the "App ID" ' +
         'including the "-100" ending.',
     },

@@ -7,7 +7,7 @@ import { num, record, text } from '../json';
 export type FyersCallKind = 'login' | 'read' | 'order';
 
 export const FYERS_IP_GUIDANCE =
-  'FYERS accepts API orders only from the static IP mapped to your App ID (SEBI retail-algo rules). Add this computer\'s public ' +
+  "FYERS accepts API orders only from the static IP mapped to your App ID (SEBI retail-algo rules). Add this computer's public " +
   'IP to the app on myapi.fyers.in → Dashboard → your app, then try again.';
 
 /** The scope is the call kind. */

@@ -18,7 +18,8 @@ const PRODUCTS: Record<string, string> = { CNC: 'CNC', INTRADAY: 'INTRADAY', MAR
 
 /** The JSON body of POST /api/v3/orders/sync. */
 export function orderBody(ctx: BrokerContext, order: OrderRequest): JsonRecord {
-  if (order.timeInForce === 'GTC') throw new BrokerError('NOT_SUPPORTED', 'FYERS orders are DAY or IOC only; good-till-cancelled is not offered through the API.');
+  if (order.timeInForce === 'GTC')
+    throw new BrokerError('NOT_SUPPORTED', 'FYERS orders are DAY or IOC only; good-till-cancelled is not offered through the API.');
   const exchange = order.symbol.slice(0, order.symbol.indexOf(':')).toUpperCase();
   const productType = PRODUCTS[order.product?.toUpperCase() ?? ''] ?? (DERIVATIVE_EXCHANGES.has(exchange) ? 'MARGIN' : 'CNC');
   const usesLimit = order.type === 'LIMIT' || order.type === 'STOP_LIMIT';

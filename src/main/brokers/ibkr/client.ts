@@ -57,10 +57,16 @@ async function selectAccount(ctx: BrokerContext): Promise<string> {
   const selected = typeof body?.selectedAccount === 'string' ? body.selectedAccount : accounts[0];
   const wanted = ctx.credentials.accountId?.trim() || selected;
   if (!wanted) {
-    throw new BrokerError('BROKER_REJECTED', 'The IBKR gateway session has no trading account yet. Log in to the gateway again and wait until it says "Client login succeeds".');
+    throw new BrokerError(
+      'BROKER_REJECTED',
+      'The IBKR gateway session has no trading account yet. Log in to the gateway again and wait until it says "Client login succeeds".',
+    );
   }
   if (accounts.length > 0 && !accounts.includes(wanted)) {
-    throw new BrokerError('INVALID_CREDENTIALS', `Account ${maskAccount(wanted)} is not available in the gateway's session. Check the account ID, or log in with the username that owns it.`);
+    throw new BrokerError(
+      'INVALID_CREDENTIALS',
+      `Account ${maskAccount(wanted)} is not available in the gateway's session. Check the account ID, or log in with the username that owns it.`,
+    );
   }
   if (wanted !== selected) {
     await gatewayCall(ctx, { method: 'POST', path: '/iserver/account', json: { acctId: wanted } }, 'switch to your account');
@@ -97,7 +103,10 @@ export function sharedInFlight<T>(ctx: BrokerContext, key: string, request: () =
 export function num(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
-  const cleaned = value.replace(/^[A-Za-z]+/, '').replace(/,/g, '').trim();
+  const cleaned = value
+    .replace(/^[A-Za-z]+/, '')
+    .replace(/,/g, '')
+    .trim();
   if (!cleaned) return null;
   const n = Number(cleaned);
   return Number.isFinite(n) ? n : null;

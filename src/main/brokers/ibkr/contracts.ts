@@ -43,15 +43,9 @@ export async function conidFor(ctx: BrokerContext, symbol: string): Promise<numb
   if (exchange !== 'US' || !ticker) {
     throw new BrokerError('BROKER_REJECTED', `${symbol} is not a symbol BrokerVault can trade at IBKR yet: use US:<ticker> for US stocks.`);
   }
-  const hits = await gatewayCall(
-    ctx,
-    { method: 'GET', path: '/iserver/secdef/search', query: { symbol: ticker, secType: 'STK' } },
-    `look up ${symbol}`,
-  );
+  const hits = await gatewayCall(ctx, { method: 'GET', path: '/iserver/secdef/search', query: { symbol: ticker, secType: 'STK' } }, `look up ${symbol}`);
   const list = (Array.isArray(hits) ? hits : []) as SearchHit[];
-  const stocks = list.filter(
-    (h) => str(h.symbol)?.toUpperCase() === ticker.toUpperCase() && (h.sections ?? []).some((s) => s.secType === 'STK'),
-  );
+  const stocks = list.filter((h) => str(h.symbol)?.toUpperCase() === ticker.toUpperCase() && (h.sections ?? []).some((s) => s.secType === 'STK'));
   const best = stocks.find((h) => US_EXCHANGES.test(str(h.description) ?? '')) ?? stocks[0];
   const conid = Number(str(best?.conid));
   if (!best || !Number.isInteger(conid) || conid <= 0) {
@@ -89,7 +83,16 @@ export async function searchContracts(ctx: BrokerContext, query: string, limit: 
     if (seen.has(symbol)) continue;
     seen.add(symbol);
     remember(ctx, symbol, conid);
-    out.push({ symbol, exchange, brokerSymbol: ticker, token: String(conid), name: str(hit.companyName) ?? ticker, lotSize: 1, tickSize: 0.01, segment: 'STK' });
+    out.push({
+      symbol,
+      exchange,
+      brokerSymbol: ticker,
+      token: String(conid),
+      name: str(hit.companyName) ?? ticker,
+      lotSize: 1,
+      tickSize: 0.01,
+      segment: 'STK',
+    });
     if (out.length >= limit) break;
   }
   return out;

@@ -8,7 +8,7 @@ const SETUP_STEPS =
   '2) start it from its folder with `bin/run.sh root/conf.yaml` (Windows: `bin\\run.bat root\\conf.yaml`; it needs Java); ' +
   '3) on this computer open https://localhost:5000 in your browser, accept the certificate warning and log in with your IBKR username, password and ' +
   'second factor until the page says "Client login succeeds". Your IBKR password never goes into BrokerVault. ' +
-  'If you changed `listenPort` in root/conf.yaml, put https://localhost:<port>/v1/api into the connection\'s host override.';
+  "If you changed `listenPort` in root/conf.yaml, put https://localhost:<port>/v1/api into the connection's host override.";
 
 export const descriptor: BrokerDescriptor = {
   id: 'ibkr',
@@ -39,7 +39,7 @@ export const descriptor: BrokerDescriptor = {
   capabilities: ['equity', 'market-data'],
   tokenLifetime:
     'The session lives in the gateway, not in BrokerVault: it ends after about 6 minutes without requests (BrokerVault sends a keep-alive ' +
-    'every minute), at the latest at midnight New York time, during IBKR\'s nightly and Saturday maintenance, and whenever the same username ' +
+    "every minute), at the latest at midnight New York time, during IBKR's nightly and Saturday maintenance, and whenever the same username " +
     'logs in to TWS, the mobile app or another gateway. Then log in again at https://localhost:5000 in your browser.',
   // The Client Portal Gateway drops a session after about 6 idle minutes; each check tickles it.
   session: { maxCheckIntervalSec: 60 },

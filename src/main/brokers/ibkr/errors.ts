@@ -3,8 +3,7 @@ import { brokerMessage } from '../http';
 import { BrokerError, BrokerPrompt } from '../types';
 import type { TlsFailure } from './transport';
 
-export const LOGIN_HINT =
-  'Open the gateway address (by default https://localhost:5000) in your browser on this computer and log in to IBKR again.';
+export const LOGIN_HINT = 'Open the gateway address (by default https://localhost:5000) in your browser on this computer and log in to IBKR again.';
 
 /**
  * The gateway asked a question about an order (price cap, value limit, missing market data…) instead of
@@ -74,7 +73,7 @@ export function mapGatewayError(status: number, body: unknown, what: string): Br
   if (status === 429) {
     return new BrokerError(
       'RATE_LIMITED',
-      'The IBKR gateway refused the request because of too many requests. Wait a little: repeated bursts put this computer in IBKR\'s penalty box for 10–15 minutes.',
+      "The IBKR gateway refused the request because of too many requests. Wait a little: repeated bursts put this computer in IBKR's penalty box for 10–15 minutes.",
       status,
     );
   }

@@ -52,11 +52,7 @@ export async function positions(ctx: BrokerContext): Promise<Position[]> {
   const account = await ensurePortfolio(ctx);
   const out: Position[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await gatewayCall(
-      ctx,
-      { method: 'GET', path: `/portfolio/${encodeURIComponent(account)}/positions/${page}` },
-      'read your positions',
-    );
+    const answer = await gatewayCall(ctx, { method: 'GET', path: `/portfolio/${encodeURIComponent(account)}/positions/${page}` }, 'read your positions');
     const items = (Array.isArray(answer) ? answer : []) as Json[];
     for (const item of items) {
       const position = mapPosition(ctx, item);

@@ -58,10 +58,16 @@ export async function requireSession(ctx: BrokerContext): Promise<string> {
 export function checkEnvironment(ctx: BrokerContext, account: string): void {
   const isPaper = account.startsWith('D');
   if (ctx.environment === 'paper' && !isPaper) {
-    throw new BrokerError('INVALID_CREDENTIALS', 'This connection is set to paper trading, but the gateway is logged in to a live account. Log in to the gateway with your paper-trading username.');
+    throw new BrokerError(
+      'INVALID_CREDENTIALS',
+      'This connection is set to paper trading, but the gateway is logged in to a live account. Log in to the gateway with your paper-trading username.',
+    );
   }
   if (ctx.environment === 'live' && isPaper) {
-    throw new BrokerError('INVALID_CREDENTIALS', 'This connection is set to live trading, but the gateway is logged in to a paper account. Log in to the gateway with your live username.');
+    throw new BrokerError(
+      'INVALID_CREDENTIALS',
+      'This connection is set to live trading, but the gateway is logged in to a paper account. Log in to the gateway with your live username.',
+    );
   }
 }
 

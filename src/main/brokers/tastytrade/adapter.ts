@@ -47,7 +47,10 @@ export const adapter: BrokerAdapter = {
     const item = items.find((i) => (wanted ? i.account?.['account-number'] === wanted : i.account?.['account-number'] && !i.account['is-closed']));
     const account = item?.account;
     if (!account?.['account-number']) {
-      throw new BrokerError('INVALID_CREDENTIALS', wanted ? 'This login has no account with the number you entered.' : 'tastytrade lists no open account for this login.');
+      throw new BrokerError(
+        'INVALID_CREDENTIALS',
+        wanted ? 'This login has no account with the number you entered.' : 'tastytrade lists no open account for this login.',
+      );
     }
     ctx.memo.set('tastytrade.account', account['account-number']);
     const balance = await funds(ctx);

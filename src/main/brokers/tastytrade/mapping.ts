@@ -52,7 +52,14 @@ const STATES: Record<string, OrderState> = {
   'Partially Removed': 'CANCELLED',
 };
 
-const TYPES: Record<string, OrderType> = { Market: 'MARKET', Limit: 'LIMIT', 'Marketable Limit': 'LIMIT', Stop: 'STOP', 'Stop Limit': 'STOP_LIMIT', 'Notional Market': 'MARKET' };
+const TYPES: Record<string, OrderType> = {
+  Market: 'MARKET',
+  Limit: 'LIMIT',
+  'Marketable Limit': 'LIMIT',
+  Stop: 'STOP',
+  'Stop Limit': 'STOP_LIMIT',
+  'Notional Market': 'MARKET',
+};
 
 export function toBrokerOrder(o: TastyOrder): BrokerOrder {
   const leg = o.legs?.[0] ?? {};

@@ -25,7 +25,14 @@ export function orderBody(ctx: BrokerContext, order: OrderRequest): Record<strin
     'order-type': ORDER_TYPES[order.type],
     'external-identifier': order.clientOrderId,
     source: 'BrokerVault',
-    legs: [{ 'instrument-type': instrument.instrumentType, symbol: instrument.symbol, quantity: order.quantity, action: action(order, instrument.instrumentType === 'Cryptocurrency') }],
+    legs: [
+      {
+        'instrument-type': instrument.instrumentType,
+        symbol: instrument.symbol,
+        quantity: order.quantity,
+        action: action(order, instrument.instrumentType === 'Cryptocurrency'),
+      },
+    ],
   };
   if (priced) {
     body.price = decimal(order.limitPrice);
@@ -49,7 +56,11 @@ interface Effect {
   'change-in-buying-power-effect'?: string;
 }
 
-export function toDryRun(data: { 'buying-power-effect'?: Effect; 'fee-calculation'?: { 'total-fees'?: string }; warnings?: { message?: string }[] }): DryRunResult {
+export function toDryRun(data: {
+  'buying-power-effect'?: Effect;
+  'fee-calculation'?: { 'total-fees'?: string };
+  warnings?: { message?: string }[];
+}): DryRunResult {
   const effect = data['buying-power-effect'];
   const change = num(effect?.['change-in-buying-power']);
   return {

@@ -35,10 +35,28 @@ function toInstrument(item: SymbolData): Instrument | null {
   const name = typeof item.description === 'string' && item.description ? item.description : raw;
   if (type === 'Equity' && /^[A-Z0-9./]{1,12}$/.test(raw)) {
     const market = typeof item['listed-market'] === 'string' ? item['listed-market'] : '';
-    return { symbol: fromTastySymbol(raw, type), exchange: MARKETS[market] ?? (market || 'US'), brokerSymbol: raw, token: '', name, lotSize: 1, tickSize: tickSize(item['price-increments']), segment: type };
+    return {
+      symbol: fromTastySymbol(raw, type),
+      exchange: MARKETS[market] ?? (market || 'US'),
+      brokerSymbol: raw,
+      token: '',
+      name,
+      lotSize: 1,
+      tickSize: tickSize(item['price-increments']),
+      segment: type,
+    };
   }
   if (type === 'Cryptocurrency' && /^[A-Z0-9]{2,10}\/USD$/.test(raw)) {
-    return { symbol: fromTastySymbol(raw, type), exchange: 'CRYPTO', brokerSymbol: raw, token: '', name, lotSize: 1, tickSize: tickSize(item['price-increments']), segment: type };
+    return {
+      symbol: fromTastySymbol(raw, type),
+      exchange: 'CRYPTO',
+      brokerSymbol: raw,
+      token: '',
+      name,
+      lotSize: 1,
+      tickSize: tickSize(item['price-increments']),
+      segment: type,
+    };
   }
   // Indices, futures and options are not tradable through BrokerVault's tastytrade tickets.
   return null;

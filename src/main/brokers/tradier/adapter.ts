@@ -45,7 +45,10 @@ export const adapter: BrokerAdapter = {
     const wanted = ctx.credentials.account_id?.trim();
     const account = wanted ? accounts.find((a) => a.account_number === wanted) : accounts.find((a) => a.status !== 'closed');
     if (!account?.account_number) {
-      throw new BrokerError('INVALID_CREDENTIALS', wanted ? 'This access token has no account with the number you entered.' : 'Tradier lists no open account for this access token.');
+      throw new BrokerError(
+        'INVALID_CREDENTIALS',
+        wanted ? 'This access token has no account with the number you entered.' : 'Tradier lists no open account for this access token.',
+      );
     }
     ctx.memo.set('tradier.accountId', account.account_number);
     const funds = await balances(ctx);
@@ -111,7 +114,14 @@ export const adapter: BrokerAdapter = {
     const { body } = await tradierCall(ctx, { method: 'GET', path: `/accounts/${encodeURIComponent(id)}/positions` });
     const raw = asList<{ symbol: string; quantity: number; cost_basis: number }>((body as { positions?: { position?: unknown } }).positions?.position);
     // Positions carry no price: marks come from the quotes endpoint.
-    const marks = new Map((await fetchQuotes(ctx, raw.map((p) => p.symbol))).map((q) => [q.symbol, q.last]));
+    const marks = new Map(
+      (
+        await fetchQuotes(
+          ctx,
+          raw.map((p) => p.symbol),
+        )
+      ).map((q) => [q.symbol, q.last]),
+    );
     return raw.map((p): Position => {
       const quantity = num(p.quantity) ?? 0;
       const cost = num(p.cost_basis) ?? 0;
@@ -129,7 +139,10 @@ export const adapter: BrokerAdapter = {
   },
 
   async quotes(ctx, symbols) {
-    return fetchQuotes(ctx, symbols.map((s) => toTradierSymbol(ctx, s)));
+    return fetchQuotes(
+      ctx,
+      symbols.map((s) => toTradierSymbol(ctx, s)),
+    );
   },
 
   // No instrument master: the console's symbol search uses Tradier's lookup live.

@@ -20,8 +20,7 @@ export const descriptor: BrokerDescriptor = {
   tokenLifetime: xtsTokenLifetime('Compositedge'),
   staticIp: xtsStaticIpNote(
     'Compositedge',
-    `on the XTS dashboard (${COMPOSITEDGE_XTS_HOST}/dashboard#!/app, "My App"), or through Compositedge support where the dashboard ` +
-      'shows no IP entry',
+    `on the XTS dashboard (${COMPOSITEDGE_XTS_HOST}/dashboard#!/app, "My App"), or through Compositedge support where the dashboard ` + 'shows no IP entry',
   ),
   docsUrl: `${COMPOSITEDGE_XTS_HOST}/doc/interactive/`,
   signInHosts: ['compositedge.com', 'symphonyfintech.com'],

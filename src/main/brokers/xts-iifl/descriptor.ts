@@ -20,8 +20,7 @@ export const descriptor: BrokerDescriptor = {
   tokenLifetime: xtsTokenLifetime('IIFL'),
   staticIp: xtsStaticIpNote(
     'IIFL',
-    `on the Blaze XTS dashboard (${IIFL_XTS_HOST}/dashboard#!/app, "My App"), or through IIFL customer support where the dashboard ` +
-      'shows no IP entry',
+    `on the Blaze XTS dashboard (${IIFL_XTS_HOST}/dashboard#!/app, "My App"), or through IIFL customer support where the dashboard ` + 'shows no IP entry',
   ),
   docsUrl: `${IIFL_XTS_HOST}/doc/interactive/`,
   signInHosts: ['iifl.com', 'indiainfoline.com', 'iiflcapital.com', 'symphonyfintech.com'],

@@ -16,7 +16,6 @@ import { asRows, orderBody, parseQuotes, toBrokerOrder, toFunds, toPositions } f
 import { xtsRateLimits } from './limits';
 import { expiryOf, login } from './session';
 
-
 async function orderBook(ctx: BrokerContext, profile: XtsProfile): Promise<BrokerOrder[]> {
   const result = await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/orders' });
   return asRows(result).map((row) => toBrokerOrder(ctx, row));
@@ -25,7 +24,9 @@ async function orderBook(ctx: BrokerContext, profile: XtsProfile): Promise<Broke
 /** `GET /interactive/orders?appOrderID=` returns the order's history; its newest row is the current state. */
 async function orderHistory(ctx: BrokerContext, profile: XtsProfile, appOrderID: string): Promise<BrokerOrder | null> {
   const result = await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/orders', query: { appOrderID } });
-  const rows = asRows(result).map((row) => toBrokerOrder(ctx, row)).filter((o) => o.brokerOrderId === appOrderID);
+  const rows = asRows(result)
+    .map((row) => toBrokerOrder(ctx, row))
+    .filter((o) => o.brokerOrderId === appOrderID);
   return rows.reduce<BrokerOrder | null>((latest, o) => (!latest || (o.updatedAt ?? 0) >= (latest.updatedAt ?? 0) ? o : latest), null);
 }
 

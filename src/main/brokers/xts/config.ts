@@ -55,9 +55,7 @@ export const SEGMENT_CODE: Readonly<Record<string, number>> = {
   MCXFO: 51,
 };
 
-export const SEGMENT_BY_CODE: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(SEGMENT_CODE).map(([segment, code]) => [code, segment]),
-);
+export const SEGMENT_BY_CODE: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(SEGMENT_CODE).map(([segment, code]) => [code, segment]));
 
 /** Segments downloaded for the instrument master. */
 export const MASTER_SEGMENTS = ['NSECM', 'BSECM', 'NSEFO', 'BSEFO', 'NSECD', 'MCXFO'];

@@ -1,4 +1,14 @@
-import { BrokerError, type BrokerContext, type BrokerOrder, type Funds, type Instrument, type OrderRequest, type OrderState, type OrderType, type Position } from '../types';
+import {
+  BrokerError,
+  type BrokerContext,
+  type BrokerOrder,
+  type Funds,
+  type Instrument,
+  type OrderRequest,
+  type OrderState,
+  type OrderType,
+  type Position,
+} from '../types';
 import { istToUtc } from '../india-time';
 import { XTS_EPOCH_UNIX_SECONDS } from './config';
 import { segmentOf, symbolOfRow } from './instruments';
@@ -141,7 +151,8 @@ export function toPositions(ctx: BrokerContext, result: unknown): Position[] {
 export function toFunds(result: unknown, currency: string): Funds {
   const first = asRows((result as { BalanceList?: unknown } | undefined)?.BalanceList)[0];
   const limits = ((first?.limitObject as Row | undefined)?.RMSSubLimits ?? null) as Row | null;
-  if (!limits) throw new BrokerError('BROKER_REJECTED', 'The broker returned no balance for this account (dealer logins see funds on the dealer terminal only).');
+  if (!limits)
+    throw new BrokerError('BROKER_REJECTED', 'The broker returned no balance for this account (dealer logins see funds on the dealer terminal only).');
   const available = num(limits.netMarginAvailable);
   const used = num(limits.marginUtilized);
   return { available, used, total: available + used, currency };

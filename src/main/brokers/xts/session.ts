@@ -70,8 +70,6 @@ export async function login(ctx: BrokerContext, profile: XtsProfile): Promise<Se
 
 /** The connection is usable until the first of its two sessions ends (each token's JWT `exp`, 24 h after login). */
 export function expiryOf(fields: Readonly<Record<string, string>>): number | null {
-  const ends = [jwtExpiryMs(fields[SESSION.interactiveToken]), jwtExpiryMs(fields[SESSION.marketDataToken])].filter(
-    (t): t is number => t !== null,
-  );
+  const ends = [jwtExpiryMs(fields[SESSION.interactiveToken]), jwtExpiryMs(fields[SESSION.marketDataToken])].filter((t): t is number => t !== null);
   return ends.length ? Math.min(...ends) : null;
 }

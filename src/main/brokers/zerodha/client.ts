@@ -14,7 +14,8 @@ export function kiteLoginPage(ctx: BrokerContext): string {
 
 export function credential(ctx: BrokerContext, name: 'api_key' | 'api_secret'): string {
   const value = ctx.credentials[name];
-  if (!value) throw new BrokerError('INVALID_CREDENTIALS', `The Zerodha ${name === 'api_key' ? 'API key' : 'API secret'} is missing. Edit the connection and enter it.`);
+  if (!value)
+    throw new BrokerError('INVALID_CREDENTIALS', `The Zerodha ${name === 'api_key' ? 'API key' : 'API secret'} is missing. Edit the connection and enter it.`);
   return value;
 }
 

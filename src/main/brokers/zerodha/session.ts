@@ -6,7 +6,9 @@ import { record, text } from '../json';
 
 /** Kite's checksum: hex SHA-256 of api_key + request_token + api_secret, concatenated without separators. */
 export function kiteChecksum(apiKey: string, requestToken: string, apiSecret: string): string {
-  return createHash('sha256').update(apiKey + requestToken + apiSecret).digest('hex');
+  return createHash('sha256')
+    .update(apiKey + requestToken + apiSecret)
+    .digest('hex');
 }
 
 /**

@@ -85,11 +85,7 @@ export class PaperBroker {
 
   async getOrder(lookup: OrderLookup): Promise<PaperOrder | null> {
     await this.evaluate();
-    const row = lookup.brokerOrderId
-      ? this.store.order(lookup.brokerOrderId)
-      : lookup.clientOrderId
-        ? this.store.orderByClientId(lookup.clientOrderId)
-        : null;
+    const row = lookup.brokerOrderId ? this.store.order(lookup.brokerOrderId) : lookup.clientOrderId ? this.store.orderByClientId(lookup.clientOrderId) : null;
     return row ? toPaperOrder(row, this.decimals) : null;
   }
 
@@ -198,9 +194,7 @@ export class PaperBroker {
 
   /** Prices for many symbols; a symbol whose price fails is left out (its orders wait, its P&L shows null). */
   private async pricesFor(symbols: string[]): Promise<Map<string, number>> {
-    const entries = await Promise.all(
-      symbols.map(async (s) => [s, await this.priceOf(s).catch(() => undefined)] as const),
-    );
+    const entries = await Promise.all(symbols.map(async (s) => [s, await this.priceOf(s).catch(() => undefined)] as const));
     return new Map(entries.filter((e): e is readonly [string, number] => e[1] !== undefined));
   }
 }

@@ -40,7 +40,7 @@ export function simulatedPriceAt(symbol: string, at: number, tick = 0.01): numbe
   const fast = 0.01 * Math.sin((2 * Math.PI * t) / SEVEN_MINUTES + fastPhase);
   const noise = ((hash32(`${symbol}@${second}`) % 2001) - 1000) / 1_000_000;
   const raw = simulatedBase(symbol) * (1 + slow + fast + noise);
-  return Number((Math.max(tick, Math.round(raw / tick) * tick)).toFixed(8));
+  return Number(Math.max(tick, Math.round(raw / tick) * tick).toFixed(8));
 }
 
 /** Deterministic prices for paper trading without a market-data connection. */

@@ -26,8 +26,8 @@ export function AuditAlarm() {
     <div className="error-box audit-alarm" role="alert" data-testid="audit-alarm">
       <strong>The audit trail was tampered with (found {since(audit)}).</strong> {sentence(report.reason ?? 'it no longer verifies')}
       {report.brokenAt !== null ? ` (at entry ${report.brokenAt})` : ''}. Something changed BrokerVault&apos;s records outside the app, so its history of
-      credential changes, mode switches and orders can no longer be trusted. <strong>What to do:</strong> keep a copy of your data folder as it is now,
-      check your orders and positions in each broker&apos;s own app or website, and restore the data folder from a backup you trust.{' '}
+      credential changes, mode switches and orders can no longer be trusted. <strong>What to do:</strong> keep a copy of your data folder as it is now, check
+      your orders and positions in each broker&apos;s own app or website, and restore the data folder from a backup you trust.{' '}
       <button type="button" className="link" onClick={() => go('audit')}>
         Open Audit
       </button>

@@ -57,7 +57,11 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionView }
             Make default
           </button>
         )}
-        <button type="button" disabled={busy} onClick={() => void run(() => unwrap(c.isActive ? api.connections.deactivate({ id: c.id }) : api.connections.activate({ id: c.id })))}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void run(() => unwrap(c.isActive ? api.connections.deactivate({ id: c.id }) : api.connections.activate({ id: c.id })))}
+        >
           {c.isActive ? 'Deactivate' : 'Activate'}
         </button>
         <button type="button" className="danger" onClick={() => setDeleting(true)} aria-label={`Delete ${c.label}`}>

@@ -42,7 +42,11 @@ export function EditConnectionDialog({ connection, open, onOpenChange }: { conne
     if (problems.length) return;
     const patch: UpdateConnectionInput = { id: connection.id };
     if (label.trim() !== connection.label) patch.label = label.trim();
-    const changed = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+    const changed = Object.fromEntries(
+      Object.entries(fields)
+        .filter(([, v]) => v.trim() !== '')
+        .map(([k, v]) => [k, v.trim()]),
+    );
     if (Object.keys(changed).length) patch.fields = changed;
     if (hostChanged) patch.apiHost = host;
     const done = await run(() => unwrap(getApi().connections.update(patch)));
@@ -53,7 +57,12 @@ export function EditConnectionDialog({ connection, open, onOpenChange }: { conne
   };
 
   return (
-    <Modal open={open} onOpenChange={onOpenChange} title={`Edit “${connection.label}”`} description="Leave a credential blank to keep the saved one. New credentials are checked at the next connection test.">
+    <Modal
+      open={open}
+      onOpenChange={onOpenChange}
+      title={`Edit “${connection.label}”`}
+      description="Leave a credential blank to keep the saved one. New credentials are checked at the next connection test."
+    >
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <TextField label="Name" required value={label} onChange={setLabel} error={submitted ? labelProblem : null} />
         <h3 className="subhead">Credentials</h3>

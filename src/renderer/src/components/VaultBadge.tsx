@@ -18,7 +18,9 @@ export function VaultBadge() {
       type="button"
       className={ok ? 'badge badge-ok' : 'badge badge-warn'}
       data-testid="vault-badge"
-      title={vault.guidance ?? `Secrets are encrypted with a key kept in the ${vault.backend === 'keychain' ? 'OS keychain' : 'passphrase-protected key file'}.`}
+      title={
+        vault.guidance ?? `Secrets are encrypted with a key kept in the ${vault.backend === 'keychain' ? 'OS keychain' : 'passphrase-protected key file'}.`
+      }
       onClick={() => go('settings')}
     >
       {TEXT[vault.state]}

@@ -21,7 +21,8 @@ export function HealthCard({ connection: c, now, checking }: { connection: Conne
       getApi().on('login:finished', (event) => {
         if (event.connectionId !== c.id) return;
         setWaiting(null);
-        if (!event.ok) setError(event.error ? describeError(new CallError(event.error.code, event.error.message)) : 'Sign-in did not complete. Try Re-login again.');
+        if (!event.ok)
+          setError(event.error ? describeError(new CallError(event.error.code, event.error.message)) : 'Sign-in did not complete. Try Re-login again.');
       }),
     [c.id, setError],
   );
@@ -95,7 +96,12 @@ export function HealthCard({ connection: c, now, checking }: { connection: Conne
             <button type="button" disabled={busy || !c.isActive} onClick={() => void relogin()} aria-label={`Re-login ${c.label}`}>
               Re-login
             </button>
-            <button type="button" disabled={busy || !c.isActive} onClick={() => void run(() => unwrap(getApi().connections.validate({ id: c.id })))} aria-label={`Test ${c.label}`}>
+            <button
+              type="button"
+              disabled={busy || !c.isActive}
+              onClick={() => void run(() => unwrap(getApi().connections.validate({ id: c.id })))}
+              aria-label={`Test ${c.label}`}
+            >
               Test
             </button>
           </>

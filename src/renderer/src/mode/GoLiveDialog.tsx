@@ -44,7 +44,13 @@ export function GoLiveDialog({ open, onOpenChange }: { open: boolean; onOpenChan
   const label = (c: ConnectionView) => `${c.label} — ${nameOf(c.broker)} (${c.environment})${c.status !== 'valid' ? ` · ${c.status}` : ''}`;
 
   return (
-    <Modal open={open} onOpenChange={close} title="Switch to live trading" description="In live mode, orders you place go to your real broker account with real money." tone="live">
+    <Modal
+      open={open}
+      onOpenChange={close}
+      title="Switch to live trading"
+      description="In live mode, orders you place go to your real broker account with real money."
+      tone="live"
+    >
       {candidates.length === 0 ? (
         <p className="note">Connect a broker account first (Connections → Connect a broker). Until then you can trade in paper mode.</p>
       ) : !request ? (
@@ -86,7 +92,8 @@ export function GoLiveDialog({ open, onOpenChange }: { open: boolean; onOpenChan
               <span className="muted">Broker</span> {nameOf(request.connection.broker)}
             </div>
             <div>
-              <span className="muted">Environment</span> <span className={`env env-${request.connection.environment}`}>{request.connection.environment.toUpperCase()}</span>
+              <span className="muted">Environment</span>{' '}
+              <span className={`env env-${request.connection.environment}`}>{request.connection.environment.toUpperCase()}</span>
             </div>
             <div>
               <span className="muted">Account number</span> <span className="mono">{request.connection.accountMasked ?? '—'}</span>

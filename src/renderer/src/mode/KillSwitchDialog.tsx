@@ -45,7 +45,13 @@ export function KillSwitchDialog({ open, onOpenChange }: { open: boolean; onOpen
   const failed = report?.results.filter((r) => r.outcome === 'failed').length ?? 0;
 
   return (
-    <Modal open={open} onOpenChange={close} title="Kill switch" description="Cancels every open order, switches BrokerVault to paper mode and locks live trading until you unlock it." tone="danger">
+    <Modal
+      open={open}
+      onOpenChange={close}
+      title="Kill switch"
+      description="Cancels every open order, switches BrokerVault to paper mode and locks live trading until you unlock it."
+      tone="danger"
+    >
       {!report ? (
         <>
           <label className="checkbox">

@@ -116,7 +116,9 @@ export function AuditPage() {
           <p>
             <strong>Nothing recorded yet{action || connectionId ? ' for this filter' : ''}.</strong>
           </p>
-          <p className="muted">Every credential change, sign-in, mode switch and order is recorded here in a tamper-evident chain. Secrets are never written to it.</p>
+          <p className="muted">
+            Every credential change, sign-in, mode switch and order is recorded here in a tamper-evident chain. Secrets are never written to it.
+          </p>
         </div>
       ) : (
         <div className="table-wrap">

@@ -21,8 +21,8 @@ export function ConnectionsPage() {
             <strong>No broker connected yet.</strong>
           </p>
           <p className="muted">
-            You can practise in paper mode without any credentials (open Trading). When you are ready, connect your broker account: BrokerVault walks you through finding each key on
-            your broker’s site, tests it, and keeps it encrypted here.
+            You can practise in paper mode without any credentials (open Trading). When you are ready, connect your broker account: BrokerVault walks you
+            through finding each key on your broker’s site, tests it, and keeps it encrypted here.
           </p>
           <button type="button" className="primary" onClick={() => setWizard(true)}>
             Connect your first broker

@@ -27,7 +27,10 @@ export function HealthPage() {
       </div>
     );
   }
-  const counts = connections.reduce<Record<string, number>>((acc, c) => ((acc[c.isActive ? c.status : 'inactive'] = (acc[c.isActive ? c.status : 'inactive'] ?? 0) + 1), acc), {});
+  const counts = connections.reduce<Record<string, number>>(
+    (acc, c) => ((acc[c.isActive ? c.status : 'inactive'] = (acc[c.isActive ? c.status : 'inactive'] ?? 0) + 1), acc),
+    {},
+  );
   return (
     <section>
       <div className="toolbar">

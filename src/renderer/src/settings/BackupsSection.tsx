@@ -34,7 +34,10 @@ export function BackupsSection() {
   return (
     <section className="panel" aria-labelledby="backups-h" data-testid="backups-panel">
       <h2 id="backups-h">Backups</h2>
-      <p className="muted small">BrokerVault backs up its database every day and before every update, in the backups folder of its data folder. It keeps 7 daily backups, the last 3 taken before an update and the last 5 taken by hand.</p>
+      <p className="muted small">
+        BrokerVault backs up its database every day and before every update, in the backups folder of its data folder. It keeps 7 daily backups, the last 3
+        taken before an update and the last 5 taken by hand.
+      </p>
       {backups === null ? (
         <Spinner label="Loading backups…" />
       ) : backups.length === 0 ? (

@@ -41,13 +41,25 @@ export function LimitsSection() {
       </section>
     );
   }
-  const problems = { maxQuantity: problem(draft.maxQuantity, false), maxOrderValue: problem(draft.maxOrderValue, false), maxOrdersPerMinute: problem(draft.maxOrdersPerMinute, true) };
+  const problems = {
+    maxQuantity: problem(draft.maxQuantity, false),
+    maxOrderValue: problem(draft.maxOrderValue, false),
+    maxOrdersPerMinute: problem(draft.maxOrdersPerMinute, true),
+  };
   const value = (s: string) => (s.trim() === '' ? null : Number(s));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
     if (Object.values(problems).some(Boolean)) return;
-    const next = await save.run(() => unwrap(getApi().limits.set({ maxQuantity: value(draft.maxQuantity), maxOrderValue: value(draft.maxOrderValue), maxOrdersPerMinute: value(draft.maxOrdersPerMinute) })));
+    const next = await save.run(() =>
+      unwrap(
+        getApi().limits.set({
+          maxQuantity: value(draft.maxQuantity),
+          maxOrderValue: value(draft.maxOrderValue),
+          maxOrdersPerMinute: value(draft.maxOrdersPerMinute),
+        }),
+      ),
+    );
     if (next) {
       setDraft(toDraft(next));
       setSaved(true);
@@ -61,8 +73,21 @@ export function LimitsSection() {
       <p className="muted small">An order above a limit is not sent until you confirm it on the ticket. Leave a box empty for no limit.</p>
       <form className="form grid-3" onSubmit={(e) => void submit(e)} noValidate>
         <TextField label="Max quantity per order" value={draft.maxQuantity} onChange={set('maxQuantity')} error={problems.maxQuantity} inputMode="numeric" />
-        <TextField label="Max order value" value={draft.maxOrderValue} onChange={set('maxOrderValue')} error={problems.maxOrderValue} inputMode="numeric" help="In the account’s currency." />
-        <TextField label="Max orders per minute" value={draft.maxOrdersPerMinute} onChange={set('maxOrdersPerMinute')} error={problems.maxOrdersPerMinute} inputMode="numeric" />
+        <TextField
+          label="Max order value"
+          value={draft.maxOrderValue}
+          onChange={set('maxOrderValue')}
+          error={problems.maxOrderValue}
+          inputMode="numeric"
+          help="In the account’s currency."
+        />
+        <TextField
+          label="Max orders per minute"
+          value={draft.maxOrdersPerMinute}
+          onChange={set('maxOrdersPerMinute')}
+          error={problems.maxOrdersPerMinute}
+          inputMode="numeric"
+        />
         <div className="row span-all">
           <button type="submit" className="primary" disabled={save.busy}>
             Save limits

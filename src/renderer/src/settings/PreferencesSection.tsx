@@ -49,12 +49,26 @@ export function PreferencesSection() {
         <label className="field">
           Check connections every (seconds)
           <div className="row">
-            <input inputMode="numeric" value={interval} onChange={(e) => setIntervalText(e.target.value)} aria-invalid={intervalProblem ? true : undefined} className="narrow" />
-            <button type="button" disabled={busy || intervalProblem !== null || n === settings.checkIntervalSec} onClick={() => void save({ checkIntervalSec: n })}>
+            <input
+              inputMode="numeric"
+              value={interval}
+              onChange={(e) => setIntervalText(e.target.value)}
+              aria-invalid={intervalProblem ? true : undefined}
+              className="narrow"
+            />
+            <button
+              type="button"
+              disabled={busy || intervalProblem !== null || n === settings.checkIntervalSec}
+              onClick={() => void save({ checkIntervalSec: n })}
+            >
               Apply
             </button>
           </div>
-          {intervalProblem ? <span className="field-error">{intervalProblem}</span> : <span className="help">How often the Health panel re-checks each active connection.</span>}
+          {intervalProblem ? (
+            <span className="field-error">{intervalProblem}</span>
+          ) : (
+            <span className="help">How often the Health panel re-checks each active connection.</span>
+          )}
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={settings.autoRelogin} onChange={(e) => void save({ autoRelogin: e.target.checked })} />

@@ -88,10 +88,30 @@ export function VaultSection() {
       )}
       {offerPassphrase && (
         <form onSubmit={(e) => void submit(e)} className="form passphrase-form" noValidate>
-          <h3 className="subhead">{locked ? 'Unlock with your passphrase' : vault.state === 'keystore-unavailable' ? 'Protect the vault with a passphrase' : 'Use a passphrase instead of the keychain'}</h3>
-          {vault.state === 'keystore-unavailable' && <p className="muted small">This computer has no keychain BrokerVault can use, so your credentials need a passphrase. You type it once each time BrokerVault starts.</p>}
-          <TextField label="Passphrase" secret required value={passphrase} onChange={setPassphrase} help={locked ? undefined : 'At least 12 characters. It cannot be recovered: if you forget it, you must enter your broker credentials again.'} error={passphrase !== '' && passphrase.length < 12 ? 'Use at least 12 characters.' : null} />
-          {!locked && <TextField label="Repeat passphrase" secret required value={repeat} onChange={setRepeat} error={mismatch ? 'The two passphrases differ.' : null} />}
+          <h3 className="subhead">
+            {locked
+              ? 'Unlock with your passphrase'
+              : vault.state === 'keystore-unavailable'
+                ? 'Protect the vault with a passphrase'
+                : 'Use a passphrase instead of the keychain'}
+          </h3>
+          {vault.state === 'keystore-unavailable' && (
+            <p className="muted small">
+              This computer has no keychain BrokerVault can use, so your credentials need a passphrase. You type it once each time BrokerVault starts.
+            </p>
+          )}
+          <TextField
+            label="Passphrase"
+            secret
+            required
+            value={passphrase}
+            onChange={setPassphrase}
+            help={locked ? undefined : 'At least 12 characters. It cannot be recovered: if you forget it, you must enter your broker credentials again.'}
+            error={passphrase !== '' && passphrase.length < 12 ? 'Use at least 12 characters.' : null}
+          />
+          {!locked && (
+            <TextField label="Repeat passphrase" secret required value={repeat} onChange={setRepeat} error={mismatch ? 'The two passphrases differ.' : null} />
+          )}
           <div className="row">
             <button type="submit" className="primary" disabled={busy || passphrase.length < 12 || (!locked && passphrase !== repeat)}>
               {locked ? 'Unlock' : 'Use passphrase'}

@@ -10,7 +10,15 @@ function RowInput({ label, value, onChange, error }: { label: string; value: str
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} inputMode="decimal" autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+      <input
+        id={id}
+        inputMode="decimal"
+        autoComplete="off"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+      />
       {error && (
         <span id={`${id}-err`} className="field-error">
           {error}
@@ -45,7 +53,15 @@ export function BasketRowFields({
     <fieldset className="basket-row" data-testid="basket-row">
       <legend>{name}</legend>
       <div className="basket-row-fields">
-        <SymbolField value={row.symbol} onChange={(symbol) => onChange({ symbol })} connectionId={connectionId} error={problems.symbol ?? null} help={null} placeholder="e.g. NSE:INFY" autoFocus={autoFocus} />
+        <SymbolField
+          value={row.symbol}
+          onChange={(symbol) => onChange({ symbol })}
+          connectionId={connectionId}
+          error={problems.symbol ?? null}
+          help={null}
+          placeholder="e.g. NSE:INFY"
+          autoFocus={autoFocus}
+        />
         <fieldset className="side-toggle basket-side">
           <legend className="sr-only">Side</legend>
           {ORDER_SIDES.map((side) => (
@@ -63,7 +79,9 @@ export function BasketRowFields({
             <option value="LIMIT">Limit</option>
           </select>
         </label>
-        {row.type === 'LIMIT' && <RowInput label="Limit price" value={row.limitPrice} onChange={(limitPrice) => onChange({ limitPrice })} error={problems.limitPrice} />}
+        {row.type === 'LIMIT' && (
+          <RowInput label="Limit price" value={row.limitPrice} onChange={(limitPrice) => onChange({ limitPrice })} error={problems.limitPrice} />
+        )}
         {isIndianSymbol(row.symbol) && (
           <label className="field">
             Product
@@ -78,7 +96,13 @@ export function BasketRowFields({
           </label>
         )}
         {onRemove && (
-          <button type="button" className="ghost basket-row-remove" onClick={onRemove} aria-label={`Remove ${name.toLowerCase()}`} title={`Remove ${name.toLowerCase()}`}>
+          <button
+            type="button"
+            className="ghost basket-row-remove"
+            onClick={onRemove}
+            aria-label={`Remove ${name.toLowerCase()}`}
+            title={`Remove ${name.toLowerCase()}`}
+          >
             <span aria-hidden="true">✕</span>
           </button>
         )}

@@ -20,8 +20,16 @@ export function BrokerQuestionDialog() {
   if (!question) return null;
   const { order } = question;
   const brokerName = brokers.find((b) => b.id === order.broker)?.name ?? order.broker;
-  const account = mode.live && mode.live.connectionId === order.connectionId ? `${mode.live.label}${mode.live.accountMasked ? ` ${mode.live.accountMasked}` : ''}` : null;
-  const price = order.type === 'MARKET' ? 'at market' : order.limitPrice !== null ? `limit ${num(order.limitPrice)}` : order.stopPrice !== null ? `stop ${num(order.stopPrice)}` : '';
+  const account =
+    mode.live && mode.live.connectionId === order.connectionId ? `${mode.live.label}${mode.live.accountMasked ? ` ${mode.live.accountMasked}` : ''}` : null;
+  const price =
+    order.type === 'MARKET'
+      ? 'at market'
+      : order.limitPrice !== null
+        ? `limit ${num(order.limitPrice)}`
+        : order.stopPrice !== null
+          ? `stop ${num(order.stopPrice)}`
+          : '';
 
   const answer = async (confirm: boolean) => {
     const result = await run(() => unwrap(getApi().orders.answerPrompt({ orderId: order.id, replyId: question.replyId, confirm })));
@@ -62,7 +70,12 @@ export function BrokerQuestionDialog() {
       <figure className="broker-says">
         <figcaption>
           <span className="tag tag-accent">From {brokerName}</span>
-          {question.round > 1 && <span className="muted small"> Question {question.round}: {brokerName} asked again after your last answer.</span>}
+          {question.round > 1 && (
+            <span className="muted small">
+              {' '}
+              Question {question.round}: {brokerName} asked again after your last answer.
+            </span>
+          )}
         </figcaption>
         {/* The broker's own words (tags stripped), in a quote so they read as the broker's, not ours. */}
         <blockquote data-testid="broker-prompt" aria-live="polite">
@@ -76,7 +89,8 @@ export function BrokerQuestionDialog() {
         </blockquote>
       </figure>
       <p className="muted small">
-        <strong>Confirm</strong> tells {brokerName} to go ahead with the order. <strong>Decline</strong> tells it not to: nothing is placed and the order is shown as cancelled.
+        <strong>Confirm</strong> tells {brokerName} to go ahead with the order. <strong>Decline</strong> tells it not to: nothing is placed and the order is
+        shown as cancelled.
       </p>
       <ErrorText error={error} testId="broker-question-error" />
       <div className="dialog-actions">

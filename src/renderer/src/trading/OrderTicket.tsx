@@ -27,7 +27,8 @@ function outcomeOf(order: OrderView): { tone: 'ok' | 'warn'; text: string } {
   const what = `${order.side} ${order.quantity} ${order.symbol}`;
   // Never "sent" while BrokerVault does not know whether the broker has it.
   if (order.state === 'UNKNOWN') return { tone: 'warn', text: `Outcome unknown, checking with the broker: ${what}.` };
-  if (order.state === 'REJECTED' || (order.state === 'CANCELLED' && order.brokerOrderId === null)) return { tone: 'warn', text: `Order not placed: ${what} — ${order.state.toLowerCase()}.` };
+  if (order.state === 'REJECTED' || (order.state === 'CANCELLED' && order.brokerOrderId === null))
+    return { tone: 'warn', text: `Order not placed: ${what} — ${order.state.toLowerCase()}.` };
   if (order.state === 'CANCELLED') return { tone: 'warn', text: `Order cancelled: ${what}.` };
   return { tone: 'ok', text: `Order sent: ${what} — ${order.state.toLowerCase().replace('_', ' ')}.` };
 }
@@ -106,7 +107,13 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       <h2>
         New order <span className={`mode-chip ${live ? 'mode-live' : 'mode-paper'}`}>{live ? `LIVE · ${mode.live!.label}` : 'PAPER'}</span>
       </h2>
-      <SymbolField value={form.symbol} onChange={(s) => set({ symbol: s })} connectionId={live ? mode.live!.connectionId : null} error={show('symbol')} help={PAPER_PRICES[priceSource ?? 'unknown']} />
+      <SymbolField
+        value={form.symbol}
+        onChange={(s) => set({ symbol: s })}
+        connectionId={live ? mode.live!.connectionId : null}
+        error={show('symbol')}
+        help={PAPER_PRICES[priceSource ?? 'unknown']}
+      />
       <fieldset className="side-toggle">
         <legend className="sr-only">Side</legend>
         {ORDER_SIDES.map((side) => (
@@ -119,7 +126,12 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       <div className="grid-2">
         <label className="field">
           Quantity
-          <input inputMode="decimal" value={form.quantity} onChange={(e) => set({ quantity: e.target.value })} aria-invalid={show('quantity') ? true : undefined} />
+          <input
+            inputMode="decimal"
+            value={form.quantity}
+            onChange={(e) => set({ quantity: e.target.value })}
+            aria-invalid={show('quantity') ? true : undefined}
+          />
           {show('quantity') && <span className="field-error">{show('quantity')}</span>}
         </label>
         <label className="field">
@@ -134,14 +146,24 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
         {needsLimitPrice(form.type) && (
           <label className="field">
             Limit price
-            <input inputMode="decimal" value={form.limitPrice} onChange={(e) => set({ limitPrice: e.target.value })} aria-invalid={show('limitPrice') ? true : undefined} />
+            <input
+              inputMode="decimal"
+              value={form.limitPrice}
+              onChange={(e) => set({ limitPrice: e.target.value })}
+              aria-invalid={show('limitPrice') ? true : undefined}
+            />
             {show('limitPrice') && <span className="field-error">{show('limitPrice')}</span>}
           </label>
         )}
         {needsStopPrice(form.type) && (
           <label className="field">
             Stop price
-            <input inputMode="decimal" value={form.stopPrice} onChange={(e) => set({ stopPrice: e.target.value })} aria-invalid={show('stopPrice') ? true : undefined} />
+            <input
+              inputMode="decimal"
+              value={form.stopPrice}
+              onChange={(e) => set({ stopPrice: e.target.value })}
+              aria-invalid={show('stopPrice') ? true : undefined}
+            />
             {show('stopPrice') && <span className="field-error">{show('stopPrice')}</span>}
           </label>
         )}
@@ -181,7 +203,10 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
           <p className="small">Place it anyway, or change the ticket.</p>
         </div>
       )}
-      <ErrorText error={error ? `${error} Your ticket is kept: fix it or press the button again to retry safely (it will not be placed twice).` : null} testId="order-error" />
+      <ErrorText
+        error={error ? `${error} Your ticket is kept: fix it or press the button again to retry safely (it will not be placed twice).` : null}
+        testId="order-error"
+      />
       {question && (
         <p className="warn-text" role="status" data-testid="order-question">
           {question.order.side} {question.order.quantity} {question.order.symbol} is waiting for your answer to the broker’s question.

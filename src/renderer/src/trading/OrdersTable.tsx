@@ -14,7 +14,13 @@ function CancelButton({ order }: { order: OrderView }) {
   const { busy, error, run } = useAction();
   return (
     <>
-      <button type="button" className="small-button" disabled={busy} onClick={() => void run(() => unwrap(getApi().orders.cancel({ orderId: order.id })))} aria-label={`Cancel order ${order.symbol} ${order.side} ${order.quantity}`}>
+      <button
+        type="button"
+        className="small-button"
+        disabled={busy}
+        onClick={() => void run(() => unwrap(getApi().orders.cancel({ orderId: order.id })))}
+        aria-label={`Cancel order ${order.symbol} ${order.side} ${order.quantity}`}
+      >
         {busy ? 'Cancelling…' : 'Cancel'}
       </button>
       {error && (
@@ -50,14 +56,21 @@ export function OrdersTable() {
             Open
           </button>
         </div>
-        <button type="button" className="small-button" disabled={busy} onClick={() => void run(() => unwrap(getApi().orders.refresh()).then((o) => useApp.setState({ orders: o })))}>
+        <button
+          type="button"
+          className="small-button"
+          disabled={busy}
+          onClick={() => void run(() => unwrap(getApi().orders.refresh()).then((o) => useApp.setState({ orders: o })))}
+        >
           Refresh
         </button>
         {busy && <Spinner label="Loading orders…" />}
       </div>
       <ErrorText error={error} />
       {shown.length === 0 ? (
-        <p className="muted empty-inline">{filter === 'open' ? 'No open orders.' : 'No orders yet. Use the ticket to place your first one — in paper mode nothing real happens.'}</p>
+        <p className="muted empty-inline">
+          {filter === 'open' ? 'No open orders.' : 'No orders yet. Use the ticket to place your first one — in paper mode nothing real happens.'}
+        </p>
       ) : (
         <div className="table-wrap">
           <table className="table" aria-label="Orders">
@@ -103,7 +116,11 @@ export function OrdersTable() {
                     <span className={`state state-${STATE_CLASS[o.state] ?? 'open'}`} data-testid="order-state">
                       {o.state.replace('_', ' ')}
                     </span>
-                    {o.message && <div className="small muted" data-testid="order-message">{brokerLines(o.message).join(' ')}</div>}
+                    {o.message && (
+                      <div className="small muted" data-testid="order-message">
+                        {brokerLines(o.message).join(' ')}
+                      </div>
+                    )}
                   </td>
                   <td className="num">{num(o.averagePrice)}</td>
                   <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>

@@ -16,7 +16,10 @@ export function PaperAccountPanel() {
   const [resetting, setResetting] = useState(false);
   const [startingCash, setStartingCash] = useState('');
   const { error, run } = useAction();
-  const fingerprint = orders.filter((o) => o.mode === 'paper').map((o) => `${o.id}:${o.state}`).join(',');
+  const fingerprint = orders
+    .filter((o) => o.mode === 'paper')
+    .map((o) => `${o.id}:${o.state}`)
+    .join(',');
 
   useEffect(() => {
     void run(async () => setAccount(await unwrap(getApi().paper.account())));
@@ -66,7 +69,12 @@ export function PaperAccountPanel() {
             All paper positions and orders are cleared and cash starts again.
             <label className="field inline-field">
               Starting cash ({account?.currency ?? ''})
-              <input inputMode="decimal" value={startingCash} placeholder={String(account?.startingCash ?? '')} onChange={(e) => setStartingCash(e.target.value)} />
+              <input
+                inputMode="decimal"
+                value={startingCash}
+                placeholder={String(account?.startingCash ?? '')}
+                onChange={(e) => setStartingCash(e.target.value)}
+              />
             </label>
           </>
         }

@@ -72,7 +72,13 @@ export function ScheduleCard({ schedule: s, now, onDeleted }: { schedule: Schedu
           )}
         </div>
         <span className="schedule-actions">
-          <button type="button" className="small-button" disabled={toggle.busy} onClick={() => void toggle.run(() => setEnabled(s.id, !s.enabled))} aria-label={`${s.enabled ? 'Pause' : 'Resume'} schedule ${s.name}`}>
+          <button
+            type="button"
+            className="small-button"
+            disabled={toggle.busy}
+            onClick={() => void toggle.run(() => setEnabled(s.id, !s.enabled))}
+            aria-label={`${s.enabled ? 'Pause' : 'Resume'} schedule ${s.name}`}
+          >
             {toggle.busy ? (s.enabled ? 'Pausing…' : 'Resuming…') : s.enabled ? 'Pause' : 'Resume'}
           </button>
           <button type="button" className="small-button danger" onClick={() => setDeleting(true)} aria-label={`Delete schedule ${s.name}`}>

@@ -79,7 +79,15 @@ function DayPicker({ days, onChange, error }: { days: number[]; onChange(days: n
 }
 
 /** "New schedule": name, time and zone, days, and a basket of 1–20 orders; checked here first, then by main. */
-export function ScheduleDialog({ open, onOpenChange, onCreated }: { open: boolean; onOpenChange(open: boolean): void; onCreated(schedule: ScheduleView): void }) {
+export function ScheduleDialog({
+  open,
+  onOpenChange,
+  onCreated,
+}: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  onCreated(schedule: ScheduleView): void;
+}) {
   const mode = useApp((s) => s.mode);
   const createSchedule = useApp((s) => s.createSchedule);
   const [name, setName] = useState('');
@@ -148,7 +156,8 @@ export function ScheduleDialog({ open, onOpenChange, onCreated }: { open: boolea
         <div className="basket-head">
           <h3 className="subhead">Orders</h3>
           <span className="help">
-            {rows.length} of at most {MAX_BASKET}. {liveConnection ? 'Search your broker’s instruments, or type' : 'Type'} each symbol as EXCHANGE:SYMBOL, e.g. NSE:INFY, US:AAPL or CRYPTO:BTCUSDT.
+            {rows.length} of at most {MAX_BASKET}. {liveConnection ? 'Search your broker’s instruments, or type' : 'Type'} each symbol as EXCHANGE:SYMBOL, e.g.
+            NSE:INFY, US:AAPL or CRYPTO:BTCUSDT.
           </span>
         </div>
         <ol className="basket-rows">
@@ -181,8 +190,8 @@ export function ScheduleDialog({ open, onOpenChange, onCreated }: { open: boolea
           ) : (
             'Runs place orders in the mode BrokerVault is in at that moment (now paper).'
           )}{' '}
-          Each order goes through the same checks as the ticket, pre-trade limits included. BrokerVault must be open at that time: a run missed while it is closed is reported, never
-          placed late.
+          Each order goes through the same checks as the ticket, pre-trade limits included. BrokerVault must be open at that time: a run missed while it is
+          closed is reported, never placed late.
         </p>
 
         {submitted && list.length > 0 && (

@@ -15,7 +15,8 @@ function EmptySchedules({ onCreate }: { onCreate(): void }) {
   return (
     <div className="schedules-empty" data-testid="schedules-empty">
       <p>
-        <strong>No schedules yet.</strong> A schedule places a basket of orders for you at a set time on the days you choose — for example, buy at 15:10 every weekday.
+        <strong>No schedules yet.</strong> A schedule places a basket of orders for you at a set time on the days you choose — for example, buy at 15:10 every
+        weekday.
       </p>
       <ul>
         <li>Each order goes through the same order path and pre-trade checks as the ticket, in the mode BrokerVault is in at that moment (paper or live).</li>

@@ -29,7 +29,11 @@ export function SymbolField({
   autoFocus?: boolean;
 }) {
   const id = useId();
-  const hint = connectionId ? 'Type part of a name and pick from your broker’s instruments.' : help === undefined ? 'Paper mode: any symbol in EXCHANGE:SYMBOL form.' : help;
+  const hint = connectionId
+    ? 'Type part of a name and pick from your broker’s instruments.'
+    : help === undefined
+      ? 'Paper mode: any symbol in EXCHANGE:SYMBOL form.'
+      : help;
   const [results, setResults] = useState<Instrument[]>([]);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);

@@ -121,7 +121,15 @@ export function scheduleProblems(form: ScheduleForm): ScheduleProblems {
   if (form.days.length === 0) out.days = 'Pick at least one day.';
   out.rows = form.rows.map((row) => {
     // The same checks and words as the order ticket.
-    const ticket: TicketForm = { symbol: row.symbol, side: row.side, quantity: row.quantity, type: row.type, limitPrice: row.limitPrice, stopPrice: '', product: '' };
+    const ticket: TicketForm = {
+      symbol: row.symbol,
+      side: row.side,
+      quantity: row.quantity,
+      type: row.type,
+      limitPrice: row.limitPrice,
+      stopPrice: '',
+      product: '',
+    };
     const { symbol, quantity, limitPrice } = ticketProblems(ticket, false);
     const problems: RowProblems = {};
     if (symbol) problems.symbol = symbol;

@@ -45,6 +45,13 @@ export function toTicket(form: TicketForm, ticketId: string, needsProduct: boole
 }
 
 export function describeTicket(t: OrderTicket): string {
-  const price = t.type === 'MARKET' ? 'at market' : t.type === 'LIMIT' ? `limit ${t.limitPrice}` : t.type === 'STOP' ? `stop ${t.stopPrice}` : `stop ${t.stopPrice}, limit ${t.limitPrice}`;
+  const price =
+    t.type === 'MARKET'
+      ? 'at market'
+      : t.type === 'LIMIT'
+        ? `limit ${t.limitPrice}`
+        : t.type === 'STOP'
+          ? `stop ${t.stopPrice}`
+          : `stop ${t.stopPrice}, limit ${t.limitPrice}`;
   return `${t.side} ${t.quantity} ${t.symbol} ${price}${t.product ? ` (${t.product})` : ''}`;
 }

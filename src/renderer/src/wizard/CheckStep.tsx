@@ -40,9 +40,7 @@ export function CheckStep({ draft, onBack, onSaved }: { draft: Draft; onBack(): 
   return (
     <div className="wizard-step">
       <h3>Test the connection</h3>
-      <p className="muted">
-        BrokerVault signs in to {draft.broker.name} with what you entered and reads your account. Nothing is saved until you choose Save.
-      </p>
+      <p className="muted">BrokerVault signs in to {draft.broker.name} with what you entered and reads your account. Nothing is saved until you choose Save.</p>
       <div className="check-box" aria-live="polite">
         {test.busy && <Spinner label={`Contacting ${draft.broker.name}…`} />}
         {checked && (

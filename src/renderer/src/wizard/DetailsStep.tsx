@@ -27,7 +27,8 @@ export function DetailsStep({ draft, onChange, onBack, onNext }: { draft: Draft;
   }, [broker.id, browser]);
 
   const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
-  const labelProblem = draft.label.trim() === '' ? 'Give this connection a name, e.g. “Main account”.' : draft.label.trim().length > 64 ? 'Use at most 64 characters.' : null;
+  const labelProblem =
+    draft.label.trim() === '' ? 'Give this connection a name, e.g. “Main account”.' : draft.label.trim().length > 64 ? 'Use at most 64 characters.' : null;
   const hostProblem = apiHostProblem(draft.apiHost);
   const problems = [labelProblem, ...broker.fields.map((f) => fieldProblem(f, draft.fields[f.name])), hostProblem].filter(Boolean);
 
@@ -68,7 +69,9 @@ export function DetailsStep({ draft, onChange, onBack, onNext }: { draft: Draft;
           </label>
         ))}
         {broker.environments.length === 1 && <span className="help">{broker.name} offers only this environment.</span>}
-        {draft.environment === 'live' && <span className="help">Live connects to your real account. Orders only go live after you switch BrokerVault to live mode and confirm.</span>}
+        {draft.environment === 'live' && (
+          <span className="help">Live connects to your real account. Orders only go live after you switch BrokerVault to live mode and confirm.</span>
+        )}
       </fieldset>
 
       <TextField
@@ -95,7 +98,8 @@ export function DetailsStep({ draft, onChange, onBack, onNext }: { draft: Draft;
 
       {broker.auth === 'totp-login' && (
         <p className="info" role="note">
-          <strong>No codes to type.</strong> BrokerVault generates the 6-digit login code from your TOTP secret each time it signs in, exactly as your authenticator app would.
+          <strong>No codes to type.</strong> BrokerVault generates the 6-digit login code from your TOTP secret each time it signs in, exactly as your
+          authenticator app would.
         </p>
       )}
 

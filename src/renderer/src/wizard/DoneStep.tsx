@@ -14,7 +14,8 @@ export function DoneStep({ connection, onAnother, onClose }: { connection: Conne
         <AccountSummary account={current} />
       </div>
       <p className="muted">
-        Credentials are encrypted on this computer. BrokerVault checks the connection regularly; you will see its state in the Health panel. Trading stays in paper mode until you choose to go live.
+        Credentials are encrypted on this computer. BrokerVault checks the connection regularly; you will see its state in the Health panel. Trading stays in
+        paper mode until you choose to go live.
       </p>
       <div className="dialog-actions">
         <button type="button" onClick={onAnother}>

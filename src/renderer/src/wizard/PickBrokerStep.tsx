@@ -20,13 +20,21 @@ export function PickBrokerStep({ onPick }: { onPick(broker: BrokerDescriptor): v
     <div className="wizard-step">
       <label className="search">
         <span className="sr-only">Search brokers</span>
-        <input type="search" placeholder="Search by name, country or what you trade (e.g. options, crypto)…" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
+        <input
+          type="search"
+          placeholder="Search by name, country or what you trade (e.g. options, crypto)…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          autoFocus
+        />
       </label>
       <span className="sr-only" role="status">
         {shown.length} broker{shown.length === 1 ? '' : 's'} found
       </span>
       {shown.length === 0 ? (
-        <p className="empty muted">No broker matches “{query}”. Try its name{brokers[0] ? ` (e.g. ${brokers[0].name})` : ''} or a country (India, United States).</p>
+        <p className="empty muted">
+          No broker matches “{query}”. Try its name{brokers[0] ? ` (e.g. ${brokers[0].name})` : ''} or a country (India, United States).
+        </p>
       ) : (
         <ul className="broker-list" aria-label="Brokers">
           {shown.map((b) => (

@@ -32,7 +32,11 @@ export function SignInStep({
     return api.on('login:finished', (event) => {
       if (event.connectionId !== idRef.current) return;
       if (event.ok && event.connection) onDone(event.connection);
-      else setPhase({ kind: 'failed', error: event.error ? describeError(new CallError(event.error.code, event.error.message)) : 'The sign-in did not complete. Try again.' });
+      else
+        setPhase({
+          kind: 'failed',
+          error: event.error ? describeError(new CallError(event.error.code, event.error.message)) : 'The sign-in did not complete. Try again.',
+        });
     });
   }, [onDone]);
 
@@ -75,7 +79,8 @@ export function SignInStep({
           <>
             <Spinner label={`Waiting for you to sign in at ${phase.loginHost}…`} />
             <p className="help">
-              Your browser opened {draft.broker.name}’s own page. Sign in there; BrokerVault continues by itself when {draft.broker.name} sends you back. You have 5 minutes.
+              Your browser opened {draft.broker.name}’s own page. Sign in there; BrokerVault continues by itself when {draft.broker.name} sends you back. You
+              have 5 minutes.
             </p>
           </>
         )}

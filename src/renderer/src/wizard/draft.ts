@@ -26,8 +26,7 @@ export const AUTH_TEXT: Record<AuthPattern, string> = {
   'api-key': 'BrokerVault uses your API key and secret directly; there is no separate sign-in.',
   'access-token': 'BrokerVault uses the access token you generate on the broker’s site.',
   'oauth-redirect': 'You sign in on the broker’s own page in your browser; BrokerVault never sees your broker password.',
-  'totp-login':
-    'BrokerVault signs in for you and generates the 6-digit TOTP code itself from your TOTP secret, so you never type codes.',
+  'totp-login': 'BrokerVault signs in for you and generates the 6-digit TOTP code itself from your TOTP secret, so you never type codes.',
   'app-key-session': 'BrokerVault opens a session with your app key and secret whenever one is needed.',
   'oauth-refresh': 'BrokerVault keeps your session alive with the broker’s refresh token.',
   'local-gateway': 'BrokerVault talks to the broker’s gateway running on this computer; sign in to the gateway first.',
