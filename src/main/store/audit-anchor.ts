@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileDurably } from '../durable-file';
 
 /** The file beside the database that seals the audit log's head. */
 export const ANCHOR_FILE = 'audit-anchor.json';
@@ -93,28 +94,6 @@ export class AnchorFile {
 
   /** A crash at any point leaves either the old file or the new one, never a torn one. */
   write(record: AnchorRecord): void {
-    const temp = `${this.file}.${process.pid}.tmp`;
-    // SECURITY: 0600 from creation, like the database and the key file.
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      fs.fchmodSync(fd, 0o600);
-      fs.writeSync(fd, JSON.stringify(record));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, this.file);
-    syncDirectory(path.dirname(this.file));
-  }
-}
-
-/** Make the rename itself durable (POSIX); Windows cannot open a directory and renames durably anyway. */
-function syncDirectory(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    writeFileDurably(this.file, JSON.stringify(record));
   }
 }

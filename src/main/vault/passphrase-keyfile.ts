@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { writeFileDurably } from '../durable-file';
 import type { MasterKey } from './crypto';
 import { parseKeys, serializeKeys } from './keystore';
 
@@ -31,17 +32,6 @@ interface KeyFileContents {
   nonce: string;
   tag: string;
   wrapped: string;
-}
-
-/** Make a rename in `dir` durable; Windows cannot open a directory, and its renames need no such step. */
-function syncDirectory(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export class WrongPassphraseError extends Error {
@@ -88,18 +78,8 @@ export class PassphraseKeyFile {
       tag: cipher.getAuthTag().toString('base64'),
       wrapped: wrapped.toString('base64'),
     };
-    const temp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      fs.fchmodSync(fd, 0o600);
-      fs.writeFileSync(fd, JSON.stringify(contents));
-      // Durable before the database may name a key in it (the database commits with synchronous=FULL).
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, this.file);
-    syncDirectory(path.dirname(this.file));
+    // Durable before the database may name a key in it (the database commits with synchronous=FULL).
+    writeFileDurably(this.file, JSON.stringify(contents));
   }
 
   /**
