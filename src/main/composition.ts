@@ -131,7 +131,6 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     },
     scheduler,
     log,
-    changed: (status) => events.emit('audit:changed', status),
     sealDelayMs: deps.auditSealDelayMs,
   });
 
@@ -213,6 +212,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   brokerCalls.onDidFinishLogin((event) => events.emit('login:finished', event));
   trading.mode.onDidChange((status) => events.emit('mode:changed', status));
   trading.orders.onDidChange((order) => events.emit('orders:changed', { order }));
+  auditGuard.onDidChange((status) => events.emit('audit:changed', status));
   trading.schedules.onDidChange((list) => events.emit('schedules:changed', { schedules: list }));
   trading.killSwitch.onDidProgress((progress) => events.emit('killswitch:progress', progress));
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditStatus, AuditVerify } from '../../shared/schemas';
 import { DAY, SECOND } from '../clock';
+import { Emitter } from '../events';
 import type { Logger } from '../log/types';
 import type { Scheduler, TimerHandle } from '../scheduler';
 import type { AppSettings } from '../store/app-settings';
@@ -25,8 +26,6 @@ export interface AuditGuardDeps {
   currentKey: () => MasterKey | null;
   scheduler: Scheduler;
   log: Logger;
-  /** Called after every full check with the new standing (pushed to the renderer as audit:changed). */
-  changed: (status: AuditStatus) => void;
   sealDelayMs?: number;
 }
 
@@ -45,6 +44,9 @@ const UNCHECKED: AuditStatus = { state: 'unchecked', report: null, checkedAt: nu
  * without opening the Audit page. Every check and seal write runs in one queue.
  */
 export class AuditGuard {
+  private readonly didChange = new Emitter<AuditStatus>();
+  /** After every full check: the trail's new standing (forwarded to the renderer as audit:changed). */
+  readonly onDidChange = this.didChange.event;
   private current: AuditStatus = UNCHECKED;
   /** Seal keys derived in this process, by vault key id: a rotation re-seals after checking under the old one. */
   private readonly knownKeys = new Map<string, Buffer>();
@@ -118,7 +120,7 @@ export class AuditGuard {
     const brokenSince = report.ok ? null : (this.current.brokenSince ?? now);
     this.current = { state: report.ok ? 'intact' : 'broken', report, checkedAt: now, brokenSince };
     if (!report.ok) this.deps.log.error('audit trail broken', { brokenAt: report.brokenAt, reason: report.reason });
-    this.deps.changed(this.current);
+    this.didChange.fire(this.current);
   }
 
   private key(): SealKey | null {
