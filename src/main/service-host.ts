@@ -120,7 +120,9 @@ export class ServiceHost {
     return this.serial(async () => {
       const restored = listBackups(this.options.dataDir).find((b) => b.id === id);
       if (!restored) throw new AppError('NOT_FOUND', 'That backup does not exist any more. Choose one from the list.');
+      // SECURITY: a backup being written and a key change under way finish before the database closes under them.
       await this.current?.backups.settled();
+      await this.current?.vault.settled();
       this.closeCurrent();
       let setAside: string | null;
       try {

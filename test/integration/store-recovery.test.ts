@@ -413,6 +413,14 @@ describe('Settings → Restore through the real service graph (memory key store)
     expect(await again.ok('audit:verify')).toMatchObject({ ok: true });
   });
 
+  it('a restore asked for while a key rotation runs waits for it: both succeed, and the restored credentials decrypt', async () => {
+    const { h, saved, backup } = await savedThenBackedUp();
+    const [rotated, restored] = await Promise.all([h.call('vault:rotateKey'), h.call('backups:restore', { id: backup.id })]);
+    expect(rotated).toMatchObject({ ok: true });
+    expect(restored).toMatchObject({ ok: true });
+    expect(h.host.services!.connections.credentials(saved.id)).toEqual({ api_key: 'AKBEFORE0001', api_secret: 'before-secret-0001' });
+  });
+
   it('backups:restore of an unknown backup changes nothing and keeps the graph open', async () => {
     const { h, dir } = await savedThenBackedUp();
     const before = listBackups(dir);

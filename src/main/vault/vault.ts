@@ -59,6 +59,14 @@ export class Vault {
 
   constructor(private readonly deps: VaultDeps) {}
 
+  /**
+   * Resolves once every key change and encrypting write queued before this call has finished, so the database
+   * can be closed under the vault (Settings → Restore) without cutting one off halfway.
+   */
+  settled(): Promise<void> {
+    return this.queue.run(() => undefined);
+  }
+
   /** Announce the status once the queued change has finished (a failed change announces nothing). */
   private async announced(change: Promise<VaultStatus>): Promise<VaultStatus> {
     const status = await change;
