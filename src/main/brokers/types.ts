@@ -3,6 +3,7 @@ import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
 import type { Scheduler } from '../scheduler';
+import type { MarketStreamCapability } from '../streaming/types';
 import type { HttpRequest } from './http-types';
 
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
@@ -236,6 +237,8 @@ export interface BrokerAdapter {
   precheckOrder?(ctx: BrokerContext, order: OrderRequest): Promise<void>;
   /** When the stored session expires, by the broker's rule (e.g. 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
+  /** Brokers that stream market data: the declared limits and how to open a socket; the subscription manager alone calls it. */
+  readonly marketStream?: MarketStreamCapability<BrokerContext>;
 }
 
 export function maskAccount(id: string): string {
