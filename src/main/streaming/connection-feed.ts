@@ -22,7 +22,7 @@ export interface StreamConsumer {
 
 export interface FeedCounters {
   ticks: number;
-  /** Sockets lost (dropped, refused, failed to open, or an adapter call threw). */
+  /** Sockets given up: dropped, refused, failed to open, an adapter call threw, or replaced for a new session. */
   drops: number;
   consumerErrors: number;
   adapterErrors: number;
