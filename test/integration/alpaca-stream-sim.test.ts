@@ -1,3 +1,4 @@
+import { decode, decodeTimestampToTimeSpec, encode, EXT_TIMESTAMP, ExtensionCodec } from '@msgpack/msgpack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import { ManualClock } from '../../src/main/clock';
@@ -127,6 +128,37 @@ describe('Alpaca simulator market-data stream', () => {
     const c = connect(sim.streamUrl, { 'APCA-API-KEY-ID': sim.credentials.apiKeyId!, 'APCA-API-SECRET-KEY': sim.credentials.apiSecretKey! });
     expect(await c.batch()).toEqual([{ T: 'success', msg: 'connected' }]);
     expect(await c.batch()).toEqual([{ T: 'success', msg: 'authenticated' }]);
+  });
+
+  it('speaks MessagePack both ways when the upgrade asks for it, with nanosecond timestamp extensions', async () => {
+    // Decode -1 into {sec, nsec} instead of a Date, which would drop the nanoseconds.
+    const codec = new ExtensionCodec();
+    codec.register({ type: EXT_TIMESTAMP, encode: () => null, decode: (data) => decodeTimestampToTimeSpec(data) });
+    const frames: { data: unknown; binary: boolean }[] = [];
+    const socket = new WebSocket(sim.streamUrl, { headers: { 'Content-Type': 'application/msgpack' } });
+    const next = () =>
+      new Promise<unknown>((resolve) => {
+        const poll = () => (frames.length > 0 ? resolve(frames.shift()) : setImmediate(poll));
+        poll();
+      });
+    socket.on('message', (data: Buffer, binary: boolean) => frames.push({ data: decode(data, { extensionCodec: codec }), binary }));
+    try {
+      expect(await next()).toEqual({ binary: true, data: [{ T: 'success', msg: 'connected' }] });
+      socket.send(encode({ action: 'auth', key: sim.credentials.apiKeyId, secret: sim.credentials.apiSecretKey }));
+      expect(await next()).toEqual({ binary: true, data: [{ T: 'success', msg: 'authenticated' }] });
+      socket.send(encode({ action: 'subscribe', trades: ['AAPL'] }));
+      expect(await next()).toMatchObject({ data: [{ T: 'subscription', trades: ['AAPL'] }] });
+      await scheduler.advance(1_000);
+      const [t] = ((await next()) as { data: Msg[] }).data;
+      expect(t).toMatchObject({ T: 't', S: 'AAPL', p: priceAt('AAPL', clock.now()) });
+      const { sec, nsec } = t!.t as { sec: number; nsec: number };
+      expect(sec * 1000 + Math.floor(nsec / 1e6)).toBe(clock.now());
+      expect(nsec % 1e6).toBe(Number(t!.i) % 1e6);
+      socket.send(Buffer.from('{"action":"auth"}'));
+      expect(await next()).toMatchObject({ data: [{ T: 'error', code: 400, msg: 'invalid syntax' }] });
+    } finally {
+      socket.terminate();
+    }
   });
 
   it('serves the test feed with FAKEPACA and the sip feed', async () => {

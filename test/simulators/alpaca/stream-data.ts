@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { decode, encode, EXT_TIMESTAMP, ExtensionCodec, encodeTimeSpecToTimestamp } from '@msgpack/msgpack';
 import { WebSocket, type RawData } from 'ws';
 import type { Scheduler, TimerHandle } from '../../../src/main/scheduler';
 import type { SimExchange } from '../exchange';
@@ -30,25 +31,46 @@ export interface DataStreamOptions {
 
 interface Client {
   socket: WebSocket;
+  /** `Content-Type: application/msgpack` on the upgrade switches both directions to MessagePack (what the v4 SDK asks for). */
+  codec: 'json' | 'msgpack';
   feed: string;
   authenticatedAs: string | null;
   subs: Record<Channel, Set<string>>;
   authTimer: TimerHandle | null;
 }
 
+/** A stream timestamp: JSON writes it as RFC-3339 text, MessagePack as the timestamp extension (-1) with nanoseconds. */
+class StreamTime {
+  constructor(
+    readonly ms: number,
+    /** Nanoseconds below the millisecond. */
+    readonly subNanos: number,
+  ) {}
+  toJSON(): string {
+    const iso = new Date(this.ms).toISOString(); // …T04:00:00.123Z
+    return `${iso.slice(0, -1)}${String(this.subNanos).padStart(6, '0')}Z`;
+  }
+}
+
+const msgpackCodec = new ExtensionCodec();
+msgpackCodec.register({
+  type: EXT_TIMESTAMP,
+  encode: (value) => {
+    if (!(value instanceof StreamTime)) return null;
+    const sec = Math.floor(value.ms / 1000);
+    return encodeTimeSpecToTimestamp({ sec, nsec: (value.ms - sec * 1000) * 1_000_000 + value.subNanos });
+  },
+  decode: () => null,
+});
+
 const send = (c: Client, messages: object[]) => {
-  if (c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify(messages));
+  if (c.socket.readyState !== WebSocket.OPEN) return;
+  c.socket.send(c.codec === 'msgpack' ? encode(messages, { extensionCodec: msgpackCodec }) : JSON.stringify(messages));
 };
 const error = (code: number, msg: string) => ({ T: 'error', code, msg });
 
-/**
- * RFC-3339 with nanoseconds, as Alpaca's stream writes it. The sub-millisecond digits come from a sequence
- * number so the output stays deterministic under a manual clock.
- */
-export function nanoTime(ms: number, seq: number): string {
-  const iso = new Date(ms).toISOString(); // …T04:00:00.123Z
-  return `${iso.slice(0, -1)}${String(seq % 1_000_000).padStart(6, '0')}Z`;
-}
+/** Nanosecond time of one message; the sub-millisecond digits come from a sequence number so output stays deterministic. */
+const nanoTime = (ms: number, seq: number) => new StreamTime(ms, seq % 1_000_000);
 
 /** Alpaca's market-data WebSocket (`/v2/{feed}`), JSON codec. */
 export class AlpacaDataStream {
@@ -65,7 +87,8 @@ export class AlpacaDataStream {
   /** The upgrade succeeded: greet, and authenticate at once when the upgrade carried the REST key headers. */
   accept(socket: WebSocket, req: IncomingMessage, path: string): void {
     const subs = Object.fromEntries(CHANNELS.map((ch) => [ch, new Set<string>()])) as Record<Channel, Set<string>>;
-    const client: Client = { socket, feed: path, authenticatedAs: null, subs, authTimer: null };
+    const codec = /application\/msgpack/i.test(String(req.headers['content-type'] ?? '')) ? 'msgpack' : 'json';
+    const client: Client = { socket, codec, feed: path, authenticatedAs: null, subs, authTimer: null };
     this.clients.add(client);
     socket.on('close', () => {
       this.options.scheduler.clearTimeout(client.authTimer);
@@ -111,7 +134,8 @@ export class AlpacaDataStream {
   private onMessage(c: Client, data: RawData): void {
     let msg: unknown;
     try {
-      msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+      msg = c.codec === 'msgpack' ? decode(bytes) : JSON.parse(bytes.toString('utf8'));
     } catch {
       return send(c, [error(400, 'invalid syntax')]);
     }
