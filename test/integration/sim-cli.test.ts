@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { SIMULATORS } from '../simulators/registry';
 
 const cli = path.resolve(import.meta.dirname, '../simulators/cli.ts');
@@ -36,6 +37,25 @@ describe('npm run sim', () => {
       // The server answers (any HTTP status: the root path is not an API route).
       const response = await fetch(info.baseUrl, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
       if (!info.baseUrl.startsWith('https')) expect(response).not.toBeNull();
+    } finally {
+      sim.stop();
+    }
+  });
+
+  it('alpaca adds its market-data and trade_updates socket URLs, on the same port, and they accept a WebSocket', async () => {
+    const sim = await startCli(['alpaca']);
+    try {
+      const info = JSON.parse(sim.line) as { baseUrl: string; streamUrl: string; orderStreamUrl: string };
+      const port = new URL(info.baseUrl).port;
+      expect(info.streamUrl).toBe(`ws://127.0.0.1:${port}/v2/iex`);
+      expect(info.orderStreamUrl).toBe(`ws://127.0.0.1:${port}/stream`);
+      const socket = new WebSocket(info.streamUrl);
+      const greeting = await new Promise<string>((resolve, reject) => {
+        socket.once('message', (data: Buffer) => resolve(data.toString('utf8')));
+        socket.once('error', reject);
+      });
+      socket.terminate();
+      expect(JSON.parse(greeting)).toEqual([{ T: 'success', msg: 'connected' }]);
     } finally {
       sim.stop();
     }

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   }
   const start = await SIMULATORS[id]();
   const sim = await start({ port });
-  console.log(JSON.stringify({ broker: sim.broker, baseUrl: sim.baseUrl, credentials: sim.credentials, session: sim.session }));
+  const { broker, baseUrl, credentials, session, streamUrl, orderStreamUrl } = sim;
+  // JSON.stringify leaves out the stream URLs of simulators that do not stream.
+  console.log(JSON.stringify({ broker, baseUrl, credentials, session, streamUrl, orderStreamUrl }));
   const stop = () => void sim.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Clock } from '../../src/main/clock';
+import type { Scheduler } from '../../src/main/scheduler';
 
 /** A parsed request as every simulator sees it. */
 export interface SimRequest {
@@ -70,10 +72,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Takes over an HTTP upgrade (a WebSocket on the same port as the REST routes). */
+export type SimUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 /**
- * Serve a router on 127.0.0.1. `notFound` answers unmatched paths in the broker's own shape.
+ * Serve a router on 127.0.0.1. `notFound` answers unmatched paths in the broker's own shape; `upgrade`
+ * takes WebSocket upgrades (without it they are refused by Node).
  */
-export async function serve(router: SimRouter, options: { port?: number; notFound?: SimHandler } = {}): Promise<RunningServer> {
+export async function serve(router: SimRouter, options: { port?: number; notFound?: SimHandler; upgrade?: SimUpgrade } = {}): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -116,6 +122,7 @@ export async function serve(router: SimRouter, options: { port?: number; notFoun
       })();
     });
   });
+  if (options.upgrade) server.on('upgrade', options.upgrade);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -136,11 +143,17 @@ export interface SimulatorHandle extends RunningServer {
   credentials: Record<string, string>;
   /** A pre-issued valid session (access token, JWT…) under the broker's own names. */
   session: Record<string, string>;
+  /** The market-data socket as the broker's SDK opens it (streaming simulators only). */
+  streamUrl?: string;
+  /** The order-update socket, where it differs from `streamUrl`. */
+  orderStreamUrl?: string;
 }
 
 export interface SimulatorOptions {
   port?: number;
   clock?: Clock;
+  /** Timers of streaming simulators (ticks, auth timeouts); tests pass a manual one. */
+  scheduler?: Scheduler;
 }
 
 export type StartSimulator = (options?: SimulatorOptions) => Promise<SimulatorHandle>;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import { SimExchange } from '../exchange';
 import {
   serve,
@@ -12,11 +14,19 @@ import {
   type StartSimulator,
 } from '../harness';
 import { marketDataRoutes } from './market-data';
+import { AlpacaDataStream } from './stream-data';
+import { AlpacaTradeStream } from './stream-trading';
 import { fail, tradingRoutes, type AlpacaSimState } from './trading';
 
 export interface AlpacaSimOptions extends SimulatorOptions {
   /** Which trading host this simulator stands for; keys of the other environment get 401. Default paper. */
   environment?: 'paper' | 'live';
+  /** Market-data sockets not authenticated within this get 404 "auth timeout". Default 10 s (Alpaca's limit is unconfirmed). */
+  authTimeoutMs?: number;
+  /** Symbols one market-data connection may subscribe. Default 30 (Alpaca's free plan). */
+  symbolLimit?: number;
+  /** Interval of streamed trades and quotes, and of the check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
 }
 
 export interface AlpacaSimHandle extends SimulatorHandle {
@@ -26,6 +36,11 @@ export interface AlpacaSimHandle extends SimulatorHandle {
   /** Requests allowed per minute per host (Alpaca: 200). */
   setRateLimit(limit: number): void;
   setAccountStatus(status: string): void;
+  streamUrl: string;
+  orderStreamUrl: string;
+  /** The streams, so tests can push a tick now or drop every socket from the server side. */
+  dataStream: AlpacaDataStream;
+  tradeStream: AlpacaTradeStream;
 }
 
 const KEYS = {
@@ -55,6 +70,18 @@ export async function startAlpaca(options: AlpacaSimOptions = {}): Promise<Alpac
   const state: AlpacaSimState = { exchange, accountStatus: 'ACTIVE', accountNumber: 'PA3SIM42Q7XZ', createdAt: clock.now() - 86_400_000 };
   const windows = { trading: new WindowLimiter(200, 60_000, clock), data: new WindowLimiter(200, 60_000, clock) };
 
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const dataStream = new AlpacaDataStream({
+    exchange,
+    scheduler,
+    keys,
+    authTimeoutMs: options.authTimeoutMs ?? 10_000,
+    symbolLimit: options.symbolLimit ?? 30,
+    tickMs: options.streamTickMs ?? 1_000,
+  });
+  const tradeStream = new AlpacaTradeStream({ exchange, scheduler, keys, environment, pollMs: options.streamTickMs ?? 1_000 });
+  const wss = new WebSocketServer({ noServer: true });
+
   const routes = new SimRouter();
   tradingRoutes(routes, state);
   marketDataRoutes(routes, exchange, () => clock.now());
@@ -72,14 +99,39 @@ export async function startAlpaca(options: AlpacaSimOptions = {}): Promise<Alpac
       const found = routes.match(req.method, req.path);
       out = found ? await found.handler({ ...req, params: found.params }) : fail(404, 40410000, 'endpoint not found');
     }
+    // An order placed or cancelled over REST shows up on the trade_updates stream.
+    tradeStream.publishChanges();
     return { ...out, headers: { ...limit.headers, 'X-Request-ID': randomUUID().replace(/-/g, ''), ...out.headers } };
   };
-  // An empty outer router sends every request to `guarded`.
-  const server = await serve(new SimRouter(), { port: options.port, notFound: guarded });
+  // An empty outer router sends every request to `guarded`; WebSocket upgrades go to the two streams.
+  const server = await serve(new SimRouter(), {
+    port: options.port,
+    notFound: guarded,
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path !== '/stream' && !dataStream.handles(path)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => (path === '/stream' ? tradeStream.accept(ws) : dataStream.accept(ws, req, path)));
+    },
+  });
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
 
   return {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      dataStream.close();
+      tradeStream.close();
+      wss.close();
+      await server.close();
+    },
     broker: 'alpaca',
+    streamUrl: `${wsBase}/v2/iex`,
+    orderStreamUrl: `${wsBase}/stream`,
+    dataStream,
+    tradeStream,
     credentials: { ...keys },
     session: {},
     otherEnvironmentCredentials: { ...KEYS[environment === 'paper' ? 'live' : 'paper'] },

@@ -5,10 +5,10 @@ import { assetBySymbol } from './wire';
 const FEEDS = new Set(['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight']);
 
 /** Latest trade and quote on the shared price path; the spread is one cent either side. */
-function trade(ex: SimExchange, symbol: string, at: number, tape: string) {
+export function trade(ex: SimExchange, symbol: string, at: number, tape: string) {
   return { t: new Date(at).toISOString(), x: 'V', p: ex.price(symbol), s: 100, c: ['@'], i: Math.floor(at / 1000), z: tape };
 }
-function quote(ex: SimExchange, symbol: string, at: number, tape: string) {
+export function quote(ex: SimExchange, symbol: string, at: number, tape: string) {
   const p = ex.price(symbol);
   return {
     t: new Date(at).toISOString(),
