@@ -9,6 +9,7 @@ import { startAlpaca, type AlpacaSimHandle } from '../../simulators/alpaca';
 import { AlpacaSpec } from '../../simulators/alpaca/spec';
 import { brokerContext, canaryForms, failure, answer } from '../support';
 import { ALPACA_ERRORS, alpacaError } from '../../../src/main/brokers/alpaca/errors';
+import { alpacaStreamingCases } from './alpaca-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
@@ -241,5 +242,6 @@ export const conformance: BrokerConformance = {
       const text = outputs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n');
       for (const form of forms) expect(text).not.toContain(form);
     }),
+    ...alpacaStreamingCases,
   ],
 };

@@ -4,6 +4,7 @@ import { descriptor } from './descriptor';
 import { alpacaRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
 import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
+import { alpacaMarketStream } from './stream';
 
 /**
  * Alpaca Trading API v2: two key headers on every call, no login, no session. Paper and live are two
@@ -23,4 +24,5 @@ export const adapter: BrokerAdapter = {
   quotes,
   // API keys do not expire.
   sessionExpiry: () => null,
+  marketStream: alpacaMarketStream,
 };

@@ -1,0 +1,176 @@
+import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, MarketStreamStatus, StreamMode } from '../../streaming/types';
+import type { BrokerContext } from '../types';
+import { dataBaseUrl } from './client';
+import { ALPACA_DATA_URL } from './descriptor';
+import { alpacaSymbol, parseTime } from './mapping';
+
+/** Alpaca's stock market-data socket on the free IEX feed; paper and live keys use the same host (as REST data does). */
+export const ALPACA_STREAM_URL = 'wss://stream.data.alpaca.markets/v2/iex';
+
+/** What the adapter survived without passing it on, so a test or a log line can say how much was dropped. */
+export interface AlpacaStreamCounters {
+  malformed: number;
+  unknown: number;
+  /** Alpaca error messages that did not close the socket (400 invalid syntax, 401, 403, 409, 410 ...). */
+  errors: number;
+}
+
+/** The real host for Alpaca's own URLs; a simulator or proxy override serves the stream on its own host. */
+export function streamUrl(ctx: BrokerContext): string {
+  const data = dataBaseUrl(ctx);
+  if (data === ALPACA_DATA_URL) return ALPACA_STREAM_URL;
+  return `${data.replace(/^http/, 'ws')}/v2/iex`;
+}
+
+type Msg = Record<string, unknown>;
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** One market-data socket: auth by message, trades (and quotes above ltp) per symbol, ticks in the common form. */
+export class AlpacaMarketStream implements MarketStream {
+  readonly counters: AlpacaStreamCounters = { malformed: 0, unknown: 0, errors: 0 };
+  private readonly socket: WebSocket;
+  private done = false;
+  /** Alpaca symbol → the common symbol the manager asked for, and its mode. */
+  private readonly carried = new Map<string, { symbol: string; mode: StreamMode }>();
+  private readonly lastTrade = new Map<string, number>();
+  private readonly lastQuote = new Map<string, { bid: number; ask: number }>();
+
+  constructor(
+    private readonly ctx: BrokerContext,
+    private readonly handlers: MarketStreamHandlers,
+    url = streamUrl(ctx),
+  ) {
+    this.socket = new WebSocket(url);
+    this.socket.binaryType = 'arraybuffer';
+    this.socket.addEventListener('message', (event) => this.onFrame(event.data));
+    this.socket.addEventListener('close', () => this.finish({ state: 'closed', reason: 'dropped' }));
+    // An error is always followed by close, which reports it.
+    this.socket.addEventListener('error', () => undefined);
+  }
+
+  subscribe(symbols: readonly string[], mode: StreamMode): void {
+    const trades: string[] = [];
+    const quotes: string[] = [];
+    const dropQuotes: string[] = [];
+    for (const symbol of symbols) {
+      const alpaca = alpacaSymbol(this.ctx, symbol);
+      const before = this.carried.get(alpaca);
+      this.carried.set(alpaca, { symbol, mode });
+      trades.push(alpaca);
+      if (mode !== 'ltp') quotes.push(alpaca);
+      else if (before && before.mode !== 'ltp') dropQuotes.push(alpaca);
+    }
+    this.send({ action: 'subscribe', trades, quotes });
+    // Down to ltp: stop the quotes this symbol no longer needs.
+    if (dropQuotes.length > 0) this.send({ action: 'unsubscribe', quotes: dropQuotes });
+  }
+
+  unsubscribe(symbols: readonly string[]): void {
+    const names = symbols.map((s) => alpacaSymbol(this.ctx, s));
+    for (const name of names) {
+      this.carried.delete(name);
+      this.lastTrade.delete(name);
+      this.lastQuote.delete(name);
+    }
+    this.send({ action: 'unsubscribe', trades: names, quotes: names });
+  }
+
+  close(): void {
+    this.done = true;
+    this.socket.close();
+  }
+
+  private send(message: object): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private finish(status: MarketStreamStatus): void {
+    if (this.done) return;
+    this.done = true;
+    if (status.state === 'closed' && this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
+    this.handlers.onStatus(status);
+  }
+
+  private onFrame(data: unknown): void {
+    if (this.done) return;
+    let messages: unknown;
+    try {
+      messages = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
+    } catch {
+      this.counters.malformed++;
+      return;
+    }
+    if (!Array.isArray(messages)) {
+      this.counters.malformed++;
+      return;
+    }
+    for (const m of messages) {
+      if (this.done) return;
+      if (typeof m !== 'object' || m === null || Array.isArray(m)) this.counters.malformed++;
+      else this.onMessage(m as Msg);
+    }
+  }
+
+  private onMessage(m: Msg): void {
+    switch (m.T) {
+      case 't':
+        return this.onTrade(m);
+      case 'q':
+        return this.onQuote(m);
+      case 'success':
+        if (m.msg === 'connected') {
+          // SECURITY: the key and secret go only into this message, never into a log or an error.
+          this.send({ action: 'auth', key: this.ctx.credentials.apiKeyId ?? '', secret: this.ctx.credentials.apiSecretKey ?? '' });
+        } else if (m.msg === 'authenticated') this.handlers.onStatus({ state: 'open' });
+        return;
+      case 'subscription':
+        return;
+      case 'error':
+        return this.onError(m.code);
+      default:
+        this.counters.unknown++;
+    }
+  }
+
+  private onError(code: unknown): void {
+    if (code === 402) return this.finish({ state: 'closed', reason: 'auth' });
+    // 405 symbol limit, 406 connection limit: the broker refused this socket's request; the manager decides what next.
+    if (code === 405 || code === 406) return this.finish({ state: 'closed', reason: 'refused' });
+    this.counters.errors++;
+  }
+
+  private onTrade(m: Msg): void {
+    const carried = typeof m.S === 'string' ? this.carried.get(m.S) : undefined;
+    const ts = parseTime(typeof m.t === 'string' ? m.t : undefined);
+    if (typeof m.S !== 'string' || !finite(m.p) || m.p <= 0 || ts === null) {
+      this.counters.malformed++;
+      return;
+    }
+    if (!carried) return; // a trade for a symbol just unsubscribed
+    this.lastTrade.set(m.S, m.p);
+    const quote = carried.mode === 'ltp' ? undefined : this.lastQuote.get(m.S);
+    this.handlers.onTick({ symbol: carried.symbol, ltp: m.p, ...quote, ts });
+  }
+
+  /** A quote carries no last price: it updates bid/ask, and ticks once a trade has given the symbol a last price. */
+  private onQuote(m: Msg): void {
+    const ts = parseTime(typeof m.t === 'string' ? m.t : undefined);
+    if (typeof m.S !== 'string' || !finite(m.bp) || !finite(m.ap) || ts === null) {
+      this.counters.malformed++;
+      return;
+    }
+    const carried = this.carried.get(m.S);
+    if (!carried || carried.mode === 'ltp') return;
+    const quote = { bid: m.bp, ask: m.ap };
+    this.lastQuote.set(m.S, quote);
+    const ltp = this.lastTrade.get(m.S);
+    if (ltp !== undefined) this.handlers.onTick({ symbol: carried.symbol, ltp, ...quote, ts });
+  }
+}
+
+/** Alpaca's market-data capability. The 30-symbol limit is the simulator's default; Alpaca's real one depends on the plan. */
+export const alpacaMarketStream: MarketStreamCapability<BrokerContext> = {
+  limits: { instrumentsPerSocket: 30, socketsPerAccount: 1 },
+  open: (ctx, handlers) => new AlpacaMarketStream(ctx, handlers),
+};
