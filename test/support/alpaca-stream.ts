@@ -23,6 +23,11 @@ export interface AlpacaStreamRig {
   manager(): SubscriptionManager;
   /** Advance the simulator's timers and wait until `check` passes on what the sockets delivered. */
   tickUntil(ms: number, check: () => void): Promise<void>;
+  /**
+   * Step the scheduler 500 ms at a time (at most `budgetMs`) until `check` passes: for outcomes that need several
+   * rounds of timers and socket I/O (a backoff, a refused socket, another backoff), whatever order they land in.
+   */
+  stepUntil(budgetMs: number, check: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +72,18 @@ export async function alpacaStreamRig(): Promise<AlpacaStreamRig> {
     async tickUntil(ms, check) {
       await scheduler.advance(ms);
       await arrives(check);
+    },
+    async stepUntil(budgetMs, check) {
+      for (let spent = 0; spent < budgetMs; spent += 500) {
+        await scheduler.advance(500);
+        try {
+          await vi.waitFor(check, { timeout: 200, interval: 5 });
+          return;
+        } catch {
+          // not yet: let the next timers run
+        }
+      }
+      check();
     },
     async close() {
       for (const m of managers) m.dispose();

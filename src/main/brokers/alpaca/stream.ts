@@ -13,6 +13,8 @@ export interface AlpacaStreamCounters {
   unknown: number;
   /** Alpaca error messages that did not close the socket (400 invalid syntax, 401, 403, 409, 410 ...). */
   errors: number;
+  /** Symbols asked for that this stock feed cannot carry (crypto, another market's): skipped, never thrown. */
+  unsupported: number;
 }
 
 /** The real host for Alpaca's own URLs; a simulator or proxy override serves the stream on its own host. */
@@ -28,7 +30,7 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 /** One market-data socket: auth by message, trades (and quotes above ltp) per symbol, ticks in the common form. */
 export class AlpacaMarketStream implements MarketStream {
-  readonly counters: AlpacaStreamCounters = { malformed: 0, unknown: 0, errors: 0 };
+  readonly counters: AlpacaStreamCounters = { malformed: 0, unknown: 0, errors: 0, unsupported: 0 };
   private readonly socket: WebSocket;
   private done = false;
   /** Alpaca symbol → the common symbol the manager asked for, and its mode. */
@@ -54,20 +56,22 @@ export class AlpacaMarketStream implements MarketStream {
     const quotes: string[] = [];
     const dropQuotes: string[] = [];
     for (const symbol of symbols) {
-      const alpaca = alpacaSymbol(this.ctx, symbol);
+      const alpaca = this.stockSymbol(symbol);
+      if (alpaca === null) continue;
       const before = this.carried.get(alpaca);
       this.carried.set(alpaca, { symbol, mode });
       trades.push(alpaca);
       if (mode !== 'ltp') quotes.push(alpaca);
       else if (before && before.mode !== 'ltp') dropQuotes.push(alpaca);
     }
-    this.send({ action: 'subscribe', trades, quotes });
+    if (trades.length > 0) this.send({ action: 'subscribe', trades, quotes });
     // Down to ltp: stop the quotes this symbol no longer needs.
     if (dropQuotes.length > 0) this.send({ action: 'unsubscribe', quotes: dropQuotes });
   }
 
   unsubscribe(symbols: readonly string[]): void {
-    const names = symbols.map((s) => alpacaSymbol(this.ctx, s));
+    const names = symbols.map((s) => this.stockSymbol(s)).filter((s): s is string => s !== null);
+    if (names.length === 0) return;
     for (const name of names) {
       this.carried.delete(name);
       this.lastTrade.delete(name);
@@ -79,6 +83,24 @@ export class AlpacaMarketStream implements MarketStream {
   close(): void {
     this.done = true;
     this.socket.close();
+  }
+
+  /**
+   * The Alpaca ticker on the stock feed, or null (counted) for what it cannot carry: a throw here would make the
+   * manager reopen the socket for a symbol that can never stream.
+   */
+  private stockSymbol(symbol: string): string | null {
+    let alpaca: string;
+    try {
+      alpaca = alpacaSymbol(this.ctx, symbol);
+    } catch {
+      alpaca = '/';
+    }
+    if (alpaca.includes('/')) {
+      this.counters.unsupported++;
+      return null;
+    }
+    return alpaca;
   }
 
   private send(message: object): void {
