@@ -3,7 +3,7 @@ import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
 import type { Scheduler } from '../scheduler';
-import type { MarketStreamCapability } from '../streaming/types';
+import type { MarketStreamCapability, OrderStreamCapability } from '../streaming/types';
 import type { HttpRequest } from './http-types';
 
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
@@ -239,6 +239,8 @@ export interface BrokerAdapter {
   sessionExpiry(ctx: BrokerContext): number | null;
   /** Brokers that stream market data: the declared limits and how to open a socket; the subscription manager alone calls it. */
   readonly marketStream?: MarketStreamCapability<BrokerContext>;
+  /** Brokers that push order updates: how to open the account's order socket; the order-update service alone calls it. */
+  readonly orderStream?: OrderStreamCapability<BrokerContext>;
 }
 
 export function maskAccount(id: string): string {
