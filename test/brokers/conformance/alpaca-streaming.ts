@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { adapter } from '../../../src/main/brokers/alpaca/adapter';
+import { orderStreamUrl } from '../../../src/main/brokers/alpaca/order-stream';
 import { ALPACA_STREAM_URL, streamUrl, type AlpacaMarketStream } from '../../../src/main/brokers/alpaca/stream';
+import type { MarketStreamStatus, OrderUpdate } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
 import { alpacaStreamRig, arrives, recordingConsumer, type AlpacaStreamRig } from '../../support/alpaca-stream';
 import { priceAt } from '../../simulators/exchange';
@@ -18,8 +20,63 @@ async function withRig(body: (rig: AlpacaStreamRig) => Promise<void>): Promise<v
   }
 }
 
-/** The streaming section for Alpaca: the adapter's market-data socket against the simulator's `/v2/iex`. */
+/** Opens the adapter's trade_updates socket, recording what it reports. */
+function openOrders(rig: AlpacaStreamRig, ctx = rig.ctx()) {
+  const updates: OrderUpdate[] = [];
+  const statuses: MarketStreamStatus[] = [];
+  const problems: string[] = [];
+  const stream = adapter.orderStream!.open(ctx, {
+    onOrder: (u) => updates.push(u),
+    onStatus: (s) => statuses.push(s),
+    onProblem: (p) => problems.push(p),
+  });
+  return { stream, updates, statuses, problems };
+}
+
+/** The streaming section for Alpaca: the adapter's market-data socket against the simulator's `/v2/iex`, and trade_updates on `/stream`. */
 export const alpacaStreamingCases = [
+  behaviour('streaming', 'order updates: an order placed over REST arrives on trade_updates as new, then its fill or cancel', () =>
+    withRig(async (rig) => {
+      expect(
+        orderStreamUrl(brokerContext({ baseUrl: 'https://paper-api.alpaca.markets', environment: 'paper', credentials: {}, clock: { now: () => 0 } as never })),
+      ).toBe('wss://paper-api.alpaca.markets/stream');
+      const orders = openOrders(rig);
+      try {
+        await arrives(() => expect(orders.statuses).toEqual([{ state: 'open' }]));
+        const ctx = rig.ctx();
+        const price = priceAt('AAPL', rig.clock.now());
+        const resting = await adapter.placeOrder(ctx, {
+          symbol: 'US:AAPL',
+          side: 'BUY',
+          quantity: 2,
+          type: 'LIMIT',
+          limitPrice: Math.round(price * 50) / 100,
+          clientOrderId: 'c-rest-1',
+        });
+        await arrives(() => expect(orders.updates).toEqual([expect.objectContaining({ brokerOrderId: resting.brokerOrderId, state: 'OPEN' })]));
+        await adapter.cancelOrder(ctx, resting.brokerOrderId);
+        await arrives(() => expect(orders.updates.at(-1)).toMatchObject({ brokerOrderId: resting.brokerOrderId, state: 'CANCELLED' }));
+        const market = await adapter.placeOrder(ctx, { symbol: 'US:MSFT', side: 'BUY', quantity: 3, type: 'MARKET', clientOrderId: 'c-mkt-1' });
+        await arrives(() =>
+          expect(orders.updates.filter((u) => u.brokerOrderId === market.brokerOrderId).at(-1)).toMatchObject({
+            state: 'FILLED',
+            filledQuantity: 3,
+            averagePrice: priceAt('MSFT', rig.clock.now()),
+          }),
+        );
+        expect(orders.problems).toEqual([]);
+      } finally {
+        orders.stream.close();
+      }
+    }),
+  ),
+  behaviour('streaming', 'order updates: a wrong key closes the order socket with reason auth', () =>
+    withRig(async (rig) => {
+      const orders = openOrders(rig, rig.ctx({ apiKeyId: 'PKWRONGKEY0000000000', apiSecretKey: 'wrongSecretCANARY5521xxxxxxx' }));
+      await arrives(() => expect(orders.statuses).toEqual([{ state: 'closed', reason: 'auth' }]));
+      expect(orders.updates).toEqual([]);
+    }),
+  ),
   behaviour('streaming', 'opens the real stream host for paper and live, and the simulator host when overridden', () => {
     const ctx = (baseUrl: string) => brokerContext({ baseUrl, environment: 'paper', credentials: {}, clock: { now: () => 0 } as never });
     expect(streamUrl(ctx('https://paper-api.alpaca.markets'))).toBe('wss://stream.data.alpaca.markets/v2/iex');

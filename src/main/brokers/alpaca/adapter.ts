@@ -5,6 +5,7 @@ import { alpacaRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
 import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
 import { alpacaMarketStream } from './stream';
+import { alpacaOrderStream } from './order-stream';
 
 /**
  * Alpaca Trading API v2: two key headers on every call, no login, no session. Paper and live are two
@@ -25,4 +26,5 @@ export const adapter: BrokerAdapter = {
   // API keys do not expire.
   sessionExpiry: () => null,
   marketStream: alpacaMarketStream,
+  orderStream: alpacaOrderStream,
 };

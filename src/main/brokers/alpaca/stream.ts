@@ -1,4 +1,5 @@
-import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, MarketStreamStatus, StreamMode } from '../../streaming/types';
+import { BrokerSocket } from '../../streaming/broker-socket';
+import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, StreamMode, StreamProblem } from '../../streaming/types';
 import type { BrokerContext } from '../types';
 import { dataBaseUrl } from './client';
 import { ALPACA_DATA_URL } from './descriptor';
@@ -26,13 +27,22 @@ export function streamUrl(ctx: BrokerContext): string {
 
 type Msg = Record<string, unknown>;
 
+/** No frame and no pong for this long (three pings): the socket is dead even if TCP has not noticed. */
+export const STREAM_SILENCE_MS = 30_000;
+
+const PROBLEM_COUNTER: Partial<Record<StreamProblem, keyof AlpacaStreamCounters>> = {
+  malformed: 'malformed',
+  unknown: 'unknown',
+  error: 'errors',
+  unsupported: 'unsupported',
+};
+
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** One market-data socket: auth by message, trades (and quotes above ltp) per symbol, ticks in the common form. */
 export class AlpacaMarketStream implements MarketStream {
   readonly counters: AlpacaStreamCounters = { malformed: 0, unknown: 0, errors: 0, unsupported: 0 };
-  private readonly socket: WebSocket;
-  private done = false;
+  private readonly socket: BrokerSocket;
   /** Alpaca symbol → the common symbol the manager asked for, and its mode. */
   private readonly carried = new Map<string, { symbol: string; mode: StreamMode }>();
   private readonly lastTrade = new Map<string, number>();
@@ -43,12 +53,16 @@ export class AlpacaMarketStream implements MarketStream {
     private readonly handlers: MarketStreamHandlers,
     url = streamUrl(ctx),
   ) {
-    this.socket = new WebSocket(url);
-    this.socket.binaryType = 'arraybuffer';
-    this.socket.addEventListener('message', (event) => this.onFrame(event.data));
-    this.socket.addEventListener('close', () => this.finish({ state: 'closed', reason: 'dropped' }));
-    // An error is always followed by close, which reports it.
-    this.socket.addEventListener('error', () => undefined);
+    this.socket = new BrokerSocket({
+      url,
+      scheduler: ctx.scheduler,
+      // Alpaca sends nothing while no symbol trades: ping as its SDK does, and a missing pong means a dead socket.
+      keepAlive: { everyMs: 10_000, send: 'ping-frame' },
+      silenceMs: STREAM_SILENCE_MS,
+      onOpen: () => undefined,
+      onMessage: (data) => this.onFrame(data),
+      onEnd: (reason) => handlers.onStatus({ state: 'closed', reason }),
+    });
   }
 
   subscribe(symbols: readonly string[], mode: StreamMode): void {
@@ -81,7 +95,6 @@ export class AlpacaMarketStream implements MarketStream {
   }
 
   close(): void {
-    this.done = true;
     this.socket.close();
   }
 
@@ -97,39 +110,34 @@ export class AlpacaMarketStream implements MarketStream {
       alpaca = '/';
     }
     if (alpaca.includes('/')) {
-      this.counters.unsupported++;
+      this.problem('unsupported');
       return null;
     }
     return alpaca;
   }
 
   private send(message: object): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    this.socket.send(JSON.stringify(message));
   }
 
-  private finish(status: MarketStreamStatus): void {
-    if (this.done) return;
-    this.done = true;
-    if (status.state === 'closed' && this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
-    this.handlers.onStatus(status);
+  /** Counted here (tests read it) and reported to the manager, which logs it. */
+  private problem(kind: StreamProblem): void {
+    const key = PROBLEM_COUNTER[kind];
+    if (key) this.counters[key]++;
+    this.handlers.onProblem?.(kind);
   }
 
-  private onFrame(data: unknown): void {
-    if (this.done) return;
+  private onFrame(data: string | Buffer): void {
     let messages: unknown;
     try {
-      messages = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
+      messages = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
     } catch {
-      this.counters.malformed++;
-      return;
+      return this.problem('malformed');
     }
-    if (!Array.isArray(messages)) {
-      this.counters.malformed++;
-      return;
-    }
+    if (!Array.isArray(messages)) return this.problem('malformed');
     for (const m of messages) {
-      if (this.done) return;
-      if (typeof m !== 'object' || m === null || Array.isArray(m)) this.counters.malformed++;
+      if (!this.socket.isOpen) return;
+      if (typeof m !== 'object' || m === null || Array.isArray(m)) this.problem('malformed');
       else this.onMessage(m as Msg);
     }
   }
@@ -151,24 +159,21 @@ export class AlpacaMarketStream implements MarketStream {
       case 'error':
         return this.onError(m.code);
       default:
-        this.counters.unknown++;
+        this.problem('unknown');
     }
   }
 
   private onError(code: unknown): void {
-    if (code === 402) return this.finish({ state: 'closed', reason: 'auth' });
+    if (code === 402) return this.socket.end('auth');
     // 405 symbol limit, 406 connection limit: the broker refused this socket's request; the manager decides what next.
-    if (code === 405 || code === 406) return this.finish({ state: 'closed', reason: 'refused' });
-    this.counters.errors++;
+    if (code === 405 || code === 406) return this.socket.end('refused');
+    this.problem('error');
   }
 
   private onTrade(m: Msg): void {
     const carried = typeof m.S === 'string' ? this.carried.get(m.S) : undefined;
     const ts = parseTime(typeof m.t === 'string' ? m.t : undefined);
-    if (typeof m.S !== 'string' || !finite(m.p) || m.p <= 0 || ts === null) {
-      this.counters.malformed++;
-      return;
-    }
+    if (typeof m.S !== 'string' || !finite(m.p) || m.p <= 0 || ts === null) return this.problem('malformed');
     if (!carried) return; // a trade for a symbol just unsubscribed
     this.lastTrade.set(m.S, m.p);
     const quote = carried.mode === 'ltp' ? undefined : this.lastQuote.get(m.S);
@@ -178,10 +183,7 @@ export class AlpacaMarketStream implements MarketStream {
   /** A quote carries no last price: it updates bid/ask, and ticks once a trade has given the symbol a last price. */
   private onQuote(m: Msg): void {
     const ts = parseTime(typeof m.t === 'string' ? m.t : undefined);
-    if (typeof m.S !== 'string' || !finite(m.bp) || !finite(m.ap) || ts === null) {
-      this.counters.malformed++;
-      return;
-    }
+    if (typeof m.S !== 'string' || !finite(m.bp) || !finite(m.ap) || ts === null) return this.problem('malformed');
     const carried = this.carried.get(m.S);
     if (!carried || carried.mode === 'ltp') return;
     const quote = { bid: m.bp, ask: m.ap };
