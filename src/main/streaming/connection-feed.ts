@@ -4,7 +4,11 @@ import type { Scheduler, TimerHandle } from '../scheduler';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { StaleWatch } from './stale-watch';
 import { byMode, SubscriptionBook, type SocketChanges } from './subscription-book';
-import type { MarketStream, MarketStreamHandlers, MarketStreamStatus, StreamLimits, StreamMode, Tick } from './types';
+import type { MarketStream, MarketStreamHandlers, MarketStreamStatus, StreamLimits, StreamMode, StreamProblem, Tick } from './types';
+
+const PROBLEM_LOG_EVERY_MS = 60_000;
+
+export const emptyProblems = (): Record<StreamProblem, number> => ({ malformed: 0, unknown: 0, error: 0, unsupported: 0, 'out-of-order': 0 });
 
 /** A connection's feed as the trader sees it. */
 export type FeedStatus = 'live' | 'reconnecting' | 'stale' | 'polling';
@@ -22,6 +26,8 @@ export interface StreamConsumer {
 
 export interface FeedCounters {
   ticks: number;
+  /** Frames the adapter dropped (malformed, unknown, broker errors, unsupported symbols) and ticks older than the latest. */
+  problems: Record<StreamProblem, number>;
   /** Sockets given up: dropped, refused, failed to open, an adapter call threw, or replaced for a new session. */
   drops: number;
   consumerErrors: number;
@@ -69,7 +75,9 @@ export class ConnectionFeed {
   /** open() was called for the current generation and has not settled. */
   private connecting = false;
   private lastStatus: FeedStatus | null = null;
-  readonly counters: FeedCounters = { ticks: 0, drops: 0, consumerErrors: 0, adapterErrors: 0 };
+  readonly counters: FeedCounters = { ticks: 0, problems: emptyProblems(), drops: 0, consumerErrors: 0, adapterErrors: 0 };
+  /** When each kind of problem was last logged: a flood of bad frames is one line a minute, not one per frame. */
+  private readonly problemLoggedAt = new Map<StreamProblem, number>();
   /** The session the socket was opened with (kept by the manager to notice a token rollover). */
   sessionStamp: string | null = null;
 
@@ -158,6 +166,9 @@ export class ConnectionFeed {
       onStatus: (status) => {
         if (current()) this.guard('status', () => this.onSocketStatus(status));
       },
+      onProblem: (problem) => {
+        if (current()) this.problem(problem);
+      },
     };
     let opening: Promise<MarketStream>;
     try {
@@ -199,6 +210,9 @@ export class ConnectionFeed {
 
   private onTick(tick: Tick): void {
     if (!this.book.has(tick.symbol)) return;
+    const before = this.latestTicks.get(tick.symbol);
+    // Latest wins only if it is the latest: an older tick arriving late would put an old price back on screen.
+    if (before && tick.ts < before.ts) return this.problem('out-of-order');
     this.counters.ticks++;
     // A socket that delivers is healthy again: the next drop starts backoff from the bottom.
     this.attempts = 0;
@@ -331,6 +345,21 @@ export class ConnectionFeed {
   private consumerFailed(consumer: StreamConsumer, error: unknown): void {
     this.counters.consumerErrors++;
     this.log('A price consumer failed; the others carry on', 'consumer', error, consumer.id);
+  }
+
+  private problem(problem: StreamProblem): void {
+    if (!(problem in this.counters.problems)) return;
+    this.counters.problems[problem]++;
+    const now = this.deps.scheduler.now();
+    const last = this.problemLoggedAt.get(problem);
+    if (last !== undefined && now - last < PROBLEM_LOG_EVERY_MS) return;
+    this.problemLoggedAt.set(problem, now);
+    // SECURITY: the kind and the count only, never the frame: a frame may carry a token or an account's orders.
+    this.deps.logger.warn('A market stream dropped frames it could not use', {
+      connectionId: this.deps.connectionId,
+      problem,
+      total: this.counters.problems[problem],
+    });
   }
 
   private log(message: string, where: string, error: unknown, consumer?: string): void {

@@ -114,7 +114,7 @@ export class SubscriptionManager {
 
   counters(connectionId: string): FeedCounters | null {
     const counters = this.feeds.get(connectionId)?.counters;
-    return counters ? { ...counters } : null;
+    return counters ? { ...counters, problems: { ...counters.problems } } : null;
   }
 
   dispose(): void {

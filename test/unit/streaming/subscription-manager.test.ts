@@ -387,3 +387,35 @@ describe('SubscriptionManager: soak', () => {
     expect(scheduler.pending).toBe(0);
   });
 });
+
+describe('SubscriptionManager: bad input from the socket', () => {
+  it('drops a tick older than the latest for its symbol, counting it; newer and equal times pass', async () => {
+    const { manager, source, scheduler } = setup();
+    const panel = consumer('panel');
+    manager.subscribe(C, panel, ['NSE:INFY'], 'ltp');
+    await scheduler.settle();
+    source.current.tick('NSE:INFY', 100, 2_000);
+    source.current.tick('NSE:INFY', 99, 1_000);
+    source.current.tick('NSE:INFY', 101, 2_000);
+    source.current.tick('NSE:INFY', 102, 3_000);
+    expect(panel.ticks.map((t) => t.ltp)).toEqual([100, 101, 102]);
+    expect(manager.latest(C, 'NSE:INFY')?.ltp).toBe(102);
+    expect(manager.counters(C)?.problems['out-of-order']).toBe(1);
+  });
+
+  it('counts what the adapter reports it dropped, and logs each kind at most once a minute, without the frame', async () => {
+    const { manager, source, scheduler, logs } = setup();
+    manager.subscribe(C, consumer('panel'), ['NSE:INFY'], 'ltp');
+    await scheduler.settle();
+    for (let i = 0; i < 500; i++) source.current.handlers.onProblem?.('malformed');
+    source.current.handlers.onProblem?.('unknown');
+    expect(manager.counters(C)?.problems).toMatchObject({ malformed: 500, unknown: 1 });
+    const lines = logs.filter((l) => l.message.includes('dropped frames'));
+    expect(lines.map((l) => l.context?.problem)).toEqual(['malformed', 'unknown']);
+    await scheduler.advance(60_000);
+    source.current.handlers.onProblem?.('malformed');
+    expect(logs.filter((l) => l.message.includes('dropped frames'))).toHaveLength(3);
+    expect(manager.status(C)).not.toBeNull();
+    expect(source.opened).toHaveLength(1);
+  });
+});
