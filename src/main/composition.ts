@@ -16,6 +16,7 @@ import { OAuthListener } from './services/oauth-listener';
 import { RateLimiter } from './services/rate-limiter';
 import { InstrumentsRepo } from './store/instruments-repo';
 import { createTrading, type Trading } from './trading';
+import { createMarket, type Market } from './trading/market';
 import { HealthMonitor } from './services/health-monitor';
 import { systemScheduler, type Scheduler } from './scheduler';
 import { SettingsService } from './services/settings';
@@ -62,6 +63,8 @@ export interface ServiceDeps {
   store?: StoreControl;
   /** Schema migrations to apply (tests pass one that fails); the app's own by default. */
   migrations?: readonly string[];
+  /** Uniform in [0, 1): the reconnect jitter's source (tests pass a fixed one). */
+  random?: () => number;
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -87,6 +90,7 @@ export interface AppServices {
   log: Logger;
   preferences: PreferencesStore;
   backups: BackupService;
+  market: Market;
   /** Start background work: health checks, start-up reconciliation, order refresh and schedules. */
   start(): Promise<void>;
   close(): void;
@@ -182,6 +186,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     // A locked or keyless vault cannot decrypt credentials: skip checks rather than mark connections broken.
     canCheck: () => vault.status().state === 'ready',
   });
+  const market = createMarket({ connections, brokerCalls, trading, scheduler, random: deps.random ?? Math.random, log, secrets, events });
   let tickTimer: unknown = null;
   let closed = false;
 
@@ -203,6 +208,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       listPending = false;
       if (closed) return;
       health.refresh();
+      market.connectionsChanged();
       events.emit('connections:changed', { connections: connections.list() });
     });
   });
@@ -230,6 +236,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       trading,
       health,
       backups,
+      market,
       store: deps.store,
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
@@ -255,6 +262,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     log,
     preferences,
     backups,
+    market,
     async start() {
       // Not awaited: a long history is checked in slices while health checks and trading start; a break is pushed.
       void auditGuard.start().catch((error: unknown) => {
@@ -263,6 +271,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health.start();
       backups.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
+      market.start();
       const loop = () => {
         tickTimer = scheduler.setTimeout(() => {
           void trading
@@ -281,6 +290,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       auditGuard.stop();
       health.stop();
       backups.stop();
+      market.close();
       brokerCalls.close();
       db.close();
     },

@@ -34,6 +34,8 @@ export const CHANNEL_NAMES = [
   'orders:refresh',
   'positions:list',
   'quotes:get',
+  'quotes:watch',
+  'feeds:list',
   'paper:account',
   'paper:reset',
   'limits:get',
@@ -77,6 +79,8 @@ export const EVENT_NAMES = [
   'schedules:changed',
   'killswitch:progress',
   'audit:changed',
+  'quotes:live',
+  'feeds:changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -19,6 +19,10 @@ import {
   PositionsSchema,
   QuotesInput,
   QuotesSchema,
+  QuotesWatchInput,
+  QuotesWatchSchema,
+  FeedViewSchema,
+  LiveQuotesEventSchema,
   ScheduleEnableInput,
   ScheduleIdInput,
   ScheduleInput,
@@ -94,6 +98,8 @@ export const contract = {
   'orders:refresh': { input: EmptyInput, output: z.array(OrderViewSchema) },
   'positions:list': { input: EmptyInput, output: PositionsSchema },
   'quotes:get': { input: QuotesInput, output: QuotesSchema },
+  'quotes:watch': { input: QuotesWatchInput, output: QuotesWatchSchema },
+  'feeds:list': { input: EmptyInput, output: z.array(FeedViewSchema) },
   'paper:account': { input: EmptyInput, output: PaperAccountSchema },
   'paper:reset': { input: PaperResetInput, output: PaperAccountSchema },
   'limits:get': { input: EmptyInput, output: LimitsSchema },
@@ -144,6 +150,10 @@ export const events = {
   'killswitch:progress': z.strictObject({ done: z.number().int().min(0), total: z.number().int().min(0), message: z.string() }),
   /** The audit trail was checked and its standing changed (most of all: found broken). */
   'audit:changed': AuditStatusSchema,
+  /** Streamed prices of the watched symbols, at most one batch every few ms, latest value per symbol. */
+  'quotes:live': LiveQuotesEventSchema,
+  /** A connection's market-data feed changed: live, reconnecting, stale, polling, or null when nothing streams on it. */
+  'feeds:changed': FeedViewSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

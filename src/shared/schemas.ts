@@ -357,6 +357,27 @@ export const QuotesSchema = z.strictObject({
   quotes: z.array(z.strictObject({ symbol: z.string(), last: z.number(), bid: z.number().nullable(), ask: z.number().nullable(), at: z.number().nullable() })),
 });
 
+/** The renderer's watch list: every symbol its panels show now (it replaces the previous list). */
+export const QuotesWatchInput = z.strictObject({ symbols: z.array(Symbol).max(200) });
+export const FEED_STATUSES = ['live', 'reconnecting', 'stale', 'polling'] as const;
+export const FeedStatusSchema = z.enum(FEED_STATUSES);
+export const FeedViewSchema = z.strictObject({ connectionId: IdSchema, status: FeedStatusSchema.nullable() });
+export const PRICE_SOURCES = ['stream', 'poll'] as const;
+export const WatchedSymbolSchema = z.strictObject({
+  symbol: z.string(),
+  /** The connection streaming it, or null when it is polled. */
+  connectionId: IdSchema.nullable(),
+  source: z.enum(PRICE_SOURCES),
+  /** Why it is polled, in BrokerVault's words (no streaming connection, a broker's instrument limit). */
+  note: z.string().nullable(),
+});
+export const QuotesWatchSchema = z.strictObject({ symbols: z.array(WatchedSymbolSchema), feeds: z.array(FeedViewSchema) });
+export const LiveQuoteSchema = z.strictObject({ symbol: z.string(), last: z.number(), bid: z.number().nullable(), ask: z.number().nullable(), at: z.number() });
+export const LiveQuotesEventSchema = z.strictObject({
+  quotes: z.array(LiveQuoteSchema),
+  sources: z.array(z.strictObject({ symbol: z.string(), source: z.enum(PRICE_SOURCES) })),
+});
+
 export const PaperAccountSchema = z.strictObject({
   currency: z.string(),
   startingCash: z.number(),

@@ -44,6 +44,8 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'orders:refresh': {},
     'positions:list': {},
     'quotes:get': { symbols: ['NSE:INFY', 'US:AAPL'] },
+    'quotes:watch': { symbols: ['NSE:INFY', 'US:AAPL'] },
+    'feeds:list': {},
     'paper:account': {},
     'paper:reset': { startingCash: 500000 },
     'limits:get': {},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarOf, holidayAt } from '../../src/main/trading/market-calendar';
+import { calendarOf, holidayAt, sessionOpenAt } from '../../src/main/trading/market-calendar';
 
 describe('market calendars', () => {
   it('maps each exchange of the common symbol form to its calendar', () => {
@@ -36,5 +36,29 @@ describe('market calendars', () => {
         expect(date <= calendar.through, `${symbol} ${date}`).toBe(true);
       }
     }
+  });
+});
+
+describe('sessionOpenAt: a silent feed is stale only while its market trades', () => {
+  it('NSE trades 09:15–15:30 IST on weekdays that are not holidays', () => {
+    // 2026-12-07 is a Monday. 09:15 IST = 03:45 UTC.
+    expect(sessionOpenAt('NSE:INFY', Date.UTC(2026, 11, 7, 3, 44))).toBe(false);
+    expect(sessionOpenAt('NSE:INFY', Date.UTC(2026, 11, 7, 3, 45))).toBe(true);
+    expect(sessionOpenAt('BSE:INFY', Date.UTC(2026, 11, 7, 9, 59))).toBe(true);
+    expect(sessionOpenAt('NSE:INFY', Date.UTC(2026, 11, 7, 10, 0))).toBe(false);
+    expect(sessionOpenAt('NSE:INFY', Date.UTC(2026, 11, 5, 5, 0))).toBe(false); // Saturday
+    expect(sessionOpenAt('NSE:INFY', Date.UTC(2026, 11, 25, 5, 0))).toBe(false); // Christmas
+  });
+
+  it('US trades 09:30–16:00 New York time, across the daylight-saving change', () => {
+    expect(sessionOpenAt('US:AAPL', Date.UTC(2026, 11, 7, 14, 30))).toBe(true); // 09:30 EST
+    expect(sessionOpenAt('US:AAPL', Date.UTC(2026, 11, 7, 14, 29))).toBe(false);
+    expect(sessionOpenAt('US:AAPL', Date.UTC(2026, 6, 7, 13, 30))).toBe(true); // 09:30 EDT
+    expect(sessionOpenAt('US:AAPL', Date.UTC(2026, 6, 7, 20, 0))).toBe(false); // 16:00 EDT
+  });
+
+  it('crypto never closes; a market without a calendar counts as open', () => {
+    expect(sessionOpenAt('CRYPTO:BTCUSDT', Date.UTC(2026, 11, 5, 3, 0))).toBe(true);
+    expect(sessionOpenAt('MCX:GOLD', Date.UTC(2026, 11, 5, 3, 0))).toBe(true);
   });
 });

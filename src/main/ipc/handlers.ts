@@ -13,6 +13,7 @@ import type { Handlers } from './router';
 import { AppError } from '../errors';
 import type { BackupService } from '../services/backups';
 import type { StoreControl } from '../store-control';
+import type { Market } from '../trading/market';
 
 export interface HandlerDeps {
   appInfo: z.infer<typeof AppInfoSchema>;
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   trading: Trading;
   health: HealthMonitor;
   backups: BackupService;
+  market: Market;
   store?: StoreControl;
 }
 
@@ -86,6 +88,8 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (venue.mode === 'paper') return d.trading.prices.quotes(symbols);
       return { simulated: false, quotes: await venue.quotes(symbols) };
     },
+    'quotes:watch': ({ symbols }) => ({ symbols: d.market.liveQuotes.watch(symbols), feeds: d.market.streams.feedList() }),
+    'feeds:list': () => d.market.streams.feedList(),
     'paper:account': () => d.trading.paper.account(),
     'paper:reset': ({ startingCash, currency }) => d.trading.paper.reset(startingCash, currency),
     'limits:get': () => d.trading.limits.get(),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BrokerDescriptor, BrokerId } from '../../shared/brokers';
 import type { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from '../../shared/schemas';
 import type { Clock } from '../clock';
@@ -228,6 +228,19 @@ export class ConnectionService {
       out[field.name] = field.is_secret ? this.deps.vault.decrypt({ recordId: id, field: field.name }, field.ciphertext!) : field.value!;
     }
     return out;
+  }
+
+  /**
+   * A fingerprint of what a broker socket was opened with (stored fields, host, environment), so open sockets can
+   * notice a re-login, a token rollover or edited keys and reopen. Built from ciphertexts (fresh on every write),
+   * never from plaintext; it never leaves main. Null for a connection that no longer exists.
+   */
+  credentialStamp(id: string): string | null {
+    const row = this.deps.repo.find(id);
+    if (!row) return null;
+    const hash = createHash('sha256').update(`${row.environment}\n${row.api_host ?? ''}\n`);
+    for (const f of this.deps.repo.fields(id)) hash.update(`${f.name}=${f.ciphertext ?? f.value ?? ''}\n`);
+    return hash.digest('base64url');
   }
 
   /** Store the tokens a login produced (all encrypted) and their expiry. */

@@ -107,6 +107,11 @@ export class SubscriptionManager {
     return this.feeds.get(connectionId)?.status ?? null;
   }
 
+  /** Every connection with a feed now, and its status. */
+  feedList(): FeedStatusChange[] {
+    return [...this.feeds].map(([connectionId, feed]) => ({ connectionId, status: feed.status }));
+  }
+
   /** The latest tick for a streamed symbol (latest value wins; nothing queues). */
   latest(connectionId: string, symbol: string): Tick | null {
     return this.feeds.get(connectionId)?.latest(symbol) ?? null;

@@ -91,3 +91,33 @@ export function holidayAt(calendar: MarketCalendar, at: number): { date: string;
   const holiday = calendar.holidays[date];
   return holiday ? { date, holiday } : null;
 }
+
+/** Regular session hours, exchange-local (pre- and post-market trading is thin: silence then is not a stale feed). */
+const SESSION_HOURS: Record<string, { open: number; close: number }> = {
+  NSE: { open: 9 * 60 + 15, close: 15 * 60 + 30 },
+  US: { open: 9 * 60 + 30, close: 16 * 60 },
+};
+
+/** Weekday and minutes since midnight of instant `at` in a time zone. */
+function localClock(at: number, timeZone: string): { weekday: string; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
+    new Date(at),
+  );
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { weekday: part('weekday'), minutes: Number(part('hour')) * 60 + Number(part('minute')) };
+}
+
+/**
+ * Whether the symbol's exchange is in its regular session at `at`: a weekday, not a listed holiday, inside the
+ * session hours. Crypto is always open; markets without a calendar here count as open (a silent feed is then
+ * reported stale rather than silently trusted).
+ */
+export function sessionOpenAt(symbol: string, at: number): boolean {
+  const calendar = calendarOf(symbol);
+  if (calendar.kind !== 'holidays') return true;
+  if (holidayAt(calendar, at)) return false;
+  const { weekday, minutes } = localClock(at, calendar.timeZone);
+  if (weekday === 'Sat' || weekday === 'Sun') return false;
+  const hours = SESSION_HOURS[calendar.market];
+  return !hours || (minutes >= hours.open && minutes < hours.close);
+}

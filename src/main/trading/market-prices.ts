@@ -1,19 +1,9 @@
-import type { BrokerDescriptor } from '../../shared/brokers';
 import type { ConnectionView } from '../../shared/schemas';
 import type { Quote } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
 import type { PriceSource, SimulatedFeed } from './paper/price-source';
-
-const INDIAN_EXCHANGES = new Set(['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'BCD']);
-
-/** Which broker region can price a symbol of this exchange. */
-function regionFor(symbol: string): BrokerDescriptor['region'] | 'CRYPTO' {
-  const exchange = symbol.split(':')[0] ?? '';
-  if (INDIAN_EXCHANGES.has(exchange)) return 'IN';
-  if (exchange === 'CRYPTO') return 'CRYPTO';
-  return 'US';
-}
+import { pricingConnection } from './price-routing';
 
 /**
  * Prices for paper trading: a valid connected broker's market data where one can price the symbol
@@ -36,13 +26,7 @@ export class MarketPrices implements PriceSource {
   }
 
   private sourceFor(symbol: string): ConnectionView | null {
-    const region = regionFor(symbol);
-    const candidates = this.connections.list().filter((c) => {
-      if (!this.usable(c)) return false;
-      const d = this.brokers.adapterFor(c.broker).descriptor;
-      return region === 'CRYPTO' ? d.capabilities.includes('crypto') : d.region === region;
-    });
-    return candidates.find((c) => c.isDefault) ?? candidates[0] ?? null;
+    return pricingConnection(symbol, this.connections.list(), (c) => this.brokers.adapterFor(c.broker).descriptor);
   }
 
   async price(symbol: string): Promise<number> {

@@ -15,6 +15,7 @@ import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
 import { Emitter } from '../events';
+import type { OrderUpdate } from '../streaming/types';
 
 type PlaceResult = z.infer<typeof PlaceResultSchema>;
 export type OrderSource = OrderView['source'];
@@ -319,6 +320,25 @@ export class OrderService {
       const journal = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
       if (journal) this.record(journal.id, fromBrokerOrder(order));
     }
+  }
+
+  /**
+   * An order update a broker pushed on its stream. Only the connection's own journaled live orders are touched;
+   * a settled order stays settled and a fill count never goes back (a late or repeated event changes nothing);
+   * an update for an order whose placement is still being acknowledged is left to that placement.
+   */
+  applyPushed(connectionId: string, update: OrderUpdate): boolean {
+    const journal = this.deps.repo.byBrokerOrderId('live', connectionId, update.brokerOrderId);
+    if (!journal || this.sending.has(journal.id) || !isOpenOrderState(journal.state)) return false;
+    if (update.filledQuantity !== undefined && update.filledQuantity < journal.filledQuantity) return false;
+    if (update.state === journal.state && (update.filledQuantity ?? journal.filledQuantity) === journal.filledQuantity) return false;
+    this.record(journal.id, {
+      state: update.state,
+      filledQuantity: update.filledQuantity,
+      averagePrice: update.averagePrice ?? null,
+      message: update.message ?? journal.message,
+    });
+    return true;
   }
 
   /** Mark every open journal order of a venue cancelled (the paper book was reset: those orders are gone). */

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../src/shared/contract';
+import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
+import { CASES, type BrokerCase, type TradeCase } from '../support/brokers-ipc/cases';
+import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
+
+/**
+ * Every broker that streams, through the IPC contract only, as the window sees it: connect, watch a symbol
+ * (quotes:watch), and the simulator's prices arrive as pushed 'quotes:live' batches with the feed 'live'; go live,
+ * place an order far from the market, and its state changes arrive as 'orders:changed' pushed by the broker's
+ * order socket, with no refresh and no trading tick in between.
+ */
+
+type Traded = BrokerCase & { trade: TradeCase };
+const adapterOf = (id: string) => BROKER_ADAPTERS.find((a) => a.descriptor.id === id)!;
+const STREAMING = CASES.filter((c): c is Traded => c.trade !== undefined && Boolean(adapterOf(c.id).marketStream));
+const PUSHING = new Set(STREAMING.filter((c) => adapterOf(c.id).orderStream).map((c) => c.id));
+
+/** Step the app's manual timers (the 4 ms batch flush, backoffs) while real sockets deliver, until `check` passes. */
+async function until(w: World, check: () => void, budgetMs = 10_000): Promise<void> {
+  for (let spent = 0; spent < budgetMs; spent += 50) {
+    await w.scheduler.advance(5);
+    try {
+      check();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  check();
+}
+
+const liveQuotes = (w: World, symbol: string) =>
+  w.g.events.filter((e) => e.event === 'quotes:live').flatMap((e) => (e.payload as EventPayload<'quotes:live'>).quotes.filter((q) => q.symbol === symbol));
+
+function farBelow(last: number, tick: number): number {
+  return Number((Math.round((last * 0.5) / tick) * tick).toFixed(8));
+}
+
+describe.each(STREAMING.map((c) => [c.id, c] as const))('streaming journey: %s', (_id, c) => {
+  it('watched quotes stream into the window, and order states arrive without a refresh', async () => {
+    const w = await makeWorld();
+    const sim = await c.start(w.clock);
+    // Background work as in the app: health checks, order sockets, the 15 s trading tick (which these steps never reach).
+    await w.run(w.g.services.start());
+    try {
+      const { view } = await connect(w, c, sim);
+      expect(view.status).toBe('valid');
+      nextWindow(w);
+
+      const symbol = c.trade.symbol;
+      // A symbol of another market: no connection can stream it, so the window polls it and says why.
+      const elsewhere = isIndian(symbol) ? 'US:NOSTREAM' : 'NSE:NOSTREAM';
+      const watched = await w.g.ok('quotes:watch', { symbols: [symbol, elsewhere] });
+      expect(watched.symbols).toEqual([
+        { symbol, connectionId: view.id, source: 'stream', note: null },
+        { symbol: elsewhere, connectionId: null, source: 'poll', note: expect.stringContaining('No connected broker streams') },
+      ]);
+      await until(w, () => expect(liveQuotes(w, symbol).length).toBeGreaterThan(0));
+      const quote = liveQuotes(w, symbol)[0]!;
+      expect(quote.last).toBeGreaterThan(0);
+      expect(await w.g.ok('feeds:list', {})).toEqual([{ connectionId: view.id, status: 'live' }]);
+      expect(w.g.events.some((e) => e.event === 'feeds:changed' && (e.payload as EventPayload<'feeds:changed'>).status === 'live')).toBe(true);
+
+      // Nothing in a pushed batch is more than the symbol's price: no token, no raw frame.
+      const pushed = JSON.stringify(w.g.events.filter((e) => e.event === 'quotes:live'));
+      for (const value of Object.values(sim.fields)) if (value.length >= 8) expect(pushed).not.toContain(value);
+
+      if (!PUSHING.has(c.id)) return;
+      const request = await w.g.ok('mode:requestLive', { connectionId: view.id });
+      await w.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: request.phrase });
+      nextWindow(w);
+      const limit = farBelow(quote.last, c.trade.tick);
+      const placed = await w.g.ok('orders:place', {
+        ticketId: '7c0e7c1a-9d3f-4e2b-8a6c-000000000001',
+        symbol,
+        side: 'BUY',
+        quantity: c.trade.quantity,
+        type: 'LIMIT',
+        limitPrice: limit,
+        ...(c.trade.product ? { product: c.trade.product } : {}),
+      });
+      if (placed.status !== 'placed') throw new Error(`${c.id}: ${JSON.stringify(placed)}`);
+      const orderId = placed.order.id;
+      const before = w.g.events.length;
+      // Cancel at the broker behind the app's back (as the trader would in the broker's own app): only the push can tell.
+      const brokerId = placed.order.brokerOrderId!;
+      const toBrokerId = c.trade.brokerOrderId ?? ((id: string) => id);
+      const simOrder = sim.exchange!.list().find((o) => toBrokerId(o.id) === brokerId)!;
+      sim.exchange!.cancel(simOrder.id);
+      await until(w, () =>
+        expect(
+          w.g.events.slice(before).some((e) => {
+            const order = e.event === 'orders:changed' ? (e.payload as EventPayload<'orders:changed'>).order : null;
+            return order?.id === orderId && order.state === 'CANCELLED';
+          }),
+        ).toBe(true),
+      );
+    } finally {
+      w.g.services.close();
+      await sim.close();
+    }
+  });
+});
+
+function isIndian(symbol: string): boolean {
+  return /^(NSE|BSE|NFO|BFO|MCX):/.test(symbol);
+}
+
+it('runs for at least the brokers that stream today', () => {
+  expect(STREAMING.map((c) => c.id)).toContain('alpaca');
+});
