@@ -3,6 +3,7 @@ import type { BrokerDescriptor } from '../../shared/brokers';
 import type { ChannelInput, ChannelOutput } from '../../shared/contract';
 import type { AuditStatus, ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
 import { describeError, getApi, unwrap } from './api';
+import { liveFrames, refreshWatchList, setFeed } from './live/store';
 
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
@@ -130,10 +131,18 @@ export function upsertOrder(orders: OrderView[], order: OrderView): OrderView[] 
 export function subscribeToMain(): () => void {
   const api = getApi();
   const offs = [
-    api.on('connections:changed', ({ connections }) => useApp.setState({ connections })),
+    api.on('connections:changed', ({ connections }) => {
+      useApp.setState({ connections });
+      refreshWatchList();
+    }),
     api.on('vault:changed', (vault) => useApp.setState({ vault })),
     api.on('settings:changed', (settings) => useApp.setState({ settings })),
-    api.on('mode:changed', (mode) => useApp.setState({ mode, tradingError: null, answered: null })),
+    api.on('mode:changed', (mode) => {
+      useApp.setState({ mode, tradingError: null, answered: null });
+      refreshWatchList();
+    }),
+    api.on('quotes:live', (batch) => liveFrames.push(batch)),
+    api.on('feeds:changed', ({ connectionId, status }) => setFeed(connectionId, status)),
     api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
     api.on('schedules:changed', ({ schedules }) => useApp.setState({ schedules })),
     api.on('audit:changed', (audit) => useApp.setState({ audit })),

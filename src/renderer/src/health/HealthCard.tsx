@@ -8,10 +8,20 @@ import { StatusPill } from '../components/StatusPill';
 import { ago, money } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useBroker } from '../store';
+import { useLive, type FeedStatus } from '../live/store';
 import { TokenExpiry } from './TokenExpiry';
 
 /** One connection's health with its Re-login and Test buttons. */
+/** The feed as a trader reads it; 'not streaming' when no panel watches a symbol it streams. */
+const FEED_WORDS: Record<FeedStatus, string> = {
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  stale: 'Stale: no price for a while; polling meanwhile',
+  polling: 'Down: polling every few seconds while reconnecting',
+};
+
 export function HealthCard({ connection: c, now, checking }: { connection: ConnectionView; now: number; checking: boolean }) {
+  const feed = useLive((s) => s.feeds[c.id]);
   const broker = useBroker(c.broker);
   const { busy, error, setError, run } = useAction();
   const [waiting, setWaiting] = useState<string | null>(null);
@@ -57,6 +67,10 @@ export function HealthCard({ connection: c, now, checking }: { connection: Conne
         <div>
           <dt>Latency</dt>
           <dd>{c.latencyMs === null ? '—' : `${Math.round(c.latencyMs)} ms`}</dd>
+        </div>
+        <div>
+          <dt>Price feed</dt>
+          <dd data-testid="feed-status">{feed ? FEED_WORDS[feed] : 'not streaming'}</dd>
         </div>
         <div>
           <dt>Session ends</dt>
