@@ -117,6 +117,34 @@ export const angelOneStreamingCases = [
       expect(manager.counters('angel-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),
+  behaviour('streaming', 'a bounded soak of repeated drops: every one reconnects, resubscribes and streams, on one socket', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const panel = recordingConsumer('panel');
+      manager.subscribe('angel-1', panel, ['NSE:SBIN', 'NSE:HDFCBANK'], 'full');
+      await arrives(() => expect(manager.status('angel-1')).toBe('live'));
+      for (let drop = 1; drop <= 5; drop++) {
+        rig.sim.smartStream.dropAll();
+        await arrives(() => expect(manager.status('angel-1')).toBe('reconnecting'));
+        await rig.stepUntil(8_000, () => expect(manager.status('angel-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['NSE:SBIN', 'NSE:HDFCBANK'])));
+        expect(rig.sim.smartStream.connectionCount).toBe(1);
+      }
+      expect(rig.sim.smartStream.subscriptions()).toEqual(['3|1|1333', '3|1|3045']);
+      expect(manager.counters('angel-1')).toMatchObject({ drops: 5, adapterErrors: 0 });
+    }),
+  ),
+  behaviour('streaming', 'sends a text ping every 10 s (the server answers pong)', () =>
+    withRig(async (rig) => {
+      const { statuses } = rig.open();
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+      await rig.scheduler.advance(9_999);
+      expect(rig.sim.smartStream.pingsReceived).toBe(0);
+      await rig.tickUntil(1, () => expect(rig.sim.smartStream.pingsReceived).toBe(1));
+      expect(statuses).toEqual([{ state: 'open' }]);
+    }),
+  ),
   behaviour('streaming', 'after the midnight token rollover the old session is refused (auth) and a re-login streams again', () =>
     withRig(async (rig) => {
       let session: Record<string, string> = { ...rig.sim.session };
@@ -195,6 +223,11 @@ export const angelOneStreamingCases = [
   behaviour('streaming', 'the simulator keeps Angel’s wire: header or query auth, Bearer or bare JWT, ping/pong, packet sizes, E1001/E1002', () =>
     withRig(async (rig) => {
       const s: Record<string, string> = { ...rig.sim.credentials, ...rig.sim.session };
+      // Python SDK (stored version): only the client code and the feed token. Closed again: 3 sockets per client code.
+      const python = await rawConnect(rig.sim.streamUrl, { 'x-client-code': s.clientcode!, 'x-feed-token': s.feedToken! });
+      expect(python.status).toBe(101);
+      python.socket!.terminate();
+      await arrives(() => expect(rig.sim.smartStream.connectionCount).toBe(0));
       // JS SDK: bare JWT and the three x-* headers.
       const js = await rawConnect(rig.sim.streamUrl, {
         Authorization: s.jwtToken!,

@@ -79,6 +79,8 @@ export class AngelSmartStream {
   private readonly clients = new Set<Client>();
   private tickTimer: TimerHandle | null = null;
   private silent = false;
+  /** Text `ping`s received, answered or not (tests check the client's keep-alive with it). */
+  pingsReceived = 0;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -149,6 +151,7 @@ export class AngelSmartStream {
   private onMessage(c: Client, data: RawData, isBinary: boolean): void {
     const text = (Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[])).toString('utf8');
     if (!isBinary && text === 'ping') {
+      this.pingsReceived++;
       if (!this.silent) this.send(c, 'pong');
       return;
     }

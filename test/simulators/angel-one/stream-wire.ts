@@ -6,6 +6,11 @@ import { simSymbol } from './scrip';
  * SmartStream 2.0 packets as Angel sends them: little-endian, one packet per message, laid out from the protocol
  * sheet's offset table. Written here with literal offsets, independently of the adapter's decoder, so a wrong offset
  * on either side shows up as a failing test instead of agreeing with itself.
+ *
+ * What the official SDKs need to decode these, and how it is honoured: both decode each message as one packet
+ * (one packet per message here); the JS SDK reads the LTP as 4 bytes in LTP mode (simulated prices stay far below
+ * 2^31 paise, so the upper 4 bytes are zero); the JS SDK takes the first 100 best-five bytes as buys whatever the
+ * flag (buys come first here, flagged 1 as the docs say).
  */
 
 /** exchangeType on the wire → the scrip master's exch_seg. */
