@@ -46,14 +46,25 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string, er
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
-/** Every tick a subscription list names, as [mode, exchangeType, token] triples, or null when the payload is invalid. */
-function parseRequest(text: string): { action: 0 | 1; keys: string[] } | null {
+interface ParsedRequest {
+  correlationID: unknown;
+  /** The token×mode keys (`mode|exchangeType|token`) to add or remove, or null when the payload is invalid (E1001). */
+  request: { action: 0 | 1; keys: string[] } | null;
+}
+
+/** One text request: `{correlationID, action, params: {mode, tokenList: [{exchangeType, tokens}]}}`. */
+function parseRequest(text: string): ParsedRequest {
   let m: unknown;
   try {
     m = JSON.parse(text);
   } catch {
-    return null;
+    return { correlationID: '', request: null };
   }
+  const correlationID = (m as { correlationID?: unknown } | null)?.correlationID ?? '';
+  return { correlationID, request: readRequest(m) };
+}
+
+function readRequest(m: unknown): ParsedRequest['request'] {
   const req = m as { action?: unknown; params?: { mode?: unknown; tokenList?: unknown } } | null;
   if (typeof req !== 'object' || req === null || (req.action !== 0 && req.action !== 1)) return null;
   const mode = req.params?.mode;
@@ -155,23 +166,16 @@ export class AngelSmartStream {
       if (!this.silent) this.send(c, 'pong');
       return;
     }
-    const req = isBinary ? null : parseRequest(text);
-    const fail = (errorCode: keyof typeof REQUEST_ERRORS, correlationID: unknown) =>
+    const { correlationID, request: req } = isBinary ? { correlationID: '', request: null } : parseRequest(text);
+    const fail = (errorCode: keyof typeof REQUEST_ERRORS) =>
       this.send(c, JSON.stringify({ correlationID, errorCode, errorMessage: REQUEST_ERRORS[errorCode] }));
-    const correlationID = (() => {
-      try {
-        return (JSON.parse(text) as { correlationID?: unknown }).correlationID ?? '';
-      } catch {
-        return '';
-      }
-    })();
-    if (!req) return fail('E1001', correlationID);
+    if (!req) return fail('E1001');
     if (req.action === 0) {
       for (const k of req.keys) c.subs.delete(k);
       return;
     }
     const next = new Set([...c.subs, ...req.keys]);
-    if (next.size > this.options.subscriptionLimit) return fail('E1002', correlationID);
+    if (next.size > this.options.subscriptionLimit) return fail('E1002');
     c.subs = next;
     this.armTicks();
   }
