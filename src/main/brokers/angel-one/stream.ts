@@ -54,7 +54,8 @@ function requests(action: 0 | 1, subs: readonly Subscription[]): object[] {
     byExchange.set(s.exchangeType, [...(byExchange.get(s.exchangeType) ?? []), s.token]);
   }
   return [...byMode].map(([mode, byExchange]) => ({
-    correlationID: 'brokervault',
+    // The docs describe a 10-character id that comes back in error answers.
+    correlationID: 'bvstream01',
     action,
     params: { mode, tokenList: [...byExchange].map(([exchangeType, tokens]) => ({ exchangeType, tokens })) },
   }));
