@@ -89,6 +89,18 @@ export const angelOneStreamingCases = [
       expect(problems).toEqual([]);
     }),
   ),
+  behaviour('streaming', 'carries an F&O contract on nse_fo (exchange type 2) at its own tick size (₹0.10 for the NIFTY future)', () =>
+    withRig(async (rig) => {
+      const { stream, ticks, statuses } = rig.open();
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+      stream.subscribe(['NFO:NIFTY27JAN26FUT'], 'ltp');
+      await arrives(() => expect(rig.sim.smartStream.subscriptions()).toEqual(['1|2|35001']));
+      await rig.tickUntil(1_000, () => expect(ticks).toHaveLength(1));
+      const tenths = ticks[0]!.ltp * 10;
+      expect(Math.abs(tenths - Math.round(tenths))).toBeLessThan(1e-9);
+      expect(ticks[0]!.ltp).toBeCloseTo(Math.round(priceAt('NFO:NIFTY27JAN26FUT', rig.clock.now()) * 10) / 10, 6);
+    }),
+  ),
   behaviour('streaming', 'skips a symbol the scrip master lacks (counted as unsupported) instead of failing the socket', () =>
     withRig(async (rig) => {
       const { stream, ticks, statuses, problems } = rig.open();
