@@ -234,6 +234,11 @@ export const angelOneStreamingCases = [
   ),
   behaviour('streaming', 'the simulator keeps Angel’s wire: header or query auth, Bearer or bare JWT, ping/pong, packet sizes, E1001/E1002', () =>
     withRig(async (rig) => {
+      // What `npm run sim -- angel-one` prints: both sockets on the REST port, at Angel's paths.
+      expect(rig.sim.streamUrl).toBe(`ws://127.0.0.1:${rig.sim.port}/smart-stream`);
+      expect(rig.sim.orderStreamUrl).toBe(`ws://127.0.0.1:${rig.sim.port}/smart-order-update`);
+      expect(streamUrl(rig.ctx())).toBe(rig.sim.streamUrl);
+      expect(orderStreamUrl(rig.ctx())).toBe(rig.sim.orderStreamUrl);
       const s: Record<string, string> = { ...rig.sim.credentials, ...rig.sim.session };
       // Python SDK (stored version): only the client code and the feed token. Closed again: 3 sockets per client code.
       const python = await rawConnect(rig.sim.streamUrl, { 'x-client-code': s.clientcode!, 'x-feed-token': s.feedToken! });
