@@ -8,6 +8,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type AngelSimulatorHandle } from '../../simulators/angel-one';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { ANGEL_ERRORS, angelData } from '../../../src/main/brokers/angel-one/errors';
+import { angelOneStreamingCases } from './angel-one-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 // 09:30 IST on Monday 5 January 2026; sessions end at 18:30 UTC (midnight IST).
@@ -307,5 +308,6 @@ export const conformance: BrokerConformance = {
       expect(text).not.toContain(Buffer.from(canary).toString('base64').replace(/=+$/, ''));
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
+    ...angelOneStreamingCases,
   ],
 };

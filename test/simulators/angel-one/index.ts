@@ -1,4 +1,6 @@
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import { SimExchange } from '../exchange';
 import {
   serve,
@@ -11,9 +13,11 @@ import {
   type StartSimulator,
 } from '../harness';
 import { quote } from './market';
+import { AngelOrderStream } from './order-stream';
 import { fail, gatewayFail, ok, RATE_LIMITED } from './replies';
 import { SCRIP_MASTER } from './scrip';
 import { AngelSessions, totpMatches } from './sessions';
+import { AngelSmartStream } from './smart-stream';
 import { cancelOrder, orderBook, placeOrder, positions, rms } from './trading';
 
 export interface AngelCredentials {
@@ -31,6 +35,21 @@ export interface AngelSimulatorHandle extends SimulatorHandle {
   /** The source IP the simulator sees for the next calls (orders are only accepted from the registered one). */
   setCallerIp(ip: string): void;
   exchange: SimExchange;
+  streamUrl: string;
+  orderStreamUrl: string;
+  /** The sockets, so tests can drop them from the server side or make the feed hang. */
+  smartStream: AngelSmartStream;
+  orderStream: AngelOrderStream;
+}
+
+export interface AngelSimulatorOptions extends SimulatorOptions {
+  credentials?: Partial<AngelCredentials>;
+  /** Token×mode subscriptions per SmartStream session (default 1000, Angel's approximate quota). */
+  subscriptionLimit?: number;
+  /** Sockets per client code on each stream (default 3). */
+  streamConnectionLimit?: number;
+  /** Interval of streamed packets and of the order-status check for fills no request caused (default 1 s). */
+  streamTickMs?: number;
 }
 
 export const DEFAULT_CREDENTIALS: AngelCredentials = {
@@ -46,12 +65,25 @@ const REQUIRED_HEADERS = ['x-usertype', 'x-sourceid', 'x-clientlocalip', 'x-clie
 
 type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote';
 
-async function startAngelOne(options: SimulatorOptions & { credentials?: Partial<AngelCredentials> } = {}): Promise<AngelSimulatorHandle> {
+async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<AngelSimulatorHandle> {
   const clock = options.clock ?? systemClock;
   const creds: AngelCredentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const exchange = new SimExchange(clock, 1_000_000, '2601050');
   const sessions = new AngelSessions(clock);
   let callerIp = creds.static_ip;
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const wss = new WebSocketServer({ noServer: true });
+  const streamTickMs = options.streamTickMs ?? 1_000;
+  const connectionLimit = options.streamConnectionLimit ?? 3;
+  const smartStream = new AngelSmartStream(wss, {
+    scheduler,
+    sessions,
+    apiKey: creds.api_key,
+    subscriptionLimit: options.subscriptionLimit ?? 1_000,
+    connectionLimit,
+    tickMs: streamTickMs,
+  });
+  const orderStream = new AngelOrderStream(wss, { exchange, scheduler, sessions, connectionLimit, pollMs: streamTickMs });
 
   // Documented per-endpoint limits; the order calls share one 9/s + 500/min budget.
   const limiters: Record<Bucket, WindowLimiter[]> = {
@@ -83,7 +115,10 @@ async function startAngelOne(options: SimulatorOptions & { credentials?: Partial
       if (opts.order && callerIp !== creds.static_ip) {
         return gatewayFail('AG7002', 'Access denied: Unregistered IP address. Register your IP before retrying.', 403);
       }
-      return handler(req);
+      const out = await handler(req);
+      // An order placed, cancelled or filled over REST shows up on the order-status socket.
+      orderStream.publishChanges();
+      return out;
     };
   };
 
@@ -167,9 +202,27 @@ async function startAngelOne(options: SimulatorOptions & { credentials?: Partial
   const server = await serve(router, {
     port: options.port,
     notFound: () => ({ status: 404, json: { status: false, message: 'Not Found', errorcode: 'AB2000', data: null } }),
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path === '/smart-stream') return smartStream.upgrade(req, socket, head);
+      if (path === '/smart-order-update') return orderStream.upgrade(req, socket, head);
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    },
   });
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
   return {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      smartStream.close();
+      orderStream.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: `${wsBase}/smart-stream`,
+    orderStreamUrl: `${wsBase}/smart-order-update`,
+    smartStream,
+    orderStream,
     broker: 'angel-one',
     credentials: { ...creds },
     session: sessions.issue(creds.clientcode),

@@ -22,6 +22,7 @@ export class AngelSessions {
   private readonly secret = randomBytes(32);
   private readonly jwts = new Map<string, Session>();
   private readonly refreshTokens = new Map<string, Session>();
+  private readonly feedTokens = new Map<string, Session>();
   private counter = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -44,6 +45,7 @@ export class AngelSessions {
     const feedToken = this.sign({ sub: `sim-user-${n}`, token_type: 'feed', iat, exp });
     this.jwts.set(jwtToken, { clientcode, expiresAt });
     this.refreshTokens.set(refreshToken, { clientcode, expiresAt });
+    this.feedTokens.set(feedToken, { clientcode, expiresAt });
     return { jwtToken, refreshToken, feedToken };
   }
 
@@ -53,6 +55,20 @@ export class AngelSessions {
     const s = this.jwts.get(jwt);
     if (!s || this.clock.now() >= s.expiresAt) return 'invalid';
     return s;
+  }
+
+  /** Like check, but tells an expired JWT (the order socket answers 403) from an unknown one (401). */
+  checkDetailed(jwt: string | undefined): Session | 'missing' | 'invalid' | 'expired' {
+    if (!jwt) return 'missing';
+    const s = this.jwts.get(jwt);
+    if (!s) return 'invalid';
+    return this.clock.now() >= s.expiresAt ? 'expired' : s;
+  }
+
+  /** The session behind a feed token (SmartStream's x-feed-token), or null. */
+  checkFeed(feedToken: string | undefined): Session | null {
+    const s = feedToken ? this.feedTokens.get(feedToken) : undefined;
+    return s && this.clock.now() < s.expiresAt ? s : null;
   }
 
   /** generateTokens: the refresh token must be known and unexpired; it is single-use. */
@@ -69,6 +85,7 @@ export class AngelSessions {
     const now = this.clock.now();
     for (const s of this.jwts.values()) s.expiresAt = now;
     for (const s of this.refreshTokens.values()) s.expiresAt = now;
+    for (const s of this.feedTokens.values()) s.expiresAt = now;
   }
 }
 

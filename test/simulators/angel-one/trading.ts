@@ -23,7 +23,8 @@ export function angelTime(at: number): string {
 
 const STATUS: Record<SimOrder['status'], string> = { OPEN: 'open', FILLED: 'complete', CANCELLED: 'cancelled', REJECTED: 'rejected' };
 
-function orderRow(o: SimOrder): Record<string, unknown> {
+/** One order as the order book (and the order-status socket's orderData) shows it. */
+export function orderRow(o: SimOrder): Record<string, unknown> {
   const status = o.status === 'OPEN' && (o.type === 'STOP' || o.type === 'STOP_LIMIT') ? 'trigger pending' : STATUS[o.status];
   const e = o.extra;
   return {

@@ -18,7 +18,9 @@ import { descriptor } from './descriptor';
 import { angelRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { orderTag, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
+import { angelOrderStream } from './order-stream';
 import { login, sessionExpiry } from './session';
+import { angelMarketStream } from './stream';
 
 /** SmartAPI's market/v1/quote takes at most 50 tokens per call. */
 const QUOTE_BATCH = 50;
@@ -130,4 +132,6 @@ export const adapter: BrokerAdapter = {
   positions,
   quotes,
   sessionExpiry,
+  marketStream: angelMarketStream,
+  orderStream: angelOrderStream,
 };
