@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { decodeFrame } from '../../../src/main/brokers/zerodha/ticker-packets';
 import { adapter } from '../../../src/main/brokers/zerodha/adapter';
 import { KITE_TICKER_ROOT, tickerRoot } from '../../../src/main/brokers/zerodha/ticker-socket';
 import type { Instrument } from '../../../src/main/brokers/types';
@@ -331,11 +332,81 @@ export const zerodhaStreamingCases = [
       expect(orders.statuses).toEqual([{ state: 'open' }]);
     }),
   ),
-  behaviour('streaming', 'order postbacks: a wrong token closes the order stream with reason auth; unreadable postbacks are counted', () =>
+  behaviour('streaming', 'order postbacks: a wrong token closes the order stream with reason auth', () =>
     withRig(async (rig) => {
       const wrong = rig.openOrders(rig.ctx({ ...rig.credentials, access_token: 'expired0000' }));
       await arrives(() => expect(wrong.statuses).toEqual([{ state: 'closed', reason: 'auth' }]));
       expect(wrong.updates).toEqual([]);
     }),
   ),
+  behaviour('streaming', "the simulator takes the JS SDK's own URL (uid query, X-Kite-Version header) and its subscribe-then-mode requests", () =>
+    withRig(async (rig) => {
+      // What kiteconnect's ticker.js opens: <root>?api_key=…&access_token=…&uid=<ms>, header X-Kite-Version: 3.
+      const query = new URLSearchParams({ api_key: rig.credentials.api_key!, access_token: rig.credentials.access_token!, uid: String(rig.clock.now()) });
+      const client = new WebSocket(`${rig.sim.streamUrl}?${query.toString()}`, { headers: { 'X-Kite-Version': '3' } });
+      const frames: Buffer[] = [];
+      client.on('message', (data: Buffer, isBinary) => isBinary && frames.push(data));
+      await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+      try {
+        client.send(JSON.stringify({ a: 'subscribe', v: [408065, 256265] }));
+        client.send(JSON.stringify({ a: 'mode', v: ['full', [408065, 256265]] }));
+        await arrives(() => expect(rig.sim.ticker.subscriptions()[0]?.get(256265)).toBe('full'));
+        await rig.tickUntil(1_000, () => expect(frames.length).toBeGreaterThan(0));
+        const packets = decodeFrame(frames.at(-1)!).packets;
+        // Full mode: 184 bytes for a stock, 32 for an index (segment 9).
+        expect(packets.map((p) => [p.token, p.mode, p.index])).toEqual([
+          [408065, 'full', false],
+          [256265, 'full', true],
+        ]);
+        expect(packets[0]!.lastPrice).toBe(priceAt('NSE:INFY', rig.clock.now()));
+      } finally {
+        client.close();
+      }
+      // Anything but the root is not the ticker.
+      const elsewhere = new WebSocket(`${rig.sim.baseUrl.replace(/^http/, 'ws')}/ws?${query.toString()}`);
+      const status = await new Promise<number>((resolve) => elsewhere.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      expect(status).toBe(404);
+    }),
+  ),
+  behaviour('streaming', 'order postbacks it cannot read (no id, no status, not JSON, an unknown type) are counted and survived', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    server.on('connection', (socket) => {
+      socket.send(Buffer.from([0]));
+      socket.send('{"type":"order","data":{"status":"COMPLETE"}}');
+      socket.send('{"type":"order","data":"COMPLETE"}');
+      socket.send('not json');
+      socket.send('{"type":"trade","data":{}}');
+      socket.send('{"type":"error","data":"Something went wrong"}');
+      socket.send(
+        JSON.stringify({
+          type: 'order',
+          data: { order_id: '2601050001', status: 'UPDATE', filled_quantity: 3, average_price: 101.5, exchange_update_timestamp: '2026-01-05 09:30:05' },
+        }),
+      );
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const ctx = brokerContext({
+        baseUrl: `http://127.0.0.1:${port}`,
+        environment: 'live',
+        credentials: { api_key: 'k', access_token: 't' },
+        clock: { now: () => 0 } as never,
+      });
+      const updates: unknown[] = [];
+      const statuses: unknown[] = [];
+      const problems: unknown[] = [];
+      const stream = adapter.orderStream!.open(ctx, { onOrder: (u) => updates.push(u), onStatus: (s) => statuses.push(s), onProblem: (p) => problems.push(p) });
+      await arrives(() => expect(updates.length).toBe(1));
+      // A postback of a partial fill (UPDATE) on a working order; 09:30:05 IST is 04:00:05 UTC.
+      expect(updates).toEqual([
+        { brokerOrderId: '2601050001', state: 'PARTIALLY_FILLED', filledQuantity: 3, averagePrice: 101.5, ts: Date.UTC(2026, 0, 5, 4, 0, 5) },
+      ]);
+      expect(problems).toEqual(['malformed', 'malformed', 'malformed', 'unknown', 'error']);
+      expect(statuses).toEqual([{ state: 'open' }]);
+      stream.close();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }),
 ];
