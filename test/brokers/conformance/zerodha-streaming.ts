@@ -9,6 +9,7 @@ import { brokerContext } from '../support';
 import { arrives, zerodhaStreamRig, type ZerodhaStreamRig } from '../../support/zerodha-stream';
 import { recordingConsumer } from '../../support/alpaca-stream';
 import { priceAt } from '../../simulators/exchange';
+import { encodeMessage, encodePacket } from '../../simulators/zerodha/ticker-wire';
 import { behaviour } from './suite';
 
 /** Runs `body` with a fresh simulator on a manual scheduler, and always closes it. */
@@ -147,6 +148,30 @@ export const zerodhaStreamingCases = [
       expect(manager.counters('zerodha-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),
+  behaviour('streaming', 'a bounded soak of repeated drops: every drop reconnects to one socket with the same subscriptions', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const panel = recordingConsumer('panel');
+      manager.subscribe('zerodha-1', panel, ['NSE:INFY'], 'ltp');
+      manager.subscribe('zerodha-1', recordingConsumer('chart'), ['NSE:SBIN'], 'full');
+      await arrives(() => expect(manager.status('zerodha-1')).toBe('live'));
+      for (let drop = 1; drop <= 5; drop++) {
+        rig.sim.ticker.dropAll();
+        await arrives(() => expect(manager.status('zerodha-1')).toBe('reconnecting'));
+        await rig.stepUntil(8_000, () => expect(manager.status('zerodha-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(panel.ticks.map((t) => t.symbol)).toEqual(['NSE:INFY']));
+        expect(rig.sim.ticker.connectionCount).toBe(1);
+      }
+      expect(rig.sim.ticker.subscriptions()).toEqual([
+        new Map([
+          [408065, 'ltp'],
+          [779521, 'full'],
+        ]),
+      ]);
+      expect(manager.counters('zerodha-1')).toMatchObject({ drops: 5, adapterErrors: 0 });
+    }),
+  ),
   behaviour('streaming', 'a wrong or expired token is refused at the upgrade (403): closed with reason auth, no secret echoed', () =>
     withRig(async (rig) => {
       const canary = 'tokCANARY5521zz';
@@ -245,6 +270,10 @@ export const zerodhaStreamingCases = [
         socket.send('{"type":"message","data":"Maintenance at 07:00"}');
         socket.send('{"type":"order","data":{"order_id":"1","status":"OPEN"}}'); // the order stream's, ignored here
         socket.send(good);
+        // Full-mode packets carry the exchange's time: one older than the last delivered is dropped.
+        const full = (at: number) => encodeMessage([encodePacket({ token: 408065, last: 1500.05, close: 1490, step: 0.05, volume: 10, at }, 'full')]);
+        socket.send(full(60_000));
+        socket.send(full(55_000));
       });
     });
     try {
@@ -268,12 +297,13 @@ export const zerodhaStreamingCases = [
       });
       await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
       stream.subscribe(['NSE:INFY'], 'ltp');
-      await arrives(() => expect(ticks.length).toBe(2));
+      await arrives(() => expect(problems.at(-1)).toBe('out-of-order'));
       expect(ticks).toEqual([
         { symbol: 'NSE:INFY', ltp: 1500.01, ts: 0 },
         { symbol: 'NSE:INFY', ltp: 1500.01, ts: 0 },
+        { symbol: 'NSE:INFY', ltp: 1500.05, ts: 60_000 },
       ]);
-      expect(problems).toEqual(['malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'unknown', 'error']);
+      expect(problems).toEqual(['malformed', 'malformed', 'malformed', 'malformed', 'malformed', 'unknown', 'error', 'out-of-order']);
       expect(statuses).toEqual([{ state: 'open' }]);
       stream.close();
     } finally {
