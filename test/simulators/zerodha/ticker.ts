@@ -43,6 +43,12 @@ const isToken = (v: unknown): v is number => typeof v === 'number' && Number.isI
  * query; the JS SDK's extra `uid` query and `X-Kite-Version: 3` header are accepted, not required). Text JSON
  * requests; binary ticks; a one-byte heartbeat on every beat a socket got nothing else; order postbacks as text
  * when an order placed, cancelled or filled over REST changes.
+ *
+ * What the official JS SDK (kiteconnect ticker.js) needs, and how it is honoured: it closes the socket after 5 s
+ * without any message (`read_timeout`), so a socket always gets something every beat (1 s); it reads a 1-byte binary
+ * message as the heartbeat and anything longer as u16 count + packets, choosing the layout by packet length and the
+ * index segment (9), so index packets are 8/28/32 bytes; it reads text frames as JSON and raises `order_update` for
+ * `type: "order"`; it re-sends nothing after a reconnect, so every socket starts with no subscriptions.
  */
 export class KiteTicker {
   private readonly clients = new Set<Client>();
