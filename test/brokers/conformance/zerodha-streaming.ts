@@ -31,7 +31,7 @@ export const zerodhaStreamingCases = [
     expect(tickerRoot(ctx('https://api.kite.trade'))).toBe(KITE_TICKER_ROOT);
     expect(tickerRoot(ctx('https://api.kite.trade/'))).toBe('wss://ws.kite.trade/');
     expect(tickerRoot(ctx('http://127.0.0.1:4100'))).toBe('ws://127.0.0.1:4100/');
-    expect(tickerRoot(ctx('https://proxy.example/kite'))).toBe('wss://proxy.example/');
+    expect(tickerRoot(ctx('https://proxy.example/kite/'))).toBe('wss://proxy.example/kite/');
     expect(adapter.marketStream!.limits).toEqual({ instrumentsPerSocket: 3_000, socketsPerAccount: 3 });
     expect(adapter.orderStream).toBeDefined();
   }),

@@ -12,11 +12,14 @@ export const KITE_TICKER_ROOT = 'wss://ws.kite.trade/';
  */
 export const KITE_SILENCE_MS = 5_000;
 
-/** The ticker root for this connection: the real host, or the same origin's root under a base-URL override (simulator, proxy). */
+/**
+ * The ticker root for this connection: the real host, or under a base-URL override (simulator, proxy) the override's
+ * own root, where REST paths are joined too (the simulator serves both on one port).
+ */
 export function tickerRoot(ctx: BrokerContext): string {
   const base = ctx.baseUrl.replace(/\/+$/, '');
   if (base === KITE_API_ROOT) return KITE_TICKER_ROOT;
-  return `${new URL(base).origin.replace(/^http/, 'ws')}/`;
+  return `${base.replace(/^http/, 'ws')}/`;
 }
 
 export interface TickerHooks {
