@@ -148,6 +148,37 @@ export const zerodhaStreamingCases = [
       expect(manager.counters('zerodha-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),
+  behaviour('streaming', 'consumers share one socket through the manager: the strongest mode is sent, and released symbols leave', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const watchlist = recordingConsumer('watchlist');
+      const depth = recordingConsumer('depth');
+      manager.subscribe('zerodha-1', watchlist, ['NSE:INFY', 'NSE:TCS'], 'ltp');
+      const held = manager.subscribe('zerodha-1', depth, ['NSE:INFY'], 'full');
+      await arrives(() => expect(manager.status('zerodha-1')).toBe('live'));
+      await arrives(() =>
+        expect(rig.sim.ticker.subscriptions()).toEqual([
+          new Map([
+            [408065, 'full'],
+            [2953217, 'ltp'],
+          ]),
+        ]),
+      );
+      await rig.tickUntil(1_000, () => expect(depth.ticks.map((t) => t.symbol)).toEqual(['NSE:INFY']));
+      expect(depth.ticks[0]).toHaveProperty('bid');
+      // The depth panel closes: INFY drops back to what the watchlist needs, on the same socket.
+      held.dispose();
+      await arrives(() =>
+        expect(rig.sim.ticker.subscriptions()).toEqual([
+          new Map([
+            [408065, 'ltp'],
+            [2953217, 'ltp'],
+          ]),
+        ]),
+      );
+      expect(rig.sim.ticker.connectionCount).toBe(1);
+    }),
+  ),
   behaviour('streaming', 'a bounded soak of repeated drops: every drop reconnects to one socket with the same subscriptions', () =>
     withRig(async (rig) => {
       const manager = rig.manager();
