@@ -11,6 +11,7 @@ import { start, type ZerodhaSimHandle } from '../../simulators/zerodha';
 import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from '../support';
 import { KITE_ERRORS, kiteError } from '../../../src/main/brokers/zerodha/errors';
 import { behaviour, type BrokerConformance } from './suite';
+import { zerodhaStreamingCases } from './zerodha-streaming';
 
 const REDIRECT = 'http://127.0.0.1:47613/oauth/zerodha';
 /** 09:30 IST on a Monday. */
@@ -271,7 +272,7 @@ export const conformance: BrokerConformance = {
     }),
     behaviour('instruments', 'downloads and parses the instrument dump', async () => {
       const instruments = await adapter.fetchInstruments!(context());
-      expect(instruments.length).toBe(105); // 99 published sample rows + 6 added
+      expect(instruments.length).toBe(107); // 99 published sample rows + 8 added
       expect(instruments.find((i) => i.symbol === 'NSE:INFY')).toEqual({
         symbol: 'NSE:INFY',
         exchange: 'NSE',
@@ -406,5 +407,6 @@ export const conformance: BrokerConformance = {
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ status: 'error', error_type: 'GeneralException', message: 'Route not found' });
     }),
+    ...zerodhaStreamingCases,
   ],
 };

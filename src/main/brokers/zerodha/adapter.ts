@@ -16,6 +16,8 @@ import { kiteRateLimits } from './limits';
 import { fetchKiteInstruments } from './instruments';
 import { kiteTag, orderForm, toBrokerOrder, toKiteInstrument, toPosition, toQuote } from './mapping';
 import { completeKiteLogin, kiteLoginUrl, kiteSessionExpiry } from './session';
+import { kiteMarketStream } from './stream';
+import { kiteOrderStream } from './order-stream';
 import { isRecord, num, record, text } from '../json';
 
 /** GET /quote takes at most 500 instruments per call. */
@@ -49,6 +51,8 @@ export const adapter: BrokerAdapter = {
   rateLimits: kiteRateLimits,
 
   fetchInstruments: fetchKiteInstruments,
+  marketStream: kiteMarketStream,
+  orderStream: kiteOrderStream,
 
   loginUrl: (ctx, _redirectUri, state) => kiteLoginUrl(ctx, state),
   completeLogin: (ctx, params) => completeKiteLogin(ctx, params),
