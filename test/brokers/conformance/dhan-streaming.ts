@@ -5,9 +5,9 @@ import { adapter } from '../../../src/main/brokers/dhan/adapter';
 import { toOrderUpdate } from '../../../src/main/brokers/dhan/order-stream';
 import { DHAN_FEED_LIMITS, disconnectReason } from '../../../src/main/brokers/dhan/stream';
 import { feedUrl, orderUpdateUrl } from '../../../src/main/brokers/dhan/stream-urls';
-import type { Instrument } from '../../../src/main/brokers/types';
+import type { BrokerAdapter, Instrument } from '../../../src/main/brokers/types';
 import { ManualClock } from '../../../src/main/clock';
-import type { StreamProblem } from '../../../src/main/streaming/types';
+import type { OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { priceAt } from '../../simulators/exchange';
 import { disconnectPacket, tickerPacket } from '../../simulators/dhan/feed-wire';
 import { arrives, recordingConsumer } from '../../support/alpaca-stream';
@@ -159,6 +159,26 @@ export const dhanStreamingCases = [
       expect(rig.sim.feed.connectionCount).toBe(1);
       expect(rig.sim.feed.subscriptionCounts()).toEqual([2]);
       expect(manager.counters('dhan-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
+    }),
+  ),
+  behaviour('streaming', 'a bounded soak of repeated drops: every one reconnects, resubscribes once and leaves one socket', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const panel = recordingConsumer('panel');
+      manager.subscribe('dhan-1', panel, ['NSE:INFY', 'NFO:NIFTY-JAN2026-FUT'], 'full');
+      await arrives(() => expect(manager.status('dhan-1')).toBe('live'));
+      for (let drop = 1; drop <= 5; drop++) {
+        rig.sim.feed.dropAll();
+        await arrives(() => expect(manager.counters('dhan-1')!.drops).toBe(drop));
+        await rig.stepUntil(8_000, () => expect(manager.status('dhan-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol)).size).toBe(2));
+      }
+      expect(rig.sim.feed.connectionCount).toBe(1);
+      expect(rig.sim.feed.subscriptionCounts()).toEqual([2]);
+      // One full subscribe of both per socket: six sockets, six requests, nothing else.
+      expect(rig.sim.feed.requests).toEqual(Array(6).fill({ code: 21, count: 2 }));
+      expect(manager.counters('dhan-1')).toMatchObject({ drops: 5, adapterErrors: 0 });
     }),
   ),
   behaviour('streaming', 'a wrong token, a wrong client id and an expired token close with reason auth (809, 808, 807), echoing no secret', () =>
@@ -437,3 +457,38 @@ export const dhanStreamingCases = [
     });
   }),
 ];
+
+/**
+ * The streaming case of a Dhan variant (API-key sign-in, PIN + TOTP): the variant carries the family's sockets, and
+ * a session obtained its own way streams ticks and order updates from the same simulator.
+ */
+export function dhanVariantStreamingCase(variant: BrokerAdapter, session: (rig: DhanStreamRig) => Promise<Record<string, string>>) {
+  return behaviour('streaming', "streams market data and order updates with the family's sockets and its own session", () =>
+    withRig(async (rig) => {
+      expect(variant.marketStream).toBe(adapter.marketStream);
+      expect(variant.orderStream).toBe(adapter.orderStream);
+      const ctx = rig.ctx(await session(rig));
+      const ticks: Tick[] = [];
+      const statuses: unknown[] = [];
+      const orders: OrderUpdate[] = [];
+      const market = variant.marketStream!.open(ctx, { onTick: (t) => ticks.push(t), onStatus: (s) => statuses.push(s) });
+      const account = variant.orderStream!.open(ctx, { onOrder: (o) => orders.push(o), onStatus: (s) => statuses.push(s) });
+      try {
+        await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'open' }]));
+        await arrives(() => expect(rig.sim.orderUpdates.listenerCount).toBe(1));
+        market.subscribe(['NSE:RELIANCE'], 'full');
+        await rig.tickUntil(1_000, () => expect(ticks.map((t) => t.symbol)).toEqual(['NSE:RELIANCE']));
+        const ack = await variant.placeOrder(ctx, { symbol: 'NSE:RELIANCE', side: 'BUY', quantity: 1, type: 'MARKET', clientOrderId: 'variant-1' });
+        await arrives(() =>
+          expect(orders.map((o) => [o.brokerOrderId, o.state])).toEqual([
+            [ack.brokerOrderId, 'OPEN'],
+            [ack.brokerOrderId, 'FILLED'],
+          ]),
+        );
+      } finally {
+        market.close();
+        account.close();
+      }
+    }),
+  );
+}

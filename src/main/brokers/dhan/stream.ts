@@ -132,11 +132,12 @@ export class DhanMarketStream implements MarketStream {
 
   private onOpen(): void {
     if (this.done) return;
-    this.handlers.onStatus({ state: 'open' });
-    // Symbols asked for while the socket was connecting go out now.
+    // Symbols asked for while the socket was connecting go out first: those the manager sends once it hears 'open'
+    // are then already carried in their mode, so nothing is requested twice.
     const byMode = new Map<StreamMode, FeedInstrument[]>();
     for (const c of this.carried.values()) push(byMode, c.mode, c.instrument);
     for (const [mode, list] of byMode) this.request(REQUEST_CODES[mode], list);
+    this.handlers.onStatus({ state: 'open' });
   }
 
   private onMessage(data: string | Buffer): void {
