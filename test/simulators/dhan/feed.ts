@@ -53,7 +53,9 @@ export interface FeedRequestLog {
 /**
  * Dhan v2's live market feed on `/?version=2&authType=2`: token and client id in the query, checked after the
  * upgrade (a bad one gets the disconnect packet, then a close), text JSON requests, binary little-endian packets.
- * The official SDK (DhanHQ-py) needs nothing more: it reads only the first byte to pick the packet layout.
+ * The official SDK (DhanHQ-py `MarketFeed`, v2) needs nothing more: it opens `<host>?version=2&token=…&clientId=…&authType=2`,
+ * sends these JSON requests, reads the first byte to pick a `struct` layout these packets follow, and after
+ * `{"RequestCode":12}` sends a binary header, which is ignored.
  */
 export class DhanFeed {
   private readonly clients = new Set<Client>();
@@ -83,7 +85,10 @@ export class DhanFeed {
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('pong', () => (client.lastPong = this.options.scheduler.now()));
-    socket.on('message', (data: RawData, isBinary) => (isBinary ? this.refused++ : this.onRequest(client, rawText(data))));
+    // The SDK follows its JSON disconnect (code 12) with a v1-style binary header; binary requests are v1's: ignored.
+    socket.on('message', (data: RawData, isBinary) => {
+      if (!isBinary) this.onRequest(client, rawText(data));
+    });
     this.armPing();
   }
 

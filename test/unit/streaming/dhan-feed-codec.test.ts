@@ -7,7 +7,7 @@ function packet(code: number, size: number, segment: number, securityId: number,
   b.writeUInt8(code, 0);
   b.writeInt16LE(length, 1);
   b.writeUInt8(segment, 3);
-  b.writeInt32LE(securityId, 4);
+  b.writeUInt32LE(securityId, 4);
   body(b);
   return b;
 }
@@ -71,6 +71,16 @@ describe('Dhan feed decoder', () => {
         low: 801.25,
       },
     ]);
+  });
+
+  it('reads counts and times unsigned, as the SDK unpacks them: a volume past 2^31 stays positive', () => {
+    const b = packet(4, 50, 2, 3_000_000_001, (p) => {
+      p.writeFloatLE(100, 8);
+      p.writeUInt16LE(40_000, 12);
+      p.writeUInt32LE(LTT, 14);
+      p.writeUInt32LE(3_000_000_000, 22);
+    });
+    expect(decodeFeedMessage(b).packets[0]).toMatchObject({ securityId: 3_000_000_001, ltq: 40_000, volume: 3_000_000_000 });
   });
 
   it('reads a full packet with five depth levels', () => {

@@ -1,6 +1,7 @@
 /**
  * Dhan v2 live market feed, binary side: one little-endian packet per message (several back to back are read too),
- * an 8-byte header (response code u8, message length i16, exchange segment u8, security id i32), then the body.
+ * an 8-byte header (response code u8, message length u16, exchange segment u8, security id u32), then the body.
+ * Counts and times are unsigned, as the official SDK unpacks them (`<BHBIfHIfIII…`); prices float32.
  * Decoding is pure so it can be tested on hand-built buffers; the socket lives in stream.ts.
  */
 
@@ -114,7 +115,7 @@ export function decodeFeedMessage(data: Uint8Array): FeedMessage {
       break;
     }
     // Whether the length counts the whole packet or only the body is unconfirmed: accept either reading.
-    const length = view.getInt16(offset + 1, true);
+    const length = view.getUint16(offset + 1, true);
     if (data.byteLength - offset < size || (length !== size && length !== size - HEADER)) {
       out.malformed++;
       break;
@@ -130,24 +131,24 @@ export function decodeFeedMessage(data: Uint8Array): FeedMessage {
 /** One packet of a known code and full size; null when a number in it cannot be a market value. */
 function decodePacket(view: DataView, code: number): FeedPacket | null {
   const segment = view.getUint8(3);
-  const header: FeedHeader = { segment, securityId: view.getInt32(4, true) };
+  const header: FeedHeader = { segment, securityId: view.getUint32(4, true) };
   const p = (at: number) => price(view, at, segment);
-  const i32 = (at: number) => view.getInt32(at, true);
-  const i16 = (at: number) => view.getInt16(at, true);
+  const u32 = (at: number) => view.getUint32(at, true);
+  const u16 = (at: number) => view.getUint16(at, true);
   let packet: FeedPacket;
   switch (code) {
     case FEED_PACKETS.ticker.code:
-      packet = { ...header, kind: 'ticker', ltp: p(8), ltt: i32(12) };
+      packet = { ...header, kind: 'ticker', ltp: p(8), ltt: u32(12) };
       break;
     case FEED_PACKETS.quote.code:
       packet = {
         ...header,
         kind: 'quote',
         ltp: p(8),
-        ltq: i16(12),
-        ltt: i32(14),
+        ltq: u16(12),
+        ltt: u32(14),
         avgPrice: p(18),
-        volume: i32(22),
+        volume: u32(22),
         open: p(34),
         close: p(38),
         high: p(42),
@@ -155,10 +156,10 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
       };
       break;
     case FEED_PACKETS.oi.code:
-      packet = { ...header, kind: 'oi', openInterest: i32(8) };
+      packet = { ...header, kind: 'oi', openInterest: u32(8) };
       break;
     case FEED_PACKETS.prevClose.code:
-      packet = { ...header, kind: 'prevClose', prevClose: p(8), prevOi: i32(12) };
+      packet = { ...header, kind: 'prevClose', prevClose: p(8), prevOi: u32(12) };
       break;
     case FEED_PACKETS.marketStatus.code:
       packet = { ...header, kind: 'marketStatus' };
@@ -166,16 +167,16 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
     case FEED_PACKETS.full.code: {
       const depth: DepthLevel[] = [];
       for (let level = 0, at = 62; level < 5; level++, at += 20) {
-        depth.push({ bidQty: i32(at), askQty: i32(at + 4), bidOrders: i16(at + 8), askOrders: i16(at + 10), bid: p(at + 12), ask: p(at + 16) });
+        depth.push({ bidQty: u32(at), askQty: u32(at + 4), bidOrders: u16(at + 8), askOrders: u16(at + 10), bid: p(at + 12), ask: p(at + 16) });
       }
       packet = {
         ...header,
         kind: 'full',
         ltp: p(8),
-        ltq: i16(12),
-        ltt: i32(14),
+        ltq: u16(12),
+        ltt: u32(14),
         avgPrice: p(18),
-        volume: i32(22),
+        volume: u32(22),
         open: p(46),
         close: p(50),
         high: p(54),
@@ -185,7 +186,7 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
       break;
     }
     default:
-      packet = { ...header, kind: 'disconnect', reason: i16(8) };
+      packet = { ...header, kind: 'disconnect', reason: u16(8) };
   }
   return pricesFinite(packet) ? packet : null;
 }
