@@ -88,16 +88,6 @@ export interface FeedMessage {
   unknown: number;
 }
 
-/**
- * A float32 rupee price as the exchange quoted it: float32 keeps about 7 significant digits, so 1234.55 arrives as
- * 1234.5500488…; rounding to the segment's decimals gives the exchange's number back.
- */
-function price(view: DataView, at: number, segment: number): number {
-  const raw = view.getFloat32(at, true);
-  const scale = CURRENCY_SEGMENTS.has(segment) ? 10_000 : 100;
-  return Math.round(raw * scale) / scale;
-}
-
 /** Decode every packet in one binary message. Never throws. */
 export function decodeFeedMessage(data: Uint8Array): FeedMessage {
   const out: FeedMessage = { packets: [], malformed: 0, unknown: 0 };
@@ -120,7 +110,7 @@ export function decodeFeedMessage(data: Uint8Array): FeedMessage {
       out.malformed++;
       break;
     }
-    const packet = decodePacket(new DataView(data.buffer, data.byteOffset + offset, size), code);
+    const packet = decodePacket(view, offset, code);
     if (packet) out.packets.push(packet);
     else out.malformed++;
     offset += size;
@@ -128,22 +118,33 @@ export function decodeFeedMessage(data: Uint8Array): FeedMessage {
   return out;
 }
 
-/** One packet of a known code and full size; null when a number in it cannot be a market value. */
-function decodePacket(view: DataView, code: number): FeedPacket | null {
-  const segment = view.getUint8(3);
-  const header: FeedHeader = { segment, securityId: view.getUint32(4, true) };
-  const p = (at: number) => price(view, at, segment);
-  const u32 = (at: number) => view.getUint32(at, true);
-  const u16 = (at: number) => view.getUint16(at, true);
+/**
+ * One packet of a known code and full size at `base`; null when a price in it is not a finite number. Prices are
+ * float32 rupees: float32 keeps about 7 significant digits, so 1234.55 arrives as 1234.5500488…; rounding to the
+ * segment's decimals gives the exchange's number back.
+ */
+function decodePacket(view: DataView, base: number, code: number): FeedPacket | null {
+  const segment = view.getUint8(base + 3);
+  const securityId = view.getUint32(base + 4, true);
+  const scale = CURRENCY_SEGMENTS.has(segment) ? 10_000 : 100;
+  let finite = true;
+  const p = (at: number) => {
+    const raw = view.getFloat32(base + at, true);
+    if (!Number.isFinite(raw)) finite = false;
+    return Math.round(raw * scale) / scale;
+  };
+  const u32 = (at: number) => view.getUint32(base + at, true);
+  const u16 = (at: number) => view.getUint16(base + at, true);
   let packet: FeedPacket;
   switch (code) {
     case FEED_PACKETS.ticker.code:
-      packet = { ...header, kind: 'ticker', ltp: p(8), ltt: u32(12) };
+      packet = { kind: 'ticker', segment, securityId, ltp: p(8), ltt: u32(12) };
       break;
     case FEED_PACKETS.quote.code:
       packet = {
-        ...header,
         kind: 'quote',
+        segment,
+        securityId,
         ltp: p(8),
         ltq: u16(12),
         ltt: u32(14),
@@ -156,13 +157,13 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
       };
       break;
     case FEED_PACKETS.oi.code:
-      packet = { ...header, kind: 'oi', openInterest: u32(8) };
+      packet = { kind: 'oi', segment, securityId, openInterest: u32(8) };
       break;
     case FEED_PACKETS.prevClose.code:
-      packet = { ...header, kind: 'prevClose', prevClose: p(8), prevOi: u32(12) };
+      packet = { kind: 'prevClose', segment, securityId, prevClose: p(8), prevOi: u32(12) };
       break;
     case FEED_PACKETS.marketStatus.code:
-      packet = { ...header, kind: 'marketStatus' };
+      packet = { kind: 'marketStatus', segment, securityId };
       break;
     case FEED_PACKETS.full.code: {
       const depth: DepthLevel[] = [];
@@ -170,8 +171,9 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
         depth.push({ bidQty: u32(at), askQty: u32(at + 4), bidOrders: u16(at + 8), askOrders: u16(at + 10), bid: p(at + 12), ask: p(at + 16) });
       }
       packet = {
-        ...header,
         kind: 'full',
+        segment,
+        securityId,
         ltp: p(8),
         ltq: u16(12),
         ltt: u32(14),
@@ -186,17 +188,9 @@ function decodePacket(view: DataView, code: number): FeedPacket | null {
       break;
     }
     default:
-      packet = { ...header, kind: 'disconnect', reason: u16(8) };
+      packet = { kind: 'disconnect', segment, securityId, reason: u16(8) };
   }
-  return pricesFinite(packet) ? packet : null;
-}
-
-function pricesFinite(packet: FeedPacket): boolean {
-  const values: number[] = [];
-  if ('ltp' in packet) values.push(packet.ltp);
-  if (packet.kind === 'full') for (const level of packet.depth) values.push(level.bid, level.ask);
-  if (packet.kind === 'prevClose') values.push(packet.prevClose);
-  return values.every(Number.isFinite);
+  return finite ? packet : null;
 }
 
 /** Subscribe codes of the official SDK for v2 (ticker, quote, full); unsubscribe is the code + 1. */
