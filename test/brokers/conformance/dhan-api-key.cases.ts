@@ -6,6 +6,7 @@ import { ManualClock } from '../../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, failure } from '../support';
+import { dhanVariantStreamingCase } from './dhan-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -125,5 +126,7 @@ export const conformance: BrokerConformance = {
       expect(error.code).toBe('TOKEN_EXPIRED');
       expect(error.message).toMatch(/Sign in to Dhan again/);
     }),
+    // The consent flow's token is an ordinary 24-hour access token: the family's sockets take it as they are.
+    dhanVariantStreamingCase(apiKeyAdapter, async (rig) => ({ ...rig.sim.apiKeyCredentials, accessToken: rig.sim.credentials.accessToken! })),
   ],
 };

@@ -6,6 +6,7 @@ import { ManualClock } from '../../../src/main/clock';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, failure } from '../support';
+import { dhanVariantStreamingCase } from './dhan-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -79,6 +80,11 @@ export const conformance: BrokerConformance = {
       const error = await failure(totpAdapter.validate(ctx));
       expect(error.code).toBe('TOKEN_EXPIRED');
       expect(error.message).toMatch(/logs in again with your PIN and TOTP/);
+    }),
+    // A fresh token from the PIN and a TOTP, then the family's sockets with it.
+    dhanVariantStreamingCase(totpAdapter, async (rig) => {
+      const session = await totpAdapter.login!(rig.ctx(rig.sim.totpCredentials));
+      return { ...rig.sim.totpCredentials, ...session.fields };
     }),
   ],
 };

@@ -9,6 +9,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { DHAN_ERRORS, throwDhanError } from '../../../src/main/brokers/dhan/errors';
+import { dhanStreamingCases } from './dhan-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -255,5 +256,6 @@ export const conformance: BrokerConformance = {
       expect(text).not.toContain(Buffer.from(canary).toString('base64').replace(/=+$/, ''));
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
+    ...dhanStreamingCases,
   ],
 };

@@ -1,4 +1,6 @@
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import { SimExchange } from '../exchange';
 import {
   serve,
@@ -11,9 +13,11 @@ import {
   type StartSimulator,
 } from '../harness';
 import { authHostRoutes, type ConsentApp } from './consent';
+import { DhanFeed } from './feed';
 import { marketFeed, type FeedMode } from './market';
 import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
 import { SCRIP_CSV } from './scrip';
+import { DhanOrderUpdates } from './order-updates';
 import { DhanTokens } from './tokens';
 import { cancelOrder, fundLimit, getByCorrelation, getOrder, orderJson, placeOrder, positions } from './trading';
 
@@ -33,14 +37,34 @@ export interface DhanSimulatorHandle extends SimulatorHandle {
   totpCredentials: { dhanClientId: string; pin: string; totpSecret: string };
   /** Register the redirect URL with the API key, as the trader does on web.dhan.co. */
   setRedirectUrl(url: string): void;
+  /** The live market feed (`/?version=2&authType=2`; clients add `token` and `clientId`). */
+  streamUrl: string;
+  /** The live order update socket (Dhan's own host in production; this path on the simulator's port). */
+  orderStreamUrl: string;
+  /** The sockets, so tests can drop or silence them and read what they were asked. */
+  feed: DhanFeed;
+  orderUpdates: DhanOrderUpdates;
 }
+
+export interface DhanSimOptions extends SimulatorOptions {
+  clientId?: string;
+  apiSecret?: string;
+  totpSecret?: string;
+  /** Interval of streamed packets and of the order-update check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
+  /** Feed connections per client id. Default 5, as Dhan. */
+  maxFeedConnections?: number;
+}
+
+/** Where the order update socket is served on the simulator's port. */
+export const ORDER_UPDATE_PATH = '/order-update';
 
 const CLIENT_ID = '1000000003';
 const STATIC_IP = '203.0.113.20';
 
 type Bucket = 'orders' | 'quote' | 'other';
 
-async function startDhan(options: SimulatorOptions & { clientId?: string; apiSecret?: string; totpSecret?: string } = {}): Promise<DhanSimulatorHandle> {
+async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHandle> {
   const clock = options.clock ?? systemClock;
   const clientId = options.clientId ?? CLIENT_ID;
   const exchange = new SimExchange(clock, 1_000_000, '52260105');
@@ -144,13 +168,56 @@ async function startDhan(options: SimulatorOptions & { clientId?: string; apiSec
   };
   authHostRoutes(router, app, tokens, clock);
 
-  const server = await serve(router, {
-    port: options.port,
-    notFound: () => dhanError(404, 'Others', 'DH-910', 'Resource not found'),
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const tickMs = options.streamTickMs ?? 1_000;
+  const liveFeed = new DhanFeed({
+    exchange,
+    scheduler,
+    tokens,
+    tickMs,
+    pingMs: 10_000,
+    pongTimeoutMs: 40_000,
+    maxConnections: options.maxFeedConnections ?? 5,
+    instrumentLimit: 5_000,
   });
+  const orderUpdates = new DhanOrderUpdates({ exchange, scheduler, tokens, pollMs: tickMs });
+  const wss = new WebSocketServer({ noServer: true });
+
+  // An empty outer router sends every request here: the route, then order updates for what it changed.
+  const routed: SimHandler = async (req) => {
+    const found = router.match(req.method, req.path);
+    const out = found ? await found.handler({ ...req, params: found.params }) : dhanError(404, 'Others', 'DH-910', 'Resource not found');
+    orderUpdates.publishChanges();
+    return out;
+  };
+  const server = await serve(new SimRouter(), {
+    port: options.port,
+    notFound: routed,
+    upgrade: (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const isFeed = liveFeed.handles(url);
+      if (!isFeed && url.pathname !== ORDER_UPDATE_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => (isFeed ? liveFeed.accept(ws, url) : orderUpdates.accept(ws)));
+    },
+  });
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
   const session = tokens.issue(clientId);
   return {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      liveFeed.close();
+      orderUpdates.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: `${wsBase}/?version=2&authType=2`,
+    orderStreamUrl: `${wsBase}${ORDER_UPDATE_PATH}`,
+    feed: liveFeed,
+    orderUpdates,
     // The API root includes /v2, like https://api.dhan.co/v2.
     baseUrl: `${server.baseUrl}/v2`,
     broker: 'dhan',

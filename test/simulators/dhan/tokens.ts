@@ -38,6 +38,14 @@ export class DhanTokens {
     return !!t && this.clock.now() < t.expiresAt && (clientId === undefined || clientId === t.clientId);
   }
 
+  /** Why a token would be refused, in the words of the feed's disconnect reasons; null when it is good. */
+  refusal(token: string | undefined, clientId: string | undefined): 'expired' | 'client' | 'invalid' | null {
+    const t = token ? this.tokens.get(token) : undefined;
+    if (!t) return 'invalid';
+    if (this.clock.now() >= t.expiresAt) return 'expired';
+    return clientId === t.clientId ? null : 'client';
+  }
+
   /** RenewToken: a new 24-hour token; the old one stops working. */
   renew(token: string): { token: string; expiresAt: number } {
     const old = this.tokens.get(token)!;

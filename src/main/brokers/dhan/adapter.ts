@@ -18,7 +18,9 @@ import { descriptor } from './descriptor';
 import { dhanRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { correlationId, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
+import { dhanOrderStream } from './order-stream';
 import { login, sessionExpiry } from './session';
+import { dhanMarketStream } from './stream';
 
 /** Market quote calls take up to 1000 instruments. */
 const QUOTE_BATCH = 1000;
@@ -132,4 +134,6 @@ export const adapter: BrokerAdapter = {
   positions,
   quotes,
   sessionExpiry,
+  marketStream: dhanMarketStream,
+  orderStream: dhanOrderStream,
 };
