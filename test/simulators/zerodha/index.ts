@@ -1,3 +1,4 @@
+import type { SimExchange } from '../exchange';
 import { systemClock } from '../../../src/main/clock';
 import { systemScheduler } from '../../../src/main/scheduler';
 import { serve, SimRouter, type SimHandler, type SimulatorHandle, type SimulatorOptions } from '../harness';
@@ -41,6 +42,8 @@ export interface ZerodhaSimHandle extends SimulatorHandle {
   streamUrl: string;
   /** The ticker, so tests can drop every socket, mute it, or count its sockets. */
   ticker: KiteTicker;
+  /** The order book behind the API (a test plays the trader acting in Kite's own app). */
+  exchange: SimExchange;
 }
 
 /** Kite Connect v3 on loopback: api.kite.trade paths and kite.zerodha.com/connect/login under one base URL. */
@@ -94,5 +97,6 @@ export async function start(options: ZerodhaSimOptions = {}): Promise<ZerodhaSim
     setCallerIp: (ip) => (state.callerIp = ip),
     registeredIps: state.registeredIps,
     setCash: (inr) => (state.exchange.cash = inr),
+    exchange: state.exchange,
   };
 }

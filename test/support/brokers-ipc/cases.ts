@@ -167,6 +167,7 @@ export const CASES: BrokerCase[] = [
         setRedirectUrl: sim.setRedirectUrl,
         expireSessions: sim.expireSessions,
         close: () => sim.close(),
+        exchange: sim.exchange,
       };
     },
     wrong: (fields, tag) => ({ ...fields, api_secret: `wrong${tag}secret0000` }),
