@@ -53,7 +53,8 @@ describe.each(STREAMING.map((c) => [c.id, c] as const))('streaming journey: %s',
       const elsewhere = isIndian(symbol) ? 'US:NOSTREAM' : 'NSE:NOSTREAM';
       const watched = await w.g.ok('quotes:watch', { symbols: [symbol, elsewhere] });
       expect(watched.symbols).toEqual([
-        { symbol, connectionId: view.id, source: 'stream', note: null },
+        // Routed to the stream; polled until the socket's first tick.
+        { symbol, connectionId: view.id, source: 'poll', note: null },
         { symbol: elsewhere, connectionId: null, source: 'poll', note: expect.stringContaining('No connected broker streams') },
       ]);
       await until(w, () => expect(liveQuotes(w, symbol).length).toBeGreaterThan(0));

@@ -53,6 +53,8 @@ export class LiveQuotes {
   /** What is held per connection now, so a new watch list or a new route releases exactly what it replaces. */
   private readonly held = new Map<string, Set<string>>();
   private readonly routes = new Map<string, WatchedSymbol>();
+  /** What the feed last said about each streamed symbol: 'poll' until its first tick, and again while it is down or stale. */
+  private readonly feedSource = new Map<string, PriceSource>();
   private readonly pending = new Map<string, LiveQuote>();
   private readonly pendingSources = new Map<string, PriceSource>();
   private timer: TimerHandle | null = null;
@@ -76,7 +78,11 @@ export class LiveQuotes {
   }
 
   watched(): WatchedSymbol[] {
-    return this.symbols.flatMap((s) => this.routes.get(s) ?? []);
+    return this.symbols.flatMap((s) => {
+      const route = this.routes.get(s);
+      if (!route) return [];
+      return route.connectionId === null ? [route] : [{ ...route, source: this.feedSource.get(s) ?? 'poll' }];
+    });
   }
 
   dispose(): void {
@@ -112,7 +118,7 @@ export class LiveQuotes {
       }
       this.held.set(connectionId, held);
       for (const symbol of symbols) {
-        if (held.has(symbol)) next.set(symbol, { symbol, connectionId, source: this.sameRoute(symbol, connectionId)?.source ?? 'stream', note: null });
+        if (held.has(symbol)) next.set(symbol, { symbol, connectionId, source: 'stream', note: null });
         else next.set(symbol, { symbol, connectionId: null, source: 'poll', note: refused });
       }
     }
@@ -120,7 +126,10 @@ export class LiveQuotes {
       const keep = new Set(wanted.get(connectionId) ?? []);
       const gone = [...held].filter((s) => !keep.has(s));
       if (gone.length > 0) this.deps.streams.release(connectionId, this.consumer.id, gone);
-      for (const s of gone) held.delete(s);
+      for (const s of gone) {
+        held.delete(s);
+        this.feedSource.delete(s);
+      }
       if (held.size === 0) this.held.delete(connectionId);
     }
     this.routes.clear();
@@ -129,20 +138,16 @@ export class LiveQuotes {
     return this.watched();
   }
 
-  private sameRoute(symbol: string, connectionId: string): WatchedSymbol | undefined {
-    const route = this.routes.get(symbol);
-    return route?.connectionId === connectionId ? route : undefined;
-  }
-
   private onTick(tick: Tick): void {
     if (!this.routes.has(tick.symbol)) return;
+    // The manager reports 'stream' only when a symbol was polling; a first tick after subscribing is the stream too.
+    if (this.feedSource.get(tick.symbol) !== 'stream') this.onSource(tick.symbol, 'stream');
     this.pending.set(tick.symbol, { symbol: tick.symbol, last: tick.ltp, bid: tick.bid ?? null, ask: tick.ask ?? null, at: tick.ts });
     this.arm();
   }
 
   private onSource(symbol: string, source: PriceSource): void {
-    const route = this.routes.get(symbol);
-    if (route && route.connectionId !== null) route.source = source;
+    this.feedSource.set(symbol, source);
     this.pendingSources.set(symbol, source);
     this.arm();
   }
