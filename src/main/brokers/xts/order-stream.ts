@@ -3,7 +3,7 @@ import type { MarketStreamStatus, OrderStream, OrderStreamCapability, OrderStrea
 import type { BrokerContext } from '../types';
 import { SESSION } from './config';
 import { toBrokerOrder } from './mapping';
-import { socketTarget } from './stream';
+import { handshakeRefusal, socketTarget } from './stream';
 import { parseOrderEvent } from './stream-parse';
 
 /** The interactive socket's path is fixed by Symphony, whatever the deployment's REST roots. */
@@ -43,7 +43,7 @@ export class XtsOrderStream implements OrderStream {
       // SECURITY: the interactive token travels only in the handshake query, never into a log.
       query: { token: ctx.credentials[SESSION.interactiveToken] ?? '', userID: ctx.credentials[SESSION.interactiveUserId] ?? '', apiType: 'INTERACTIVE' },
     });
-    this.socket.on('connect_error', (error: Error) => this.finish(/invalid token|token|unauthori[sz]ed|session/i.test(error.message) ? 'auth' : 'dropped'));
+    this.socket.on('connect_error', (error: Error) => this.finish(handshakeRefusal(error)));
     this.socket.on('disconnect', () => this.finish(this.loggedOut ? 'auth' : 'dropped'));
     this.socket.onAny((event: string, payload: unknown) => this.onEvent(event, payload));
   }

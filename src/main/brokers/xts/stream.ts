@@ -33,6 +33,11 @@ export function marketStreamUrl(ctx: BrokerContext, profile: XtsProfile): string
   return origin + path.replace(/\/socket\.io$/, '');
 }
 
+/** A refused socket.io handshake, in the seam's words: XTS names the token ("Invalid Token") when the session is bad. */
+export function handshakeRefusal(error: Error): 'auth' | 'dropped' {
+  return /invalid token|token|unauthori[sz]ed|session/i.test(error.message) ? 'auth' : 'dropped';
+}
+
 /** What the adapter survived without passing on, so a test or a log line can say how much was dropped. */
 export interface XtsStreamCounters {
   malformed: number;
@@ -67,6 +72,8 @@ export class XtsMarketStream implements MarketStream {
   private silenceTimer: TimerHandle | null = null;
   /** `<segment>_<id>` → what the manager asked for. */
   private readonly carried = new Map<string, Carried>();
+  /** The manager's symbol → its `<segment>_<id>`. */
+  private readonly keyOf = new Map<string, string>();
   /** `<segment>_<id>` → the codes subscribed on the broker for it. */
   private readonly codes = new Map<string, Set<number>>();
   /** The last full picture per instrument, into which partial events merge. */
@@ -95,7 +102,7 @@ export class XtsMarketStream implements MarketStream {
       },
     });
     this.socket.on('connect', () => this.armSilence());
-    this.socket.on('connect_error', (error: Error) => this.finish(/invalid token|token|unauthori[sz]ed|session/i.test(error.message) ? 'auth' : 'dropped'));
+    this.socket.on('connect_error', (error: Error) => this.finish(handshakeRefusal(error)));
     this.socket.on('disconnect', () => this.finish(this.loggedOut ? 'auth' : 'dropped'));
     // Socket.io's own heartbeat proves the peer alive while the market is quiet.
     this.socket.io.on('ping', () => this.armSilence());
@@ -112,6 +119,7 @@ export class XtsMarketStream implements MarketStream {
       const key = `${found.segment}_${found.instrumentId}`;
       const entry: Carried = { ...found, symbol, mode };
       this.carried.set(key, entry);
+      this.keyOf.set(symbol, key);
       const held = this.codes.get(key) ?? new Set<number>();
       this.codes.set(key, held);
       if (!held.has(code)) adds.push(entry);
@@ -127,9 +135,10 @@ export class XtsMarketStream implements MarketStream {
   unsubscribe(symbols: readonly string[]): void {
     const drops = new Map<number, Carried[]>();
     for (const symbol of symbols) {
-      const key = [...this.carried.entries()].find(([, c]) => c.symbol === symbol)?.[0];
-      if (!key) continue;
-      const entry = this.carried.get(key)!;
+      const key = this.keyOf.get(symbol);
+      const entry = key === undefined ? undefined : this.carried.get(key);
+      if (key === undefined || !entry) continue;
+      this.keyOf.delete(symbol);
       for (const code of this.codes.get(key) ?? []) drops.set(code, [...(drops.get(code) ?? []), entry]);
       this.carried.delete(key);
       this.last.delete(key);
