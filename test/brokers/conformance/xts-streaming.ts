@@ -6,7 +6,7 @@ import { orderStreamUrl } from '../../../src/main/brokers/xts/order-stream';
 import { marketStreamUrl, XTS_SILENCE_MS, type XtsMarketStream } from '../../../src/main/brokers/xts/stream';
 import { DEFAULT_ROOTS } from '../../../src/main/brokers/xts/config';
 import type { BrokerAdapter, Instrument } from '../../../src/main/brokers/types';
-import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
+import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { priceAt } from '../../simulators/exchange';
 import type { XtsSimulatorOptions } from '../../simulators/xts';
 import { arrives, xtsStreamRig, type XtsStreamRig } from '../../support/xts-stream';
@@ -245,6 +245,10 @@ export function xtsStreamingCases(adapter: BrokerAdapter, host: string): Conform
     behaviour('streaming', 'survives malformed and truncated events, unknown events and broker errors, counting them', async () => {
       await scriptedServerCheck(adapter);
     }),
+
+    behaviour('streaming', 'maps partial fills and rejections on the order socket, and survives malformed and unknown events', async () => {
+      await scriptedOrderCheck(adapter);
+    }),
   ];
 }
 
@@ -307,6 +311,61 @@ async function scriptedServerCheck(adapter: BrokerAdapter): Promise<void> {
     );
     expect(stream.counters).toEqual({ malformed: 5, unknown: 1, errors: 1, unsupported: 1, outOfOrder: 1 });
     expect(problems.filter((p) => p === 'malformed')).toHaveLength(5);
+    expect(statuses).toEqual([{ state: 'open' }]);
+    stream.close();
+  } finally {
+    io.disconnectSockets(true);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+  }
+}
+
+/** A scripted interactive socket: order events the simulator never sends (partial fill, rejection, broken ones). */
+async function scriptedOrderCheck(adapter: BrokerAdapter): Promise<void> {
+  const server = http.createServer((_req, res) => res.end());
+  const io = new Server(server, { path: '/interactive/socket.io' });
+  io.on('connection', (socket) => socket.emit('joined', 'ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const ctx = brokerContext({
+      baseUrl: `http://127.0.0.1:${port}`,
+      environment: 'live',
+      credentials: { interactiveToken: 't', interactiveUserId: 'u' },
+      clock: { now: () => 0 } as never,
+    });
+    const orders: OrderUpdate[] = [];
+    const statuses: MarketStreamStatus[] = [];
+    const problems: StreamProblem[] = [];
+    const stream = adapter.orderStream!.open(ctx, { onOrder: (o) => orders.push(o), onStatus: (s) => statuses.push(s), onProblem: (p) => problems.push(p) });
+    await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+    const row = {
+      AppOrderID: 1200000042,
+      ExchangeSegment: 'NSECM',
+      ExchangeInstrumentID: 2885,
+      OrderSide: 'BUY',
+      OrderType: 'Limit',
+      OrderPrice: 2450,
+      OrderQuantity: 10,
+      LastUpdateDateTime: '2026-01-05T10:30:00.0000000',
+    };
+    io.emit('order', '{"AppOrderID":12000');
+    io.emit('order', { OrderStatus: 'Filled' });
+    io.emit('order', { ...row, OrderStatus: 'PartiallyFilled', CumulativeQuantity: 4, OrderAverageTradedPrice: '2449.95', CancelRejectReason: '' });
+    io.emit('trade', { AppOrderID: 1200000042 });
+    io.emit('mystery', 1);
+    io.emit('error', 'oops');
+    io.emit(
+      'order',
+      JSON.stringify({ ...row, AppOrderID: 1200000043, OrderStatus: 'Rejected', CumulativeQuantity: 0, CancelRejectReason: 'RMS: margin exceeds' }),
+    );
+    const at = Date.UTC(2026, 0, 5, 5);
+    await arrives(() =>
+      expect(orders).toEqual([
+        { brokerOrderId: '1200000042', state: 'PARTIALLY_FILLED', filledQuantity: 4, averagePrice: 2449.95, ts: at },
+        { brokerOrderId: '1200000043', state: 'REJECTED', filledQuantity: 0, message: 'RMS: margin exceeds', ts: at },
+      ]),
+    );
+    expect(problems.sort()).toEqual(['error', 'malformed', 'malformed', 'unknown']);
     expect(statuses).toEqual([{ state: 'open' }]);
     stream.close();
   } finally {
