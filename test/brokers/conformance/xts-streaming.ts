@@ -1,15 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { expect } from 'vitest';
 import { orderStreamUrl } from '../../../src/main/brokers/xts/order-stream';
 import { marketStreamUrl, XTS_SILENCE_MS, type XtsMarketStream } from '../../../src/main/brokers/xts/stream';
 import { DEFAULT_ROOTS } from '../../../src/main/brokers/xts/config';
+import { ManualClock } from '../../../src/main/clock';
 import type { BrokerAdapter, Instrument } from '../../../src/main/brokers/types';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { priceAt } from '../../simulators/exchange';
 import type { XtsSimulatorOptions } from '../../simulators/xts';
 import { arrives, xtsStreamRig, type XtsStreamRig } from '../../support/xts-stream';
+import { ManualScheduler } from '../../support/manual-scheduler';
 import { recordingConsumer } from '../../support/alpaca-stream';
 import { brokerContext } from '../support';
 import { behaviour, type ConformanceCase } from './suite';
@@ -188,17 +190,9 @@ export function xtsStreamingCases(adapter: BrokerAdapter, host: string): Conform
       ),
     ),
 
-    behaviour('streaming', 'silence past the watchdog closes the socket as dropped', () =>
-      withRig(async (rig) => {
-        const { stream, statuses } = rig.open();
-        await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
-        stream.subscribe(['NSE:INFY'], 'ltp');
-        await arrives(() => expect(rig.sim.dataStream.subscribedCount(rig.session.marketDataToken!)).toBe(1));
-        await rig.tickUntil(XTS_SILENCE_MS - 1_000, () => expect(statuses).toEqual([{ state: 'open' }]));
-        rig.sim.dataStream.pause(true);
-        await rig.tickUntil(XTS_SILENCE_MS, () => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'dropped' }]));
-      }),
-    ),
+    behaviour('streaming', 'pings on the scheduler; a server that stops answering is dropped by the silence watchdog', async () => {
+      await silentServerCheck(adapter);
+    }),
 
     behaviour('streaming', 'an order placed and cancelled over REST arrives on the interactive socket (JSON text)', () =>
       withRig(async (rig) => {
@@ -252,35 +246,73 @@ export function xtsStreamingCases(adapter: BrokerAdapter, host: string): Conform
   ];
 }
 
-/**
- * A scripted XTS: the simulator only sends well-formed events, so this one answers the subscription call with a
- * broken `listQuotes` entry and then sends bad events over socket.io before a good one.
- */
-async function scriptedServerCheck(adapter: BrokerAdapter): Promise<void> {
-  const nseSeconds = Math.floor(Date.UTC(2026, 0, 5, 5) / 1000) - 315_513_000;
-  const good = JSON.stringify({ MessageCode: 1512, ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 2450.2, LastUpdateTime: nseSeconds });
-  const older = JSON.stringify({ MessageCode: 1512, ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 2449, LastUpdateTime: nseSeconds - 5 });
+/** A scripted XTS speaking the EIO 3 wire by hand, so a test can send what no socket.io server would. */
+async function scriptedXts(
+  root: string,
+  onSocket: (socket: WebSocket, received: string[]) => void,
+  listQuotes: string[] = [],
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'success', code: 's-session-0001', description: 'ok', result: { mdp: 1512, listQuotes: ['{"MessageCode":15', good] } }));
+      res.end(JSON.stringify({ type: 'success', code: 's-session-0001', description: 'ok', result: { mdp: 1512, listQuotes } }));
     });
   });
-  const io = new Server(server, { path: '/apimarketdata/socket.io' });
-  io.on('connection', (socket) => socket.emit('joined', 'ok'));
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== `${root}/socket.io/` || url.searchParams.get('EIO') !== '3' || url.searchParams.get('transport') !== 'websocket') {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const received: string[] = [];
+      ws.on('message', (data) => received.push(String(data)));
+      ws.send('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":5000}');
+      ws.send('40');
+      ws.send('42["joined","ok"]');
+      onSocket(ws, received);
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const RELIANCE: Instrument = {
+  symbol: 'NSE:RELIANCE',
+  exchange: 'NSE',
+  brokerSymbol: 'RELIANCE-EQ',
+  token: '2885',
+  name: 'RELIANCE',
+  lotSize: 1,
+  tickSize: 0.1,
+  segment: 'NSECM',
+};
+
+/** Malformed and truncated frames and events, unknown ones and broker errors: each counted, none closing the socket. */
+async function scriptedServerCheck(adapter: BrokerAdapter): Promise<void> {
+  const nseSeconds = Math.floor(Date.UTC(2026, 0, 5, 5) / 1000) - 315_513_000;
+  const good = JSON.stringify({ MessageCode: 1512, ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 2450.2, LastUpdateTime: nseSeconds });
+  const older = JSON.stringify({ MessageCode: 1512, ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 2449, LastUpdateTime: nseSeconds - 5 });
+  let server: WebSocket | null = null;
+  const xts = await scriptedXts('/apimarketdata', (ws) => (server = ws), ['{"MessageCode":15', good]);
   try {
-    const { port } = server.address() as AddressInfo;
-    const instruments: Instrument[] = [
-      { symbol: 'NSE:RELIANCE', exchange: 'NSE', brokerSymbol: 'RELIANCE-EQ', token: '2885', name: 'RELIANCE', lotSize: 1, tickSize: 0.1, segment: 'NSECM' },
-    ];
     const ctx = brokerContext({
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: xts.baseUrl,
       environment: 'live',
       credentials: { marketDataToken: 't', marketDataUserId: 'u' },
       clock: { now: () => 0 } as never,
-      instruments,
+      instruments: [RELIANCE],
     });
     const ticks: Tick[] = [];
     const statuses: MarketStreamStatus[] = [];
@@ -293,42 +325,84 @@ async function scriptedServerCheck(adapter: BrokerAdapter): Promise<void> {
     await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
     stream.subscribe(['NSE:RELIANCE', 'NSE:NOSUCH'], 'ltp');
     const ts = Date.UTC(2026, 0, 5, 5);
-    // The reply's good entry ticks first; the bad events follow only then, so none lands before the subscription.
+    // The reply's good entry ticks first; the bad frames follow only then, so none lands before the subscription.
     await arrives(() => expect(ticks).toEqual([{ symbol: 'NSE:RELIANCE', ltp: 2450.2, ts }]));
-    io.emit('1512-json-full', '{not json');
-    io.emit('1512-json-full', good.slice(0, 40));
-    io.emit('1501-json-full', JSON.stringify({ ExchangeSegment: 1 }));
-    io.emit('1512-json-partial', 'no pairs here');
-    io.emit('1512-json-full', older);
-    io.emit('mystery-event', { a: 1 });
-    io.emit('error', 'Something went wrong');
-    io.emit('1512-json-partial', 't:1_2885,ltp:2450.5');
+    const event = (name: string, payload: unknown) => JSON.stringify([name, payload]);
+    for (const frame of [
+      `42${event('1512-json-full', '{not json')}`,
+      `42${event('1512-json-full', good.slice(0, 40))}`,
+      `42${event('1501-json-full', JSON.stringify({ ExchangeSegment: 1 }))}`,
+      `42${event('1512-json-partial', 'no pairs here')}`,
+      `42${event('1512-json-full', older)}`,
+      `42${event('mystery-event', { a: 1 })}`,
+      `42${event('error', 'Something went wrong')}`,
+      '42["1512-json-fu',
+      '9zzz',
+      '45-["x",{"_placeholder":true,"num":0}]',
+    ])
+      server!.send(frame);
+    server!.send(Buffer.from([0x04, 0xff]));
+    server!.send(`42${event('1512-json-partial', 't:1_2885,ltp:2450.5')}`);
     await arrives(() =>
       expect(ticks).toEqual([
         { symbol: 'NSE:RELIANCE', ltp: 2450.2, ts },
         { symbol: 'NSE:RELIANCE', ltp: 2450.5, ts },
       ]),
     );
-    expect(stream.counters).toEqual({ malformed: 5, unknown: 1, errors: 1, unsupported: 1, outOfOrder: 1 });
-    expect(problems.filter((p) => p === 'malformed')).toHaveLength(5);
+    expect(stream.counters).toEqual({ malformed: 8, unknown: 2, errors: 1, unsupported: 1, outOfOrder: 1 });
+    expect(problems).toHaveLength(13);
     expect(statuses).toEqual([{ state: 'open' }]);
     stream.close();
   } finally {
-    io.disconnectSockets(true);
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await xts.close();
+  }
+}
+
+/** The client pings at the server's interval on the scheduler; when the answers stop, the watchdog drops the socket. */
+async function silentServerCheck(adapter: BrokerAdapter): Promise<void> {
+  let answering = true;
+  let received: string[] = [];
+  const xts = await scriptedXts('/apimarketdata', (ws, got) => {
+    received = got;
+    ws.on('message', (data) => {
+      if (!answering || String(data) !== '2') return;
+      ws.send('3');
+      // A frame the client reports (an ack it never asked for): once it has, it has read the pong before it too.
+      ws.send('43');
+    });
+  });
+  try {
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 5));
+    const scheduler = new ManualScheduler(clock);
+    const ctx = brokerContext({ baseUrl: xts.baseUrl, environment: 'live', credentials: { marketDataToken: 't', marketDataUserId: 'u' }, clock, scheduler });
+    const statuses: MarketStreamStatus[] = [];
+    const problems: StreamProblem[] = [];
+    const stream = adapter.marketStream!.open(ctx, { onTick: () => undefined, onStatus: (s) => statuses.push(s), onProblem: (p) => problems.push(p) });
+    await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+    // Two pings within the first minute, each answered: the socket stays up past the watchdog's 60 s.
+    await scheduler.advance(25_000);
+    await arrives(() => expect(problems).toHaveLength(1));
+    await scheduler.advance(25_000);
+    await arrives(() => expect(problems).toHaveLength(2));
+    expect(received).toEqual(['2', '2']);
+    await scheduler.advance(XTS_SILENCE_MS - 50_000 + 5_000);
+    expect(statuses).toEqual([{ state: 'open' }]);
+    answering = false;
+    await scheduler.advance(XTS_SILENCE_MS);
+    await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'dropped' }]));
+    stream.close();
+  } finally {
+    await xts.close();
   }
 }
 
 /** A scripted interactive socket: order events the simulator never sends (partial fill, rejection, broken ones). */
 async function scriptedOrderCheck(adapter: BrokerAdapter): Promise<void> {
-  const server = http.createServer((_req, res) => res.end());
-  const io = new Server(server, { path: '/interactive/socket.io' });
-  io.on('connection', (socket) => socket.emit('joined', 'ok'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let server: WebSocket | null = null;
+  const xts = await scriptedXts('/interactive', (ws) => (server = ws));
   try {
-    const { port } = server.address() as AddressInfo;
     const ctx = brokerContext({
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: xts.baseUrl,
       environment: 'live',
       credentials: { interactiveToken: 't', interactiveUserId: 'u' },
       clock: { now: () => 0 } as never,
@@ -348,15 +422,18 @@ async function scriptedOrderCheck(adapter: BrokerAdapter): Promise<void> {
       OrderQuantity: 10,
       LastUpdateDateTime: '2026-01-05T10:30:00.0000000',
     };
-    io.emit('order', '{"AppOrderID":12000');
-    io.emit('order', { OrderStatus: 'Filled' });
-    io.emit('order', { ...row, OrderStatus: 'PartiallyFilled', CumulativeQuantity: 4, OrderAverageTradedPrice: '2449.95', CancelRejectReason: '' });
-    io.emit('trade', { AppOrderID: 1200000042 });
-    io.emit('mystery', 1);
-    io.emit('error', 'oops');
-    io.emit(
-      'order',
-      JSON.stringify({ ...row, AppOrderID: 1200000043, OrderStatus: 'Rejected', CumulativeQuantity: 0, CancelRejectReason: 'RMS: margin exceeds' }),
+    const event = (name: string, payload: unknown) => `42${JSON.stringify([name, payload])}`;
+    server!.send(event('order', '{"AppOrderID":12000'));
+    server!.send(event('order', { OrderStatus: 'Filled' }));
+    server!.send(event('order', { ...row, OrderStatus: 'PartiallyFilled', CumulativeQuantity: 4, OrderAverageTradedPrice: '2449.95', CancelRejectReason: '' }));
+    server!.send(event('trade', { AppOrderID: 1200000042 }));
+    server!.send(event('mystery', 1));
+    server!.send(event('error', 'oops'));
+    server!.send(
+      event(
+        'order',
+        JSON.stringify({ ...row, AppOrderID: 1200000043, OrderStatus: 'Rejected', CumulativeQuantity: 0, CancelRejectReason: 'RMS: margin exceeds' }),
+      ),
     );
     const at = Date.UTC(2026, 0, 5, 5);
     await arrives(() =>
@@ -367,9 +444,11 @@ async function scriptedOrderCheck(adapter: BrokerAdapter): Promise<void> {
     );
     expect(problems.sort()).toEqual(['error', 'malformed', 'malformed', 'unknown']);
     expect(statuses).toEqual([{ state: 'open' }]);
+    // A server that ends the session says logout: the socket closes as auth.
+    server!.send(event('logout', 'Session expired'));
+    await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'auth' }]));
     stream.close();
   } finally {
-    io.disconnectSockets(true);
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await xts.close();
   }
 }

@@ -1,16 +1,16 @@
-import { io, type Socket } from 'socket.io-client';
-import type { MarketStreamStatus, OrderStream, OrderStreamCapability, OrderStreamHandlers, StreamProblem } from '../../streaming/types';
+import type { SocketEndReason } from '../../streaming/broker-socket';
+import type { OrderStream, OrderStreamCapability, OrderStreamHandlers, StreamProblem } from '../../streaming/types';
 import type { BrokerContext } from '../types';
 import { SESSION } from './config';
 import { toBrokerOrder } from './mapping';
-import { handshakeRefusal, socketTarget } from './stream';
+import { socketTarget, XtsSocket } from './socket';
 import { parseOrderEvent } from './stream-parse';
 
 /** The interactive socket's path is fixed by Symphony, whatever the deployment's REST roots. */
 export const XTS_INTERACTIVE_SOCKET_ROOT = '/interactive';
 
 /** Events of the interactive socket this stream knows and has no use for (trades and positions follow orders). */
-const IGNORED = new Set(['trade', 'position', 'tradeConversion', 'messageLogout']);
+const IGNORED = new Set(['trade', 'position', 'tradeConversion']);
 
 export interface XtsOrderStreamCounters {
   malformed: number;
@@ -20,40 +20,35 @@ export interface XtsOrderStreamCounters {
 
 /**
  * The XTS interactive socket: socket.io at `/interactive/socket.io` with the interactive session, `joined` → open,
- * every `order` event (JSON text or an object) → an OrderUpdate in the states the REST order book maps to.
+ * every `order` event (JSON text or an object) → an OrderUpdate in the states the REST order book maps to. No
+ * silence watchdog: hours without an order are normal here, and an unanswered ping still ends a dead socket.
  */
 export class XtsOrderStream implements OrderStream {
   readonly counters: XtsOrderStreamCounters = { malformed: 0, unknown: 0, errors: 0 };
-  private readonly socket: Socket;
+  private readonly socket: XtsSocket;
   private done = false;
   private opened = false;
-  private loggedOut = false;
 
   constructor(
     private readonly ctx: BrokerContext,
     private readonly handlers: OrderStreamHandlers,
   ) {
-    const { origin, path } = socketTarget(ctx, XTS_INTERACTIVE_SOCKET_ROOT);
-    this.socket = io(origin, {
-      path,
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      timeout: 15_000,
+    this.socket = new XtsSocket({
+      ctx,
+      root: XTS_INTERACTIVE_SOCKET_ROOT,
       // SECURITY: the interactive token travels only in the handshake query, never into a log.
       query: { token: ctx.credentials[SESSION.interactiveToken] ?? '', userID: ctx.credentials[SESSION.interactiveUserId] ?? '', apiType: 'INTERACTIVE' },
+      silenceMs: 0,
+      onEvent: (name, payload) => this.onEvent(name, payload),
+      onProblem: (problem) => this.count(problem),
+      onEnd: (reason) => this.ended(reason),
     });
-    this.socket.on('connect_error', (error: Error) => this.finish(handshakeRefusal(error)));
-    this.socket.on('disconnect', () => this.finish(this.loggedOut ? 'auth' : 'dropped'));
-    this.socket.onAny((event: string, payload: unknown) => this.onEvent(event, payload));
   }
 
   close(): void {
     if (this.done) return;
     this.done = true;
-    this.socket.removeAllListeners();
-    this.socket.offAny();
-    this.socket.disconnect();
+    this.socket.close();
   }
 
   private onEvent(event: string, payload: unknown): void {
@@ -68,27 +63,20 @@ export class XtsOrderStream implements OrderStream {
       case 'order':
         return this.onOrder(payload);
       case 'logout':
-        this.loggedOut = true;
-        return this.finish('auth');
+        return this.socket.end('auth');
       case 'error':
-        this.counters.errors++;
-        return this.problem('error');
+        return this.count('error');
       default:
-        if (IGNORED.has(event)) return;
-        this.counters.unknown++;
-        this.problem('unknown');
+        if (!IGNORED.has(event)) this.count('unknown');
     }
   }
 
   private onOrder(payload: unknown): void {
     const row = parseOrderEvent(payload);
     const order = row ? toBrokerOrder(this.ctx, row) : null;
-    if (!order || !order.brokerOrderId) {
-      this.counters.malformed++;
-      return this.problem('malformed');
-    }
+    if (!row || !order?.brokerOrderId) return this.count('malformed');
     const ended = order.state === 'REJECTED' || order.state === 'CANCELLED' || order.state === 'EXPIRED';
-    const reason = typeof row?.CancelRejectReason === 'string' ? row.CancelRejectReason.trim() : '';
+    const reason = typeof row.CancelRejectReason === 'string' ? row.CancelRejectReason.trim() : '';
     this.handlers.onOrder({
       brokerOrderId: order.brokerOrderId,
       state: order.state,
@@ -99,13 +87,16 @@ export class XtsOrderStream implements OrderStream {
     });
   }
 
-  private problem(problem: StreamProblem): void {
+  private count(problem: StreamProblem): void {
+    if (problem === 'malformed') this.counters.malformed++;
+    else if (problem === 'error') this.counters.errors++;
+    else this.counters.unknown++;
     this.handlers.onProblem?.(problem);
   }
 
-  private finish(reason: Extract<MarketStreamStatus, { state: 'closed' }>['reason']): void {
+  private ended(reason: SocketEndReason): void {
     if (this.done) return;
-    this.close();
+    this.done = true;
     this.handlers.onStatus({ state: 'closed', reason });
   }
 }

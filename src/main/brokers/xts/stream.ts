@@ -1,12 +1,12 @@
-import { io, type Socket } from 'socket.io-client';
-import type { TimerHandle } from '../../scheduler';
-import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, MarketStreamStatus, StreamMode, StreamProblem } from '../../streaming/types';
+import type { SocketEndReason } from '../../streaming/broker-socket';
+import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, StreamMode, StreamProblem } from '../../streaming/types';
 import { brokerRequest } from '../http';
 import type { BrokerContext } from '../types';
 import type { XtsProfile } from './client';
 import { QUOTES_BATCH, SEGMENT_CODE, SESSION } from './config';
 import { envelopeOf, xtsErrorText } from './errors';
 import { resolveInstrument, segmentOf } from './instruments';
+import { socketTarget, XtsSocket } from './socket';
 import { parseFullEvent, parsePartialEvent, type XtsQuoteUpdate } from './stream-parse';
 
 /**
@@ -15,27 +15,16 @@ import { parseFullEvent, parsePartialEvent, type XtsQuoteUpdate } from './stream
  */
 export const XTS_INSTRUMENTS_PER_SOCKET = 1_000;
 
-/** No event at all (data or socket.io heartbeat) for this long: the socket is dead even if TCP has not noticed. */
+/** No frame at all (data or the answer to our socket.io ping) for this long: the socket is dead even if TCP has not noticed. */
 export const XTS_SILENCE_MS = 60_000;
 
 /** Message code per mode: LTP for ltp; touchline (best bid/ask, volume) for quote; market depth for full. */
 export const MODE_CODE: Readonly<Record<StreamMode, number>> = { ltp: 1512, quote: 1501, full: 1502 };
 
-/** Where a socket.io client connects: the host, and the socket.io path under the deployment's (or a proxy's) prefix. */
-export function socketTarget(ctx: BrokerContext, root: string): { origin: string; path: string } {
-  const base = new URL(ctx.baseUrl);
-  return { origin: base.origin, path: `${base.pathname.replace(/\/+$/, '')}${root}/socket.io` };
-}
-
 /** The market-data root as the sheet's `streamUrl` names it (the real host, or the simulator's when overridden). */
 export function marketStreamUrl(ctx: BrokerContext, profile: XtsProfile): string {
   const { origin, path } = socketTarget(ctx, profile.roots.marketData);
   return origin + path.replace(/\/socket\.io$/, '');
-}
-
-/** A refused socket.io handshake, in the seam's words: XTS names the token ("Invalid Token") when the session is bad. */
-export function handshakeRefusal(error: Error): 'auth' | 'dropped' {
-  return /invalid token|token|unauthori[sz]ed|session/i.test(error.message) ? 'auth' : 'dropped';
 }
 
 /** What the adapter survived without passing on, so a test or a log line can say how much was dropped. */
@@ -49,6 +38,14 @@ export interface XtsStreamCounters {
   outOfOrder: number;
 }
 
+const COUNTER: Readonly<Record<StreamProblem, keyof XtsStreamCounters>> = {
+  malformed: 'malformed',
+  unknown: 'unknown',
+  error: 'errors',
+  unsupported: 'unsupported',
+  'out-of-order': 'outOfOrder',
+};
+
 type Outcome = 'ok' | 'duplicate' | 'auth' | 'refused' | 'error';
 
 interface Carried {
@@ -59,17 +56,15 @@ interface Carried {
 }
 
 /**
- * One XTS market-data socket: socket.io (its own reconnection off: the SubscriptionManager reconnects), joined →
- * open, subscriptions over the REST endpoint on the adapter's normal HTTP path, `<code>-json-full|partial` events
+ * One XTS market-data socket: socket.io in the EIO 3 dialect over BrokerSocket (no reconnection of its own: the
+ * SubscriptionManager reconnects), joined → open, subscriptions over the REST endpoint on the adapter's normal HTTP path, `<code>-json-full|partial` events
  * → ticks in the common form.
  */
 export class XtsMarketStream implements MarketStream {
   readonly counters: XtsStreamCounters = { malformed: 0, unknown: 0, errors: 0, unsupported: 0, outOfOrder: 0 };
-  private readonly socket: Socket;
+  private readonly socket: XtsSocket;
   private done = false;
   private opened = false;
-  private loggedOut = false;
-  private silenceTimer: TimerHandle | null = null;
   /** `<segment>_<id>` → what the manager asked for. */
   private readonly carried = new Map<string, Carried>();
   /** The manager's symbol → its `<segment>_<id>`. */
@@ -83,16 +78,11 @@ export class XtsMarketStream implements MarketStream {
     private readonly ctx: BrokerContext,
     private readonly profile: XtsProfile,
     private readonly handlers: MarketStreamHandlers,
-    private readonly silenceMs = XTS_SILENCE_MS,
+    silenceMs = XTS_SILENCE_MS,
   ) {
-    const { origin, path } = socketTarget(ctx, profile.roots.marketData);
-    this.socket = io(origin, {
-      path,
-      // The real servers accept a direct WebSocket (Symphony's Python SDK connects so); no long-polling round trips.
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      timeout: 15_000,
+    this.socket = new XtsSocket({
+      ctx,
+      root: profile.roots.marketData,
       // SECURITY: the token travels only in the handshake query (as every XTS client sends it), never into a log.
       query: {
         token: ctx.credentials[SESSION.marketDataToken] ?? '',
@@ -100,13 +90,11 @@ export class XtsMarketStream implements MarketStream {
         publishFormat: 'JSON',
         broadcastMode: 'Full',
       },
+      silenceMs,
+      onEvent: (name, payload) => this.onEvent(name, payload),
+      onProblem: (problem) => this.count(problem),
+      onEnd: (reason) => this.ended(reason),
     });
-    this.socket.on('connect', () => this.armSilence());
-    this.socket.on('connect_error', (error: Error) => this.finish(handshakeRefusal(error)));
-    this.socket.on('disconnect', () => this.finish(this.loggedOut ? 'auth' : 'dropped'));
-    // Socket.io's own heartbeat proves the peer alive while the market is quiet.
-    this.socket.io.on('ping', () => this.armSilence());
-    this.socket.onAny((event: string, payload: unknown) => this.onEvent(event, payload));
   }
 
   subscribe(symbols: readonly string[], mode: StreamMode): void {
@@ -151,10 +139,7 @@ export class XtsMarketStream implements MarketStream {
   close(): void {
     if (this.done) return;
     this.done = true;
-    this.clearSilence();
-    this.socket.removeAllListeners();
-    this.socket.offAny();
-    this.socket.disconnect();
+    this.socket.close();
   }
 
   private instrument(symbol: string): { segment: number; instrumentId: number } | null {
@@ -165,8 +150,7 @@ export class XtsMarketStream implements MarketStream {
     } catch {
       // counted below: a throw here would make the manager reopen the socket for a symbol that can never stream
     }
-    this.counters.unsupported++;
-    this.problem('unsupported');
+    this.count('unsupported');
     return null;
   }
 
@@ -187,7 +171,7 @@ export class XtsMarketStream implements MarketStream {
         }
       }
       if (this.done) return;
-      if (outcome === 'auth' || outcome === 'refused') return this.finish(outcome);
+      if (outcome === 'auth' || outcome === 'refused') return this.socket.end(outcome);
     }
   }
 
@@ -216,8 +200,7 @@ export class XtsMarketStream implements MarketStream {
     if (envelope?.code === 'e-session-0002' || /already subscribed/i.test(text)) return 'duplicate';
     if (/invalid token|token (has )?expired|session (has )?expired/i.test(text)) return 'auth';
     if (/limit/i.test(text)) return 'refused';
-    this.counters.errors++;
-    this.problem('error');
+    this.count('error');
     return 'error';
   }
 
@@ -226,15 +209,12 @@ export class XtsMarketStream implements MarketStream {
     try {
       await work();
     } catch {
-      if (this.done) return;
-      this.counters.errors++;
-      this.problem('error');
+      if (!this.done) this.count('error');
     }
   }
 
   private onEvent(event: string, payload: unknown): void {
     if (this.done) return;
-    this.armSilence();
     const data = /^(\d+)-json-(full|partial)$/.exec(event);
     if (data) return this.onMarketEvent(Number(data[1]), payload, data[2] === 'partial');
     switch (event) {
@@ -246,30 +226,21 @@ export class XtsMarketStream implements MarketStream {
         return;
       case 'logout':
         // The session ended on the broker (expired, or the same app key logged in elsewhere).
-        this.loggedOut = true;
-        return this.finish('auth');
+        return this.socket.end('auth');
       case 'error':
-        this.counters.errors++;
-        return this.problem('error');
+        return this.count('error');
       default:
-        this.counters.unknown++;
-        this.problem('unknown');
+        this.count('unknown');
     }
   }
 
   private onMarketEvent(code: number, payload: unknown, partial: boolean): void {
     const update = partial ? parsePartialEvent(payload, code) : parseFullEvent(payload);
-    if (!update) {
-      this.counters.malformed++;
-      return this.problem('malformed');
-    }
+    if (!update) return this.count('malformed');
     const carried = this.carried.get(update.key);
     if (!carried) return; // an event for an instrument just unsubscribed
     const before = this.last.get(update.key);
-    if (before?.ts !== undefined && update.ts !== undefined && update.ts < before.ts) {
-      this.counters.outOfOrder++;
-      return this.problem('out-of-order');
-    }
+    if (before?.ts !== undefined && update.ts !== undefined && update.ts < before.ts) return this.count('out-of-order');
     const merged: XtsQuoteUpdate = { ...before, ...update };
     this.last.set(update.key, merged);
     if (merged.ltp === undefined) return; // a partial event before any full one: nothing to show yet
@@ -285,28 +256,17 @@ export class XtsMarketStream implements MarketStream {
     });
   }
 
-  private problem(problem: StreamProblem): void {
+  /** Count what was dropped and tell the manager (which logs it, redacted). */
+  private count(problem: StreamProblem): void {
+    this.counters[COUNTER[problem]]++;
     this.handlers.onProblem?.(problem);
   }
 
-  private finish(reason: Extract<MarketStreamStatus, { state: 'closed' }>['reason']): void {
+  /** The socket is gone (refused, dropped, silent, logged out, or ended here): report it once. */
+  private ended(reason: SocketEndReason): void {
     if (this.done) return;
-    this.close();
+    this.done = true;
     this.handlers.onStatus({ state: 'closed', reason });
-  }
-
-  private armSilence(): void {
-    if (this.done || !this.silenceMs) return;
-    this.clearSilence();
-    this.silenceTimer = this.ctx.scheduler.setTimeout(() => {
-      this.silenceTimer = null;
-      this.finish('dropped');
-    }, this.silenceMs);
-  }
-
-  private clearSilence(): void {
-    if (this.silenceTimer !== null) this.ctx.scheduler.clearTimeout(this.silenceTimer);
-    this.silenceTimer = null;
   }
 }
 
