@@ -77,9 +77,13 @@ export type SimUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffe
 
 /**
  * Serve a router on 127.0.0.1. `notFound` answers unmatched paths in the broker's own shape; `upgrade`
- * takes WebSocket upgrades (without it they are refused by Node).
+ * takes WebSocket upgrades (without it they are refused by Node); `attach` hands the HTTP server to a library that
+ * wraps its listeners (socket.io).
  */
-export async function serve(router: SimRouter, options: { port?: number; notFound?: SimHandler; upgrade?: SimUpgrade } = {}): Promise<RunningServer> {
+export async function serve(
+  router: SimRouter,
+  options: { port?: number; notFound?: SimHandler; upgrade?: SimUpgrade; attach?: (server: http.Server) => void } = {},
+): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -123,6 +127,8 @@ export async function serve(router: SimRouter, options: { port?: number; notFoun
     });
   });
   if (options.upgrade) server.on('upgrade', options.upgrade);
+  // socket.io (XTS) serves long-polling as well as upgrades, so it takes the server itself, ahead of the router.
+  options.attach?.(server);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -8,6 +8,7 @@ import { start, type XtsSimulatorHandle } from '../../simulators/xts';
 import { brokerContext, canaryForms, closedPort, failure, answer } from '../support';
 import { XTS_ERRORS, xtsFailure } from '../../../src/main/brokers/xts/errors';
 import { behaviour, type BrokerConformance, type ConformanceCase } from './suite';
+import { xtsStreamingCases } from './xts-streaming';
 
 async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${await closedPort()}`;
@@ -271,6 +272,7 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
         expect(e.message).not.toMatch(/\?/);
       }),
       ...canaryCases(adapter),
+      ...xtsStreamingCases(adapter, host),
       ...extra,
     ],
   };

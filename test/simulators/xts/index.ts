@@ -1,14 +1,23 @@
 import { systemClock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import type { SimExchange } from '../exchange';
 import { serve, SimRouter, type SimulatorHandle, type SimulatorOptions } from '../harness';
 import { interactiveRoutes } from './interactive';
 import { marketDataRoutes } from './marketdata';
 import { CODES, error } from './responses';
 import { DEFAULT_CREDENTIALS, XtsSimState, type XtsSimCredentials } from './state';
+import { XtsDataStream } from './stream-data';
+import { XtsOrderStream } from './stream-orders';
 
 export interface XtsSimulatorOptions extends SimulatorOptions {
   /** Replace test credentials (e.g. with canary values). */
   credentials?: Partial<XtsSimCredentials>;
+  /** Interval of streamed market data, and of the check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
+  /** Instruments one market-data session may subscribe. Default 1000 (XTS publishes no figure). */
+  instrumentLimit?: number;
+  /** The interactive socket's `order` payload: JSON text (default) or an object. */
+  orderPayload?: 'text' | 'object';
 }
 
 export interface XtsSimulatorHandle extends SimulatorHandle {
@@ -25,6 +34,11 @@ export interface XtsSimulatorHandle extends SimulatorHandle {
   setReadRateLimit(enabled: boolean): void;
   /** Dealer login: isInvestorClient false, every interactive call must carry clientID. */
   setDealerMode(enabled: boolean): void;
+  /** Market data root (socket.io path `<root>/socket.io`) and the interactive socket's host (path `/interactive/socket.io`). */
+  streamUrl: string;
+  orderStreamUrl: string;
+  dataStream: XtsDataStream;
+  orderStream: XtsOrderStream;
 }
 
 /**
@@ -34,12 +48,27 @@ export interface XtsSimulatorHandle extends SimulatorHandle {
 export async function start(options: XtsSimulatorOptions = {}): Promise<XtsSimulatorHandle> {
   const credentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const state = new XtsSimState(options.clock ?? systemClock, credentials);
-  const router = new SimRouter();
-  interactiveRoutes(router, state);
-  marketDataRoutes(router, state);
-  const server = await serve(router, {
+  const scheduler = options.scheduler ?? systemScheduler(state.clock);
+  const tickMs = options.streamTickMs ?? 1_000;
+  const dataStream = new XtsDataStream({ state, scheduler, tickMs, instrumentLimit: options.instrumentLimit ?? 1_000 });
+  const orderStream = new XtsOrderStream({ state, scheduler, pollMs: tickMs, payload: options.orderPayload ?? 'text' });
+  const routes = new SimRouter();
+  interactiveRoutes(routes, state);
+  marketDataRoutes(routes, state);
+  dataStream.routes(routes);
+  // An empty outer router sends every request here, so an order placed or cancelled over REST is published at once.
+  const server = await serve(new SimRouter(), {
     port: options.port,
-    notFound: () => error(404, CODES.notFound, 'Not Found'),
+    notFound: async (req) => {
+      const found = routes.match(req.method, req.path);
+      const out = found ? await found.handler({ ...req, params: found.params }) : error(404, CODES.notFound, 'Not Found');
+      if (req.path.startsWith('/interactive/')) orderStream.publishChanges();
+      return out;
+    },
+    attach: (http) => {
+      dataStream.attach(http);
+      orderStream.attach(http);
+    },
   });
   const session = {
     interactiveToken: state.issue('interactive'),
@@ -51,7 +80,17 @@ export async function start(options: XtsSimulatorOptions = {}): Promise<XtsSimul
   };
   return {
     ...server,
+    // Socket.io's sockets are no longer the HTTP server's own connections: end them first.
+    close: async () => {
+      dataStream.close();
+      orderStream.close();
+      await server.close();
+    },
     broker: 'xts',
+    streamUrl: `${server.baseUrl}/apimarketdata`,
+    orderStreamUrl: server.baseUrl,
+    dataStream,
+    orderStream,
     credentials: { ...credentials },
     session,
     exchange: state.exchange,

@@ -17,7 +17,7 @@ function statusOf(order: SimOrder): string {
 }
 
 /** An order-book row with the field names of XTS's OrderBook response. */
-function orderRow(state: XtsSimState, order: SimOrder, asNew = false): Record<string, unknown> {
+export function orderRow(state: XtsSimState, order: SimOrder, asNew = false): Record<string, unknown> {
   const instrument = instrumentBySymbol(order.symbol)!;
   const filled = asNew ? 0 : order.filledQuantity;
   const at = asNew ? order.createdAt : order.updatedAt;

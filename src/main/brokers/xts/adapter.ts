@@ -14,7 +14,9 @@ import { DEFAULT_ROOTS, QUOTES_BATCH, SEGMENT_CODE, SESSION, type XtsRoots } fro
 import { fetchInstruments, resolveInstrument, segmentOf } from './instruments';
 import { asRows, orderBody, parseQuotes, toBrokerOrder, toFunds, toPositions } from './mapping';
 import { xtsRateLimits } from './limits';
+import { xtsOrderStream } from './order-stream';
 import { expiryOf, login } from './session';
+import { xtsMarketStream } from './stream';
 
 async function orderBook(ctx: BrokerContext, profile: XtsProfile): Promise<BrokerOrder[]> {
   const result = await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/orders' });
@@ -149,5 +151,7 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
 
     quotes: (ctx, symbols) => quotes(ctx, profile, symbols),
     sessionExpiry: (ctx) => expiryOf(ctx.credentials),
+    marketStream: xtsMarketStream(profile),
+    orderStream: xtsOrderStream,
   };
 }
