@@ -55,7 +55,7 @@ export const angelOneStreamingCases = [
     expect(orderStreamUrl(ctx('https://proxy.example'))).toBe('wss://proxy.example/smart-order-update');
     expect(adapter.marketStream!.limits).toEqual({ instrumentsPerSocket: 1000, socketsPerAccount: 3 });
   }),
-  behaviour('streaming', 'streams LTP, Quote and SnapQuote packets as ticks (bid/ask from the best five), and unsubscribes', () =>
+  behaviour('streaming', 'streams LTP and SnapQuote packets as ticks (quote and full ask for SnapQuote: bid/ask from the best five), and unsubscribes', () =>
     withRig(async (rig) => {
       const { stream, ticks, statuses, problems } = rig.open();
       await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
@@ -63,12 +63,21 @@ export const angelOneStreamingCases = [
       stream.subscribe(['NSE:INFY'], 'quote');
       stream.subscribe(['NSE:TCS'], 'full');
       // The tokens on the wire are the scrip master's symboltokens, per mode, on nse_cm.
-      await arrives(() => expect(rig.sim.smartStream.subscriptions()).toEqual(['1|1|3045', '2|1|1594', '3|1|11536']));
+      // Angel's Quote packet (mode 2) carries no bid/ask, which the seam's quote mode promises: quote takes SnapQuote.
+      await arrives(() => expect(rig.sim.smartStream.subscriptions()).toEqual(['1|1|3045', '3|1|11536', '3|1|1594']));
       await rig.tickUntil(1_000, () => expect(ticks.map((t) => t.symbol).sort()).toEqual(['NSE:INFY', 'NSE:SBIN', 'NSE:TCS']));
       const at = rig.clock.now();
       const bySymbol = new Map(ticks.map((t) => [t.symbol, t]));
       expect(bySymbol.get('NSE:SBIN')).toEqual({ symbol: 'NSE:SBIN', ltp: priceAt('NSE:SBIN', at), ts: at });
-      expect(bySymbol.get('NSE:INFY')).toEqual({ symbol: 'NSE:INFY', ltp: priceAt('NSE:INFY', at), volume: expect.any(Number) as number, ts: at });
+      const infy = priceAt('NSE:INFY', at);
+      expect(bySymbol.get('NSE:INFY')).toEqual({
+        symbol: 'NSE:INFY',
+        ltp: infy,
+        bid: expect.closeTo(infy - 0.05, 6) as number,
+        ask: expect.closeTo(infy + 0.05, 6) as number,
+        volume: expect.any(Number) as number,
+        ts: at,
+      });
       const tcs = priceAt('NSE:TCS', at);
       expect(bySymbol.get('NSE:TCS')).toEqual({
         symbol: 'NSE:TCS',
@@ -125,7 +134,7 @@ export const angelOneStreamingCases = [
       await rig.stepUntil(8_000, () => expect(manager.status('angel-1')).toBe('live'));
       await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['NSE:SBIN', 'NSE:RELIANCE'])));
       expect(rig.sim.smartStream.connectionCount).toBe(1);
-      expect(rig.sim.smartStream.subscriptions()).toEqual(['2|1|2885', '2|1|3045']);
+      expect(rig.sim.smartStream.subscriptions()).toEqual(['3|1|2885', '3|1|3045']);
       expect(manager.counters('angel-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),

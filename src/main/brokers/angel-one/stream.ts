@@ -11,7 +11,8 @@ export const ANGEL_STREAM_URL = 'wss://smartapisocket.angelone.in/smart-stream';
 const PING_EVERY_MS = 10_000;
 const SILENCE_MS = 20_000;
 
-const MODES: Readonly<Record<StreamMode, SmartStreamMode>> = { ltp: 1, quote: 2, full: 3 };
+// Angel's Quote packet (mode 2) has no best bid/ask; the seam's quote mode promises them, so it takes SnapQuote too.
+const MODES: Readonly<Record<StreamMode, SmartStreamMode>> = { ltp: 1, quote: 3, full: 3 };
 
 /** The real host for Angel's own API URL; an override (simulator, proxy) serves the socket on its own host. */
 export function angelWsUrl(ctx: BrokerContext, realUrl: string, path: string): string {
