@@ -6,8 +6,28 @@ import { Spinner } from '../components/Spinner';
 import { num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
+import { useLive, want } from '../live/store';
 
 type Positions = ChannelOutput<'positions:list'>;
+type PositionRow = Positions['positions'][number];
+
+/**
+ * The broker's own P&L per unit of price move (a contract multiplier where the broker applies one), read from its
+ * last report; 1 when the report cannot tell.
+ */
+function multiplierOf(p: PositionRow): number {
+  if (p.lastPrice === null || p.unrealizedPnl === null) return 1;
+  const move = (p.lastPrice - p.averagePrice) * p.quantity;
+  if (Math.abs(move) < 1e-9) return 1;
+  const m = p.unrealizedPnl / move;
+  return Number.isFinite(m) && m >= 1 && Math.abs(m - Math.round(m)) < 0.01 ? Math.round(m) : 1;
+}
+
+/** A live-mode position revalued at the streamed price, with the broker's own P&L rule; as reported otherwise. */
+export function revalue(p: PositionRow, last: number | undefined): PositionRow {
+  if (last === undefined) return p;
+  return { ...p, lastPrice: last, unrealizedPnl: (last - p.averagePrice) * p.quantity * multiplierOf(p) };
+}
 
 function Pnl({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">—</span>;
@@ -21,6 +41,16 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
   const [data, setData] = useState<Positions | null>(null);
   const { busy, error, run } = useAction();
   const fingerprint = orders.map((o) => `${o.id}:${o.state}:${o.filledQuantity}`).join(',');
+  const symbols = mode === 'live' && data ? data.positions.map((p) => p.symbol).join(',') : '';
+  const liveQuotes = useLive((s) => s.quotes);
+  const watched = useLive((s) => s.watched);
+  // Live positions come from the broker that streams them: the same source, so the streamed price can revalue them.
+  const streamed = (symbol: string) => (mode === 'live' && watched[symbol]?.source === 'stream' ? liveQuotes[symbol]?.last : undefined);
+
+  useEffect(() => {
+    want('positions', symbols ? symbols.split(',') : []);
+    return () => want('positions', []);
+  }, [symbols]);
 
   useEffect(() => {
     void run(async () => setData(await unwrap(getApi().positions.list())));
@@ -61,7 +91,7 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
               </tr>
             </thead>
             <tbody>
-              {data.positions.map((p) => (
+              {data.positions.map((reported) => revalue(reported, streamed(reported.symbol))).map((p) => (
                 <tr key={p.symbol} data-testid="position-row">
                   <td>
                     <button type="button" className="link mono" onClick={() => onPick(p.symbol)} title="Use in the ticket">
