@@ -1,10 +1,12 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { adapter } from '../../../src/main/brokers/binance/adapter';
+import type { BinanceOrderStream } from '../../../src/main/brokers/binance/order-stream';
 import { BINANCE_SILENCE_MS, streamBaseUrl, webSocketApiUrl, type BinanceMarketStream } from '../../../src/main/brokers/binance/stream';
 import { ManualClock } from '../../../src/main/clock';
-import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
+import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { recordingConsumer } from '../../support/alpaca-stream';
 import { arrives, binanceStreamRig, type BinanceStreamRig } from '../../support/binance-stream';
 import { ManualScheduler } from '../../support/manual-scheduler';
@@ -42,16 +44,31 @@ async function rawClient(url: string, options: { autoPong?: boolean } = {}) {
 /** The simulator's price on the pair's tick size (0.01), as Binance writes it. */
 const simPrice = (pair: string, at: number) => Math.round(priceAt(pair, at) / 0.01) * 0.01;
 
-/** A scripted server for what the simulator never sends (bad frames, silence). */
-async function scriptedServer(onConnection: (socket: WebSocket) => void) {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  server.on('connection', onConnection);
-  const { port } = server.address() as AddressInfo;
+/**
+ * A scripted server for what the simulator never sends (bad frames, silence): a websocket on every path, and
+ * `/api/v3/time` over HTTP for the order stream's clock sync.
+ */
+async function scriptedServer(onConnection: (socket: WebSocket) => void, credentials: Record<string, string> = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
   const scheduler = new ManualScheduler(clock);
-  const ctx = brokerContext({ baseUrl: `http://127.0.0.1:${port}`, environment: 'live', credentials: {}, clock, scheduler });
-  return { ctx, scheduler, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const httpServer = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ serverTime: clock.now() }));
+  });
+  const server = new WebSocketServer({ server: httpServer });
+  server.on('connection', onConnection);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const ctx = brokerContext({ baseUrl: `http://127.0.0.1:${port}`, environment: 'live', credentials, clock, scheduler });
+  return {
+    ctx,
+    scheduler,
+    close: async () => {
+      for (const c of server.clients) c.terminate();
+      server.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
 }
 
 /** The streaming section for Binance (and its Ed25519 entry): market streams and the WebSocket API's user data stream. */
@@ -257,6 +274,82 @@ export const binanceStreamingCases = [
       await server.close();
     }
   }),
+  behaviour('streaming', 'order stream: re-syncs the clock once on -1021, survives bad frames and unknown events, ends on eventStreamTerminated', async () => {
+    const requests: { method: string; params: Record<string, string> }[] = [];
+    const report = (over: Record<string, unknown>) =>
+      JSON.stringify({
+        subscriptionId: 0,
+        event: { e: 'executionReport', E: 5, s: 'BTCUSDT', i: 7, X: 'NEW', z: '0.00000000', Z: '0.00000000', T: 5, r: 'NONE', ...over },
+      });
+    const server = await scriptedServer(
+      (socket) => {
+        socket.on('message', (data) => {
+          const request = JSON.parse(String(data)) as { id: number; method: string; params: Record<string, string> };
+          requests.push(request);
+          if (requests.length === 1) {
+            socket.send(
+              JSON.stringify({ id: request.id, status: 400, error: { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' } }),
+            );
+            return;
+          }
+          socket.send(JSON.stringify({ id: request.id, status: 200, result: { subscriptionId: 0 } }));
+          for (const frame of [
+            '{not json',
+            '"text"',
+            JSON.stringify({ subscriptionId: 0, event: 'x' }),
+            report({ z: 'lots' }),
+            JSON.stringify({ subscriptionId: 0, event: { e: 'balanceUpdate', a: 'USDT', d: '1.0' } }),
+            JSON.stringify({ subscriptionId: 0, event: { e: 'somethingNew' } }),
+            JSON.stringify({ hello: 1 }),
+            report({ X: 'PARTIALLY_FILLED', z: '0.50000000', Z: '1000.00000000', T: 9 }),
+            report({ X: 'REJECTED', r: 'INSUFFICIENT_BALANCE', T: 10 }),
+            JSON.stringify({ subscriptionId: 0, event: { e: 'eventStreamTerminated', E: 11 } }),
+          ])
+            socket.send(frame);
+        });
+      },
+      { apiKey: 'scriptedKey0000000000000000000000000000000000000000000000000000', secretKey: 'scriptedSecretCANARY4417' },
+    );
+    try {
+      const orders: OrderUpdate[] = [];
+      const statuses: MarketStreamStatus[] = [];
+      const problems: StreamProblem[] = [];
+      const stream = adapter.orderStream!.open(server.ctx, {
+        onOrder: (o) => orders.push(o),
+        onStatus: (s) => statuses.push(s),
+        onProblem: (p) => problems.push(p),
+      }) as BinanceOrderStream;
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'dropped' }]));
+      expect(requests.map((r) => r.method)).toEqual(['userDataStream.subscribe.signature', 'userDataStream.subscribe.signature']);
+      expect(Object.keys(requests[0]!.params).sort()).toEqual(['apiKey', 'recvWindow', 'signature', 'timestamp']);
+      expect(JSON.stringify(requests)).not.toContain('CANARY4417');
+      expect(orders).toEqual([
+        { brokerOrderId: 'BTCUSDT:7', state: 'PARTIALLY_FILLED', filledQuantity: 0.5, averagePrice: 2000, ts: 9 },
+        { brokerOrderId: 'BTCUSDT:7', state: 'REJECTED', filledQuantity: 0, message: 'INSUFFICIENT_BALANCE', ts: 10 },
+      ]);
+      expect(stream.counters).toEqual({ malformed: 4, unknown: 2, errors: 0 });
+      expect(problems).toHaveLength(6);
+    } finally {
+      await server.close();
+    }
+  }),
+  behaviour('streaming', 'a bounded soak: five drops in a row, each reconnected and resubscribed by the manager', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const panel = recordingConsumer('panel');
+      manager.subscribe('binance-1', panel, ['CRYPTO:BTCUSDT'], 'ltp');
+      await arrives(() => expect(manager.status('binance-1')).toBe('live'));
+      for (let drop = 1; drop <= 5; drop++) {
+        rig.sim.marketStreams.dropAll();
+        await arrives(() => expect(manager.status('binance-1')).toBe('reconnecting'));
+        panel.ticks.length = 0;
+        await rig.stepUntil(20_000, () => expect(panel.ticks.length).toBeGreaterThan(0));
+        expect(manager.status('binance-1')).toBe('live');
+        expect(rig.sim.marketStreams.connectionCount).toBe(1);
+      }
+      expect(manager.counters('binance-1')).toMatchObject({ drops: 5, adapterErrors: 0 });
+    }),
+  ),
   behaviour('streaming', 'order updates: an order placed, cancelled and filled over REST arrives as OrderUpdates (HMAC signature subscribe)', () =>
     withRig(async (rig) => {
       const ctx = rig.ctx();

@@ -6,7 +6,7 @@ import { adapter } from '../../../src/main/brokers/ibkr/adapter';
 import { IBKR_AUTH_WAIT_MS, IBKR_SILENCE_MS, gatewayStreamUrl } from '../../../src/main/brokers/ibkr/stream-socket';
 import { IBKR_SMD_RENEW_MS, type IbkrMarketStream } from '../../../src/main/brokers/ibkr/stream';
 import { ManualClock } from '../../../src/main/clock';
-import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
+import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { recordingConsumer } from '../../support/alpaca-stream';
 import { arrives, ibkrStreamRig, MONDAY_10_NY, type IbkrStreamRig } from '../../support/ibkr-stream';
 import { ManualScheduler } from '../../support/manual-scheduler';
@@ -305,6 +305,68 @@ export const ibkrStreamingCases = [
       await gateway.close();
     }
   }),
+  behaviour('streaming', 'order stream: maps sor items with the REST order mapping, counting items it cannot read', async () => {
+    const gateway = await scriptedGateway((socket, request) => {
+      if (request !== 'sor+{}') return;
+      socket.send(JSON.stringify({ topic: 'sor', args: [] }));
+      socket.send(JSON.stringify({ topic: 'sor', args: 'nope' }));
+      socket.send(
+        JSON.stringify({
+          topic: 'sor',
+          args: [
+            {
+              orderId: 11,
+              conid: AAPL,
+              ticker: 'AAPL',
+              status: 'Submitted',
+              filledQuantity: 4,
+              remainingQuantity: 6,
+              totalSize: 10,
+              lastExecutionTime_r: 1_000,
+            },
+            { conid: AAPL, status: 'Filled' },
+            { orderId: 12, conid: AAPL },
+            { order_id: 13, status: 'Inactive', totalSize: 1, filledQuantity: 0, lastExecutionTime_r: 2_000 },
+            { orderId: 11, status: 'Filled', filledQuantity: 10, totalSize: 10, avgPrice: '189.25', lastExecutionTime_r: 3_000 },
+          ],
+        }),
+      );
+    });
+    try {
+      const orders: OrderUpdate[] = [];
+      const statuses: MarketStreamStatus[] = [];
+      const problems: StreamProblem[] = [];
+      adapter.orderStream!.open(gateway.ctx, { onOrder: (o) => orders.push(o), onStatus: (s) => statuses.push(s), onProblem: (p) => problems.push(p) });
+      await arrives(() => expect(orders).toHaveLength(3));
+      expect(orders).toEqual([
+        { brokerOrderId: '11', state: 'PARTIALLY_FILLED', filledQuantity: 4, ts: 1_000 },
+        { brokerOrderId: '13', state: 'REJECTED', filledQuantity: 0, message: 'Inactive', ts: 2_000 },
+        { brokerOrderId: '11', state: 'FILLED', filledQuantity: 10, averagePrice: 189.25, ts: 3_000 },
+      ]);
+      expect(problems).toEqual(['malformed', 'malformed', 'malformed']);
+      expect(statuses).toEqual([{ state: 'open' }]);
+    } finally {
+      await gateway.close();
+    }
+  }),
+  behaviour('streaming', 'a bounded soak: five drops in a row, each reconnected and resubscribed by the manager', () =>
+    withRig(async (rig) => {
+      const manager = rig.manager();
+      const panel = recordingConsumer('panel');
+      manager.subscribe('ibkr-1', panel, ['US:AAPL'], 'ltp');
+      await arrives(() => expect(manager.status('ibkr-1')).toBe('live'));
+      for (let drop = 1; drop <= 5; drop++) {
+        rig.sim.stream.dropAll();
+        await arrives(() => expect(manager.status('ibkr-1')).toBe('reconnecting'));
+        panel.ticks.length = 0;
+        // The first update after a (re)subscription carries every field, so a tick arrives at once.
+        await rig.stepUntil(20_000, () => expect(panel.ticks.length).toBeGreaterThan(0));
+        expect(manager.status('ibkr-1')).toBe('live');
+        expect(rig.sim.stream.connectionCount).toBe(1);
+      }
+      expect(manager.counters('ibkr-1')).toMatchObject({ drops: 5, adapterErrors: 0 });
+    }),
+  ),
   behaviour('streaming', 'order updates: an order placed, cancelled and filled over REST arrives on the sor topic as OrderUpdates', () =>
     withRig(async (rig) => {
       const { orders, statuses } = rig.openOrders();
