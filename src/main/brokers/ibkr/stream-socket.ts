@@ -11,8 +11,11 @@ import { gatewayTls, isLoopbackAddress, normalizeFingerprint } from './transport
 export const IBKR_AUTH_WAIT_MS = 10_000;
 /** `tic` keeps the gateway session alive (it drops one idle for ~6 minutes); once a minute, like /tickle. */
 export const IBKR_TIC_EVERY_MS = 60_000;
-/** The gateway sends `system` heartbeats; a minute of nothing at all is a dead socket. */
-export const IBKR_SILENCE_MS = 60_000;
+/**
+ * The gateway sends `system` heartbeats (interval unconfirmed) and answers `tic`: 90 s of nothing at all, more than
+ * one `tic` round, is a dead socket.
+ */
+export const IBKR_SILENCE_MS = 90_000;
 /** The gateway's 1 /tickle per second: a refused session request waits this long and tries again. */
 const TICKLE_RETRY_MS = 1_100;
 const TICKLE_TRIES = 3;
