@@ -259,6 +259,15 @@ export const binanceStreamingCases = [
       await server.close();
     }
   }),
+  behaviour('streaming', 'a serverShutdown event closes the socket as dropped at once, so the manager reconnects before the cut', () =>
+    withRig(async (rig) => {
+      const { statuses } = rig.open();
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+      rig.sim.marketStreams.announceShutdown();
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'dropped' }]));
+      await arrives(() => expect(rig.sim.marketStreams.connectionCount).toBe(0));
+    }),
+  ),
   behaviour('streaming', 'silence past the watchdog closes the socket as dropped', async () => {
     // A server that accepts and then says nothing, not even a ping.
     const server = await scriptedServer(() => undefined);

@@ -87,6 +87,11 @@ export class BinanceMarketStreams {
     return [...this.clients].map((c) => [...c.streams]);
   }
 
+  /** What Binance sends before a server restart (web-socket-streams.md: `serverShutdown`); the sockets stay open. */
+  announceShutdown(): void {
+    for (const c of this.clients) this.send(c, { e: 'serverShutdown', E: this.options.scheduler.now() });
+  }
+
   /** Server-side drop of every socket (a network cut or a server restart). */
   dropAll(): void {
     for (const c of this.clients) c.socket.terminate();

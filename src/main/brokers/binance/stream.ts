@@ -187,6 +187,8 @@ export class BinanceMarketStream implements MarketStream {
     const payload = typeof m.stream === 'string' ? m.data : m;
     if (!isObject(payload)) return this.problem('malformed');
     if (payload.e === 'trade') return this.onTrade(payload);
+    // Binance is about to restart this server: reconnect now rather than wait for the cut.
+    if (payload.e === 'serverShutdown') return this.socket.end('dropped');
     if ('u' in payload && 'b' in payload && 'a' in payload) return this.onBook(payload);
     this.problem('unknown');
   }
