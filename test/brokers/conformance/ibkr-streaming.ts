@@ -124,6 +124,10 @@ export const ibkrStreamingCases = [
       for (const t of ticks.filter((x) => x.symbol === 'US:MSFT')) expect(t.bid).toBeCloseTo(priceAt('US:MSFT', t.ts) - 0.05, 6);
       expect(ticks.filter((t) => t.symbol === 'US:AAPL').every((t) => t.bid === undefined)).toBe(true);
 
+      expect(rig.sim.stream.fields()).toEqual([{ [AAPL]: ['31'], [MSFT]: ['31', '84', '86'] }]);
+      // Down to ltp: a resend only adds fields, so the adapter ends the subscription and starts it again.
+      stream.subscribe(['US:MSFT'], 'ltp');
+      await arrives(() => expect(rig.sim.stream.fields()).toEqual([{ [AAPL]: ['31'], [MSFT]: ['31'] }]));
       stream.unsubscribe(['US:MSFT']);
       await arrives(() => expect(rig.sim.stream.subscriptions()).toEqual([[AAPL]]));
       expect(stream.counters).toEqual({ malformed: 0, unknown: 0, errors: 0, unsupported: 0, outOfOrder: 0 });

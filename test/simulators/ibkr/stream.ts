@@ -62,6 +62,11 @@ export class IbkrGatewayStream {
     return [...this.clients].filter((c) => c.session !== null).map((c) => [...c.subs.keys()]);
   }
 
+  /** The fields each authenticated socket receives per conid. */
+  fields(): Record<number, string[]>[] {
+    return [...this.clients].filter((c) => c.session !== null).map((c) => Object.fromEntries([...c.subs].map(([conid, sub]) => [conid, [...sub.fields]])));
+  }
+
   accept(socket: WebSocket): void {
     const client: Client = { socket, session: null, subs: new Map(), orders: false };
     this.clients.add(client);
