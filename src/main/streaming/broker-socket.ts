@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import type { Scheduler, TimerHandle } from '../scheduler';
 
 /** Why a broker socket ended, in the seam's words (see MarketStreamStatus). */
@@ -6,6 +6,8 @@ export type SocketEndReason = 'dropped' | 'auth' | 'refused';
 
 export interface BrokerSocketOptions {
   url: string;
+  /** How to open the TCP/TLS connection (e.g. TLS pinned to a self-signed gateway certificate); default: ws's own. */
+  connect?: ClientOptions['createConnection'];
   /** Upgrade headers (auth headers for brokers that authenticate at the upgrade). SECURITY: never logged. */
   headers?: Record<string, string>;
   /** Timers: the silence watchdog and keep-alives run on the app's scheduler (a manual one in tests). */
@@ -47,7 +49,12 @@ export class BrokerSocket {
   private keepAliveTimer: TimerHandle | null = null;
 
   constructor(private readonly options: BrokerSocketOptions) {
-    this.socket = new WebSocket(options.url, { headers: options.headers, handshakeTimeout: 15_000, perMessageDeflate: false });
+    this.socket = new WebSocket(options.url, {
+      headers: options.headers,
+      handshakeTimeout: 15_000,
+      perMessageDeflate: false,
+      ...(options.connect && { createConnection: options.connect }),
+    });
     this.socket.on('unexpected-response', (_request, response) => {
       const reason = (options.handshakeReason ?? defaultHandshakeReason)(response.statusCode ?? 0, response.headers);
       response.resume();

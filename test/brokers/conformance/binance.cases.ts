@@ -10,6 +10,7 @@ import { startBinance, type BinanceSimHandle } from '../../simulators/binance';
 import { BinanceSpec } from '../../simulators/binance/spec';
 import { brokerContext, canaryForms, failure, answer } from '../support';
 import { BINANCE_ERRORS, binanceError } from '../../../src/main/brokers/binance/errors';
+import { binanceStreamingCases } from './binance-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
@@ -393,5 +394,6 @@ export const conformance: BrokerConformance = {
       const text = outputs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n');
       for (const form of forms) expect(text).not.toContain(form);
     }),
+    ...binanceStreamingCases,
   ],
 };

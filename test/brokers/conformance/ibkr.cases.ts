@@ -10,6 +10,7 @@ import { startIbkrGateway, type IbkrSimHandle, type IbkrSimOptions } from '../..
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { brokerContext, canaryForms, failure } from '../support';
 import { IBKR_ERRORS, mapGatewayError } from '../../../src/main/brokers/ibkr/errors';
+import { ibkrStreamingCases } from './ibkr-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 /** Monday 5 January 2026, 10:00 in New York: regular trading hours. */
@@ -431,5 +432,6 @@ export const conformance: BrokerConformance = {
       sim.dropBrokerageSession();
       expect((await failure(adapter.searchSymbols!(ctx(), 'AAPL', 20))).code).toBe('TOKEN_EXPIRED');
     }),
+    ...ibkrStreamingCases,
   ],
 };

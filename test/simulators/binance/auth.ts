@@ -72,27 +72,46 @@ function signatureValid(key: SimKey, payload: string, signature: string): boolea
   return bytes.length === 64 && verify(null, Buffer.from(payload), key.publicKey, bytes);
 }
 
+export type KeyCheck = { ok: true; key: SimKey } | { ok: false; status: number; code: number; msg: string };
+
+const refusedKey = { ok: false, status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' } as const;
+
+/**
+ * The key, IP, timestamp/recvWindow and signature checks every signed call goes through, over REST and over the
+ * WebSocket API alike: `payload` is what the client signed, `params` the parameters it sent.
+ */
+export function checkKeyAndSignature(
+  apiKey: string | undefined,
+  params: URLSearchParams,
+  payload: string,
+  signature: string | null,
+  auth: AuthContext,
+): KeyCheck {
+  const no = (status: number, code: number, msg: string): KeyCheck => ({ ok: false, status, code, msg });
+  if (!apiKey || !/^[A-Za-z0-9]+$/.test(apiKey)) return no(401, -2014, 'API-key format invalid.');
+  const key = auth.keys.get(apiKey);
+  if (!key) return refusedKey;
+  if (key.trustedIps.length > 0 && !key.trustedIps.includes(auth.callerIp)) return refusedKey;
+  const mandatoryParam = (name: string) => no(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+  if (!signature) return mandatoryParam('signature');
+  const timestamp = Number(params.get('timestamp'));
+  if (!params.get('timestamp') || !Number.isFinite(timestamp)) return mandatoryParam('timestamp');
+  const recvWindow = params.has('recvWindow') ? Number(params.get('recvWindow')) : 5000;
+  if (!(recvWindow > 0) || recvWindow > 60_000) return no(400, -1131, 'recvWindow must be less than 60000');
+  // Binance accepts microsecond timestamps too.
+  const ms = timestamp > 1e14 ? timestamp / 1000 : timestamp;
+  if (ms >= auth.now + 1000) return no(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.");
+  if (auth.now - ms > recvWindow) return no(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+  if (!signatureValid(key, payload, signature)) return no(400, -1022, 'Signature for this request is not valid.');
+  return { ok: true, key };
+}
+
 /** API key, IP, timestamp/recvWindow and signature (HMAC or Ed25519) checks of a SIGNED endpoint, answering as Binance does. */
 export function checkSigned(req: SimRequest, auth: AuthContext, trading: boolean): AuthResult {
   const no = (response: SimResponse): AuthResult => ({ ok: false, response });
-  const apiKey = req.headers['x-mbx-apikey'];
-  if (!apiKey || !/^[A-Za-z0-9]+$/.test(apiKey)) return no(fail(401, -2014, 'API-key format invalid.'));
-  const key = auth.keys.get(apiKey);
-  const rejected = fail(401, -2015, 'Invalid API-key, IP, or permissions for action.');
-  if (!key) return no(rejected);
-  if (key.trustedIps.length > 0 && !key.trustedIps.includes(auth.callerIp)) return no(rejected);
-  const params = allParams(req);
   const { payload, signature, where } = totalParams(req);
-  if (!signature || !where) return no(mandatory('signature'));
-  const timestamp = Number(params.get('timestamp'));
-  if (!params.get('timestamp') || !Number.isFinite(timestamp)) return no(mandatory('timestamp'));
-  const recvWindow = params.has('recvWindow') ? Number(params.get('recvWindow')) : 5000;
-  if (!(recvWindow > 0) || recvWindow > 60_000) return no(fail(400, -1131, 'recvWindow must be less than 60000'));
-  // Binance accepts microsecond timestamps too.
-  const ms = timestamp > 1e14 ? timestamp / 1000 : timestamp;
-  if (ms >= auth.now + 1000) return no(fail(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time."));
-  if (auth.now - ms > recvWindow) return no(fail(400, -1021, 'Timestamp for this request is outside of the recvWindow.'));
-  if (!signatureValid(key, payload, signature)) return no(fail(400, -1022, 'Signature for this request is not valid.'));
-  if (trading && !key.trading) return no(rejected);
-  return { ok: true, key, signatureIn: where };
+  const checked = checkKeyAndSignature(req.headers['x-mbx-apikey'], allParams(req), payload, where ? signature : null, auth);
+  if (!checked.ok) return no(fail(checked.status, checked.code, checked.msg));
+  if (trading && !checked.key.trading) return no(fail(refusedKey.status, refusedKey.code, refusedKey.msg));
+  return { ok: true, key: checked.key, signatureIn: where! };
 }

@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { WebSocketServer } from 'ws';
 import { systemClock, type Clock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import { SimExchange } from '../exchange';
 import {
   serve,
@@ -15,10 +17,16 @@ import {
 import { allParams, checkSigned, fail, mandatory, type SimKey } from './auth';
 import { isPair, PAIRS, priceTicker, RATE_LIMITS, symbolInfo, type Pair } from './market';
 import { balances, cancelResponse, findOrder, newOrderResponse, orderDetails, placeOrder, tradeOf } from './orders';
+import { BinanceMarketStreams } from './stream-market';
+import { BinanceWsApi } from './ws-api';
 
 export interface BinanceSimOptions extends SimulatorOptions {
   /** live = api.binance.com (serves /sapi); sandbox = testnet.binance.vision (no /sapi). Default live. */
   environment?: 'live' | 'sandbox';
+  /** Interval of streamed trades and book tickers, and of the check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
+  /** Streams per market-stream connection (Binance: 1024). */
+  maxStreams?: number;
 }
 
 export interface BinanceSimHandle extends SimulatorHandle {
@@ -35,6 +43,12 @@ export interface BinanceSimHandle extends SimulatorHandle {
   ed25519Credentials: { apiKey: string; privateKey: string };
   /** Every request: path, Binance error code if any, and where a signature came in. */
   requests: { method: string; path: string; code: number | null; signatureIn: 'query' | 'body' | null }[];
+  /** Market-stream base (`/ws/<stream>`, `/stream?streams=` are appended by clients) and the WebSocket API. */
+  streamUrl: string;
+  orderStreamUrl: string;
+  /** The sockets, so tests can push ticks now, look at subscriptions, or drop every socket from the server side. */
+  marketStreams: BinanceMarketStreams;
+  wsApi: BinanceWsApi;
 }
 
 const TRUSTED_IP = '203.0.113.7';
@@ -123,6 +137,15 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
   const weights = new WeightWindow(6000, clock);
   const orderLimiter = new WindowLimiter(50, 10_000, clock);
   const requests: BinanceSimHandle['requests'] = [];
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const marketStreams = new BinanceMarketStreams({
+    exchange,
+    scheduler,
+    tickMs: options.streamTickMs ?? 1_000,
+    maxStreams: options.maxStreams ?? 1024,
+    messagesPerSecond: 5,
+  });
+  const wsApi = new BinanceWsApi({ exchange, scheduler, auth: () => ({ keys, callerIp, now: clock.now() }), pollMs: options.streamTickMs ?? 1_000 });
 
   /** Wrap a SIGNED handler with Binance's key, IP, timestamp and signature checks. */
   const signed =
@@ -321,12 +344,40 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     }
     const code = (out.json as { code?: unknown } | undefined)?.code;
     requests[requests.length - 1]!.code = typeof code === 'number' ? code : null;
+    // An order placed, cancelled or filled over REST shows up on the user data stream.
+    wsApi.publishChanges();
     return { ...out, headers: { 'X-MBX-USED-WEIGHT-1M': String(weights.used), ...out.headers } };
   };
-  const server = await serve(new SimRouter(), { port: options.port, notFound: entry });
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await serve(new SimRouter(), {
+    port: options.port,
+    notFound: entry,
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path === '/ws-api/v3') return wss.handleUpgrade(req, socket, head, (ws) => wsApi.accept(ws));
+      const streams = marketStreams.handles(path) ? marketStreams.requested(req) : null;
+      if (streams === null) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => marketStreams.accept(ws, req, streams));
+    },
+  });
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
 
   return {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      marketStreams.close();
+      wsApi.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: wsBase,
+    orderStreamUrl: `${wsBase}/ws-api/v3`,
+    marketStreams,
+    wsApi,
     broker: 'binance',
     credentials: { apiKey: main.apiKey, secretKey: main.secretKey },
     session: {},

@@ -114,7 +114,8 @@ function askOrPlace(state: GatewayState, questions: { text: string; messageId: s
   return { json: [{ id, message: [next.text], isSuppressed: false, messageIds: [next.messageId] }] };
 }
 
-function liveItem(o: SimOrder): Json {
+/** One order as `GET /iserver/account/orders` (and the websocket's `sor` topic) lists it. */
+export function liveItem(o: SimOrder): Json {
   const remaining = o.quantity - o.filledQuantity;
   return {
     acct: o.extra.account,

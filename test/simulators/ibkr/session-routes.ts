@@ -57,7 +57,7 @@ export function sessionRoutes(router: SimRouter, state: GatewayState): void {
     state.touch();
     return {
       json: {
-        session: '6f1c0e2d9b7a4c3e8d5f1a2b3c4d5e6f',
+        session: state.sessionId,
         ssoExpires: 360_000,
         collission: false,
         userId: 12345678,

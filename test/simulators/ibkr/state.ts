@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
 import type { SimRequest, SimResponse } from '../harness';
@@ -90,6 +91,10 @@ export class GatewayState {
   readonly replies = new Map<string, PendingReply>();
   readonly suppressed = new Set<string>();
   readonly exchange: SimExchange;
+  /** The value `/tickle` returns as `session` and the websocket expects in `{"session":…}`; a new login gets a new one. */
+  sessionId = randomBytes(16).toString('hex');
+  /** Called after every API request (the websocket announces orders a request moved). */
+  afterRequest: () => void = () => undefined;
   private readonly global: WindowLimiter;
   private readonly limiters = new Map<string, WindowLimiter>();
   private replySeq = 0;
@@ -127,6 +132,7 @@ export class GatewayState {
   /** The browser login: the SSO session is up; the brokerage session still needs ssodh/init. */
   ssoLogin(): void {
     this.loggedIn = true;
+    this.sessionId = randomBytes(16).toString('hex');
     this.brokerage = false;
     this.competing = false;
     this.lastActivity = this.clock.now();
@@ -195,6 +201,8 @@ export function guarded(
     state.touch();
     if (need !== 'sso' && (!state.brokerage || state.competing)) return NO_BRIDGE;
     if (need === 'primed' && !state.primed) return { status: 400, json: { error: 'Please query /iserver/accounts first' } };
-    return handler(req);
+    const out = handler(req);
+    state.afterRequest();
+    return out;
   };
 }

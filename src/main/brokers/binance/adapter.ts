@@ -3,7 +3,9 @@ import { funds, positions, validate } from './account';
 import { descriptor } from './descriptor';
 import { binanceRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
+import { binanceOrderStream } from './order-stream';
 import { cancelOrder, getOrder, orders, placeOrder } from './orders';
+import { binanceMarketStream } from './stream';
 
 /**
  * Binance Spot REST: every account and order call is HMAC-SHA256 signed with the secret key and a
@@ -21,6 +23,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  marketStream: binanceMarketStream,
+  orderStream: binanceOrderStream,
   // API keys do not expire; there is no session.
   sessionExpiry: () => null,
 };

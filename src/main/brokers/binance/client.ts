@@ -8,7 +8,7 @@ export const RESTRICTIONS_KEY = 'binance:keyRestrictions';
 /** Leeway for slow links; Binance allows up to 60000 ms, default 5000. */
 const RECV_WINDOW = '10000';
 
-function credential(ctx: BrokerContext, name: 'apiKey' | 'secretKey'): string {
+export function credential(ctx: BrokerContext, name: 'apiKey' | 'secretKey'): string {
   const value = ctx.credentials[name];
   if (!value) throw new BrokerError('INVALID_CREDENTIALS', 'The Binance API key or secret key is missing. Enter both in the connection settings.');
   return value;
@@ -33,7 +33,7 @@ export async function publicRequest(ctx: BrokerContext, path: string, query: Rec
  * Server time minus local time, measured once per connection and kept in ctx.memo, so a drifting
  * local clock does not push signed requests outside recvWindow.
  */
-async function serverOffset(ctx: BrokerContext, refresh = false): Promise<number> {
+export async function serverOffset(ctx: BrokerContext, refresh = false): Promise<number> {
   const known = ctx.memo.get(OFFSET_KEY);
   if (typeof known === 'number' && !refresh) return known;
   const before = ctx.clock.now();

@@ -3,10 +3,12 @@ import { searchContracts } from './contracts';
 import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
 import { ibkrRateLimits } from './limits';
+import { ibkrOrderStream } from './order-stream';
 import { cancelOrder, confirmReply, getOrder, orders, placeOrder } from './orders';
 import { funds, positions, validate as readAccount } from './portfolio';
 import { quotes } from './quotes';
 import { keepAliveIfIdle, login, sessionExpiry } from './session';
+import { ibkrMarketStream } from './stream';
 
 /**
  * Interactive Brokers through the Client Portal Gateway the user runs on their own computer.
@@ -31,6 +33,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  marketStream: ibkrMarketStream,
+  orderStream: ibkrOrderStream,
   // No instrument master: the console's symbol search asks the gateway's contract search live.
   searchSymbols: searchContracts,
   sessionExpiry,
