@@ -11,10 +11,18 @@ export function regionFor(symbol: string): BrokerDescriptor['region'] | 'CRYPTO'
   return 'US';
 }
 
+/** How well a broker can price a symbol of `region`: 2 its own market, 1 a global equity broker on US listings, 0 not. */
+function fit(d: BrokerDescriptor, region: ReturnType<typeof regionFor>): number {
+  if (region === 'CRYPTO') return d.capabilities.includes('crypto') ? 2 : 0;
+  if (d.region === region) return 2;
+  return d.region === 'GLOBAL' && region === 'US' && d.capabilities.includes('equity') ? 1 : 0;
+}
+
 /**
- * The connection that prices `symbol` outside live mode: a valid, active connection of the symbol's region (crypto:
- * one with the crypto capability), the default one first. Polled quotes, the stream and paper fills all ask here,
- * so the price on screen is the price a paper order fills at.
+ * The connection that prices `symbol` outside live mode: a valid, active connection of the symbol's market (crypto:
+ * one with the crypto capability; US listings also a global equity broker such as IBKR, after the US brokers), the
+ * default one first. Polled quotes, the stream and paper fills all ask here, so the price on screen is the price a
+ * paper order fills at.
  */
 export function pricingConnection(
   symbol: string,
@@ -22,10 +30,11 @@ export function pricingConnection(
   descriptorOf: (c: ConnectionView) => BrokerDescriptor,
 ): ConnectionView | null {
   const region = regionFor(symbol);
-  const candidates = connections.filter((c) => {
-    if (!c.isActive || c.status !== 'valid') return false;
-    const d = descriptorOf(c);
-    return region === 'CRYPTO' ? d.capabilities.includes('crypto') : d.region === region;
-  });
-  return candidates.find((c) => c.isDefault) ?? candidates[0] ?? null;
+  const usable = connections.filter((c) => c.isActive && c.status === 'valid');
+  for (const wanted of [2, 1]) {
+    const candidates = usable.filter((c) => fit(descriptorOf(c), region) === wanted);
+    const pick = candidates.find((c) => c.isDefault) ?? candidates[0];
+    if (pick) return pick;
+  }
+  return null;
 }
