@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../src/shared/contract';
 import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
 import { CASES, type BrokerCase, type TradeCase } from '../support/brokers-ipc/cases';
-import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
+import { browserLogin, connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
 
 /**
  * Every broker that streams, through the IPC contract only, as the window sees it: connect, watch a symbol
@@ -110,4 +110,41 @@ function isIndian(symbol: string): boolean {
 
 it('runs for at least the brokers that stream today', () => {
   expect(STREAMING.map((c) => c.id)).toContain('alpaca');
+});
+
+describe('streaming journey: the session changes under an open stream', () => {
+  it('a new sign-in (the next day’s token) reopens the market socket with the new session, with no action in the window', async () => {
+    const c = CASES.find((k) => k.id === 'zerodha')!;
+    const w = await makeWorld();
+    const sim = await c.start(w.clock);
+    await w.run(w.g.services.start());
+    try {
+      const { view } = await connect(w, c, sim);
+      nextWindow(w);
+      await w.g.ok('quotes:watch', { symbols: ['NSE:INFY'] });
+      await until(w, () => expect(liveQuotes(w, 'NSE:INFY').length).toBeGreaterThan(0));
+      const drops = w.g.services.market.streams.counters(view.id)!.drops;
+
+      // The trader signs in again (as after the 06:00 rollover): the stored token changes, and so does the stamp.
+      nextWindow(w);
+      await browserLogin(w, sim, view.id);
+      await until(w, () => expect(w.g.services.market.streams.counters(view.id)!.drops).toBe(drops + 1));
+      const seen = liveQuotes(w, 'NSE:INFY').length;
+      await until(w, () => expect(liveQuotes(w, 'NSE:INFY').length).toBeGreaterThan(seen));
+      expect(w.g.services.market.streams.status(view.id)).toBe('live');
+
+      // A session stored while the broker keeps the old socket open (e.g. a token refreshed ahead of expiry): the
+      // stamp moves and the socket is replaced at once, before the broker could cut it.
+      const before = w.g.services.market.streams.counters(view.id)!.drops;
+      const session = Object.fromEntries(Object.entries(w.g.services.connections.credentials(view.id)).filter(([k]) => k === 'access_token'));
+      await w.g.services.connections.storeSession(view.id, session, null, { reason: 'test' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(w.g.services.market.streams.counters(view.id)!.drops).toBe(before + 1);
+      const again = liveQuotes(w, 'NSE:INFY').length;
+      await until(w, () => expect(liveQuotes(w, 'NSE:INFY').length).toBeGreaterThan(again));
+    } finally {
+      w.g.services.close();
+      await sim.close();
+    }
+  });
 });
