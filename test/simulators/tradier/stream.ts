@@ -1,0 +1,321 @@
+import { randomBytes } from 'node:crypto';
+import { WebSocket, type RawData } from 'ws';
+import type { Clock } from '../../../src/main/clock';
+import type { Scheduler, TimerHandle } from '../../../src/main/scheduler';
+import type { SimExchange, SimOrder } from '../exchange';
+import { LISTINGS } from './market';
+import { orderJson } from './wire';
+
+/** A streaming session must be used within 5 minutes of its creation (Tradier's documented rule). */
+export const SESSION_TTL_MS = 5 * 60_000;
+
+export type SessionKind = 'market' | 'account';
+
+interface Session {
+  kind: SessionKind;
+  token: string;
+  createdAt: number;
+  /** Set once a socket streamed with it: a used session no longer expires. */
+  used: boolean;
+}
+
+/** `POST /v1/{markets,accounts}/events/session`: the session ids the two sockets accept. */
+export class TradierSessions {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly clock: Clock) {}
+
+  create(kind: SessionKind, token: string): string {
+    const id = randomBytes(16).toString('hex').toUpperCase();
+    this.sessions.set(id, { kind, token, createdAt: this.clock.now(), used: false });
+    return id;
+  }
+
+  /** The token behind a session id the socket of `kind` may use now, or null (unknown, other kind, or expired). */
+  claim(kind: SessionKind, id: unknown): string | null {
+    const s = typeof id === 'string' ? this.sessions.get(id) : undefined;
+    if (!s || s.kind !== kind) return null;
+    if (!s.used && this.clock.now() - s.createdAt > SESSION_TTL_MS) {
+      this.sessions.delete(id as string);
+      return null;
+    }
+    s.used = true;
+    return s.token;
+  }
+}
+
+const FILTERS = ['trade', 'quote', 'summary', 'timesale', 'tradex'] as const;
+type Filter = (typeof FILTERS)[number];
+
+interface MarketClient {
+  socket: WebSocket;
+  token: string | null;
+  symbols: Set<string>;
+  filter: Set<Filter>;
+  linebreak: boolean;
+}
+
+export interface MarketStreamOptions {
+  exchange: SimExchange;
+  scheduler: Scheduler;
+  sessions: TradierSessions;
+  /** Symbols one payload may carry (Tradier publishes no limit; this is the simulator's). */
+  symbolLimit: number;
+  tickMs: number;
+}
+
+/**
+ * What the simulator chose where Tradier documents nothing: an unknown or expired session id, a second streaming
+ * socket for the same token, and a payload over the symbol limit each get one JSON line `{"error": "…"}`, then the
+ * socket closes with 1008.
+ */
+export const SIM_ERRORS = {
+  session: 'invalid session',
+  tooMany: 'too many sessions requested',
+  symbols: 'symbol limit exceeded',
+  payload: 'invalid payload',
+} as const;
+
+const cents = (n: number) => Math.round(n * 100) / 100;
+
+/** `wss://ws.tradier.com/v1/markets/events`: a JSON payload subscribes (a new one replaces it); events stream back. */
+export class TradierMarketStream {
+  private readonly clients = new Set<MarketClient>();
+  private tickTimer: TimerHandle | null = null;
+
+  constructor(private readonly options: MarketStreamOptions) {}
+
+  accept(socket: WebSocket): void {
+    const client: MarketClient = { socket, token: null, symbols: new Set(), filter: new Set(), linebreak: false };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('message', (data: RawData) => this.onPayload(client, data));
+  }
+
+  get connectionCount(): number {
+    return this.clients.size;
+  }
+
+  dropAll(): void {
+    for (const c of this.clients) c.socket.terminate();
+  }
+
+  close(): void {
+    this.options.scheduler.clearTimeout(this.tickTimer);
+    this.tickTimer = null;
+    this.dropAll();
+  }
+
+  private refuse(c: MarketClient, error: string): void {
+    c.socket.send(JSON.stringify({ error }));
+    c.socket.close(1008, error);
+  }
+
+  private onPayload(c: MarketClient, data: RawData): void {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(String(data)) as Record<string, unknown>;
+      if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new Error('not an object');
+    } catch {
+      return this.refuse(c, SIM_ERRORS.payload);
+    }
+    const token = this.options.sessions.claim('market', m.sessionid);
+    if (token === null) return this.refuse(c, SIM_ERRORS.session);
+    // One streaming session at a time per user: the newcomer is refused while another socket streams.
+    if ([...this.clients].some((o) => o !== c && o.token === token)) return this.refuse(c, SIM_ERRORS.tooMany);
+    const symbols = Array.isArray(m.symbols) ? m.symbols.filter((s): s is string => typeof s === 'string').map((s) => s.toUpperCase()) : [];
+    if (symbols.length > this.options.symbolLimit) return this.refuse(c, SIM_ERRORS.symbols);
+    const filter = Array.isArray(m.filter) ? m.filter.filter((f): f is Filter => (FILTERS as readonly unknown[]).includes(f)) : [...FILTERS];
+    c.token = token;
+    // validOnly (the default here): symbols the simulator does not list are dropped silently, as Tradier does.
+    c.symbols = new Set(m.validOnly === false ? symbols : symbols.filter((s) => LISTINGS[s]));
+    c.filter = new Set(filter);
+    c.linebreak = m.linebreak === true;
+    this.armTicks();
+  }
+
+  private armTicks(): void {
+    if (this.tickTimer !== null) return;
+    this.tickTimer = this.options.scheduler.setTimeout(() => {
+      this.tickTimer = null;
+      this.tick();
+      if (this.clients.size > 0) this.armTicks();
+    }, this.options.tickMs);
+  }
+
+  /** Per subscribed listed symbol: a trade (numbers as strings, as Tradier's examples show), a quote, a summary. */
+  tick(): void {
+    const at = this.options.scheduler.now();
+    for (const c of this.clients) {
+      if (c.token === null || c.socket.readyState !== WebSocket.OPEN) continue;
+      const events: object[] = [];
+      for (const symbol of c.symbols) {
+        if (!LISTINGS[symbol]) continue;
+        const price = this.options.exchange.price(symbol);
+        const exch = LISTINGS[symbol].exchange;
+        if (c.filter.has('trade')) {
+          const p = price.toFixed(2);
+          events.push({ type: 'trade', symbol, exch, price: p, size: '100', cvol: String(Math.floor(at / 1000) % 1_000_000), date: String(at), last: p });
+        }
+        if (c.filter.has('quote')) {
+          events.push({
+            type: 'quote',
+            symbol,
+            bid: cents(price - 0.01),
+            bidsz: 3,
+            bidexch: exch,
+            biddate: String(at),
+            ask: cents(price + 0.01),
+            asksz: 5,
+            askexch: exch,
+            askdate: String(at),
+          });
+        }
+        if (c.filter.has('summary')) {
+          const prev = this.options.exchange.price(symbol); // the path is smooth: yesterday's close is not modelled
+          events.push({
+            type: 'summary',
+            symbol,
+            open: prev.toFixed(2),
+            high: cents(price * 1.01).toFixed(2),
+            low: cents(price * 0.99).toFixed(2),
+            prevClose: prev.toFixed(2),
+          });
+        }
+      }
+      if (events.length === 0) continue;
+      // With linebreak each event ends in a newline; without, events run together (Tradier's framing).
+      c.socket.send(events.map((e) => JSON.stringify(e) + (c.linebreak ? '\n' : '')).join(''));
+    }
+  }
+}
+
+const ACCOUNT_HEARTBEAT_MS = 60_000;
+
+interface AccountClient {
+  socket: WebSocket;
+  token: string | null;
+}
+
+export interface AccountStreamOptions {
+  exchange: SimExchange;
+  scheduler: Scheduler;
+  sessions: TradierSessions;
+  account: string;
+  /** How often the exchange is checked for fills that happen without a request. */
+  pollMs: number;
+}
+
+/**
+ * `wss://ws.tradier.com/v1/accounts/events` (beta): payload `{events:["order"], sessionid}`; order events in the shape
+ * of Tradier's "Account Streaming Responses" page, and `{"event":"heartbeat","status":"active"}` every 60 s.
+ */
+export class TradierAccountStream {
+  private readonly clients = new Set<AccountClient>();
+  private readonly announced = new Map<string, SimOrder['status']>();
+  private pollTimer: TimerHandle | null = null;
+
+  constructor(private readonly options: AccountStreamOptions) {}
+
+  private get anyoneListening(): boolean {
+    return [...this.clients].some((c) => c.token !== null);
+  }
+
+  accept(socket: WebSocket): void {
+    const client: AccountClient = { socket, token: null };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('message', (data: RawData) => this.onPayload(client, data));
+  }
+
+  get connectionCount(): number {
+    return this.clients.size;
+  }
+
+  dropAll(): void {
+    for (const c of this.clients) c.socket.terminate();
+  }
+
+  close(): void {
+    this.options.scheduler.clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.dropAll();
+  }
+
+  private onPayload(c: AccountClient, data: RawData): void {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(String(data)) as Record<string, unknown>;
+      if (typeof m !== 'object' || m === null || !Array.isArray(m.events)) throw new Error('not a payload');
+    } catch {
+      c.socket.send(JSON.stringify({ error: SIM_ERRORS.payload }));
+      return void c.socket.close(1008, SIM_ERRORS.payload);
+    }
+    const token = this.options.sessions.claim('account', m.sessionid);
+    if (token === null) {
+      c.socket.send(JSON.stringify({ error: SIM_ERRORS.session }));
+      return void c.socket.close(1008, SIM_ERRORS.session);
+    }
+    // What happened before anyone listened is not news. Read without settling, so REST behaviour stays as it was.
+    if (!this.anyoneListening) for (const o of this.options.exchange.orders.values()) this.announced.set(o.id, o.status);
+    c.token = m.events.includes('order') ? token : null;
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.pollTimer !== null) return;
+    let sinceHeartbeat = 0;
+    const loop = () => {
+      this.pollTimer = this.options.scheduler.setTimeout(() => {
+        this.pollTimer = null;
+        this.publishChanges();
+        sinceHeartbeat += this.options.pollMs;
+        if (sinceHeartbeat >= ACCOUNT_HEARTBEAT_MS) {
+          sinceHeartbeat = 0;
+          const at = new Date(this.options.scheduler.now()).toISOString();
+          this.broadcast({ event: 'heartbeat', status: 'active', timestamp: at });
+        }
+        if (this.anyoneListening) loop();
+      }, this.options.pollMs);
+    };
+    loop();
+  }
+
+  /** Announce every order whose state moved since the last call (the REST simulator calls this after each request). */
+  publishChanges(): void {
+    if (!this.anyoneListening) return;
+    for (const o of this.options.exchange.list()) {
+      const before = this.announced.get(o.id);
+      if (before === o.status) continue;
+      // A new order is announced open first, then in its state now when that is already another.
+      if (before === undefined) this.broadcast(this.event({ ...o, status: 'OPEN', filledQuantity: 0, averagePrice: null }));
+      if (o.status !== 'OPEN') this.broadcast(this.event(o));
+      this.announced.set(o.id, o.status);
+    }
+  }
+
+  private event(o: SimOrder): object {
+    const rest = orderJson(o);
+    return {
+      id: rest.id,
+      event: 'order',
+      status: rest.status,
+      type: rest.type,
+      price: o.limitPrice ?? 0,
+      stop_price: o.stopPrice ?? 0,
+      avg_fill_price: rest.avg_fill_price,
+      exec_quantity: rest.exec_quantity,
+      last_fill_quantity: rest.last_fill_quantity,
+      remaining_quantity: rest.remaining_quantity,
+      transaction_date: rest.transaction_date,
+      create_date: rest.create_date,
+      account: this.options.account,
+      ...(o.clientOrderId ? { tag: o.clientOrderId } : {}),
+      ...(o.rejectReason ? { reason_description: o.rejectReason } : {}),
+    };
+  }
+
+  private broadcast(data: object): void {
+    for (const c of this.clients) if (c.token !== null && c.socket.readyState === WebSocket.OPEN) c.socket.send(JSON.stringify(data));
+  }
+}
