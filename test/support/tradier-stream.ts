@@ -7,6 +7,7 @@ import { SubscriptionManager } from '../../src/main/streaming/subscription-manag
 import type { MarketStream, MarketStreamStatus, OrderStream, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
 import { startTradier, type TradierSimulatorHandle } from '../simulators/tradier';
+import { arrives } from './alpaca-stream';
 import { ManualScheduler } from './manual-scheduler';
 
 /** What one opened stream reported. */
@@ -38,8 +39,7 @@ export interface TradierStreamRig {
 
 const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Real sockets deliver on the event loop; poll for the outcome (the bound only turns a hang into a failure). */
-export const arrives = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 5 });
+export { arrives };
 
 const recorder = (): Recorded => ({ ticks: [], orders: [], statuses: [], problems: [] });
 

@@ -103,7 +103,7 @@ export const tradierStreamingCases = [
       await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
       stream.subscribe(['US:AAPL'], 'ltp');
       stream.subscribe(['US:MSFT'], 'quote');
-      await arrives(() => expect(rig.sim.marketStream.connectionCount).toBe(1));
+      await arrives(() => expect(rig.sim.marketStream.subscriptions()).toEqual([{ symbols: ['AAPL', 'MSFT'], filter: ['trade', 'quote'] }]));
       await rig.tickUntil(1_000, () => expect(ticks.map((t) => t.symbol).sort()).toEqual(['US:AAPL', 'US:MSFT', 'US:MSFT']));
       const at = rig.clock.now();
       expect(ticks.find((t) => t.symbol === 'US:AAPL')).toEqual({ symbol: 'US:AAPL', ltp: priceAt('AAPL', at), ts: at });
@@ -116,6 +116,7 @@ export const tradierStreamingCases = [
       // A mode change down to ltp and an unsubscribe each resend the whole payload (trade filter only now).
       stream.subscribe(['US:MSFT'], 'ltp');
       stream.unsubscribe(['US:AAPL']);
+      await arrives(() => expect(rig.sim.marketStream.subscriptions()).toEqual([{ symbols: ['MSFT'], filter: ['trade'] }]));
       ticks.length = 0;
       await rig.tickUntil(1_000, () => expect(ticks).toEqual([{ symbol: 'US:MSFT', ltp: priceAt('MSFT', rig.clock.now()), ts: rig.clock.now() }]));
       expect(problems).toEqual([]);

@@ -96,6 +96,11 @@ export class TradierMarketStream {
     return this.clients.size;
   }
 
+  /** What each streaming socket is subscribed to now: its symbols (sorted) and its filter. */
+  subscriptions(): { symbols: string[]; filter: string[] }[] {
+    return [...this.clients].filter((c) => c.token !== null).map((c) => ({ symbols: [...c.symbols].sort(), filter: [...c.filter] }));
+  }
+
   dropAll(): void {
     for (const c of this.clients) c.socket.terminate();
   }
