@@ -28,8 +28,11 @@ export interface TastytradeStreamRig {
   open(ctx?: BrokerContext): Recorded & { stream: MarketStream };
   /** Open the adapter's order stream directly, recording what it reports. */
   openOrders(ctx?: BrokerContext): Recorded & { stream: OrderStream };
-  /** A SubscriptionManager whose only source is the tastytrade adapter on this simulator. */
-  manager(): SubscriptionManager;
+  /**
+   * A SubscriptionManager whose only source is the tastytrade adapter on this simulator; each socket opens with `credentials()`
+   * as it is then (a re-login changes them), by default the simulator's.
+   */
+  manager(credentials?: () => Record<string, string>): SubscriptionManager;
   /** Advance the simulator's timers and wait until `check` passes on what the sockets delivered. */
   tickUntil(ms: number, check: () => void): Promise<void>;
   /** Step the scheduler 500 ms at a time (at most `budgetMs`) until `check` passes. */
@@ -77,10 +80,13 @@ export async function tastytradeStreamRig(): Promise<TastytradeStreamRig> {
       streams.push(stream);
       return { ...r, stream };
     },
-    manager() {
+    manager(credentials) {
       const capability = adapter.marketStream!;
       const manager = new SubscriptionManager({
-        source: { limits: () => capability.limits, open: (_id, handlers) => Promise.resolve(capability.open(ctx(), handlers)) },
+        source: {
+          limits: () => capability.limits,
+          open: (_id, handlers) => Promise.resolve(capability.open(ctx(credentials?.()), handlers)),
+        },
         scheduler,
         random: () => 0.5,
         logger: quiet,

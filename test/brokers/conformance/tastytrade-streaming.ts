@@ -198,6 +198,25 @@ export const tastytradeStreamingCases = [
       expect(manager.counters('tt-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),
+  behaviour('streaming', 'after the 15-minute access token rolls over and the app signs in again, the manager reopens and carries on', () =>
+    withRig(async (rig) => {
+      let credentials: Record<string, string> = { ...rig.sim.credentials, ...rig.sim.session };
+      const manager = rig.manager(() => credentials);
+      const panel = recordingConsumer('panel');
+      manager.subscribe('tt-1', panel, ['US:AAPL'], 'ltp');
+      await arrives(() => expect(manager.status('tt-1')).toBe('live'));
+
+      rig.sim.expireSessions();
+      const session = await adapter.login!(rig.ctx(rig.sim.credentials));
+      credentials = { ...rig.sim.credentials, ...session.fields };
+      manager.sessionChanged('tt-1');
+      await rig.stepUntil(8_000, () => expect(manager.status('tt-1')).toBe('live'));
+      await arrives(() => expect(rig.sim.dxlink.connectionCount).toBe(1));
+      panel.ticks.length = 0;
+      await rig.tickUntil(1_000, () => expect(panel.ticks.map((t) => t.symbol)).toEqual(['US:AAPL']));
+      expect(manager.counters('tt-1')).toMatchObject({ adapterErrors: 0 });
+    }),
+  ),
   behaviour('streaming', 'a quote token DXLink refuses, or an expired access token, closes with reason auth and echoes no token', () =>
     withRig(async (rig) => {
       const canary = 'quoteTokenCANARY4417xxxxxxxx';

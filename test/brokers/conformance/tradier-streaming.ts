@@ -149,6 +149,26 @@ export const tradierStreamingCases = [
       expect(manager.counters('tradier-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
     }),
   ),
+  behaviour('streaming', 'after the token is replaced (a new token pasted), the manager reopens with a new session and carries on', () =>
+    withRig(async (rig) => {
+      let credentials = { ...rig.sim.credentials };
+      const manager = rig.manager(() => credentials);
+      const panel = recordingConsumer('panel');
+      manager.subscribe('tradier-1', panel, ['US:AAPL'], 'ltp');
+      await arrives(() => expect(manager.status('tradier-1')).toBe('live'));
+
+      // The old token stops working; the user pastes a new one and the app tells the manager.
+      rig.sim.expireSessions();
+      rig.sim.addAccessToken('NewSimTradierToken000000002');
+      credentials = { ...credentials, access_token: 'NewSimTradierToken000000002' };
+      manager.sessionChanged('tradier-1');
+      await rig.stepUntil(8_000, () => expect(manager.status('tradier-1')).toBe('live'));
+      await arrives(() => expect(rig.sim.marketStream.connectionCount).toBe(1));
+      panel.ticks.length = 0;
+      await rig.tickUntil(1_000, () => expect(panel.ticks.map((t) => t.symbol)).toEqual(['US:AAPL']));
+      expect(manager.counters('tradier-1')).toMatchObject({ adapterErrors: 0 });
+    }),
+  ),
   behaviour('streaming', 'a wrong or expired token closes both streams with reason auth and never echoes the token', () =>
     withRig(async (rig) => {
       const canary = 'wrongTokenCANARY4417xxxxxxxx';

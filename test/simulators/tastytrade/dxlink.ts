@@ -70,7 +70,8 @@ export class DxLinkServer {
   private readonly tokens = new Map<string, number>();
   private tickTimer: TimerHandle | null = null;
   private keepaliveTimer: TimerHandle | null = null;
-  private volume = 0;
+  /** The day's volume per symbol: 100 shares per streamed trade. */
+  private readonly volume = new Map<string, number>();
 
   constructor(
     private readonly exchange: SimExchange,
@@ -239,7 +240,8 @@ export class DxLinkServer {
     const price = this.exchange.price(symbol);
     const cents = (n: number) => Math.round(n * 100) / 100;
     if (type === 'Trade') {
-      this.volume += 100;
+      const dayVolume = (this.volume.get(symbol) ?? 0) + 100;
+      this.volume.set(symbol, dayVolume);
       return {
         eventType: type,
         eventSymbol: symbol,
@@ -250,7 +252,7 @@ export class DxLinkServer {
         price,
         change: 0,
         size: 100,
-        dayVolume: this.volume,
+        dayVolume,
         dayTurnover: 'NaN',
       };
     }

@@ -82,6 +82,8 @@ const cents = (n: number) => Math.round(n * 100) / 100;
 export class TradierMarketStream {
   private readonly clients = new Set<MarketClient>();
   private tickTimer: TimerHandle | null = null;
+  /** The day's cumulative volume per symbol (`cvol`): 100 shares per streamed trade. */
+  private readonly volume = new Map<string, number>();
 
   constructor(private readonly options: MarketStreamOptions) {}
 
@@ -148,6 +150,12 @@ export class TradierMarketStream {
     }, this.options.tickMs);
   }
 
+  private addVolume(symbol: string): number {
+    const cvol = (this.volume.get(symbol) ?? 0) + 100;
+    this.volume.set(symbol, cvol);
+    return cvol;
+  }
+
   /** Per subscribed listed symbol: a trade (numbers as strings, as Tradier's examples show), a quote, a summary. */
   tick(): void {
     const at = this.options.scheduler.now();
@@ -160,7 +168,7 @@ export class TradierMarketStream {
         const exch = LISTINGS[symbol].exchange;
         if (c.filter.has('trade')) {
           const p = price.toFixed(2);
-          events.push({ type: 'trade', symbol, exch, price: p, size: '100', cvol: String(Math.floor(at / 1000) % 1_000_000), date: String(at), last: p });
+          events.push({ type: 'trade', symbol, exch, price: p, size: '100', cvol: String(this.addVolume(symbol)), date: String(at), last: p });
         }
         if (c.filter.has('quote')) {
           events.push({
