@@ -260,6 +260,7 @@ export const tastytradeStreamingCases = [
         '{"type":"FEED_DATA","channel":1,"data":{"x":1}}',
         '{"type":"ERROR","channel":0,"error":"BAD_ACTION","message":"whatever"}',
         '{"type":"FEED_DATA","channel":1,"data":[{"eventType":"Trade","eventSymbol":"AAPL","price":"190.13","time":1767625200001}]}',
+        '{"type":"FEED_DATA","channel":1,"data":["Trade",["Trade","AAPL",190.11,1767625199999]]}',
       ])
         socket.send(frame);
     });
@@ -273,7 +274,7 @@ export const tastytradeStreamingCases = [
         ]),
       );
       // Quote data was never configured (the server confirmed Trade fields only): refused as 'unknown'.
-      expect(rig.problems).toEqual(['malformed', 'malformed', 'unknown', 'unknown', 'malformed', 'malformed', 'error']);
+      await arrives(() => expect(rig.problems).toEqual(['malformed', 'malformed', 'unknown', 'unknown', 'malformed', 'malformed', 'error', 'out-of-order']));
       expect(rig.statuses).toEqual([{ state: 'open' }]);
     } finally {
       await rig.close();

@@ -240,6 +240,7 @@ export const tradierStreamingCases = [
           '{"type":"zz"}',
           '{"type":"summary","symbol":"AAPL","open":"1"}',
           '{"type":"trade","symbol":"AAPL","price":"190.12","size":"5","cvol":"1000","date":"1767625200000"}{"type":"trade","symbol":"AAPL","price":190.13,"date":1767625200001}',
+          '{"type":"trade","symbol":"AAPL","price":190.11,"date":1767625199999}',
         ].join('\n'),
       );
       socket.send(Buffer.from([0xc1, 0xff]));
@@ -252,7 +253,7 @@ export const tradierStreamingCases = [
         { symbol: 'US:AAPL', ltp: 190.12, ts: 1767625200000 },
         { symbol: 'US:AAPL', ltp: 190.13, ts: 1767625200001 },
       ]);
-      expect(rig.problems).toEqual(['malformed', 'malformed', 'malformed', 'malformed', 'unknown', 'malformed', 'error']);
+      expect(rig.problems).toEqual(['malformed', 'malformed', 'malformed', 'malformed', 'unknown', 'out-of-order', 'malformed', 'error']);
     } finally {
       await rig.close();
     }

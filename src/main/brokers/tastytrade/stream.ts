@@ -70,6 +70,8 @@ export class TastytradeMarketStream implements MarketStream {
   private readonly carried = new Map<string, { symbol: string; mode: StreamMode }>();
   private readonly lastTrade = new Map<string, { ltp: number; volume?: number }>();
   private readonly lastQuote = new Map<string, { bid: number; ask: number }>();
+  /** The newest event time seen per symbol: an older event is stale news (counted, not passed on). */
+  private readonly newest = new Map<string, number>();
 
   constructor(
     private readonly ctx: BrokerContext,
@@ -118,6 +120,7 @@ export class TastytradeMarketStream implements MarketStream {
       if (streamer === null || !this.carried.delete(streamer)) continue;
       this.lastTrade.delete(streamer);
       this.lastQuote.delete(streamer);
+      this.newest.delete(streamer);
       remove.push({ type: 'Trade', symbol: streamer }, { type: 'Quote', symbol: streamer });
     }
     if (this.ready && remove.length > 0) this.send(feedSubscription([], remove));
@@ -235,6 +238,8 @@ export class TastytradeMarketStream implements MarketStream {
     const carried = this.carried.get(e.symbol);
     if (!carried) return; // an event for a symbol just unsubscribed
     const ts = e.time ?? receivedAt;
+    if (ts < (this.newest.get(e.symbol) ?? -Infinity)) return this.problem('out-of-order');
+    this.newest.set(e.symbol, ts);
     if (e.type === 'Trade') {
       this.lastTrade.set(e.symbol, { ltp: e.price, volume: e.dayVolume });
       if (carried.mode === 'ltp') return this.handlers.onTick({ symbol: carried.symbol, ltp: e.price, ts });

@@ -22,6 +22,8 @@ export class TradierMarketStream implements MarketStream {
   private readonly carried = new Map<string, { symbol: string; mode: StreamMode }>();
   private readonly lastTrade = new Map<string, { ltp: number; volume?: number }>();
   private readonly lastQuote = new Map<string, { bid: number; ask: number }>();
+  /** The newest event time seen per symbol: an older event is stale news (counted, not passed on). */
+  private readonly newest = new Map<string, number>();
   private sentPayload = '';
 
   constructor(
@@ -58,6 +60,7 @@ export class TradierMarketStream implements MarketStream {
       this.carried.delete(tradier);
       this.lastTrade.delete(tradier);
       this.lastQuote.delete(tradier);
+      this.newest.delete(tradier);
     }
     this.sendPayload();
   }
@@ -148,11 +151,22 @@ export class TradierMarketStream implements MarketStream {
     if (typeof m.symbol !== 'string' || price === null || price <= 0 || ts === null) return this.problem('malformed');
     const carried = this.carried.get(m.symbol);
     if (!carried) return; // a trade for a symbol just unsubscribed
+    if (this.outOfOrder(m.symbol, ts)) return;
     const volume = num(m.cvol) ?? undefined;
     this.lastTrade.set(m.symbol, { ltp: price, volume });
     if (carried.mode === 'ltp') return this.handlers.onTick({ symbol: carried.symbol, ltp: price, ts });
     const quote = this.lastQuote.get(m.symbol);
     this.handlers.onTick({ symbol: carried.symbol, ltp: price, ...quote, ...(volume !== undefined ? { volume } : {}), ts });
+  }
+
+  /** True (counted) when `ts` is older than an event already seen for this symbol. */
+  private outOfOrder(symbol: string, ts: number): boolean {
+    if (ts < (this.newest.get(symbol) ?? -Infinity)) {
+      this.problem('out-of-order');
+      return true;
+    }
+    this.newest.set(symbol, ts);
+    return false;
   }
 
   /** A quote has no last price: it updates bid/ask, and ticks once a trade has given the symbol one. */
@@ -162,7 +176,7 @@ export class TradierMarketStream implements MarketStream {
     const ts = Math.max(num(m.biddate) ?? 0, num(m.askdate) ?? 0);
     if (typeof m.symbol !== 'string' || bid === null || ask === null || ts === 0) return this.problem('malformed');
     const carried = this.carried.get(m.symbol);
-    if (!carried || carried.mode === 'ltp') return;
+    if (!carried || carried.mode === 'ltp' || this.outOfOrder(m.symbol, ts)) return;
     this.lastQuote.set(m.symbol, { bid, ask });
     const trade = this.lastTrade.get(m.symbol);
     if (trade) this.handlers.onTick({ symbol: carried.symbol, ltp: trade.ltp, bid, ask, ...(trade.volume !== undefined ? { volume: trade.volume } : {}), ts });
