@@ -181,7 +181,7 @@ export const tastytradeStreamingCases = [
       raw.ws.close();
     }),
   ),
-  behaviour('streaming', 'a dropped socket reconnects through the subscription manager with a new quote token and resubscribes', () =>
+  behaviour('streaming', 'dropped sockets (three in a row) reconnect through the subscription manager with a new quote token and resubscribes', () =>
     withRig(async (rig) => {
       const manager = rig.manager();
       const panel = recordingConsumer('panel');
@@ -189,13 +189,16 @@ export const tastytradeStreamingCases = [
       await arrives(() => expect(manager.status('tt-1')).toBe('live'));
       await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
 
-      rig.sim.dxlink.dropAll();
-      await arrives(() => expect(manager.status('tt-1')).toBe('reconnecting'));
-      panel.ticks.length = 0;
-      await rig.stepUntil(8_000, () => expect(manager.status('tt-1')).toBe('live'));
-      await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
-      expect(rig.sim.dxlink.connectionCount).toBe(1);
-      expect(manager.counters('tt-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
+      // A bounded soak: three drops in a row, each followed by a new socket that carries both symbols again.
+      for (let drop = 1; drop <= 3; drop++) {
+        rig.sim.dxlink.dropAll();
+        await arrives(() => expect(manager.status('tt-1')).toBe('reconnecting'));
+        await rig.stepUntil(20_000, () => expect(manager.status('tt-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
+        expect(rig.sim.dxlink.connectionCount).toBe(1);
+      }
+      expect(manager.counters('tt-1')).toMatchObject({ drops: 3, adapterErrors: 0 });
     }),
   ),
   behaviour('streaming', 'after the 15-minute access token rolls over and the app signs in again, the manager reopens and carries on', () =>

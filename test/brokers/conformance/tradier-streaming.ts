@@ -132,7 +132,7 @@ export const tradierStreamingCases = [
       expect(problems).toEqual(['unsupported']);
     }),
   ),
-  behaviour('streaming', 'a dropped socket reconnects through the subscription manager with a new session and resubscribes', () =>
+  behaviour('streaming', 'dropped sockets (three in a row) reconnect through the subscription manager with a new session and resubscribes', () =>
     withRig(async (rig) => {
       const manager = rig.manager();
       const panel = recordingConsumer('panel');
@@ -140,13 +140,16 @@ export const tradierStreamingCases = [
       await arrives(() => expect(manager.status('tradier-1')).toBe('live'));
       await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
 
-      rig.sim.marketStream.dropAll();
-      await arrives(() => expect(manager.status('tradier-1')).toBe('reconnecting'));
-      panel.ticks.length = 0;
-      await rig.stepUntil(8_000, () => expect(manager.status('tradier-1')).toBe('live'));
-      await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
-      expect(rig.sim.marketStream.connectionCount).toBe(1);
-      expect(manager.counters('tradier-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
+      // A bounded soak: three drops in a row, each followed by a new socket that carries both symbols again.
+      for (let drop = 1; drop <= 3; drop++) {
+        rig.sim.marketStream.dropAll();
+        await arrives(() => expect(manager.status('tradier-1')).toBe('reconnecting'));
+        await rig.stepUntil(20_000, () => expect(manager.status('tradier-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(new Set(panel.ticks.map((t) => t.symbol))).toEqual(new Set(['US:AAPL', 'US:SPY'])));
+        expect(rig.sim.marketStream.connectionCount).toBe(1);
+      }
+      expect(manager.counters('tradier-1')).toMatchObject({ drops: 3, adapterErrors: 0 });
     }),
   ),
   behaviour('streaming', 'after the token is replaced (a new token pasted), the manager reopens with a new session and carries on', () =>
