@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { adapter } from '../../../src/main/brokers/tastytrade/adapter';
 import { accountStreamerUrl } from '../../../src/main/brokers/tastytrade/order-stream';
-import { quoteToken } from '../../../src/main/brokers/tastytrade/stream';
+import { quoteToken } from '../../../src/main/brokers/tastytrade/quote-token';
 import { ManualClock } from '../../../src/main/clock';
 import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
@@ -179,6 +179,19 @@ export const tastytradeStreamingCases = [
       raw.send({ type: 'CHANNEL_CANCEL', channel: 3 });
       await arrives(() => expect(raw.got.at(-1)).toEqual({ type: 'CHANNEL_CLOSED', channel: 3 }));
       raw.ws.close();
+
+      // dxFeed's own client sends SETUP and AUTH back to back and skips the greeting AUTH_STATE.
+      const sdk = await rawDxLink(rig.sim.streamUrl);
+      sdk.send({ type: 'SETUP', channel: 0, version: '0.1-DXF-JS/0.3.0', keepaliveTimeout: 60, acceptKeepaliveTimeout: 60 });
+      sdk.send({ type: 'AUTH', channel: 0, token });
+      await arrives(() =>
+        expect(sdk.got.map((m) => [m.type, m.state])).toEqual([
+          ['SETUP', undefined],
+          ['AUTH_STATE', 'UNAUTHORIZED'],
+          ['AUTH_STATE', 'AUTHORIZED'],
+        ]),
+      );
+      sdk.ws.close();
     }),
   ),
   behaviour('streaming', 'dropped sockets (three in a row) reconnect through the subscription manager with a new quote token and resubscribes', () =>

@@ -15,7 +15,8 @@ import {
 import { SimExchange } from '../exchange';
 import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
-import { TradierAccountStream, TradierMarketStream, TradierSessions } from './stream';
+import { TradierAccountStream } from './account-stream';
+import { TradierMarketStream, TradierSessions } from './stream';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
 export interface TradierSimulatorHandle extends SimulatorHandle {

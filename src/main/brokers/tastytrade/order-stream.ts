@@ -4,7 +4,7 @@ import type { BrokerContext } from '../types';
 import { ACCESS_TOKEN, accountNumber } from './client';
 import { TASTYTRADE_LIVE_URL, TASTYTRADE_SANDBOX_URL } from './descriptor';
 import { toBrokerOrder, type TastyOrder } from './mapping';
-import { restFailure } from './stream';
+import { restFailure } from './quote-token';
 
 export const TASTY_STREAMER_LIVE = 'wss://streamer.tastyworks.com';
 export const TASTY_STREAMER_SANDBOX = 'wss://streamer.cert.tastyworks.com';

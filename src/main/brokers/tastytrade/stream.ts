@@ -1,7 +1,6 @@
 import { BrokerSocket, type SocketEndReason } from '../../streaming/broker-socket';
 import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, StreamMode, StreamProblem } from '../../streaming/types';
-import { BrokerError, type BrokerContext } from '../types';
-import { data, tastyCall } from './client';
+import type { BrokerContext } from '../types';
 import {
   ACCEPT_EVENT_FIELDS,
   authMessage,
@@ -17,6 +16,7 @@ import {
   type FeedEvent,
   type FeedEventType,
 } from './dxlink';
+import { quoteToken, restFailure } from './quote-token';
 import { toTastySymbol } from './symbols';
 
 /** DXLink's keepalive timeout (60 s) both ways; BrokerVault sends KEEPALIVE every 30 s, as dxFeed's client does. */
@@ -24,35 +24,6 @@ const KEEPALIVE_SECONDS = 60;
 const KEEPALIVE_EVERY_MS = 30_000;
 /** Nothing from the server (data or its KEEPALIVE) for this long: the socket is dead. */
 const SILENCE_MS = 90_000;
-
-export interface QuoteToken {
-  token: string;
-  dxlinkUrl: string;
-}
-
-/** Why a failed REST call ends the stream: a rejected access token is 'auth' (the manager waits for a new sign-in). */
-export function restFailure(error: unknown): SocketEndReason {
-  if (error instanceof BrokerError) {
-    if (error.code === 'TOKEN_EXPIRED' || error.code === 'INVALID_CREDENTIALS' || error.httpStatus === 401) return 'auth';
-    if (error.code === 'RATE_LIMITED' || error.httpStatus === 429) return 'refused';
-  }
-  return 'dropped';
-}
-
-/**
- * `GET /api-quote-tokens`: the quote token and the DXLink URL to use it on. SECURITY: a `ws:` URL is taken only from
- * a plain-http API host (the simulator, a local proxy); tastytrade's own hosts must hand out `wss:`.
- */
-export async function quoteToken(ctx: BrokerContext): Promise<QuoteToken> {
-  const body = data<Record<string, unknown>>(await tastyCall(ctx, { method: 'GET', path: '/api-quote-tokens' }));
-  const token = body.token;
-  const url = body['dxlink-url'];
-  const allowed = ctx.baseUrl.startsWith('http:') ? /^wss?:\/\//i : /^wss:\/\//i;
-  if (typeof token !== 'string' || token === '' || typeof url !== 'string' || !allowed.test(url)) {
-    throw new BrokerError('BROKER_REJECTED', 'tastytrade answered the quote-token request without a usable token and DXLink URL.');
-  }
-  return { token, dxlinkUrl: url };
-}
 
 type Msg = Record<string, unknown>;
 
