@@ -6,7 +6,7 @@ import { adapter } from '../../../src/main/brokers/tastytrade/adapter';
 import { accountStreamerUrl } from '../../../src/main/brokers/tastytrade/order-stream';
 import { quoteToken } from '../../../src/main/brokers/tastytrade/quote-token';
 import { ManualClock } from '../../../src/main/clock';
-import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
+import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
 import { recordingConsumer } from '../../support/alpaca-stream';
 import { ManualScheduler } from '../../support/manual-scheduler';
@@ -294,6 +294,70 @@ export const tastytradeStreamingCases = [
       expect(rig.statuses).toEqual([{ state: 'open' }]);
     } finally {
       await rig.close();
+    }
+  }),
+  behaviour('streaming', 'the account streamer survives malformed and unknown messages; a refused connect closes with reason auth', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const connects: Record<string, unknown>[] = [];
+    server.on('connection', (socket) =>
+      socket.on('message', (d) => {
+        const m = JSON.parse(String(d)) as Record<string, unknown>;
+        if (m.action !== 'connect') return;
+        connects.push(m);
+        if (m['auth-token'] !== 'Bearer good') return socket.send(JSON.stringify({ status: 'error', action: 'connect', message: 'not authorized' }));
+        const order = {
+          id: 9,
+          status: 'Live',
+          size: 1,
+          'order-type': 'Limit',
+          'updated-at': 1767625200000,
+          legs: [{ symbol: 'AAPL', quantity: 1, 'remaining-quantity': 1, action: 'Buy to Open' }],
+        };
+        for (const frame of [
+          JSON.stringify({ status: 'ok', action: 'connect', value: ['5WI1'], 'request-id': 1 }),
+          '{broken',
+          '[]',
+          JSON.stringify({ type: 'AccountBalance', data: { 'cash-balance': '1' } }),
+          JSON.stringify({ hello: 'there' }),
+          JSON.stringify({ type: 'Order', data: { status: 'Live' } }),
+          JSON.stringify({ type: 'Order', data: { ...order, status: 'Mystery' } }),
+          JSON.stringify({ type: 'Order', data: order }),
+        ])
+          socket.send(frame);
+      }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const open = (token: string) => {
+      const clock = new ManualClock(Date.UTC(2026, 0, 5, 15));
+      const ctx = brokerContext({
+        baseUrl: `http://127.0.0.1:${port}`,
+        environment: 'sandbox',
+        credentials: { access_token: token, account_number: '5WI1' },
+        clock,
+      });
+      const got = { orders: [] as OrderUpdate[], statuses: [] as MarketStreamStatus[], problems: [] as StreamProblem[] };
+      const stream = adapter.orderStream!.open(ctx, {
+        onOrder: (o) => got.orders.push(o),
+        onStatus: (s) => got.statuses.push(s),
+        onProblem: (p) => got.problems.push(p),
+      });
+      return { ...got, stream };
+    };
+    try {
+      const good = open('good');
+      await arrives(() => expect(good.orders).toEqual([{ brokerOrderId: '9', state: 'OPEN', filledQuantity: 0, ts: 1767625200000 }]));
+      expect(good.problems).toEqual(['malformed', 'malformed', 'unknown', 'malformed', 'malformed']);
+      expect(good.statuses).toEqual([{ state: 'open' }]);
+      expect(connects[0]).toMatchObject({ action: 'connect', value: ['5WI1'], 'auth-token': 'Bearer good' });
+      good.stream.close();
+
+      const bad = open('badTokenCANARY4417');
+      await arrives(() => expect(bad.statuses).toEqual([{ state: 'closed', reason: 'auth' }]));
+      expect(JSON.stringify([bad.statuses, bad.problems])).not.toContain('CANARY4417');
+    } finally {
+      for (const c of server.clients) c.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }),
   behaviour('streaming', 'a server that stops sending (no data, no KEEPALIVE) is dropped by the silence watchdog', async () => {

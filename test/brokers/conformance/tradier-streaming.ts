@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { adapter } from '../../../src/main/brokers/tradier/adapter';
 import { eventsUrl } from '../../../src/main/brokers/tradier/stream-session';
-import type { MarketStreamStatus, StreamProblem, Tick } from '../../../src/main/streaming/types';
+import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
 import { arrives, tradierStreamRig, type TradierStreamRig } from '../../support/tradier-stream';
 import { recordingConsumer } from '../../support/alpaca-stream';
@@ -49,7 +49,7 @@ async function session(rig: TradierStreamRig, kind: 'markets' | 'accounts'): Pro
  * A scripted Tradier: the session endpoint and a socket that runs `script` (the simulator only sends well-formed
  * frames and always answers pings, so bad frames and silence come from here).
  */
-async function scriptedTradier(script: (socket: WebSocket, payload: Record<string, unknown>) => void, autoPong = true) {
+async function scriptedTradier(script: (socket: WebSocket, payload: Record<string, unknown>) => void, autoPong = true, socket: 'market' | 'orders' = 'market') {
   const wss = new WebSocketServer({ noServer: true, autoPong });
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -64,13 +64,20 @@ async function scriptedTradier(script: (socket: WebSocket, payload: Record<strin
   const scheduler = new ManualScheduler(clock);
   const ctx = brokerContext({ baseUrl: `http://127.0.0.1:${port}/v1`, environment: 'sandbox', credentials: { access_token: 'tok' }, clock, scheduler });
   const ticks: Tick[] = [];
+  const orders: OrderUpdate[] = [];
   const statuses: MarketStreamStatus[] = [];
   const problems: StreamProblem[] = [];
-  const stream = adapter.marketStream!.open(ctx, { onTick: (t) => ticks.push(t), onStatus: (s) => statuses.push(s), onProblem: (p) => problems.push(p) });
+  const onStatus = (status: MarketStreamStatus) => statuses.push(status);
+  const onProblem = (problem: StreamProblem) => problems.push(problem);
+  const stream =
+    socket === 'market'
+      ? adapter.marketStream!.open(ctx, { onTick: (t) => ticks.push(t), onStatus, onProblem })
+      : Object.assign(adapter.orderStream!.open(ctx, { onOrder: (o) => orders.push(o), onStatus, onProblem }), { subscribe: () => undefined });
   return {
     scheduler,
     stream,
     ticks,
+    orders,
     statuses,
     problems,
     close: async () => {
@@ -257,6 +264,37 @@ export const tradierStreamingCases = [
         { symbol: 'US:AAPL', ltp: 190.13, ts: 1767625200001 },
       ]);
       expect(rig.problems).toEqual(['malformed', 'malformed', 'malformed', 'malformed', 'unknown', 'out-of-order', 'malformed', 'error']);
+    } finally {
+      await rig.close();
+    }
+  }),
+  behaviour('streaming', 'the account socket survives malformed lines and unknown events, reads both spellings of the filled quantity', async () => {
+    const rig = await scriptedTradier(
+      (socket, payload) => {
+        expect(payload).toEqual({ events: ['order'], sessionid: 'S1', excludeAccounts: [] });
+        socket.send(
+          [
+            '{"event":"heartbeat","status":"active","timestamp":"2026-01-05T15:00:00Z"}',
+            '{oops',
+            '{"event":"balance"}',
+            '{"event":"order","status":"open"}',
+            '{"event":"order","id":7,"status":"weird"}',
+            '{"id":7,"event":"order","status":"partially_filled","exec_quantity":"1","avg_fill_price":"10.5","transaction_date":"2026-01-05T15:00:01.000Z"}',
+            '{"id":7,"event":"order","status":"filled","executed_quantity":2,"avg_fill_price":10.25,"transaction_date":"2026-01-05T15:00:02.000Z"}',
+          ].join('\n'),
+        );
+      },
+      true,
+      'orders',
+    );
+    try {
+      await arrives(() => expect(rig.orders).toHaveLength(2));
+      expect(rig.orders).toEqual([
+        { brokerOrderId: '7', state: 'PARTIALLY_FILLED', filledQuantity: 1, averagePrice: 10.5, ts: Date.UTC(2026, 0, 5, 15, 0, 1) },
+        { brokerOrderId: '7', state: 'FILLED', filledQuantity: 2, averagePrice: 10.25, ts: Date.UTC(2026, 0, 5, 15, 0, 2) },
+      ]);
+      expect(rig.problems).toEqual(['malformed', 'unknown', 'malformed', 'malformed']);
+      expect(rig.statuses).toEqual([{ state: 'open' }]);
     } finally {
       await rig.close();
     }
