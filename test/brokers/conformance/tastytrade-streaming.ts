@@ -131,6 +131,16 @@ export const tastytradeStreamingCases = [
       expect(problems).toEqual(['unsupported', 'unsupported']);
     }),
   ),
+  behaviour('streaming', 'a subscription made before the feed is configured goes out in one message once it is', () =>
+    withRig(async (rig) => {
+      const { stream, ticks, statuses } = rig.open();
+      stream.subscribe(['US:QQQ'], 'quote');
+      stream.subscribe(['US:TSLA'], 'ltp');
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+      await arrives(() => expect(rig.sim.dxlink.subscriptions()).toEqual([['Quote QQQ', 'Trade QQQ', 'Trade TSLA']]));
+      await rig.tickUntil(1_000, () => expect(ticks.map((t) => t.symbol).sort()).toEqual(['US:QQQ', 'US:QQQ', 'US:TSLA']));
+    }),
+  ),
   behaviour('streaming', 'sends KEEPALIVE every 30 s, so the 60 s DXLink timeout never closes a quiet feed', () =>
     withRig(async (rig) => {
       const { statuses } = rig.open();

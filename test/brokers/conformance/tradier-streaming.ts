@@ -129,15 +129,19 @@ export const tradierStreamingCases = [
       expect(problems).toEqual([]);
     }),
   ),
-  behaviour('streaming', 'full mode carries bid and ask; a symbol Tradier cannot carry is skipped and counted', () =>
-    withRig(async (rig) => {
-      const { stream, ticks, statuses, problems } = rig.open();
-      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
-      stream.subscribe(['US:SPY', 'NSE:INFY'], 'full');
-      await rig.tickUntil(1_000, () => expect(ticks).toHaveLength(2));
-      expect(ticks[1]).toMatchObject({ symbol: 'US:SPY', bid: expect.any(Number), ask: expect.any(Number) });
-      expect(problems).toEqual(['unsupported']);
-    }),
+  behaviour(
+    'streaming',
+    'full mode carries bid and ask; a subscription made before the socket is open goes out once it is; a symbol Tradier cannot carry is counted',
+    () =>
+      withRig(async (rig) => {
+        const { stream, ticks, statuses, problems } = rig.open();
+        stream.subscribe(['US:SPY', 'NSE:INFY'], 'full');
+        await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+        await arrives(() => expect(rig.sim.marketStream.subscriptions()).toEqual([{ symbols: ['SPY'], filter: ['trade', 'quote'] }]));
+        await rig.tickUntil(1_000, () => expect(ticks).toHaveLength(2));
+        expect(ticks[1]).toMatchObject({ symbol: 'US:SPY', bid: expect.any(Number), ask: expect.any(Number) });
+        expect(problems).toEqual(['unsupported']);
+      }),
   ),
   behaviour('streaming', 'dropped sockets (three in a row) reconnect through the subscription manager with a new session and resubscribes', () =>
     withRig(async (rig) => {
