@@ -26,6 +26,7 @@ export class TradierOrderStream implements OrderStream {
       silenceMs: SILENCE_MS,
       attach: (socket) => (this.socket = socket),
       onOpen: (sessionid) => {
+        // SECURITY: the session id is a short-lived credential: sent, never logged.
         this.socket?.send(JSON.stringify({ events: ['order'], sessionid, excludeAccounts: [] }));
         this.handlers.onStatus({ state: 'open' });
       },

@@ -85,6 +85,7 @@ export class TradierMarketStream implements MarketStream {
     if (this.done || this.sessionid === null || !this.socket?.isOpen) return;
     const symbols = [...this.carried.keys()].sort();
     const wantsQuotes = [...this.carried.values()].some((c) => c.mode !== 'ltp');
+    // SECURITY: the session id is a short-lived credential: it goes into this payload only, never a log or a status.
     const payload = JSON.stringify({
       symbols,
       sessionid: this.sessionid,
