@@ -84,7 +84,7 @@ export class TastytradeOrderStream implements OrderStream {
 
   private onMessage(m: Msg): void {
     if (m.action === 'connect') {
-      // A refused connect is the access token (expired or revoked): the manager waits for a new sign-in.
+      // A refused connect is the access token (expired or revoked): 'auth', not a network drop.
       if (m.status !== 'ok') return this.finish('auth');
       if (!this.connected) {
         this.connected = true;

@@ -7,7 +7,7 @@ export interface QuoteToken {
   dxlinkUrl: string;
 }
 
-/** Why a failed REST call ends the stream: a rejected access token is 'auth' (the manager waits for a new sign-in). */
+/** Why a failed REST call ends the stream: a rejected access token is 'auth' (the credential failed, not the network). */
 export function restFailure(error: unknown): SocketEndReason {
   if (error instanceof BrokerError) {
     if (error.code === 'TOKEN_EXPIRED' || error.code === 'INVALID_CREDENTIALS' || error.httpStatus === 401) return 'auth';

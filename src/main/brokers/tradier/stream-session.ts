@@ -18,7 +18,7 @@ export function eventsUrl(ctx: BrokerContext, events: TradierEvents): string {
   return `${base.replace(/\/v1$/, '').replace(/^http/, 'ws')}${path}`;
 }
 
-/** Why a failed session request ends the stream: a rejected token is 'auth' (the manager waits for a re-login). */
+/** Why a failed session request ends the stream: a rejected token is 'auth' (the credential failed, not the network). */
 export function sessionFailure(error: unknown): SocketEndReason {
   if (error instanceof BrokerError) {
     if (error.code === 'INVALID_CREDENTIALS' || error.code === 'TOKEN_EXPIRED' || error.httpStatus === 401) return 'auth';
