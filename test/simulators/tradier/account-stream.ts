@@ -24,7 +24,7 @@ export interface AccountStreamOptions {
  * `wss://ws.tradier.com/v1/accounts/events` (beta): payload `{events:["order"], sessionid}`; order events in the shape
  * of Tradier's "Account Streaming Responses" page, and `{"event":"heartbeat","status":"active"}` every 60 s.
  */
-export class TradierAccountStream {
+export class AccountEventsSocket {
   private readonly clients = new Set<AccountClient>();
   private readonly announced = new Map<string, SimOrder['status']>();
   private pollTimer: TimerHandle | null = null;

@@ -15,8 +15,8 @@ import {
 import { SimExchange } from '../exchange';
 import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
-import { TradierAccountStream } from './account-stream';
-import { TradierMarketStream, TradierSessions } from './stream';
+import { AccountEventsSocket } from './account-stream';
+import { MarketEventsSocket, TradierSessions } from './stream';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
 export interface TradierSimulatorHandle extends SimulatorHandle {
@@ -31,8 +31,8 @@ export interface TradierSimulatorHandle extends SimulatorHandle {
   streamUrl: string;
   orderStreamUrl: string;
   /** The two sockets, so tests can push a tick now or drop every socket from the server side. */
-  marketStream: TradierMarketStream;
-  accountStream: TradierAccountStream;
+  marketStream: MarketEventsSocket;
+  accountStream: AccountEventsSocket;
 }
 
 export interface TradierSimOptions extends SimulatorOptions {
@@ -60,8 +60,8 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
   const exchange = new SimExchange(clock, 100_000);
   const sessions = new TradierSessions(clock);
   const tickMs = options.streamTickMs ?? 1_000;
-  const marketStream = new TradierMarketStream({ exchange, scheduler, sessions, symbolLimit: options.symbolLimit ?? 500, tickMs });
-  const accountStream = new TradierAccountStream({ exchange, scheduler, sessions, account: ACCOUNT, pollMs: tickMs });
+  const marketStream = new MarketEventsSocket({ exchange, scheduler, sessions, symbolLimit: options.symbolLimit ?? 500, tickMs });
+  const accountStream = new AccountEventsSocket({ exchange, scheduler, sessions, account: ACCOUNT, pollMs: tickMs });
   const tokens = new Map<string, { expired: boolean }>([[SESSION_TOKEN, { expired: false }]]);
   const quotas: Record<Bucket, WindowLimiter> = {
     standard: quotaWindow(120, clock),

@@ -78,7 +78,7 @@ export const SIM_ERRORS = {
 const cents = (n: number) => Math.round(n * 100) / 100;
 
 /** `wss://ws.tradier.com/v1/markets/events`: a JSON payload subscribes (a new one replaces it); events stream back. */
-export class TradierMarketStream {
+export class MarketEventsSocket {
   private readonly clients = new Set<MarketClient>();
   private tickTimer: TimerHandle | null = null;
   /** The day's cumulative volume per symbol (`cvol`): 100 shares per streamed trade. */
