@@ -9,6 +9,7 @@ import { start, type TastytradeSimulatorHandle } from '../../simulators/tastytra
 import { brokerContext, canaryForms, closedPort, failure, answer } from '../support';
 import { TASTY_ERRORS, TASTY_TOKEN_ERRORS, tastyError, tokenError } from '../../../src/main/brokers/tastytrade/errors';
 import { behaviour, type BrokerConformance } from './suite';
+import { tastytradeStreamingCases } from './tastytrade-streaming';
 
 const clock = new ManualClock();
 let sim: TastytradeSimulatorHandle;
@@ -290,5 +291,6 @@ export const conformance: BrokerConformance = {
         await local.close();
       }
     }),
+    ...tastytradeStreamingCases,
   ],
 };

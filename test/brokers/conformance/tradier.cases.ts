@@ -9,6 +9,7 @@ import { start, type TradierSimulatorHandle } from '../../simulators/tradier';
 import { brokerContext, canaryForms, closedPort, failure, answer } from '../support';
 import { TRADIER_ERRORS, tradierError } from '../../../src/main/brokers/tradier/errors';
 import { behaviour, type BrokerConformance } from './suite';
+import { tradierStreamingCases } from './tradier-streaming';
 
 const clock = new ManualClock();
 let sim: TradierSimulatorHandle;
@@ -246,5 +247,6 @@ export const conformance: BrokerConformance = {
         await local.close();
       }
     }),
+    ...tradierStreamingCases,
   ],
 };

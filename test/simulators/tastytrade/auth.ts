@@ -59,6 +59,12 @@ export class TokenStore {
     };
   }
 
+  /** Whether an access token was issued and has not expired (the account streamer's check). */
+  valid(token: string): boolean {
+    const issuedAt = this.issued.get(token);
+    return issuedAt !== undefined && this.clock.now() - issuedAt < ACCESS_TOKEN_LIFETIME_MS;
+  }
+
   /** The edge's User-Agent rule, then the bearer token: null when the request may pass. */
   gate(req: SimRequest, needsToken: boolean): SimResponse | null {
     if (!/^[^\s/]+\/[^\s/]+/.test(req.headers['user-agent'] ?? '')) {

@@ -1,7 +1,20 @@
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
-import { serve, SimRouter, WindowLimiter, type SimHandler, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
+import { systemScheduler } from '../../../src/main/scheduler';
+import {
+  serve,
+  SimRouter,
+  WindowLimiter,
+  type SimHandler,
+  type SimResponse,
+  type SimulatorHandle,
+  type SimulatorOptions,
+  type StartSimulator,
+} from '../harness';
 import { SimExchange } from '../exchange';
+import { TastyAccountStreamer } from './account-streamer';
 import { TokenStore, ACCESS_TOKEN_LIFETIME_MS, type Grant } from './auth';
+import { DxLinkServer } from './dxlink';
 import { dec, LISTINGS, quoteItem, searchItems } from './market';
 import { effects, parseOrder } from './orders';
 import { orderJson, positionJson } from './wire';
@@ -16,6 +29,20 @@ export interface TastytradeSimulatorHandle extends SimulatorHandle {
   addAccessToken(token: string): void;
   /** Requests allowed per window before 429 (tastytrade publishes no numbers; default 600 per minute). */
   setRateLimit(limit: number, windowMs?: number): void;
+  /** The DXLink URL `GET /api-quote-tokens` hands out (`ws://…/realtime`, the real path), and the account streamer. */
+  streamUrl: string;
+  orderStreamUrl: string;
+  dxlink: DxLinkServer;
+  accountStreamer: TastyAccountStreamer;
+  /** Hand out this quote token instead of a fresh valid one (a token DXLink refuses), or null for normal again. */
+  setQuoteTokenOverride(token: string | null): void;
+}
+
+export interface TastytradeSimOptions extends SimulatorOptions {
+  /** DXLink subscriptions one connection may hold (tastytrade publishes none). Default 1000 (500 symbols × Trade+Quote). */
+  subscriptionLimit?: number;
+  /** Interval of streamed events, and of the check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
 }
 
 const ACCOUNT = '5WI12345';
@@ -28,10 +55,16 @@ const GRANT: Grant = {
 const envelope = (data: unknown, context: string): SimResponse => ({ json: { data, context } });
 const apiError = (status: number, code: string, message: string): SimResponse => ({ status, json: { error: { code, message } } });
 
-export const start: StartSimulator = async (options = {}) => {
+export async function startTastytrade(options: TastytradeSimOptions = {}): Promise<TastytradeSimulatorHandle> {
   const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler(clock);
   const exchange = new SimExchange(clock, 100_000);
   const tokens = new TokenStore(clock);
+  const tickMs = options.streamTickMs ?? 1_000;
+  const dxlink = new DxLinkServer(exchange, { clock, scheduler, subscriptionLimit: options.subscriptionLimit ?? 1_000, tickMs });
+  const accountStreamer = new TastyAccountStreamer({ exchange, scheduler, account: ACCOUNT, validToken: (t) => tokens.valid(t), pollMs: tickMs });
+  let quoteTokenOverride: string | null = null;
+  let wsBase = '';
   tokens.addGrant(GRANT);
   let limiter = new WindowLimiter(600, 60_000, clock);
   const router = new SimRouter();
@@ -42,7 +75,10 @@ export const start: StartSimulator = async (options = {}) => {
       const refused = tokens.gate(req, needsToken);
       if (refused) return refused;
       if (limiter.hit()) return apiError(429, 'rate_limit_exceeded', 'Too many requests; back off and retry');
-      return handler(req);
+      const out = await handler(req);
+      // An order placed, cancelled or filled over REST shows up on the account streamer.
+      accountStreamer.publishChanges();
+      return out;
     };
   const account = (handler: SimHandler): SimHandler =>
     gated((req) => (req.params.account === ACCOUNT ? handler(req) : apiError(403, 'not_permitted', 'User not permitted access')));
@@ -261,10 +297,53 @@ export const start: StartSimulator = async (options = {}) => {
     gated((req) => envelope({ items: searchItems(req.params.symbol ?? '') }, req.path)),
   );
 
-  const server = await serve(router, { port: options.port, notFound: () => apiError(404, 'not_found', 'Not Found') });
+  // The quote token for DXLink; `dxlink-url` is this simulator's own feed (the official SDK connects wherever it says).
+  router.on(
+    'GET',
+    '/api-quote-tokens',
+    gated((req) => {
+      const issued = dxlink.issueToken();
+      return envelope(
+        {
+          token: quoteTokenOverride ?? issued.token,
+          'dxlink-url': `${wsBase}/realtime`,
+          level: 'api',
+          'expires-at': new Date(issued.expiresAt).toISOString(),
+          'issued-at': new Date(clock.now()).toISOString(),
+        },
+        req.path,
+      );
+    }),
+  );
+
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await serve(router, {
+    port: options.port,
+    notFound: () => apiError(404, 'not_found', 'Not Found'),
+    // DXLink at /realtime (its real path); the account streamer at the root, as on streamer.tastyworks.com.
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const target = path === '/realtime' ? dxlink : path === '/' ? accountStreamer : null;
+      if (!target) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      wss.handleUpgrade(req, socket, head, (ws) => target.accept(ws));
+    },
+  });
+  wsBase = server.baseUrl.replace(/^http/, 'ws');
   const preIssued = tokens.issue('sim-tt-access-preissued');
   const handle: TastytradeSimulatorHandle = {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      dxlink.close();
+      accountStreamer.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: `${wsBase}/realtime`,
+    orderStreamUrl: `${wsBase}/`,
+    dxlink,
+    accountStreamer,
+    setQuoteTokenOverride: (token) => void (quoteTokenOverride = token),
     broker: 'tastytrade',
     credentials: { client_id: GRANT.clientId!, client_secret: GRANT.clientSecret, refresh_token: GRANT.refreshToken, account_number: ACCOUNT },
     session: { access_token: preIssued, access_token_expires_at: String(clock.now() + ACCESS_TOKEN_LIFETIME_MS) },
@@ -275,4 +354,6 @@ export const start: StartSimulator = async (options = {}) => {
     setRateLimit: (limit, windowMs = 60_000) => void (limiter = new WindowLimiter(limit, windowMs, clock)),
   };
   return handle;
-};
+}
+
+export const start: StartSimulator = (options) => startTastytrade(options);

@@ -1,8 +1,22 @@
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
-import { serve, SimRouter, WindowLimiter, type SimHandler, type SimRequest, type SimResponse, type SimulatorHandle, type StartSimulator } from '../harness';
+import { systemScheduler } from '../../../src/main/scheduler';
+import {
+  serve,
+  SimRouter,
+  WindowLimiter,
+  type SimHandler,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorHandle,
+  type SimulatorOptions,
+  type StartSimulator,
+} from '../harness';
 import { SimExchange } from '../exchange';
 import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
+import { AccountEventsSocket } from './account-stream';
+import { MarketEventsSocket, TradierSessions } from './stream';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
 export interface TradierSimulatorHandle extends SimulatorHandle {
@@ -13,6 +27,19 @@ export interface TradierSimulatorHandle extends SimulatorHandle {
   addAccessToken(token: string): void;
   /** Change a per-minute quota (defaults: production 120 / 120 / 60). */
   setRateLimit(bucket: Bucket, allowed: number): void;
+  /** `ws://…/v1/markets/events` and `ws://…/v1/accounts/events` on the simulator's own port. */
+  streamUrl: string;
+  orderStreamUrl: string;
+  /** The two sockets, so tests can push a tick now or drop every socket from the server side. */
+  marketStream: MarketEventsSocket;
+  accountStream: AccountEventsSocket;
+}
+
+export interface TradierSimOptions extends SimulatorOptions {
+  /** Symbols one market payload may carry (Tradier publishes none). Default 500. */
+  symbolLimit?: number;
+  /** Interval of streamed events, and of the check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
 }
 
 const ACCOUNT = 'VA00012345';
@@ -27,9 +54,14 @@ function errors(status: number, ...messages: string[]): SimResponse {
   return { status, json: { errors: { error: messages.length === 1 ? messages[0] : messages } } };
 }
 
-export const start: StartSimulator = async (options = {}) => {
+export async function startTradier(options: TradierSimOptions = {}): Promise<TradierSimulatorHandle> {
   const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? systemScheduler(clock);
   const exchange = new SimExchange(clock, 100_000);
+  const sessions = new TradierSessions(clock);
+  const tickMs = options.streamTickMs ?? 1_000;
+  const marketStream = new MarketEventsSocket({ exchange, scheduler, sessions, symbolLimit: options.symbolLimit ?? 500, tickMs });
+  const accountStream = new AccountEventsSocket({ exchange, scheduler, sessions, account: ACCOUNT, pollMs: tickMs });
   const tokens = new Map<string, { expired: boolean }>([[SESSION_TOKEN, { expired: false }]]);
   const quotas: Record<Bucket, WindowLimiter> = {
     standard: quotaWindow(120, clock),
@@ -54,6 +86,8 @@ export const start: StartSimulator = async (options = {}) => {
         out = quota.over ? { status: 429, text: 'Rate limit exceeded' } : await handler(req);
       }
       out = { ...out, headers: { ...quotaHeaders, ...out.headers } };
+      // An order placed, cancelled or filled over REST shows up on the account stream.
+      accountStream.publishChanges();
       if (out.json !== undefined && !(req.headers.accept ?? '').includes('json')) {
         return { ...out, json: undefined, text: toXml(out.json), headers: { ...out.headers, 'content-type': 'application/xml' } };
       }
@@ -243,9 +277,45 @@ export const start: StartSimulator = async (options = {}) => {
     api((req) => securities(searchSecurities(req.query))),
   );
 
-  const server = await serve(router, { port: options.port, notFound: () => ({ status: 404, text: 'Not Found' }) });
+  // Streaming sessions: the socket URL in the answer is Tradier's HTTP-streaming one (its documented shape); the
+  // WebSocket lives on the same path with ws://. Tradier's own host is ws.tradier.com; here it is this port.
+  const streamSession =
+    (kind: 'market' | 'account'): SimHandler =>
+    (req) => {
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')![1]!;
+      const path = kind === 'market' ? '/v1/markets/events' : '/v1/accounts/events';
+      return { json: { stream: { url: `${httpBase}${path}`, sessionid: sessions.create(kind, token) } } };
+    };
+  router.on('POST', '/v1/markets/events/session', api(streamSession('market')));
+  router.on('POST', '/v1/accounts/events/session', api(streamSession('account')));
+
+  const wss = new WebSocketServer({ noServer: true });
+  let httpBase = '';
+  const server = await serve(router, {
+    port: options.port,
+    notFound: () => ({ status: 404, text: 'Not Found' }),
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const target = path === '/v1/markets/events' ? marketStream : path === '/v1/accounts/events' ? accountStream : null;
+      if (!target) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      wss.handleUpgrade(req, socket, head, (ws) => target.accept(ws));
+    },
+  });
+  httpBase = server.baseUrl;
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
   const handle: TradierSimulatorHandle = {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      marketStream.close();
+      accountStream.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: `${wsBase}/v1/markets/events`,
+    orderStreamUrl: `${wsBase}/v1/accounts/events`,
+    marketStream,
+    accountStream,
     // Tradier's API root carries the version; the adapter's paths start below it.
     baseUrl: `${server.baseUrl}/v1`,
     broker: 'tradier',
@@ -257,4 +327,6 @@ export const start: StartSimulator = async (options = {}) => {
     setRateLimit: (bucket, allowed) => void (quotas[bucket].limit = allowed),
   };
   return handle;
-};
+}
+
+export const start: StartSimulator = (options) => startTradier(options);

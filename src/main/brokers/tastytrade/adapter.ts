@@ -3,8 +3,10 @@ import { ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES_AT, accountNumber, accountPath, cust
 import { descriptor } from './descriptor';
 import { tastyRateLimits } from './limits';
 import { toBrokerOrder, toFunds, toPosition, toQuote, type TastyOrder, type TastyPosition, type TastyQuote } from './mapping';
+import { tastytradeOrderStream } from './order-stream';
 import { orderBody, toDryRun, type DryRunResult } from './orders';
 import { searchSymbols } from './search';
+import { tastytradeMarketStream } from './stream';
 import { toTastySymbol } from './symbols';
 
 export type { DryRunResult } from './orders';
@@ -129,4 +131,7 @@ export const adapter: BrokerAdapter = {
     const at = Number(ctx.credentials[ACCESS_TOKEN_EXPIRES_AT]);
     return Number.isFinite(at) && at > 0 ? at : null;
   },
+
+  marketStream: tastytradeMarketStream,
+  orderStream: tastytradeOrderStream,
 };

@@ -4,8 +4,10 @@ import { accountId, profileAccounts, tradierCall } from './client';
 import { descriptor } from './descriptor';
 import { tradierRateLimits } from './limits';
 import { asList, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
+import { tradierOrderStream } from './order-stream';
 import { orderForm } from './orders';
 import { searchSymbols } from './search';
+import { tradierMarketStream } from './stream';
 import { toTag, toTradierSymbol } from './symbols';
 
 async function balances(ctx: BrokerContext) {
@@ -150,4 +152,7 @@ export const adapter: BrokerAdapter = {
 
   // Personal access tokens do not expire.
   sessionExpiry: () => null,
+
+  marketStream: tradierMarketStream,
+  orderStream: tradierOrderStream,
 };

@@ -38,6 +38,11 @@ const STATES: Record<string, OrderState> = {
   error: 'REJECTED',
 };
 
+/** Tradier's order status in BrokerVault's words (REST and the account stream use the same statuses). */
+export function tradierOrderState(status: string | undefined): OrderState {
+  return STATES[status ?? ''] ?? 'UNKNOWN';
+}
+
 const TYPES: Record<string, OrderType> = { market: 'MARKET', limit: 'LIMIT', stop: 'STOP', stop_limit: 'STOP_LIMIT' };
 
 function side(value: string | undefined): OrderSide {
@@ -57,7 +62,7 @@ export function toBrokerOrder(o: TradierOrder): BrokerOrder {
     averagePrice: avg && avg > 0 ? avg : null,
     type: TYPES[o.type ?? ''] ?? 'MARKET',
     limitPrice: num(o.price),
-    state: STATES[o.status ?? ''] ?? 'UNKNOWN',
+    state: tradierOrderState(o.status),
     message: o.reason_description ?? null,
     updatedAt: Number.isNaN(updated) ? null : updated,
   };
