@@ -30,8 +30,19 @@ describe('npm run sim', () => {
   it.each(Object.keys(SIMULATORS))('%s prints one JSON line with its base URL, credentials and a session', async (id) => {
     const sim = await startCli([id]);
     try {
-      const info = JSON.parse(sim.line) as { broker: string; baseUrl: string; credentials: Record<string, string>; session: Record<string, string> };
+      const info = JSON.parse(sim.line) as {
+        broker: string;
+        baseUrl: string;
+        credentials: Record<string, string>;
+        session: Record<string, string>;
+        streamUrl?: string;
+        orderStreamUrl?: string;
+      };
       expect(info.baseUrl).toMatch(/^https?:\/\/127\.0\.0\.1:\d+/);
+      // Every simulator streams, on its own port (socket.io's XTS root is an http URL, as its SDK takes it).
+      const port = new URL(info.baseUrl).port;
+      expect(info.streamUrl).toMatch(new RegExp(`^(wss?|https?)://127\\.0\\.0\\.1:${port}(/|$)`));
+      if (info.orderStreamUrl !== undefined) expect(info.orderStreamUrl).toMatch(new RegExp(`^(wss?|https?)://127\\.0\\.0\\.1:${port}`));
       expect(Object.keys(info.credentials).length).toBeGreaterThan(0);
       expect(info.session).toBeTypeOf('object');
       // The server answers (any HTTP status: the root path is not an API route).
