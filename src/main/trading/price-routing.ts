@@ -20,7 +20,7 @@ function fit(d: BrokerDescriptor, region: ReturnType<typeof regionFor>): number 
 
 /**
  * The connection that prices `symbol` outside live mode: a valid, active connection of the symbol's market (crypto:
- * one with the crypto capability; US listings also a global equity broker such as IBKR, after the US brokers), the
+ * one with the crypto capability; US listings also a global equity broker, after the US brokers), the
  * default one first. Polled quotes, the stream and paper fills all ask here, so the price on screen is the price a
  * paper order fills at.
  */
