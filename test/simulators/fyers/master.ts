@@ -60,9 +60,19 @@ export const MASTER: readonly MasterRow[] = [
   future('NSE:BAJAJ-AUTO26JANFUT', 'NFO:BAJAJ-AUTO26JANFUT', 'BAJAJ-AUTO 26 Jan 27 FUT', '35002', 'BAJAJ-AUTO', 75),
 ];
 
+/** fyToken: exchange and segment code, six zeros, then the exchange token ("10100000003045", "1210000000500112"). */
 export function fyToken(row: MasterRow): string {
-  return `${row.exchangeCode}${row.segmentCode}${row.scripCode.padStart(10, '0')}`;
+  return `${row.exchangeCode}${row.segmentCode}000000${row.scripCode}`;
 }
+
+/** The HSM segment names of the simulator's exchange/segment codes (scrip topics are `sf|<segment>|<token>`). */
+export const HSM_SEGMENTS: Record<string, string> = { '1010': 'nse_cm', '1011': 'nse_fo', '1210': 'bse_cm' };
+
+export function scripTopicOf(row: MasterRow): string {
+  return `sf|${HSM_SEGMENTS[`${row.exchangeCode}${row.segmentCode}`]}|${row.scripCode}`;
+}
+
+export const BY_TOPIC: ReadonlyMap<string, MasterRow> = new Map(MASTER.map((r) => [scripTopicOf(r), r]));
 
 export const BY_TICKER: ReadonlyMap<string, MasterRow> = new Map(MASTER.map((r) => [r.ticker, r]));
 
