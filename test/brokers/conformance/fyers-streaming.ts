@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { adapter } from '../../../src/main/brokers/fyers/adapter';
-import { FYERS_ORDER_SOCKET_URL, orderSocketUrl } from '../../../src/main/brokers/fyers/order-stream';
+import { FYERS_ORDER_SOCKET_URL, orderSocketUrl, type FyersOrderStream } from '../../../src/main/brokers/fyers/order-stream';
 import { FYERS_HSM_URL, HSM_SILENCE_MS, hsmUrl, type FyersMarketStream } from '../../../src/main/brokers/fyers/stream';
 import type { OrderRequest } from '../../../src/main/brokers/types';
 import type { StreamProblem, Tick } from '../../../src/main/streaming/types';
@@ -326,6 +326,62 @@ export const fyersStreamingCases = [
       expect(problems.filter((p) => p === 'malformed')).toHaveLength(5);
       expect(statuses).toEqual([{ state: 'open' }]);
       stream.close();
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  }),
+  behaviour('streaming', 'the order socket survives junk, errors and unknown messages, counting them, and ends on a dead-session error', async () => {
+    const http = createServer((_req, res) => res.end());
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const headers: string[] = [];
+    wss.on('connection', (socket, req) => {
+      headers.push(String(req.headers.authorization));
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString('utf8');
+        if (text === 'ping') return socket.send('pong');
+        if (!text.includes('SUB_ORD')) return;
+        for (const frame of [
+          '{not json',
+          '[1,2]',
+          '{"s":"ok","code":1605,"message":"Successfully subscribed"}',
+          '{"hello":"there"}',
+          '{"s":"error","code":-99,"message":"something refused"}',
+          '{"s":"ok","orders":{"ord_status":90}}',
+          '{"s":"ok","orders":{"id":"1","ord_status":999}}',
+          '{"s":"ok","trades":{"id":"1"}}',
+          '{"s":"ok","orders":{"id":"26010500000007","ord_status":91,"qty_filled":0,"oms_msg":"Cancelled by user","time_oms":"05-Jan-2026 09:30:00"}}',
+        ])
+          socket.send(frame);
+        socket.send('{"s":"error","code":-16,"message":"Could not authenticate the user"}');
+      });
+    });
+    try {
+      const { port } = http.address() as AddressInfo;
+      const ctx = brokerContext({
+        baseUrl: `http://127.0.0.1:${port}`,
+        environment: 'live',
+        credentials: { client_id: 'APP1-100', access_token: 'tokenCANARY8812' },
+        clock: { now: () => 5 } as never,
+      });
+      const updates: unknown[] = [];
+      const statuses: unknown[] = [];
+      const problems: StreamProblem[] = [];
+      const stream = adapter.orderStream!.open(ctx, {
+        onOrder: (u) => updates.push(u),
+        onStatus: (s) => statuses.push(s),
+        onProblem: (p) => problems.push(p),
+      }) as FyersOrderStream;
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }, { state: 'closed', reason: 'auth' }]));
+      expect(headers).toEqual(['APP1-100:tokenCANARY8812']);
+      expect(updates).toEqual([
+        { brokerOrderId: '26010500000007', state: 'CANCELLED', filledQuantity: 0, message: 'Cancelled by user', ts: Date.UTC(2026, 0, 5, 4, 0, 0) },
+      ]);
+      expect(stream.counters).toEqual({ malformed: 4, unknown: 1, errors: 1 });
+      expect(problems.sort()).toEqual(['error', 'malformed', 'malformed', 'malformed', 'malformed', 'unknown']);
+      expect(JSON.stringify([statuses, problems])).not.toContain('CANARY');
     } finally {
       for (const client of wss.clients) client.terminate();
       wss.close();
