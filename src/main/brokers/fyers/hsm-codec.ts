@@ -148,18 +148,38 @@ class Reader {
     return start;
   }
 
-  u8 = () => this.buf.readUInt8(this.take(1));
-  u16 = () => this.buf.readUInt16BE(this.take(2));
-  u32 = () => this.buf.readUInt32BE(this.take(4));
-  i32 = (): HsmValue => {
-    const v = this.buf.readInt32BE(this.take(4));
-    return v === HSM_NO_VALUE ? null : v;
-  };
-  bytes = (n: number) => {
+  u8(): number {
+    return this.buf.readUInt8(this.take(1));
+  }
+
+  u16(): number {
+    return this.buf.readUInt16BE(this.take(2));
+  }
+
+  u32(): number {
+    return this.buf.readUInt32BE(this.take(4));
+  }
+
+  /** `count` i32 values, bounds-checked once. */
+  values(count: number): HsmValue[] {
+    const start = this.take(count * 4);
+    const out = new Array<HsmValue>(count);
+    for (let i = 0; i < count; i++) {
+      const v = this.buf.readInt32BE(start + i * 4);
+      out[i] = v === HSM_NO_VALUE ? null : v;
+    }
+    return out;
+  }
+
+  bytes(n: number): Buffer {
     const start = this.take(n);
     return this.buf.subarray(start, start + n);
-  };
-  text = (n: number) => this.bytes(n).toString('latin1');
+  }
+
+  text(n: number): string {
+    const start = this.take(n);
+    return this.buf.toString('latin1', start, start + n);
+  }
   /** Fields of u8 id, u16 length, bytes. */
   fields(count: number): Map<number, Buffer> {
     const out = new Map<number, Buffer>();
@@ -171,16 +191,12 @@ class Reader {
   }
 }
 
-function values(r: Reader, count: number): HsmValue[] {
-  return Array.from({ length: count }, () => r.i32());
-}
-
 function entry(r: Reader, options: DecodeOptions): HsmEntry {
   const kind = r.u8();
   if (kind === 83) {
     const topicId = r.u16();
     const topic = r.text(r.u8());
-    const vals = values(r, r.u8());
+    const vals = r.values(r.u8());
     r.bytes(2); // skipped by the SDK
     const multiplier = r.u16();
     const precision = r.u8();
@@ -191,9 +207,9 @@ function entry(r: Reader, options: DecodeOptions): HsmEntry {
   }
   if (kind === 85) {
     const topicId = r.u16();
-    return { kind: 'update', topicId, values: values(r, r.u8()) };
+    return { kind: 'update', topicId, values: r.values(r.u8()) };
   }
-  if (kind === 76) return { kind: 'lite', topicId: r.u16(), values: values(r, options.liteValues) };
+  if (kind === 76) return { kind: 'lite', topicId: r.u16(), values: r.values(options.liteValues) };
   // An entry kind we cannot size: the rest of the packet cannot be read.
   throw new HsmDecodeError('unknown data entry');
 }
@@ -215,7 +231,8 @@ function response(r: Reader, type: number, options: DecodeOptions): HsmResponse 
   if (type === RESPONSE_DATA) {
     const messageNumber = options.ackCount > 0 ? r.u32() : null;
     const count = r.u16();
-    const entries = Array.from({ length: count }, () => entry(r, options));
+    const entries = new Array<HsmEntry>(count);
+    for (let i = 0; i < count; i++) entries[i] = entry(r, options);
     return { type: 'data', messageNumber, entries };
   }
   if (type === RESPONSE_PING) return { type: 'ping' };

@@ -81,6 +81,9 @@ interface TopicState {
   divisor: number;
 }
 
+/** Catalogue short names of the values a tick is made of. */
+type TickField = 'ltp' | 'ltt' | 'bp' | 'sp' | 'v';
+
 const channelOf = (mode: StreamMode) => (mode === 'ltp' ? LITE_CHANNEL : FULL_CHANNEL);
 
 /** One HSM data socket: hsm_key from the token, symbols resolved to scrip topics over REST, binary ticks in the common form. */
@@ -92,10 +95,13 @@ export class FyersMarketStream implements MarketStream {
   private ackCount = 0;
   private received = 0;
   private catalogue: HsmCatalogue | null = null;
+  /** Where the fields a tick needs sit among a scrip's values (-1: not in the catalogue). */
+  private index: Record<TickField, number> = { ltp: -1, ltt: -1, bp: -1, sp: -1, v: -1 };
   /** Common symbol → the mode asked for. */
   private readonly wanted = new Map<string, StreamMode>();
-  /** Common symbol → its scrip topic, once resolved. */
+  /** Common symbol → its scrip topic, once resolved, and the reverse (two common spellings may share a topic). */
   private readonly topics = new Map<string, string>();
+  private readonly symbolsByTopic = new Map<string, Set<string>>();
   private readonly resolving = new Set<string>();
   /** Topic → the channel the server has it on. */
   private readonly onServer = new Map<string, number>();
@@ -195,7 +201,10 @@ export class FyersMarketStream implements MarketStream {
         if (topic === null) {
           this.wanted.delete(symbol);
           this.problem('unsupported', 'unsupported');
-        } else this.topics.set(symbol, topic);
+        } else {
+          this.topics.set(symbol, topic);
+          this.symbolsByTopic.set(topic, (this.symbolsByTopic.get(topic) ?? new Set()).add(symbol));
+        }
       }
     }
     this.sync();
@@ -276,6 +285,8 @@ export class FyersMarketStream implements MarketStream {
       this.problem('malformed', 'malformed');
       return this.finish({ state: 'closed', reason: 'dropped' });
     }
+    const at = (name: string) => this.catalogue!.scrip.indexOf(name);
+    this.index = { ltp: at('ltp'), ltt: at('ltt'), bp: at('bp'), sp: at('sp'), v: at('v') };
     this.ackCount = p.ackCount;
     this.ready = true;
     this.socket?.send(channelRequest(HSM_REQUEST.resume, [LITE_CHANNEL, FULL_CHANNEL]));
@@ -314,13 +325,14 @@ export class FyersMarketStream implements MarketStream {
     this.emit(topicId, lite);
   }
 
+  /** The subscribed common symbol a topic stands for, or null once nobody wants it. */
   private symbolOf(topic: string): string | null {
-    for (const [symbol, t] of this.topics) if (t === topic && this.wanted.has(symbol)) return symbol;
+    for (const symbol of this.symbolsByTopic.get(topic) ?? []) if (this.wanted.has(symbol)) return symbol;
     return null;
   }
 
-  private value(state: TopicState, name: string): number | undefined {
-    const index = this.catalogue?.scrip.indexOf(name) ?? -1;
+  private value(state: TopicState, field: TickField): number | undefined {
+    const index = this.index[field];
     const raw = index < 0 ? null : (state.values[index] ?? null);
     return raw === null ? undefined : raw;
   }
@@ -330,7 +342,7 @@ export class FyersMarketStream implements MarketStream {
     const rawLtp = this.value(state, 'ltp');
     if (rawLtp === undefined || rawLtp <= 0) return; // no trade yet
     const mode = this.wanted.get(state.symbol) ?? 'ltp';
-    const price = (name: string) => {
+    const price = (name: 'bp' | 'sp') => {
       const v = this.value(state, name);
       return v !== undefined && v > 0 ? v / state.divisor : undefined;
     };
