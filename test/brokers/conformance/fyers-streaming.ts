@@ -114,6 +114,33 @@ export const fyersStreamingCases = [
     }),
   ),
 
+  behaviour('streaming', 'a second socket of the same connection reuses the resolved topics: no second symbol-token call', () =>
+    withRig(async (rig) => {
+      const calls: string[] = [];
+      const counting: typeof fetch = (input, init) => {
+        calls.push(new URL(String(input instanceof Request ? input.url : input)).pathname);
+        return fetch(input, init);
+      };
+      const ctx = brokerContext({
+        baseUrl: rig.sim.baseUrl,
+        environment: 'live',
+        credentials: { ...rig.sim.credentials, ...rig.sim.session },
+        clock: rig.clock,
+        scheduler: rig.scheduler,
+        fetch: counting,
+      });
+      for (let round = 0; round < 2; round++) {
+        const { stream, ticks, statuses } = rig.open(ctx);
+        await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+        stream.subscribe(['NSE:SBIN', 'NSE:INFY'], 'quote');
+        await arrives(() => expect(symbolsOf(ticks)).toEqual(['NSE:INFY', 'NSE:SBIN']));
+        stream.close();
+        await arrives(() => expect(rig.sim.hsm.connectionCount).toBe(0));
+      }
+      expect(calls).toEqual(['/data/symbol-token']);
+    }),
+  ),
+
   behaviour('streaming', 'acks data packets every `ack count` packets when the server asks for it', () =>
     withRig(
       async (rig) => {

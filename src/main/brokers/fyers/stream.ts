@@ -81,6 +81,9 @@ interface TopicState {
   divisor: number;
 }
 
+/** The connection's runtime memo keeps each ticker's topic: fyTokens do not change while the app runs. */
+const topicMemoKey = (ticker: string) => `fyers.hsmTopic.${ticker}`;
+
 /** Catalogue short names of the values a tick is made of. */
 type TickField = 'ltp' | 'ltt' | 'bp' | 'sp' | 'v';
 
@@ -173,6 +176,11 @@ export class FyersMarketStream implements MarketStream {
         this.problem('unsupported', 'unsupported');
         continue;
       }
+      const known = this.ctx.memo.get(topicMemoKey(ticker));
+      if (typeof known === 'string') {
+        this.learnTopic(symbol, known);
+        continue;
+      }
       this.resolving.add(symbol);
       tickers.set(ticker, [...(tickers.get(ticker) ?? []), symbol]);
     }
@@ -201,13 +209,17 @@ export class FyersMarketStream implements MarketStream {
         if (topic === null) {
           this.wanted.delete(symbol);
           this.problem('unsupported', 'unsupported');
-        } else {
-          this.topics.set(symbol, topic);
-          this.symbolsByTopic.set(topic, (this.symbolsByTopic.get(topic) ?? new Set()).add(symbol));
-        }
+        } else this.learnTopic(symbol, topic);
       }
+      // A reconnect (or the next socket of this connection) subscribes at once, without another REST call.
+      if (topic !== null) this.ctx.memo.set(topicMemoKey(ticker), topic);
     }
     this.sync();
+  }
+
+  private learnTopic(symbol: string, topic: string): void {
+    this.topics.set(symbol, topic);
+    this.symbolsByTopic.set(topic, (this.symbolsByTopic.get(topic) ?? new Set()).add(symbol));
   }
 
   /** Bring the server's subscriptions in line with what is wanted: a mode change moves a topic between channels. */
