@@ -156,7 +156,7 @@ export const fyersStreamingCases = [
     ),
   ),
 
-  behaviour('streaming', 'a dropped socket reconnects through the subscription manager and resubscribes', () =>
+  behaviour('streaming', 'a dropped socket reconnects through the subscription manager and resubscribes, drop after drop', () =>
     withRig(async (rig) => {
       const manager = rig.manager();
       const panel = recordingConsumer('panel');
@@ -164,13 +164,16 @@ export const fyersStreamingCases = [
       await arrives(() => expect(manager.status('fyers-1')).toBe('live'));
       await rig.tickUntil(1_000, () => expect(symbolsOf(panel.ticks)).toEqual(['NSE:INFY', 'NSE:SBIN']));
 
-      rig.sim.hsm.dropAll();
-      await arrives(() => expect(manager.status('fyers-1')).toBe('reconnecting'));
-      panel.ticks.length = 0;
-      await rig.stepUntil(8_000, () => expect(manager.status('fyers-1')).toBe('live'));
-      await rig.tickUntil(1_000, () => expect(symbolsOf(panel.ticks)).toEqual(['NSE:INFY', 'NSE:SBIN']));
+      // A bounded soak: three server-side drops in a row, each back to live with both symbols and bid/ask.
+      for (let drop = 1; drop <= 3; drop++) {
+        rig.sim.hsm.dropAll();
+        await arrives(() => expect(manager.status('fyers-1')).toBe('reconnecting'));
+        await rig.stepUntil(8_000, () => expect(manager.status('fyers-1')).toBe('live'));
+        panel.ticks.length = 0;
+        await rig.tickUntil(1_000, () => expect(symbolsOf(panel.ticks.filter((t) => t.bid !== undefined))).toEqual(['NSE:INFY', 'NSE:SBIN']));
+      }
       expect(rig.sim.hsm.connectionCount).toBe(1);
-      expect(manager.counters('fyers-1')).toMatchObject({ drops: 1, adapterErrors: 0 });
+      expect(manager.counters('fyers-1')).toMatchObject({ drops: 3, adapterErrors: 0, consumerErrors: 0 });
     }),
   ),
 
