@@ -45,6 +45,18 @@ describe('FYERS HSM requests (big-endian)', () => {
     expect(modeRequest([11], 'full').at(-1)).toBe(70);
   });
 
+  it("matches byte for byte what FYERS' JS SDK 1.9.0 sends (captured from the SDK against a loopback server)", () => {
+    expect(hex(connectRequest('abc123'))).toBe('001c010401000661626331323302000150030001010400064a535f415049');
+    expect(hex(scripRequest(4, ['sf|nse_cm|3045'], 11))).toBe('001a040201001100010e73667c6e73655f636d7c333034350200010b');
+    // The SDK pauses every channel but its own (1–30 except 11) and resumes 11.
+    const others = Array.from({ length: 30 }, (_, i) => i + 1).filter((c) => c !== 11);
+    expect(hex(channelRequest(7, others))).toBe('000d0701010008000000007ffff7fe');
+    expect(hex(channelRequest(8, [11]))).toBe('000d08010100080000000000000800');
+    expect(hex(modeRequest([11], 'lite'))).toBe('00110c0201000800000000000008000200014c');
+    // With ack count 2 the SDK acknowledged data packets 2 and 4 like this.
+    expect([ackRequest(2), ackRequest(4)].map(hex)).toEqual(['0009030101000400000002', '0009030101000400000004']);
+  });
+
   it('pings with the three bytes 00 01 0B and acks with the message number', () => {
     expect(hex(PING_REQUEST)).toBe('00010b');
     expect(hex(ackRequest(258))).toBe('0009030101000400000102');
