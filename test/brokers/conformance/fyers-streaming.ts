@@ -101,15 +101,15 @@ export const fyersStreamingCases = [
     }),
   ),
 
-  behaviour('streaming', 'symbols FYERS has no token for are skipped and counted, the rest stream', () =>
+  behaviour('streaming', 'symbols FYERS has no token for, and indices (if| topics, not carried), are skipped and counted; the rest stream', () =>
     withRig(async (rig) => {
       const { stream, ticks, statuses, problems } = rig.open();
       await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
-      stream.subscribe(['NSE:NOSUCHCO', 'US:AAPL', 'NSE:TCS'], 'ltp');
+      stream.subscribe(['NSE:NOSUCHCO', 'US:AAPL', 'NSE:NIFTY50-INDEX', 'NSE:TCS'], 'ltp');
       await arrives(() => expect(symbolsOf(ticks)).toEqual(['NSE:TCS']));
       // TCS's five-digit token survives the fyToken → topic step (digits from position 10 on).
       expect(Object.fromEntries(rig.sim.hsm.subscriptions())).toEqual({ 1: ['sf|nse_cm|11536'] });
-      expect(problems).toEqual(['unsupported', 'unsupported']);
+      expect(problems).toEqual(['unsupported', 'unsupported', 'unsupported']);
       expect(statuses).toEqual([{ state: 'open' }]);
     }),
   ),

@@ -168,10 +168,15 @@ export class FyersMarketStream implements MarketStream {
   private resolve(symbols: readonly string[]): void {
     const tickers = new Map<string, string[]>();
     for (const symbol of symbols) {
-      let ticker: string;
+      let ticker: string | null;
       try {
         ticker = toFyersSymbol(this.ctx, symbol);
       } catch {
+        ticker = null;
+      }
+      // Indices stream on `if|` topics named from the SDK's own index table, not on their fyToken: not carried here,
+      // and a `sf|` topic for one would make the server refuse the whole subscribe.
+      if (ticker === null || ticker.endsWith('-INDEX')) {
         this.wanted.delete(symbol);
         this.problem('unsupported', 'unsupported');
         continue;
