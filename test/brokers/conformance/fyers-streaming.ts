@@ -243,6 +243,56 @@ export const fyersStreamingCases = [
     ),
   ),
 
+  behaviour('streaming', 'sends at most 1500 scrips per subscribe request and at most 500 symbols per symbol-token call', async () => {
+    // A scripted server that knows any NSE symbol, so the counts are not bounded by the simulator's small master.
+    const tokenCalls: number[] = [];
+    const http = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const symbols = (JSON.parse(body) as { symbols: string[] }).symbols;
+        tokenCalls.push(symbols.length);
+        const validSymbol = Object.fromEntries(symbols.map((s) => [s, `1010000000${s.replace(/\D/g, '').padStart(5, '0')}`]));
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ s: 'ok', code: 200, validSymbol, invalidSymbol: [] }));
+      });
+    });
+    const wss = new WebSocketServer({ server: http });
+    const perRequest: number[] = [];
+    wss.on('connection', (socket) => {
+      socket.on('message', (data: Buffer) => {
+        const req = parseRequest(data);
+        if (req?.type === 1) socket.send(connectionResponse(true, 0, CATALOGUE));
+        if (req?.type === 4) {
+          perRequest.push(req.fields.get(1)!.readUInt16BE(0));
+          socket.send(ackResponse(4, true));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = http.address() as AddressInfo;
+      const session = { client_id: 'APP1-100', access_token: jwt({ hsm_key: 'k' }) };
+      const ctx = brokerContext({ baseUrl: `http://127.0.0.1:${port}`, environment: 'live', credentials: session, clock: { now: () => 0 } as never });
+      const symbols = Array.from({ length: 1600 }, (_, i) => `NSE:S${10_000 + i}`);
+      for (let round = 0; round < 2; round++) {
+        const statuses: unknown[] = [];
+        const stream = adapter.marketStream!.open(ctx, { onTick: () => undefined, onStatus: (st) => statuses.push(st) });
+        await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+        stream.subscribe(symbols, 'ltp');
+        await arrives(() => expect(perRequest.reduce((a, b) => a + b, 0)).toBe(1600 * (round + 1)));
+        stream.close();
+      }
+      // First socket: four symbol-token calls, each subscribed as it lands; the second resolves from the memo at once.
+      expect(tokenCalls).toEqual([500, 500, 500, 100]);
+      expect(perRequest.slice(-2)).toEqual([1500, 100]);
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  }),
+
   behaviour('streaming', 'pings keep a quiet socket open; a server that stops answering is closed as dropped by the watchdog', () =>
     withRig(async (rig) => {
       const { statuses } = rig.open();
