@@ -113,6 +113,7 @@ export class FyersHsmStream {
       return;
     }
     if (req.type === 1) return this.onConnect(c, req.fields);
+    // Whether the real server answers pings is unconfirmed; an echo keeps an idle client's watchdog fed (the SDK ignores it).
     if (req.type === 11) {
       this.pings++;
       return this.send(c, PING_RESPONSE);
@@ -232,6 +233,7 @@ export class FyersHsmStream {
     return SCRIP_FIELDS.map(([, name]) => byName[name] ?? NO_VALUE);
   }
 
+  /** The token string equals the topic's HSM token: FYERS' JS SDK files ticks under it and drops any it cannot match. */
   private snapshot(c: Client, topic: string): DataEntry {
     const row = BY_TOPIC.get(topic)!;
     const token = topic.slice(topic.lastIndexOf('|') + 1);
