@@ -11,6 +11,7 @@ import {
   PING_REQUEST,
   scripRequest,
 } from '../../src/main/brokers/fyers/hsm-codec';
+import { indexTopic, isIndexTicker } from '../../src/main/brokers/fyers/hsm-indices';
 import { hsmKeyOf } from '../../src/main/brokers/fyers/hsm-key';
 import { apiStatusOf, toOrderUpdate } from '../../src/main/brokers/fyers/order-stream';
 import { scripTopic } from '../../src/main/brokers/fyers/stream';
@@ -18,7 +19,7 @@ import { scripTopic } from '../../src/main/brokers/fyers/stream';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (...parts: (number[] | string | Uint8Array)[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
-const opts = { ackCount: 0, liteValues: 1 };
+const opts = { ackCount: 0, liteValues: () => 1 };
 
 describe('FYERS HSM requests (big-endian)', () => {
   it('builds the connect packet: length, type 1, four fields', () => {
@@ -73,7 +74,7 @@ describe('FYERS HSM responses', () => {
     expect(decodeFrame(bytes([0x00, 0x06, 0x01, 0x01, 0x01, 0x00, 0x01], 'N'), opts)).toEqual([
       { type: 'connection', ok: false, ackCount: 0, catalogue: null },
     ]);
-    expect(parseCatalogue(catalogue)).toEqual({ scrip: ['ltp', 'ltt'], liteValues: 1 });
+    expect(parseCatalogue(catalogue)).toEqual({ scrip: ['ltp', 'ltt'], index: [], liteValues: 1, indexLiteValues: 1 });
     expect(parseCatalogue('{"fields":[],"scrip":[]}')).toBeNull();
     expect(parseCatalogue('{nope')).toBeNull();
   });
@@ -123,7 +124,7 @@ describe('FYERS HSM responses', () => {
     ]);
     // With an ack count the packet carries a message number first.
     const numbered = bytes([0x00, 0x07, 0x06, 0x00, 0x00, 0x00, 0x2a, 0x00, 0x00]);
-    expect(decodeFrame(numbered, { ackCount: 3, liteValues: 1 })).toEqual([{ type: 'data', messageNumber: 42, entries: [] }]);
+    expect(decodeFrame(numbered, { ackCount: 3, liteValues: () => 1 })).toEqual([{ type: 'data', messageNumber: 42, entries: [] }]);
   });
 
   it('reads several packets in one frame, skips unknown packet types by their length, and answers pings', () => {
@@ -156,6 +157,15 @@ describe('FYERS stream helpers', () => {
     expect(scripTopic('101100000035001')).toBe('sf|nse_fo|35001');
     expect(scripTopic('9999000000001')).toBeNull();
     expect(scripTopic('1010abc')).toBeNull();
+  });
+
+  it('names index topics from the index table: segment by exchange, no fyToken', () => {
+    expect(indexTopic('NSE:NIFTY50-INDEX')).toBe('if|nse_cm|Nifty 50');
+    expect(indexTopic('NSE:NIFTYBANK-INDEX')).toBe('if|nse_cm|Nifty Bank');
+    expect(indexTopic('BSE:SENSEX-INDEX')).toBe('if|bse_cm|SENSEX');
+    expect(indexTopic('NSE:NOTANINDEX-INDEX')).toBeNull();
+    expect(isIndexTicker('NSE:NIFTY50-INDEX')).toBe(true);
+    expect(isIndexTicker('NSE:SBIN-EQ')).toBe(false);
   });
 
   it('reads hsm_key from the token locally, refusing a missing claim or a passed exp', () => {

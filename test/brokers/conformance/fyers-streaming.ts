@@ -101,11 +101,29 @@ export const fyersStreamingCases = [
     }),
   ),
 
-  behaviour('streaming', 'symbols FYERS has no token for, and indices (if| topics, not carried), are skipped and counted; the rest stream', () =>
+  behaviour('streaming', 'streams indices on if| topics named as the SDK names them, in lite and full mode, without bid or ask', () =>
     withRig(async (rig) => {
       const { stream, ticks, statuses, problems } = rig.open();
       await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
-      stream.subscribe(['NSE:NOSUCHCO', 'US:AAPL', 'NSE:NIFTY50-INDEX', 'NSE:TCS'], 'ltp');
+      stream.subscribe(['NSE:NIFTY50-INDEX'], 'ltp');
+      stream.subscribe(['BSE:SENSEX-INDEX'], 'quote');
+      await arrives(() => expect(symbolsOf(ticks)).toEqual(['BSE:SENSEX-INDEX', 'NSE:NIFTY50-INDEX']));
+      expect(Object.fromEntries(rig.sim.hsm.subscriptions())).toEqual({ 1: ['if|nse_cm|Nifty 50'], 11: ['if|bse_cm|SENSEX'] });
+      ticks.length = 0;
+      await rig.tickUntil(1_000, () => expect(symbolsOf(ticks)).toEqual(['BSE:SENSEX-INDEX', 'NSE:NIFTY50-INDEX']));
+      const at = rig.clock.now();
+      expect(ticks.find((t) => t.symbol === 'NSE:NIFTY50-INDEX')).toEqual({ symbol: 'NSE:NIFTY50-INDEX', ltp: priceAt('NSE:NIFTY50-INDEX', at), ts: at });
+      expect(ticks.find((t) => t.symbol === 'BSE:SENSEX-INDEX')).toEqual({ symbol: 'BSE:SENSEX-INDEX', ltp: priceAt('BSE:SENSEX-INDEX', at), ts: at });
+      expect(problems).toEqual([]);
+      expect(rig.sim.hsm.badRequests).toBe(0);
+    }),
+  ),
+
+  behaviour('streaming', 'symbols FYERS has no token for, and indices the index table does not name, are skipped and counted; the rest stream', () =>
+    withRig(async (rig) => {
+      const { stream, ticks, statuses, problems } = rig.open();
+      await arrives(() => expect(statuses).toEqual([{ state: 'open' }]));
+      stream.subscribe(['NSE:NOSUCHCO', 'US:AAPL', 'NSE:NIFTYIT-INDEX', 'NSE:TCS'], 'ltp');
       await arrives(() => expect(symbolsOf(ticks)).toEqual(['NSE:TCS']));
       // TCS's five-digit token survives the fyToken → topic step (digits from position 10 on).
       expect(Object.fromEntries(rig.sim.hsm.subscriptions())).toEqual({ 1: ['sf|nse_cm|11536'] });

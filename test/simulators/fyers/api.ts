@@ -1,7 +1,7 @@
 import type { SimOrderType } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
 import { AUTH_FAILED, fail, IP_REJECTED, ok, RATE_LIMITED } from './envelope';
-import { BY_TICKER, fyToken, masterCsv } from './master';
+import { BY_TICKER, fyToken, INDEX_BY_TICKER, masterCsv } from './master';
 import { fundLimitJson, orderJson, overallJson, positionJson, profileJson, quoteJson, tradeJson } from './shapes';
 import type { FyersState } from './state';
 
@@ -174,7 +174,9 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
       const invalidSymbol: string[] = [];
       for (const s of symbols as string[]) {
         const row = BY_TICKER.get(s);
+        const index = INDEX_BY_TICKER.get(s);
         if (row) validSymbol[s] = fyToken(row);
+        else if (index) validSymbol[s] = index.fyToken;
         else invalidSymbol.push(s);
       }
       return ok({ validSymbol, invalidSymbol });

@@ -1,7 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import type { Scheduler, TimerHandle } from '../../../src/main/scheduler';
 import type { SimExchange } from '../exchange';
-import { BY_TOPIC, type MasterRow } from './master';
+import { BY_TOPIC, INDEX_BY_TOPIC, type IndexRow, type MasterRow } from './master';
 import {
   ackResponse,
   CATALOGUE,
@@ -175,7 +175,7 @@ export class FyersHsmStream {
     }
     const total = new Set([...c.subs.values()].flatMap((s) => [...s]).concat(topics)).size;
     // Unknown topics and a request past the limit are refused whole.
-    if (total > this.options.scripLimit || topics.some((t) => !BY_TOPIC.has(t))) return this.send(c, ackResponse(type, false));
+    if (total > this.options.scripLimit || topics.some((t) => !BY_TOPIC.has(t) && !INDEX_BY_TOPIC.has(t))) return this.send(c, ackResponse(type, false));
     const fresh = topics.filter((t) => !on.has(t));
     for (const t of topics) on.add(t);
     c.subs.set(channel, on);
@@ -233,8 +233,30 @@ export class FyersHsmStream {
     return SCRIP_FIELDS.map(([, name]) => byName[name] ?? NO_VALUE);
   }
 
+  /** An index's values in the catalogue's index order (`iv`, `ic`), in paise. */
+  private indexValues(row: IndexRow): number[] {
+    const iv = Math.round(this.options.exchange.price(row.common) * 100);
+    return [iv, iv];
+  }
+
   /** The token string equals the topic's HSM token: FYERS' JS SDK files ticks under it and drops any it cannot match. */
   private snapshot(c: Client, topic: string): DataEntry {
+    const index = INDEX_BY_TOPIC.get(topic);
+    // An index's token string is its name ("Nifty 50"): FYERS' JS SDK files index ticks under the name and drops others.
+    if (index) {
+      const [exchange, symbol] = index.ticker.split(':') as [string, string];
+      return {
+        kind: 'S',
+        topicId: this.topicId(c, topic),
+        topic,
+        values: this.indexValues(index),
+        multiplier: 1,
+        precision: 2,
+        exchange,
+        token: topic.slice(topic.lastIndexOf('|') + 1),
+        symbol,
+      };
+    }
     const row = BY_TOPIC.get(topic)!;
     const token = topic.slice(topic.lastIndexOf('|') + 1);
     const symbol = row.ticker.slice(row.ticker.indexOf(':') + 1);
@@ -269,7 +291,8 @@ export class FyersHsmStream {
       for (const [channel, topics] of c.subs) {
         if (c.paused.has(channel)) continue;
         for (const topic of topics) {
-          const values = this.values(BY_TOPIC.get(topic)!);
+          const index = INDEX_BY_TOPIC.get(topic);
+          const values = index ? this.indexValues(index) : this.values(BY_TOPIC.get(topic)!);
           const topicId = this.topicId(c, topic);
           entries.push(c.lite.has(channel) ? { kind: 'L', topicId, values: values.slice(0, 1) } : { kind: 'U', topicId, values });
         }

@@ -109,3 +109,21 @@ export function masterCsv(file: string): string | null {
       .join('\n') + '\n'
   );
 }
+
+/** Indices the data socket streams: `if|` topics named as FYERS' SDK names them (not from the fyToken). */
+export interface IndexRow {
+  ticker: string;
+  /** The common symbol the shared price path is keyed by. */
+  common: string;
+  topic: string;
+  fyToken: string;
+}
+
+export const INDICES: readonly IndexRow[] = [
+  { ticker: 'NSE:NIFTY50-INDEX', common: 'NSE:NIFTY50-INDEX', topic: 'if|nse_cm|Nifty 50', fyToken: '101000000026000' },
+  { ticker: 'NSE:NIFTYBANK-INDEX', common: 'NSE:NIFTYBANK-INDEX', topic: 'if|nse_cm|Nifty Bank', fyToken: '101000000026009' },
+  { ticker: 'BSE:SENSEX-INDEX', common: 'BSE:SENSEX-INDEX', topic: 'if|bse_cm|SENSEX', fyToken: '121000000001' },
+];
+
+export const INDEX_BY_TICKER: ReadonlyMap<string, IndexRow> = new Map(INDICES.map((r) => [r.ticker, r]));
+export const INDEX_BY_TOPIC: ReadonlyMap<string, IndexRow> = new Map(INDICES.map((r) => [r.topic, r]));

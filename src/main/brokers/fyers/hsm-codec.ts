@@ -125,8 +125,8 @@ export type HsmResponse =
 export interface DecodeOptions {
   /** From the connection response: when > 0, every data packet carries a u32 message number. */
   ackCount: number;
-  /** Values in a lite entry (the catalogue's `scrip_lite.hfid`). */
-  liteValues: number;
+  /** Values in a lite entry for this topic id (the catalogue's `scrip_lite.hfid` or `index_lite.hfid`). */
+  liteValues(topicId: number): number;
 }
 
 /** Reads within one packet; any read past its end throws HsmDecodeError. */
@@ -209,7 +209,10 @@ function entry(r: Reader, options: DecodeOptions): HsmEntry {
     const topicId = r.u16();
     return { kind: 'update', topicId, values: r.values(r.u8()) };
   }
-  if (kind === 76) return { kind: 'lite', topicId: r.u16(), values: r.values(options.liteValues) };
+  if (kind === 76) {
+    const topicId = r.u16();
+    return { kind: 'lite', topicId, values: r.values(options.liteValues(topicId)) };
+  }
   // An entry kind we cannot size: the rest of the packet cannot be read.
   throw new HsmDecodeError('unknown data entry');
 }
@@ -265,8 +268,11 @@ export function decodeFrame(buf: Buffer, options: DecodeOptions): HsmResponse[] 
 export interface HsmCatalogue {
   /** Short field names (`ltp`, `v`, `bp` …) in the order scrip values arrive. */
   scrip: string[];
-  /** Values in a lite entry. */
+  /** Short field names (`iv`, `ic` …) in the order index values arrive. */
+  index: string[];
+  /** Values in a lite entry of a scrip, and of an index. */
   liteValues: number;
+  indexLiteValues: number;
 }
 
 /**
@@ -282,7 +288,7 @@ export function parseCatalogue(json: string | null): HsmCatalogue | null {
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
-  const { fields, scrip, scrip_lite: lite } = parsed as Record<string, unknown>;
+  const { fields, scrip, index, scrip_lite: lite, index_lite: indexLite } = parsed as Record<string, unknown>;
   if (!Array.isArray(fields) || !Array.isArray(scrip)) return null;
   const names = new Map<string, string>();
   for (const f of fields) {
@@ -291,8 +297,12 @@ export function parseCatalogue(json: string | null): HsmCatalogue | null {
       if ((typeof fid === 'string' || typeof fid === 'number') && typeof fld === 'string') names.set(String(fid), fld);
     }
   }
-  const order = scrip.map((fid) => names.get(String(fid)) ?? '');
-  const hfid = typeof lite === 'object' && lite !== null ? (lite as Record<string, unknown>).hfid : undefined;
-  const liteValues = typeof hfid === 'number' && Number.isInteger(hfid) && hfid > 0 ? hfid : 1;
-  return order.includes('ltp') ? { scrip: order, liteValues } : null;
+  const order = (fids: unknown[]) => fids.map((fid) => names.get(String(fid)) ?? '');
+  const hfid = (group: unknown) => {
+    const n = typeof group === 'object' && group !== null ? (group as Record<string, unknown>).hfid : undefined;
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 1;
+  };
+  const scripOrder = order(scrip);
+  if (!scripOrder.includes('ltp')) return null;
+  return { scrip: scripOrder, index: Array.isArray(index) ? order(index) : [], liteValues: hfid(lite), indexLiteValues: hfid(indexLite) };
 }

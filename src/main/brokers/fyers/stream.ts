@@ -4,6 +4,7 @@ import { BrokerError, type BrokerContext } from '../types';
 import { fyers, fyersRoot } from './client';
 import { FYERS_API_HOST } from './descriptor';
 import { hsmKeyOf } from './hsm-key';
+import { indexTopic, isIndexTicker } from './hsm-indices';
 import {
   channelRequest,
   connectRequest,
@@ -77,6 +78,9 @@ export interface FyersStreamCounters {
 interface TopicState {
   topic: string;
   symbol: string;
+  isIndex: boolean;
+  /** Where this topic's tick fields sit among its values (scrip or index order). */
+  fields: Record<TickField, number>;
   values: HsmValue[];
   divisor: number;
 }
@@ -86,6 +90,8 @@ const topicMemoKey = (ticker: string) => `fyers.hsmTopic.${ticker}`;
 
 /** Catalogue short names of the values a tick is made of. */
 type TickField = 'ltp' | 'ltt' | 'bp' | 'sp' | 'v';
+
+const NO_FIELDS: Record<TickField, number> = { ltp: -1, ltt: -1, bp: -1, sp: -1, v: -1 };
 
 const channelOf = (mode: StreamMode) => (mode === 'ltp' ? LITE_CHANNEL : FULL_CHANNEL);
 
@@ -98,8 +104,9 @@ export class FyersMarketStream implements MarketStream {
   private ackCount = 0;
   private received = 0;
   private catalogue: HsmCatalogue | null = null;
-  /** Where the fields a tick needs sit among a scrip's values (-1: not in the catalogue). */
-  private index: Record<TickField, number> = { ltp: -1, ltt: -1, bp: -1, sp: -1, v: -1 };
+  /** Where the fields a tick needs sit among a scrip's and an index's values (-1: not in the catalogue). */
+  private scripFields: Record<TickField, number> = NO_FIELDS;
+  private indexFields: Record<TickField, number> = NO_FIELDS;
   /** Common symbol → the mode asked for. */
   private readonly wanted = new Map<string, StreamMode>();
   /** Common symbol → its scrip topic, once resolved, and the reverse (two common spellings may share a topic). */
@@ -174,11 +181,16 @@ export class FyersMarketStream implements MarketStream {
       } catch {
         ticker = null;
       }
-      // Indices stream on `if|` topics named from the SDK's own index table, not on their fyToken: not carried here,
-      // and a `sf|` topic for one would make the server refuse the whole subscribe.
-      if (ticker === null || ticker.endsWith('-INDEX')) {
+      // Indices stream on `if|` topics named from the SDK's index table, not on their fyToken (no REST call); an
+      // index the table does not name is skipped: a `sf|` topic for it would make the server refuse the whole request.
+      const index = ticker !== null && isIndexTicker(ticker) ? indexTopic(ticker) : undefined;
+      if (ticker === null || index === null) {
         this.wanted.delete(symbol);
         this.problem('unsupported', 'unsupported');
+        continue;
+      }
+      if (index !== undefined) {
+        this.learnTopic(symbol, index);
         continue;
       }
       const known = this.ctx.memo.get(topicMemoKey(ticker));
@@ -263,7 +275,7 @@ export class FyersMarketStream implements MarketStream {
     if (typeof data === 'string') return this.problem('unknown', 'unknown');
     let packets: HsmResponse[];
     try {
-      packets = decodeFrame(data, { ackCount: this.ackCount, liteValues: this.catalogue?.liteValues ?? 1 });
+      packets = decodeFrame(data, { ackCount: this.ackCount, liteValues: (topicId) => this.liteValues(topicId) });
     } catch (error) {
       if (!(error instanceof HsmDecodeError)) throw error;
       return this.problem('malformed', 'malformed');
@@ -272,6 +284,13 @@ export class FyersMarketStream implements MarketStream {
       if (this.done) return;
       this.onPacket(p);
     }
+  }
+
+  /** A lite entry's value count depends on its topic's kind (the SDK sizes it the same way). */
+  private liteValues(topicId: number): number {
+    const catalogue = this.catalogue;
+    if (!catalogue) return 1;
+    return this.byTopicId.get(topicId)?.isIndex ? catalogue.indexLiteValues : catalogue.liteValues;
   }
 
   private onPacket(p: HsmResponse): void {
@@ -302,8 +321,10 @@ export class FyersMarketStream implements MarketStream {
       this.problem('malformed', 'malformed');
       return this.finish({ state: 'closed', reason: 'dropped' });
     }
-    const at = (name: string) => this.catalogue!.scrip.indexOf(name);
-    this.index = { ltp: at('ltp'), ltt: at('ltt'), bp: at('bp'), sp: at('sp'), v: at('v') };
+    const { scrip, index } = this.catalogue;
+    this.scripFields = { ltp: scrip.indexOf('ltp'), ltt: scrip.indexOf('ltt'), bp: scrip.indexOf('bp'), sp: scrip.indexOf('sp'), v: scrip.indexOf('v') };
+    // An index has a value (`iv`) and no book or volume; its ticks are timed on arrival.
+    this.indexFields = { ...NO_FIELDS, ltp: index.indexOf('iv') };
     this.ackCount = p.ackCount;
     this.ready = true;
     this.socket?.send(channelRequest(HSM_REQUEST.resume, [LITE_CHANNEL, FULL_CHANNEL]));
@@ -325,8 +346,11 @@ export class FyersMarketStream implements MarketStream {
   private onSnapshot(e: Extract<HsmEntry, { kind: 'snapshot' }>): void {
     const symbol = this.symbolOf(e.topic);
     if (symbol === null) return; // a topic just unsubscribed
-    if (e.multiplier < 1 || e.precision > 8 || !e.topic.endsWith(`|${e.token}`)) return this.problem('malformed', 'malformed');
-    this.byTopicId.set(e.topicId, { topic: e.topic, symbol, values: e.values, divisor: e.multiplier * 10 ** e.precision });
+    const isIndex = e.topic.startsWith('if|');
+    // A scrip's token string must be its topic's token (the SDK files ticks under it); an index is named instead.
+    if (e.multiplier < 1 || e.precision > 8 || (!isIndex && !e.topic.endsWith(`|${e.token}`))) return this.problem('malformed', 'malformed');
+    const fields = isIndex ? this.indexFields : this.scripFields;
+    this.byTopicId.set(e.topicId, { topic: e.topic, symbol, isIndex, fields, values: e.values, divisor: e.multiplier * 10 ** e.precision });
     this.emit(e.topicId);
   }
 
@@ -349,7 +373,7 @@ export class FyersMarketStream implements MarketStream {
   }
 
   private value(state: TopicState, field: TickField): number | undefined {
-    const index = this.index[field];
+    const index = state.fields[field];
     const raw = index < 0 ? null : (state.values[index] ?? null);
     return raw === null ? undefined : raw;
   }
