@@ -11,10 +11,9 @@ import {
   PING_REQUEST,
   scripRequest,
 } from '../../src/main/brokers/fyers/hsm-codec';
-import { indexTopic, isIndexTicker } from '../../src/main/brokers/fyers/hsm-indices';
 import { hsmKeyOf } from '../../src/main/brokers/fyers/hsm-key';
 import { apiStatusOf, toOrderUpdate } from '../../src/main/brokers/fyers/order-stream';
-import { scripTopic } from '../../src/main/brokers/fyers/stream';
+import { indexTopic, isIndexTicker, scripTopic } from '../../src/main/brokers/fyers/hsm-topics';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (...parts: (number[] | string | Uint8Array)[]) =>

@@ -1,10 +1,10 @@
 import { BrokerSocket } from '../../streaming/broker-socket';
 import type { MarketStream, MarketStreamCapability, MarketStreamHandlers, MarketStreamStatus, StreamMode, StreamProblem, Tick } from '../../streaming/types';
 import { BrokerError, type BrokerContext } from '../types';
-import { fyers, fyersRoot } from './client';
+import { fyersRoot } from './client';
 import { FYERS_API_HOST } from './descriptor';
 import { hsmKeyOf } from './hsm-key';
-import { indexTopic, isIndexTicker } from './hsm-indices';
+import { fetchScripTopics, knownTopic, SYMBOLS_PER_TOKEN_CALL } from './hsm-topics';
 import {
   channelRequest,
   connectRequest,
@@ -21,8 +21,6 @@ import {
   type HsmResponse,
   type HsmValue,
 } from './hsm-codec';
-import { toFyersSymbol } from './symbols';
-import { record } from '../json';
 
 export const FYERS_HSM_URL = 'wss://socket.fyers.in/hsm/v1-5/prod';
 const HSM_PATH = '/hsm/v1-5/prod';
@@ -33,35 +31,14 @@ export const FULL_CHANNEL = 11;
 /** The SDK pings every 30 s; silence past two missed rounds means the socket is dead. */
 const PING_EVERY_MS = 30_000;
 export const HSM_SILENCE_MS = 75_000;
-/** The SDK's per-request cap on scrips, and the symbol-token call's cap on symbols. */
+/** The SDK's per-request cap on scrips. */
 const SCRIPS_PER_REQUEST = 1500;
-const SYMBOLS_PER_TOKEN_CALL = 500;
-
-/** fyToken prefix (exchange + segment) → the HSM segment name in topics. */
-const SEGMENTS: Record<string, string> = {
-  '1010': 'nse_cm',
-  '1011': 'nse_fo',
-  '1012': 'cde_fo',
-  '1020': 'nse_com',
-  '1120': 'mcx_fo',
-  '1210': 'bse_cm',
-  '1211': 'bse_fo',
-  '1212': 'bcs_fo',
-};
 
 /** The real HSM host for FYERS' own API host; a simulator or proxy override serves the socket on its own host. */
 export function hsmUrl(ctx: BrokerContext): string {
   const root = fyersRoot(ctx);
   if (root === FYERS_API_HOST) return FYERS_HSM_URL;
   return `${root.replace(/^http/, 'ws')}${HSM_PATH}`;
-}
-
-/** `sf|nse_cm|3045` from a fyToken ("10100000003045": segment code, then the HSM token from position 10); null if unknown. */
-export function scripTopic(fyToken: string): string | null {
-  const segment = SEGMENTS[fyToken.slice(0, 4)];
-  const token = fyToken.slice(10);
-  if (!segment || !/^\d{10,}$/.test(fyToken)) return null;
-  return `sf|${segment}|${token}`;
 }
 
 /** What the stream survived without passing it on. */
@@ -84,9 +61,6 @@ interface TopicState {
   values: HsmValue[];
   divisor: number;
 }
-
-/** The connection's runtime memo keeps each ticker's topic: fyTokens do not change while the app runs. */
-const topicMemoKey = (ticker: string) => `fyers.hsmTopic.${ticker}`;
 
 /** Catalogue short names of the values a tick is made of. */
 type TickField = 'ltp' | 'ltt' | 'bp' | 'sp' | 'v';
@@ -171,44 +145,28 @@ export class FyersMarketStream implements MarketStream {
     this.handlers.onStatus(status);
   }
 
-  /** POST /data/symbol-token through the adapter's HTTP path (rate gate included), at most 500 symbols a call. */
+  /** Symbols → topics: at once where they are known, else through symbol-token calls of at most 500 tickers. */
   private resolve(symbols: readonly string[]): void {
     const tickers = new Map<string, string[]>();
     for (const symbol of symbols) {
-      let ticker: string | null;
-      try {
-        ticker = toFyersSymbol(this.ctx, symbol);
-      } catch {
-        ticker = null;
-      }
-      // Indices stream on `if|` topics named from the SDK's index table, not on their fyToken (no REST call); an
-      // index the table does not name is skipped: a `sf|` topic for it would make the server refuse the whole request.
-      const index = ticker !== null && isIndexTicker(ticker) ? indexTopic(ticker) : undefined;
-      if (ticker === null || index === null) {
+      const known = knownTopic(this.ctx, symbol);
+      if (known === null) {
         this.wanted.delete(symbol);
         this.problem('unsupported', 'unsupported');
-        continue;
+      } else if ('topic' in known) this.learnTopic(symbol, known.topic);
+      else {
+        this.resolving.add(symbol);
+        tickers.set(known.ticker, [...(tickers.get(known.ticker) ?? []), symbol]);
       }
-      if (index !== undefined) {
-        this.learnTopic(symbol, index);
-        continue;
-      }
-      const known = this.ctx.memo.get(topicMemoKey(ticker));
-      if (typeof known === 'string') {
-        this.learnTopic(symbol, known);
-        continue;
-      }
-      this.resolving.add(symbol);
-      tickers.set(ticker, [...(tickers.get(ticker) ?? []), symbol]);
     }
     const names = [...tickers.keys()];
     for (let i = 0; i < names.length; i += SYMBOLS_PER_TOKEN_CALL) void this.resolveBatch(names.slice(i, i + SYMBOLS_PER_TOKEN_CALL), tickers);
   }
 
   private async resolveBatch(batch: string[], tickers: Map<string, string[]>): Promise<void> {
-    let valid: Record<string, unknown>;
+    let topics: Map<string, string | null>;
     try {
-      valid = record((await fyers(this.ctx, { kind: 'read', method: 'POST', path: '/data/symbol-token', json: { symbols: batch } })).validSymbol);
+      topics = await fetchScripTopics(this.ctx, batch);
     } catch (error) {
       if (this.done) return;
       // A dead session cannot stream; anything else (limits, network) is worth a fresh socket after the manager's backoff.
@@ -218,9 +176,7 @@ export class FyersMarketStream implements MarketStream {
       return;
     }
     if (this.done) return;
-    for (const ticker of batch) {
-      const fyToken = valid[ticker];
-      const topic = typeof fyToken === 'string' ? scripTopic(fyToken) : null;
+    for (const [ticker, topic] of topics) {
       for (const symbol of tickers.get(ticker) ?? []) {
         this.resolving.delete(symbol);
         if (topic === null) {
@@ -228,8 +184,6 @@ export class FyersMarketStream implements MarketStream {
           this.problem('unsupported', 'unsupported');
         } else this.learnTopic(symbol, topic);
       }
-      // A reconnect (or the next socket of this connection) subscribes at once, without another REST call.
-      if (topic !== null) this.ctx.memo.set(topicMemoKey(ticker), topic);
     }
     this.sync();
   }
