@@ -115,6 +115,8 @@ export class FyersMarketStream implements MarketStream {
   }
 
   subscribe(symbols: readonly string[], mode: StreamMode): void {
+    // A closed stream makes no more symbol-token calls.
+    if (this.done) return;
     for (const symbol of symbols) this.wanted.set(symbol, mode);
     this.resolve(symbols.filter((s) => !this.topics.has(s) && !this.resolving.has(s)));
     this.sync();
