@@ -9,6 +9,7 @@ import { priceAt } from '../../simulators/exchange';
 import { start, type FyersSimHandle } from '../../simulators/fyers';
 import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from '../support';
 import { FYERS_ERRORS, fyersError } from '../../../src/main/brokers/fyers/errors';
+import { fyersStreamingCases } from './fyers-streaming';
 import { behaviour, type BrokerConformance } from './suite';
 
 const REDIRECT = 'http://127.0.0.1:47614/oauth/fyers';
@@ -326,5 +327,6 @@ export const conformance: BrokerConformance = {
       expect(outcomes.filter((o) => o instanceof BrokerError).length).toBe(5);
       expectNoCanary(outcomes, forms);
     }),
+    ...fyersStreamingCases,
   ],
 };

@@ -1,7 +1,7 @@
 import type { SimOrderType } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
 import { AUTH_FAILED, fail, IP_REJECTED, ok, RATE_LIMITED } from './envelope';
-import { BY_TICKER, masterCsv } from './master';
+import { BY_TICKER, fyToken, INDEX_BY_TICKER, masterCsv } from './master';
 import { fundLimitJson, orderJson, overallJson, positionJson, profileJson, quoteJson, tradeJson } from './shapes';
 import type { FyersState } from './state';
 
@@ -75,8 +75,10 @@ function placeOrder(state: FyersState, req: SimRequest): SimResponse {
     const held = paise(available);
     const message = `RED:Margin Shortfall:INR ${rupees(required - held)} Available:INR ${rupees(held)} for C-${state.user.fyId} [FYERS_RISK_CLI]`;
     order.extra.rejectMessage = message;
+    state.ordersChanged();
     return fail(400, -99, message, { id: order.id });
   }
+  state.ordersChanged();
   return { json: { s: 'ok', code: 1101, message: `Order submitted successfully. Your Order Ref. No.${order.id}`, id: order.id } };
 }
 
@@ -88,6 +90,7 @@ function cancelOrder(state: FyersState, req: SimRequest): SimResponse {
   if (order.status === 'FILLED') return fail(400, -162, 'Order is already traded');
   if (order.status === 'REJECTED') return fail(400, -164, 'Order is already rejected');
   state.exchange.cancel(id);
+  state.ordersChanged();
   return { json: { s: 'ok', code: 1103, message: 'Successfully cancelled order', id } };
 }
 
@@ -158,6 +161,27 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
     }),
   );
 
+  // The data socket's SDK resolves symbols here first (it hard-codes api-t1.fyers.in, which this port stands for).
+  router.on(
+    'POST',
+    '/data/symbol-token',
+    read((req) => {
+      const symbols = jsonBody(req)?.symbols;
+      if (!Array.isArray(symbols) || symbols.length === 0 || symbols.some((s) => typeof s !== 'string'))
+        return fail(400, -300, 'Please provide a valid symbol');
+      if (symbols.length > 500) return fail(400, -99, 'Please provide less than 500 symbols');
+      const validSymbol: Record<string, string> = {};
+      const invalidSymbol: string[] = [];
+      for (const s of symbols as string[]) {
+        const row = BY_TICKER.get(s);
+        const index = INDEX_BY_TICKER.get(s);
+        if (row) validSymbol[s] = fyToken(row);
+        else if (index) validSymbol[s] = index.fyToken;
+        else invalidSymbol.push(s);
+      }
+      return ok({ validSymbol, invalidSymbol });
+    }),
+  );
   router.on(
     'GET',
     '/data/quotes',

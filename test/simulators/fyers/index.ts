@@ -1,9 +1,16 @@
+import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
+import { systemScheduler } from '../../../src/main/scheduler';
 import { serve, SimRouter, type SimulatorHandle, type SimulatorOptions } from '../harness';
 import { apiRoutes } from './api';
 import { NOT_FOUND } from './envelope';
+import { FyersHsmStream } from './hsm-stream';
 import { loginRoutes } from './login';
+import { FyersOrderSocket } from './order-socket';
 import { FyersState } from './state';
+
+const HSM_PATH = '/hsm/v1-5/prod';
+const ORDER_PATH = '/trade/v3';
 
 export interface FyersSimOptions extends SimulatorOptions {
   /** Override the test app's credentials (e.g. the canary test). */
@@ -14,6 +21,12 @@ export interface FyersSimOptions extends SimulatorOptions {
   cash?: number;
   /** The redirect URL registered on the simulated app; without one any loopback URL is accepted. */
   redirectUrl?: string;
+  /** Symbols one data socket may carry (default 5000, what FYERS' JS SDK checks; its Python SDK's page says 200). */
+  scripLimit?: number;
+  /** When > 0 the data socket numbers its data packets and expects an ack every that many (default 0: off). */
+  ackCount?: number;
+  /** Interval of streamed data and of the order socket's check for fills no request caused. Default 1 s. */
+  streamTickMs?: number;
 }
 
 export interface FyersSimHandle extends SimulatorHandle {
@@ -26,6 +39,13 @@ export interface FyersSimHandle extends SimulatorHandle {
   setCallerIp(ip: string): void;
   registeredIps: readonly string[];
   setCash(inr: number): void;
+  /** Issue another valid session (a new login, a daily token rollover), returned as the session fields. */
+  newSession(): Record<string, string>;
+  streamUrl: string;
+  orderStreamUrl: string;
+  /** The sockets, so tests can push a tick now, mute or drop every socket from the server side. */
+  hsm: FyersHsmStream;
+  orderSocket: FyersOrderSocket;
 }
 
 /** FYERS API v3 on loopback: /api/v3 and /data (api-t1.fyers.in) and /sym_details (public.fyers.in) under one base URL. */
@@ -38,12 +58,59 @@ export async function start(options: FyersSimOptions = {}): Promise<FyersSimHand
     options.cash ?? 1_000_000,
     options.redirectUrl ?? null,
   );
+  const scheduler = options.scheduler ?? systemScheduler(clock);
+  const tickMs = options.streamTickMs ?? 1_000;
+  const hsm = new FyersHsmStream({
+    exchange: state.exchange,
+    scheduler,
+    validKey: (key) => state.validHsmKey(key),
+    scripLimit: options.scripLimit ?? 5000,
+    scripsPerRequest: 1500,
+    ackCount: options.ackCount ?? 0,
+    tickMs,
+  });
+  const orderSocket = new FyersOrderSocket({ exchange: state.exchange, scheduler, pollMs: tickMs });
+  state.onOrdersChanged = () => orderSocket.publishChanges();
+  const wss = new WebSocketServer({ noServer: true });
+
   const router = new SimRouter();
   loginRoutes(router, state);
   apiRoutes(router, state);
-  const server = await serve(router, { port: options.port, notFound: NOT_FOUND });
+  const server = await serve(router, {
+    port: options.port,
+    notFound: NOT_FOUND,
+    // socket.fyers.in on the same port: the data socket (auth inside, by hsm_key) and the order socket (auth in the upgrade header).
+    upgrade: (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path === ORDER_PATH) {
+        const auth = String(req.headers.authorization ?? '');
+        const colon = auth.indexOf(':');
+        if (colon < 0 || auth.slice(0, colon) !== state.clientId || !state.validSession(auth.slice(colon + 1))) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+      } else if (path !== HSM_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => (path === ORDER_PATH ? orderSocket.accept(ws) : hsm.accept(ws)));
+    },
+  });
+  const wsBase = server.baseUrl.replace(/^http/, 'ws');
   return {
     ...server,
+    // Upgraded sockets are no longer the HTTP server's connections: end them first.
+    close: async () => {
+      hsm.close();
+      orderSocket.close();
+      wss.close();
+      await server.close();
+    },
+    streamUrl: `${wsBase}${HSM_PATH}`,
+    orderStreamUrl: `${wsBase}${ORDER_PATH}`,
+    hsm,
+    orderSocket,
+    newSession: () => ({ access_token: state.issueSession() }),
     broker: 'fyers',
     credentials: { client_id: state.clientId, secret_key: state.secretKey },
     session: { access_token: state.issueSession(options.sessionToken) },

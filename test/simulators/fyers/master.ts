@@ -60,9 +60,19 @@ export const MASTER: readonly MasterRow[] = [
   future('NSE:BAJAJ-AUTO26JANFUT', 'NFO:BAJAJ-AUTO26JANFUT', 'BAJAJ-AUTO 26 Jan 27 FUT', '35002', 'BAJAJ-AUTO', 75),
 ];
 
+/** fyToken: exchange and segment code, six zeros, then the exchange token ("10100000003045", "1210000000500112"). */
 export function fyToken(row: MasterRow): string {
-  return `${row.exchangeCode}${row.segmentCode}${row.scripCode.padStart(10, '0')}`;
+  return `${row.exchangeCode}${row.segmentCode}000000${row.scripCode}`;
 }
+
+/** The HSM segment names of the simulator's exchange/segment codes (scrip topics are `sf|<segment>|<token>`). */
+export const HSM_SEGMENTS: Record<string, string> = { '1010': 'nse_cm', '1011': 'nse_fo', '1210': 'bse_cm' };
+
+export function scripTopicOf(row: MasterRow): string {
+  return `sf|${HSM_SEGMENTS[`${row.exchangeCode}${row.segmentCode}`]}|${row.scripCode}`;
+}
+
+export const BY_TOPIC: ReadonlyMap<string, MasterRow> = new Map(MASTER.map((r) => [scripTopicOf(r), r]));
 
 export const BY_TICKER: ReadonlyMap<string, MasterRow> = new Map(MASTER.map((r) => [r.ticker, r]));
 
@@ -99,3 +109,21 @@ export function masterCsv(file: string): string | null {
       .join('\n') + '\n'
   );
 }
+
+/** Indices the data socket streams: `if|` topics named as FYERS' SDK names them (not from the fyToken). */
+export interface IndexRow {
+  ticker: string;
+  /** The common symbol the shared price path is keyed by. */
+  common: string;
+  topic: string;
+  fyToken: string;
+}
+
+export const INDICES: readonly IndexRow[] = [
+  { ticker: 'NSE:NIFTY50-INDEX', common: 'NSE:NIFTY50-INDEX', topic: 'if|nse_cm|Nifty 50', fyToken: '101000000026000' },
+  { ticker: 'NSE:NIFTYBANK-INDEX', common: 'NSE:NIFTYBANK-INDEX', topic: 'if|nse_cm|Nifty Bank', fyToken: '101000000026009' },
+  { ticker: 'BSE:SENSEX-INDEX', common: 'BSE:SENSEX-INDEX', topic: 'if|bse_cm|SENSEX', fyToken: '121000000001' },
+];
+
+export const INDEX_BY_TICKER: ReadonlyMap<string, IndexRow> = new Map(INDICES.map((r) => [r.ticker, r]));
+export const INDEX_BY_TOPIC: ReadonlyMap<string, IndexRow> = new Map(INDICES.map((r) => [r.topic, r]));

@@ -18,6 +18,16 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/** One string claim of a JWT, or null. */
+function claimOf(token: string, name: string): string | null {
+  try {
+    const value: unknown = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Everything one simulated FYERS API app + account holds. */
 export class FyersState {
   readonly user: FyersUser = {
@@ -29,7 +39,8 @@ export class FyersState {
   };
   readonly exchange: SimExchange;
   readonly openingBalance: number;
-  readonly sessions = new Map<string, { expiresAt: number }>();
+  /** Access token → expiry and the `hsm_key` claim the data socket authenticates with. */
+  readonly sessions = new Map<string, { expiresAt: number; hsmKey: string | null }>();
   readonly authCodes = new Map<string, { expiresAt: number }>();
   readonly registeredIps = ['203.0.113.20'];
   callerIp = '203.0.113.20';
@@ -39,6 +50,8 @@ export class FyersState {
   readonly secondLimiter: WindowLimiter;
   readonly minuteLimiter: WindowLimiter;
   private readonly signingKey = randomBytes(32);
+  /** Called after an order is placed, rejected or cancelled over REST (the order socket pushes the change). */
+  onOrdersChanged: () => void = () => undefined;
 
   constructor(
     readonly clock: Clock,
@@ -55,10 +68,14 @@ export class FyersState {
     this.minuteLimiter = new WindowLimiter(200, 60_000, clock);
   }
 
-  /** FYERS tokens are HS256 JWTs; clients read only the `exp` claim. */
+  /** FYERS tokens are HS256 JWTs; clients read the `exp` claim, and the data socket's SDK the `hsm_key` claim. */
   private jwt(payload: Record<string, unknown>): string {
     const body = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(payload)}`;
     return `${body}.${createHmac('sha256', this.signingKey).update(body).digest('base64url')}`;
+  }
+
+  ordersChanged(): void {
+    this.onOrdersChanged();
   }
 
   issueAuthCode(): string {
@@ -85,10 +102,20 @@ export class FyersState {
   issueSession(fixedToken?: string): string {
     const now = this.clock.now();
     const expiresAt = (Math.floor(now / 86_400_000) + 1) * 86_400_000;
+    // Real tokens carry an hsm_key claim (hex); FYERS' SDK reads it locally and sends it in the data socket's connect packet.
+    const hsmKey = fixedToken === undefined ? randomBytes(28).toString('hex') : claimOf(fixedToken, 'hsm_key');
     const token =
       fixedToken ??
-      this.jwt({ iss: 'api.fyers.in', iat: Math.floor(now / 1000), exp: expiresAt / 1000, sub: 'access_token', fy_id: this.user.fyId, appType: 100 });
-    this.sessions.set(token, { expiresAt });
+      this.jwt({
+        iss: 'api.fyers.in',
+        iat: Math.floor(now / 1000),
+        exp: expiresAt / 1000,
+        sub: 'access_token',
+        hsm_key: hsmKey,
+        fy_id: this.user.fyId,
+        appType: 100,
+      });
+    this.sessions.set(token, { expiresAt, hsmKey });
     return token;
   }
 
@@ -96,6 +123,12 @@ export class FyersState {
   issueRefreshToken(): string {
     const iat = Math.floor(this.clock.now() / 1000);
     return this.jwt({ iss: 'api.fyers.in', iat, exp: iat + 15 * 86_400, sub: 'refresh_token', fy_id: this.user.fyId });
+  }
+
+  /** Whether a live session carries this hsm_key (the data socket's credential). */
+  validHsmKey(key: string): boolean {
+    const now = this.clock.now();
+    return key.length > 0 && [...this.sessions.values()].some((s) => s.hsmKey === key && now < s.expiresAt);
   }
 
   validSession(token: string): boolean {

@@ -16,6 +16,8 @@ import { fetchFyersInstruments } from './instruments';
 import { toBrokerOrder, orderBody, toPosition, toQuote } from './mapping';
 import { completeFyersLogin, fyersLoginUrl, fyersSessionExpiry } from './session';
 import { fyersTag, toFyersSymbol } from './symbols';
+import { fyersMarketStream } from './stream';
+import { fyersOrderStream } from './order-stream';
 import { isRecord, num, record, text } from '../json';
 
 /** GET /data/quotes takes at most 50 symbols per call. */
@@ -64,6 +66,9 @@ export const adapter: BrokerAdapter = {
   loginUrl: fyersLoginUrl,
   completeLogin: (ctx, params) => completeFyersLogin(ctx, params),
   sessionExpiry: fyersSessionExpiry,
+
+  marketStream: fyersMarketStream,
+  orderStream: fyersOrderStream,
 
   async validate(ctx): Promise<AccountSummary> {
     const profile = record((await fyers(ctx, { kind: 'read', method: 'GET', path: '/api/v3/profile' })).data);
