@@ -18,6 +18,8 @@ import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
+import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
+import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
 
@@ -35,6 +37,11 @@ export interface TradingDeps {
   scheduler: Scheduler;
   /** The broker's health interval: how old a live connection's last check may be when an order leaves. */
   checkIntervalMs: (broker: BrokerId) => number;
+  /**
+   * The subscription manager (optional: without it paper prices are polled on the refresh timer). Paper prices
+   * then come from a connection's live ticks while its feed is live, and resting paper orders fill on the tick.
+   */
+  streams?: PriceStreams;
 }
 
 export interface Trading {
@@ -45,6 +52,8 @@ export interface Trading {
   limits: LimitsStore;
   paper: PaperDesk;
   prices: MarketPrices;
+  /** Live subscriptions of the paper engine; null without `streams`. */
+  paperStreaming: PaperStreaming | null;
   venue(): Venue;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
@@ -63,8 +72,18 @@ export function createTrading(d: TradingDeps): Trading {
     notifier: d.notifier,
     canDecrypt: d.canDecrypt,
   });
-  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
+  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), d.streams);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
+  const paperStreaming = d.streams
+    ? startPaperStreaming({
+        streams: d.streams,
+        prices,
+        desk: paper,
+        logger: d.log,
+        onDidChangeBook: paper.onDidChangeBook,
+        onDidChangeConnections: d.connections.onDidChange,
+      })
+    : null;
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);
   const gate = new OrderGate({
@@ -129,6 +148,7 @@ export function createTrading(d: TradingDeps): Trading {
     limits,
     paper,
     prices,
+    paperStreaming,
     venue: () => orders.currentVenue(),
     async tick() {
       await orders.refresh(() => paper.evaluate());

@@ -13,6 +13,8 @@ export interface PaperOrder extends BrokerOrder {
   triggeredAt: number | null;
   /** P&L realised by this order's fill (sells), in account currency. */
   realizedPnl: number | null;
+  /** The feed the fill's price came from; null while unfilled, or for fills from before feeds were recorded. */
+  fillSource: PriceOrigin | null;
   createdAt: number;
   updatedAt: number;
 }
