@@ -6,6 +6,7 @@ import { SubscriptionManager } from '../../src/main/streaming/subscription-manag
 import { MarketPrices } from '../../src/main/trading/market-prices';
 import { connectionOrigin, SimulatedFeed, type PaperOrder } from '../../src/main/trading/paper';
 import { PaperDesk } from '../../src/main/trading/paper-desk';
+import { LiveTicks } from '../../src/main/trading/live-ticks';
 import { startPaperStreaming, type PaperStreaming } from '../../src/main/trading/paper-streaming';
 import { priceAt } from '../simulators/exchange';
 import { FakeStreamSource } from '../support/fake-stream';
@@ -26,6 +27,7 @@ let source: FakeStreamSource;
 let manager: SubscriptionManager;
 let desk: PaperDesk;
 let streaming: PaperStreaming;
+let ticks: LiveTicks;
 const updates: PaperOrder[] = [];
 
 beforeAll(async () => {
@@ -35,13 +37,14 @@ beforeAll(async () => {
   const s = w.g.services;
   source = new FakeStreamSource();
   manager = new SubscriptionManager({ source, scheduler: w.scheduler, random: () => 0.5, logger: silent });
-  const prices = new MarketPrices(s.connections, s.brokerCalls, new SimulatedFeed(w.clock), manager);
+  ticks = new LiveTicks(manager);
+  const prices = new MarketPrices(s.connections, s.brokerCalls, new SimulatedFeed(w.clock), ticks);
   // Its own desk on the graph's database, in USD (the graph's own desk keeps its INR account).
   desk = new PaperDesk(s.db, new AppSettings(s.db), prices, w.clock);
   await desk.reset(100_000, 'USD');
   desk.onDidUpdateOrders((o) => updates.push(...o));
   streaming = startPaperStreaming({
-    streams: manager,
+    ticks,
     prices,
     desk,
     logger: silent,
@@ -50,7 +53,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  streaming.dispose();
+  ticks.dispose();
   manager.dispose();
   w.g.close();
   await alpaca.close();
@@ -114,6 +117,21 @@ describe('paper on a live feed', () => {
     expect((await desk.account()).unrealizedPnl).toBe(round2(3 * (polled - limit)));
     await w.scheduler.settle();
     source.current.tick('US:AAPL', round2(limit + 2), 4);
+    expect((await desk.account()).unrealizedPnl).toBe(6);
+  });
+
+  it('after a dropped socket, the last tick from before the drop is not taken for a live price', async () => {
+    const dropped = source.current;
+    dropped.drop();
+    const polled = () => round2(3 * (priceAt('AAPL', w.clock.now()) - limit));
+    expect((await desk.account()).unrealizedPnl).toBe(polled());
+    await w.scheduler.advance(1_000); // the manager reconnects (backoff under 500 ms)
+    expect(source.current).not.toBe(dropped);
+    expect(manager.status(conn.id)).toBe('live');
+    // Live again, but nothing new has been streamed for AAPL yet: still polled, not the tick from before the drop.
+    expect(manager.latest(conn.id, 'US:AAPL')?.ltp).toBe(round2(limit + 2));
+    expect((await desk.account()).unrealizedPnl).toBe(polled());
+    source.current.tick('US:AAPL', round2(limit + 2), 5);
     expect((await desk.account()).unrealizedPnl).toBe(6);
   });
 

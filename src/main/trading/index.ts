@@ -18,6 +18,7 @@ import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
+import { LiveTicks } from './live-ticks';
 import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
 import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
@@ -72,11 +73,12 @@ export function createTrading(d: TradingDeps): Trading {
     notifier: d.notifier,
     canDecrypt: d.canDecrypt,
   });
-  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), d.streams);
+  const ticks = d.streams ? new LiveTicks(d.streams) : undefined;
+  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
-  const paperStreaming = d.streams
+  const paperStreaming = ticks
     ? startPaperStreaming({
-        streams: d.streams,
+        ticks,
         prices,
         desk: paper,
         logger: d.log,

@@ -13,7 +13,7 @@ import {
   type SimulatedFeed,
   type SourcedPrice,
 } from './paper/price-source';
-import type { PriceStreams } from './price-streams';
+import type { Tick } from '../streaming/types';
 
 const INDIAN_EXCHANGES = new Set(['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'BCD']);
 
@@ -36,7 +36,8 @@ export class MarketPrices implements PriceSource {
     private readonly connections: ConnectionService,
     private readonly brokers: BrokerService,
     private readonly feed: SimulatedFeed,
-    private readonly streams?: PriceStreams,
+    /** Current streamed ticks (LiveTicks), when the subscription manager is there. */
+    private readonly ticks?: { current(connectionId: string, symbol: string): Tick | null },
   ) {}
 
   /** True while no valid connection could price anything: every price is simulated. */
@@ -128,14 +129,13 @@ export class MarketPrices implements PriceSource {
   }
 
   /**
-   * One connection's prices: the streamed tick while its feed is live, polled quotes for the rest. A symbol the
+   * One connection's prices: the current streamed tick where there is one, polled quotes for the rest. A symbol the
    * broker cannot price right now is left out.
    */
   private async fetchFrom(connectionId: string, symbols: string[]): Promise<Map<string, Quote>> {
     const out = new Map<string, Quote>();
-    const live = this.streams?.status(connectionId) === 'live';
     for (const symbol of symbols) {
-      const tick = live ? this.streams!.latest(connectionId, symbol) : null;
+      const tick = this.ticks?.current(connectionId, symbol) ?? null;
       if (tick) out.set(symbol, { symbol, last: tick.ltp, bid: tick.bid ?? null, ask: tick.ask ?? null, at: tick.ts });
     }
     const polled = symbols.filter((s) => !out.has(s));

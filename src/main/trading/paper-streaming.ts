@@ -1,15 +1,10 @@
-import type { Disposable, Event } from '../events';
+import type { Event } from '../events';
 import type { Logger } from '../log/types';
-import type { StreamConsumer } from '../streaming/connection-feed';
-import type { Tick } from '../streaming/types';
+import type { LiveTicks } from './live-ticks';
 import { connectionOrigin, originConnection, type PriceRequest, type SourcedPrice } from './paper';
-import type { PriceStreams } from './price-streams';
-
-/** The paper engine's consumer id at the subscription manager (one per connection's feed). */
-export const PAPER_CONSUMER_ID = 'paper';
 
 export interface PaperStreamingDeps {
-  streams: PriceStreams;
+  ticks: LiveTicks;
   /** Which connection prices a symbol now, and whether one may (MarketPrices). */
   prices: { bestConnection(symbol: string): string | null; canPrice(connectionId: string, symbol: string): boolean };
   /** The paper desk: what it wants priced, and where live ticks go. */
@@ -26,32 +21,30 @@ export interface PaperStreamingDeps {
  * cannot stream (or its feed falls back to polling), the refresh timer's polled quotes go on filling orders.
  */
 export class PaperStreaming {
-  /** Live subscriptions by connection and symbol. */
-  private readonly subscriptions = new Map<string, { connectionId: string; symbol: string; handle: Disposable }>();
-  private readonly consumers = new Map<string, StreamConsumer>();
   /** Subscriptions the manager refused (the broker does not stream, or its limit): not retried until connections change. */
   private readonly refused = new Set<string>();
 
-  constructor(private readonly deps: PaperStreamingDeps) {}
+  constructor(private readonly deps: PaperStreamingDeps) {
+    // A tick counts only while its subscription is held: sync() releases it as soon as its connection stops being
+    // valid, so a tick from a connection that can no longer price the symbol never reaches the engine.
+    deps.ticks.onDidTick(({ connectionId, tick }) => deps.desk.offerTick(tick.symbol, { price: tick.ltp, source: connectionOrigin(connectionId) }));
+  }
 
   /** Subscribe what the book needs now and release what it no longer does. */
   sync(): void {
-    const wanted = new Map<string, { connectionId: string; symbol: string }>();
+    const wanted = new Map<string, [string, string]>();
     for (const { symbol, from } of this.deps.desk.watchList()) {
       const connectionId = from === undefined ? this.deps.prices.bestConnection(symbol) : originConnection(from);
       if (connectionId === null || !this.deps.prices.canPrice(connectionId, symbol)) continue;
-      wanted.set(keyOf(connectionId, symbol), { connectionId, symbol });
+      wanted.set(keyOf(connectionId, symbol), [connectionId, symbol]);
     }
-    for (const [key, sub] of [...this.subscriptions]) {
-      if (wanted.has(key)) continue;
-      this.subscriptions.delete(key);
-      sub.handle.dispose();
+    for (const [connectionId, symbol] of this.deps.ticks.list()) {
+      if (!wanted.has(keyOf(connectionId, symbol))) this.deps.ticks.release(connectionId, symbol);
     }
-    for (const [key, { connectionId, symbol }] of wanted) {
-      if (this.subscriptions.has(key) || this.refused.has(key)) continue;
+    for (const [key, [connectionId, symbol]] of wanted) {
+      if (this.refused.has(key)) continue;
       try {
-        const handle = this.deps.streams.subscribe(connectionId, this.consumerFor(connectionId), [symbol], 'ltp');
-        this.subscriptions.set(key, { connectionId, symbol, handle });
+        this.deps.ticks.hold(connectionId, symbol);
       } catch (error) {
         this.refused.add(key);
         this.deps.logger?.debug('Paper prices for this symbol stay polled', {
@@ -71,30 +64,10 @@ export class PaperStreaming {
 
   /** Symbols subscribed now, as "connectionId symbol" (for tests and diagnostics). */
   get subscribed(): string[] {
-    return [...this.subscriptions.values()].map((s) => `${s.connectionId} ${s.symbol}`).sort();
-  }
-
-  dispose(): void {
-    for (const sub of this.subscriptions.values()) sub.handle.dispose();
-    this.subscriptions.clear();
-  }
-
-  private consumerFor(connectionId: string): StreamConsumer {
-    let consumer = this.consumers.get(connectionId);
-    if (!consumer) {
-      consumer = { id: PAPER_CONSUMER_ID, onTick: (tick) => this.onTick(connectionId, tick) };
-      this.consumers.set(connectionId, consumer);
-    }
-    return consumer;
-  }
-
-  /**
-   * A tick counts only while this subscription is wanted: sync() drops it as soon as its connection stops being
-   * valid, so a tick from a connection that can no longer price the symbol never reaches the engine.
-   */
-  private onTick(connectionId: string, tick: Tick): void {
-    if (!this.subscriptions.has(keyOf(connectionId, tick.symbol))) return;
-    this.deps.desk.offerTick(tick.symbol, { price: tick.ltp, source: connectionOrigin(connectionId) });
+    return this.deps.ticks
+      .list()
+      .map(([c, s]) => `${c} ${s}`)
+      .sort();
   }
 }
 
