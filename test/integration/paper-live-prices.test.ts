@@ -3,18 +3,17 @@ import type { ConnectionView } from '../../src/shared/schemas';
 import type { Logger } from '../../src/main/log/types';
 import { AppSettings } from '../../src/main/store/app-settings';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
-import { MarketPrices } from '../../src/main/trading/market-prices';
-import { connectionOrigin, SimulatedFeed, type PaperOrder } from '../../src/main/trading/paper';
+import { createTrading } from '../../src/main/trading';
+import { connectionOrigin, type PaperOrder } from '../../src/main/trading/paper';
 import { PaperDesk } from '../../src/main/trading/paper-desk';
-import { LiveTicks } from '../../src/main/trading/live-ticks';
-import { startPaperStreaming, type PaperStreaming } from '../../src/main/trading/paper-streaming';
+import type { PaperStreaming } from '../../src/main/trading/paper-streaming';
 import { priceAt } from '../simulators/exchange';
 import { FakeStreamSource } from '../support/fake-stream';
 import { connectSim, makeTradingWorld, startSim, type TradingSim, type TradingWorld } from '../support/trading/world';
 
 /**
- * Issue 12, paper on real prices: the paper desk on a valid connection's live feed (a SubscriptionManager over fake
- * sockets), its REST quotes from the Alpaca simulator, wired as createTrading wires them.
+ * Issue 12, paper on real prices: createTrading's paper desk on a valid connection's live feed (a SubscriptionManager
+ * over fake sockets) and its REST quotes (the Alpaca simulator).
  */
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -27,7 +26,6 @@ let source: FakeStreamSource;
 let manager: SubscriptionManager;
 let desk: PaperDesk;
 let streaming: PaperStreaming;
-let ticks: LiveTicks;
 const updates: PaperOrder[] = [];
 
 beforeAll(async () => {
@@ -37,23 +35,28 @@ beforeAll(async () => {
   const s = w.g.services;
   source = new FakeStreamSource();
   manager = new SubscriptionManager({ source, scheduler: w.scheduler, random: () => 0.5, logger: silent });
-  ticks = new LiveTicks(manager);
-  const prices = new MarketPrices(s.connections, s.brokerCalls, new SimulatedFeed(w.clock), ticks);
-  // Its own desk on the graph's database, in USD (the graph's own desk keeps its INR account).
-  desk = new PaperDesk(s.db, new AppSettings(s.db), prices, w.clock);
+  // The trading core as the composition root builds it, given the manager as `streams`, on the graph's services.
+  const trading = createTrading({
+    db: s.db,
+    settings: new AppSettings(s.db),
+    connections: s.connections,
+    brokerCalls: s.brokerCalls,
+    audit: s.audit,
+    clock: w.clock,
+    log: silent,
+    notifier: { notify: () => undefined },
+    canDecrypt: () => true,
+    scheduler: w.scheduler,
+    checkIntervalMs: () => 60_000,
+    streams: manager,
+  });
+  desk = trading.paper;
+  streaming = trading.paperStreaming!;
+  // Its own paper account in USD (the graph's own desk keeps its INR one).
   await desk.reset(100_000, 'USD');
   desk.onDidUpdateOrders((o) => updates.push(...o));
-  streaming = startPaperStreaming({
-    ticks,
-    prices,
-    desk,
-    logger: silent,
-    onDidChangeBook: desk.onDidChangeBook,
-    onDidChangeConnections: s.connections.onDidChange,
-  });
 });
 afterAll(async () => {
-  ticks.dispose();
   manager.dispose();
   w.g.close();
   await alpaca.close();
