@@ -71,14 +71,15 @@ export class Book {
    * another feed than the one valuing the symbol's open position is ignored (the order waits for its own feed).
    */
   step(order: OrderRow, priced: SourcedPrice): OrderRow | null {
-    const held = this.store.position(order.symbol);
-    if (held && held.quantity > 0 && held.price_source !== priced.source) return null;
     const price = priced.price;
     const decision = decide(
       { side: order.side, type: order.order_type, limitPrice: order.limit_price, stopPrice: order.stop_price, triggered: order.triggered_at !== null },
       price,
     );
     if (decision.kind === 'none') return null;
+    // Checked only once the price would act (most evaluations act on nothing): this is the fill's last moment.
+    const held = this.store.position(order.symbol);
+    if (held && held.quantity > 0 && held.price_source !== priced.source) return null;
     if (decision.kind === 'trigger') {
       const next = { ...order, triggered_at: this.clock.now(), updated_at: this.clock.now() };
       next.message = `Stop ${order.stop_price} reached at ${price}; resting as a limit at ${order.limit_price}.`;
