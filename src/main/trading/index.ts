@@ -109,9 +109,10 @@ export function createTrading(d: TradingDeps): Trading {
     gate,
     paper,
     live,
+    // The venue's own quote: for paper, the feed a fill would use (a held symbol's own feed).
     price: async (venue, symbol) => {
       try {
-        return (venue.mode === 'paper' ? await prices.price(symbol) : (await venue.quotes([symbol]))[0]?.last) ?? null;
+        return (await venue.quotes([symbol]))[0]?.last ?? null;
       } catch {
         return null;
       }

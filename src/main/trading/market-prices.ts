@@ -74,13 +74,6 @@ export class MarketPrices implements PriceSource {
     return this.connections.find(id)?.label ?? 'a removed connection';
   }
 
-  /** The best current price, for estimates (e.g. the order-value limit); fills use prices(). */
-  async price(symbol: string): Promise<number> {
-    const priced = (await this.prices([{ symbol }])).get(symbol);
-    if (!priced) throw new Error(`no price for ${symbol}`);
-    return priced.price;
-  }
-
   async prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
     const out = new Map<string, SourcedPrice>();
     const simulated: string[] = [];
