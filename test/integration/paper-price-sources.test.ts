@@ -33,4 +33,23 @@ describe('a paper position keeps the price source it was bought on', () => {
     const { positions } = await w.g.ok('positions:list');
     expect(positions).toEqual([{ symbol: 'US:AAPL', quantity: 10, averagePrice: simulated, lastPrice: simulated, unrealizedPnl: 0, realizedPnl: 0 }]);
   });
+
+  it('quotes a held symbol from its own feed, so the label says what the next fill would use; once flat, the broker’s', async () => {
+    const simulated = simulatedPriceAt('US:AAPL', w.clock.now());
+    expect(await w.g.ok('quotes:get', { symbols: ['US:AAPL'] })).toMatchObject({ simulated: true, quotes: [{ symbol: 'US:AAPL', last: simulated }] });
+    const more = await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }));
+    expect(more.averagePrice).toBe(simulated);
+    await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'SELL', quantity: 11, type: 'MARKET' }));
+    expect((await w.g.ok('paper:account')).realizedPnl).toBe(0); // bought and sold on the same feed at the same second
+
+    const broker = priceAt('AAPL', w.clock.now());
+    expect(await w.g.ok('quotes:get', { symbols: ['US:AAPL'] })).toMatchObject({ simulated: false, quotes: [{ symbol: 'US:AAPL', last: broker }] });
+    const fresh = await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 2, type: 'MARKET' }));
+    expect(fresh.averagePrice).toBe(broker);
+    expect(await w.g.ok('paper:account')).toMatchObject({
+      unrealizedPnl: 0,
+      pricesSimulated: false,
+      positionSources: [{ symbol: 'US:AAPL', simulated: false, label: 'alpaca main', priced: true }],
+    });
+  });
 });

@@ -52,7 +52,8 @@ export interface Trading {
   schedules: ScheduleService;
   limits: LimitsStore;
   paper: PaperDesk;
-  prices: MarketPrices;
+  /** Paper quotes, labelled: each from the feed a paper fill of it would use. */
+  prices: { quotes(symbols: string[]): ReturnType<MarketPrices['quotes']> };
   /** Live subscriptions of the paper engine; null without `streams`. */
   paperStreaming: PaperStreaming | null;
   venue(): Venue;
@@ -150,7 +151,7 @@ export function createTrading(d: TradingDeps): Trading {
     schedules,
     limits,
     paper,
-    prices,
+    prices: { quotes: (symbols) => prices.quotes(symbols, (symbol) => paper.feedOf(symbol)) },
     paperStreaming,
     venue: () => orders.currentVenue(),
     async tick() {

@@ -103,12 +103,15 @@ export class MarketPrices implements PriceSource {
     return out;
   }
 
-  /** Quotes for several symbols; `simulated` is true when any of them came from the simulated feed. */
-  async quotes(symbols: string[]): Promise<{ simulated: boolean; quotes: Quote[] }> {
+  /**
+   * Quotes for several symbols from the feed a paper fill would use: `feedOf` names a held symbol's own feed (used
+   * while it can price), others take the best current feed. `simulated` is true when any came from the simulated feed.
+   */
+  async quotes(symbols: string[], feedOf: (symbol: string) => PriceOrigin | undefined = () => undefined): Promise<{ simulated: boolean; quotes: Quote[] }> {
     const out = new Map<string, Quote>();
     const byConnection = new Map<string, string[]>();
     for (const symbol of symbols) {
-      const id = this.bestConnection(symbol);
+      const id = this.quoteConnection(symbol, feedOf(symbol));
       if (id) byConnection.set(id, [...(byConnection.get(id) ?? []), symbol]);
     }
     await Promise.all([...byConnection].map(async ([id, list]) => (await this.fetchFrom(id, list)).forEach((q) => out.set(q.symbol, q))));
@@ -119,6 +122,12 @@ export class MarketPrices implements PriceSource {
       out.set(symbol, { symbol, last: await this.feed.price(symbol), bid: null, ask: null, at: null });
     }
     return { simulated, quotes: symbols.map((s) => out.get(s)!) };
+  }
+
+  private quoteConnection(symbol: string, feed: PriceOrigin | undefined): string | null {
+    if (feed === SIMULATED) return null;
+    const own = feed === undefined ? null : originConnection(feed);
+    return own !== null && this.canPrice(own, symbol) ? own : this.bestConnection(symbol);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
-import { PaperBroker, type PaperOrder, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
+import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
 import type { Venue } from './venue';
 
 const CURRENCY_KEY = 'paper.currency';
@@ -88,6 +88,11 @@ export class PaperDesk implements Venue {
   /** A live tick for `symbol` from a streaming connection (see PaperStreaming). */
   offerTick(symbol: string, priced: SourcedPrice): void {
     this.engine.offerTick(symbol, priced);
+  }
+
+  /** The feed that prices `symbol` for this account: its open position's, or undefined when it is flat. */
+  feedOf(symbol: string): PriceOrigin | undefined {
+    return this.engine.pinOf(symbol);
   }
 
   /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */

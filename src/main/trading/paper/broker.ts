@@ -253,7 +253,7 @@ export class PaperBroker {
   }
 
   /** The feed a symbol must be priced from: its open position's, or any (undefined) when it is flat. */
-  private pinOf(symbol: string): PriceOrigin | undefined {
+  pinOf(symbol: string): PriceOrigin | undefined {
     const held = this.store.position(symbol);
     return held && held.quantity > 0 ? held.price_source : undefined;
   }
