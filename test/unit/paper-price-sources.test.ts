@@ -181,6 +181,28 @@ describe('paper prices: live ticks are evaluated one at a time, the latest winni
     expect((await broker.getOrder({ brokerOrderId: order.brokerOrderId }))?.state).toBe('OPEN');
   });
 
+  it('a listener that fails on a tick fill leaves the fill booked and the queue working', async () => {
+    const { db, clock, prices } = setup();
+    prices.best = BROKER;
+    const broker = new PaperBroker({
+      db,
+      prices,
+      clock,
+      accountId: 'throwing',
+      currency: 'USD',
+      startingCash: 1_000,
+      onUpdate: () => {
+        throw new Error('listener broke');
+      },
+    });
+    const order = await broker.placeOrder(req({ symbol: 'US:X', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 100 }));
+    broker.offerTick('US:X', { price: 99, source: BROKER });
+    await flush();
+    prices.levels.set(BROKER, 130);
+    await expect(broker.getOrder({ brokerOrderId: order.brokerOrderId })).resolves.toMatchObject({ state: 'FILLED', averagePrice: 100 });
+    await expect(broker.evaluate()).resolves.toEqual([]);
+  });
+
   it('a stop fills at the price of the tick that crosses it', async () => {
     const { broker, prices, updates } = setup();
     prices.best = BROKER;

@@ -5,7 +5,7 @@ import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from
 import { Book } from './book';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
-import type { PriceOrigin, PriceRequest, PriceSource, SourcedPrice } from './price-source';
+import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
 import type { PaperAccount, PaperOrder, PaperReset, PositionSource } from './types';
@@ -152,7 +152,7 @@ export class PaperBroker {
       resets: this.store.resets().length,
       // Simulated prices are behind the figures when any held position is on the simulated feed, or, with
       // nothing held, when the next fill would be (no valid connection).
-      simulated: held.length > 0 ? held.some((r) => r.price_source === 'simulated') : this.simulated,
+      simulated: held.length > 0 ? held.some((r) => r.price_source === SIMULATED) : this.simulated,
       positionSources: sources,
     });
   }
@@ -198,7 +198,9 @@ export class PaperBroker {
     this.pendingTicks.set(symbol, priced);
     if (this.tickDrainQueued) return;
     this.tickDrainQueued = true;
-    void this.queue.run(() => this.report(this.drainTicks()));
+    // Nobody awaits a tick: a failure here (a listener, the disk) must not become an unhandled rejection in main.
+    // The orders stay open and the next refresh or tick settles them.
+    this.queue.run(() => this.report(this.drainTicks())).catch(() => undefined);
   }
 
   /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */
@@ -207,11 +209,6 @@ export class PaperBroker {
     for (const p of this.store.positions()) if (p.quantity > 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
     for (const o of this.store.openOrders()) if (!wanted.has(o.symbol)) wanted.set(o.symbol, { symbol: o.symbol });
     return [...wanted.values()];
-  }
-
-  /** Whether any order rests on `symbol` (a held position alone needs live prices only for valuation). */
-  hasOpenOrders(symbol: string): boolean {
-    return this.store.openOrders().some((o) => o.symbol === symbol);
   }
 
   /** Settle resting orders against current prices. Runs on the queue only. */
