@@ -1,6 +1,6 @@
 import { ManualClock } from '../src/main/clock';
 import { openDatabase } from '../src/main/store/db';
-import { PaperBroker, type PriceSource } from '../src/main/trading/paper';
+import { PaperBroker, SIMULATED, pricesFromOneFeed, type PriceRequest, type PriceSource } from '../src/main/trading/paper';
 import { benchTempDir } from './lib/graph';
 import { metric, type BenchOptions, type BenchResult } from './lib/stats';
 import fs from 'node:fs';
@@ -11,6 +11,12 @@ class MovingPrice implements PriceSource {
   constructor(private readonly clock: ManualClock) {}
   async price(): Promise<number> {
     return Math.round((100 + 2 * Math.sin(this.clock.now() / 10_000)) * 100) / 100;
+  }
+  prices(requests: readonly PriceRequest[]) {
+    return pricesFromOneFeed(requests, SIMULATED, () => this.price());
+  }
+  describe(): string {
+    return 'simulated';
   }
 }
 

@@ -16,7 +16,7 @@ import { OAuthListener } from './services/oauth-listener';
 import { RateLimiter } from './services/rate-limiter';
 import { InstrumentsRepo } from './store/instruments-repo';
 import { createTrading, type Trading } from './trading';
-import { createMarket, type Market } from './trading/market';
+import { createMarket, createStreams, type Market } from './trading/market';
 import { HealthMonitor } from './services/health-monitor';
 import { systemScheduler, type Scheduler } from './scheduler';
 import { SettingsService } from './services/settings';
@@ -162,6 +162,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   });
   const settings = new SettingsService(preferences);
   const notifier = deps.notifier ?? { notify: () => undefined };
+  const random = deps.random ?? Math.random;
+  const { source: streamSource, streams } = createStreams({ connections, brokerCalls, scheduler, random, log });
   const trading = createTrading({
     db,
     settings: appSettings,
@@ -174,6 +176,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
     checkIntervalMs: (broker) => checkIntervalMs(brokers.get(broker)?.descriptor.session, settings.get()),
+    streams,
   });
   const backups = new BackupService({ db, dataDir: deps.dataDir, clock, scheduler, log, nativeBinding: deps.sqliteNativeBinding });
   const health = new HealthMonitor({
@@ -186,7 +189,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     // A locked or keyless vault cannot decrypt credentials: skip checks rather than mark connections broken.
     canCheck: () => vault.status().state === 'ready',
   });
-  const market = createMarket({ connections, brokerCalls, trading, scheduler, random: deps.random ?? Math.random, log, secrets, events });
+  const market = createMarket({ source: streamSource, streams, connections, brokerCalls, trading, scheduler, random, log, secrets, events });
   let tickTimer: unknown = null;
   let closed = false;
 

@@ -385,7 +385,10 @@ export const PaperAccountSchema = z.strictObject({
   equity: z.number(),
   realizedPnl: z.number(),
   unrealizedPnl: z.number(),
+  /** True when simulated prices are behind these figures (any held position on the simulated feed, or nothing held and no broker to price). */
   pricesSimulated: z.boolean(),
+  /** Each held position's one price feed: "simulated" or the connection's label; priced false = valued at cost for now. */
+  positionSources: z.array(z.strictObject({ symbol: z.string(), simulated: z.boolean(), label: z.string(), priced: z.boolean() })),
 });
 export const PaperResetInput = z.strictObject({
   startingCash: z.number().positive().max(1e12).optional(),

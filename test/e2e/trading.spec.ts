@@ -27,6 +27,8 @@ test('paper trading: an order fills on simulated prices; a limit breach needs co
   await expect(ticket.getByTestId('order-placed')).toContainText('BUY 2 NSE:INFY');
   await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('FILLED', { timeout: 10_000 });
   await expect(page.getByTestId('position-row')).toContainText('NSE:INFY');
+  // The paper account says which feed values the position.
+  await expect(page.getByTestId('paper-price-sources')).toHaveText('NSE:INFY: simulated prices');
 
   // Above the limit: main asks for a confirmation with its reasons; placing anyway re-sends with it.
   await ticket.getByLabel('Quantity').fill('10');

@@ -41,6 +41,7 @@ describe('with no broker: simulated prices', () => {
       realizedPnl: 0,
       unrealizedPnl: 0,
       pricesSimulated: true,
+      positionSources: [],
     });
   });
 
@@ -108,7 +109,16 @@ describe('with no broker: simulated prices', () => {
     expect((await journal(w.g)).find((o) => o.id === resting.id)).toMatchObject({ state: 'CANCELLED', message: expect.stringMatching(/reset/) });
 
     const usd = await w.g.ok('paper:reset', { currency: 'USD', startingCash: 25_000 });
-    expect(usd).toEqual({ currency: 'USD', startingCash: 25_000, cash: 25_000, equity: 25_000, realizedPnl: 0, unrealizedPnl: 0, pricesSimulated: true });
+    expect(usd).toEqual({
+      currency: 'USD',
+      startingCash: 25_000,
+      cash: 25_000,
+      equity: 25_000,
+      realizedPnl: 0,
+      unrealizedPnl: 0,
+      pricesSimulated: true,
+      positionSources: [],
+    });
     expect(await w.g.ok('paper:account')).toEqual(usd);
     const order = await placeOk(w.g, ticket({ symbol: 'US:MSFT', side: 'BUY', quantity: 3, type: 'MARKET' }));
     expect(order.state).toBe('FILLED');

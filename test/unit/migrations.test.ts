@@ -21,10 +21,16 @@ const SEED: Record<number, string> = {
       INSERT INTO instrument_masters VALUES ('zerodha', '2026-01-05', 1, 1, 1, NULL);`,
   5: `INSERT INTO paper_accounts (id, currency, decimals, starting_cash_minor, cash_minor, created_at, updated_at)
         VALUES ('default', 'INR', 2, 100000000, 100000000, 1, 1);
+      INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, updated_at) VALUES ('default', 'NSE:INFY', 10, 1500000, 0, 5);
+      INSERT INTO paper_orders (account_id, seq, id, client_order_id, symbol, side, quantity, order_type, time_in_force, state,
+          filled_quantity, average_price, created_at, updated_at)
+        VALUES ('default', 1, 'PAPER-000001', 'c5', 'NSE:INFY', 'BUY', 10, 'MARKET', 'DAY', 'FILLED', 10, 1500, 5, 5);
       INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at) VALUES ('s1', 'Close', '15:10', 'Asia/Kolkata', '[1]', '[]', 1);`,
   6: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at)
         VALUES ('o6', 'c6', 'live', 'alpaca', 'US:AAPL', 'SELL', 2, 'LIMIT', 'OPEN', 2, 2);`,
   7: `INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at, enabled, resumed_at) VALUES ('s7', 'Open', '09:20', 'Asia/Kolkata', '[2]', '[]', 7, 1, 70);`,
+  8: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, updated_at)
+        VALUES ('default', 'US:AAPL', 1, 15000, 0, 'connection:${'a'.repeat(32)}', 8);`,
 };
 
 describe('migrations', () => {
@@ -54,6 +60,15 @@ describe('migrations', () => {
       if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
       // Schedules from before pausing existed are enabled and were never resumed.
       if (from >= 5) expect(upgraded.prepare("SELECT enabled, resumed_at FROM schedules WHERE id = 's1'").get()).toEqual({ enabled: 1, resumed_at: null });
+      // Paper positions and fills from before sources were recorded: positions on the simulated feed, fills unknown.
+      if (from >= 5 && from < 8) {
+        expect(upgraded.prepare("SELECT price_source FROM paper_positions WHERE symbol = 'NSE:INFY'").get()).toEqual({ price_source: 'simulated' });
+        expect(upgraded.prepare("SELECT fill_source FROM paper_orders WHERE id = 'PAPER-000001'").get()).toEqual({ fill_source: null });
+      }
+      if (from >= 8)
+        expect(upgraded.prepare("SELECT price_source FROM paper_positions WHERE symbol = 'US:AAPL'").get()).toEqual({
+          price_source: `connection:${'a'.repeat(32)}`,
+        });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

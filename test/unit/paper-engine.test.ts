@@ -6,10 +6,23 @@ import { BrokerError, type OrderRequest } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { openDatabase, type Db } from '../../src/main/store/db';
 import { migrate } from '../../src/main/store/migrations';
-import { PaperBroker, SimulatedFeed, simulatedBase, simulatedPriceAt, type PaperOrder, type PriceSource } from '../../src/main/trading/paper';
+import {
+  PaperBroker,
+  SimulatedFeed,
+  connectionOrigin,
+  pricesFromOneFeed,
+  simulatedBase,
+  simulatedPriceAt,
+  type PaperOrder,
+  type PriceRequest,
+  type PriceSource,
+  type SourcedPrice,
+} from '../../src/main/trading/paper';
+
+const FEED = connectionOrigin('scripted');
 import { toMinor } from '../../src/main/trading/paper/money';
 
-/** Prices the test sets by hand; a symbol with no price fails like an unreachable feed. */
+/** Prices the test sets by hand, all from one feed; a symbol with no price fails like an unreachable feed. */
 class ScriptedPrices implements PriceSource {
   readonly simulated = false;
   private readonly map = new Map<string, number>();
@@ -21,6 +34,12 @@ class ScriptedPrices implements PriceSource {
     const p = this.map.get(symbol);
     if (p === undefined) throw new Error(`no price for ${symbol}`);
     return p;
+  }
+  prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
+    return pricesFromOneFeed(requests, FEED, (symbol) => this.price(symbol));
+  }
+  describe(): string {
+    return 'the scripted feed';
   }
 }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { PAPER_SCHEMA_SQL } from './paper-schema';
+import { PAPER_SCHEMA_SQL, PAPER_SOURCES_SQL } from './paper-schema';
 import { SCHEDULES_SQL } from '../trading/schedules-schema';
 
 /**
@@ -132,6 +132,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE schedules ADD COLUMN resumed_at INTEGER;
   `,
+  // 8: the feed that prices each paper position and priced each paper fill (see docs/paper-trading.md)
+  PAPER_SOURCES_SQL,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -69,3 +69,14 @@ export const PAPER_SCHEMA_SQL = `
   );
   CREATE INDEX paper_resets_by_account ON paper_resets (account_id, seq);
 `;
+
+/**
+ * Migration 8: which feed prices each position ('simulated' or 'connection:<id>') and priced each fill.
+ * Rows from before it get 'simulated' for positions: BrokerVault prices with no valid connection (the default) are
+ * simulated, and which feed priced an older position is not recorded anywhere, so it is valued on the simulated
+ * feed from now on rather than on a broker's. Older fills get NULL: their feed is unknown and is shown so.
+ */
+export const PAPER_SOURCES_SQL = `
+  ALTER TABLE paper_positions ADD COLUMN price_source TEXT NOT NULL DEFAULT 'simulated';
+  ALTER TABLE paper_orders ADD COLUMN fill_source TEXT;
+`;

@@ -1,5 +1,6 @@
 import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
 import type { Holding } from '../trading/paper/ledger';
+import { parseOrigin, type PriceOrigin } from '../trading/paper/price-source';
 import type { Db } from './db';
 
 export interface AccountRow {
@@ -34,6 +35,8 @@ export interface OrderRow {
   reserved_minor: number;
   realized_minor: number | null;
   message: string | null;
+  /** The feed the fill's price came from; null while unfilled, and for fills made before sources were recorded. */
+  fill_source: PriceOrigin | null;
   created_at: number;
   updated_at: number;
 }
@@ -43,6 +46,8 @@ export interface PositionRow {
   quantity: number;
   cost_minor: number;
   realized_minor: number;
+  /** The one feed that values this position while it is open (and prices its next fills). */
+  price_source: PriceOrigin;
 }
 
 export interface ResetRow {
@@ -57,10 +62,16 @@ export interface ResetRow {
 
 const ORDER_COLUMNS = `account_id, seq, id, client_order_id, symbol, side, quantity, order_type, limit_price, stop_price,
   time_in_force, product, state, triggered_at, filled_quantity, average_price, reserved_minor, realized_minor, message,
-  created_at, updated_at`;
+  fill_source, created_at, updated_at`;
 const ORDER_PARAMS = ORDER_COLUMNS.split(',')
   .map((c) => `@${c.trim()}`)
   .join(', ');
+
+const POSITION_COLUMNS = 'symbol, quantity, cost_minor, realized_minor, price_source';
+
+function toPositionRow(row: PositionRow): PositionRow {
+  return { ...row, price_source: parseOrigin(row.price_source) };
+}
 
 /** SQL for one paper account. Plain reads and writes: the rules live in book.ts and ledger.ts. */
 export class PaperStore {
@@ -107,7 +118,7 @@ export class PaperStore {
       .prepare(
         `UPDATE paper_orders SET state = @state, triggered_at = @triggered_at, filled_quantity = @filled_quantity,
            average_price = @average_price, reserved_minor = @reserved_minor, realized_minor = @realized_minor,
-           message = @message, updated_at = @updated_at
+           message = @message, fill_source = @fill_source, updated_at = @updated_at
          WHERE account_id = @account_id AND seq = @seq`,
       )
       .run(row);
@@ -148,25 +159,26 @@ export class PaperStore {
   }
 
   position(symbol: string): PositionRow | null {
-    const sql = 'SELECT symbol, quantity, cost_minor, realized_minor FROM paper_positions WHERE account_id = ? AND symbol = ?';
-    return (this.db.prepare(sql).get(this.accountId, symbol) as PositionRow | undefined) ?? null;
+    const sql = `SELECT ${POSITION_COLUMNS} FROM paper_positions WHERE account_id = ? AND symbol = ?`;
+    const row = this.db.prepare(sql).get(this.accountId, symbol) as PositionRow | undefined;
+    return row ? toPositionRow(row) : null;
   }
 
   positions(): PositionRow[] {
-    const sql = 'SELECT symbol, quantity, cost_minor, realized_minor FROM paper_positions WHERE account_id = ? ORDER BY symbol';
-    return this.db.prepare(sql).all(this.accountId) as PositionRow[];
+    const sql = `SELECT ${POSITION_COLUMNS} FROM paper_positions WHERE account_id = ? ORDER BY symbol`;
+    return (this.db.prepare(sql).all(this.accountId) as PositionRow[]).map(toPositionRow);
   }
 
-  savePosition(symbol: string, h: Holding, at: number): void {
+  savePosition(symbol: string, h: Holding, source: PriceOrigin, at: number): void {
     this.db
       .prepare(
-        `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, symbol) DO UPDATE SET
-           quantity = excluded.quantity, cost_minor = excluded.cost_minor,
-           realized_minor = excluded.realized_minor, updated_at = excluded.updated_at`,
+           quantity = excluded.quantity, cost_minor = excluded.cost_minor, realized_minor = excluded.realized_minor,
+           price_source = excluded.price_source, updated_at = excluded.updated_at`,
       )
-      .run(this.accountId, symbol, h.quantity, h.costMinor, h.realizedMinor, at);
+      .run(this.accountId, symbol, h.quantity, h.costMinor, h.realizedMinor, source, at);
   }
 
   /** Record the reset, then wipe orders and positions and start again with `startingMinor` cash. */

@@ -18,6 +18,9 @@ import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
+import { LiveTicks } from './live-ticks';
+import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
+import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
 
@@ -35,6 +38,11 @@ export interface TradingDeps {
   scheduler: Scheduler;
   /** The broker's health interval: how old a live connection's last check may be when an order leaves. */
   checkIntervalMs: (broker: BrokerId) => number;
+  /**
+   * The subscription manager (optional: without it paper prices are polled on the refresh timer). Paper prices
+   * then come from a connection's live ticks while its feed is live, and resting paper orders fill on the tick.
+   */
+  streams?: PriceStreams;
 }
 
 export interface Trading {
@@ -44,7 +52,10 @@ export interface Trading {
   schedules: ScheduleService;
   limits: LimitsStore;
   paper: PaperDesk;
-  prices: MarketPrices;
+  /** Paper quotes, labelled: each from the feed a paper fill of it would use. */
+  prices: { quotes(symbols: string[]): ReturnType<MarketPrices['quotes']> };
+  /** Live subscriptions of the paper engine; null without `streams`. */
+  paperStreaming: PaperStreaming | null;
   venue(): Venue;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
@@ -63,8 +74,19 @@ export function createTrading(d: TradingDeps): Trading {
     notifier: d.notifier,
     canDecrypt: d.canDecrypt,
   });
-  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock));
+  const ticks = d.streams ? new LiveTicks(d.streams) : undefined;
+  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
+  const paperStreaming = ticks
+    ? startPaperStreaming({
+        ticks,
+        prices,
+        desk: paper,
+        logger: d.log,
+        onDidChangeBook: paper.onDidChangeBook,
+        onDidChangeConnections: d.connections.onDidChange,
+      })
+    : null;
   const live = (connectionId: string) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker);
   const limits = new LimitsStore(d.settings);
   const gate = new OrderGate({
@@ -88,9 +110,10 @@ export function createTrading(d: TradingDeps): Trading {
     gate,
     paper,
     live,
+    // The venue's own quote: for paper, the feed a fill would use (a held symbol's own feed).
     price: async (venue, symbol) => {
       try {
-        return (venue.mode === 'paper' ? await prices.price(symbol) : (await venue.quotes([symbol]))[0]?.last) ?? null;
+        return (await venue.quotes([symbol]))[0]?.last ?? null;
       } catch {
         return null;
       }
@@ -128,7 +151,8 @@ export function createTrading(d: TradingDeps): Trading {
     schedules,
     limits,
     paper,
-    prices,
+    prices: { quotes: (symbols) => prices.quotes(symbols, (symbol) => paper.feedOf(symbol)) },
+    paperStreaming,
     venue: () => orders.currentVenue(),
     async tick() {
       await orders.refresh(() => paper.evaluate());

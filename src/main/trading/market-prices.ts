@@ -2,18 +2,33 @@ import type { ConnectionView } from '../../shared/schemas';
 import type { Quote } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
-import type { PriceSource, SimulatedFeed } from './paper/price-source';
-import { pricingConnection } from './price-routing';
+import {
+  SIMULATED,
+  connectionOrigin,
+  originConnection,
+  type PriceOrigin,
+  type PriceRequest,
+  type PriceSource,
+  type SimulatedFeed,
+  type SourcedPrice,
+} from './paper/price-source';
+import type { Tick } from '../streaming/types';
+
+import { covers, pricingConnection } from './price-routing';
 
 /**
  * Prices for paper trading: a valid connected broker's market data where one can price the symbol
- * (paper trading on live prices), otherwise BrokerVault's built-in simulated feed, labelled as such.
+ * (paper trading on live prices: its streamed ticks while its feed is live, else its polled quotes),
+ * otherwise BrokerVault's built-in simulated feed, labelled as such. A request pinned to one feed is
+ * priced from that feed or not at all.
  */
 export class MarketPrices implements PriceSource {
   constructor(
     private readonly connections: ConnectionService,
     private readonly brokers: BrokerService,
     private readonly feed: SimulatedFeed,
+    /** Current streamed ticks (LiveTicks), when the subscription manager is there. */
+    private readonly ticks?: { current(connectionId: string, symbol: string): Tick | null },
   ) {}
 
   /** True while no valid connection could price anything: every price is simulated. */
@@ -25,32 +40,69 @@ export class MarketPrices implements PriceSource {
     return c.isActive && c.status === 'valid';
   }
 
-  private sourceFor(symbol: string): ConnectionView | null {
-    return pricingConnection(symbol, this.connections.list(), (c) => this.brokers.adapterFor(c.broker).descriptor);
+  private covers(c: ConnectionView, symbol: string): boolean {
+    return covers(this.brokers.adapterFor(c.broker).descriptor, symbol);
   }
 
-  async price(symbol: string): Promise<number> {
-    return (await this.quotes([symbol])).quotes[0]!.last;
+  /** The connection that would price `symbol` now (the default one first), or null for the simulated feed. */
+  bestConnection(symbol: string): string | null {
+    return pricingConnection(symbol, this.connections.list(), (c) => this.brokers.adapterFor(c.broker).descriptor)?.id ?? null;
   }
 
-  /** Quotes for several symbols; `simulated` is true when any of them came from the simulated feed. */
-  async quotes(symbols: string[]): Promise<{ simulated: boolean; quotes: Quote[] }> {
-    const out = new Map<string, Quote>();
-    const bySource = new Map<string, string[]>();
-    for (const symbol of symbols) {
-      const source = this.sourceFor(symbol);
-      if (source) bySource.set(source.id, [...(bySource.get(source.id) ?? []), symbol]);
+  /** Whether this connection may price `symbol` now: it exists, is active and valid, and covers the symbol's market. */
+  canPrice(connectionId: string, symbol: string): boolean {
+    const c = this.connections.find(connectionId);
+    return c !== null && this.usable(c) && this.covers(c, symbol);
+  }
+
+  /** What the trader calls a feed: "simulated", or the connection's label. */
+  describe(origin: PriceOrigin): string {
+    const id = originConnection(origin);
+    if (id === null) return 'simulated';
+    return this.connections.find(id)?.label ?? 'a removed connection';
+  }
+
+  async prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
+    const out = new Map<string, SourcedPrice>();
+    const simulated: string[] = [];
+    const fallback: string[] = [];
+    const byConnection = new Map<string, string[]>();
+    for (const { symbol, from } of requests) {
+      const id = from === undefined ? this.bestConnection(symbol) : originConnection(from);
+      if (id === null) {
+        simulated.push(symbol);
+      } else if (from !== undefined && !this.canPrice(id, symbol)) {
+        // The position's own feed cannot price it now: it stays unpriced, never priced from another feed.
+        continue;
+      } else {
+        byConnection.set(id, [...(byConnection.get(id) ?? []), symbol]);
+        if (from === undefined) fallback.push(symbol);
+      }
     }
     await Promise.all(
-      [...bySource].map(async ([id, list]) => {
-        try {
-          const quotes = await this.brokers.call(id, (a, ctx) => a.quotes(ctx, list), { needsInstruments: true });
-          for (const q of quotes) out.set(q.symbol, q);
-        } catch {
-          // A broker that cannot price right now falls back to the simulated feed below.
-        }
+      [...byConnection].map(async ([id, symbols]) => {
+        for (const q of (await this.fetchFrom(id, symbols)).values()) out.set(q.symbol, { price: q.last, source: connectionOrigin(id) });
       }),
     );
+    // A symbol with no feed of its own that no broker could price right now takes the simulated feed (labelled).
+    for (const symbol of [...simulated, ...fallback.filter((s) => !out.has(s))]) {
+      out.set(symbol, { price: await this.feed.price(symbol), source: SIMULATED });
+    }
+    return out;
+  }
+
+  /**
+   * Quotes for several symbols from the feed a paper fill would use: `feedOf` names a held symbol's own feed (used
+   * while it can price), others take the best current feed. `simulated` is true when any came from the simulated feed.
+   */
+  async quotes(symbols: string[], feedOf: (symbol: string) => PriceOrigin | undefined = () => undefined): Promise<{ simulated: boolean; quotes: Quote[] }> {
+    const out = new Map<string, Quote>();
+    const byConnection = new Map<string, string[]>();
+    for (const symbol of symbols) {
+      const id = this.quoteConnection(symbol, feedOf(symbol));
+      if (id) byConnection.set(id, [...(byConnection.get(id) ?? []), symbol]);
+    }
+    await Promise.all([...byConnection].map(async ([id, list]) => (await this.fetchFrom(id, list)).forEach((q) => out.set(q.symbol, q))));
     let simulated = false;
     for (const symbol of symbols) {
       if (out.has(symbol)) continue;
@@ -58,5 +110,32 @@ export class MarketPrices implements PriceSource {
       out.set(symbol, { symbol, last: await this.feed.price(symbol), bid: null, ask: null, at: null });
     }
     return { simulated, quotes: symbols.map((s) => out.get(s)!) };
+  }
+
+  private quoteConnection(symbol: string, feed: PriceOrigin | undefined): string | null {
+    if (feed === SIMULATED) return null;
+    const own = feed === undefined ? null : originConnection(feed);
+    return own !== null && this.canPrice(own, symbol) ? own : this.bestConnection(symbol);
+  }
+
+  /**
+   * One connection's prices: the current streamed tick where there is one, polled quotes for the rest. A symbol the
+   * broker cannot price right now is left out.
+   */
+  private async fetchFrom(connectionId: string, symbols: string[]): Promise<Map<string, Quote>> {
+    const out = new Map<string, Quote>();
+    for (const symbol of symbols) {
+      const tick = this.ticks?.current(connectionId, symbol) ?? null;
+      if (tick) out.set(symbol, { symbol, last: tick.ltp, bid: tick.bid ?? null, ask: tick.ask ?? null, at: tick.ts });
+    }
+    const polled = symbols.filter((s) => !out.has(s));
+    if (polled.length === 0) return out;
+    try {
+      const quotes = await this.brokers.call(connectionId, (a, ctx) => a.quotes(ctx, polled), { needsInstruments: true });
+      for (const q of quotes) if (polled.includes(q.symbol) && Number.isFinite(q.last) && q.last > 0) out.set(q.symbol, q);
+    } catch {
+      // A broker that cannot price right now: the caller decides (simulated for a fresh symbol, unpriced for a pinned one).
+    }
+    return out;
   }
 }

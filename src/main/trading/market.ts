@@ -15,7 +15,14 @@ import { pricingConnection } from './price-routing';
 /** Streamed prices wait this long in main and go to the window as one batch (the window coalesces again per frame). */
 export const LIVE_QUOTES_FLUSH_MS = 4;
 
-export interface MarketDeps {
+/** The one subscription manager and where it reaches brokers; built before trading, whose paper engine consumes it. */
+export function createStreams(d: { connections: ConnectionService; brokerCalls: BrokerService; scheduler: Scheduler; random: () => number; log: Logger }) {
+  const source = new BrokerStreams(d.connections, d.brokerCalls);
+  const streams = new SubscriptionManager({ source, scheduler: d.scheduler, random: d.random, logger: d.log, marketOpen: sessionOpenAt });
+  return { source, streams };
+}
+
+export interface MarketDeps extends ReturnType<typeof createStreams> {
   connections: ConnectionService;
   brokerCalls: BrokerService;
   trading: Trading;
@@ -38,8 +45,7 @@ export interface Market {
 }
 
 export function createMarket(d: MarketDeps): Market {
-  const source = new BrokerStreams(d.connections, d.brokerCalls);
-  const streams = new SubscriptionManager({ source, scheduler: d.scheduler, random: d.random, logger: d.log, marketOpen: sessionOpenAt });
+  const { source, streams } = d;
   /** The connection whose stream prices `symbol` on screen: the live account in live mode, else the pricing connection. */
   const route = (symbol: string): string | null => {
     const live = d.trading.mode.liveConnectionId();

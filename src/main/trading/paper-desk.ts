@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
-import { PaperBroker, type PaperOrder, type PriceSource } from './paper';
+import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
 import type { Venue } from './venue';
 
 const CURRENCY_KEY = 'paper.currency';
@@ -27,6 +27,9 @@ export class PaperDesk implements Venue {
   private readonly didReset = new Emitter<void>();
   /** Fires after a reset: the orders of the account before it are gone. */
   readonly onDidReset = this.didReset.event;
+  private readonly didChangeBook = new Emitter<void>();
+  /** Fires after anything that may change which symbols the engine wants live prices for (orders, fills, a reset). */
+  readonly onDidChangeBook = this.didChangeBook.event;
 
   constructor(
     private readonly db: Db,
@@ -45,7 +48,10 @@ export class PaperDesk implements Venue {
       accountId: `paper-${currency.toLowerCase()}`,
       currency,
       startingCash,
-      onUpdate: (orders) => this.didUpdateOrders.fire(orders),
+      onUpdate: (orders) => {
+        this.didUpdateOrders.fire(orders);
+        this.didChangeBook.fire();
+      },
     });
   }
 
@@ -59,6 +65,7 @@ export class PaperDesk implements Venue {
       realizedPnl: a.realizedPnl,
       unrealizedPnl: a.unrealizedPnl,
       pricesSimulated: a.simulatedPrices,
+      positionSources: a.positionSources.map((p) => ({ symbol: p.symbol, simulated: p.source === 'simulated', label: p.label, priced: p.priced })),
     };
   }
 
@@ -69,6 +76,7 @@ export class PaperDesk implements Venue {
     }
     await this.engine.reset(startingCash);
     this.didReset.fire();
+    this.didChangeBook.fire();
     return this.account();
   }
 
@@ -77,12 +85,37 @@ export class PaperDesk implements Venue {
     return this.engine.evaluate();
   }
 
+  /** A live tick for `symbol` from a streaming connection (see PaperStreaming). */
+  offerTick(symbol: string, priced: SourcedPrice): void {
+    this.engine.offerTick(symbol, priced);
+  }
+
+  /** The feed that prices `symbol` for this account: its open position's, or undefined when it is flat. */
+  feedOf(symbol: string): PriceOrigin | undefined {
+    return this.engine.pinOf(symbol);
+  }
+
+  /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */
+  watchList(): PriceRequest[] {
+    return this.engine.watchList();
+  }
+
   // ---- Venue ------------------------------------------------------------------------------------
   place: Venue['place'] = async (order, guard) => {
     guard?.();
-    return this.engine.placeOrder(order);
+    try {
+      return await this.engine.placeOrder(order);
+    } finally {
+      this.didChangeBook.fire();
+    }
   };
-  cancel: Venue['cancel'] = (id, reason) => this.engine.cancelOrder(id, reason);
+  cancel: Venue['cancel'] = async (id, reason) => {
+    try {
+      await this.engine.cancelOrder(id, reason);
+    } finally {
+      this.didChangeBook.fire();
+    }
+  };
   get: Venue['get'] = (lookup) => this.engine.getOrder(lookup);
   orders: Venue['orders'] = () => this.engine.orders();
   positions: Venue['positions'] = () => this.engine.positions();

@@ -18,6 +18,11 @@ function fit(d: BrokerDescriptor, region: ReturnType<typeof regionFor>): number 
   return d.region === 'GLOBAL' && region === 'US' && d.capabilities.includes('equity') ? 1 : 0;
 }
 
+/** Whether a broker can price `symbol` at all (its own market, or a global equity broker on US listings). */
+export function covers(d: BrokerDescriptor, symbol: string): boolean {
+  return fit(d, regionFor(symbol)) > 0;
+}
+
 /**
  * The connection that prices `symbol` outside live mode: a valid, active connection of the symbol's market (crypto:
  * one with the crypto capability; US listings also a global equity broker, after the US brokers), the

@@ -5,6 +5,7 @@ import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
 import { fromMinor, round8, valueMinor } from './money';
 import type { OrderRow, PaperStore } from '../../store/paper-store';
+import type { SourcedPrice } from './price-source';
 
 /**
  * The order book of one paper account: admission (cash and holdings checks), triggers and fills.
@@ -18,8 +19,9 @@ export class Book {
     private readonly decimals: number,
   ) {}
 
-  /** Admit a validated request at the current `price`: reject, fill at once, or leave it resting. */
-  place(req: OrderRequest, price: number): OrderRow {
+  /** Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. */
+  place(req: OrderRequest, priced: SourcedPrice): OrderRow {
+    const price = priced.price;
     const seq = this.store.takeOrderSeq();
     const now = this.clock.now();
     const row: OrderRow = {
@@ -43,6 +45,7 @@ export class Book {
       reserved_minor: 0,
       realized_minor: null,
       message: null,
+      fill_source: null,
       created_at: now,
       updated_at: now,
     };
@@ -56,27 +59,34 @@ export class Book {
     row.reserved_minor = reserve;
     row.message = this.restingMessage(row);
     this.store.insertOrder(row);
-    const after = this.step(row, price) ?? row;
+    const after = this.step(row, priced) ?? row;
     if (after.state === 'OPEN' && after.time_in_force === 'IOC') {
       return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
     }
     return after;
   }
 
-  /** Check one open order against `price`; returns the updated row, or null when nothing changed. */
-  step(order: OrderRow, price: number): OrderRow | null {
+  /**
+   * Check one open order against `priced`; returns the updated row, or null when nothing changed. A price from
+   * another feed than the one valuing the symbol's open position is ignored (the order waits for its own feed).
+   */
+  step(order: OrderRow, priced: SourcedPrice): OrderRow | null {
+    const price = priced.price;
     const decision = decide(
       { side: order.side, type: order.order_type, limitPrice: order.limit_price, stopPrice: order.stop_price, triggered: order.triggered_at !== null },
       price,
     );
     if (decision.kind === 'none') return null;
+    // Checked only once the price would act (most evaluations act on nothing): this is the fill's last moment.
+    const held = this.store.position(order.symbol);
+    if (held && held.quantity > 0 && held.price_source !== priced.source) return null;
     if (decision.kind === 'trigger') {
       const next = { ...order, triggered_at: this.clock.now(), updated_at: this.clock.now() };
       next.message = `Stop ${order.stop_price} reached at ${price}; resting as a limit at ${order.limit_price}.`;
       this.store.updateOrder(next);
       return next;
     }
-    return this.fill(order, decision.price);
+    return this.fill(order, { price: decision.price, source: priced.source });
   }
 
   cancel(order: OrderRow, reason = 'Cancelled by user.'): OrderRow {
@@ -84,7 +94,8 @@ export class Book {
   }
 
   /** Re-check cash or holdings at the fill price (a stop can fill above its estimate), then book it. */
-  private fill(order: OrderRow, price: number): OrderRow {
+  private fill(order: OrderRow, priced: SourcedPrice): OrderRow {
+    const price = priced.price;
     const cost = valueMinor(order.quantity, price, this.decimals);
     const refusal = order.side === 'BUY' ? this.refuseBuy(order, cost) : this.refuseSell(order);
     if (refusal) return this.close(order, 'REJECTED', `${refusal} (at fill, price ${price})`);
@@ -94,7 +105,8 @@ export class Book {
     const effect = applyFill(held, order.side, order.quantity, price, this.decimals);
     const now = this.clock.now();
     this.store.setCash(account.cash_minor + effect.cashDeltaMinor, now);
-    this.store.savePosition(order.symbol, effect.holding, now);
+    // A flat symbol takes the fill's feed; an open one already has it (step() refuses any other).
+    this.store.savePosition(order.symbol, effect.holding, priced.source, now);
     const next: OrderRow = {
       ...order,
       state: 'FILLED',
@@ -104,6 +116,7 @@ export class Book {
       reserved_minor: 0,
       realized_minor: order.side === 'SELL' ? effect.realizedMinor : null,
       message: `Filled ${order.quantity} at ${price}.`,
+      fill_source: priced.source,
       updated_at: now,
     };
     this.store.updateOrder(next);

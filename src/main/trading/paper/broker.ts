@@ -5,9 +5,10 @@ import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from
 import { Book } from './book';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
-import type { PriceSource } from './price-source';
+import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
+import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
-import type { PaperAccount, PaperOrder, PaperReset } from './types';
+import type { PaperAccount, PaperOrder, PaperReset, PositionSource } from './types';
 import { toPaperOrder, toPaperReset, toPosition } from './view';
 import { valuate } from './valuation';
 
@@ -31,10 +32,19 @@ export interface PaperBrokerOptions {
  * A paper account behind the same calls as a broker adapter, so the app's one order path serves both.
  * Every call first settles resting orders against current prices (as a real exchange would have done
  * meanwhile), so polling getOrder() sees fills; evaluate() does only that and reports what changed.
+ *
+ * Every price carries its feed (simulated, or a connection): an open position is valued, and its symbol's
+ * orders filled, only from the feed it was opened on; a flat symbol takes the best current feed. Evaluations
+ * (settling, placing, live ticks) run one at a time on one queue, so a price fetched before another
+ * evaluation's fills is never applied after them.
  */
 export class PaperBroker {
   private readonly store: PaperStore;
   private readonly book: Book;
+  private readonly queue = new SerialQueue();
+  /** Live ticks waiting for the queue, per symbol: the latest wins. */
+  private readonly pendingTicks = new Map<string, SourcedPrice>();
+  private tickDrainQueued = false;
   readonly currency: string;
   private readonly decimals: number;
 
@@ -65,10 +75,12 @@ export class PaperBroker {
     validateRequest(order);
     const existing = this.store.orderByClientId(order.clientOrderId);
     if (existing) return ack(existing);
-    await this.evaluate();
-    const price = await this.priceOf(order.symbol);
-    // Re-check inside the transaction: another call with the same id may have landed while we awaited.
-    return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, price)));
+    return this.queue.run(async () => {
+      this.report(await this.settle());
+      const priced = await this.priceOf(order.symbol);
+      // Re-check inside the transaction: another call with the same id may have landed while we awaited.
+      return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, priced)));
+    });
   }
 
   async cancelOrder(brokerOrderId: string, reason?: string): Promise<void> {
@@ -99,12 +111,13 @@ export class PaperBroker {
     await this.evaluate();
     const rows = this.store.positions();
     const prices = await this.pricesFor(rows.filter((r) => r.quantity > 0).map((r) => r.symbol));
-    return rows.map((r) => toPosition(r, prices.get(r.symbol), this.decimals));
+    return rows.map((r) => toPosition(r, prices.get(r.symbol)?.price, this.decimals));
   }
 
+  /** Quotes as a fill would see them: a held symbol from its position's feed. */
   async quotes(symbols: string[]): Promise<Quote[]> {
     const at = this.options.clock.now();
-    return Promise.all(symbols.map(async (symbol) => ({ symbol, last: await this.priceOf(symbol), bid: null, ask: null, at })));
+    return Promise.all(symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol)).price, bid: null, ask: null, at })));
   }
 
   /** total = cash balance; used = cash blocked by open buy orders; available = the rest. */
@@ -123,14 +136,24 @@ export class PaperBroker {
   async account(): Promise<PaperAccount> {
     await this.evaluate();
     const rows = this.store.positions();
-    const prices = await this.pricesFor(rows.filter((r) => r.quantity > 0).map((r) => r.symbol));
+    const held = rows.filter((r) => r.quantity > 0);
+    const prices = await this.pricesFor(held.map((r) => r.symbol));
+    const sources: PositionSource[] = held.map((r) => ({
+      symbol: r.symbol,
+      source: r.price_source,
+      label: this.options.prices.describe(r.price_source),
+      priced: prices.has(r.symbol),
+    }));
     return valuate({
       account: this.store.account()!,
       positions: rows,
-      prices,
+      prices: new Map([...prices].map(([symbol, p]) => [symbol, p.price])),
       reservedMinor: this.store.reservedMinor(),
       resets: this.store.resets().length,
-      simulated: this.simulated,
+      // Simulated prices are behind the figures when any held position is on the simulated feed, or, with
+      // nothing held, when the next fill would be (no valid connection).
+      simulated: held.length > 0 ? held.some((r) => r.price_source === SIMULATED) : this.simulated,
+      positionSources: sources,
     });
   }
 
@@ -163,39 +186,104 @@ export class PaperBroker {
 
   /** Re-check resting orders against current prices; returns the orders that changed. */
   async evaluate(): Promise<PaperOrder[]> {
+    return this.report(await this.queue.run(() => this.settle()));
+  }
+
+  /**
+   * A live price for `symbol` from a streaming connection: its resting orders are checked against it as soon as
+   * the queue is free. Ticks that arrive meanwhile replace it (the latest wins); nothing queues per tick.
+   */
+  offerTick(symbol: string, priced: SourcedPrice): void {
+    if (!Number.isFinite(priced.price) || priced.price <= 0) return;
+    this.pendingTicks.set(symbol, priced);
+    if (this.tickDrainQueued) return;
+    this.tickDrainQueued = true;
+    // Nobody awaits a tick: a failure here (a listener, the disk) must not become an unhandled rejection in main.
+    // The orders stay open and the next refresh or tick settles them.
+    this.queue.run(() => this.report(this.drainTicks())).catch(() => undefined);
+  }
+
+  /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */
+  watchList(): PriceRequest[] {
+    const wanted = new Map<string, PriceRequest>();
+    for (const p of this.store.positions()) if (p.quantity > 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
+    for (const o of this.store.openOrders()) if (!wanted.has(o.symbol)) wanted.set(o.symbol, { symbol: o.symbol });
+    return [...wanted.values()];
+  }
+
+  /** Settle resting orders against current prices. Runs on the queue only. */
+  private async settle(): Promise<OrderRow[]> {
     const symbols = [...new Set(this.store.openOrders().map((o) => o.symbol))];
     if (symbols.length === 0) return [];
     const prices = await this.pricesFor(symbols);
     // Re-read inside the transaction: orders may have been placed or cancelled while prices were fetched.
-    const changed = this.store.tx(() => {
-      const out: OrderRow[] = [];
-      for (const order of this.store.openOrders()) {
-        const price = prices.get(order.symbol);
-        const next = price === undefined ? null : this.book.step(order, price);
-        if (next) out.push(next);
-      }
-      return out;
-    });
+    return this.store.tx(() => this.stepAll(this.store.openOrders(), prices));
+  }
+
+  /** Apply the latest tick of each symbol. Runs on the queue only; synchronous, so no tick lands half-way. */
+  private drainTicks(): OrderRow[] {
+    this.tickDrainQueued = false;
+    const ticks = new Map(this.pendingTicks);
+    this.pendingTicks.clear();
+    return this.store.tx(() =>
+      this.stepAll(
+        this.store.openOrders().filter((o) => ticks.has(o.symbol)),
+        ticks,
+      ),
+    );
+  }
+
+  private stepAll(orders: OrderRow[], prices: Map<string, SourcedPrice>): OrderRow[] {
+    const out: OrderRow[] = [];
+    for (const order of orders) {
+      const priced = prices.get(order.symbol);
+      const next = priced === undefined ? null : this.book.step(order, priced);
+      if (next) out.push(next);
+    }
+    return out;
+  }
+
+  private report(changed: OrderRow[]): PaperOrder[] {
     const orders = changed.map((r) => toPaperOrder(r, this.decimals));
     if (orders.length > 0) this.options.onUpdate?.(orders);
     return orders;
   }
 
-  private async priceOf(symbol: string): Promise<number> {
-    let price: number;
+  /** The feed a symbol must be priced from: its open position's, or any (undefined) when it is flat. */
+  pinOf(symbol: string): PriceOrigin | undefined {
+    const held = this.store.position(symbol);
+    return held && held.quantity > 0 ? held.price_source : undefined;
+  }
+
+  private async priceOf(symbol: string): Promise<SourcedPrice> {
+    const from = this.pinOf(symbol);
+    let priced: SourcedPrice | undefined;
     try {
-      price = await this.options.prices.price(symbol);
+      priced = (await this.options.prices.prices([{ symbol, from }])).get(symbol);
     } catch (error) {
       throw new BrokerError('NETWORK', `No price for ${symbol}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!Number.isFinite(price) || price <= 0) throw new BrokerError('NETWORK', `No usable price for ${symbol} (got ${price}).`);
-    return price;
+    if (!priced && from !== undefined) {
+      const feed = this.options.prices.describe(from);
+      throw new BrokerError('NETWORK', `No price for ${symbol} from ${feed}, which prices your paper position in it; try again when that feed is back.`);
+    }
+    if (!priced) throw new BrokerError('NETWORK', `No price for ${symbol} just now.`);
+    if (!Number.isFinite(priced.price) || priced.price <= 0) throw new BrokerError('NETWORK', `No usable price for ${symbol} (got ${priced.price}).`);
+    return priced;
   }
 
-  /** Prices for many symbols; a symbol whose price fails is left out (its orders wait, its P&L shows null). */
-  private async pricesFor(symbols: string[]): Promise<Map<string, number>> {
-    const entries = await Promise.all(symbols.map(async (s) => [s, await this.priceOf(s).catch(() => undefined)] as const));
-    return new Map(entries.filter((e): e is readonly [string, number] => e[1] !== undefined));
+  /**
+   * Prices for many symbols, each held one from its position's feed; a symbol that cannot be priced is left out
+   * (its orders wait, its P&L shows null, the account values it at cost).
+   */
+  private async pricesFor(symbols: string[]): Promise<Map<string, SourcedPrice>> {
+    let prices: Map<string, SourcedPrice>;
+    try {
+      prices = await this.options.prices.prices(symbols.map((symbol) => ({ symbol, from: this.pinOf(symbol) })));
+    } catch {
+      return new Map();
+    }
+    return new Map([...prices].filter(([symbol, p]) => symbols.includes(symbol) && Number.isFinite(p.price) && p.price > 0));
   }
 }
 

@@ -1,3 +1,15 @@
 export { PaperBroker, type PaperBrokerOptions } from './broker';
-export { SimulatedFeed, simulatedPriceAt, simulatedBase, type PriceSource } from './price-source';
-export type { PaperAccount, PaperOrder, PaperReset, TimeInForce } from './types';
+export {
+  SimulatedFeed,
+  simulatedPriceAt,
+  simulatedBase,
+  SIMULATED,
+  pricesFromOneFeed,
+  connectionOrigin,
+  originConnection,
+  type PriceOrigin,
+  type PriceRequest,
+  type PriceSource,
+  type SourcedPrice,
+} from './price-source';
+export type { PaperAccount, PaperOrder, PaperReset, PositionSource, TimeInForce } from './types';

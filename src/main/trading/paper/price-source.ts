@@ -1,10 +1,67 @@
 import { HOUR, type Clock } from '../../clock';
 
-/** Where the paper engine gets prices: the simulated feed below, or (later) a broker's live quotes. */
+/**
+ * Which feed a paper price came from: BrokerVault's simulated feed, or one broker connection's market data
+ * (by connection id). Stored on every position and fill, so a position is only ever valued on its own feed.
+ */
+export type PriceOrigin = 'simulated' | `connection:${string}`;
+
+export const SIMULATED: PriceOrigin = 'simulated';
+
+export function connectionOrigin(connectionId: string): PriceOrigin {
+  return `connection:${connectionId}`;
+}
+
+/** The connection behind an origin, or null for the simulated feed. */
+export function originConnection(origin: PriceOrigin): string | null {
+  return origin === SIMULATED ? null : origin.slice('connection:'.length);
+}
+
+/** Anything read back from the store: a value this version does not know is treated as the simulated feed's. */
+export function parseOrigin(text: string): PriceOrigin {
+  return text.startsWith('connection:') && text.length > 'connection:'.length ? (text as PriceOrigin) : SIMULATED;
+}
+
+export interface SourcedPrice {
+  price: number;
+  source: PriceOrigin;
+}
+
+/** One symbol to price; `from` pins the feed (a held position's), otherwise the best current feed is used. */
+export interface PriceRequest {
+  symbol: string;
+  from?: PriceOrigin;
+}
+
+/** Where the paper engine gets prices: the simulated feed below, or a valid connection's market data. */
 export interface PriceSource {
-  price(symbol: string): Promise<number>;
-  /** True when prices are made up; the UI labels them "simulated". */
+  /**
+   * Prices with their feed. A symbol that cannot be priced (its pinned feed is gone, or the fetch failed) is
+   * absent, never priced from another feed.
+   */
+  prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>>;
+  /** True when no valid connection could price anything, so new fills would be simulated; the UI labels that. */
   readonly simulated: boolean;
+  /** What the trader calls a feed: "simulated", or the connection's label. */
+  describe(origin: PriceOrigin): string;
+}
+
+/**
+ * prices() for a source that is a single feed: requests pinned to another feed, and symbols whose price fails or
+ * is not a positive number, are left unpriced.
+ */
+export async function pricesFromOneFeed(
+  requests: readonly PriceRequest[],
+  source: PriceOrigin,
+  priceOf: (symbol: string) => Promise<number>,
+): Promise<Map<string, SourcedPrice>> {
+  const out = new Map<string, SourcedPrice>();
+  for (const { symbol, from } of requests) {
+    if (from !== undefined && from !== source) continue;
+    const price = await priceOf(symbol).catch(() => NaN);
+    if (Number.isFinite(price) && price > 0) out.set(symbol, { price, source });
+  }
+  return out;
 }
 
 /** 32-bit FNV-1a: a stable, well-spread hash so every symbol gets its own base price and phases. */
@@ -53,5 +110,14 @@ export class SimulatedFeed implements PriceSource {
 
   async price(symbol: string): Promise<number> {
     return simulatedPriceAt(symbol, this.clock.now(), this.tick);
+  }
+
+  describe(origin: PriceOrigin): string {
+    return origin === SIMULATED ? 'simulated' : 'a broker connection';
+  }
+
+  /** Only the simulated feed's own prices: a request pinned to a connection is left unpriced. */
+  prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
+    return pricesFromOneFeed(requests, SIMULATED, (symbol) => this.price(symbol));
   }
 }

@@ -1,5 +1,6 @@
 import type { OrderSide, OrderType, TimeInForce } from '../../../shared/orders';
 import type { BrokerOrder } from '../../brokers/types';
+import type { PriceOrigin } from './price-source';
 
 export type { TimeInForce };
 
@@ -12,6 +13,8 @@ export interface PaperOrder extends BrokerOrder {
   triggeredAt: number | null;
   /** P&L realised by this order's fill (sells), in account currency. */
   realizedPnl: number | null;
+  /** The feed the fill's price came from; null while unfilled, or for fills from before feeds were recorded. */
+  fillSource: PriceOrigin | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -31,10 +34,22 @@ export interface PaperAccount {
   unrealizedPnl: number;
   /** Held symbols with no price just now: valued at cost, so they add nothing to unrealised P&L. */
   unpricedSymbols: string[];
-  /** Whether the prices behind marketValue/unrealised are simulated (label them in the UI). */
+  /** Whether simulated prices are behind marketValue/unrealised (label them in the UI). */
   simulatedPrices: boolean;
+  /** Each held position's feed: the only one that values it. */
+  positionSources: PositionSource[];
   resets: number;
   createdAt: number;
+}
+
+/** Which feed values a held position, as the trader calls it, and whether that feed priced it just now. */
+export interface PositionSource {
+  symbol: string;
+  source: PriceOrigin;
+  /** "simulated", or the connection's label. */
+  label: string;
+  /** False while its feed cannot price it: it is then valued at cost (listed in unpricedSymbols). */
+  priced: boolean;
 }
 
 export interface PaperReset {

@@ -1,6 +1,6 @@
 import { fromMinor, valueMinor } from './money';
 import type { AccountRow, PositionRow } from '../../store/paper-store';
-import type { PaperAccount } from './types';
+import type { PaperAccount, PositionSource } from './types';
 
 /**
  * Account totals, summed in minor units so equity = cash + market value = starting + realised +
@@ -13,6 +13,7 @@ export function valuate(input: {
   reservedMinor: number;
   resets: number;
   simulated: boolean;
+  positionSources: PositionSource[];
 }): PaperAccount {
   const { account, positions, prices } = input;
   const d = account.decimals;
@@ -42,6 +43,7 @@ export function valuate(input: {
     unrealizedPnl: fromMinor(unrealized, d),
     unpricedSymbols: unpriced,
     simulatedPrices: input.simulated,
+    positionSources: input.positionSources,
     resets: input.resets,
     createdAt: account.created_at,
   };

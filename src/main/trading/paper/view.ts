@@ -3,6 +3,7 @@ import { averagePrice, marketValueMinor } from './ledger';
 import { fromMinor } from './money';
 import type { OrderRow, PositionRow, ResetRow } from '../../store/paper-store';
 import type { PaperOrder, PaperReset } from './types';
+import { parseOrigin } from './price-source';
 
 /** Stored rows -> the shapes the app sees (money back in major units of the account currency). */
 export function toPaperOrder(row: OrderRow, decimals: number): PaperOrder {
@@ -23,6 +24,7 @@ export function toPaperOrder(row: OrderRow, decimals: number): PaperOrder {
     message: row.message,
     triggeredAt: row.triggered_at,
     realizedPnl: row.realized_minor === null ? null : fromMinor(row.realized_minor, decimals),
+    fillSource: row.fill_source === null ? null : parseOrigin(row.fill_source),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -59,6 +59,16 @@ export function PaperAccountPanel() {
       ) : (
         !error && <p className="muted">Loading…</p>
       )}
+      {account && account.positionSources.length > 0 && (
+        <ul className="help" aria-label="Price feed of each paper position" data-testid="paper-price-sources">
+          {account.positionSources.map((p) => (
+            <li key={p.symbol}>
+              {p.symbol}: {p.simulated ? 'simulated prices' : `prices from ${p.label}`}
+              {!p.priced && ' (no price from it now: valued at cost)'}
+            </li>
+          ))}
+        </ul>
+      )}
       {account?.pricesSimulated && <p className="help">Paper fills use simulated prices.</p>}
       <ConfirmDialog
         open={resetting}
