@@ -1,3 +1,4 @@
+import type { SimExchange } from '../exchange';
 import { WebSocketServer } from 'ws';
 import { systemClock } from '../../../src/main/clock';
 import { systemScheduler } from '../../../src/main/scheduler';
@@ -46,6 +47,8 @@ export interface FyersSimHandle extends SimulatorHandle {
   /** The sockets, so tests can push a tick now, mute or drop every socket from the server side. */
   hsm: FyersHsmStream;
   orderSocket: FyersOrderSocket;
+  /** The order book behind the API (a test plays the trader acting in FYERS' own app). */
+  exchange: SimExchange;
 }
 
 /** FYERS API v3 on loopback: /api/v3 and /data (api-t1.fyers.in) and /sym_details (public.fyers.in) under one base URL. */
@@ -120,5 +123,6 @@ export async function start(options: FyersSimOptions = {}): Promise<FyersSimHand
     setCallerIp: (ip) => (state.callerIp = ip),
     registeredIps: state.registeredIps,
     setCash: (inr) => (state.exchange.cash = inr),
+    exchange: state.exchange,
   };
 }

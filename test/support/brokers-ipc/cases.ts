@@ -244,6 +244,7 @@ export const CASES: BrokerCase[] = [
         setRedirectUrl: sim.setRedirectUrl,
         expireSessions: sim.expireSessions,
         close: () => sim.close(),
+        exchange: sim.exchange,
       };
     },
     wrong: (fields, tag) => ({ ...fields, secret_key: `WRONG${tag}` }),
