@@ -22,7 +22,8 @@ export class FrameCoalescer {
 
   constructor(
     private readonly apply: (update: FrameUpdate) => void,
-    private readonly requestFrame: (callback: () => void) => unknown = (cb) => requestAnimationFrame(cb),
+    /** `requestAnimationFrame` in the window; tests crank frames by hand. */
+    private readonly requestFrame: (callback: () => void) => unknown,
   ) {}
 
   push(batch: LiveBatch): void {

@@ -41,7 +41,7 @@ export function applyFrame({ quotes, sources }: FrameUpdate): void {
   });
 }
 
-export const liveFrames = new FrameCoalescer(applyFrame);
+export const liveFrames = new FrameCoalescer(applyFrame, (cb) => requestAnimationFrame(cb));
 
 let sending: ReturnType<typeof setTimeout> | null = null;
 
