@@ -81,6 +81,7 @@ export const EVENT_NAMES = [
   'audit:changed',
   'quotes:live',
   'feeds:changed',
+  'positions:changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

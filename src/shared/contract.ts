@@ -19,6 +19,7 @@ import {
   PositionsSchema,
   QuotesInput,
   QuotesSchema,
+  ModeSchema,
   QuotesWatchInput,
   QuotesWatchSchema,
   FeedViewSchema,
@@ -154,6 +155,8 @@ export const events = {
   'quotes:live': LiveQuotesEventSchema,
   /** A connection's market-data feed changed: live, reconnecting, stale, polling, or null when nothing streams on it. */
   'feeds:changed': FeedViewSchema,
+  /** Positions and P&L of this mode read differently now (streamed prices moved them); at most once a second. */
+  'positions:changed': z.strictObject({ mode: ModeSchema }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

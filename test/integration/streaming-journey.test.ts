@@ -17,9 +17,9 @@ const STREAMING = CASES.filter((c): c is Traded => c.trade !== undefined && Bool
 const PUSHING = new Set(STREAMING.filter((c) => adapterOf(c.id).orderStream).map((c) => c.id));
 
 /** Step the app's manual timers (the 4 ms batch flush, backoffs) while real sockets deliver, until `check` passes. */
-async function until(w: World, check: () => void, budgetMs = 10_000): Promise<void> {
+async function until(w: World, check: () => void, budgetMs = 10_000, stepMs = 5): Promise<void> {
   for (let spent = 0; spent < budgetMs; spent += 50) {
-    await w.scheduler.advance(5);
+    await w.scheduler.advance(stepMs);
     try {
       check();
       return;
@@ -142,6 +142,39 @@ describe('streaming journey: the session changes under an open stream', () => {
       expect(w.g.services.market.streams.counters(view.id)!.drops).toBe(before + 1);
       const again = liveQuotes(w, 'NSE:INFY').length;
       await until(w, () => expect(liveQuotes(w, 'NSE:INFY').length).toBeGreaterThan(again));
+    } finally {
+      w.g.services.close();
+      await sim.close();
+    }
+  });
+});
+
+describe('streaming journey: paper positions follow the feed', () => {
+  it('a paper position priced by a streaming connection tells the window to read positions again, at most once a second', async () => {
+    const c = CASES.find((k) => k.id === 'alpaca')!;
+    const w = await makeWorld();
+    const sim = await c.start(w.clock);
+    await w.run(w.g.services.start());
+    try {
+      await connect(w, c, sim);
+      nextWindow(w);
+      const placed = await w.g.ok('orders:place', {
+        ticketId: '7c0e7c1a-9d3f-4e2b-8a6c-000000000009',
+        symbol: 'US:AAPL',
+        side: 'BUY',
+        quantity: 2,
+        type: 'MARKET',
+      });
+      expect(placed.status).toBe('placed');
+      const account = await w.g.ok('paper:account', {});
+      expect(account.positionSources).toEqual([expect.objectContaining({ symbol: 'US:AAPL', simulated: false })]);
+      const repriced = () => w.g.events.filter((e) => e.event === 'positions:changed').length;
+      await until(w, () => expect(repriced()).toBeGreaterThan(0), 10_000, 100);
+      // Many ticks, few reads: at most one event per simulated second.
+      const before = repriced();
+      const start = w.clock.now();
+      await until(w, () => expect(repriced()).toBeGreaterThan(before + 1), 10_000, 100);
+      expect(repriced() - before).toBeLessThanOrEqual(Math.ceil((w.clock.now() - start) / 1_000) + 1);
     } finally {
       w.g.services.close();
       await sim.close();

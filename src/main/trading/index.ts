@@ -1,4 +1,5 @@
 import type { Notifier } from '../notifier';
+import { Emitter, type Event } from '../events';
 import type { Clock } from '../clock';
 import type { Logger } from '../log/types';
 import type { BrokerService } from '../services/brokers';
@@ -56,6 +57,8 @@ export interface Trading {
   prices: { quotes(symbols: string[]): ReturnType<MarketPrices['quotes']> };
   /** Live subscriptions of the paper engine; null without `streams`. */
   paperStreaming: PaperStreaming | null;
+  /** A streamed price reached the paper engine: paper positions and P&L may read differently now. */
+  onDidRepricePaper: Event<void>;
   venue(): Venue;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
@@ -75,6 +78,8 @@ export function createTrading(d: TradingDeps): Trading {
     canDecrypt: d.canDecrypt,
   });
   const ticks = d.streams ? new LiveTicks(d.streams) : undefined;
+  const repriced = new Emitter<void>();
+  ticks?.onDidTick(() => repriced.fire());
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
   const paperStreaming = ticks
@@ -153,6 +158,7 @@ export function createTrading(d: TradingDeps): Trading {
     paper,
     prices: { quotes: (symbols) => prices.quotes(symbols, (symbol) => paper.feedOf(symbol)) },
     paperStreaming,
+    onDidRepricePaper: repriced.event,
     venue: () => orders.currentVenue(),
     async tick() {
       await orders.refresh(() => paper.evaluate());

@@ -15,6 +15,9 @@ import { pricingConnection } from './price-routing';
 /** Streamed prices wait this long in main and go to the window as one batch (the window coalesces again per frame). */
 export const LIVE_QUOTES_FLUSH_MS = 4;
 
+/** Paper positions and P&L follow streamed prices this often (each is a read of the paper book). */
+export const PAPER_REPRICE_EVERY_MS = 1_000;
+
 /** The one subscription manager and where it reaches brokers; built before trading, whose paper engine consumes it. */
 export function createStreams(d: { connections: ConnectionService; brokerCalls: BrokerService; scheduler: Scheduler; random: () => number; log: Logger }) {
   const source = new BrokerStreams(d.connections, d.brokerCalls);
@@ -76,6 +79,15 @@ export function createMarket(d: MarketDeps): Market {
     log: d.log,
   });
   streams.onDidChangeFeedStatus((change) => d.events.emit('feeds:changed', change));
+  // Paper positions are valued in main (each at its own feed): tell the window at most once a second to read them again.
+  let repricePending: unknown = null;
+  d.trading.onDidRepricePaper(() => {
+    if (repricePending !== null) return;
+    repricePending = d.scheduler.setTimeout(() => {
+      repricePending = null;
+      d.events.emit('positions:changed', { mode: 'paper' });
+    }, PAPER_REPRICE_EVERY_MS);
+  });
   let started = false;
   d.trading.mode.onDidChange(() => {
     liveQuotes.rewatch();
@@ -99,6 +111,7 @@ export function createMarket(d: MarketDeps): Market {
       orderStreams.sync();
     },
     close() {
+      if (repricePending !== null) d.scheduler.clearTimeout(repricePending);
       orderStreams.dispose();
       liveQuotes.dispose();
       streams.dispose();

@@ -3,7 +3,7 @@ import type { BrokerDescriptor } from '../../shared/brokers';
 import type { ChannelInput, ChannelOutput } from '../../shared/contract';
 import type { AuditStatus, ConnectionView, ModeStatus, OrderView, Settings, VaultStatus } from '../../shared/schemas';
 import { describeError, getApi, unwrap } from './api';
-import { liveFrames, refreshWatchList, setFeed } from './live/store';
+import { liveFrames, paperRepriced, refreshWatchList, setFeed } from './live/store';
 
 export const PAGES = ['connections', 'health', 'trading', 'audit', 'settings'] as const;
 export type Page = (typeof PAGES)[number];
@@ -143,6 +143,9 @@ export function subscribeToMain(): () => void {
     }),
     api.on('quotes:live', (batch) => liveFrames.push(batch)),
     api.on('feeds:changed', ({ connectionId, status }) => setFeed(connectionId, status)),
+    api.on('positions:changed', ({ mode }) => {
+      if (mode === 'paper') paperRepriced();
+    }),
     api.on('orders:changed', ({ order }) => useApp.setState((s) => ({ orders: upsertOrder(s.orders, order) }))),
     api.on('schedules:changed', ({ schedules }) => useApp.setState({ schedules })),
     api.on('audit:changed', (audit) => useApp.setState({ audit })),

@@ -15,13 +15,19 @@ interface LiveState {
   feeds: Record<string, FeedStatus>;
   /** Symbols each panel wants; their union is what main streams. */
   wants: Record<string, string[]>;
+  /** Bumped when main says paper positions read differently (streamed prices moved them): panels read them again. */
+  paperRepriced: number;
 }
 
 /**
  * Live market data in the window, apart from the app store so a tick re-renders only what shows prices.
  * Quotes change at most once per animation frame (FrameCoalescer).
  */
-export const useLive = create<LiveState>(() => ({ quotes: {}, watched: {}, feeds: {}, wants: {} }));
+export const useLive = create<LiveState>(() => ({ quotes: {}, watched: {}, feeds: {}, wants: {}, paperRepriced: 0 }));
+
+export function paperRepriced(): void {
+  useLive.setState((s) => ({ paperRepriced: s.paperRepriced + 1 }));
+}
 
 export function applyFrame({ quotes, sources }: FrameUpdate): void {
   useLive.setState((s) => {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useLive } from '../live/store';
 import type { ChannelOutput } from '../../../shared/contract';
 import { getApi, unwrap } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -24,6 +25,12 @@ export function PaperAccountPanel() {
   useEffect(() => {
     void run(async () => setAccount(await unwrap(getApi().paper.account())));
   }, [run, fingerprint]);
+
+  // Streamed prices moved paper positions (main says so at most once a second): read the account again, quietly.
+  const repriced = useLive((s) => s.paperRepriced);
+  useEffect(() => {
+    if (repriced > 0) void unwrap(getApi().paper.account()).then(setAccount, () => undefined);
+  }, [repriced]);
 
   const pnl = account ? account.equity - account.startingCash : 0;
   return (

@@ -43,6 +43,8 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
   const fingerprint = orders.map((o) => `${o.id}:${o.state}:${o.filledQuantity}`).join(',');
   const symbols = mode === 'live' && data ? data.positions.map((p) => p.symbol).join(',') : '';
   const liveQuotes = useLive((s) => s.quotes);
+  // Paper positions are valued in main, each at its own feed: read them again when main says streamed prices moved them.
+  const repriced = useLive((s) => (mode === 'paper' ? s.paperRepriced : 0));
   const watched = useLive((s) => s.watched);
   // Live positions come from the broker that streams them: the same source, so the streamed price can revalue them.
   const streamed = (symbol: string) => (mode === 'live' && watched[symbol]?.source === 'stream' ? liveQuotes[symbol]?.last : undefined);
@@ -51,6 +53,13 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
     want('positions', symbols ? symbols.split(',') : []);
     return () => want('positions', []);
   }, [symbols]);
+
+  useEffect(() => {
+    if (repriced > 0) {
+      // A quiet re-read: no spinner every second.
+      void unwrap(getApi().positions.list()).then(setData, () => undefined);
+    }
+  }, [repriced]);
 
   useEffect(() => {
     void run(async () => setData(await unwrap(getApi().positions.list())));
@@ -91,24 +100,26 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
               </tr>
             </thead>
             <tbody>
-              {data.positions.map((reported) => revalue(reported, streamed(reported.symbol))).map((p) => (
-                <tr key={p.symbol} data-testid="position-row">
-                  <td>
-                    <button type="button" className="link mono" onClick={() => onPick(p.symbol)} title="Use in the ticket">
-                      {p.symbol}
-                    </button>
-                  </td>
-                  <td className="num">{num(p.quantity)}</td>
-                  <td className="num">{num(p.averagePrice)}</td>
-                  <td className="num">{num(p.lastPrice)}</td>
-                  <td className="num">
-                    <Pnl value={p.unrealizedPnl} />
-                  </td>
-                  <td className="num">
-                    <Pnl value={p.realizedPnl} />
-                  </td>
-                </tr>
-              ))}
+              {data.positions
+                .map((reported) => revalue(reported, streamed(reported.symbol)))
+                .map((p) => (
+                  <tr key={p.symbol} data-testid="position-row">
+                    <td>
+                      <button type="button" className="link mono" onClick={() => onPick(p.symbol)} title="Use in the ticket">
+                        {p.symbol}
+                      </button>
+                    </td>
+                    <td className="num">{num(p.quantity)}</td>
+                    <td className="num">{num(p.averagePrice)}</td>
+                    <td className="num">{num(p.lastPrice)}</td>
+                    <td className="num">
+                      <Pnl value={p.unrealizedPnl} />
+                    </td>
+                    <td className="num">
+                      <Pnl value={p.realizedPnl} />
+                    </td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         )
