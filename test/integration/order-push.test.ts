@@ -30,7 +30,9 @@ describe('order updates pushed by a broker', () => {
     const { w, sim, view, order, orders, audits } = await restingOrder();
     try {
       const at = w.clock.now();
-      expect(orders.applyPushed(view.id, { brokerOrderId: order.brokerOrderId!, state: 'PARTIALLY_FILLED', filledQuantity: 3, averagePrice: 1, ts: at })).toBe(true);
+      expect(orders.applyPushed(view.id, { brokerOrderId: order.brokerOrderId!, state: 'PARTIALLY_FILLED', filledQuantity: 3, averagePrice: 1, ts: at })).toBe(
+        true,
+      );
       const before = await audits();
       // The same update again, and an older one with fewer filled: nothing is written.
       expect(orders.applyPushed(view.id, { brokerOrderId: order.brokerOrderId!, state: 'PARTIALLY_FILLED', filledQuantity: 3, ts: at })).toBe(false);
