@@ -58,6 +58,7 @@ export class LiveQuotes {
   private readonly pending = new Map<string, LiveQuote>();
   private readonly pendingSources = new Map<string, PriceSource>();
   private timer: TimerHandle | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private readonly consumer: StreamConsumer = {
     id: 'renderer',
     onTick: (tick) => this.onTick(tick),
@@ -152,13 +153,19 @@ export class LiveQuotes {
     this.arm();
   }
 
+  /**
+   * Leading edge: after a quiet spell the batch goes on the next turn; under a stream of ticks at most one batch
+   * per `flushMs`. So a lone tick waits for nothing and a flood waits at most `flushMs`.
+   */
   private arm(): void {
     if (this.timer !== null) return;
-    this.timer = this.deps.scheduler.setTimeout(() => this.flush(), this.deps.flushMs);
+    const wait = Math.max(0, this.lastFlushAt + this.deps.flushMs - this.deps.scheduler.now());
+    this.timer = this.deps.scheduler.setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
     this.timer = null;
+    this.lastFlushAt = this.deps.scheduler.now();
     if (this.pending.size === 0 && this.pendingSources.size === 0) return;
     const batch: LiveQuotesBatch = {
       quotes: [...this.pending.values()],

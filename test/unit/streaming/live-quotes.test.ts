@@ -96,3 +96,26 @@ describe('LiveQuotes: the window’s watch list', () => {
     expect(live.watched()[0]!.source).toBe('stream');
   });
 });
+
+describe('LiveQuotes: batching', () => {
+  it('a lone tick after a quiet spell goes out on the next turn; under a flood, at most one batch per flushMs', async () => {
+    const { live, source, scheduler, batches } = setup({ A: 'c1' });
+    live.watch(['A']);
+    await scheduler.settle();
+    source.current.tick('A', 1, 1);
+    await scheduler.advance(0);
+    expect(batches).toHaveLength(1);
+    // Right after a batch: the next waits out the rest of the 4 ms.
+    source.current.tick('A', 2, 2);
+    await scheduler.advance(3);
+    expect(batches).toHaveLength(1);
+    await scheduler.advance(1);
+    expect(batches).toHaveLength(2);
+    for (let ms = 0; ms < 40; ms++) {
+      source.current.tick('A', 10 + ms, 10 + ms);
+      await scheduler.advance(1);
+    }
+    expect(batches.length - 2).toBeLessThanOrEqual(10);
+    expect(batches.at(-1)!.quotes.at(-1)!.last).toBeGreaterThanOrEqual(45);
+  });
+});
