@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -152,11 +153,12 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 export async function streamingBench(opts: BenchOptions): Promise<BenchResult> {
   const rounds = opts.quick ? 2 : 3;
   const segmentSeconds = opts.quick ? 5 : 10;
-  const floorSeconds = opts.quick ? 4 : 15;
+  const floorSeconds = opts.quick ? 4 : 10;
   const soakSeconds = opts.quick ? 30 : 300;
   const sampleEveryMs = opts.quick ? 1_000 : 5_000;
   const drops = opts.quick ? 5 : 10;
   const gc = gcFunction();
+  const loadBefore = os.loadavg()[0]!;
 
   const blaster = await startChild<{ ready: true; port: number }>(path.join(here, 'lib/tick-blaster.ts'));
   const streamUrl = `ws://127.0.0.1:${blaster.ready.port}/v2/iex`;
@@ -287,6 +289,7 @@ export async function streamingBench(opts: BenchOptions): Promise<BenchResult> {
         metric(`${k}: to the renderer's socket p50`, r.arrival.p50, 'ms', { note: `p99 ${r.arrival.p99.toFixed(2)} ms; before the frame wait` }),
         metric(`${k}: floor (bare ws client) p50`, floor.latency.p50, 'ms', { note: `p99 ${floor.latency.p99.toFixed(2)} ms` }),
         metric(`${k}: main CPU per tick, idle subtracted`, workPerTick(app), 'µs', { target: 20, note: `${perTick(app).toFixed(1)} µs with idle` }),
+        metric(`${k}: main CPU, idle subtracted`, (100 * (app.cpuMicros - app.idleMicrosPerSecond * app.seconds)) / (app.seconds * 1e6), '% of a core'),
         metric(`${k}: floor CPU per tick (bare ws client)`, workPerTick(floor), 'µs', { note: `${perTick(floor).toFixed(1)} µs with idle` }),
         metric(`${k}: quotes applied in the renderer`, r.latency.n / app.seconds, '/s', {
           note: `${(r.frames / app.seconds).toFixed(0)} frames/s, ${(r.batches / app.seconds).toFixed(0)} batches/s`,
@@ -303,6 +306,8 @@ export async function streamingBench(opts: BenchOptions): Promise<BenchResult> {
       metric('reconnect to first quote on screen max', Math.max(...reconnects), 'ms', { target: 1_000 }),
     );
     const findings = [
+      `The machine is shared: 1-minute load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end, on ${os.availableParallelism()} CPUs, ` +
+        `so every process here waited for a core at times; the floor's p99 shows how much of that reached even a bare client.`,
       `The Alpaca simulator streams only the four symbols it knows, all in one frame per streamTickMs, so the ticks come from a bench server ` +
         `speaking the same JSON protocol (bench/lib/tick-blaster.ts) in its own process: frames every 5 ms carrying the trades due (50 per frame at 10k/s), round-robin over the 1,000 symbols.`,
       `The window's own watch list (quotes:watch) takes at most 200 symbols; the bench puts 1,000 on main's LiveQuotes directly, the same object quotes:watch fills.`,

@@ -10,7 +10,8 @@ export interface BenchChild<Ready> {
 
 /** Fork `file` (TypeScript runs through the same tsx loader, passed on in execArgv) and wait for its `{ready: true}`. */
 export async function startChild<Ready extends { ready: true }>(file: string, args: string[] = [], startMs = 20_000): Promise<BenchChild<Ready>> {
-  const child: ChildProcess = fork(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The child's stdout goes to stderr with the progress lines: `--json` keeps stdout for the report.
+  const child: ChildProcess = fork(file, args, { stdio: ['ignore', 2, 2, 'ipc'] });
   const waiting = new Map<number, (value: unknown) => void>();
   let nextId = 1;
   const ready = await new Promise<Ready>((resolve, reject) => {
