@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { EventPayload } from '../../src/shared/contract';
-import { nowMs } from './stats';
+import { fullGc, nowMs } from './stats';
 import { stampAge, stampTime } from './stamp';
 
 /**
@@ -110,10 +110,15 @@ process.on('message', (raw) => {
     const phase = phases.get(message.label) ?? { applied: [], arrived: [], frames: 0, batches: 0 };
     phases.delete(message.label);
     if (current === phase) current = null;
+    const latency = summary(phase.applied);
+    const arrival = summary(phase.arrived);
+    phase.applied = phase.arrived = [];
+    // The store's own size, not the samples this process kept.
+    fullGc();
     process.send!({
       id: message.id,
-      latency: summary(phase.applied),
-      arrival: summary(phase.arrived),
+      latency,
+      arrival,
       frames: phase.frames,
       batches: phase.batches,
       symbols: Object.keys(useLive.getState().quotes).length,
