@@ -49,7 +49,7 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
-function summarizeSorted(samples: number[]): LatencySummary {
+function summarizeLatency(samples: number[]): LatencySummary {
   return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples.reduce((a, b) => Math.max(a, b), -Infinity) };
 }
 
@@ -86,7 +86,7 @@ async function floorPhase(url: string, blaster: BenchChild<{ ready: true; port: 
   const t0 = nowMs();
   await sleep(seconds * 1000);
   counting = false;
-  const result = { seconds: (nowMs() - t0) / 1000, ticks, cpuMicros: cpuMicros() - cpu0, idleMicrosPerSecond: idle, latency: summarizeSorted(latencies) };
+  const result = { seconds: (nowMs() - t0) / 1000, ticks, cpuMicros: cpuMicros() - cpu0, idleMicrosPerSecond: idle, latency: summarizeLatency(latencies) };
   await blaster.ask({ cmd: 'rate', rate: 0 });
   socket.close();
   await sleep(200);
