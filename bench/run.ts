@@ -5,6 +5,7 @@ import { orderPathBench } from './order-path';
 import { paperBench } from './paper';
 import { rendererBench } from './renderer';
 import { storeScaleBench } from './store-scale';
+import { streamingBench } from './streaming';
 import { vaultBench } from './vault';
 import type { BenchOptions, BenchResult } from './lib/stats';
 import { printTable } from './lib/table';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   'store-scale': storeScaleBench,
   paper: paperBench,
   renderer: rendererBench,
+  streaming: streamingBench,
 };
 
 function machine() {

@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** Timing helpers shared by the benchmarks: monotonic clocks, percentiles and the result shape. */
 
 /** Milliseconds from a monotonic high-resolution clock. */
@@ -89,6 +92,17 @@ export interface BenchOptions {
 export function maybeGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) gc();
+}
+
+/**
+ * A full collection now, also when node was started without --expose-gc (switched on at run time): for heap figures
+ * that must not depend on how the bench was started.
+ */
+export function fullGc(): void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed();
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 /** Run `fn` repeatedly for warm-up without keeping the samples. */
