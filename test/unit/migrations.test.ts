@@ -31,6 +31,8 @@ const SEED: Record<number, string> = {
   7: `INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at, enabled, resumed_at) VALUES ('s7', 'Open', '09:20', 'Asia/Kolkata', '[2]', '[]', 7, 1, 70);`,
   8: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, updated_at)
         VALUES ('default', 'US:AAPL', 1, 15000, 0, 'connection:${'a'.repeat(32)}', 8);`,
+  9: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
+        VALUES ('default', 'NSE:SBIN', -4, -200000, 0, 'simulated', 'MIS', 9);`,
 };
 
 describe('migrations', () => {
@@ -69,6 +71,15 @@ describe('migrations', () => {
         expect(upgraded.prepare("SELECT price_source FROM paper_positions WHERE symbol = 'US:AAPL'").get()).toEqual({
           price_source: `connection:${'a'.repeat(32)}`,
         });
+      // Positions from before shorts existed keep everything and have no product; a short survives later upgrades.
+      if (from >= 5 && from < 9)
+        expect(upgraded.prepare("SELECT quantity, cost_minor, product FROM paper_positions WHERE symbol = 'NSE:INFY'").get()).toEqual({
+          quantity: 10,
+          cost_minor: 1500000,
+          product: null,
+        });
+      if (from >= 9)
+        expect(upgraded.prepare("SELECT quantity, product FROM paper_positions WHERE symbol = 'NSE:SBIN'").get()).toEqual({ quantity: -4, product: 'MIS' });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

@@ -5,6 +5,7 @@ import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from
 import { Book } from './book';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
+import { shortBlockMinor } from './products';
 import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
@@ -110,7 +111,7 @@ export class PaperBroker {
   async positions(): Promise<Position[]> {
     await this.evaluate();
     const rows = this.store.positions();
-    const prices = await this.pricesFor(rows.filter((r) => r.quantity > 0).map((r) => r.symbol));
+    const prices = await this.pricesFor(rows.filter((r) => r.quantity !== 0).map((r) => r.symbol));
     return rows.map((r) => toPosition(r, prices.get(r.symbol)?.price, this.decimals));
   }
 
@@ -120,11 +121,11 @@ export class PaperBroker {
     return Promise.all(symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol)).price, bid: null, ask: null, at })));
   }
 
-  /** total = cash balance; used = cash blocked by open buy orders; available = the rest. */
+  /** total = cash balance; used = cash blocked by open orders and short positions; available = the rest. */
   async funds(): Promise<Funds> {
     await this.evaluate();
     const account = this.store.account()!;
-    const used = this.store.reservedMinor();
+    const used = this.blockedMinor();
     return {
       available: fromMinor(account.cash_minor - used, this.decimals),
       used: fromMinor(used, this.decimals),
@@ -136,7 +137,7 @@ export class PaperBroker {
   async account(): Promise<PaperAccount> {
     await this.evaluate();
     const rows = this.store.positions();
-    const held = rows.filter((r) => r.quantity > 0);
+    const held = rows.filter((r) => r.quantity !== 0);
     const prices = await this.pricesFor(held.map((r) => r.symbol));
     const sources: PositionSource[] = held.map((r) => ({
       symbol: r.symbol,
@@ -148,7 +149,7 @@ export class PaperBroker {
       account: this.store.account()!,
       positions: rows,
       prices: new Map([...prices].map(([symbol, p]) => [symbol, p.price])),
-      reservedMinor: this.store.reservedMinor(),
+      reservedMinor: this.blockedMinor(),
       resets: this.store.resets().length,
       // Simulated prices are behind the figures when any held position is on the simulated feed, or, with
       // nothing held, when the next fill would be (no valid connection).
@@ -206,7 +207,7 @@ export class PaperBroker {
   /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */
   watchList(): PriceRequest[] {
     const wanted = new Map<string, PriceRequest>();
-    for (const p of this.store.positions()) if (p.quantity > 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
+    for (const p of this.store.positions()) if (p.quantity !== 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
     for (const o of this.store.openOrders()) if (!wanted.has(o.symbol)) wanted.set(o.symbol, { symbol: o.symbol });
     return [...wanted.values()];
   }
@@ -252,7 +253,13 @@ export class PaperBroker {
   /** The feed a symbol must be priced from: its open position's, or any (undefined) when it is flat. */
   pinOf(symbol: string): PriceOrigin | undefined {
     const held = this.store.position(symbol);
-    return held && held.quantity > 0 ? held.price_source : undefined;
+    return held && held.quantity !== 0 ? held.price_source : undefined;
+  }
+
+  /** Cash blocked by open orders, and by short positions (their proceeds plus margin, see products.ts). */
+  private blockedMinor(): number {
+    const shorts = this.store.positions().filter((p) => p.quantity < 0);
+    return this.store.reservedMinor() + shorts.reduce((sum, p) => sum + shortBlockMinor(p.cost_minor, p.product), 0);
   }
 
   private async priceOf(symbol: string): Promise<SourcedPrice> {

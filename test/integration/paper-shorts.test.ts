@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedPriceAt } from '../../src/main/trading/paper';
+import { journal, makeTradingWorld, MINUTE, placeOk, ticket, type TradingWorld } from '../support/trading/world';
+
+/** Short selling in paper mode through the IPC contract (orders:place → the one order path → the paper engine). */
+
+let w: TradingWorld;
+beforeAll(async () => {
+  w = await makeTradingWorld();
+});
+afterAll(() => w.g.close());
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+describe('paper shorts through orders:place', () => {
+  it('refuses a CNC short with the reason, journaled as rejected, and holds nothing', async () => {
+    const order = await placeOk(w.g, ticket({ symbol: 'NSE:INFY', side: 'SELL', quantity: 5, type: 'MARKET', product: 'CNC' }));
+    expect(order).toMatchObject({
+      mode: 'paper',
+      state: 'REJECTED',
+      message: 'Short selling is not allowed on CNC (delivery): you hold no NSE:INFY. Choose MIS or NRML to sell short.',
+    });
+    expect((await journal(w.g)).find((o) => o.clientOrderId === order.clientOrderId)?.state).toBe('REJECTED');
+    expect((await w.g.ok('positions:list')).positions).toEqual([]);
+  });
+
+  it('opens an MIS short as a negative position and covers it with a buy, realising the P&L', async () => {
+    const sold = simulatedPriceAt('NSE:INFY', w.clock.now());
+    const sell = await placeOk(w.g, ticket({ symbol: 'NSE:INFY', side: 'SELL', quantity: 5, type: 'MARKET', product: 'MIS' }));
+    expect(sell).toMatchObject({ state: 'FILLED', filledQuantity: 5, averagePrice: sold });
+    expect((await w.g.ok('positions:list')).positions).toEqual([
+      { symbol: 'NSE:INFY', quantity: -5, averagePrice: sold, lastPrice: sold, unrealizedPnl: 0, realizedPnl: 0 },
+    ]);
+    expect(await w.g.ok('paper:account')).toMatchObject({ cash: round2(1_000_000 + 5 * sold), equity: 1_000_000 });
+
+    w.clock.advance(5 * MINUTE);
+    const bought = simulatedPriceAt('NSE:INFY', w.clock.now());
+    expect((await w.g.ok('positions:list')).positions[0]).toMatchObject({ quantity: -5, unrealizedPnl: round2(5 * (sold - bought)) });
+    const cover = await placeOk(w.g, ticket({ symbol: 'NSE:INFY', side: 'BUY', quantity: 5, type: 'MARKET', product: 'MIS' }));
+    expect(cover).toMatchObject({ state: 'FILLED', averagePrice: bought });
+    expect((await w.g.ok('positions:list')).positions[0]).toMatchObject({ quantity: 0, realizedPnl: round2(5 * (sold - bought)) });
+    expect(await w.g.ok('paper:account')).toMatchObject({ realizedPnl: round2(5 * (sold - bought)), unrealizedPnl: 0 });
+  });
+});

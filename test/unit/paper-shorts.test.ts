@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OrderRequest } from '../../src/main/brokers/types';
+import { ManualClock } from '../../src/main/clock';
+import { openDatabase, type Db } from '../../src/main/store/db';
+import { migrate } from '../../src/main/store/migrations';
+import { PaperBroker, connectionOrigin, pricesFromOneFeed, type PriceRequest, type PriceSource, type SourcedPrice } from '../../src/main/trading/paper';
+
+/** Short selling, products and margin on the paper engine (BrokerVault's paper rules, docs/paper-trading.md). */
+
+const FEED = connectionOrigin('scripted');
+
+class ScriptedPrices implements PriceSource {
+  readonly simulated = false;
+  private readonly map = new Map<string, number>();
+  set(symbol: string, price: number): this {
+    this.map.set(symbol, price);
+    return this;
+  }
+  prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
+    return pricesFromOneFeed(requests, FEED, async (symbol) => {
+      const p = this.map.get(symbol);
+      if (p === undefined) throw new Error(`no price for ${symbol}`);
+      return p;
+    });
+  }
+  describe(): string {
+    return 'the scripted feed';
+  }
+}
+
+const open: Db[] = [];
+afterEach(() => open.splice(0).forEach((db) => db.open && db.close()));
+
+function setup(startingCash = 100_000, currency = 'INR') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-paper-short-'));
+  const db = openDatabase(dir);
+  migrate(db);
+  open.push(db);
+  const clock = new ManualClock();
+  const prices = new ScriptedPrices();
+  const broker = new PaperBroker({ db, prices, clock, currency, startingCash });
+  return { db, clock, prices, broker };
+}
+
+let seq = 0;
+function req(partial: Partial<OrderRequest> & Pick<OrderRequest, 'symbol' | 'side' | 'quantity'>): OrderRequest {
+  return { type: 'MARKET', clientOrderId: `s-${++seq}`, ...partial };
+}
+
+async function place(broker: PaperBroker, r: OrderRequest) {
+  const ack = await broker.placeOrder(r);
+  return (await broker.getOrder({ brokerOrderId: ack.brokerOrderId }))!;
+}
+
+describe('paper shorts: which products may sell short', () => {
+  it('refuses a short on CNC (delivery) and on a US cash account, in BrokerVault words, changing nothing', async () => {
+    const { broker, prices } = setup();
+    prices.set('NSE:INFY', 1500).set('US:AAPL', 200);
+    const cnc = await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 1, product: 'CNC' }));
+    expect(cnc.state).toBe('REJECTED');
+    expect(cnc.message).toBe('Short selling is not allowed on CNC (delivery): you hold no NSE:INFY. Choose MIS or NRML to sell short.');
+    const cash = await place(broker, req({ symbol: 'US:AAPL', side: 'SELL', quantity: 1, product: 'CASH' }));
+    expect(cash.message).toBe('Short selling is not allowed on a CASH account: you hold no US:AAPL. Choose MARGIN to sell short.');
+    expect(await broker.positions()).toEqual([]);
+    expect((await broker.funds()).total).toBe(100_000);
+  });
+
+  it('refuses a product code it does not know', async () => {
+    const { broker, prices } = setup();
+    prices.set('NSE:INFY', 1500);
+    await expect(broker.placeOrder(req({ symbol: 'NSE:INFY', side: 'BUY', quantity: 1, product: 'BOGUS' }))).rejects.toThrow(
+      'Unknown product "BOGUS" for paper trading: use CNC, MIS or NRML (India), or CASH or MARGIN (US).',
+    );
+  });
+});
+
+describe('paper shorts: MIS short, margin and buy-to-cover', () => {
+  it('opens a short, blocks its proceeds plus 20 % margin, marks P&L, and realises it on the cover', async () => {
+    const { broker, prices } = setup(100_000);
+    prices.set('NSE:INFY', 1000.05);
+    const sell = await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 10, product: 'MIS' }));
+    expect(sell).toMatchObject({ state: 'FILLED', averagePrice: 1000.05, realizedPnl: 0 });
+    expect(await broker.positions()).toEqual([
+      { symbol: 'NSE:INFY', quantity: -10, averagePrice: 1000.05, lastPrice: 1000.05, unrealizedPnl: 0, realizedPnl: 0 },
+    ]);
+    // Cash holds the proceeds; they and 20 % of the short's value (2,000.10) are blocked.
+    expect(await broker.funds()).toEqual({ total: 110_000.5, used: 12_000.6, available: 97_999.9, currency: 'INR' });
+
+    prices.set('NSE:INFY', 990.3);
+    const [pos] = await broker.positions();
+    expect(pos).toMatchObject({ quantity: -10, unrealizedPnl: 97.5 });
+    const account = await broker.account();
+    expect(account).toMatchObject({ marketValue: -9903, equity: 100_097.5, unrealizedPnl: 97.5, realizedPnl: 0 });
+
+    const cover = await place(broker, req({ symbol: 'NSE:INFY', side: 'BUY', quantity: 10, product: 'MIS' }));
+    expect(cover).toMatchObject({ state: 'FILLED', averagePrice: 990.3, realizedPnl: 97.5 });
+    expect(await broker.positions()).toEqual([{ symbol: 'NSE:INFY', quantity: 0, averagePrice: 0, lastPrice: null, unrealizedPnl: null, realizedPnl: 97.5 }]);
+    expect(await broker.funds()).toEqual({ total: 100_097.5, used: 0, available: 100_097.5, currency: 'INR' });
+  });
+
+  it('refuses a short whose margin the free cash cannot cover', async () => {
+    const { broker, prices } = setup(1_000);
+    prices.set('NSE:INFY', 600);
+    const sell = await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 10, product: 'MIS' }));
+    expect(sell.state).toBe('REJECTED');
+    expect(sell.message).toBe(
+      'Insufficient cash for the short margin: this order needs 1200.00 INR (20 % of 6000.00 INR, BrokerVault paper rule for MIS), available 1000.00 INR.',
+    );
+    expect(await broker.positions()).toEqual([]);
+  });
+
+  it('sells through a long into a short, and buys through a short into a long', async () => {
+    const { broker, prices } = setup(100_000);
+    prices.set('NSE:SBIN', 500);
+    await place(broker, req({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 5, product: 'MIS' }));
+    prices.set('NSE:SBIN', 510);
+    const flip = await place(broker, req({ symbol: 'NSE:SBIN', side: 'SELL', quantity: 8, product: 'MIS' }));
+    expect(flip).toMatchObject({ state: 'FILLED', realizedPnl: 50 });
+    expect((await broker.positions())[0]).toMatchObject({ quantity: -3, averagePrice: 510, realizedPnl: 50 });
+
+    prices.set('NSE:SBIN', 520);
+    const back = await place(broker, req({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 5, product: 'MIS' }));
+    expect(back).toMatchObject({ state: 'FILLED', realizedPnl: -30 });
+    expect((await broker.positions())[0]).toMatchObject({ quantity: 2, averagePrice: 520, realizedPnl: 20 });
+    // The ledger holds to the paisa: cash + cost of what is held = starting + realised.
+    const account = await broker.account();
+    expect(account.cash + 2 * 520).toBeCloseTo(100_000 + 20, 8);
+  });
+
+  it('reserves margin for a resting short sell and releases it on cancel', async () => {
+    const { broker, prices } = setup(100_000, 'USD');
+    prices.set('US:AAPL', 100);
+    const rest = await place(broker, req({ symbol: 'US:AAPL', side: 'SELL', quantity: 10, type: 'LIMIT', limitPrice: 110, product: 'MARGIN' }));
+    expect(rest.state).toBe('OPEN');
+    // US margin account: 50 % of the short's value at its limit.
+    expect((await broker.funds()).used).toBe(550);
+    await broker.cancelOrder(rest.brokerOrderId);
+    expect((await broker.funds()).used).toBe(0);
+
+    await place(broker, req({ symbol: 'US:AAPL', side: 'SELL', quantity: 10, type: 'LIMIT', limitPrice: 110, product: 'MARGIN' }));
+    prices.set('US:AAPL', 111);
+    await broker.evaluate();
+    expect((await broker.positions())[0]).toMatchObject({ quantity: -10, averagePrice: 110 });
+    expect(await broker.funds()).toEqual({ total: 101_100, used: 1_650, available: 99_450, currency: 'USD' });
+  });
+
+  it('keeps a short in minor units over awkward trades', async () => {
+    const { broker, prices } = setup(100_000);
+    let realized = 0;
+    for (let i = 0; i < 20; i++) {
+      prices.set('NSE:ITC', 333.33 + i * 0.07);
+      await place(broker, req({ symbol: 'NSE:ITC', side: 'SELL', quantity: 3, product: 'NRML' }));
+      prices.set('NSE:ITC', 333.31 + i * 0.05);
+      const cover = await place(broker, req({ symbol: 'NSE:ITC', side: 'BUY', quantity: 1, product: 'NRML' }));
+      realized += cover.realizedPnl!;
+    }
+    const account = await broker.account();
+    expect(account.realizedPnl).toBeCloseTo(realized, 8);
+    expect(account.equity).toBeCloseTo(account.startingCash + account.realizedPnl + account.unrealizedPnl, 8);
+  });
+});
