@@ -162,3 +162,53 @@ describe('paper shorts: MIS short, margin and buy-to-cover', () => {
     expect(account.equity).toBeCloseTo(account.startingCash + account.realizedPnl + account.unrealizedPnl, 8);
   });
 });
+
+describe('paper intraday square-off (MIS at 15:20 IST, on the injected clock)', () => {
+  // Monday 7 December 2026, 10:00 in India (04:30 UTC).
+  const MONDAY_10_IST = Date.UTC(2026, 11, 7, 4, 30);
+  const MIN = 60_000;
+
+  it('closes MIS positions at market at 15:20 IST and cancels open MIS orders; CNC and NRML stay', async () => {
+    const { broker, prices, clock } = setup(1_000_000);
+    clock.set(MONDAY_10_IST);
+    prices.set('NSE:INFY', 1500).set('NSE:TCS', 4000).set('NSE:SBIN', 800).set('NSE:ITC', 400);
+    await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 10, product: 'MIS' }));
+    await place(broker, req({ symbol: 'NSE:TCS', side: 'BUY', quantity: 2, product: 'MIS' }));
+    await place(broker, req({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 5, product: 'CNC' }));
+    await place(broker, req({ symbol: 'NSE:ITC', side: 'SELL', quantity: 5, product: 'NRML' }));
+    const resting = await place(broker, req({ symbol: 'NSE:ITC', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 300, product: 'MIS' }));
+
+    clock.set(MONDAY_10_IST + 5 * 60 * MIN + 19 * MIN); // 15:19 IST
+    expect(await broker.evaluate()).toEqual([]);
+    prices.set('NSE:INFY', 1490).set('NSE:TCS', 4010);
+    clock.advance(MIN); // 15:20 IST
+    const changed = await broker.evaluate();
+    expect(changed.map((o) => [o.symbol, o.side, o.quantity, o.state, o.averagePrice])).toEqual([
+      ['NSE:ITC', 'BUY', 1, 'CANCELLED', null],
+      ['NSE:INFY', 'BUY', 10, 'FILLED', 1490],
+      ['NSE:TCS', 'SELL', 2, 'FILLED', 4010],
+    ]);
+    expect(changed[0]!.brokerOrderId).toBe(resting.brokerOrderId);
+    expect(changed[0]!.message).toBe('Cancelled at the intraday square-off (MIS, 15:20 IST).');
+    expect(changed[1]!.message).toBe('Squared off at 1490: MIS positions are closed at 15:20 IST (BrokerVault paper rule, as NSE intraday).');
+    const held = Object.fromEntries((await broker.positions()).map((p) => [p.symbol, p.quantity]));
+    expect(held).toEqual({ 'NSE:INFY': 0, 'NSE:TCS': 0, 'NSE:SBIN': 5, 'NSE:ITC': -5 });
+    expect((await broker.account()).realizedPnl).toBe(100 + 20);
+    // Done once: later evaluations find nothing more to do.
+    clock.advance(MIN);
+    expect(await broker.evaluate()).toEqual([]);
+  });
+
+  it('leaves an MIS position opened after the cut-off until the next weekday at 15:20 IST', async () => {
+    const { broker, prices, clock } = setup(1_000_000);
+    clock.set(MONDAY_10_IST + 5 * 60 * MIN + 30 * MIN); // Monday 15:30 IST
+    prices.set('NSE:INFY', 1500);
+    await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 3, product: 'MIS' }));
+    clock.advance(23 * 60 * MIN + 49 * MIN); // Tuesday 15:19 IST
+    await broker.evaluate();
+    expect((await broker.positions())[0]!.quantity).toBe(-3);
+    clock.advance(MIN);
+    await broker.evaluate();
+    expect((await broker.positions())[0]!.quantity).toBe(0);
+  });
+});

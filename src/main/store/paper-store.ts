@@ -50,6 +50,8 @@ export interface PositionRow {
   price_source: PriceOrigin;
   /** The product of the order that opened it from flat (decides its short margin and intraday square-off). */
   product: string | null;
+  /** Its last fill (an intraday position filled before the square-off time is due to be closed). */
+  updated_at: number;
 }
 
 export interface ResetRow {
@@ -69,7 +71,7 @@ const ORDER_PARAMS = ORDER_COLUMNS.split(',')
   .map((c) => `@${c.trim()}`)
   .join(', ');
 
-const POSITION_COLUMNS = 'symbol, quantity, cost_minor, realized_minor, price_source, product';
+const POSITION_COLUMNS = 'symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at';
 
 function toPositionRow(row: PositionRow): PositionRow {
   return { ...row, price_source: parseOrigin(row.price_source) };
@@ -158,6 +160,14 @@ export class PaperStore {
     const sql = `SELECT COALESCE(SUM(quantity), 0) AS s FROM paper_orders
       WHERE account_id = ? AND state = 'OPEN' AND side = 'SELL' AND symbol = ? AND seq <> ?`;
     return (this.db.prepare(sql).get(this.accountId, symbol, exceptSeq) as { s: number }).s;
+  }
+
+  /** Whether any open position or open order carries one of `products` (a cheap check before the square-off). */
+  hasProduct(products: readonly string[]): boolean {
+    const marks = products.map(() => '?').join(', ');
+    const sql = `SELECT EXISTS (SELECT 1 FROM paper_positions WHERE account_id = ? AND quantity <> 0 AND product IN (${marks}))
+      OR EXISTS (SELECT 1 FROM paper_orders WHERE account_id = ? AND state = 'OPEN' AND product IN (${marks})) AS found`;
+    return (this.db.prepare(sql).get(this.accountId, ...products, this.accountId, ...products) as { found: number }).found === 1;
   }
 
   position(symbol: string): PositionRow | null {

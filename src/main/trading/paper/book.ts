@@ -5,7 +5,7 @@ import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
 import { fromMinor, prorate, round8, valueMinor } from './money';
 import { productRule, shareMinor, shortBlockMinor, shortHint } from './products';
-import type { OrderRow, PaperStore } from '../../store/paper-store';
+import type { OrderRow, PaperStore, PositionRow } from '../../store/paper-store';
 import type { SourcedPrice } from './price-source';
 
 /**
@@ -23,9 +23,45 @@ export class Book {
   /** Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. */
   place(req: OrderRequest, priced: SourcedPrice): OrderRow {
     const price = priced.price;
+    const row = this.newRow(req);
+    const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : this.shortMarginFor(row, this.sellBasis(row, price));
+    const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row, this.sellBasis(row, price));
+    if (refusal) {
+      const rejected: OrderRow = { ...row, state: 'REJECTED', message: refusal };
+      this.store.insertOrder(rejected);
+      return rejected;
+    }
+    row.reserved_minor = reserve;
+    row.message = this.restingMessage(row);
+    this.store.insertOrder(row);
+    const after = this.step(row, priced) ?? row;
+    if (after.state === 'OPEN' && after.time_in_force === 'IOC') {
+      return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
+    }
+    return after;
+  }
+
+  /**
+   * The paper broker's intraday square-off: close `pos` at the market `priced`, whatever the cash (a broker's
+   * risk desk does not ask). The closing order shows in the history with why it was made.
+   */
+  squareOff(pos: PositionRow, priced: SourcedPrice, message: string): OrderRow {
+    const row = this.newRow({
+      clientOrderId: `paper-squareoff-${this.clock.now()}-${pos.symbol}`,
+      symbol: pos.symbol,
+      side: pos.quantity < 0 ? 'BUY' : 'SELL',
+      quantity: Math.abs(pos.quantity),
+      type: 'MARKET',
+      product: pos.product ?? undefined,
+    });
+    this.store.insertOrder(row);
+    return this.fill(row, priced, message);
+  }
+
+  private newRow(req: OrderRequest): OrderRow {
     const seq = this.store.takeOrderSeq();
     const now = this.clock.now();
-    const row: OrderRow = {
+    return {
       account_id: this.store.accountId,
       seq,
       id: `PAPER-${String(seq).padStart(6, '0')}`,
@@ -50,21 +86,6 @@ export class Book {
       created_at: now,
       updated_at: now,
     };
-    const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : this.shortMarginFor(row, this.sellBasis(row, price));
-    const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row, this.sellBasis(row, price));
-    if (refusal) {
-      const rejected: OrderRow = { ...row, state: 'REJECTED', message: refusal };
-      this.store.insertOrder(rejected);
-      return rejected;
-    }
-    row.reserved_minor = reserve;
-    row.message = this.restingMessage(row);
-    this.store.insertOrder(row);
-    const after = this.step(row, priced) ?? row;
-    if (after.state === 'OPEN' && after.time_in_force === 'IOC') {
-      return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
-    }
-    return after;
   }
 
   /**
@@ -95,9 +116,10 @@ export class Book {
   }
 
   /** Re-check cash, holdings and short margin at the fill price (a stop can fill beyond its estimate), then book it. */
-  private fill(order: OrderRow, priced: SourcedPrice): OrderRow {
+  private fill(order: OrderRow, priced: SourcedPrice, forcedBecause?: string): OrderRow {
     const price = priced.price;
-    const refusal = order.side === 'BUY' ? this.refuseBuy(order, this.buyNeed(order, price)) : this.refuseSell(order, price);
+    const refusal =
+      forcedBecause !== undefined ? null : order.side === 'BUY' ? this.refuseBuy(order, this.buyNeed(order, price)) : this.refuseSell(order, price);
     if (refusal) return this.close(order, 'REJECTED', `${refusal} (at fill, price ${price})`);
     const account = this.store.account()!;
     const pos = this.store.position(order.symbol);
@@ -118,7 +140,7 @@ export class Book {
       reserved_minor: 0,
       // Sells always show what they realised; buys only when they covered a short.
       realized_minor: order.side === 'SELL' || held.quantity < 0 ? effect.realizedMinor : null,
-      message: `Filled ${order.quantity} at ${price}.`,
+      message: forcedBecause ?? `Filled ${order.quantity} at ${price}.`,
       fill_source: priced.source,
       updated_at: now,
     };

@@ -5,7 +5,8 @@ import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from
 import { Book } from './book';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
-import { shortBlockMinor } from './products';
+import { INTRADAY_PRODUCTS, shortBlockMinor } from './products';
+import { INTRADAY_SQUARE_OFF, isIntraday, lastSquareOff } from './square-off';
 import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
@@ -214,11 +215,40 @@ export class PaperBroker {
 
   /** Settle resting orders against current prices. Runs on the queue only. */
   private async settle(): Promise<OrderRow[]> {
+    const squared = await this.squareOffDue();
     const symbols = [...new Set(this.store.openOrders().map((o) => o.symbol))];
-    if (symbols.length === 0) return [];
+    if (symbols.length === 0) return squared;
     const prices = await this.pricesFor(symbols);
     // Re-read inside the transaction: orders may have been placed or cancelled while prices were fetched.
-    return this.store.tx(() => this.stepAll(this.store.openOrders(), prices));
+    return [...squared, ...this.store.tx(() => this.stepAll(this.store.openOrders(), prices))];
+  }
+
+  /**
+   * The intraday square-off (square-off.ts): once the clock has passed 15:20 IST, open MIS orders from before it are
+   * cancelled and MIS positions last filled before it are closed at market. Runs on the queue only; a position
+   * whose feed cannot price it just now waits for the next evaluation.
+   */
+  private async squareOffDue(): Promise<OrderRow[]> {
+    if (!this.store.hasProduct(INTRADAY_PRODUCTS)) return [];
+    const cutoff = lastSquareOff(this.options.clock.now());
+    if (cutoff === null) return [];
+    const dueOrders = () => this.store.openOrders().filter((o) => isIntraday(o.product) && o.created_at <= cutoff);
+    const duePositions = () => this.store.positions().filter((p) => p.quantity !== 0 && isIntraday(p.product) && p.updated_at <= cutoff);
+    const positions = duePositions();
+    if (positions.length === 0 && dueOrders().length === 0) return [];
+    const prices = await this.pricesFor(positions.map((p) => p.symbol));
+    const at = INTRADAY_SQUARE_OFF.label;
+    // Re-read inside the transaction: orders or fills may have landed while prices were fetched.
+    return this.store.tx(() => {
+      const out = dueOrders().map((o) => this.book.cancel(o, `Cancelled at the intraday square-off (${o.product}, ${at}).`));
+      for (const p of duePositions()) {
+        const priced = prices.get(p.symbol);
+        if (!priced) continue;
+        const why = `Squared off at ${priced.price}: ${p.product} positions are closed at ${at} (BrokerVault paper rule, as NSE intraday).`;
+        out.push(this.book.squareOff(p, priced, why));
+      }
+      return out;
+    });
   }
 
   /** Apply the latest tick of each symbol. Runs on the queue only; synchronous, so no tick lands half-way. */

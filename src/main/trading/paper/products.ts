@@ -22,6 +22,9 @@ export const PRODUCT_RULES: Readonly<Record<string, ProductRule>> = {
   MARGIN: { shortMargin: 0.5, label: 'a MARGIN account', intraday: false },
 };
 
+/** Products the intraday square-off closes. */
+export const INTRADAY_PRODUCTS = Object.keys(PRODUCT_RULES).filter((p) => PRODUCT_RULES[p]!.intraday);
+
 /** Orders without a product behave as delivery/cash: long only, as the paper engine always did. */
 const NO_PRODUCT: ProductRule = { shortMargin: null, label: '', intraday: false };
 
