@@ -33,6 +33,7 @@ const SEED: Record<number, string> = {
         VALUES ('default', 'US:AAPL', 1, 15000, 0, 'connection:${'a'.repeat(32)}', 8);`,
   9: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
         VALUES ('default', 'NSE:SBIN', -4, -200000, 0, 'simulated', 'MIS', 9);`,
+  10: `INSERT INTO instruments VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
 };
 
 describe('migrations', () => {
@@ -58,7 +59,13 @@ describe('migrations', () => {
       if (from >= 2) expect(upgraded.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
       if (from >= 3) expect(upgraded.prepare("SELECT state FROM order_journal WHERE id = 'o1'").get()).toEqual({ state: 'FILLED' });
       if (from >= 6) expect(upgraded.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = 'live' AND created_at >= 2").get()).toEqual({ n: 1 });
-      if (from >= 4) expect(upgraded.prepare('SELECT token FROM instruments').get()).toEqual({ token: '408065' });
+      if (from >= 4)
+        expect(upgraded.prepare("SELECT token, expiry FROM instruments WHERE symbol = 'NSE:INFY'").get()).toEqual({ token: '408065', expiry: null });
+      if (from >= 10)
+        expect(upgraded.prepare("SELECT lot_size, expiry FROM instruments WHERE symbol = 'NFO:NIFTY26DECFUT'").get()).toEqual({
+          lot_size: 75,
+          expiry: '2026-12-29',
+        });
       if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
       // Schedules from before pausing existed are enabled and were never resumed.
       if (from >= 5) expect(upgraded.prepare("SELECT enabled, resumed_at FROM schedules WHERE id = 's1'").get()).toEqual({ enabled: 1, resumed_at: null });

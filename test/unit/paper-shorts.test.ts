@@ -6,6 +6,7 @@ import type { OrderRequest } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { openDatabase, type Db } from '../../src/main/store/db';
 import { migrate } from '../../src/main/store/migrations';
+import type { ContractLookup } from '../../src/main/trading/paper/contracts';
 import { PaperBroker, connectionOrigin, pricesFromOneFeed, type PriceRequest, type PriceSource, type SourcedPrice } from '../../src/main/trading/paper';
 
 /** Short selling, products and margin on the paper engine (BrokerVault's paper rules, docs/paper-trading.md). */
@@ -34,14 +35,14 @@ class ScriptedPrices implements PriceSource {
 const open: Db[] = [];
 afterEach(() => open.splice(0).forEach((db) => db.open && db.close()));
 
-function setup(startingCash = 100_000, currency = 'INR') {
+function setup(startingCash = 100_000, currency = 'INR', contracts?: ContractLookup) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-paper-short-'));
   const db = openDatabase(dir);
   migrate(db);
   open.push(db);
   const clock = new ManualClock();
   const prices = new ScriptedPrices();
-  const broker = new PaperBroker({ db, prices, clock, currency, startingCash });
+  const broker = new PaperBroker({ db, prices, clock, currency, startingCash, contracts });
   return { db, clock, prices, broker };
 }
 
@@ -210,5 +211,34 @@ describe('paper intraday square-off (MIS at 15:20 IST, on the injected clock)', 
     clock.advance(MIN);
     await broker.evaluate();
     expect((await broker.positions())[0]!.quantity).toBe(0);
+  });
+});
+
+describe('paper F&O contracts (lot size and expiry from the instrument masters)', () => {
+  const FUT = 'NFO:NIFTY26DECFUT';
+  const contracts: ContractLookup = (symbol) => (symbol === FUT ? { lotSize: 75, expiry: '2026-12-29' } : null);
+
+  it('refuses a quantity that is not a whole number of lots, storing nothing', async () => {
+    const { broker, prices, clock } = setup(10_000_000, 'INR', contracts);
+    clock.set(Date.UTC(2026, 11, 7, 4, 30));
+    prices.set(FUT, 26_000);
+    await expect(broker.placeOrder(req({ symbol: FUT, side: 'BUY', quantity: 100, product: 'NRML' }))).rejects.toThrow(
+      'Quantity for NFO:NIFTY26DECFUT must be a multiple of its lot size, 75 (100 is 1.33 lots).',
+    );
+    expect(await broker.orders()).toEqual([]);
+    const ok = await place(broker, req({ symbol: FUT, side: 'SELL', quantity: 150, product: 'NRML' }));
+    expect(ok).toMatchObject({ state: 'FILLED', quantity: 150 });
+    expect((await broker.positions())[0]).toMatchObject({ quantity: -150 });
+  });
+
+  it('refuses orders on a contract after its expiry day (India time), and takes them on the day itself', async () => {
+    const { broker, prices, clock } = setup(10_000_000, 'INR', contracts);
+    prices.set(FUT, 26_000);
+    clock.set(Date.UTC(2026, 11, 29, 9, 0)); // 29 Dec, 14:30 IST: the expiry day
+    expect((await place(broker, req({ symbol: FUT, side: 'BUY', quantity: 75, product: 'NRML' }))).state).toBe('FILLED');
+    clock.set(Date.UTC(2026, 11, 29, 18, 30)); // 30 Dec, 00:00 IST
+    await expect(broker.placeOrder(req({ symbol: FUT, side: 'SELL', quantity: 75, product: 'NRML' }))).rejects.toThrow(
+      'NFO:NIFTY26DECFUT expired on 2026-12-29; BrokerVault refuses paper orders on an expired contract.',
+    );
   });
 });

@@ -136,6 +136,10 @@ export const MIGRATIONS: readonly string[] = [
   PAPER_SOURCES_SQL,
   // 9: short paper positions (negative quantities) and the product each position was opened with
   PAPER_SHORTS_SQL,
+  // 10: the expiry of derivatives in the instrument masters (the paper engine refuses orders on expired contracts)
+  `
+  ALTER TABLE instruments ADD COLUMN expiry TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import type { Db } from '../../store/db';
 import { BrokerError } from '../../brokers/types';
 import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from '../../brokers/types';
 import { Book } from './book';
+import { checkContract, type ContractLookup } from './contracts';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
 import { INTRADAY_PRODUCTS, shortBlockMinor } from './products';
@@ -28,6 +29,8 @@ export interface PaperBrokerOptions {
   decimals?: number;
   /** Told about every order a price move changed (fills, triggers, fill-time rejections). */
   onUpdate?: (orders: PaperOrder[]) => void;
+  /** Lot size and expiry of F&O contracts from the instrument masters; without it every symbol trades in units. */
+  contracts?: ContractLookup;
 }
 
 /**
@@ -77,6 +80,7 @@ export class PaperBroker {
     validateRequest(order);
     const existing = this.store.orderByClientId(order.clientOrderId);
     if (existing) return ack(existing);
+    checkContract(order.symbol, order.quantity, this.options.contracts?.(order.symbol) ?? null, this.options.clock.now());
     return this.queue.run(async () => {
       this.report(await this.settle());
       const priced = await this.priceOf(order.symbol);
