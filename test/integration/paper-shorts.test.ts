@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/main/clock';
 import { simulatedPriceAt } from '../../src/main/trading/paper';
 import { journal, makeTradingWorld, MINUTE, placeOk, ticket, type TradingWorld } from '../support/trading/world';
 
@@ -40,5 +41,32 @@ describe('paper shorts through orders:place', () => {
     expect(cover).toMatchObject({ state: 'FILLED', averagePrice: bought });
     expect((await w.g.ok('positions:list')).positions[0]).toMatchObject({ quantity: 0, realizedPnl: round2(5 * (sold - bought)) });
     expect(await w.g.ok('paper:account')).toMatchObject({ realizedPnl: round2(5 * (sold - bought)), unrealizedPnl: 0 });
+  });
+});
+
+describe('paper MIS square-off through IPC, on the injected clock', () => {
+  let v: TradingWorld;
+  // Monday 7 December 2026, 10:00 in India.
+  const clock = new ManualClock(Date.UTC(2026, 11, 7, 4, 30));
+  beforeAll(async () => {
+    v = await makeTradingWorld({ clock });
+  });
+  afterAll(() => v.g.close());
+
+  it('closes an MIS short at market once the clock passes 15:20 IST and the trading tick refreshes', async () => {
+    await placeOk(v.g, ticket({ symbol: 'NSE:SBIN', side: 'SELL', quantity: 4, type: 'MARKET', product: 'MIS' }));
+    await placeOk(v.g, ticket({ symbol: 'NSE:TCS', side: 'SELL', quantity: 1, type: 'MARKET', product: 'NRML' }));
+    clock.set(Date.UTC(2026, 11, 7, 9, 49)); // 15:19 IST
+    await v.g.ok('orders:refresh');
+    expect((await v.g.ok('positions:list')).positions.map((p) => [p.symbol, p.quantity])).toEqual([
+      ['NSE:SBIN', -4],
+      ['NSE:TCS', -1],
+    ]);
+    clock.advance(MINUTE); // 15:20 IST
+    await v.g.ok('orders:refresh');
+    expect((await v.g.ok('positions:list')).positions.map((p) => [p.symbol, p.quantity])).toEqual([
+      ['NSE:SBIN', 0],
+      ['NSE:TCS', -1],
+    ]);
   });
 });
