@@ -31,6 +31,9 @@ const SEED: Record<number, string> = {
   7: `INSERT INTO schedules (id, name, time, time_zone, days, orders, created_at, enabled, resumed_at) VALUES ('s7', 'Open', '09:20', 'Asia/Kolkata', '[2]', '[]', 7, 1, 70);`,
   8: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, updated_at)
         VALUES ('default', 'US:AAPL', 1, 15000, 0, 'connection:${'a'.repeat(32)}', 8);`,
+  9: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
+        VALUES ('default', 'NSE:SBIN', -4, -200000, 0, 'simulated', 'MIS', 9);`,
+  10: `INSERT INTO instruments VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
 };
 
 describe('migrations', () => {
@@ -56,7 +59,13 @@ describe('migrations', () => {
       if (from >= 2) expect(upgraded.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 });
       if (from >= 3) expect(upgraded.prepare("SELECT state FROM order_journal WHERE id = 'o1'").get()).toEqual({ state: 'FILLED' });
       if (from >= 6) expect(upgraded.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = 'live' AND created_at >= 2").get()).toEqual({ n: 1 });
-      if (from >= 4) expect(upgraded.prepare('SELECT token FROM instruments').get()).toEqual({ token: '408065' });
+      if (from >= 4)
+        expect(upgraded.prepare("SELECT token, expiry FROM instruments WHERE symbol = 'NSE:INFY'").get()).toEqual({ token: '408065', expiry: null });
+      if (from >= 10)
+        expect(upgraded.prepare("SELECT lot_size, expiry FROM instruments WHERE symbol = 'NFO:NIFTY26DECFUT'").get()).toEqual({
+          lot_size: 75,
+          expiry: '2026-12-29',
+        });
       if (from >= 5) expect(upgraded.prepare('SELECT cash_minor FROM paper_accounts').get()).toEqual({ cash_minor: 100000000 });
       // Schedules from before pausing existed are enabled and were never resumed.
       if (from >= 5) expect(upgraded.prepare("SELECT enabled, resumed_at FROM schedules WHERE id = 's1'").get()).toEqual({ enabled: 1, resumed_at: null });
@@ -69,6 +78,15 @@ describe('migrations', () => {
         expect(upgraded.prepare("SELECT price_source FROM paper_positions WHERE symbol = 'US:AAPL'").get()).toEqual({
           price_source: `connection:${'a'.repeat(32)}`,
         });
+      // Positions from before shorts existed keep everything and have no product; a short survives later upgrades.
+      if (from >= 5 && from < 9)
+        expect(upgraded.prepare("SELECT quantity, cost_minor, product FROM paper_positions WHERE symbol = 'NSE:INFY'").get()).toEqual({
+          quantity: 10,
+          cost_minor: 1500000,
+          product: null,
+        });
+      if (from >= 9)
+        expect(upgraded.prepare("SELECT quantity, product FROM paper_positions WHERE symbol = 'NSE:SBIN'").get()).toEqual({ quantity: -4, product: 'MIS' });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

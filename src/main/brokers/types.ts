@@ -76,6 +76,8 @@ export interface Instrument {
   tickSize: number;
   /** Broker's segment or instrument type where orders need it (e.g. "NSE_EQ", "EQ"). */
   segment: string;
+  /** Last trading day of a derivative (YYYY-MM-DD), where the master gives one. */
+  expiry?: string;
 }
 
 export interface InstrumentMaster {

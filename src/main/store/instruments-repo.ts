@@ -11,6 +11,7 @@ interface InstrumentRow {
   lot_size: number;
   tick_size: number;
   segment: string;
+  expiry: string | null;
 }
 
 export interface MasterStatus {
@@ -30,6 +31,7 @@ const toInstrument = (r: InstrumentRow): Instrument => ({
   lotSize: r.lot_size,
   tickSize: r.tick_size,
   segment: r.segment,
+  ...(r.expiry ? { expiry: r.expiry } : {}),
 });
 
 /** The SQLite cache of each broker's instrument master, with the day it was downloaded. */
@@ -50,12 +52,13 @@ export class InstrumentsRepo {
   /** Replace the whole master in one transaction: readers see yesterday's list or today's, never half of one. */
   replace(broker: BrokerId, instruments: Instrument[], day: string, now: number): void {
     const insert = this.db.prepare(
-      `INSERT OR REPLACE INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment, expiry)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM instruments WHERE broker = ?').run(broker);
-      for (const i of instruments) insert.run(broker, i.symbol, i.exchange, i.brokerSymbol, i.token, i.name, i.lotSize, i.tickSize, i.segment);
+      for (const i of instruments)
+        insert.run(broker, i.symbol, i.exchange, i.brokerSymbol, i.token, i.name, i.lotSize, i.tickSize, i.segment, i.expiry ?? null);
       this.db
         .prepare(
           `INSERT INTO instrument_masters (broker, day, fetched_at, count, last_attempt_at, last_error) VALUES (?, ?, ?, ?, ?, NULL)
@@ -73,6 +76,15 @@ export class InstrumentsRepo {
          ON CONFLICT (broker) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
       )
       .run(broker, now, message);
+  }
+
+  /**
+   * Lot size and expiry of `symbol` from whichever downloaded master lists it (the paper engine's F&O rules); the
+   * largest lot wins if masters disagree, so a paper order is never smaller than a real lot.
+   */
+  contract(symbol: string): { lotSize: number; expiry: string | null } | null {
+    const sql = 'SELECT lot_size AS lotSize, expiry FROM instruments WHERE symbol = ? ORDER BY lot_size DESC, expiry IS NULL LIMIT 1';
+    return (this.db.prepare(sql).get(symbol) as { lotSize: number; expiry: string | null } | undefined) ?? null;
   }
 
   master(broker: BrokerId): InstrumentMaster {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { PAPER_SCHEMA_SQL, PAPER_SOURCES_SQL } from './paper-schema';
+import { PAPER_SCHEMA_SQL, PAPER_SHORTS_SQL, PAPER_SOURCES_SQL } from './paper-schema';
 import { SCHEDULES_SQL } from '../trading/schedules-schema';
 
 /**
@@ -134,6 +134,12 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 8: the feed that prices each paper position and priced each paper fill (see docs/paper-trading.md)
   PAPER_SOURCES_SQL,
+  // 9: short paper positions (negative quantities) and the product each position was opened with
+  PAPER_SHORTS_SQL,
+  // 10: the expiry of derivatives in the instrument masters (the paper engine refuses orders on expired contracts)
+  `
+  ALTER TABLE instruments ADD COLUMN expiry TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -80,3 +80,27 @@ export const PAPER_SOURCES_SQL = `
   ALTER TABLE paper_positions ADD COLUMN price_source TEXT NOT NULL DEFAULT 'simulated';
   ALTER TABLE paper_orders ADD COLUMN fill_source TEXT;
 `;
+
+/**
+ * Migration 9: short positions and products. A short is a negative quantity whose cost basis is negative (the
+ * proceeds), so the quantity CHECK goes; SQLite cannot drop a CHECK, hence the copy. `product` is the product of
+ * the order that opened the position from flat (NULL before this migration and for orders without one), which
+ * decides its short margin and whether the intraday square-off closes it.
+ */
+export const PAPER_SHORTS_SQL = `
+  CREATE TABLE paper_positions_v9 (
+    account_id TEXT NOT NULL REFERENCES paper_accounts (id) ON DELETE CASCADE,
+    symbol TEXT NOT NULL,
+    quantity REAL NOT NULL,
+    cost_minor INTEGER NOT NULL,
+    realized_minor INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL,
+    price_source TEXT NOT NULL DEFAULT 'simulated',
+    product TEXT,
+    PRIMARY KEY (account_id, symbol)
+  ) WITHOUT ROWID;
+  INSERT INTO paper_positions_v9 (account_id, symbol, quantity, cost_minor, realized_minor, updated_at, price_source)
+    SELECT account_id, symbol, quantity, cost_minor, realized_minor, updated_at, price_source FROM paper_positions;
+  DROP TABLE paper_positions;
+  ALTER TABLE paper_positions_v9 RENAME TO paper_positions;
+`;

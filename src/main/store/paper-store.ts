@@ -48,6 +48,10 @@ export interface PositionRow {
   realized_minor: number;
   /** The one feed that values this position while it is open (and prices its next fills). */
   price_source: PriceOrigin;
+  /** The product of the order that opened it from flat (decides its short margin and intraday square-off). */
+  product: string | null;
+  /** Its last fill (an intraday position filled before the square-off time is due to be closed). */
+  updated_at: number;
 }
 
 export interface ResetRow {
@@ -67,7 +71,7 @@ const ORDER_PARAMS = ORDER_COLUMNS.split(',')
   .map((c) => `@${c.trim()}`)
   .join(', ');
 
-const POSITION_COLUMNS = 'symbol, quantity, cost_minor, realized_minor, price_source';
+const POSITION_COLUMNS = 'symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at';
 
 function toPositionRow(row: PositionRow): PositionRow {
   return { ...row, price_source: parseOrigin(row.price_source) };
@@ -158,6 +162,14 @@ export class PaperStore {
     return (this.db.prepare(sql).get(this.accountId, symbol, exceptSeq) as { s: number }).s;
   }
 
+  /** Whether any open position or open order carries one of `products` (a cheap check before the square-off). */
+  hasProduct(products: readonly string[]): boolean {
+    const marks = products.map(() => '?').join(', ');
+    const sql = `SELECT EXISTS (SELECT 1 FROM paper_positions WHERE account_id = ? AND quantity <> 0 AND product IN (${marks}))
+      OR EXISTS (SELECT 1 FROM paper_orders WHERE account_id = ? AND state = 'OPEN' AND product IN (${marks})) AS found`;
+    return (this.db.prepare(sql).get(this.accountId, ...products, this.accountId, ...products) as { found: number }).found === 1;
+  }
+
   position(symbol: string): PositionRow | null {
     const sql = `SELECT ${POSITION_COLUMNS} FROM paper_positions WHERE account_id = ? AND symbol = ?`;
     const row = this.db.prepare(sql).get(this.accountId, symbol) as PositionRow | undefined;
@@ -169,16 +181,16 @@ export class PaperStore {
     return (this.db.prepare(sql).all(this.accountId) as PositionRow[]).map(toPositionRow);
   }
 
-  savePosition(symbol: string, h: Holding, source: PriceOrigin, at: number): void {
+  savePosition(symbol: string, h: Holding, source: PriceOrigin, product: string | null, at: number): void {
     this.db
       .prepare(
-        `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, symbol) DO UPDATE SET
            quantity = excluded.quantity, cost_minor = excluded.cost_minor, realized_minor = excluded.realized_minor,
-           price_source = excluded.price_source, updated_at = excluded.updated_at`,
+           price_source = excluded.price_source, product = excluded.product, updated_at = excluded.updated_at`,
       )
-      .run(this.accountId, symbol, h.quantity, h.costMinor, h.realizedMinor, source, at);
+      .run(this.accountId, symbol, h.quantity, h.costMinor, h.realizedMinor, source, product, at);
   }
 
   /** Record the reset, then wipe orders and positions and start again with `startingMinor` cash. */

@@ -19,6 +19,7 @@ import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
+import { InstrumentsRepo } from '../store/instruments-repo';
 import { LiveTicks } from './live-ticks';
 import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
 import type { PriceStreams } from './price-streams';
@@ -81,7 +82,8 @@ export function createTrading(d: TradingDeps): Trading {
   const repriced = new Emitter<void>();
   ticks?.onDidTick(() => repriced.fire());
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
-  const paper = new PaperDesk(d.db, d.settings, prices, d.clock);
+  const instruments = new InstrumentsRepo(d.db);
+  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol));
   const paperStreaming = ticks
     ? startPaperStreaming({
         ticks,

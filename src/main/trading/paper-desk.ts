@@ -6,6 +6,7 @@ import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
 import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
+import type { ContractLookup } from './paper/contracts';
 import type { Venue } from './venue';
 
 const CURRENCY_KEY = 'paper.currency';
@@ -36,6 +37,8 @@ export class PaperDesk implements Venue {
     private readonly settings: AppSettings,
     private readonly prices: PriceSource,
     private readonly clock: Clock,
+    /** F&O lot sizes and expiries from the instrument masters. */
+    private readonly contracts?: ContractLookup,
   ) {
     this.engine = this.open(settings.get(CURRENCY_KEY, z.string()) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
@@ -48,6 +51,7 @@ export class PaperDesk implements Venue {
       accountId: `paper-${currency.toLowerCase()}`,
       currency,
       startingCash,
+      contracts: this.contracts,
       onUpdate: (orders) => {
         this.didUpdateOrders.fire(orders);
         this.didChangeBook.fire();

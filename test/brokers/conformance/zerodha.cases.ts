@@ -283,7 +283,13 @@ export const conformance: BrokerConformance = {
         tickSize: 0.05,
         segment: 'NSE',
       });
-      expect(instruments.find((i) => i.symbol === 'NFO:NIFTY26JANFUT')).toMatchObject({ name: 'NIFTY', lotSize: 75, tickSize: 0.1, segment: 'NFO-FUT' });
+      expect(instruments.find((i) => i.symbol === 'NFO:NIFTY26JANFUT')).toMatchObject({
+        name: 'NIFTY',
+        lotSize: 75,
+        tickSize: 0.1,
+        segment: 'NFO-FUT',
+        expiry: '2026-01-27',
+      });
       // Orders then resolve through the master.
       const ctx = { ...context(), instruments: new MemoryInstrumentMaster(instruments) };
       expect((await adapter.placeOrder(ctx, order({ symbol: 'NFO:NIFTY26JANFUT', quantity: 75 }))).state).toBe('PENDING');

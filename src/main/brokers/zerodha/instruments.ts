@@ -17,6 +17,7 @@ export function parseKiteInstruments(csv: string): Instrument[] {
     lot: col('lot_size'),
     segment: col('segment'),
     exchange: col('exchange'),
+    expiry: col('expiry'),
   };
   if (idx.token < 0 || idx.symbol < 0 || idx.exchange < 0) return [];
   const out: Instrument[] = [];
@@ -33,6 +34,7 @@ export function parseKiteInstruments(csv: string): Instrument[] {
       lotSize: Number(cells[idx.lot]) || 1,
       tickSize: Number(cells[idx.tick]) || 0.05,
       segment: cells[idx.segment]?.trim() ?? exchange,
+      ...expiryOf(cells[idx.expiry]),
     });
   }
   return out;
@@ -41,4 +43,10 @@ export function parseKiteInstruments(csv: string): Instrument[] {
 /** GET /instruments: the full daily dump for every exchange (CSV, gzip on the wire; fetch decodes it). */
 export async function fetchKiteInstruments(ctx: BrokerContext): Promise<Instrument[]> {
   return parseKiteInstruments(await kiteCsv(ctx, '/instruments'));
+}
+
+/** Kite writes a derivative's expiry as YYYY-MM-DD and leaves it empty for everything else. */
+function expiryOf(cell: string | undefined): { expiry?: string } {
+  const value = cell?.trim() ?? '';
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? { expiry: value } : {};
 }

@@ -3,8 +3,9 @@ import { needsLimitPrice, needsStopPrice } from '../../../shared/orders';
 import type { OrderRequest } from '../../brokers/types';
 import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
-import { fromMinor, round8, valueMinor } from './money';
-import type { OrderRow, PaperStore } from '../../store/paper-store';
+import { fromMinor, prorate, round8, valueMinor } from './money';
+import { productRule, shareMinor, shortBlockMinor, shortHint } from './products';
+import type { OrderRow, PaperStore, PositionRow } from '../../store/paper-store';
 import type { SourcedPrice } from './price-source';
 
 /**
@@ -22,9 +23,45 @@ export class Book {
   /** Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. */
   place(req: OrderRequest, priced: SourcedPrice): OrderRow {
     const price = priced.price;
+    const row = this.newRow(req);
+    const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : this.shortMarginFor(row, this.sellBasis(row, price));
+    const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row, this.sellBasis(row, price));
+    if (refusal) {
+      const rejected: OrderRow = { ...row, state: 'REJECTED', message: refusal };
+      this.store.insertOrder(rejected);
+      return rejected;
+    }
+    row.reserved_minor = reserve;
+    row.message = this.restingMessage(row);
+    this.store.insertOrder(row);
+    const after = this.step(row, priced) ?? row;
+    if (after.state === 'OPEN' && after.time_in_force === 'IOC') {
+      return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
+    }
+    return after;
+  }
+
+  /**
+   * The paper broker's intraday square-off: close `pos` at the market `priced`, whatever the cash (a broker's
+   * risk desk does not ask). The closing order shows in the history with why it was made.
+   */
+  squareOff(pos: PositionRow, priced: SourcedPrice, message: string): OrderRow {
+    const row = this.newRow({
+      clientOrderId: `paper-squareoff-${this.clock.now()}-${pos.symbol}`,
+      symbol: pos.symbol,
+      side: pos.quantity < 0 ? 'BUY' : 'SELL',
+      quantity: Math.abs(pos.quantity),
+      type: 'MARKET',
+      product: pos.product ?? undefined,
+    });
+    this.store.insertOrder(row);
+    return this.fill(row, priced, message);
+  }
+
+  private newRow(req: OrderRequest): OrderRow {
     const seq = this.store.takeOrderSeq();
     const now = this.clock.now();
-    const row: OrderRow = {
+    return {
       account_id: this.store.accountId,
       seq,
       id: `PAPER-${String(seq).padStart(6, '0')}`,
@@ -49,21 +86,6 @@ export class Book {
       created_at: now,
       updated_at: now,
     };
-    const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : 0;
-    const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row);
-    if (refusal) {
-      const rejected: OrderRow = { ...row, state: 'REJECTED', message: refusal };
-      this.store.insertOrder(rejected);
-      return rejected;
-    }
-    row.reserved_minor = reserve;
-    row.message = this.restingMessage(row);
-    this.store.insertOrder(row);
-    const after = this.step(row, priced) ?? row;
-    if (after.state === 'OPEN' && after.time_in_force === 'IOC') {
-      return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
-    }
-    return after;
   }
 
   /**
@@ -79,7 +101,7 @@ export class Book {
     if (decision.kind === 'none') return null;
     // Checked only once the price would act (most evaluations act on nothing): this is the fill's last moment.
     const held = this.store.position(order.symbol);
-    if (held && held.quantity > 0 && held.price_source !== priced.source) return null;
+    if (held && held.quantity !== 0 && held.price_source !== priced.source) return null;
     if (decision.kind === 'trigger') {
       const next = { ...order, triggered_at: this.clock.now(), updated_at: this.clock.now() };
       next.message = `Stop ${order.stop_price} reached at ${price}; resting as a limit at ${order.limit_price}.`;
@@ -93,11 +115,11 @@ export class Book {
     return this.close(order, 'CANCELLED', reason);
   }
 
-  /** Re-check cash or holdings at the fill price (a stop can fill above its estimate), then book it. */
-  private fill(order: OrderRow, priced: SourcedPrice): OrderRow {
+  /** Re-check cash, holdings and short margin at the fill price (a stop can fill beyond its estimate), then book it. */
+  private fill(order: OrderRow, priced: SourcedPrice, forcedBecause?: string): OrderRow {
     const price = priced.price;
-    const cost = valueMinor(order.quantity, price, this.decimals);
-    const refusal = order.side === 'BUY' ? this.refuseBuy(order, cost) : this.refuseSell(order);
+    const refusal =
+      forcedBecause !== undefined ? null : order.side === 'BUY' ? this.refuseBuy(order, this.buyNeed(order, price)) : this.refuseSell(order, price);
     if (refusal) return this.close(order, 'REJECTED', `${refusal} (at fill, price ${price})`);
     const account = this.store.account()!;
     const pos = this.store.position(order.symbol);
@@ -105,8 +127,10 @@ export class Book {
     const effect = applyFill(held, order.side, order.quantity, price, this.decimals);
     const now = this.clock.now();
     this.store.setCash(account.cash_minor + effect.cashDeltaMinor, now);
-    // A flat symbol takes the fill's feed; an open one already has it (step() refuses any other).
-    this.store.savePosition(order.symbol, effect.holding, priced.source, now);
+    // A flat symbol takes the fill's feed; an open one already has it (step() refuses any other). The position
+    // takes the product of the order that opened it (from flat, or by crossing zero); extending keeps its own.
+    const opened = !pos || pos.quantity === 0 || Math.sign(effect.holding.quantity) === -Math.sign(pos.quantity);
+    this.store.savePosition(order.symbol, effect.holding, priced.source, opened ? order.product : pos.product, now);
     const next: OrderRow = {
       ...order,
       state: 'FILLED',
@@ -114,8 +138,9 @@ export class Book {
       filled_quantity: order.quantity,
       average_price: price,
       reserved_minor: 0,
-      realized_minor: order.side === 'SELL' ? effect.realizedMinor : null,
-      message: `Filled ${order.quantity} at ${price}.`,
+      // Sells always show what they realised; buys only when they covered a short.
+      realized_minor: order.side === 'SELL' || held.quantity < 0 ? effect.realizedMinor : null,
+      message: forcedBecause ?? `Filled ${order.quantity} at ${price}.`,
       fill_source: priced.source,
       updated_at: now,
     };
@@ -129,28 +154,94 @@ export class Book {
     return next;
   }
 
-  /** Cash a buy blocks while open: at its limit, at the worse of stop and market for stops, else at market. */
+  /** Cash a buy blocks while open: its need at its limit, at the worse of stop and market for stops, else at market. */
   private reserveFor(order: OrderRow, price: number): number {
     const basis = order.limit_price ?? (order.stop_price !== null ? Math.max(order.stop_price, price) : price);
-    return valueMinor(order.quantity, basis, this.decimals);
+    return this.buyNeed(order, basis);
   }
 
-  /** Why a buy needing `needMinor` cannot be afforded from cash not blocked by other open buys; null if it can. */
+  /**
+   * Cash a buy at `price` needs: the whole value of what it buys long; for the part that covers a short, only what
+   * the cover costs beyond the proceeds and margin it releases.
+   */
+  private buyNeed(order: OrderRow, price: number): number {
+    const pos = this.store.position(order.symbol);
+    const short = pos && pos.quantity < 0 ? -pos.quantity : 0;
+    const covering = Math.min(order.quantity, short);
+    const buying = round8(order.quantity - covering);
+    const longValue = buying === 0 ? 0 : valueMinor(buying, price, this.decimals);
+    if (covering === 0) return longValue;
+    const released = prorate(shortBlockMinor(pos!.cost_minor, pos!.product), covering, short);
+    return longValue + Math.max(0, valueMinor(covering, price, this.decimals) - released);
+  }
+
+  /** Cash free for a new commitment: cash less what open orders (but `order`) and short positions block. */
+  private availableMinor(order: OrderRow): number {
+    const shorts = this.store.positions().filter((p) => p.quantity < 0);
+    const blocked = shorts.reduce((sum, p) => sum + shortBlockMinor(p.cost_minor, p.product), 0);
+    return this.store.account()!.cash_minor - this.store.reservedMinor(order.seq) - blocked;
+  }
+
+  /** Why a buy needing `needMinor` cannot be afforded from free cash; null if it can. */
   private refuseBuy(order: OrderRow, needMinor: number): string | null {
-    const available = this.store.account()!.cash_minor - this.store.reservedMinor(order.seq);
+    const available = this.availableMinor(order);
     if (needMinor <= available) return null;
     return `Insufficient cash: this order needs ${this.money(needMinor)}, available ${this.money(available)}.`;
   }
 
-  /** Short selling is not allowed: a sell must be covered by holdings not already promised to other sells. */
-  private refuseSell(order: OrderRow): string | null {
+  /** Holdings not already promised to other open sells (0 when flat or short). */
+  private freeToSell(order: OrderRow): { held: number; free: number } {
     const held = this.store.position(order.symbol)?.quantity ?? 0;
-    const free = round8(held - this.store.committedToSells(order.symbol, order.seq));
+    return { held, free: Math.max(0, round8(Math.max(0, held) - this.store.committedToSells(order.symbol, order.seq))) };
+  }
+
+  /** The part of a sell that would open or extend a short. */
+  private shortPart(order: OrderRow): number {
+    return Math.max(0, round8(order.quantity - this.freeToSell(order).free));
+  }
+
+  /** A sell rests at its limit, or at its stop (or the market when the stop is already crossed). */
+  private sellBasis(order: OrderRow, price: number): number {
+    return order.limit_price ?? (order.stop_price !== null ? Math.min(order.stop_price, price) : price);
+  }
+
+  /** Margin the short part of a sell blocks at `price` under its product's paper rule, with that part's value. */
+  private shortMargin(order: OrderRow, price: number): { marginMinor: number; valueMinor: number } {
+    const shortQty = this.shortPart(order);
+    const share = productRule(order.product).shortMargin;
+    if (shortQty === 0 || share === null) return { marginMinor: 0, valueMinor: 0 };
+    const value = valueMinor(shortQty, price, this.decimals);
+    return { marginMinor: shareMinor(value, share), valueMinor: value };
+  }
+
+  private shortMarginFor(order: OrderRow, price: number): number {
+    return this.shortMargin(order, price).marginMinor;
+  }
+
+  /**
+   * A sell is covered by free holdings; beyond them it sells short, which only MIS, NRML and MARGIN allow, with
+   * margin out of free cash (checked at `price`).
+   */
+  private refuseSell(order: OrderRow, price: number): string | null {
+    const { held, free } = this.freeToSell(order);
     if (order.quantity <= free) return null;
-    if (held === 0) return `Short selling is not allowed: you hold no ${order.symbol}.`;
-    const promised = round8(held - free);
-    const inOrders = promised > 0 ? ` (${promised} already in open sell orders)` : '';
-    return `Cannot sell ${order.quantity} ${order.symbol}: you hold ${held}${inOrders}; short selling is not allowed.`;
+    const rule = productRule(order.product);
+    if (rule.shortMargin === null) {
+      const where = order.product ? ` on ${rule.label}` : '';
+      const hint = order.product ? ` ${shortHint(order.product)}` : '';
+      if (held <= 0) return `Short selling is not allowed${where}: you hold no ${order.symbol}.${hint}`;
+      const promised = round8(held - free);
+      const inOrders = promised > 0 ? ` (${promised} already in open sell orders)` : '';
+      return `Cannot sell ${order.quantity} ${order.symbol}: you hold ${held}${inOrders}; short selling is not allowed${where}.${hint}`;
+    }
+    const { marginMinor, valueMinor: value } = this.shortMargin(order, price);
+    const available = this.availableMinor(order);
+    if (marginMinor <= available) return null;
+    const percent = Math.round(rule.shortMargin * 100);
+    return (
+      `Insufficient cash for the short margin: this order needs ${this.money(marginMinor)} (${percent} % of ` +
+      `${this.money(value)}, BrokerVault paper rule for ${order.product}), available ${this.money(available)}.`
+    );
   }
 
   private restingMessage(order: OrderRow): string {

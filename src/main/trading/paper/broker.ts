@@ -3,8 +3,11 @@ import type { Db } from '../../store/db';
 import { BrokerError } from '../../brokers/types';
 import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from '../../brokers/types';
 import { Book } from './book';
+import { checkContract, type ContractLookup } from './contracts';
 import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
+import { INTRADAY_PRODUCTS, shortBlockMinor } from './products';
+import { INTRADAY_SQUARE_OFF, isIntraday, lastSquareOff } from './square-off';
 import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
@@ -26,6 +29,8 @@ export interface PaperBrokerOptions {
   decimals?: number;
   /** Told about every order a price move changed (fills, triggers, fill-time rejections). */
   onUpdate?: (orders: PaperOrder[]) => void;
+  /** Lot size and expiry of F&O contracts from the instrument masters; without it every symbol trades in units. */
+  contracts?: ContractLookup;
 }
 
 /**
@@ -75,6 +80,7 @@ export class PaperBroker {
     validateRequest(order);
     const existing = this.store.orderByClientId(order.clientOrderId);
     if (existing) return ack(existing);
+    checkContract(order.symbol, order.quantity, this.options.contracts?.(order.symbol) ?? null, this.options.clock.now());
     return this.queue.run(async () => {
       this.report(await this.settle());
       const priced = await this.priceOf(order.symbol);
@@ -110,7 +116,7 @@ export class PaperBroker {
   async positions(): Promise<Position[]> {
     await this.evaluate();
     const rows = this.store.positions();
-    const prices = await this.pricesFor(rows.filter((r) => r.quantity > 0).map((r) => r.symbol));
+    const prices = await this.pricesFor(rows.filter((r) => r.quantity !== 0).map((r) => r.symbol));
     return rows.map((r) => toPosition(r, prices.get(r.symbol)?.price, this.decimals));
   }
 
@@ -120,11 +126,11 @@ export class PaperBroker {
     return Promise.all(symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol)).price, bid: null, ask: null, at })));
   }
 
-  /** total = cash balance; used = cash blocked by open buy orders; available = the rest. */
+  /** total = cash balance; used = cash blocked by open orders and short positions; available = the rest. */
   async funds(): Promise<Funds> {
     await this.evaluate();
     const account = this.store.account()!;
-    const used = this.store.reservedMinor();
+    const used = this.blockedMinor();
     return {
       available: fromMinor(account.cash_minor - used, this.decimals),
       used: fromMinor(used, this.decimals),
@@ -136,7 +142,7 @@ export class PaperBroker {
   async account(): Promise<PaperAccount> {
     await this.evaluate();
     const rows = this.store.positions();
-    const held = rows.filter((r) => r.quantity > 0);
+    const held = rows.filter((r) => r.quantity !== 0);
     const prices = await this.pricesFor(held.map((r) => r.symbol));
     const sources: PositionSource[] = held.map((r) => ({
       symbol: r.symbol,
@@ -148,7 +154,7 @@ export class PaperBroker {
       account: this.store.account()!,
       positions: rows,
       prices: new Map([...prices].map(([symbol, p]) => [symbol, p.price])),
-      reservedMinor: this.store.reservedMinor(),
+      reservedMinor: this.blockedMinor(),
       resets: this.store.resets().length,
       // Simulated prices are behind the figures when any held position is on the simulated feed, or, with
       // nothing held, when the next fill would be (no valid connection).
@@ -206,18 +212,47 @@ export class PaperBroker {
   /** Symbols the engine wants live prices for, each pinned to its position's feed when it has one. */
   watchList(): PriceRequest[] {
     const wanted = new Map<string, PriceRequest>();
-    for (const p of this.store.positions()) if (p.quantity > 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
+    for (const p of this.store.positions()) if (p.quantity !== 0) wanted.set(p.symbol, { symbol: p.symbol, from: p.price_source });
     for (const o of this.store.openOrders()) if (!wanted.has(o.symbol)) wanted.set(o.symbol, { symbol: o.symbol });
     return [...wanted.values()];
   }
 
   /** Settle resting orders against current prices. Runs on the queue only. */
   private async settle(): Promise<OrderRow[]> {
+    const squared = await this.squareOffDue();
     const symbols = [...new Set(this.store.openOrders().map((o) => o.symbol))];
-    if (symbols.length === 0) return [];
+    if (symbols.length === 0) return squared;
     const prices = await this.pricesFor(symbols);
     // Re-read inside the transaction: orders may have been placed or cancelled while prices were fetched.
-    return this.store.tx(() => this.stepAll(this.store.openOrders(), prices));
+    return [...squared, ...this.store.tx(() => this.stepAll(this.store.openOrders(), prices))];
+  }
+
+  /**
+   * The intraday square-off (square-off.ts): once the clock has passed 15:20 IST, open MIS orders from before it are
+   * cancelled and MIS positions last filled before it are closed at market. Runs on the queue only; a position
+   * whose feed cannot price it just now waits for the next evaluation.
+   */
+  private async squareOffDue(): Promise<OrderRow[]> {
+    if (!this.store.hasProduct(INTRADAY_PRODUCTS)) return [];
+    const cutoff = lastSquareOff(this.options.clock.now());
+    if (cutoff === null) return [];
+    const dueOrders = () => this.store.openOrders().filter((o) => isIntraday(o.product) && o.created_at <= cutoff);
+    const duePositions = () => this.store.positions().filter((p) => p.quantity !== 0 && isIntraday(p.product) && p.updated_at <= cutoff);
+    const positions = duePositions();
+    if (positions.length === 0 && dueOrders().length === 0) return [];
+    const prices = await this.pricesFor(positions.map((p) => p.symbol));
+    const at = INTRADAY_SQUARE_OFF.label;
+    // Re-read inside the transaction: orders or fills may have landed while prices were fetched.
+    return this.store.tx(() => {
+      const out = dueOrders().map((o) => this.book.cancel(o, `Cancelled at the intraday square-off (${o.product}, ${at}).`));
+      for (const p of duePositions()) {
+        const priced = prices.get(p.symbol);
+        if (!priced) continue;
+        const why = `Squared off at ${priced.price}: ${p.product} positions are closed at ${at} (BrokerVault paper rule, as NSE intraday).`;
+        out.push(this.book.squareOff(p, priced, why));
+      }
+      return out;
+    });
   }
 
   /** Apply the latest tick of each symbol. Runs on the queue only; synchronous, so no tick lands half-way. */
@@ -252,7 +287,13 @@ export class PaperBroker {
   /** The feed a symbol must be priced from: its open position's, or any (undefined) when it is flat. */
   pinOf(symbol: string): PriceOrigin | undefined {
     const held = this.store.position(symbol);
-    return held && held.quantity > 0 ? held.price_source : undefined;
+    return held && held.quantity !== 0 ? held.price_source : undefined;
+  }
+
+  /** Cash blocked by open orders, and by short positions (their proceeds plus margin, see products.ts). */
+  private blockedMinor(): number {
+    const shorts = this.store.positions().filter((p) => p.quantity < 0);
+    return this.store.reservedMinor() + shorts.reduce((sum, p) => sum + shortBlockMinor(p.cost_minor, p.product), 0);
   }
 
   private async priceOf(symbol: string): Promise<SourcedPrice> {

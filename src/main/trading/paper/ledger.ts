@@ -13,31 +13,35 @@ export interface Holding {
 
 export interface FillEffect {
   holding: Holding;
-  /** Change in cash: −value for a buy, +proceeds for a sell. */
+  /** Change in cash: −value for a buy, +proceeds for a sell (a short sale too). */
   cashDeltaMinor: number;
-  /** P&L this fill realised (0 for buys). */
+  /** P&L this fill realised on the part that closed a holding (0 when it only opened or extended one). */
   realizedMinor: number;
 }
 
 export const EMPTY_HOLDING: Holding = { quantity: 0, costMinor: 0, realizedMinor: 0 };
 
-/** Apply a fill. Sells never exceed the holding: the caller rejects those (no short selling). */
+/**
+ * Apply a fill to a signed holding (negative quantity = short; its cost basis is then negative, the proceeds).
+ * A fill against the holding first closes it, realising P&L on that part against its cost basis; what is left
+ * opens or extends a holding on the fill's side. So a sell beyond a long opens a short, a buy beyond a short a
+ * long. The caller decides whether the product allows the short.
+ */
 export function applyFill(h: Holding, side: OrderSide, quantity: number, price: number, decimals: number): FillEffect {
-  const value = valueMinor(quantity, price, decimals);
-  if (side === 'BUY') {
-    return {
-      holding: { quantity: round8(h.quantity + quantity), costMinor: h.costMinor + value, realizedMinor: h.realizedMinor },
-      cashDeltaMinor: -value,
-      realizedMinor: 0,
-    };
-  }
-  const remaining = round8(h.quantity - quantity);
-  // Selling everything releases all of the cost basis, so no rounding residue is left behind.
-  const released = remaining === 0 ? h.costMinor : prorate(h.costMinor, quantity, h.quantity);
-  const realized = value - released;
+  const sign = side === 'BUY' ? 1 : -1;
+  const opposing = h.quantity !== 0 && Math.sign(h.quantity) !== sign;
+  const closing = opposing ? Math.min(quantity, Math.abs(h.quantity)) : 0;
+  const opening = round8(quantity - closing);
+  // Each part's value is rounded once; a fill that does not cross zero has one part, valued as a whole.
+  const closeValue = closing === 0 ? 0 : valueMinor(closing, price, decimals);
+  const openValue = opening === 0 ? 0 : valueMinor(opening, price, decimals);
+  const remaining = round8(h.quantity + sign * quantity);
+  // Closing everything releases all of the cost basis, so no rounding residue is left behind.
+  const released = closing === 0 ? 0 : closing === Math.abs(h.quantity) ? h.costMinor : prorate(h.costMinor, closing, Math.abs(h.quantity));
+  const realized = closing === 0 ? 0 : -sign * closeValue - released;
   return {
-    holding: { quantity: remaining, costMinor: h.costMinor - released, realizedMinor: h.realizedMinor + realized },
-    cashDeltaMinor: value,
+    holding: { quantity: remaining, costMinor: h.costMinor - released + sign * openValue, realizedMinor: h.realizedMinor + realized },
+    cashDeltaMinor: -sign * (closeValue + openValue),
     realizedMinor: realized,
   };
 }

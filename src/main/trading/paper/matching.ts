@@ -1,5 +1,6 @@
 import { ORDER_TYPES, TIMES_IN_FORCE, needsLimitPrice, needsStopPrice } from '../../../shared/orders';
 import { BrokerError, type OrderRequest } from '../../brokers/types';
+import { checkProduct } from './products';
 import type { Working } from './types';
 
 /** What happens to a working order at a price: nothing, a STOP_LIMIT trigger, or a fill at `price`. */
@@ -65,6 +66,7 @@ export function validateRequest(req: OrderRequest): void {
   if (!(ORDER_TYPES as readonly string[]).includes(req.type)) reject(`Unknown order type "${String(req.type)}".`);
   if (needsLimitPrice(req.type)) checkPrice('Limit price', req.limitPrice);
   if (needsStopPrice(req.type)) checkPrice('Stop price', req.stopPrice);
+  checkProduct(req.product);
   if (req.timeInForce !== undefined && !(TIMES_IN_FORCE as readonly string[]).includes(req.timeInForce)) {
     reject(`Unknown time in force "${String(req.timeInForce)}".`);
   }

@@ -25,7 +25,7 @@ export interface PaperAccount {
   currency: string;
   startingCash: number;
   cash: number;
-  /** Cash blocked by open buy orders. */
+  /** Cash blocked by open orders and by short positions (their proceeds plus margin). */
   reservedCash: number;
   availableCash: number;
   marketValue: number;

@@ -8,7 +8,7 @@ import { useAction } from '../hooks/useAction';
 import { useApp, upsertOrder } from '../store';
 import { SymbolField } from './SymbolField';
 import { usePaperPriceSource } from './usePaperPriceSource';
-import { INDIAN_PRODUCTS, describeTicket, ticketProblems, toTicket, type TicketForm } from './ticket';
+import { INDIAN_PRODUCTS, describeTicket, paperProductsFor, ticketProblems, toTicket, type TicketForm } from './ticket';
 
 type Stage = { kind: 'edit' } | { kind: 'review' } | { kind: 'confirm'; confirmationId: string; reasons: string[] };
 
@@ -44,6 +44,11 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   const liveBroker = live ? brokers.find((b) => b.id === mode.live!.broker) : undefined;
   const needsProduct = liveBroker?.region === 'IN';
   const [form, setForm] = useState<TicketForm>({ ...BLANK, symbol });
+  // Paper mode: an optional product for the symbol's market (a stale one from another market is dropped).
+  const paperProducts = live ? [] : paperProductsFor(form.symbol);
+  const products = needsProduct ? INDIAN_PRODUCTS : paperProducts;
+  const chosenProduct = products.some(([v]) => v === form.product) ? form.product : '';
+  const sendsProduct = needsProduct || chosenProduct !== '';
   const [ticketId, setTicketId] = useState(() => crypto.randomUUID());
   const [stage, setStage] = useState<Stage>({ kind: 'edit' });
   const [submitted, setSubmitted] = useState(false);
@@ -69,7 +74,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   };
 
   const place = async (confirmationId?: string) => {
-    const result = await run(() => unwrap(getApi().orders.place(toTicket(form, ticketId, needsProduct, confirmationId))));
+    const result = await run(() => unwrap(getApi().orders.place(toTicket({ ...form, product: chosenProduct }, ticketId, sendsProduct, confirmationId))));
     if (!result) return;
     if (result.status === 'needs-confirmation') {
       setStage({ kind: 'confirm', confirmationId: result.confirmationId, reasons: result.reasons });
@@ -100,7 +105,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
     else void place();
   };
   const show = (k: keyof TicketForm) => (submitted ? (problems[k] ?? null) : null);
-  const ticket = toTicket(form, ticketId, needsProduct);
+  const ticket = toTicket({ ...form, product: chosenProduct }, ticketId, sendsProduct);
 
   return (
     <form className={`panel ticket${live ? ' ticket-live' : ''}`} onSubmit={submit} noValidate aria-label="Order ticket">
@@ -167,12 +172,12 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
             {show('stopPrice') && <span className="field-error">{show('stopPrice')}</span>}
           </label>
         )}
-        {needsProduct && (
+        {products.length > 0 && (
           <label className="field">
             Product
-            <select value={form.product} onChange={(e) => set({ product: e.target.value })} aria-invalid={show('product') ? true : undefined}>
-              <option value="">Choose…</option>
-              {INDIAN_PRODUCTS.map(([v, l]) => (
+            <select value={chosenProduct} onChange={(e) => set({ product: e.target.value })} aria-invalid={show('product') ? true : undefined}>
+              <option value="">{needsProduct ? 'Choose…' : 'None — long only'}</option>
+              {products.map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
                 </option>

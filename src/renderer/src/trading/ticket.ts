@@ -8,6 +8,19 @@ export const INDIAN_PRODUCTS = [
   ['NRML', 'NRML — F&O carry forward'],
 ] as const;
 
+/** Paper mode offers the products the paper engine knows (docs/paper-trading.md): they decide who may sell short. */
+const US_PAPER_PRODUCTS = [
+  ['CASH', 'Cash account — no short selling'],
+  ['MARGIN', 'Margin account — may sell short'],
+] as const;
+
+/** The paper products for a symbol's market: US accounts, or India's CNC/MIS/NRML; none for other markets. */
+export function paperProductsFor(symbol: string): readonly (readonly [string, string])[] {
+  const exchange = symbol.trim().toUpperCase().split(':')[0] ?? '';
+  if (exchange === 'US') return US_PAPER_PRODUCTS;
+  return ['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS'].includes(exchange) ? INDIAN_PRODUCTS : [];
+}
+
 export interface TicketForm {
   symbol: string;
   side: OrderSide;
