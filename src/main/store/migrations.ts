@@ -134,6 +134,11 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 8: the feed that prices each paper position and priced each paper fill (see docs/paper-trading.md)
   PAPER_SOURCES_SQL,
+  // 9: slices of an order split at the exchange's freeze quantity share their parent ticket's id
+  `
+  ALTER TABLE order_journal ADD COLUMN parent_id TEXT;
+  CREATE INDEX order_journal_by_parent ON order_journal (parent_id) WHERE parent_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,6 +17,8 @@ import { MarketPrices } from './market-prices';
 import { ModeService } from './mode';
 import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
+import { freezeQuantityOf, freezeSlices } from './freeze-limits';
+import { InstrumentsRepo } from '../store/instruments-repo';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
 import { LiveTicks } from './live-ticks';
@@ -104,6 +106,8 @@ export function createTrading(d: TradingDeps): Trading {
     },
     validate: (id) => d.brokerCalls.validate(id),
   });
+  // Lot sizes of F&O contracts, to split orders above the exchange's freeze quantity into whole lots.
+  const instruments = new InstrumentsRepo(d.db);
   const orders = new OrderService({
     db: d.db,
     repo: new OrdersRepo(d.db),
@@ -122,6 +126,12 @@ export function createTrading(d: TradingDeps): Trading {
       } catch {
         return null;
       }
+    },
+    freezeSlices: (venue, ticket) => {
+      const freeze = freezeQuantityOf(ticket.symbol);
+      if (freeze === null || ticket.quantity <= freeze) return null;
+      const broker = venue.broker === 'paper' ? null : venue.broker;
+      return freezeSlices(ticket.quantity, freeze, instruments.lotSize(ticket.symbol, broker), ticket.symbol);
     },
   });
   paper.onDidUpdateOrders((changed) => orders.sync({ mode: 'paper', connectionId: null }, changed));
