@@ -1,0 +1,81 @@
+import { expect, test } from './fixtures';
+import { connectAngel } from './flows/connect';
+import { goLive } from './flows/mode';
+import { fillOrder } from './flows/schedules';
+import { startSim } from './flows/sims';
+import { ticket } from './flows/trading';
+
+const basket = (page: import('@playwright/test').Page) => page.getByRole('form', { name: 'Basket order' });
+
+test('a basket from the ticket in paper: rows added, reviewed, each placed with its own result, never twice', async ({ page, bridge }) => {
+  await page.goto(bridge.url);
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  await ticket(page).getByRole('button', { name: 'Basket', exact: true }).click();
+  const form = basket(page);
+  await fillOrder(form.getByRole('group', { name: 'Order 1' }), { symbol: 'NSE:INFY', quantity: '2' });
+  await fillOrder(form.getByRole('group', { name: 'Order 2' }), { symbol: 'NSE:TCS', quantity: '1', limitPrice: '1' });
+  await form.getByRole('button', { name: 'Add order' }).click();
+  await fillOrder(form.getByRole('group', { name: 'Order 3' }), { symbol: 'NSE:ITC', quantity: '3', side: 'SELL' });
+
+  // A blank symbol is caught in the ticket's own words before anything is sent.
+  await form.getByRole('group', { name: 'Order 3' }).getByLabel('Symbol').fill('');
+  await form.getByRole('button', { name: 'Review 3 orders' }).click();
+  await expect(form.getByRole('group', { name: 'Order 3' })).toContainText('Enter a symbol as EXCHANGE:SYMBOL');
+  await expect(form.getByTestId('basket-review')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Remove order 3' }).click();
+
+  await form.getByRole('button', { name: 'Review 2 orders' }).click();
+  const review = form.getByTestId('basket-review');
+  await expect(review).toContainText('Review — 2 orders in paper');
+  await expect(review.getByRole('listitem')).toHaveText(['BUY 2 NSE:INFY at market', 'BUY 1 NSE:TCS limit 1']);
+  await form.getByRole('button', { name: 'Place 2 orders (paper)' }).click();
+
+  const results = form.getByTestId('basket-result');
+  await expect(results).toHaveCount(2);
+  await expect(results.nth(0)).toContainText('Order sent: BUY 2 NSE:INFY — filled');
+  await expect(results.nth(1)).toContainText('Order sent: BUY 1 NSE:TCS — open');
+  await expect(page.getByTestId('order-row')).toHaveCount(2);
+
+  // Pressing Place again sends nothing twice: each row's ticket id is its idempotency key.
+  await form.getByRole('button', { name: 'Place again' }).click();
+  await expect(results.nth(0)).toContainText('Order sent: BUY 2 NSE:INFY');
+  await expect(page.getByTestId('order-row')).toHaveCount(2);
+
+  // Back to the single ticket.
+  await form.getByRole('button', { name: 'Single order' }).click();
+  await expect(ticket(page)).toBeVisible();
+});
+
+test('a live basket needs the same review as a live order, names the account, and reports each row', async ({ page, bridge }) => {
+  const angel = await startSim('angel-one');
+  try {
+    await page.goto(bridge.url);
+    await connectAngel(page, angel, { label: 'Angel main' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await goLive(page, 'Angel main', { broker: 'Angel One SmartAPI', environment: 'LIVE' });
+    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    await ticket(page).getByRole('button', { name: 'Basket', exact: true }).click();
+    const form = basket(page);
+    await expect(form).toContainText('LIVE · Angel main');
+    await fillOrder(form.getByRole('group', { name: 'Order 1' }), { symbol: 'NSE:INFY', quantity: '1', product: 'CNC' });
+    await fillOrder(form.getByRole('group', { name: 'Order 2' }), { symbol: 'NSE:SBIN', quantity: '2', product: 'CNC' });
+    await form.getByRole('button', { name: 'Review 2 orders' }).click();
+    const review = form.getByTestId('basket-review');
+    await expect(review).toContainText('Review — these are 2 orders, real orders');
+    await expect(review).toContainText('Angel main');
+    await expect(review.getByRole('listitem')).toHaveText(['BUY 1 NSE:INFY at market (CNC)', 'BUY 2 NSE:SBIN at market (CNC)']);
+    // Edit goes back without sending anything.
+    await form.getByRole('button', { name: 'Edit' }).click();
+    await expect(page.getByTestId('order-row')).toHaveCount(0);
+    await form.getByRole('button', { name: 'Review 2 orders' }).click();
+    await form.getByRole('button', { name: 'Place 2 orders live' }).click();
+    const results = form.getByTestId('basket-result');
+    await expect(results).toHaveCount(2, { timeout: 15_000 });
+    await expect(results.nth(0)).toContainText('BUY 1 NSE:INFY');
+    await expect(results.nth(1)).toContainText('BUY 2 NSE:SBIN');
+    await expect(page.getByTestId('order-row')).toHaveCount(2);
+    await expect(page.getByTestId('order-row').first()).toContainText('LIVE');
+  } finally {
+    await angel.close();
+  }
+});
