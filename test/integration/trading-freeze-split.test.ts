@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
 import { InstrumentsRepo } from '../../src/main/store/instruments-repo';
-import { auditOf, journal, makeTradingWorld, nextWindow, ticket, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  drive,
+  goLive,
+  journal,
+  makeTradingWorld,
+  nextWindow,
+  startSim,
+  ticket,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * Orders above the exchange's freeze quantity (NSE index derivatives) through orders:place: split into slices
@@ -102,5 +114,55 @@ describe('an order above the freeze quantity', () => {
     } finally {
       sub.dispose();
     }
+  });
+});
+
+describe('live on Angel One: a split whose slice answer is lost', () => {
+  const FUT = 'NFO:NIFTY27JAN26FUT';
+  const PLACE = (r: { method: string; url: URL }) => r.method === 'POST' && r.url.pathname.endsWith('/order/v1/placeOrder');
+  let angel: TradingSim;
+
+  beforeAll(async () => {
+    angel = await startSim('angel-one', w.clock);
+    const id = (await connectSim(w, angel)).id;
+    // The search downloads Angel One's instrument master, which holds the contract's lot size (75).
+    await w.g.ok('instruments:search', { connectionId: id, query: 'NIFTY' });
+    nextWindow(w);
+    await w.g.ok('connections:validate', { id });
+    // The paper kill-switch test above locked live: the trader unlocks it.
+    await w.g.ok('mode:unlock');
+    await goLive(w, id);
+  });
+  afterAll(async () => {
+    w.net.clear();
+    await w.g.ok('mode:goPaper');
+    await angel.close();
+  });
+
+  it('is looked up, not resent: every slice once at the broker, and a retry of the ticket sends nothing', async () => {
+    const atBroker = () => angel.exchange.list().length;
+    const posts = () => w.net.sent.filter((r) => r.method === 'POST' && r.url.endsWith('/order/v1/placeOrder')).length;
+    const [brokerBefore, postsBefore] = [atBroker(), posts()];
+    // The second slice reaches the broker but its answer is lost.
+    let seen = 0;
+    w.net.add((r) => (PLACE(r) && ++seen === 2 ? 'after' : null));
+    // A resting limit far below the market: the simulator's funds cover it, and each slice stays OPEN.
+    const t = ticket({ symbol: FUT, side: 'BUY', quantity: 60 * 75, type: 'LIMIT', limitPrice: 10, product: 'NRML' });
+    const result = await drive(w, split(t));
+    expect(result.orders.map((o) => o.quantity)).toEqual([1800, 1800, 900]);
+    expect(result.stopped).toBeNull();
+    for (const o of result.orders) expect(o).toMatchObject({ mode: 'live', parentId: t.ticketId, brokerOrderId: expect.any(String) });
+    expect(atBroker() - brokerBefore).toBe(3);
+    expect(posts() - postsBefore).toBe(3);
+    // The second slice's outcome was unknown for a moment, then found at the broker by its client order id.
+    const second = (await auditOf(w.g, 'order.update')).filter((e) => e.detail.orderId === result.orders[1]!.id).map((e) => e.detail.state);
+    expect(second).toContain('UNKNOWN');
+
+    w.net.clear();
+    nextWindow(w);
+    const again = await drive(w, split(t));
+    expect(again.orders.map((o) => o.id)).toEqual(result.orders.map((o) => o.id));
+    expect(atBroker() - brokerBefore).toBe(3);
+    expect(posts() - postsBefore).toBe(3);
   });
 });

@@ -155,7 +155,7 @@ export class OrderService {
       if (result.status === 'needs-broker-answer') {
         stopped = `Slice ${i + 1} of ${quantities.length} waits for your answer to the broker's question; the remaining ${left - 1} were not sent. Place the ticket again after answering to send them.`;
       } else if (!reachedBroker(result.order)) {
-        const why = result.order.message ? `: ${result.order.message}` : '';
+        const why = result.order.message ? `: ${result.order.message.replace(/[.!?]?\s*$/, '.')}` : '.';
         stopped = `Slice ${i + 1} of ${quantities.length} is ${result.order.state.toLowerCase()}${why} The remaining ${left - 1} were not sent.`;
       }
     }
