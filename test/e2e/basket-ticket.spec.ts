@@ -79,3 +79,42 @@ test('a live basket needs the same review as a live order, names the account, an
     await angel.close();
   }
 });
+
+test('a live order above the freeze quantity is sent in slices and shown grouped in the orders table', async ({ page, bridge }) => {
+  const angel = await startSim('angel-one');
+  try {
+    await page.goto(bridge.url);
+    await connectAngel(page, angel, { label: 'Angel main' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await goLive(page, 'Angel main', { broker: 'Angel One SmartAPI', environment: 'LIVE' });
+    await page.getByRole('button', { name: 'Trading', exact: true }).click();
+    const form = ticket(page);
+    // Picked from Angel One's instrument search, whose master gives the lot size (75).
+    const symbol = form.getByRole('combobox', { name: 'Symbol' });
+    await symbol.fill('NIFTY27JAN26F');
+    await form
+      .getByRole('option', { name: /NFO:NIFTY27JAN26FUT/ })
+      .getByRole('button')
+      .first()
+      .click();
+    await expect(symbol).toHaveValue('NFO:NIFTY27JAN26FUT');
+    await form.getByLabel('Quantity').fill('4500');
+    await form.getByLabel('Order type').selectOption('LIMIT');
+    await form.getByLabel('Limit price').fill('10');
+    await form.getByLabel('Product').selectOption('NRML');
+    await form.getByRole('button', { name: 'Review order' }).click();
+    await form.getByRole('button', { name: 'Place live order' }).click();
+    await expect(form.getByTestId('order-split')).toHaveText("Above the exchange's freeze quantity: sent as 3 of 3 slices, each a separate order.", {
+      timeout: 15_000,
+    });
+    await expect(page.getByTestId('split-row')).toContainText('BUY 4500 NFO:NIFTY27JAN26FUT in 3 slices · 0 filled');
+    const rows = page.getByTestId('order-row');
+    await expect(rows).toHaveCount(3);
+    await expect(rows.nth(0)).toContainText('slice 1/3');
+    await expect(rows.nth(0)).toContainText('1,800');
+    await expect(rows.nth(2)).toContainText('slice 3/3');
+    await expect(rows.nth(2)).toContainText('900');
+  } finally {
+    await angel.close();
+  }
+});
