@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src/shared/schemas';
+import { randomUUID } from 'node:crypto';
+import { kiteTag } from '../../src/main/brokers/zerodha/mapping';
 import { InstrumentsRepo } from '../../src/main/store/instruments-repo';
 import {
   auditOf,
@@ -50,12 +52,15 @@ const slicesOf = async (parentId: string) => (await journal(w.g)).filter((o) => 
 
 describe('an order above the freeze quantity', () => {
   it('is split into whole-lot slices at most the freeze quantity, all journaled and audited under one parent', async () => {
-    const t = ticket({ symbol: NIFTY, side: 'BUY', quantity: 60 * LOT, type: 'MARKET', product: 'NRML' });
+    // A UUID ticket id, as the order ticket makes one.
+    const t = ticket({ ticketId: randomUUID(), symbol: NIFTY, side: 'BUY', quantity: 60 * LOT, type: 'MARKET', product: 'NRML' });
     const result = await split(t);
     expect(result).toMatchObject({ parentId: t.ticketId, slices: 3, stopped: null });
     expect(result.orders.map((o) => o.quantity)).toEqual([1755, 1755, 390]);
     for (const o of result.orders) expect(o).toMatchObject({ parentId: t.ticketId, state: 'FILLED', mode: 'paper', product: 'NRML' });
     expect(new Set(result.orders.map((o) => o.clientOrderId)).size).toBe(3);
+    // Still three orders once a broker cuts the id down: Kite keeps a tag's first 20 letters and digits.
+    expect(new Set(result.orders.map((o) => kiteTag(o.clientOrderId))).size).toBe(3);
     expect((await slicesOf(t.ticketId)).length).toBe(3);
     const submits = (await auditOf(w.g, 'order.submit')).filter((e) => e.detail.parentId === t.ticketId);
     expect(submits.map((e) => e.detail.quantity).sort()).toEqual([1755, 1755, 390].sort());

@@ -115,15 +115,16 @@ export class OrderService {
 
   /**
    * An order above the exchange's freeze quantity, as slices sent one after another through the one order path.
-   * Each slice's ticket id is the parent's plus its number, so a retried parent finds its slices journaled and
+   * Each slice's ticket id is its number plus the parent's, so a retried parent finds its slices journaled and
    * sends none twice. The limits are checked once for the whole order (each slice counting as one order a
    * minute). A slice that does not reach the broker, or a kill switch engaged meanwhile, stops the rest.
    */
   private async placeSplit(venue: Venue, ticket: OrderTicket, source: OrderSource, quantities: number[]): Promise<PlaceResult> {
     const parentId = ticket.ticketId;
+    // The slice number leads, so brokers that keep only a tag's first characters (Kite: 20) still tell slices apart.
     const sliceTicket = (i: number): OrderTicket => ({
       ...ticket,
-      ticketId: `${ticket.ticketId}-s${i + 1}`,
+      ticketId: `s${i + 1}-${ticket.ticketId}`,
       quantity: quantities[i]!,
       confirmationId: undefined,
     });
