@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { connectAngel } from './flows/connect';
-import { goLive } from './flows/mode';
+import { goLive, killSwitch, liveOnAngel } from './flows/mode';
 import { fillOrder } from './flows/schedules';
 import { startSim } from './flows/sims';
 import { ticket } from './flows/trading';
@@ -114,6 +114,56 @@ test('a live order above the freeze quantity is sent in slices and shown grouped
     await expect(rows.nth(0)).toContainText('1,800');
     await expect(rows.nth(2)).toContainText('slice 3/3');
     await expect(rows.nth(2)).toContainText('900');
+  } finally {
+    await angel.close();
+  }
+});
+
+test('the kill switch while a live basket is being placed: the remaining rows are not sent, not even to paper', async ({ page, bridge }) => {
+  // The first row's answer is held on the bridge's wire until the kill switch has run.
+  let holding = true;
+  let held: (() => void) | null = null;
+  const placeCalls = new Set<number>();
+  let refreshed = false;
+  await page.routeWebSocket(/\/__bridge\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const call = JSON.parse(String(message)) as { id?: number; channel?: string };
+      if (call.channel === 'orders:place' && call.id !== undefined) placeCalls.add(call.id);
+      if (call.channel === 'orders:refresh') refreshed = true;
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const reply = JSON.parse(String(message)) as { id?: number };
+      if (holding && reply.id !== undefined && placeCalls.has(reply.id)) {
+        holding = false;
+        held = () => ws.send(message);
+      } else ws.send(message);
+    });
+  });
+  const angel = await startSim('angel-one');
+  try {
+    await page.goto(bridge.url);
+    await liveOnAngel(page, angel);
+    await ticket(page).getByRole('button', { name: 'Basket', exact: true }).click();
+    const form = basket(page);
+    await fillOrder(form.getByRole('group', { name: 'Order 1' }), { symbol: 'NSE:INFY', quantity: '1', product: 'CNC' });
+    await fillOrder(form.getByRole('group', { name: 'Order 2' }), { symbol: 'NSE:SBIN', quantity: '2', product: 'CNC' });
+    await form.getByRole('button', { name: 'Review 2 orders' }).click();
+    await form.getByRole('button', { name: 'Place 2 orders live' }).click();
+    await expect.poll(() => held !== null).toBe(true);
+
+    await killSwitch(page);
+    held!();
+    // Only the first row was placed (live); the second went nowhere, paper included.
+    const rows = page.getByTestId('order-row');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('LIVE');
+    await expect(rows.first()).toContainText('NSE:INFY');
+    // A later call on the same ordered socket: any next row's orders:place would have gone before it.
+    await page.getByRole('region', { name: 'Orders' }).getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => refreshed).toBe(true);
+    expect(placeCalls.size).toBe(1);
   } finally {
     await angel.close();
   }

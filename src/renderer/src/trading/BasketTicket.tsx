@@ -19,6 +19,10 @@ type RowResult =
 
 type Stage = 'edit' | 'review' | 'placed';
 
+/** Where orders go now: paper, or one live connection. */
+const venueOf = (mode: { mode: string; live: { connectionId: string } | null }) =>
+  mode.mode === 'live' && mode.live ? `live:${mode.live.connectionId}` : 'paper';
+
 /**
  * Several orders from the ticket at once. Each row is its own order through main's one order path, with its
  * own ticket id kept until the row changes, so pressing Place again after a failure sends only what was not
@@ -64,9 +68,17 @@ export function BasketTicket({ onSingle }: { onSingle(): void }) {
     setBusy(true);
     const next: Record<string, RowResult> = {};
     let waiting = false;
+    // Main places each row in the mode of the moment: a kill switch or Back to paper mid-basket must not send the
+    // remaining rows somewhere else than the trader reviewed.
+    const reviewedIn = venueOf(useApp.getState().mode);
     for (const row of rows) {
+      const moved = venueOf(useApp.getState().mode) !== reviewedIn;
       // One broker question at a time: the rows after it wait for the trader's answer.
-      next[row.key] = waiting ? { kind: 'not-sent', message: 'Not sent yet: answer the broker’s question, then press Place again.' } : await placeRow(row);
+      next[row.key] = moved
+        ? { kind: 'not-sent', message: 'Not sent: the trading mode changed while the basket was being placed (kill switch or a switch of mode).' }
+        : waiting
+          ? { kind: 'not-sent', message: 'Not sent yet: answer the broker’s question, then press Place again.' }
+          : await placeRow(row);
       if (next[row.key]!.kind === 'question') waiting = true;
       setResults({ ...next });
     }
