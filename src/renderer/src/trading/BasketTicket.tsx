@@ -140,7 +140,7 @@ export function BasketTicket({ onSingle }: { onSingle(): void }) {
         </button>
       )}
       {stage === 'review' && (
-        <div className="review" role="group" aria-label="Review basket" data-testid="basket-review">
+        <div className={live ? 'review' : 'note'} role="group" aria-label="Review basket" data-testid="basket-review">
           <strong>{live ? `Review — these are ${count}, real orders` : `Review — ${count} in paper`}</strong>
           <ol className="mono">
             {rows.map((row) => (
@@ -166,7 +166,7 @@ export function BasketTicket({ onSingle }: { onSingle(): void }) {
             <button type="button" onClick={() => setStage('edit')} disabled={busy}>
               Edit
             </button>
-            <button type="submit" className="danger-solid" disabled={busy}>
+            <button type="submit" className={live ? 'danger-solid' : 'primary'} disabled={busy}>
               {live ? `Place ${count} live` : `Place ${count} (paper)`}
             </button>
           </>
