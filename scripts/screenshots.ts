@@ -268,6 +268,23 @@ async function main(): Promise<void> {
     await newSchedule.getByLabel('Name').focus();
     await shot(page, 'schedule-dialog');
     await newSchedule.getByRole('button', { name: 'Cancel' }).click();
+
+    // A basket from the ticket: two rows, reviewed before placing.
+    await page.getByRole('form', { name: 'Order ticket' }).getByRole('button', { name: 'Basket', exact: true }).click();
+    const basket = page.getByRole('form', { name: 'Basket order' });
+    for (const [i, [symbol, quantity]] of [
+      ['NSE:INFY', '5'],
+      ['NSE:TCS', '2'],
+    ].entries()) {
+      const basketRow = basket.getByRole('group', { name: `Order ${i + 1}` });
+      await basketRow.getByLabel('Symbol').fill(symbol!);
+      await basketRow.getByLabel('Quantity').fill(quantity!);
+    }
+    await basket.getByRole('button', { name: 'Review 2 orders' }).click();
+    await basket.getByTestId('basket-review').waitFor();
+    await scrollContent(page, basket);
+    await shot(page, 'trading-basket');
+    await basket.getByRole('button', { name: 'Single order' }).click();
     await newSchedule.waitFor({ state: 'hidden' });
     await scrollContent(page);
 

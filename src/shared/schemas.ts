@@ -316,11 +316,26 @@ export const OrderViewSchema = z.strictObject({
   source: z.enum(['ui', 'schedule', 'killswitch']),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** Set on each slice of an order split at the exchange's freeze quantity: the parent ticket's id, shared by all. */
+  parentId: z.string().nullable(),
 });
 export type OrderView = z.infer<typeof OrderViewSchema>;
 
 export const PlaceResultSchema = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('placed'), order: OrderViewSchema }),
+  z.strictObject({
+    status: z.literal('placed'),
+    order: OrderViewSchema,
+    /** Present when the order was split at the exchange's freeze quantity: every slice sent, and why the rest were not. */
+    split: z
+      .strictObject({
+        parentId: z.string(),
+        slices: z.number().int(),
+        orders: z.array(OrderViewSchema),
+        /** Why the remaining slices were not sent (a failed slice, the kill switch); null when all were. */
+        stopped: z.string().nullable(),
+      })
+      .optional(),
+  }),
   /** The order breaks a pre-trade limit: place it again with this confirmation to go ahead. */
   z.strictObject({ status: z.literal('needs-confirmation'), confirmationId: z.string(), reasons: z.array(z.string()) }),
   /** The broker asked a question about the order: show the prompts and answer with orders:answerPrompt. */

@@ -34,6 +34,8 @@ const SEED: Record<number, string> = {
   9: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
         VALUES ('default', 'NSE:SBIN', -4, -200000, 0, 'simulated', 'MIS', 9);`,
   10: `INSERT INTO instruments VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
+  11: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at, parent_id)
+        VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
 };
 
 describe('migrations', () => {

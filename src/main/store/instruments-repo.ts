@@ -103,4 +103,15 @@ export class InstrumentsRepo {
       },
     };
   }
+
+  /**
+   * A contract's lot size from a cached master: the given broker's first, else any broker's (paper orders have
+   * no broker of their own; an exchange's lot size is the same in every broker's master). Null when none has it.
+   */
+  lotSize(symbol: string, broker: string | null): number | null {
+    const row = this.db
+      .prepare<[string, string | null], { lot_size: number }>('SELECT lot_size FROM instruments WHERE symbol = ? ORDER BY broker IS ? DESC, broker LIMIT 1')
+      .get(symbol, broker);
+    return row?.lot_size ?? null;
+  }
 }

@@ -140,6 +140,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE instruments ADD COLUMN expiry TEXT;
   `,
+  // 11: slices of an order split at the exchange's freeze quantity share their parent ticket's id
+  `
+  ALTER TABLE order_journal ADD COLUMN parent_id TEXT;
+  CREATE INDEX order_journal_by_parent ON order_journal (parent_id) WHERE parent_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

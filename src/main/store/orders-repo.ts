@@ -23,6 +23,7 @@ interface JournalRow {
   source: OrderView['source'];
   created_at: number;
   updated_at: number;
+  parent_id: string | null;
 }
 
 function toView(r: JournalRow): OrderView {
@@ -47,10 +48,14 @@ function toView(r: JournalRow): OrderView {
     source: r.source,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    parentId: r.parent_id,
   };
 }
 
-export type NewJournalEntry = Omit<OrderView, 'brokerOrderId' | 'filledQuantity' | 'averagePrice' | 'message' | 'updatedAt' | 'state'>;
+export type NewJournalEntry = Omit<OrderView, 'brokerOrderId' | 'filledQuantity' | 'averagePrice' | 'message' | 'updatedAt' | 'state' | 'parentId'> & {
+  /** The parent ticket's id when this order is one slice of an order split at the freeze quantity. */
+  parentId?: string | null;
+};
 
 export interface JournalUpdate {
   state: OrderState;
@@ -68,11 +73,11 @@ export class OrdersRepo {
     this.db
       .prepare(
         `INSERT INTO order_journal (id, client_order_id, connection_id, mode, broker, symbol, side, quantity, order_type, price,
-           trigger_price, product, state, source, created_at, updated_at)
+           trigger_price, product, state, source, created_at, updated_at, parent_id)
          VALUES (@id, @clientOrderId, @connectionId, @mode, @broker, @symbol, @side, @quantity, @type, @limitPrice,
-           @stopPrice, @product, 'PENDING', @source, @createdAt, @createdAt)`,
+           @stopPrice, @product, 'PENDING', @source, @createdAt, @createdAt, @parentId)`,
       )
-      .run(entry);
+      .run({ ...entry, parentId: entry.parentId ?? null });
   }
 
   update(id: string, update: JournalUpdate, now: number): void {
@@ -104,6 +109,11 @@ export class OrdersRepo {
   byClientOrderId(clientOrderId: string): OrderView | null {
     const row = this.db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE client_order_id = ?').get(clientOrderId);
     return row ? toView(row) : null;
+  }
+
+  /** The slices of one split order, in the order they were sent. */
+  byParent(parentId: string): OrderView[] {
+    return this.db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE parent_id = ? ORDER BY created_at, rowid').all(parentId).map(toView);
   }
 
   byBrokerOrderId(mode: Mode, connectionId: string | null, brokerOrderId: string): OrderView | null {

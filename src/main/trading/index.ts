@@ -17,9 +17,10 @@ import { MarketPrices } from './market-prices';
 import { ModeService } from './mode';
 import { OrderGate } from './order-gate';
 import { OrderService } from './orders';
+import { freezeQuantityOf, freezeSlices } from './freeze-limits';
+import { InstrumentsRepo } from '../store/instruments-repo';
 import { SimulatedFeed } from './paper';
 import { PaperDesk } from './paper-desk';
-import { InstrumentsRepo } from '../store/instruments-repo';
 import { LiveTicks } from './live-ticks';
 import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
 import type { PriceStreams } from './price-streams';
@@ -82,6 +83,7 @@ export function createTrading(d: TradingDeps): Trading {
   const repriced = new Emitter<void>();
   ticks?.onDidTick(() => repriced.fire());
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
+  // Instrument masters: F&O lot sizes and expiries for the paper engine, and whole-lot slices above the freeze quantity.
   const instruments = new InstrumentsRepo(d.db);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol));
   const paperStreaming = ticks
@@ -124,6 +126,12 @@ export function createTrading(d: TradingDeps): Trading {
       } catch {
         return null;
       }
+    },
+    freezeSlices: (venue, ticket) => {
+      const freeze = freezeQuantityOf(ticket.symbol);
+      if (freeze === null || ticket.quantity <= freeze) return null;
+      const broker = venue.broker === 'paper' ? null : venue.broker;
+      return freezeSlices(ticket.quantity, freeze, instruments.lotSize(ticket.symbol, broker), ticket.symbol);
     },
   });
   paper.onDidUpdateOrders((changed) => orders.sync({ mode: 'paper', connectionId: null }, changed));

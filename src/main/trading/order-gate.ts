@@ -42,6 +42,8 @@ export class OrderGate {
   private readonly placements = new Set<Placement>();
   /** Kill switches running now: while any runs, no order but its own leaves. */
   private halts = 0;
+  /** Kill switches engaged since start: a split order stops its remaining slices when this moves. */
+  private haltsSoFar = 0;
 
   constructor(private readonly deps: OrderGateDeps) {}
 
@@ -99,11 +101,17 @@ export class OrderGate {
   /** Stop every order but the kill switch's own; returns the release. */
   halt(): () => void {
     this.halts += 1;
+    this.haltsSoFar += 1;
     let released = false;
     return () => {
       if (!released) this.halts -= 1;
       released = true;
     };
+  }
+
+  /** How many kill switches were engaged so far (compare before and after a wait). */
+  haltCount(): number {
+    return this.haltsSoFar;
   }
 
   /** Placements running now. */

@@ -40,11 +40,29 @@ export interface OrderServiceDeps {
   live: (connectionId: string) => Venue;
   /** Last price for limit checks (order value); null when unknown. */
   price: (venue: Venue, symbol: string) => Promise<number | null>;
+  /**
+   * The slice quantities of an order above the exchange's freeze quantity, or null to send it whole
+   * (see freeze-limits.ts); throws an AppError for an order that cannot be split legally.
+   */
+  freezeSlices?: (venue: Venue, ticket: OrderTicket) => number[] | null;
+}
+
+/** How one journaled order is placed: as a slice of a split order (its limits were checked for the whole). */
+interface PlaceOptions {
+  parentId?: string;
+  limitsChecked?: boolean;
 }
 
 /** Errors after which the order may or may not have reached the broker. */
 function isAmbiguous(error: unknown): boolean {
   return error instanceof BrokerError ? error.code === 'TIMEOUT' || error.code === 'NETWORK' : !(error instanceof AppError);
+}
+
+/** A slice that reached the broker (or the paper book): the split may go on. */
+function reachedBroker(order: OrderView): boolean {
+  return (
+    order.state === 'OPEN' || order.state === 'PARTIALLY_FILLED' || order.state === 'FILLED' || (order.state === 'PENDING' && order.brokerOrderId !== null)
+  );
 }
 
 function fromBrokerOrder(o: BrokerOrder): JournalUpdate {
@@ -84,12 +102,83 @@ export class OrderService {
   }
 
   async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
-    // The kill switch's own closing orders are the only ones that may leave while it runs.
-    if (source === 'killswitch') return this.placeChecked(venue, ticket, source);
-    return this.deps.gate.track(venue, ticket, () => this.placeChecked(venue, ticket, source));
+    const slices = this.deps.freezeSlices?.(venue, ticket) ?? null;
+    if (slices) return this.placeSplit(venue, ticket, source, slices);
+    return this.placeOne(venue, ticket, source, {});
   }
 
-  private async placeChecked(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
+  private placeOne(venue: Venue, ticket: OrderTicket, source: OrderSource, options: PlaceOptions): Promise<PlaceResult> {
+    // The kill switch's own closing orders are the only ones that may leave while it runs.
+    if (source === 'killswitch') return this.placeChecked(venue, ticket, source, options);
+    return this.deps.gate.track(venue, ticket, () => this.placeChecked(venue, ticket, source, options));
+  }
+
+  /**
+   * An order above the exchange's freeze quantity, as slices sent one after another through the one order path.
+   * Each slice's ticket id is its number plus the parent's, so a retried parent finds its slices journaled and
+   * sends none twice. The limits are checked once for the whole order (each slice counting as one order a
+   * minute). A slice that does not reach the broker, or a kill switch engaged meanwhile, stops the rest.
+   */
+  private async placeSplit(venue: Venue, ticket: OrderTicket, source: OrderSource, quantities: number[]): Promise<PlaceResult> {
+    const parentId = ticket.ticketId;
+    // The slice number leads, so brokers that keep only a tag's first characters (Kite: 20) still tell slices apart.
+    const sliceTicket = (i: number): OrderTicket => ({
+      ...ticket,
+      ticketId: `s${i + 1}-${ticket.ticketId}`,
+      quantity: quantities[i]!,
+      confirmationId: undefined,
+    });
+    const unsent = quantities.filter((_, i) => !this.deps.repo.byClientOrderId(`bv-${sliceTicket(i).ticketId}`)).length;
+    if (source !== 'killswitch' && unsent > 0) {
+      this.deps.gate.assertMaySend(venue);
+      const held = await this.limitHold(venue, ticket, unsent - 1);
+      if (held) return held;
+    }
+    const haltsBefore = this.deps.gate.haltCount();
+    const orders: OrderView[] = [];
+    let stopped: string | null = null;
+    for (let i = 0; i < quantities.length && stopped === null; i++) {
+      const left = quantities.length - i;
+      if (source !== 'killswitch' && this.deps.gate.haltCount() !== haltsBefore) {
+        stopped = `The kill switch was engaged: the remaining ${left} of ${quantities.length} slices were not sent.`;
+        break;
+      }
+      let result: PlaceResult;
+      try {
+        result = await this.placeOne(venue, sliceTicket(i), source, { parentId, limitsChecked: true });
+      } catch (error) {
+        if (orders.length === 0) throw error;
+        stopped = `Slice ${i + 1} of ${quantities.length} was not sent (${toSafeError(error, { fallback: 'it could not be sent' }).message}); the remaining ${left - 1} were not sent either.`;
+        break;
+      }
+      if (result.status === 'needs-confirmation') throw new AppError('INTERNAL', 'A slice asked again for a limit confirmation.');
+      orders.push(result.order);
+      if (result.status === 'needs-broker-answer') {
+        stopped = `Slice ${i + 1} of ${quantities.length} waits for your answer to the broker's question; the remaining ${left - 1} were not sent. Place the ticket again after answering to send them.`;
+      } else if (!reachedBroker(result.order)) {
+        const why = result.order.message ? `: ${result.order.message.replace(/[.!?]?\s*$/, '.')}` : '.';
+        stopped = `Slice ${i + 1} of ${quantities.length} is ${result.order.state.toLowerCase()}${why} The remaining ${left - 1} were not sent.`;
+      }
+    }
+    if (stopped) this.deps.log.warn('split order stopped', { parentId, sent: orders.length, slices: quantities.length });
+    return { status: 'placed', order: orders[0]!, split: { parentId, slices: quantities.length, orders, stopped } };
+  }
+
+  /** The limits an order breaks, as a confirmation to ask for; null when it may go (or its confirmation was given). */
+  private async limitHold(venue: Venue, ticket: OrderTicket, moreOrders: number): Promise<PlaceResult | null> {
+    const limits = this.deps.limits.get();
+    // Price the order only when a value limit needs it: a quote is one more (rate-limited) broker call.
+    const price = limits.maxOrderValue === null ? null : (ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)));
+    this.deps.gate.assertMaySend(venue);
+    const recent = this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000) + moreOrders;
+    const problems = limitProblems(ticket, limits, price, recent);
+    if (problems.length === 0 || this.useConfirmation(ticket)) return null;
+    const confirmationId = randomBytes(16).toString('hex');
+    this.confirmations.set(confirmationId, { ticketId: ticket.ticketId, expiresAt: this.deps.clock.now() + CONFIRMATION_TTL_MS });
+    return { status: 'needs-confirmation', confirmationId, reasons: problems };
+  }
+
+  private async placeChecked(venue: Venue, ticket: OrderTicket, source: OrderSource, options: PlaceOptions): Promise<PlaceResult> {
     const checked = source !== 'killswitch';
     // SECURITY: asked again after every await below; the mode or the lock may change while one waits.
     const mayStillSend = () => {
@@ -101,17 +190,9 @@ export class OrderService {
     if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
     mayStillSend();
 
-    if (source !== 'killswitch') {
-      const limits = this.deps.limits.get();
-      // Price the order only when a value limit needs it: a quote is one more (rate-limited) broker call.
-      const price = limits.maxOrderValue === null ? null : (ticket.limitPrice ?? ticket.stopPrice ?? (await this.deps.price(venue, ticket.symbol)));
-      mayStillSend();
-      const problems = limitProblems(ticket, limits, price, this.deps.repo.countSince(venue.mode, this.deps.clock.now() - 60_000));
-      if (problems.length > 0 && !this.useConfirmation(ticket)) {
-        const confirmationId = randomBytes(16).toString('hex');
-        this.confirmations.set(confirmationId, { ticketId: ticket.ticketId, expiresAt: this.deps.clock.now() + CONFIRMATION_TTL_MS });
-        return { status: 'needs-confirmation', confirmationId, reasons: problems };
-      }
+    if (source !== 'killswitch' && !options.limitsChecked) {
+      const held = await this.limitHold(venue, ticket, 0);
+      if (held) return held;
     }
 
     const request: OrderRequest = {
@@ -152,6 +233,7 @@ export class OrderService {
           product: ticket.product ?? null,
           source,
           createdAt: now,
+          parentId: options.parentId ?? null,
         });
         this.deps.audit.append('order.submit', venue.connectionId, {
           orderId: id,
@@ -161,6 +243,7 @@ export class OrderService {
           quantity: ticket.quantity,
           type: ticket.type,
           source,
+          ...(options.parentId ? { parentId: options.parentId } : {}),
         });
       })();
     } catch (error) {

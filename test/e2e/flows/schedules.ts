@@ -17,7 +17,8 @@ export interface BasketOrder {
   product?: string;
 }
 
-async function fillOrder(row: Locator, order: BasketOrder): Promise<void> {
+/** One basket row (the schedule dialog's or the ticket's basket), filled as a trader does. */
+export async function fillOrder(row: Locator, order: BasketOrder): Promise<void> {
   await row.getByLabel('Symbol').fill(order.symbol);
   // The side is a toggle of two labelled radios (the radio itself is hidden): click its label, as a trader does.
   const side = order.side === 'SELL' ? 'Sell' : 'Buy';

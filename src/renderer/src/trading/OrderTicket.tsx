@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ORDER_SIDES, needsLimitPrice, needsStopPrice, type OrderType } from '../../../shared/orders';
+import type { ChannelOutput } from '../../../shared/contract';
 import type { OrderView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
@@ -9,7 +10,10 @@ import { useApp, upsertOrder } from '../store';
 import { SymbolField } from './SymbolField';
 import { usePaperPriceSource } from './usePaperPriceSource';
 import { INDIAN_PRODUCTS, describeTicket, paperProductsFor, ticketProblems, toTicket, type TicketForm } from './ticket';
+import { BasketTicket } from './BasketTicket';
+import { outcomeOf } from './outcome';
 
+type PlaceResult = ChannelOutput<'orders:place'>;
 type Stage = { kind: 'edit' } | { kind: 'review' } | { kind: 'confirm'; confirmationId: string; reasons: string[] };
 
 /** The paper ticket's symbol hint, saying where this symbol's prices (and so its fills) come from once main has said. */
@@ -21,17 +25,6 @@ const PAPER_PRICES = {
 } as const;
 
 const BLANK: TicketForm = { symbol: '', side: 'BUY', quantity: '1', type: 'MARKET', limitPrice: '', stopPrice: '', product: '' };
-
-/** What the ticket says about the order it sent, in the journal's current state. */
-function outcomeOf(order: OrderView): { tone: 'ok' | 'warn'; text: string } {
-  const what = `${order.side} ${order.quantity} ${order.symbol}`;
-  // Never "sent" while BrokerVault does not know whether the broker has it.
-  if (order.state === 'UNKNOWN') return { tone: 'warn', text: `Outcome unknown, checking with the broker: ${what}.` };
-  if (order.state === 'REJECTED' || (order.state === 'CANCELLED' && order.brokerOrderId === null))
-    return { tone: 'warn', text: `Order not placed: ${what} — ${order.state.toLowerCase()}.` };
-  if (order.state === 'CANCELLED') return { tone: 'warn', text: `Order cancelled: ${what}.` };
-  return { tone: 'ok', text: `Order sent: ${what} — ${order.state.toLowerCase().replace('_', ' ')}.` };
-}
 
 /**
  * The order ticket. One ticketId per ticket, reused on every retry (main deduplicates on it); a new
@@ -53,6 +46,9 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   const [stage, setStage] = useState<Stage>({ kind: 'edit' });
   const [submitted, setSubmitted] = useState(false);
   const [placed, setPlaced] = useState<OrderView | null>(null);
+  /** Set when the placed order was split at the exchange's freeze quantity. */
+  const [split, setSplit] = useState<Extract<PlaceResult, { status: 'placed' }>['split'] | null>(null);
+  const [basket, setBasket] = useState(false);
   const question = useApp((s) => s.brokerQuestion);
   const answered = useApp((s) => s.answered);
   // After the trader answered the broker's question(s), the ticket reports how the order ended up.
@@ -70,6 +66,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
     if (patch.symbol !== undefined) onSymbol(patch.symbol);
     setStage({ kind: 'edit' });
     setPlaced(null);
+    setSplit(null);
     if (useApp.getState().answered) useApp.setState({ answered: null });
   };
 
@@ -91,6 +88,7 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       return;
     }
     setPlaced(result.order);
+    setSplit(result.split ?? null);
     setStage({ kind: 'edit' });
     setSubmitted(false);
     setTicketId(crypto.randomUUID());
@@ -107,10 +105,14 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
   const show = (k: keyof TicketForm) => (submitted ? (problems[k] ?? null) : null);
   const ticket = toTicket({ ...form, product: chosenProduct }, ticketId, sendsProduct);
 
+  if (basket) return <BasketTicket onSingle={() => setBasket(false)} />;
   return (
     <form className={`panel ticket${live ? ' ticket-live' : ''}`} onSubmit={submit} noValidate aria-label="Order ticket">
       <h2>
-        New order <span className={`mode-chip ${live ? 'mode-live' : 'mode-paper'}`}>{live ? `LIVE · ${mode.live!.label}` : 'PAPER'}</span>
+        New order <span className={`mode-chip ${live ? 'mode-live' : 'mode-paper'}`}>{live ? `LIVE · ${mode.live!.label}` : 'PAPER'}</span>{' '}
+        <button type="button" className="ghost small-button" onClick={() => setBasket(true)} disabled={busy}>
+          Basket
+        </button>
       </h2>
       <SymbolField
         value={form.symbol}
@@ -220,6 +222,12 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
       {!question && shown && (
         <p className={outcomeOf(shown).tone === 'warn' ? 'warn-text' : 'ok-text'} role="status" data-testid="order-placed">
           {outcomeOf(shown).text}
+        </p>
+      )}
+      {!question && split && (
+        <p className={split.stopped ? 'warn-text' : 'muted small'} role="status" data-testid="order-split">
+          Above the exchange&apos;s freeze quantity: sent as {split.orders.length} of {split.slices} slices, each a separate order.
+          {split.stopped ? ` ${split.stopped}` : ''}
         </p>
       )}
       <div className="ticket-actions">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { isWorkingOrderState, type OrderState } from '../../../shared/orders';
 import type { OrderView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
@@ -7,6 +7,7 @@ import { Spinner } from '../components/Spinner';
 import { brokerLines, num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
+import { describeSplit, groupOrders } from './order-groups';
 
 const STATE_CLASS: Partial<Record<OrderState, string>> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
 
@@ -29,6 +30,45 @@ function CancelButton({ order }: { order: OrderView }) {
         </span>
       )}
     </>
+  );
+}
+
+/** One journal order; `slice` ("2/3") when it is one slice of a split order. */
+function OrderRow({ order: o, slice }: { order: OrderView; slice?: string }) {
+  return (
+    <tr data-testid="order-row" className={slice ? 'slice-row' : undefined}>
+      <td className="nowrap">{new Date(o.createdAt).toLocaleTimeString()}</td>
+      <td>
+        <span className={`mode-chip mode-${o.mode}`}>{o.mode.toUpperCase()}</span>
+      </td>
+      <td className="mono">
+        {slice && <span className="muted small">↳ slice {slice} </span>}
+        {o.symbol}
+      </td>
+      <td className={o.side === 'BUY' ? 'buy-text' : 'sell-text'}>{o.side}</td>
+      <td className="num">
+        {o.filledQuantity > 0 && o.filledQuantity < o.quantity ? `${num(o.filledQuantity)}/` : ''}
+        {num(o.quantity)}
+      </td>
+      <td>
+        {o.type}
+        {o.limitPrice !== null ? ` @ ${num(o.limitPrice)}` : ''}
+        {o.stopPrice !== null ? ` stop ${num(o.stopPrice)}` : ''}
+        {o.product ? ` · ${o.product}` : ''}
+      </td>
+      <td>
+        <span className={`state state-${STATE_CLASS[o.state] ?? 'open'}`} data-testid="order-state">
+          {o.state.replace('_', ' ')}
+        </span>
+        {o.message && (
+          <div className="small muted" data-testid="order-message">
+            {brokerLines(o.message).join(' ')}
+          </div>
+        )}
+      </td>
+      <td className="num">{num(o.averagePrice)}</td>
+      <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>
+    </tr>
   );
 }
 
@@ -94,38 +134,22 @@ export function OrdersTable() {
               </tr>
             </thead>
             <tbody aria-live="polite">
-              {shown.map((o) => (
-                <tr key={o.id} data-testid="order-row">
-                  <td className="nowrap">{new Date(o.createdAt).toLocaleTimeString()}</td>
-                  <td>
-                    <span className={`mode-chip mode-${o.mode}`}>{o.mode.toUpperCase()}</span>
-                  </td>
-                  <td className="mono">{o.symbol}</td>
-                  <td className={o.side === 'BUY' ? 'buy-text' : 'sell-text'}>{o.side}</td>
-                  <td className="num">
-                    {o.filledQuantity > 0 && o.filledQuantity < o.quantity ? `${num(o.filledQuantity)}/` : ''}
-                    {num(o.quantity)}
-                  </td>
-                  <td>
-                    {o.type}
-                    {o.limitPrice !== null ? ` @ ${num(o.limitPrice)}` : ''}
-                    {o.stopPrice !== null ? ` stop ${num(o.stopPrice)}` : ''}
-                    {o.product ? ` · ${o.product}` : ''}
-                  </td>
-                  <td>
-                    <span className={`state state-${STATE_CLASS[o.state] ?? 'open'}`} data-testid="order-state">
-                      {o.state.replace('_', ' ')}
-                    </span>
-                    {o.message && (
-                      <div className="small muted" data-testid="order-message">
-                        {brokerLines(o.message).join(' ')}
-                      </div>
-                    )}
-                  </td>
-                  <td className="num">{num(o.averagePrice)}</td>
-                  <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>
-                </tr>
-              ))}
+              {groupOrders(shown).map((g) =>
+                g.kind === 'order' ? (
+                  <OrderRow key={g.order.id} order={g.order} />
+                ) : (
+                  <Fragment key={g.parentId}>
+                    <tr className="split-head" data-testid="split-row">
+                      <td colSpan={9}>
+                        <strong>Split at the exchange&apos;s freeze quantity:</strong> {describeSplit(g.slices)}
+                      </td>
+                    </tr>
+                    {g.slices.map((o, i) => (
+                      <OrderRow key={o.id} order={o} slice={`${i + 1}/${g.slices.length}`} />
+                    ))}
+                  </Fragment>
+                ),
+              )}
             </tbody>
           </table>
         </div>
