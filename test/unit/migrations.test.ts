@@ -17,7 +17,7 @@ const SEED: Record<number, string> = {
   2: `INSERT INTO audit_log VALUES (1, 1, 'connection.create', '${'a'.repeat(32)}', '{}', '${'0'.repeat(64)}', 'h');`,
   3: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at)
         VALUES ('o1', 'c1', 'paper', 'paper', 'NSE:INFY', 'BUY', 1, 'MARKET', 'FILLED', 1, 1);`,
-  4: `INSERT INTO instruments VALUES ('zerodha', 'NSE:INFY', 'NSE', 'INFY', '408065', 'INFOSYS', 1, 0.05, 'NSE');
+  4: `INSERT INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment) VALUES ('zerodha', 'NSE:INFY', 'NSE', 'INFY', '408065', 'INFOSYS', 1, 0.05, 'NSE');
       INSERT INTO instrument_masters VALUES ('zerodha', '2026-01-05', 1, 1, 1, NULL);`,
   5: `INSERT INTO paper_accounts (id, currency, decimals, starting_cash_minor, cash_minor, created_at, updated_at)
         VALUES ('default', 'INR', 2, 100000000, 100000000, 1, 1);
@@ -33,7 +33,7 @@ const SEED: Record<number, string> = {
         VALUES ('default', 'US:AAPL', 1, 15000, 0, 'connection:${'a'.repeat(32)}', 8);`,
   9: `INSERT INTO paper_positions (account_id, symbol, quantity, cost_minor, realized_minor, price_source, product, updated_at)
         VALUES ('default', 'NSE:SBIN', -4, -200000, 0, 'simulated', 'MIS', 9);`,
-  10: `INSERT INTO instruments VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
+  10: `INSERT INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment, expiry) VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
   11: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at, parent_id)
         VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
 };
