@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModifyOrderRequest } from '../../src/shared/schemas';
 import { simulatedPriceAt } from '../../src/main/trading/paper';
-import { auditOf, journal, makeTradingWorld, MINUTE, placeOk, ticket, ticketId, type TradingWorld } from '../support/trading/world';
+import {
+  auditOf,
+  connectSim,
+  goLive,
+  journal,
+  makeTradingWorld,
+  MINUTE,
+  nextWindow,
+  placeOk,
+  startSim,
+  ticket,
+  ticketId,
+  type TradingSim,
+  type TradingWorld,
+} from '../support/trading/world';
 
 /**
  * Order modify through the IPC contract on the paper engine: the new terms go through the place path's checks
@@ -165,5 +179,91 @@ describe('a fill racing the change', () => {
     const error = await refusal(request(order.id, { quantity: 2 }));
     expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/was filled before the change/) });
     expect((await journal(w.g)).find((o) => o.id === order.id)).toMatchObject({ state: 'FILLED', quantity: 1 });
+  });
+});
+
+describe('live (Alpaca simulator): a change needs a confirmation and follows Alpaca’s replace', () => {
+  let alpaca: TradingSim;
+  let connectionId: string;
+  const isPatch = (r: { method: string; url: URL }) => r.method === 'PATCH' && /\/v2\/orders\//.test(r.url.pathname);
+
+  beforeAll(async () => {
+    alpaca = await startSim('alpaca', w.clock);
+    connectionId = (await connectSim(w, alpaca)).id;
+    nextWindow(w);
+    await goLive(w, connectionId);
+  });
+  afterAll(async () => {
+    w.net.clear();
+    await w.g.ok('mode:goPaper');
+    await alpaca.close();
+  });
+  beforeEach(() => {
+    w.net.clear();
+    nextWindow(w);
+  });
+
+  async function restingLive(quantity = 2) {
+    const order = await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'BUY', quantity, type: 'LIMIT', limitPrice: 1 }));
+    expect(order).toMatchObject({ mode: 'live', state: 'OPEN' });
+    return order;
+  }
+  const patches = () => w.net.sent.filter((r) => r.method === 'PATCH').length;
+
+  it('is held for the trader’s confirmation, then replaced at Alpaca: the journal follows the new order id', async () => {
+    const order = await restingLive(2);
+    const before = patches();
+    const r = request(order.id, { quantity: 3, limitPrice: 1.5 });
+    const held = await w.g.ok('orders:modify', r);
+    expect(held).toMatchObject({ status: 'needs-confirmation', reasons: ['This changes a live order at alpaca: quantity 2 → 3, limit 1 → 1.5.'] });
+    expect(patches()).toBe(before);
+    if (held.status !== 'needs-confirmation') return;
+    const modified = await modifyOk({ ...r, confirmationId: held.confirmationId });
+    expect(modified).toMatchObject({ id: order.id, state: 'OPEN', quantity: 3, limitPrice: 1.5 });
+    expect(modified.brokerOrderId).not.toBe(order.brokerOrderId);
+    expect(alpaca.exchange.get(order.brokerOrderId!)!.extra.replacedBy).toBe(modified.brokerOrderId);
+    expect(alpaca.exchange.get(modified.brokerOrderId!)).toMatchObject({ status: 'OPEN', quantity: 3, limitPrice: 1.5 });
+    const [entry] = (await auditOf(w.g, 'order.modify')).filter((e) => e.detail.orderId === order.id);
+    expect(entry).toMatchObject({ connectionId, detail: { mode: 'live', replacedBy: modified.brokerOrderId } });
+    // A retry of the confirmed request sends nothing again.
+    expect(await w.g.ok('orders:modify', { ...r, confirmationId: held.confirmationId })).toEqual({ status: 'modified', order: modified });
+    expect(patches()).toBe(before + 1);
+  });
+
+  it('a fill at Alpaca while the change is on its way: Alpaca refuses, the journal shows the fill, the trader is told', async () => {
+    const order = await restingLive(1);
+    // The order fills at the broker just as the change is sent.
+    w.net.add((req) => (isPatch(req) ? (alpaca.exchange.modify(order.brokerOrderId!, { type: 'MARKET', limitPrice: null }), null) : null));
+    const r = request(order.id, { limitPrice: 1.1 });
+    const held = await w.g.ok('orders:modify', r);
+    if (held.status !== 'needs-confirmation') throw new Error('expected a confirmation');
+    const error = await refusal({ ...r, confirmationId: held.confirmationId });
+    expect(error).toMatchObject({ code: 'CONFLICT', message: 'The order was filled before the change reached the broker, so nothing was changed.' });
+    expect((await journal(w.g)).find((o) => o.id === order.id)).toMatchObject({ state: 'FILLED', limitPrice: 1 });
+    expect((await auditOf(w.g, 'order.modify')).filter((e) => e.detail.orderId === order.id)).toEqual([]);
+  });
+
+  it('an answer lost on the way back: the lookup follows Alpaca’s replacement, so the journal holds the new order', async () => {
+    const order = await restingLive(1);
+    w.net.loseAnswerOnce(isPatch);
+    const r = request(order.id, { limitPrice: 1.2 });
+    const held = await w.g.ok('orders:modify', r);
+    if (held.status !== 'needs-confirmation') throw new Error('expected a confirmation');
+    expect(await refusal({ ...r, confirmationId: held.confirmationId })).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/No clear answer/) });
+    // The lookup followed Alpaca's replacement: the journal holds the new order, still open.
+    const after = (await journal(w.g)).find((o) => o.id === order.id)!;
+    expect(after.state).toBe('OPEN');
+    expect(after.brokerOrderId).toBe(alpaca.exchange.get(order.brokerOrderId!)!.extra.replacedBy);
+  });
+
+  it('after leaving live mode a live order is not changed', async () => {
+    const order = await restingLive(1);
+    const before = patches();
+    await w.g.ok('mode:goPaper');
+    const error = await refusal(request(order.id, { quantity: 2 }));
+    expect(error).toMatchObject({ code: 'LIVE_NOT_ALLOWED' });
+    expect(patches()).toBe(before);
+    nextWindow(w);
+    await goLive(w, connectionId);
   });
 });
