@@ -7,6 +7,7 @@ import { Spinner } from '../components/Spinner';
 import { brokerLines, num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
+import { ModifyOrderDialog } from './ModifyOrderDialog';
 
 const STATE_CLASS: Partial<Record<OrderState, string>> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
 
@@ -28,6 +29,22 @@ function CancelButton({ order }: { order: OrderView }) {
           {error}
         </span>
       )}
+    </>
+  );
+}
+
+/** Brokers whose API cannot modify an order (the trader cancels and places again there). */
+const NO_MODIFY = new Set<string>(['binance', 'binance-ed25519']);
+
+function ModifyButton({ order }: { order: OrderView }) {
+  const [open, setOpen] = useState(false);
+  if (NO_MODIFY.has(order.broker) || !order.brokerOrderId) return null;
+  return (
+    <>
+      <button type="button" className="small-button" onClick={() => setOpen(true)} aria-label={`Modify order ${order.symbol} ${order.side} ${order.quantity}`}>
+        Modify
+      </button>
+      {open && <ModifyOrderDialog order={order} onClose={() => setOpen(false)} />}
     </>
   );
 }
@@ -123,7 +140,14 @@ export function OrdersTable() {
                     )}
                   </td>
                   <td className="num">{num(o.averagePrice)}</td>
-                  <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>
+                  <td>
+                    {isWorkingOrderState(o.state) && (
+                      <>
+                        <ModifyButton order={o} />
+                        <CancelButton order={o} />
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
