@@ -308,6 +308,13 @@ export class OrderService {
       ack = await venue.modify(fresh.brokerOrderId, changeFor(fresh, terms), modifiedOrder(fresh, terms), this.deps.gate.guardFor(venue));
     } catch (error) {
       if (error instanceof AppError) throw error;
+      if (error instanceof BrokerPrompt) {
+        // BrokerVault never answers for the trader, and a question about a change has no answer path yet: nothing changed.
+        throw new AppError(
+          'BROKER_REJECTED',
+          `The broker asks before changing this order: ${error.prompts.join(' ')} BrokerVault cannot answer that for a change yet, so nothing was changed.`,
+        );
+      }
       // Refused or unclear: bring the journal up to date, and say plainly when a fill or cancel got there first.
       const after = await this.reconcile(fresh);
       if (!isOpenOrderState(after.state)) {
