@@ -30,6 +30,7 @@ export const CHANNEL_NAMES = [
   'orders:place',
   'orders:answerPrompt',
   'orders:cancel',
+  'orders:modify',
   'orders:list',
   'orders:refresh',
   'positions:list',

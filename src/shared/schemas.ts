@@ -114,6 +114,7 @@ export const AUDIT_ACTIONS = [
   'order.submit',
   'order.update',
   'order.cancel',
+  'order.modify',
   'killswitch.engage',
   'schedule.create',
   'schedule.update',
@@ -349,6 +350,34 @@ export const AnswerPromptInput = z.strictObject({
 });
 
 export const OrderIdInput = z.strictObject({ orderId: z.string().max(64) });
+
+/** A change to a working order: the new values of what changes (at least one). */
+export const OrderChangeSchema = z
+  .strictObject({
+    quantity: z.number().positive().finite().max(1e9).optional(),
+    type: OrderTypeSchema.optional(),
+    limitPrice: Price.optional(),
+    stopPrice: Price.optional(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'Say what to change: quantity, type, limit price or stop price.' });
+export type OrderChangeInput = z.infer<typeof OrderChangeSchema>;
+
+export const ModifyOrderInput = z.strictObject({
+  orderId: z.string().max(64),
+  /** Generated once per modify dialog by the UI and reused on every retry: the idempotency key of the change. */
+  requestId: capped(64).regex(/^[A-Za-z0-9-]{8,64}$/, 'must be a request id'),
+  change: OrderChangeSchema,
+  /** A confirmation main issued for this change (live orders, and changes above a limit). */
+  confirmationId: z.string().max(100).optional(),
+});
+export type ModifyOrderRequest = z.infer<typeof ModifyOrderInput>;
+
+export const ModifyResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('modified'), order: OrderViewSchema }),
+  /** A live order, or a change above a limit: send the same change again with this confirmation to go ahead. */
+  z.strictObject({ status: z.literal('needs-confirmation'), confirmationId: z.string(), reasons: z.array(z.string()) }),
+]);
+export type ModifyResult = z.infer<typeof ModifyResultSchema>;
 export const OrderListInput = z.strictObject({
   mode: ModeSchema.optional(),
   before: z.number().int().positive().optional(),

@@ -111,6 +111,25 @@ export class SimExchange {
     return order;
   }
 
+  /**
+   * Change an open order in place (brokers that modify): the new terms apply from now, checked against the market at
+   * once. Null when the order is not open any more (it filled or was cancelled first). Counts modifications in
+   * `extra.modifications` for brokers that cap them.
+   */
+  modify(id: string, change: { quantity?: number; type?: SimOrderType; limitPrice?: number | null; stopPrice?: number | null }): SimOrder | null {
+    this.settle();
+    const order = this.orders.get(id);
+    if (!order || order.status !== 'OPEN') return null;
+    if (change.quantity !== undefined) order.quantity = change.quantity;
+    if (change.type !== undefined) order.type = change.type;
+    if (change.limitPrice !== undefined) order.limitPrice = change.limitPrice;
+    if (change.stopPrice !== undefined) order.stopPrice = change.stopPrice;
+    order.extra = { ...order.extra, modifications: String(Number(order.extra.modifications ?? 0) + 1) };
+    order.updatedAt = this.clock.now();
+    this.settle();
+    return order;
+  }
+
   get(id: string): SimOrder | undefined {
     this.settle();
     return this.orders.get(id);

@@ -40,6 +40,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'orders:place': { ticketId: 'ticket-0001', symbol: 'NSE:INFY', side: 'BUY', quantity: 1, type: 'MARKET' },
     'orders:answerPrompt': { orderId: 'a'.repeat(24), replyId: 'r1', confirm: true },
     'orders:cancel': { orderId: 'a'.repeat(24) },
+    'orders:modify': { orderId: 'a'.repeat(24), requestId: 'modify-0001', change: { limitPrice: 101 } },
     'orders:list': { limit: 10 },
     'orders:refresh': {},
     'positions:list': {},

@@ -156,6 +156,30 @@ export interface OrderAck {
   state: OrderState;
 }
 
+/**
+ * A change to a working order: the new values of the fields that change (absolute, not deltas, so a resent
+ * change sets the same terms). `type` may switch between the four order types; the prices it needs must then be given
+ * or already be on the order.
+ */
+export interface OrderChange {
+  quantity?: number;
+  type?: OrderType;
+  limitPrice?: number;
+  stopPrice?: number;
+}
+
+/** A working order's full terms after a change, as adapters send them (most brokers want every field again). */
+export interface ModifiedOrder {
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  type: OrderType;
+  limitPrice?: number;
+  stopPrice?: number;
+  product?: string;
+  clientOrderId: string;
+}
+
 export interface BrokerOrder {
   brokerOrderId: string;
   clientOrderId: string | null;
@@ -225,6 +249,12 @@ export interface BrokerAdapter {
   funds(ctx: BrokerContext): Promise<Funds>;
   placeOrder(ctx: BrokerContext, order: OrderRequest): Promise<OrderAck>;
   cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void>;
+  /**
+   * Change a working order's price, quantity, trigger or type (brokers whose API can). `order` is the full new terms,
+   * `change` what differs. Returns the ack when the broker gives the order a new id (a cancel-replace), else void.
+   * The broker's own rules apply (e.g. Kite's cap on modifications per order): a refusal is BROKER_REJECTED in its words.
+   */
+  modifyOrder?(ctx: BrokerContext, brokerOrderId: string, change: OrderChange, order: ModifiedOrder): Promise<OrderAck | void>;
   /** Look an order up by broker id or by client order id; null when the broker has no such order. */
   getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null>;
   orders(ctx: BrokerContext): Promise<BrokerOrder[]>;

@@ -77,6 +77,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'orders:place': (ticket) => d.trading.orders.place(ticket),
     'orders:answerPrompt': ({ orderId, replyId, confirm }) => d.trading.orders.answerPrompt(orderId, replyId, confirm),
     'orders:cancel': ({ orderId }) => d.trading.orders.cancel(orderId),
+    'orders:modify': (request) => d.trading.orders.modify(request),
     'orders:list': (filter) => d.trading.orders.list(filter),
     'orders:refresh': () => d.trading.orders.refresh(() => d.trading.paper.evaluate()),
     'positions:list': async () => {

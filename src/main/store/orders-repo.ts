@@ -101,6 +101,15 @@ export class OrdersRepo {
       });
   }
 
+  /** A working order's new terms after a modify the broker accepted. */
+  amend(id: string, terms: Pick<OrderView, 'quantity' | 'type' | 'limitPrice' | 'stopPrice'>, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE order_journal SET quantity = @quantity, order_type = @type, price = @limitPrice, trigger_price = @stopPrice, updated_at = @now WHERE id = @id',
+      )
+      .run({ id, now, ...terms });
+  }
+
   get(id: string): OrderView | null {
     const row = this.db.prepare<[string], JournalRow>('SELECT * FROM order_journal WHERE id = ?').get(id);
     return row ? toView(row) : null;

@@ -128,6 +128,17 @@ export class PaperStore {
       .run(row);
   }
 
+  /** A resting order's new terms after a modify (quantity, type, prices, reservation, message). */
+  amendOrder(row: OrderRow): void {
+    this.db
+      .prepare(
+        `UPDATE paper_orders SET quantity = @quantity, order_type = @order_type, limit_price = @limit_price, stop_price = @stop_price,
+           triggered_at = @triggered_at, reserved_minor = @reserved_minor, message = @message, updated_at = @updated_at
+         WHERE account_id = @account_id AND seq = @seq`,
+      )
+      .run(row);
+  }
+
   order(id: string): OrderRow | null {
     const sql = 'SELECT * FROM paper_orders WHERE account_id = ? AND id = ?';
     return (this.db.prepare(sql).get(this.accountId, id) as OrderRow | undefined) ?? null;

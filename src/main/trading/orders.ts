@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { isOpenOrderState } from '../../shared/orders';
-import type { Mode, OrderTicket, OrderView, PlaceResultSchema } from '../../shared/schemas';
+import type { Mode, ModifyOrderRequest, ModifyResult, OrderTicket, OrderView, PlaceResultSchema } from '../../shared/schemas';
 import { BrokerError, BrokerPrompt, type BrokerOrder, type OrderAck, type OrderRequest } from '../brokers/types';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -14,6 +14,8 @@ import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
+import { applyChange, asTicket, changeFor, describeChange, modifiedOrder, sameTerms } from './order-change';
+import { SerialQueue } from '../vault/serial-queue';
 import { Emitter } from '../events';
 import type { OrderUpdate } from '../streaming/types';
 
@@ -25,6 +27,8 @@ const UNKNOWN_GRACE_MS = 2 * 60_000;
 const CONFIRMATION_TTL_MS = 60_000;
 /** How long a broker's question about an order may wait for the trader's answer. */
 const PROMPT_TTL_MS = 10 * 60_000;
+/** How many finished modify requests are remembered for retries (idempotency within a run). */
+const MODIFY_MEMORY = 500;
 
 export interface OrderServiceDeps {
   db: Db;
@@ -84,6 +88,10 @@ export class OrderService {
   readonly onDidChange = this.didChange.event;
   /** Orders waiting for the trader to answer the broker's question: journal id → reply id. */
   private readonly awaiting = new Map<string, string>();
+  /** One modify at a time per journaled order: journal id → its queue. */
+  private readonly modifyQueues = new Map<string, SerialQueue>();
+  /** Modify requests running or done in this run: request id → what it asked and its outcome. */
+  private readonly modifies = new Map<string, { key: string; result: Promise<ModifyResult> }>();
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -318,6 +326,109 @@ export class OrderService {
     return this.send(orderId, venue, () => venue.answerPrompt(replyId, confirm, confirm ? this.deps.gate.guardFor(venue) : undefined));
   }
 
+  /**
+   * Change a working order's quantity, type or prices: the order path's checks on the new terms (mode, kill switch,
+   * limits; a live order always needs the trader's confirmation), then, one change at a time per order, a last look at
+   * the broker (a fill or cancel meanwhile wins), the broker's own modify, and the new terms journaled and audited.
+   * A retry with the same request id gets the same outcome and sends nothing again.
+   */
+  async modify(request: ModifyOrderRequest): Promise<ModifyResult> {
+    const key = JSON.stringify([request.orderId, request.change]);
+    const prior = this.modifies.get(request.requestId);
+    if (prior) {
+      if (prior.key !== key) throw new AppError('CONFLICT', 'That modify request id was already used for another change.');
+      return prior.result;
+    }
+    let queue = this.modifyQueues.get(request.orderId);
+    if (!queue) this.modifyQueues.set(request.orderId, (queue = new SerialQueue()));
+    const result = queue.run(() => this.modifyChecked(request));
+    this.modifies.set(request.requestId, { key, result });
+    while (this.modifies.size > MODIFY_MEMORY) this.modifies.delete(this.modifies.keys().next().value!);
+    // Only a done change is final: a held one comes back with its confirmation, a failed one may be tried again
+    // (terms are absolute, so a resend sets the same values).
+    const forget = () => this.modifies.delete(request.requestId);
+    result.then((r) => r.status === 'needs-confirmation' && forget(), forget);
+    return result;
+  }
+
+  private async modifyChecked(request: ModifyOrderRequest): Promise<ModifyResult> {
+    const { orderId } = request;
+    const order = this.journaled(orderId);
+    if (!isOpenOrderState(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}; it can no longer be changed.`);
+    const venue = this.venueFor(order);
+    const mayStillSend = () => this.deps.gate.assertMaySend(venue);
+    mayStillSend();
+    const terms = applyChange(order, request.change);
+
+    // The place path's limits, on the new terms (a modify is not a new order: the per-minute count is not asked).
+    const limits = this.deps.limits.get();
+    const price = limits.maxOrderValue === null ? null : (terms.limitPrice ?? terms.stopPrice ?? (await this.deps.price(venue, order.symbol)));
+    mayStillSend();
+    const reasons = limitProblems(asTicket(order, terms), limits, price, 0);
+    // SECURITY: a live order changes only with the trader's confirmation, as a live order is only placed after review.
+    if (venue.mode === 'live') reasons.unshift(`This changes a live order at ${order.broker}: ${describeChange(order, terms)}.`);
+    const bound = `modify:${request.requestId}:${JSON.stringify([orderId, request.change])}`;
+    if (reasons.length > 0 && !this.useConfirmation({ ticketId: bound, confirmationId: request.confirmationId })) {
+      const confirmationId = randomBytes(16).toString('hex');
+      this.confirmations.set(confirmationId, { ticketId: bound, expiresAt: this.deps.clock.now() + CONFIRMATION_TTL_MS });
+      return { status: 'needs-confirmation', confirmationId, reasons };
+    }
+
+    // The last look at the broker: a fill or a cancel that happened meanwhile wins over the change.
+    const fresh = await this.reconcile(order);
+    if (!isOpenOrderState(fresh.state)) {
+      throw new AppError('CONFLICT', `The order was ${fresh.state.toLowerCase()} before the change could be sent, so nothing was changed.`);
+    }
+    if (!fresh.brokerOrderId) throw new AppError('CONFLICT', 'The broker has not confirmed this order yet. Refresh in a moment, then modify.');
+    const finalTerms = applyChange(fresh, request.change);
+    if (!sameTerms(finalTerms, terms)) throw new AppError('CONFLICT', 'The order changed while you were confirming; review the change again.');
+    mayStillSend();
+    await this.deps.gate.ensureRecentCheck(venue);
+    mayStillSend();
+
+    let ack: OrderAck | void;
+    try {
+      ack = await venue.modify(fresh.brokerOrderId, changeFor(fresh, terms), modifiedOrder(fresh, terms), this.deps.gate.guardFor(venue));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof BrokerPrompt) {
+        // BrokerVault never answers for the trader, and a question about a change has no answer path yet: nothing changed.
+        throw new AppError(
+          'BROKER_REJECTED',
+          `The broker asks before changing this order: ${error.prompts.join(' ')} BrokerVault cannot answer that for a change yet, so nothing was changed.`,
+        );
+      }
+      // Refused or unclear: bring the journal up to date, and say plainly when a fill or cancel got there first.
+      const after = await this.reconcile(fresh);
+      if (!isOpenOrderState(after.state)) {
+        throw new AppError('CONFLICT', `The order was ${after.state.toLowerCase()} before the change reached the broker, so nothing was changed.`);
+      }
+      if (isAmbiguous(error)) {
+        throw new AppError('NETWORK', 'No clear answer from the broker about the change. Check the order, and send the same change again if it is not there.');
+      }
+      throw error;
+    }
+    const change = describeChange(fresh, terms);
+    this.deps.db.transaction(() => {
+      this.deps.repo.amend(orderId, terms, this.deps.clock.now());
+      this.deps.repo.update(
+        orderId,
+        { state: fresh.state, brokerOrderId: ack ? ack.brokerOrderId : undefined, message: `Modified: ${change}.` },
+        this.deps.clock.now(),
+      );
+      this.deps.audit.append('order.modify', fresh.connectionId, {
+        orderId,
+        mode: fresh.mode,
+        requestId: request.requestId,
+        change,
+        ...(ack && ack.brokerOrderId !== fresh.brokerOrderId ? { replacedBy: ack.brokerOrderId } : {}),
+      });
+    })();
+    this.emit(orderId);
+    // A change can fill at once (a limit moved through the market): record what the broker did.
+    return { status: 'modified', order: await this.reconcile(this.deps.repo.get(orderId)!) };
+  }
+
   /** The kill switch voids every limit confirmation handed out before it. */
   voidConfirmations(): number {
     const count = this.confirmations.size;
@@ -325,7 +436,7 @@ export class OrderService {
     return count;
   }
 
-  private useConfirmation(ticket: OrderTicket): boolean {
+  private useConfirmation(ticket: Pick<OrderTicket, 'ticketId' | 'confirmationId'>): boolean {
     if (!ticket.confirmationId) return false;
     const pending = this.confirmations.get(ticket.confirmationId);
     this.confirmations.delete(ticket.confirmationId);

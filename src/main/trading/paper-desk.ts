@@ -120,6 +120,14 @@ export class PaperDesk implements Venue {
       this.didChangeBook.fire();
     }
   };
+  modify: Venue['modify'] = async (id, change, _order, guard) => {
+    guard?.();
+    try {
+      return await this.engine.modifyOrder(id, change);
+    } finally {
+      this.didChangeBook.fire();
+    }
+  };
   get: Venue['get'] = (lookup) => this.engine.getOrder(lookup);
   orders: Venue['orders'] = () => this.engine.orders();
   positions: Venue['positions'] = () => this.engine.positions();

@@ -5,6 +5,8 @@ import {
   type BrokerContext,
   type BrokerOrder,
   type Funds,
+  type ModifiedOrder,
+  type OrderChange,
   type OrderAck,
   type OrderLookup,
   type OrderRequest,
@@ -30,6 +32,11 @@ export interface Venue {
   place(order: OrderRequest, guard?: SendGuard): Promise<OrderAck>;
   /** `reason` is what the paper engine records on the order; brokers record their own. */
   cancel(brokerOrderId: string, reason?: string): Promise<void>;
+  /**
+   * Change a working order (see BrokerAdapter.modifyOrder); the ack when the broker gave it a new id, else void.
+   * NOT_SUPPORTED for a broker whose API cannot modify. `guard` as for place.
+   */
+  modify(brokerOrderId: string, change: OrderChange, order: ModifiedOrder, guard?: SendGuard): Promise<OrderAck | void>;
   get(lookup: OrderLookup): Promise<BrokerOrder | null>;
   orders(): Promise<BrokerOrder[]>;
   positions(): Promise<Position[]>;
@@ -65,6 +72,16 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     broker,
     place: (order, guard) => brokers.call(connectionId, (a, ctx) => a.placeOrder(guarded(ctx, guard), order), symbols),
     cancel: (id) => brokers.call(connectionId, (a, ctx) => a.cancelOrder(ctx, id), symbols),
+    modify: (id, change, order, guard) =>
+      brokers.call(
+        connectionId,
+        (a, ctx) => {
+          if (!a.modifyOrder)
+            throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} does not let BrokerVault modify an order; cancel it and place a new one.`);
+          return a.modifyOrder(guarded(ctx, guard), id, change, order);
+        },
+        symbols,
+      ),
     get: (lookup) => brokers.call(connectionId, (a, ctx) => a.getOrder(ctx, lookup), symbols),
     orders: () => brokers.call(connectionId, (a, ctx) => a.orders(ctx), symbols),
     positions: () => brokers.call(connectionId, (a, ctx) => a.positions(ctx), symbols),

@@ -138,6 +138,26 @@ export const conformance: BrokerConformance = {
       expect(error.code).toBe('BROKER_REJECTED');
       expect(error.message).toContain('order is not cancelable');
     }),
+    behaviour('modify', 'replaces an open order: a new id with the new quantity and limit, the old one followed to it', async () => {
+      const terms = { symbol: 'US:SPY', side: 'BUY' as const, quantity: 3, type: 'LIMIT' as const, limitPrice: 1.25, clientOrderId: 'ticket-modify' };
+      const placed = await adapter.placeOrder(ctx(), { ...terms, timeInForce: 'GTC' });
+      const ack = await adapter.modifyOrder!(ctx(), placed.brokerOrderId, { quantity: 4, limitPrice: 1.3 }, { ...terms, quantity: 4, limitPrice: 1.3 });
+      expect(ack!.brokerOrderId).not.toBe(placed.brokerOrderId);
+      expect(await adapter.getOrder(ctx(), { brokerOrderId: ack!.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 4, limitPrice: 1.3 });
+      // The replaced order's id leads to the order that carries it on (a lookup after a lost answer finds the change).
+      expect(await adapter.getOrder(ctx(), { brokerOrderId: placed.brokerOrderId })).toMatchObject({ brokerOrderId: ack!.brokerOrderId, quantity: 4 });
+      const old = sim.exchange.get(placed.brokerOrderId)!;
+      expect(old.extra.replacedBy).toBe(ack!.brokerOrderId);
+    }),
+    behaviour(['modify', 'errors'], 'refuses a type change, and a change to a filled order in Alpaca’s words', async () => {
+      const terms = { symbol: 'US:SPY', side: 'BUY' as const, quantity: 1, type: 'LIMIT' as const, limitPrice: 1.1, clientOrderId: 'ticket-modify-2' };
+      const placed = await adapter.placeOrder(ctx(), terms);
+      const typeChange = await failure(adapter.modifyOrder!(ctx(), placed.brokerOrderId, { type: 'MARKET' }, { ...terms, type: 'MARKET' }));
+      expect(typeChange).toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringMatching(/cannot change the type/) });
+      await adapter.cancelOrder(ctx(), placed.brokerOrderId);
+      const closed = await failure(adapter.modifyOrder!(ctx(), placed.brokerOrderId, { limitPrice: 1.2 }, { ...terms, limitPrice: 1.2 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: 'Alpaca refused the change: order is not replaceable' });
+    }),
     behaviour('orders', 'returns null for unknown orders', async () => {
       expect(await adapter.getOrder(ctx(), { brokerOrderId: '4e8a1c2d-7b3f-4c1e-9a2d-000000999999' })).toBeNull();
       expect(await adapter.getOrder(ctx(), { brokerOrderId: 'not-a-uuid' })).toBeNull();

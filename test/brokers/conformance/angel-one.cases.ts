@@ -135,6 +135,29 @@ export const conformance: BrokerConformance = {
       const book = await adapter.orders(ctx);
       expect(book.find((o) => o.brokerOrderId === ack.brokerOrderId)?.state).toBe('CANCELLED');
     }),
+    behaviour('modify', 'modifies quantity, price and trigger with the full terms; the order keeps its id', async () => {
+      const ctx = context();
+      const far = Math.round(priceAt('NSE:INFY', clock.now()) * 0.5);
+      const placed = { symbol: 'NSE:INFY', side: 'BUY' as const, quantity: 3, type: 'LIMIT' as const, limitPrice: far, clientOrderId: 'a1b2c3d4-modify-0001' };
+      nextSecond();
+      const ack = await adapter.placeOrder(ctx, placed);
+      nextSecond();
+      expect(
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 5, limitPrice: far - 1 }, { ...placed, quantity: 5, limitPrice: far - 1 }),
+      ).toBeUndefined();
+      nextSecond();
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 5, limitPrice: far - 1 });
+      // A stop-loss order is another variety at Angel: refused in our words, nothing sent.
+      const crossing = await failure(
+        adapter.modifyOrder!(ctx, ack.brokerOrderId, { type: 'STOP_LIMIT', stopPrice: far * 3 }, { ...placed, type: 'STOP_LIMIT', stopPrice: far * 3 }),
+      );
+      expect(crossing).toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringMatching(/stop-loss/) });
+      nextSecond();
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+      nextSecond();
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 4 }, { ...placed, quantity: 4 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('Order cannot be modified: order is cancelled') });
+    }),
     behaviour(['orders', 'positions'], 'fills a market order on the price path and shows the position', async () => {
       const ctx = context();
       nextSecond();

@@ -118,6 +118,11 @@ export const conformance: BrokerConformance = {
       expect(descriptor.environments.map((e) => e.baseUrl)).toEqual(['https://api.binance.com', 'https://testnet.binance.vision']);
       for (const f of descriptor.fields) expect(new RegExp(f.pattern!).test(sim.credentials[f.name]!)).toBe(true);
     }),
+    behaviour('modify', 'has no modify: Binance spot cannot change an order, and cancelReplace is a new order, not a change', () => {
+      // POST /api/v3/order/cancelReplace cancels and places a new order (new id, new queue place, may half-succeed);
+      // BrokerVault does not present that as a modify: the trader cancels and places again, and the app says so.
+      expect(adapter.modifyOrder).toBeUndefined();
+    }),
     behaviour('orders', 'keeps valid client order ids and maps others to a stable valid id', () => {
       expect(binanceClientId('ticket-1')).toBe('ticket-1');
       const long = binanceClientId('a client id with spaces that is far too long for Binance');

@@ -99,6 +99,30 @@ export const conformance: BrokerConformance = {
       expect(again.code).toBe('BROKER_REJECTED');
       expect(again.message).toContain('already CANCELLED');
     }),
+    behaviour('modify', 'modifies quantity, price, trigger and type in place; the 26th modification is refused in Dhan’s words', async () => {
+      const ctx = context();
+      const far = Math.round(priceAt('NSE:INFY', clock.now()) * 0.5);
+      const placed = { symbol: 'NSE:INFY', side: 'BUY' as const, quantity: 2, type: 'LIMIT' as const, limitPrice: far, clientOrderId: '5c1d2e3f-modify-0001' };
+      const ack = await adapter.placeOrder(ctx, placed);
+      expect(
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 4, limitPrice: far - 1 }, { ...placed, quantity: 4, limitPrice: far - 1 }),
+      ).toBeUndefined();
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 4, limitPrice: far - 1 });
+      const stop = far * 4;
+      const stopLimit = { ...placed, quantity: 4, type: 'STOP_LIMIT' as const, stopPrice: stop, limitPrice: stop + 1 };
+      await adapter.modifyOrder!(ctx, ack.brokerOrderId, { type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 }, stopLimit);
+      expect(sim.exchange.get(ack.brokerOrderId)).toMatchObject({ type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 });
+      for (let n = 3; n <= 25; n += 1) {
+        clock.advance(200);
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: n }, { ...stopLimit, quantity: n });
+      }
+      clock.advance(200);
+      const capped = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 30 }, { ...stopLimit, quantity: 30 }));
+      expect(capped).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('modification limit of 25') });
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 3 }, { ...stopLimit, quantity: 3 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('already CANCELLED and cannot be modified') });
+    }),
     behaviour(['orders', 'positions'], 'fills a market order on the price path and shows the position', async () => {
       const ctx = context();
       const ack = await adapter.placeOrder(ctx, { symbol: 'NSE:SBIN', side: 'BUY', quantity: 4, type: 'MARKET', clientOrderId: 'mkt-1' });

@@ -202,6 +202,27 @@ export const conformance: BrokerConformance = {
       expect(again.code).toBe('BROKER_REJECTED');
       expect(again.message).toContain('already cancelled');
     }),
+    behaviour(['modify', 'errors'], 'modifies quantity, price and type in place; a cancelled order is refused in FYERS’s words', async () => {
+      const ctx = context();
+      const limitPrice = Math.round(priceAt('NSE:INFY', clock.now()) * 0.5);
+      const placed = order({ symbol: 'NSE:INFY', type: 'LIMIT', limitPrice, clientOrderId: 'ticket-mod' });
+      const ack = await adapter.placeOrder(ctx, placed);
+      expect(
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 3, limitPrice: limitPrice - 1 }, { ...placed, quantity: 3, limitPrice: limitPrice - 1 }),
+      ).toBeUndefined();
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 3, limitPrice: limitPrice - 1 });
+      const stop = limitPrice * 4;
+      await adapter.modifyOrder!(
+        ctx,
+        ack.brokerOrderId,
+        { type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 },
+        { ...placed, quantity: 3, type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 },
+      );
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', type: 'STOP_LIMIT', limitPrice: stop + 1 });
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 4 }, { ...placed, quantity: 4 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('Order is already cancelled') });
+    }),
     behaviour(['instruments', 'orders', 'positions'], 'maps symbols through the master: BSE cash, NFO futures with a dash, and stop orders', async () => {
       const ctx = context();
       const bse = await adapter.placeOrder(ctx, order({ symbol: 'BSE:SBIN' }));

@@ -303,6 +303,28 @@ export const conformance: BrokerConformance = {
       expect(await confirmReply(c, second.replyId, false)).toBeNull();
       expect(sim.exchange.orders.size).toBe(0);
     }),
+    behaviour(
+      ['modify', 'specific'],
+      'modifies on the order’s own id; a value-limit question comes back unanswered and changes nothing until confirmed',
+      async () => {
+        const { sim, ctx, clock } = await setup();
+        const c = ctx();
+        const low = Math.round(priceAt('US:AAPL', clock.now()) * 0.5);
+        const placed = order({ type: 'LIMIT', limitPrice: low });
+        const ack = await adapter.placeOrder(c, placed);
+        const changed = await adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: 2, limitPrice: low - 1 }, { ...placed, quantity: 2, limitPrice: low - 1 });
+        expect(changed).toMatchObject({ brokerOrderId: ack.brokerOrderId });
+        expect(sim.exchange.get(ack.brokerOrderId)).toMatchObject({ quantity: 2, limitPrice: low - 1, status: 'OPEN' });
+        const qty = Math.ceil(30_000 / low);
+        const asked = await adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: qty }, { ...placed, quantity: qty }).catch((e: unknown) => e);
+        expect(asked).toBeInstanceOf(IbkrConfirmationRequired);
+        expect((asked as IbkrConfirmationRequired).prompts[0]).toContain('exceeds the Total Value Limit');
+        expect(sim.exchange.get(ack.brokerOrderId)!.quantity).toBe(2);
+        await adapter.cancelOrder(c, ack.brokerOrderId);
+        const closed = await failure(adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: 3 }, { ...placed, quantity: 3 }));
+        expect(closed.message).toContain('cannot be modified');
+      },
+    ),
     behaviour('orders', 'treats a resubmitted cOID as the same order', async () => {
       const { sim, ctx } = await setup();
       const c = ctx();

@@ -19,6 +19,7 @@ export const SECTIONS = [
   'instruments',
   'validate',
   'orders',
+  'modify',
   'positions',
   'quotes',
   'errors',

@@ -162,6 +162,24 @@ export const conformance: BrokerConformance = {
       const book = await adapter.orders(ctx);
       expect(book.map((o) => o.clientOrderId)).toEqual(expect.arrayContaining(['ticket:0001', 'ticket-0002']));
     }),
+    behaviour(['modify', 'errors'], 'cancel-replaces a working order: a new id with the new terms; a finished order is refused with 422', async () => {
+      const ctx = await signedIn();
+      const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);
+      const placed = { symbol: 'US:MSFT', side: 'BUY' as const, quantity: 2, type: 'LIMIT' as const, limitPrice: low, clientOrderId: 'ticket-mod-1' };
+      const ack = await adapter.placeOrder(ctx, placed);
+      const replaced = await adapter.modifyOrder!(
+        ctx,
+        ack.brokerOrderId,
+        { quantity: 3, limitPrice: low - 1 },
+        { ...placed, quantity: 3, limitPrice: low - 1 },
+      );
+      expect(replaced!.brokerOrderId).not.toBe(ack.brokerOrderId);
+      expect(await adapter.getOrder(ctx, { brokerOrderId: replaced!.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 3, limitPrice: low - 1 });
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'CANCELLED' });
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 4 }, { ...placed, quantity: 4 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', httpStatus: 422 });
+      await adapter.cancelOrder(ctx, replaced!.brokerOrderId);
+    }),
     behaviour(['orders', 'errors'], 'maps preflight and validation failures to BROKER_REJECTED with tastytrade’s message', async () => {
       const ctx = await signedIn();
       const funds = await failure(adapter.placeOrder(ctx, { symbol: 'US:SPY', side: 'BUY', quantity: 100_000, type: 'MARKET', clientOrderId: 'too-big' }));

@@ -118,6 +118,27 @@ export const conformance: BrokerConformance = {
       expect(book.map((o) => o.clientOrderId)).toEqual(expect.arrayContaining(['ticket-0001', 'ticket-0002']));
       expect(book.find((o) => o.clientOrderId === 'ticket-0002')).toMatchObject({ type: 'LIMIT', limitPrice: low });
     }),
+    behaviour(['modify', 'errors'], 'modifies price, stop and type in place; refuses a quantity change and a finalized order', async () => {
+      const ctx = context();
+      const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);
+      const placed = { symbol: 'US:MSFT', side: 'BUY' as const, quantity: 1, type: 'LIMIT' as const, limitPrice: low, clientOrderId: 'ticket-mod-1' };
+      const ack = await adapter.placeOrder(ctx, placed);
+      expect(await adapter.modifyOrder!(ctx, ack.brokerOrderId, { limitPrice: low - 1 }, { ...placed, limitPrice: low - 1 })).toBeUndefined();
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', limitPrice: low - 1 });
+      const stop = low * 4;
+      await adapter.modifyOrder!(
+        ctx,
+        ack.brokerOrderId,
+        { type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 },
+        { ...placed, type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 },
+      );
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', type: 'STOP_LIMIT', limitPrice: stop + 1 });
+      const quantity = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 2 }, { ...placed, quantity: 2 }));
+      expect(quantity).toMatchObject({ code: 'NOT_SUPPORTED', message: expect.stringMatching(/cannot change the quantity/) });
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { limitPrice: low }, placed));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('order already in finalized state') });
+    }),
     behaviour('orders', 'shows a risk rejection on the order, not on placement', async () => {
       const ctx = context();
       const ack = await adapter.placeOrder(ctx, { symbol: 'US:SPY', side: 'BUY', quantity: 100_000, type: 'MARKET', clientOrderId: 'too-big' });

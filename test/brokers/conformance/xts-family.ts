@@ -164,6 +164,35 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
         expect(positions[0]).toMatchObject({ symbol: 'NSE:INFY', quantity: 5, realizedPnl: 0 });
         expect(positions[0]!.averagePrice).toBeCloseTo(book[0]!.averagePrice!, 2);
       }),
+      behaviour(
+        ['modify', 'errors'],
+        'modifies quantity, price and type in place (same AppOrderID); a cancelled order is refused in the broker’s words',
+        async () => {
+          const c = ctx();
+          const far = Math.round(priceAt('NSE:SBIN', clock.now()) * 0.5);
+          const placed = {
+            symbol: 'NSE:SBIN',
+            side: 'BUY' as const,
+            quantity: 2,
+            type: 'LIMIT' as const,
+            limitPrice: far,
+            clientOrderId: 'bv-mod-1',
+            product: 'MIS',
+          };
+          const ack = await adapter.placeOrder(c, placed);
+          expect(
+            await adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: 3, limitPrice: far - 1 }, { ...placed, quantity: 3, limitPrice: far - 1 }),
+          ).toBeUndefined();
+          expect(await adapter.getOrder(c, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 3, limitPrice: far - 1 });
+          const stop = far * 4;
+          const stopLimit = { ...placed, quantity: 3, type: 'STOP_LIMIT' as const, stopPrice: stop, limitPrice: stop + 1 };
+          await adapter.modifyOrder!(c, ack.brokerOrderId, { type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 }, stopLimit);
+          expect(await adapter.getOrder(c, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', type: 'STOP_LIMIT', limitPrice: stop + 1 });
+          await adapter.cancelOrder(c, ack.brokerOrderId);
+          const closed = await failure(adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: 4 }, { ...stopLimit, quantity: 4 }));
+          expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('cannot be modified: order is already Cancelled') });
+        },
+      ),
       behaviour('quotes', 'quotes several symbols from the market-data session', async () => {
         const symbols = ['NSE:INFY', 'NSE:RELIANCE', 'BSE:RELIANCE', 'NFO:NIFTY26JANFUT'];
         const quotes = await adapter.quotes(ctx(), symbols);

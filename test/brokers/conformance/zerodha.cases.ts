@@ -232,6 +232,41 @@ export const conformance: BrokerConformance = {
       expect(again.code).toBe('BROKER_REJECTED');
       expect(again.message).toContain('cannot be cancelled');
     }),
+    behaviour('modify', 'modifies quantity, price, trigger and type in place (same order id), shown as modified', async () => {
+      const ctx = context();
+      const limitPrice = Math.round(priceAt('NSE:SBIN', clock.now()) * 0.5);
+      const placed = order({ symbol: 'NSE:SBIN', type: 'LIMIT', limitPrice, clientOrderId: 'ticket-mod-1' });
+      const ack = await adapter.placeOrder(ctx, placed);
+      expect(
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 3, limitPrice: limitPrice - 1 }, { ...placed, quantity: 3, limitPrice: limitPrice - 1 }),
+      ).toBeUndefined();
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', quantity: 3, limitPrice: limitPrice - 1 });
+      const stop = Math.round(priceAt('NSE:SBIN', clock.now()) * 2);
+      const stopLimit = { ...placed, quantity: 3, type: 'STOP_LIMIT' as const, stopPrice: stop, limitPrice: stop + 1 };
+      await adapter.modifyOrder!(ctx, ack.brokerOrderId, { type: 'STOP_LIMIT', stopPrice: stop, limitPrice: stop + 1 }, stopLimit);
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ state: 'OPEN', type: 'STOP_LIMIT', limitPrice: stop + 1 });
+      expect(sim.exchange.get(ack.brokerOrderId)).toMatchObject({
+        type: 'STOP_LIMIT',
+        stopPrice: stop,
+        extra: expect.objectContaining({ modifications: '2' }),
+      });
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+    }),
+    behaviour(['modify', 'errors'], 'refuses the modification past Kite’s cap of 25 per order, and one to a cancelled order, in Kite’s words', async () => {
+      const ctx = context();
+      const limitPrice = Math.round(priceAt('NSE:SBIN', clock.now()) * 0.5);
+      const placed = order({ symbol: 'NSE:SBIN', type: 'LIMIT', limitPrice, clientOrderId: 'ticket-mod-2' });
+      const ack = await adapter.placeOrder(ctx, placed);
+      for (let n = 1; n <= 25; n += 1) {
+        await adapter.modifyOrder!(ctx, ack.brokerOrderId, { limitPrice: limitPrice - n }, { ...placed, limitPrice: limitPrice - n });
+      }
+      const capped = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { limitPrice: limitPrice - 30 }, { ...placed, limitPrice: limitPrice - 30 }));
+      expect(capped).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('Maximum allowed order modifications exceeded') });
+      expect(await adapter.getOrder(ctx, { brokerOrderId: ack.brokerOrderId })).toMatchObject({ limitPrice: limitPrice - 25 });
+      await adapter.cancelOrder(ctx, ack.brokerOrderId);
+      const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 5 }, { ...placed, quantity: 5 }));
+      expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('cannot be modified as it is CANCELLED') });
+    }),
     behaviour('orders', 'sends stop orders as SL-M with market protection and stop-limits as SL', async () => {
       const ctx = context();
       const last = priceAt('NSE:TCS', clock.now());

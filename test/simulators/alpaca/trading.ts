@@ -123,6 +123,51 @@ function placeOrder(s: AlpacaSimState, req: SimRequest): SimResponse {
   return { json: orderJson(order, true) };
 }
 
+/**
+ * PATCH /v2/orders/{id}: Alpaca replaces an order: the old one ends `replaced` (with `replaced_by`), a new one with a
+ * new id carries the new qty/limit_price/stop_price/time_in_force (`replaces` points back). The type cannot change.
+ */
+function replaceOrder(s: AlpacaSimState, req: SimRequest, old: SimOrder): SimResponse {
+  let body: Record<string, unknown>;
+  try {
+    body = req.json();
+  } catch {
+    return fail(400, 40010000, 'request body format is invalid');
+  }
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  const ex = s.exchange;
+  if (ex.get(old.id)?.status !== 'OPEN') return fail(422, 42210000, 'order is not replaceable');
+  const qty = str('qty') === undefined ? old.quantity : Number(str('qty'));
+  if (!(qty > 0)) return fail(422, 40010001, 'qty must be > 0');
+  const limit = str('limit_price') === undefined ? old.limitPrice : Number(str('limit_price'));
+  const stop = str('stop_price') === undefined ? old.stopPrice : Number(str('stop_price'));
+  if (str('limit_price') !== undefined && old.limitPrice === null)
+    return fail(422, 40010001, `limit_price is not allowed for ${old.type.toLowerCase()} orders`);
+  if (str('stop_price') !== undefined && old.stopPrice === null) return fail(422, 40010001, `stop_price is not allowed for ${old.type.toLowerCase()} orders`);
+  if (!(limit === null || limit > 0) || !(stop === null || stop > 0)) return fail(422, 40010001, 'invalid price');
+  const tif = str('time_in_force') ?? old.extra.tif ?? 'day';
+  if (!TIFS.has(tif)) return fail(422, 40010001, 'invalid time_in_force');
+  const clientOrderId = str('client_order_id') ?? crypto.randomUUID();
+  if (ex.list().some((o) => o.clientOrderId === clientOrderId)) return fail(422, 40010001, 'client_order_id must be unique');
+  if (old.side === 'BUY') {
+    const others = reserved(ex) - old.quantity * (old.limitPrice ?? old.stopPrice ?? ex.price(old.symbol));
+    if (qty * (limit ?? stop ?? ex.price(old.symbol)) > ex.cash - others) return fail(403, 40310000, 'insufficient buying power');
+  }
+  ex.cancel(old.id);
+  const replacement = ex.place({
+    symbol: old.symbol,
+    side: old.side,
+    quantity: qty,
+    type: old.type,
+    limitPrice: limit,
+    stopPrice: stop,
+    clientOrderId,
+    extra: { tif, replaces: old.id },
+  });
+  old.extra = { ...old.extra, replacedBy: replacement.id };
+  return { json: orderJson(replacement, true) };
+}
+
 function findOrder(s: AlpacaSimState, id: string): SimResponse | SimOrder {
   if (!UUID.test(id)) return fail(422, 40010001, 'order_id is missing');
   return s.exchange.get(id) ?? fail(404, 40410000, 'order not found');
@@ -164,6 +209,10 @@ export function tradingRoutes(router: SimRouter, s: AlpacaSimState): void {
       if (!isOrder(found)) return found;
       if (!s.exchange.cancel(found.id)) return fail(422, 42210000, 'order is not cancelable');
       return { status: 204, text: '' };
+    })
+    .on('PATCH', '/v2/orders/:id', (req) => {
+      const found = findOrder(s, req.params.id!);
+      return isOrder(found) ? replaceOrder(s, req, found) : found;
     })
     .on('GET', '/v2/positions', () => ({
       json: s.exchange

@@ -18,7 +18,7 @@ import { fail, gatewayFail, ok, RATE_LIMITED } from './replies';
 import { SCRIP_MASTER } from './scrip';
 import { AngelSessions, totpMatches } from './sessions';
 import { AngelSmartStream } from './smart-stream';
-import { cancelOrder, orderBook, placeOrder, positions, rms } from './trading';
+import { cancelOrder, modifyOrder, orderBook, placeOrder, positions, rms } from './trading';
 
 export interface AngelCredentials {
   api_key: string;
@@ -169,6 +169,11 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
       'POST',
       `${PREFIX}/order/v1/placeOrder`,
       guard('orders', { secure: true, order: true }, (req) => placeOrder(exchange, req)),
+    )
+    .on(
+      'POST',
+      `${PREFIX}/order/v1/modifyOrder`,
+      guard('orders', { secure: true, order: true }, (req) => modifyOrder(exchange, req)),
     )
     .on(
       'POST',

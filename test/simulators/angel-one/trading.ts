@@ -120,6 +120,33 @@ export function cancelOrder(exchange: SimExchange, req: SimRequest): SimResponse
   return ok({ orderid: id, uniqueorderid: existing.extra.uniqueorderid });
 }
 
+/** POST modifyOrder: the full new terms; the variety must be the order's own, and only an open order changes. */
+export function modifyOrder(exchange: SimExchange, req: SimRequest): SimResponse {
+  const b = req.json<Record<string, unknown>>();
+  const variety = String(b.variety ?? '');
+  if (!VARIETIES.has(variety)) return fail('AB1008', 'Invalid Variety');
+  const id = String(b.orderid ?? '');
+  const existing = exchange.get(id);
+  if (!existing) return fail('AB1013', 'Order not found');
+  if (existing.extra.variety !== variety) return fail('AB1008', 'Invalid Variety');
+  const type = ORDER_TYPES[String(b.ordertype ?? '')];
+  if (!type) return fail('AB1004', 'Invalid Order Type');
+  if (b.symboltoken !== existing.extra.symboltoken || b.tradingsymbol !== existing.extra.tradingsymbol) return fail('AB4006', 'Invalid symboltoken');
+  const quantity = Number(b.quantity);
+  if (!Number.isInteger(quantity) || quantity <= 0) return fail('AB1004', 'Invalid quantity');
+  const price = Number(b.price);
+  const trigger = Number(b.triggerprice);
+  const changed = exchange.modify(id, {
+    quantity,
+    type,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? price : null,
+    stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? trigger : null,
+  });
+  if (!changed) return fail('AB1004', `Order cannot be modified: order is ${STATUS[existing.status]}`);
+  changed.extra = { ...changed.extra, ordertype: String(b.ordertype) };
+  return ok({ orderid: id, uniqueorderid: existing.extra.uniqueorderid });
+}
+
 export function orderBook(exchange: SimExchange): SimResponse {
   const rows = exchange.list().map(orderRow);
   // SmartAPI answers an empty book with data: null.

@@ -19,7 +19,7 @@ import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from '
 import { SCRIP_CSV } from './scrip';
 import { DhanOrderUpdates } from './order-updates';
 import { DhanTokens } from './tokens';
-import { cancelOrder, fundLimit, getByCorrelation, getOrder, orderJson, placeOrder, positions } from './trading';
+import { cancelOrder, fundLimit, getByCorrelation, getOrder, modifyOrder, orderJson, placeOrder, positions } from './trading';
 
 export interface DhanSimulatorHandle extends SimulatorHandle {
   /** Every token issued so far stops working (as if 24 hours had passed). */
@@ -137,6 +137,11 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
       'GET',
       '/v2/orders/:orderId',
       guard('other', (req) => getOrder(exchange, clientId, req.params.orderId!)),
+    )
+    .on(
+      'PUT',
+      '/v2/orders/:orderId',
+      guard('orders', (req) => modifyOrder(exchange, clientId, req.params.orderId!, req), { order: true }),
     )
     .on(
       'DELETE',

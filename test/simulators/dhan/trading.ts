@@ -109,6 +109,42 @@ export function cancelOrder(exchange: SimExchange, id: string): SimResponse {
   return { json: { orderId: id, orderStatus: 'CANCELLED' } };
 }
 
+/** Dhan allows at most 25 modifications per order. */
+export const DHAN_MAX_MODIFICATIONS = 25;
+
+/** PUT /v2/orders/{orderId}: dhanClientId, orderId, orderType, legName, quantity, price, disclosedQuantity, triggerPrice, validity. */
+export function modifyOrder(exchange: SimExchange, clientId: string, id: string, req: SimRequest): SimResponse {
+  let b: Record<string, unknown>;
+  try {
+    b = req.json<Record<string, unknown>>();
+  } catch {
+    return inputError('Invalid JSON body');
+  }
+  if (b.dhanClientId !== clientId) return inputError('dhanClientId does not match the access token');
+  if (String(b.orderId) !== id) return inputError('orderId in the body does not match the path');
+  const existing = exchange.get(id);
+  if (!existing) return NO_ORDER;
+  if (existing.status !== 'OPEN') return orderError(`Order is already ${STATUS[existing.status]} and cannot be modified`);
+  if (Number(existing.extra.modifications ?? 0) >= DHAN_MAX_MODIFICATIONS) return orderError('Order modification limit of 25 reached');
+  const type = ORDER_TYPES[String(b.orderType)];
+  if (!type) return inputError('Invalid orderType');
+  if (b.validity !== 'DAY' && b.validity !== 'IOC') return inputError('Invalid validity');
+  const quantity = Number(b.quantity);
+  if (!Number.isInteger(quantity) || quantity <= 0) return inputError('Invalid quantity');
+  const price = Number(b.price);
+  const trigger = Number(b.triggerPrice);
+  if ((type === 'LIMIT' || type === 'STOP_LIMIT') && !(price > 0)) return inputError('Price is required for LIMIT orders');
+  if ((type === 'STOP' || type === 'STOP_LIMIT') && !(trigger > 0)) return inputError('Trigger price is required for stop-loss orders');
+  const changed = exchange.modify(id, {
+    quantity,
+    type,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? price : null,
+    stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? trigger : null,
+  })!;
+  changed.extra = { ...changed.extra, orderType: String(b.orderType), validity: String(b.validity) };
+  return { json: { orderId: id, orderStatus: 'TRANSIT' } };
+}
+
 export function positions(exchange: SimExchange, clientId: string): SimResponse {
   return {
     json: exchange.positionList().map((p) => {

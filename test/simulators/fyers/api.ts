@@ -94,6 +94,35 @@ function cancelOrder(state: FyersState, req: SimRequest): SimResponse {
   return { json: { s: 'ok', code: 1103, message: 'Successfully cancelled order', id } };
 }
 
+/** PATCH /api/v3/orders/sync {id, type, qty, limitPrice, stopPrice}: only a pending order changes, in lots. */
+function modifyOrder(state: FyersState, req: SimRequest): SimResponse {
+  const b = jsonBody(req);
+  if (!b) return fail(400, -50, 'Invalid request body');
+  const id = String(b.id ?? '');
+  const order = state.exchange.get(id);
+  if (!order) return fail(400, -51, 'Invalid order id');
+  if (order.status === 'CANCELLED') return fail(400, -161, 'Order is already cancelled');
+  if (order.status === 'FILLED') return fail(400, -162, 'Order is already traded');
+  if (order.status === 'REJECTED') return fail(400, -164, 'Order is already rejected');
+  const type = b.type === undefined ? order.type : TYPES[Number(b.type)];
+  if (!type) return fail(400, -305, 'Invalid order type');
+  const lot = BY_TICKER.get(order.extra.ticker ?? '')?.lot ?? 1;
+  const qty = b.qty === undefined ? order.quantity : Number(b.qty);
+  if (!Number.isInteger(qty) || qty <= 0 || qty % lot !== 0) return fail(400, -308, 'Invalid qty');
+  const limitPrice = b.limitPrice === undefined ? (order.limitPrice ?? 0) : Number(b.limitPrice);
+  const stopPrice = b.stopPrice === undefined ? (order.stopPrice ?? 0) : Number(b.stopPrice);
+  if ((type === 'LIMIT' || type === 'STOP_LIMIT') && !(limitPrice > 0)) return fail(400, -306, 'Invalid limitPrice');
+  if ((type === 'STOP' || type === 'STOP_LIMIT') && !(stopPrice > 0)) return fail(400, -307, 'Invalid stopPrice');
+  state.exchange.modify(id, {
+    quantity: qty,
+    type,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? limitPrice : null,
+    stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? stopPrice : null,
+  });
+  state.ordersChanged();
+  return { json: { s: 'ok', code: 1102, message: 'Successfully modified order', id } };
+}
+
 export function apiRoutes(router: SimRouter, state: FyersState): void {
   const read = (h: Handler) => guard(state, false, h);
   const user = state.user;
@@ -146,6 +175,11 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
     'POST',
     '/api/v3/orders/sync',
     guard(state, true, (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'PATCH',
+    '/api/v3/orders/sync',
+    guard(state, true, (req) => modifyOrder(state, req)),
   );
   router.on(
     'DELETE',

@@ -262,6 +262,38 @@ export function orderRoutes(router: SimRouter, state: GatewayState): void {
     }),
   );
 
+  // Modify: the full order again, on the order's own id; the gateway may ask the same questions as for a placement.
+  router.on(
+    'POST',
+    '/v1/api/iserver/account/:accountId/order/:orderId',
+    guarded(state, 'primed', (req) => {
+      const account = req.params.accountId!;
+      const order = state.exchange.get(req.params.orderId!);
+      if (!order || order.extra.account !== account) return error(400, `OrderID ${req.params.orderId} doesn't exist`);
+      let body: Json;
+      try {
+        body = req.json<Json>();
+      } catch {
+        return error(400, 'Bad Request: malformed JSON');
+      }
+      const draft = readDraft(body);
+      if (typeof draft === 'string') return error(400, draft);
+      if (draft.symbol !== order.symbol || draft.side !== order.side) return error(400, 'A modification must keep the contract and side');
+      const modify = (): SimResponse => {
+        if (order.status !== 'OPEN') return error(400, `OrderID ${order.id} cannot be modified: it is ${statusWord(order)}`);
+        state.exchange.modify(order.id, {
+          quantity: draft.quantity,
+          type: draft.type,
+          limitPrice: draft.type === 'LIMIT' || draft.type === 'STOP_LIMIT' ? draft.price : null,
+          stopPrice: draft.type === 'STOP' ? draft.price : draft.type === 'STOP_LIMIT' ? draft.auxPrice : null,
+        });
+        return { json: [{ order_id: order.id, order_status: statusWord(order), encrypt_message: '1' }] };
+      };
+      if (order.status !== 'OPEN') return modify();
+      return askOrPlace(state, questionsFor(state, draft), modify, null);
+    }),
+  );
+
   router.on(
     'DELETE',
     '/v1/api/iserver/account/:accountId/order/:orderId',

@@ -248,6 +248,27 @@ export async function startTastytrade(options: TastytradeSimOptions = {}): Promi
     }),
   );
 
+  // Cancel-replace: the full new order; the old one ends Cancelled and the replacement (a new id) is answered.
+  router.on(
+    'PUT',
+    '/accounts/:account/orders/:id',
+    account((req) => {
+      const old = findOrder(req.params.id!);
+      if (!old) return apiError(404, 'record_not_found', 'Order not found');
+      if (old.status !== 'OPEN') return apiError(422, 'order_not_replaceable', `Order is ${orderJson(old, ACCOUNT).status as string} and cannot be replaced`);
+      const result = parseOrder(req, exchange);
+      if ('refusal' in result) return result.refusal;
+      const parsed = result.order;
+      if (parsed.symbol !== old.symbol || parsed.side !== old.side)
+        return apiError(422, 'invalid_replacement', 'A replacement must keep the symbol and action');
+      exchange.cancel(old.id);
+      old.extra = { ...old.extra, replacedBy: '' };
+      const replacement = exchange.place({ ...parsed, clientOrderId: parsed.externalId });
+      old.extra.replacedBy = replacement.id;
+      return envelope(orderJson(replacement, ACCOUNT, replacement.status === 'REJECTED' ? undefined : 'Routed'), req.path);
+    }),
+  );
+
   router.on(
     'DELETE',
     '/accounts/:account/orders/:id',

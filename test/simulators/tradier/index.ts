@@ -224,6 +224,34 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
     }),
   );
 
+  // Modify: type, duration, price and stop change in place; the quantity cannot.
+  router.on(
+    'PUT',
+    '/v1/accounts/:account/orders/:id',
+    account((req) => {
+      const order = findOrder(req.params.id!);
+      if (!order) return errors(404, 'Order not found');
+      if (order.status !== 'OPEN') return errors(400, `order already in finalized state: ${orderJson(order).status as string}`);
+      const form = req.form();
+      if (form.has('quantity')) return errors(400, 'Invalid Parameter: quantity cannot be modified');
+      const type = form.get('type') ?? order.type.toLowerCase();
+      if (!['market', 'limit', 'stop', 'stop_limit'].includes(type)) return errors(400, 'Invalid Parameter: type');
+      const duration = form.get('duration') ?? order.extra.duration ?? 'day';
+      if (!['day', 'gtc', 'pre', 'post'].includes(duration)) return errors(400, 'Invalid Parameter: duration');
+      const price = form.get('price');
+      const stop = form.get('stop');
+      if ((type === 'limit' || type === 'stop_limit') && !price) return errors(400, 'LimitPriceUndefined: a limit price is required for this order type');
+      if ((type === 'stop' || type === 'stop_limit') && !stop) return errors(400, 'StopPriceUndefined: a stop price is required for this order type');
+      order.extra = { ...order.extra, duration };
+      exchange.modify(order.id, {
+        type: type.toUpperCase() as 'MARKET' | 'LIMIT' | 'STOP' | 'STOP_LIMIT',
+        limitPrice: type === 'limit' || type === 'stop_limit' ? Number(price) : null,
+        stopPrice: type === 'stop' || type === 'stop_limit' ? Number(stop) : null,
+      });
+      return { json: { order: { id: Number(order.id), status: 'ok' } } };
+    }),
+  );
+
   router.on(
     'DELETE',
     '/v1/accounts/:account/orders/:id',

@@ -137,6 +137,41 @@ function cancelOrder(state: XtsSimState, req: SimRequest): SimResponse {
   return success('s-orders-0001', 'Request sent', { AppOrderID: appOrderID, OrderUniqueIdentifier: order.clientOrderId ?? '' });
 }
 
+/** PUT /interactive/orders: appOrderID, modifiedProductType, modifiedOrderType, modifiedOrderQuantity, modifiedLimitPrice, modifiedStopPrice, modifiedTimeInForce, orderUniqueIdentifier. */
+function modifyOrder(state: XtsSimState, req: SimRequest): SimResponse {
+  const body = jsonBody(req);
+  if (!body) return badRequest('body', '"body" must be a JSON object');
+  const need = (field: string, ok: boolean, message: string) => (ok ? null : badRequest(field, `"${field}" ${message}`));
+  const appOrderID = Number(body.appOrderID);
+  const quantity = body.modifiedOrderQuantity;
+  const type = ORDER_TYPES[String(body.modifiedOrderType ?? '')];
+  const invalid =
+    need('appOrderID', Number.isInteger(appOrderID) && appOrderID > 0, 'must be a number') ??
+    need('modifiedProductType', PRODUCTS.includes(String(body.modifiedProductType)), `must be one of [${PRODUCTS.join(', ')}]`) ??
+    need('modifiedOrderType', !!type, 'must be one of [MARKET, LIMIT, STOPMARKET, STOPLIMIT]') ??
+    need('modifiedOrderQuantity', typeof quantity === 'number' && Number.isInteger(quantity) && quantity > 0, 'must be a positive integer') ??
+    need('modifiedLimitPrice', typeof body.modifiedLimitPrice === 'number', 'must be a number') ??
+    need('modifiedStopPrice', typeof body.modifiedStopPrice === 'number', 'must be a number') ??
+    need('modifiedTimeInForce', body.modifiedTimeInForce === 'DAY' || body.modifiedTimeInForce === 'IOC', 'must be one of [DAY, IOC]') ??
+    need('orderUniqueIdentifier', typeof body.orderUniqueIdentifier === 'string', 'is required');
+  if (invalid) return invalid;
+  const simId = state.simId(appOrderID);
+  const order = simId ? state.exchange.get(simId) : undefined;
+  if (!order) return error(400, CODES.orderRejected, 'Order not found');
+  if (order.status !== 'OPEN') return error(400, CODES.orderRejected, `Order cannot be modified: order is already ${statusOf(order)}`);
+  const instrument = instrumentBySymbol(order.symbol);
+  if (instrument && (quantity as number) % instrument.lotSize !== 0) {
+    return error(400, CODES.orderRejected, `Order quantity should be in multiples of lot size ${instrument.lotSize}`);
+  }
+  const limitPrice = type === 'LIMIT' || type === 'STOP_LIMIT' ? (body.modifiedLimitPrice as number) : null;
+  const stopPrice = type === 'STOP' || type === 'STOP_LIMIT' ? (body.modifiedStopPrice as number) : null;
+  if ((limitPrice !== null && limitPrice <= 0) || (stopPrice !== null && stopPrice <= 0)) {
+    return error(400, CODES.orderRejected, 'Price should be greater than zero');
+  }
+  state.exchange.modify(order.id, { quantity: quantity as number, type: type!, limitPrice, stopPrice });
+  return success('s-orders-0001', 'Request sent', { AppOrderID: appOrderID, OrderUniqueIdentifier: order.clientOrderId ?? '' });
+}
+
 function positions(state: XtsSimState): SimResponse {
   const positionList = state.exchange.positionList().map((p) => {
     const instrument = instrumentBySymbol(p.symbol)!;
@@ -270,6 +305,11 @@ export function interactiveRoutes(router: SimRouter, state: XtsSimState): void {
     'POST',
     `${ROOT}/orders`,
     guard(state, 'interactive', { order: true }, (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'PUT',
+    `${ROOT}/orders`,
+    guard(state, 'interactive', { order: true }, (req) => modifyOrder(state, req)),
   );
   router.on(
     'DELETE',

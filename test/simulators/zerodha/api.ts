@@ -72,6 +72,40 @@ function placeOrder(state: KiteState, req: SimRequest): SimResponse {
   return ok({ order_id: order.id });
 }
 
+/** Kite caps modifications per order (25, per the forum); the 26th is refused. */
+export const KITE_MAX_MODIFICATIONS = 25;
+
+/** PUT /orders/{variety}/{order_id}: quantity, price, order_type, trigger_price, validity, market_protection (all optional). */
+function modifyOrder(state: KiteState, req: SimRequest): SimResponse {
+  const order = state.exchange.get(req.params.order_id ?? '');
+  if (!order) return fail(400, 'InputException', "Couldn't find that `order_id`.");
+  if ((order.extra.variety ?? 'regular') !== req.params.variety) return fail(400, 'InputException', 'Invalid `variety`.');
+  if (order.status !== 'OPEN')
+    return fail(400, 'InputException', `Order cannot be modified as it is ${order.status === 'FILLED' ? 'COMPLETE' : order.status}.`);
+  if (Number(order.extra.modifications ?? 0) >= KITE_MAX_MODIFICATIONS) return fail(400, 'InputException', 'Maximum allowed order modifications exceeded.');
+  const f = req.form();
+  const quantity = f.has('quantity') ? Number(f.get('quantity')) : order.quantity;
+  if (!Number.isInteger(quantity) || quantity <= 0) return fail(400, 'InputException', 'Invalid `quantity`.');
+  const type = f.has('order_type') ? TYPES[f.get('order_type')!] : order.type;
+  if (!type) return fail(400, 'InputException', 'Invalid `order_type`.');
+  const price = f.has('price') ? Number(f.get('price')) : (order.limitPrice ?? 0);
+  const trigger = f.has('trigger_price') ? Number(f.get('trigger_price')) : (order.stopPrice ?? 0);
+  if ((type === 'LIMIT' || type === 'STOP_LIMIT') && !(price > 0)) return fail(400, 'InputException', 'Invalid `price`.');
+  if ((type === 'STOP' || type === 'STOP_LIMIT') && !(trigger > 0)) return fail(400, 'InputException', 'Invalid `trigger_price`.');
+  const protection = f.has('market_protection') ? Number(f.get('market_protection')) : Number(order.extra.market_protection ?? 0);
+  if ((type === 'MARKET' || type === 'STOP') && protection === 0) {
+    return fail(400, 'InputException', 'Market orders without market protection are not allowed via API. Set market protection or place a limit order.');
+  }
+  order.extra = { ...order.extra, market_protection: String(protection), validity: f.get('validity') ?? order.extra.validity ?? 'DAY' };
+  state.exchange.modify(order.id, {
+    quantity,
+    type,
+    limitPrice: type === 'LIMIT' || type === 'STOP_LIMIT' ? price : null,
+    stopPrice: type === 'STOP' || type === 'STOP_LIMIT' ? trigger : null,
+  });
+  return ok({ order_id: order.id });
+}
+
 function quoteRoute(state: KiteState, build: (key: string, token: number, last: number, close: number) => unknown): Guarded {
   return (req) => {
     const data: Record<string, unknown> = {};
@@ -112,6 +146,11 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
     'POST',
     '/orders/:variety',
     guard(state, 'order', (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'PUT',
+    '/orders/:variety/:order_id',
+    guard(state, 'order', (req) => modifyOrder(state, req)),
   );
   router.on(
     'DELETE',

@@ -3,7 +3,7 @@ import { funds, validate } from './account';
 import { descriptor } from './descriptor';
 import { alpacaRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
-import { cancelOrder, getOrder, orders, placeOrder, positions } from './orders';
+import { cancelOrder, getOrder, modifyOrder, orders, placeOrder, positions } from './orders';
 import { alpacaMarketStream } from './stream';
 import { alpacaOrderStream } from './order-stream';
 
@@ -19,6 +19,7 @@ export const adapter: BrokerAdapter = {
   funds,
   placeOrder,
   cancelOrder,
+  modifyOrder,
   getOrder,
   orders,
   positions,

@@ -13,6 +13,8 @@ export interface AlpacaOrder {
   side?: string;
   limit_price?: string | null;
   status?: string;
+  /** Set on an order a replace (PATCH) ended: the id of the order that carries it on. */
+  replaced_by?: string | null;
   updated_at?: string | null;
   created_at?: string;
 }

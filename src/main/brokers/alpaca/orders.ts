@@ -1,4 +1,14 @@
-import { BrokerError, type BrokerContext, type BrokerOrder, type OrderAck, type OrderLookup, type OrderRequest, type Position } from '../types';
+import {
+  BrokerError,
+  type BrokerContext,
+  type BrokerOrder,
+  type ModifiedOrder,
+  type OrderAck,
+  type OrderChange,
+  type OrderLookup,
+  type OrderRequest,
+  type Position,
+} from '../types';
 import { alpacaRequest, errorText } from './client';
 import { alpacaSymbol, decimal, orderState, toBrokerOrder, toPosition, type AlpacaOrder, type AlpacaPosition } from './mapping';
 
@@ -43,7 +53,39 @@ export async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Pr
   await alpacaRequest(ctx, { method: 'DELETE', path: `/v2/orders/${encodeURIComponent(brokerOrderId)}` });
 }
 
+/**
+ * Alpaca modifies by replacing (PATCH /v2/orders/{id}): the answer is a new order with a new id, and the old one ends
+ * `replaced`. Quantity, limit and stop price can change; the type cannot (Alpaca's rule), so that is refused here.
+ */
+export async function modifyOrder(ctx: BrokerContext, brokerOrderId: string, change: OrderChange, order: ModifiedOrder): Promise<OrderAck> {
+  if (change.type !== undefined) {
+    throw new BrokerError('NOT_SUPPORTED', 'Alpaca cannot change the type of an order; cancel it and place a new one.');
+  }
+  const json = {
+    qty: change.quantity === undefined ? undefined : decimal(order.quantity),
+    limit_price: change.limitPrice === undefined ? undefined : decimal(change.limitPrice),
+    stop_price: change.stopPrice === undefined ? undefined : decimal(change.stopPrice),
+  };
+  const res = await alpacaRequest(ctx, { method: 'PATCH', path: `/v2/orders/${encodeURIComponent(brokerOrderId)}`, json }, { allow: [404, 422] });
+  if (res.status !== 200) {
+    throw new BrokerError('BROKER_REJECTED', `Alpaca refused the change: ${errorText(res.body) || 'invalid parameters'}`, res.status);
+  }
+  const replacement = res.body as AlpacaOrder;
+  return { brokerOrderId: replacement.id, state: orderState(replacement.status) };
+}
+
+/** Replacements an order lookup follows: a replaced order is looked up as the order that carries it on. */
+const MAX_REPLACEMENTS = 5;
+
 export async function getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null> {
+  let found = await getOne(ctx, lookup);
+  for (let hop = 0; found?.status === 'replaced' && found.replaced_by && hop < MAX_REPLACEMENTS; hop += 1) {
+    found = await getOne(ctx, { brokerOrderId: found.replaced_by });
+  }
+  return found ? toBrokerOrder(found) : null;
+}
+
+async function getOne(ctx: BrokerContext, lookup: OrderLookup): Promise<AlpacaOrder | null> {
   const req = lookup.brokerOrderId
     ? { method: 'GET' as const, path: `/v2/orders/${encodeURIComponent(lookup.brokerOrderId)}` }
     : lookup.clientOrderId
@@ -52,7 +94,7 @@ export async function getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise
   if (!req) return null;
   // 404: no such order; 422: not an order id at all.
   const res = await alpacaRequest(ctx, req, { allow: [404, 422] });
-  return res.status === 200 ? toBrokerOrder(res.body as AlpacaOrder) : null;
+  return res.status === 200 ? (res.body as AlpacaOrder) : null;
 }
 
 export async function orders(ctx: BrokerContext): Promise<BrokerOrder[]> {

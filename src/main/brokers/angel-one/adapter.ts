@@ -6,7 +6,9 @@ import {
   type BrokerContext,
   type BrokerOrder,
   type Funds,
+  type ModifiedOrder,
   type OrderAck,
+  type OrderChange,
   type OrderLookup,
   type OrderRequest,
   type Position,
@@ -81,6 +83,39 @@ async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<v
   await angelCall(ctx, { method: 'POST', path: PATHS.cancelOrder, json: { variety, orderid: brokerOrderId } });
 }
 
+/**
+ * POST modifyOrder with the order's full new terms (SmartAPI wants them all again). The variety (NORMAL for market and
+ * limit, STOPLOSS for stops) cannot change, so a type change across the two is refused here in our words.
+ */
+async function modifyOrder(ctx: BrokerContext, brokerOrderId: string, _change: OrderChange, order: ModifiedOrder): Promise<void> {
+  let variety = ctx.memo.get(`angel.variety.${brokerOrderId}`) as string | undefined;
+  if (!variety) {
+    await orders(ctx);
+    variety = (ctx.memo.get(`angel.variety.${brokerOrderId}`) as string | undefined) ?? 'NORMAL';
+  }
+  const body = toPlaceOrderBody(order, requireInstrument(ctx, order.symbol));
+  if (body.variety !== variety) {
+    throw new BrokerError('NOT_SUPPORTED', 'Angel One cannot turn a regular order into a stop-loss order or back; cancel it and place a new one.');
+  }
+  await angelCall(ctx, {
+    method: 'POST',
+    path: PATHS.modifyOrder,
+    json: {
+      variety,
+      orderid: brokerOrderId,
+      ordertype: body.ordertype,
+      producttype: body.producttype,
+      duration: body.duration,
+      price: body.price,
+      triggerprice: body.triggerprice,
+      quantity: body.quantity,
+      tradingsymbol: body.tradingsymbol,
+      symboltoken: body.symboltoken,
+      exchange: body.exchange,
+    },
+  });
+}
+
 /** SmartAPI has no lookup by tag, so both lookups search the order book. */
 async function getOrder(ctx: BrokerContext, lookup: OrderLookup): Promise<BrokerOrder | null> {
   const all = await orders(ctx);
@@ -127,6 +162,7 @@ export const adapter: BrokerAdapter = {
   funds,
   placeOrder,
   cancelOrder,
+  modifyOrder,
   getOrder,
   orders,
   positions,

@@ -55,6 +55,7 @@ export const PATHS = {
   rms: '/rest/secure/angelbroking/user/v1/getRMS',
   placeOrder: '/rest/secure/angelbroking/order/v1/placeOrder',
   cancelOrder: '/rest/secure/angelbroking/order/v1/cancelOrder',
+  modifyOrder: '/rest/secure/angelbroking/order/v1/modifyOrder',
   orderBook: '/rest/secure/angelbroking/order/v1/getOrderBook',
   positions: '/rest/secure/angelbroking/order/v1/getPosition',
   quote: '/rest/secure/angelbroking/market/v1/quote/',

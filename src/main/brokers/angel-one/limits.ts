@@ -40,6 +40,7 @@ export const angelRateLimits = rateLimits({
       case PATHS.rms:
         return { rms: 1 };
       case PATHS.placeOrder:
+      case PATHS.modifyOrder:
       case PATHS.cancelOrder:
         return { orders: 1 };
       case PATHS.orderBook:

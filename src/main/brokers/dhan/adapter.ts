@@ -6,7 +6,9 @@ import {
   type BrokerContext,
   type BrokerOrder,
   type Funds,
+  type ModifiedOrder,
   type OrderAck,
+  type OrderChange,
   type OrderLookup,
   type OrderRequest,
   type Position,
@@ -63,6 +65,30 @@ async function placeOrder(ctx: BrokerContext, order: OrderRequest): Promise<Orde
 
 async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void> {
   await dhanCall(ctx, { method: 'DELETE', path: `/orders/${encodeURIComponent(brokerOrderId)}` });
+}
+
+/**
+ * PUT /orders/{orderId} with the full new terms (order type, quantity, price, trigger, validity); the order keeps its id.
+ * Dhan's own rules (at most 25 modifications per order) come back in its words.
+ */
+async function modifyOrder(ctx: BrokerContext, brokerOrderId: string, _change: OrderChange, order: ModifiedOrder): Promise<void> {
+  const { clientId } = dhanIdentity(ctx);
+  const body = toOrderBody(clientId, order, requireInstrument(ctx, order.symbol));
+  await dhanCall(ctx, {
+    method: 'PUT',
+    path: `/orders/${encodeURIComponent(brokerOrderId)}`,
+    json: {
+      dhanClientId: clientId,
+      orderId: brokerOrderId,
+      orderType: body.orderType,
+      legName: '',
+      quantity: body.quantity,
+      price: body.price,
+      disclosedQuantity: 0,
+      triggerPrice: body.triggerPrice,
+      validity: body.validity,
+    },
+  });
 }
 
 /** Single-order answers are an object; accept a one-element list too. */
@@ -129,6 +155,7 @@ export const adapter: BrokerAdapter = {
   funds,
   placeOrder,
   cancelOrder,
+  modifyOrder,
   getOrder,
   orders,
   positions,

@@ -89,6 +89,17 @@ export const adapter: BrokerAdapter = {
     await fyers(ctx, { kind: 'order', method: 'DELETE', path: '/api/v3/orders/sync', json: { id: brokerOrderId } });
   },
 
+  /** PATCH /api/v3/orders/sync {id, type, qty, limitPrice, stopPrice}: the order keeps its id; FYERS's refusals in its words. */
+  async modifyOrder(ctx, brokerOrderId, _change, order) {
+    const body = orderBody(ctx, { ...order, timeInForce: 'DAY' });
+    await fyers(ctx, {
+      kind: 'order',
+      method: 'PATCH',
+      path: '/api/v3/orders/sync',
+      json: { id: brokerOrderId, type: body.type, qty: body.qty, limitPrice: body.limitPrice, stopPrice: body.stopPrice },
+    });
+  },
+
   async getOrder(ctx, lookup) {
     if (lookup.brokerOrderId) {
       const id = lookup.brokerOrderId;

@@ -4,7 +4,7 @@ import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
 import { ibkrRateLimits } from './limits';
 import { ibkrOrderStream } from './order-stream';
-import { cancelOrder, confirmReply, getOrder, orders, placeOrder } from './orders';
+import { cancelOrder, confirmReply, getOrder, modifyOrder, orders, placeOrder } from './orders';
 import { funds, positions, validate as readAccount } from './portfolio';
 import { quotes } from './quotes';
 import { keepAliveIfIdle, login, sessionExpiry } from './session';
@@ -29,6 +29,7 @@ export const adapter: BrokerAdapter = {
   placeOrder,
   answerPrompt: confirmReply,
   cancelOrder,
+  modifyOrder,
   getOrder,
   orders,
   positions,

@@ -1,5 +1,5 @@
 import { brokerMessage } from '../http';
-import { BrokerError, type BrokerContext, type BrokerOrder, type OrderAck, type OrderLookup, type OrderRequest } from '../types';
+import { BrokerError, type BrokerContext, type BrokerOrder, type ModifiedOrder, type OrderAck, type OrderLookup, type OrderRequest } from '../types';
 import { ensureAccount, gatewayCall, sharedInFlight, str } from './client';
 import { conidFor } from './contracts';
 import { gatewayErrorText, IbkrConfirmationRequired, promptText } from './errors';
@@ -115,6 +115,22 @@ export async function confirmReply(ctx: BrokerContext, replyId: string, confirme
     return first.order_id === undefined ? null : settleOrderAnswer(ctx, answer, clientOrderId);
   }
   return settleOrderAnswer(ctx, answer, clientOrderId);
+}
+
+/**
+ * POST /iserver/account/{acct}/order/{id} with the full order again (no cOID: the order keeps its id). The gateway may
+ * ask a question first, thrown as IbkrConfirmationRequired like a placement's.
+ */
+export async function modifyOrder(ctx: BrokerContext, brokerOrderId: string, _change: unknown, order: ModifiedOrder): Promise<OrderAck> {
+  const account = await ensureAccount(ctx);
+  const conid = await conidFor(ctx, order.symbol);
+  const { cOID: _ignored, ...body } = orderBody(account, conid, order);
+  const answer = await gatewayCall(
+    ctx,
+    { method: 'POST', path: `/iserver/account/${encodeURIComponent(account)}/order/${encodeURIComponent(brokerOrderId)}`, json: body },
+    'modify the order',
+  );
+  return settleOrderAnswer(ctx, answer, null);
 }
 
 export async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void> {

@@ -74,6 +74,23 @@ export const adapter: BrokerAdapter = {
     return { brokerOrderId: String(placed.id), state: toBrokerOrder(placed).state };
   },
 
+  /**
+   * PUT /accounts/{n}/orders/{id}: a cancel-replace with the full new order. tastytrade answers with the replacement,
+   * which carries a new id; the journal follows it.
+   */
+  async modifyOrder(ctx, brokerOrderId, _change, order) {
+    const account = await accountNumber(ctx);
+    const response = await tastyCall(ctx, {
+      method: 'PUT',
+      path: accountPath(account, `/orders/${encodeURIComponent(brokerOrderId)}`),
+      json: orderBody(ctx, order),
+    });
+    const replacement = data<TastyOrder & { order?: TastyOrder }>(response);
+    const placed = replacement.order ?? replacement;
+    if (placed.id === undefined) throw new BrokerError('BROKER_REJECTED', 'tastytrade answered the change without an order id.');
+    return { brokerOrderId: String(placed.id), state: toBrokerOrder(placed).state };
+  },
+
   async cancelOrder(ctx, brokerOrderId) {
     const account = await accountNumber(ctx);
     // Answers "Cancel Requested"; the order turns Cancelled shortly after.

@@ -5,7 +5,7 @@ import { descriptor } from './descriptor';
 import { tradierRateLimits } from './limits';
 import { asList, toBrokerOrder, toFunds, toQuote, type TradierOrder, type TradierQuote } from './mapping';
 import { tradierOrderStream } from './order-stream';
-import { orderForm } from './orders';
+import { modifyForm, orderForm } from './orders';
 import { searchSymbols } from './search';
 import { tradierMarketStream } from './stream';
 import { toTag, toTradierSymbol } from './symbols';
@@ -82,6 +82,16 @@ export const adapter: BrokerAdapter = {
     await tradierCall(ctx, {
       method: 'DELETE',
       path: `/accounts/${encodeURIComponent(id)}/orders/${encodeURIComponent(brokerOrderId)}`,
+    });
+  },
+
+  async modifyOrder(ctx, brokerOrderId, change, order) {
+    const form = modifyForm(change, order);
+    const id = await accountId(ctx);
+    await tradierCall(ctx, {
+      method: 'PUT',
+      path: `/accounts/${encodeURIComponent(id)}/orders/${encodeURIComponent(brokerOrderId)}`,
+      form,
     });
   },
 

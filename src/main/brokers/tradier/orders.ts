@@ -1,4 +1,4 @@
-import { BrokerError, type BrokerContext, type OrderRequest } from '../types';
+import { BrokerError, type BrokerContext, type ModifiedOrder, type OrderChange, type OrderRequest } from '../types';
 import { toTag, toTradierSymbol } from './symbols';
 
 const TYPES = { MARKET: 'market', LIMIT: 'limit', STOP: 'stop', STOP_LIMIT: 'stop_limit' } as const;
@@ -27,5 +27,20 @@ export function orderForm(ctx: BrokerContext, order: OrderRequest): Record<strin
     price: order.type === 'LIMIT' || order.type === 'STOP_LIMIT' ? order.limitPrice : undefined,
     stop: order.type === 'STOP' || order.type === 'STOP_LIMIT' ? order.stopPrice : undefined,
     tag: toTag(order.clientOrderId),
+  };
+}
+
+/**
+ * The form of `PUT /accounts/{id}/orders/{order_id}`: Tradier changes type, price and stop (and duration) in place,
+ * not the quantity, so a quantity change is refused here in our words.
+ */
+export function modifyForm(change: OrderChange, order: ModifiedOrder): Record<string, string | number | undefined> {
+  if (change.quantity !== undefined) {
+    throw new BrokerError('NOT_SUPPORTED', 'Tradier cannot change the quantity of an order; cancel it and place a new one.');
+  }
+  return {
+    type: TYPES[order.type],
+    price: order.type === 'LIMIT' || order.type === 'STOP_LIMIT' ? order.limitPrice : undefined,
+    stop: order.type === 'STOP' || order.type === 'STOP_LIMIT' ? order.stopPrice : undefined,
   };
 }

@@ -136,6 +136,27 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
       });
     },
 
+    /** PUT /interactive/orders with the full new terms (XTS's modified* fields); the order keeps its AppOrderID. */
+    async modifyOrder(ctx, brokerOrderId, _change, order) {
+      const body = orderBody({ ...order, timeInForce: 'DAY' }, resolveInstrument(ctx, profile, order.symbol), descriptor.name);
+      await xtsCall(ctx, profile, {
+        api: 'interactive',
+        method: 'PUT',
+        path: '/orders',
+        json: {
+          appOrderID: Number(brokerOrderId),
+          modifiedProductType: body.productType,
+          modifiedOrderType: body.orderType,
+          modifiedOrderQuantity: body.orderQuantity,
+          modifiedDisclosedQuantity: 0,
+          modifiedLimitPrice: body.limitPrice,
+          modifiedStopPrice: body.stopPrice,
+          modifiedTimeInForce: body.timeInForce,
+          orderUniqueIdentifier: order.clientOrderId,
+        },
+      });
+    },
+
     getOrder: (ctx, lookup) => findOrder(ctx, profile, lookup),
     orders: (ctx) => orderBook(ctx, profile),
 

@@ -95,6 +95,30 @@ export const adapter: BrokerAdapter = {
     });
   },
 
+  /**
+   * PUT /orders/{variety}/{order_id} with the new quantity, type and prices (Kite keeps what is not sent). Kite's own
+   * rules apply and come back in its words: about 25 modifications per order, market orders only with protection.
+   */
+  async modifyOrder(ctx, brokerOrderId, _change, order) {
+    const latest = (await orderHistory(ctx, brokerOrderId))?.at(-1);
+    if (!latest) throw new BrokerError('BROKER_REJECTED', 'Zerodha has no order with that id today.');
+    const variety = text(latest.variety) ?? 'regular';
+    const form = orderForm(ctx, { ...order, timeInForce: text(latest.validity) === 'IOC' ? 'IOC' : 'DAY' });
+    await kite(ctx, {
+      kind: 'order',
+      method: 'PUT',
+      path: `/orders/${encodeURIComponent(variety)}/${encodeURIComponent(brokerOrderId)}`,
+      form: {
+        quantity: form.quantity,
+        order_type: form.order_type,
+        price: form.price,
+        trigger_price: form.trigger_price,
+        validity: form.validity,
+        market_protection: form.market_protection,
+      },
+    });
+  },
+
   async getOrder(ctx, lookup: OrderLookup) {
     if (lookup.brokerOrderId) {
       const latest = (await orderHistory(ctx, lookup.brokerOrderId))?.at(-1);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import { needsLimitPrice, needsStopPrice } from '../../../shared/orders';
-import type { OrderRequest } from '../../brokers/types';
+import { BrokerError, type OrderRequest } from '../../brokers/types';
 import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
 import { fromMinor, prorate, round8, valueMinor } from './money';
@@ -109,6 +109,36 @@ export class Book {
       return next;
     }
     return this.fill(order, { price: decision.price, source: priced.source });
+  }
+
+  /**
+   * New terms for a resting order, admitted as a new order would be (cash for a buy, holdings for a sell, with this
+   * order's own reservation released first), then checked against `priced` at once: a limit moved through the market fills.
+   * A refused change leaves the order as it was and throws in the paper engine's words.
+   */
+  modify(order: OrderRow, terms: Pick<OrderRequest, 'quantity' | 'type' | 'limitPrice' | 'stopPrice'>, priced: SourcedPrice): OrderRow {
+    const now = this.clock.now();
+    const typeChanged = terms.type !== order.order_type;
+    const stopChanged = (terms.stopPrice ?? null) !== order.stop_price;
+    const next: OrderRow = {
+      ...order,
+      quantity: terms.quantity,
+      order_type: terms.type,
+      limit_price: needsLimitPrice(terms.type) ? terms.limitPrice! : null,
+      stop_price: needsStopPrice(terms.type) ? terms.stopPrice! : null,
+      // A new stop (or a new type) waits for its own trigger.
+      triggered_at: typeChanged || stopChanged ? null : order.triggered_at,
+      updated_at: now,
+    };
+    // As a new order would be admitted (a short sale's margin included), this order's own reservation released first.
+    const basis = this.sellBasis(next, priced.price);
+    const reserve = next.side === 'BUY' ? this.reserveFor(next, priced.price) : this.shortMarginFor(next, basis);
+    const refusal = next.side === 'BUY' ? this.refuseBuy(next, reserve) : this.refuseSell(next, basis);
+    if (refusal) throw new BrokerError('BROKER_REJECTED', `${refusal} The order was not changed.`);
+    next.reserved_minor = reserve;
+    next.message = `Modified. ${this.restingMessage(next)}`;
+    this.store.amendOrder(next);
+    return this.step(next, priced) ?? next;
   }
 
   cancel(order: OrderRow, reason = 'Cancelled by user.'): OrderRow {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { Db } from '../../store/db';
 import { BrokerError } from '../../brokers/types';
-import type { Funds, OrderAck, OrderLookup, OrderRequest, Position, Quote } from '../../brokers/types';
+import type { Funds, OrderAck, OrderChange, OrderLookup, OrderRequest, Position, Quote } from '../../brokers/types';
 import { Book } from './book';
 import { checkContract, type ContractLookup } from './contracts';
 import { validateRequest } from './matching';
@@ -98,6 +98,37 @@ export class PaperBroker {
         throw new BrokerError('BROKER_REJECTED', `Paper order ${brokerOrderId} is already ${row.state}; it cannot be cancelled.`);
       }
       this.book.cancel(row, reason);
+    });
+  }
+
+  /**
+   * Change a resting order's quantity, type or prices. On the queue, after settling, so a price that filled the
+   * order meanwhile wins: a filled or cancelled order is refused in words that say so, and nothing changes.
+   */
+  async modifyOrder(brokerOrderId: string, change: OrderChange): Promise<OrderAck> {
+    return this.queue.run(async () => {
+      this.report(await this.settle());
+      const current = this.store.order(brokerOrderId);
+      if (!current) throw new BrokerError('BROKER_REJECTED', `No paper order ${brokerOrderId}.`);
+      const priced = await this.priceOf(current.symbol);
+      const changed = this.store.tx(() => {
+        // Re-read inside the transaction: the last moment before the change is applied.
+        const row = this.store.order(brokerOrderId)!;
+        if (row.state !== 'OPEN') {
+          throw new BrokerError('BROKER_REJECTED', `Paper order ${brokerOrderId} is already ${row.state}; it cannot be modified.`);
+        }
+        const type = change.type ?? row.order_type;
+        const terms = {
+          quantity: change.quantity ?? row.quantity,
+          type,
+          limitPrice: change.limitPrice ?? row.limit_price ?? undefined,
+          stopPrice: change.stopPrice ?? row.stop_price ?? undefined,
+        };
+        validateRequest({ clientOrderId: row.client_order_id, symbol: row.symbol, side: row.side, ...terms });
+        return this.book.modify(row, terms, priced);
+      });
+      if (changed.state !== 'OPEN') this.report([changed]);
+      return ack(changed);
     });
   }
 

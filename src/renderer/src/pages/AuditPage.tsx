@@ -27,6 +27,7 @@ const WORDS: Record<AuditAction, string> = {
   'order.submit': 'Order sent',
   'order.update': 'Order updated',
   'order.cancel': 'Order cancelled',
+  'order.modify': 'Order modified',
   'killswitch.engage': 'Kill switch engaged',
   'schedule.create': 'Schedule added',
   'schedule.update': 'Schedule paused or resumed',

@@ -8,6 +8,7 @@ import { brokerLines, num } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 import { describeSplit, groupOrders } from './order-groups';
+import { ModifyOrderDialog } from './ModifyOrderDialog';
 
 const STATE_CLASS: Partial<Record<OrderState, string>> = { FILLED: 'ok', CANCELLED: 'muted', REJECTED: 'bad', EXPIRED: 'muted', UNKNOWN: 'warn' };
 
@@ -67,8 +68,29 @@ function OrderRow({ order: o, slice }: { order: OrderView; slice?: string }) {
         )}
       </td>
       <td className="num">{num(o.averagePrice)}</td>
-      <td>{isWorkingOrderState(o.state) && <CancelButton order={o} />}</td>
+      <td>
+        {isWorkingOrderState(o.state) && (
+          <>
+            <ModifyButton order={o} />
+            <CancelButton order={o} />
+          </>
+        )}
+      </td>
     </tr>
+  );
+}
+
+function ModifyButton({ order }: { order: OrderView }) {
+  const [open, setOpen] = useState(false);
+  // A broker that cannot change an order says so in the dialog, in BrokerVault's words.
+  if (!order.brokerOrderId) return null;
+  return (
+    <>
+      <button type="button" className="small-button" onClick={() => setOpen(true)} aria-label={`Modify order ${order.symbol} ${order.side} ${order.quantity}`}>
+        Modify
+      </button>
+      {open && <ModifyOrderDialog order={order} onClose={() => setOpen(false)} />}
+    </>
   );
 }
 
