@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/contract';
-import { getApi, unwrap } from '../api';
+import { describeError, getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
 import { dateTime, num } from '../format';
-import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 
 type Holdings = ChannelOutput<'holdings:list'>;
@@ -101,15 +100,37 @@ export function BooksPanel({ onPick }: { onPick(symbol: string): void }) {
   const [tab, setTab] = useState<Tab>('holdings');
   const [holdings, setHoldings] = useState<Holdings | null>(null);
   const [trades, setTrades] = useState<Trades | null>(null);
-  const { busy, error, run } = useAction();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const fingerprint = orders.map((o) => `${o.id}:${o.state}:${o.filledQuantity}`).join(',');
 
+  // Every change of tab, mode or orders reads again; only the latest read lands (a slow, rate-limited one is dropped).
   useEffect(() => {
-    void run(async () => {
-      if (tab === 'holdings') setHoldings(await unwrap(getApi().holdings.list()));
-      else setTrades(await unwrap(getApi().trades.list()));
-    });
-  }, [run, tab, fingerprint, mode]);
+    let latest = true;
+    const read = async (quiet: boolean) => {
+      if (!quiet) setBusy(true);
+      try {
+        if (tab === 'holdings') {
+          const data = await unwrap(getApi().holdings.list());
+          if (latest) setHoldings(data);
+        } else {
+          const data = await unwrap(getApi().trades.list());
+          if (latest) setTrades(data);
+        }
+        if (latest) setError(null);
+      } catch (e) {
+        if (latest && !quiet) setError(describeError(e));
+      } finally {
+        if (latest && !quiet) setBusy(false);
+      }
+    };
+    void read(false);
+    const timer = setInterval(() => void read(true), 15_000);
+    return () => {
+      latest = false;
+      clearInterval(timer);
+    };
+  }, [tab, fingerprint, mode]);
 
   const tabButton = (id: Tab, label: string) => (
     <button type="button" role="tab" id={`books-tab-${id}`} aria-selected={tab === id} aria-controls="books-body" onClick={() => setTab(id)}>
