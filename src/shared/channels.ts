@@ -34,6 +34,8 @@ export const CHANNEL_NAMES = [
   'orders:list',
   'orders:refresh',
   'positions:list',
+  'holdings:list',
+  'trades:list',
   'quotes:get',
   'quotes:watch',
   'feeds:list',

@@ -394,6 +394,37 @@ export const PositionViewSchema = z.strictObject({
 });
 export const PositionsSchema = z.strictObject({ mode: ModeSchema, connectionId: IdSchema.nullable(), positions: z.array(PositionViewSchema) });
 
+export const HoldingViewSchema = z.strictObject({
+  symbol: z.string(),
+  quantity: z.number(),
+  averagePrice: z.number(),
+  lastPrice: z.number().nullable(),
+  pnl: z.number().nullable(),
+});
+/** `offered` is false where the venue's broker has no holdings through its API (the list is then empty). */
+export const HoldingsSchema = z.strictObject({
+  mode: ModeSchema,
+  connectionId: IdSchema.nullable(),
+  offered: z.boolean(),
+  holdings: z.array(HoldingViewSchema),
+});
+export const TradeViewSchema = z.strictObject({
+  tradeId: z.string(),
+  brokerOrderId: z.string(),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  quantity: z.number(),
+  price: z.number(),
+  executedAt: z.number().nullable(),
+});
+/** `offered` is false where the venue's broker has no trade book through its API (the list is then empty). */
+export const TradesSchema = z.strictObject({
+  mode: ModeSchema,
+  connectionId: IdSchema.nullable(),
+  offered: z.boolean(),
+  trades: z.array(TradeViewSchema),
+});
+
 export const QuotesInput = z.strictObject({ symbols: z.array(Symbol).min(1).max(50) });
 export const QuotesSchema = z.strictObject({
   /** True when prices come from BrokerVault's built-in simulated feed rather than a broker. */

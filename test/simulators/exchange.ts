@@ -48,9 +48,26 @@ export interface SimPosition {
   realizedPnl: number;
 }
 
+/** One execution (the exchange fills an order whole, so one per filled order). */
+export interface SimFill {
+  id: string;
+  orderId: string;
+  symbol: string;
+  side: SimSide;
+  quantity: number;
+  price: number;
+  at: number;
+  /** The order's broker-specific extras (product, exchange…), for simulators that echo them. */
+  extra: Record<string, string>;
+}
+
 export class SimExchange {
   readonly orders = new Map<string, SimOrder>();
   readonly positions = new Map<string, SimPosition>();
+  /** Settled delivery holdings (long only), filled by rollDay(). */
+  readonly holdings = new Map<string, SimPosition>();
+  /** Today's executions (the trade book), cleared by rollDay(). */
+  readonly fills: SimFill[] = [];
   private nextId = 1;
 
   constructor(
@@ -145,6 +162,33 @@ export class SimExchange {
     return [...this.positions.values()].filter((p) => p.quantity !== 0 || p.realizedPnl !== 0);
   }
 
+  /** Today's executions, oldest first. */
+  tradeList(): SimFill[] {
+    this.settle();
+    return [...this.fills];
+  }
+
+  holdingList(): SimPosition[] {
+    return [...this.holdings.values()];
+  }
+
+  /**
+   * The end of a trading day (T+1 settlement): today's long positions move into the holdings at their average price,
+   * and the trade book starts empty. Short positions stay as positions.
+   */
+  rollDay(): void {
+    this.settle();
+    for (const p of this.positions.values()) {
+      if (p.quantity <= 0) continue;
+      const held = this.holdings.get(p.symbol) ?? { symbol: p.symbol, quantity: 0, averagePrice: 0, realizedPnl: 0 };
+      held.averagePrice = (held.averagePrice * held.quantity + p.averagePrice * p.quantity) / (held.quantity + p.quantity);
+      held.quantity += p.quantity;
+      this.holdings.set(p.symbol, held);
+      this.positions.delete(p.symbol);
+    }
+    this.fills.length = 0;
+  }
+
   /** Fill every open order whose condition holds at the current price. */
   settle(): void {
     const now = this.clock.now();
@@ -167,6 +211,16 @@ export class SimExchange {
     order.filledQuantity = order.quantity;
     order.averagePrice = price;
     order.updatedAt = now;
+    this.fills.push({
+      id: `${order.id}-T${this.fills.length + 1}`,
+      orderId: order.id,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: order.quantity,
+      price,
+      at: now,
+      extra: order.extra,
+    });
     const signed = order.side === 'BUY' ? order.quantity : -order.quantity;
     this.cash -= signed * price;
     const pos = this.positions.get(order.symbol) ?? { symbol: order.symbol, quantity: 0, averagePrice: 0, realizedPnl: 0 };

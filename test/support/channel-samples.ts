@@ -44,6 +44,8 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'orders:list': { limit: 10 },
     'orders:refresh': {},
     'positions:list': {},
+    'holdings:list': {},
+    'trades:list': {},
     'quotes:get': { symbols: ['NSE:INFY', 'US:AAPL'] },
     'quotes:watch': { symbols: ['NSE:INFY', 'US:AAPL'] },
     'feeds:list': {},

@@ -205,6 +205,31 @@ export interface Position {
   realizedPnl: number | null;
 }
 
+/**
+ * A delivery holding: settled shares in the account (demat, T+1 and later), as opposed to today's positions.
+ * Brokers without a separate holdings book (US and crypto) document what they report here in their adapter.
+ */
+export interface Holding {
+  symbol: string;
+  quantity: number;
+  averagePrice: number;
+  lastPrice: number | null;
+  /** Unrealised P&L at lastPrice; null when the broker does not say and there is no price. */
+  pnl: number | null;
+}
+
+/** One execution in the trade book (today's fills): a partly filled order has one trade per fill. */
+export interface Trade {
+  tradeId: string;
+  brokerOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  quantity: number;
+  price: number;
+  /** Epoch ms of the execution; null when the broker does not say. */
+  executedAt: number | null;
+}
+
 export interface Quote {
   symbol: string;
   last: number;
@@ -267,6 +292,10 @@ export interface BrokerAdapter {
   answerPrompt?(ctx: BrokerContext, replyId: string, confirmed: boolean): Promise<OrderAck | null>;
   /** Ask the broker to check an order without placing it (a dry run); throws BROKER_REJECTED with its reasons. */
   precheckOrder?(ctx: BrokerContext, order: OrderRequest): Promise<void>;
+  /** The account's delivery holdings, where the broker's API offers them. */
+  holdings?(ctx: BrokerContext): Promise<Holding[]>;
+  /** The trade book (today's executions), where the broker's API offers it. */
+  trades?(ctx: BrokerContext): Promise<Trade[]>;
   /** When the stored session expires, by the broker's rule (e.g. 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
   /** Brokers that stream market data: the declared limits and how to open a socket; the subscription manager alone calls it. */

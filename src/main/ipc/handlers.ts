@@ -84,6 +84,16 @@ export function createHandlers(d: HandlerDeps): Handlers {
       const venue = d.trading.venue();
       return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };
     },
+    'holdings:list': async () => {
+      const venue = d.trading.venue();
+      const holdings = venue.holdings ? await venue.holdings() : [];
+      return { mode: venue.mode, connectionId: venue.connectionId, offered: venue.holdings !== undefined, holdings };
+    },
+    'trades:list': async () => {
+      const venue = d.trading.venue();
+      const trades = venue.trades ? await venue.trades() : [];
+      return { mode: venue.mode, connectionId: venue.connectionId, offered: venue.trades !== undefined, trades };
+    },
     'quotes:get': async ({ symbols }) => {
       const venue = d.trading.venue();
       if (venue.mode === 'paper') return d.trading.prices.quotes(symbols);

@@ -134,5 +134,7 @@ export class PaperDesk implements Venue {
   quotes: Venue['quotes'] = (symbols) => this.engine.quotes(symbols);
   funds: Venue['funds'] = () => this.engine.funds();
   precheck: Venue['precheck'] = async () => undefined;
+  holdings: NonNullable<Venue['holdings']> = () => this.engine.holdings();
+  trades: NonNullable<Venue['trades']> = () => this.engine.trades();
   answerPrompt: Venue['answerPrompt'] = () => Promise.reject(new BrokerError('NOT_SUPPORTED', 'The paper engine asks no questions about orders.'));
 }

@@ -5,6 +5,7 @@ import {
   type BrokerContext,
   type BrokerOrder,
   type Funds,
+  type Holding,
   type ModifiedOrder,
   type OrderChange,
   type OrderAck,
@@ -13,6 +14,7 @@ import {
   type Position,
   type Quote,
   type RateRequest,
+  type Trade,
 } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 
@@ -46,6 +48,10 @@ export interface Venue {
   precheck(order: OrderRequest): Promise<void>;
   /** Answer a question the broker asked about an order (see BrokerPrompt): the ack, or null when declined. */
   answerPrompt(replyId: string, confirmed: boolean, guard?: SendGuard): Promise<OrderAck | null>;
+  /** Delivery holdings; absent where the venue's broker offers none through its API. */
+  readonly holdings?: () => Promise<Holding[]>;
+  /** Today's executions; absent where the venue's broker offers no trade book through its API. */
+  readonly trades?: () => Promise<Trade[]>;
 }
 
 export type SendGuard = (request?: RateRequest) => void;
@@ -66,6 +72,7 @@ function guarded(ctx: BrokerContext, guard: SendGuard | undefined): BrokerContex
 /** A live connection as a venue: every call goes through BrokerService (context, rate limits). */
 export function liveVenue(brokers: BrokerService, connectionId: string, broker: BrokerId): Venue {
   const symbols = { needsInstruments: true };
+  const adapter = brokers.adapterFor(broker);
   return {
     mode: 'live',
     connectionId,
@@ -98,5 +105,8 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
         if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
         return a.answerPrompt(guarded(ctx, guard), replyId, confirmed);
       }),
+    // Only where the broker's API has them: the renderer says so plainly otherwise.
+    holdings: adapter.holdings ? () => brokers.call(connectionId, (a, ctx) => a.holdings!(ctx), symbols) : undefined,
+    trades: adapter.trades ? () => brokers.call(connectionId, (a, ctx) => a.trades!(ctx), symbols) : undefined,
   };
 }

@@ -200,6 +200,20 @@ export const conformance: BrokerConformance = {
       const closed = await failure(adapter.validate(ctx({ baseUrl: 'http://127.0.0.1:9' })));
       expect(closed.code).toBe('NETWORK');
     }),
+    behaviour('books', 'lists today’s fills from the FILL activities, newest first; offers no holdings (its positions are the held shares)', async () => {
+      expect(adapter.holdings).toBeUndefined();
+      const bought = sim.exchange.list().find((o) => o.clientOrderId === 'ticket-mkt-1')!;
+      const sell = await adapter.placeOrder(ctx(), { symbol: 'US:AAPL', side: 'SELL', quantity: 1, type: 'MARKET', clientOrderId: 'ticket-book-sell' });
+      const trades = await adapter.trades!(ctx());
+      expect(trades.map((t) => [t.brokerOrderId, t.symbol, t.side, t.quantity, t.price, t.executedAt])).toEqual([
+        [sell.brokerOrderId, 'US:AAPL', 'SELL', 1, sim.exchange.get(sell.brokerOrderId)!.averagePrice, clock.now()],
+        [bought.id, 'US:AAPL', 'BUY', 3, bought.averagePrice, bought.updatedAt],
+      ]);
+      expect(new Set(trades.map((t) => t.tradeId)).size).toBe(trades.length);
+      // Another New York day has no fills yet.
+      const nextDay = await adapter.trades!(ctx({ clock: new ManualClock(clock.now() + 24 * 3_600_000) }));
+      expect(nextDay).toEqual([]);
+    }),
     behaviour('specific', 'every simulator response the adapter consumed matches Alpaca’s OpenAPI spec', () => {
       const spec = loadedSpec();
       const problems = seen.flatMap((x) => spec.check(x.method, x.path, x.status, x.body));
@@ -212,6 +226,7 @@ export const conformance: BrokerConformance = {
         'POST /v2/orders 200',
         'POST /v2/orders 403',
         'POST /v2/orders 422',
+        'GET /v2/account/activities/FILL 200',
         'GET /v2/orders/{id} 200',
         'GET /v2/orders/{id} 404',
         'GET /v2/orders:by_client_order_id 200',

@@ -170,6 +170,32 @@ export const conformance: BrokerConformance = {
       const positions = await adapter.positions(ctx);
       expect(positions.find((p) => p.symbol === 'NSE:SBIN')).toMatchObject({ quantity: 5, averagePrice: expected });
     }),
+    behaviour('books', 'lists today’s fills from getTradeBook; after settlement the delivery buy is a holding from getHolding', async () => {
+      const ctx = context();
+      const filled = sim.exchange.list().find((o) => o.clientOrderId === 'mkt-1')!;
+      nextSecond();
+      const book = await adapter.trades!(ctx);
+      expect(book.find((t) => t.brokerOrderId === filled.id)).toEqual({
+        tradeId: expect.stringMatching(/^\d+$/),
+        brokerOrderId: filled.id,
+        symbol: 'NSE:SBIN',
+        side: 'BUY',
+        quantity: 5,
+        price: Number(filled.averagePrice!.toFixed(2)),
+        // SmartAPI sends the time of day only (IST), which the adapter places on today's date.
+        executedAt: Math.floor(filled.updatedAt / 1000) * 1000,
+      });
+      nextSecond();
+      expect(await adapter.holdings!(ctx)).toEqual([]);
+      sim.exchange.rollDay();
+      nextSecond();
+      expect(await adapter.trades!(ctx)).toEqual([]);
+      nextSecond();
+      const ltp = priceAt('NSE:SBIN', clock.now());
+      expect(await adapter.holdings!(ctx)).toEqual([
+        { symbol: 'NSE:SBIN', quantity: 5, averagePrice: filled.averagePrice, lastPrice: ltp, pnl: Math.round((ltp - filled.averagePrice!) * 5 * 100) / 100 },
+      ]);
+    }),
     behaviour('orders', 'shows an exchange-side rejection in the order book with its reason', async () => {
       const ctx = context();
       nextSecond();

@@ -193,6 +193,25 @@ export const conformance: BrokerConformance = {
       expect(funds.available).toBeCloseTo(10_000 - 0.5 * price, 6);
       expect(funds.used).toBe(0);
     }),
+    behaviour('books', 'lists today’s fills from /api/v3/myTrades for the pairs held and traded; offers no holdings', async () => {
+      expect(adapter.holdings).toBeUndefined();
+      const filled = sim.exchange.list().find((o) => o.clientOrderId === 'ticket-mkt')!;
+      const book = await adapter.trades!(conn);
+      expect(book).toEqual([
+        {
+          tradeId: expect.stringMatching(/^BTCUSDT:/),
+          brokerOrderId: 'BTCUSDT:1',
+          symbol: 'CRYPTO:BTCUSDT',
+          side: 'BUY',
+          quantity: 0.5,
+          price: expect.any(Number),
+          executedAt: filled.updatedAt,
+        },
+      ]);
+      expect(book[0]!.price).toBeCloseTo(filled.averagePrice!, 8);
+      // The next UTC day starts an empty book.
+      expect(await adapter.trades!({ ...conn, clock: new ManualClock(filled.updatedAt + 86_400_000) })).toEqual([]);
+    }),
     behaviour('orders', 'models newClientOrderId: refused while the earlier order is open, reusable once it is closed', async () => {
       const order = { symbol: 'CRYPTO:ETHUSDT', side: 'BUY' as const, quantity: 1, type: 'LIMIT' as const, limitPrice: 10, clientOrderId: 'ticket-lim' };
       const first = await adapter.placeOrder(conn, order);

@@ -131,6 +131,24 @@ export const conformance: BrokerConformance = {
       const positions = await adapter.positions(ctx);
       expect(positions.find((p) => p.symbol === 'NSE:SBIN')).toMatchObject({ quantity: 4, averagePrice: expected, realizedPnl: 0 });
     }),
+    behaviour('books', 'lists today’s fills from /v2/trades; after settlement the delivery buy is a holding from /v2/holdings', async () => {
+      const ctx = context();
+      const filled = sim.exchange.list().find((o) => o.clientOrderId === 'mkt-1')!;
+      const book = await adapter.trades!(ctx);
+      expect(book.find((t) => t.brokerOrderId === filled.id)).toEqual({
+        tradeId: expect.stringMatching(/^\d+$/),
+        brokerOrderId: filled.id,
+        symbol: 'NSE:SBIN',
+        side: 'BUY',
+        quantity: 4,
+        price: filled.averagePrice,
+        executedAt: Math.floor(filled.updatedAt / 1000) * 1000,
+      });
+      expect(await adapter.holdings!(ctx)).toEqual([]);
+      sim.exchange.rollDay();
+      expect(await adapter.trades!(ctx)).toEqual([]);
+      expect(await adapter.holdings!(ctx)).toEqual([{ symbol: 'NSE:SBIN', quantity: 4, averagePrice: filled.averagePrice, lastPrice: null, pnl: null }]);
+    }),
     behaviour('orders', 'shows an order rejected for funds with its reason', async () => {
       const ack = await adapter.placeOrder(context(), {
         symbol: 'NSE:TCS',

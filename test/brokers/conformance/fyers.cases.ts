@@ -223,6 +223,35 @@ export const conformance: BrokerConformance = {
       const closed = await failure(adapter.modifyOrder!(ctx, ack.brokerOrderId, { quantity: 4 }, { ...placed, quantity: 4 }));
       expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('Order is already cancelled') });
     }),
+    behaviour('books', 'reads today’s fills from /api/v3/tradebook and settled holdings from /api/v3/holdings', async () => {
+      const ctx = context();
+      expect(await adapter.holdings!(ctx)).toEqual([]);
+      const yesterday = await adapter.placeOrder(ctx, order());
+      const bought = sim.exchange.get(yesterday.brokerOrderId)!;
+      sim.exchange.rollDay(); // T+1: the delivery buy is a holding, the trade book starts empty
+      const today = await adapter.placeOrder(ctx, order({ side: 'SELL', quantity: 1, clientOrderId: 'bv-51c0ffee-0002' }));
+      const sold = sim.exchange.get(today.brokerOrderId)!;
+      expect(await adapter.trades!(ctx)).toEqual([
+        {
+          tradeId: expect.stringMatching(/^\d+$/),
+          brokerOrderId: sold.id,
+          symbol: 'NSE:SBIN',
+          side: 'SELL',
+          quantity: 1,
+          price: sold.averagePrice,
+          executedAt: Math.floor(sold.updatedAt / 1000) * 1000,
+        },
+      ]);
+      const [held] = await adapter.holdings!(ctx);
+      expect(held).toEqual({
+        symbol: 'NSE:SBIN',
+        quantity: 3,
+        averagePrice: bought.averagePrice,
+        lastPrice: priceAt('NSE:SBIN', clock.now()),
+        pnl: expect.any(Number),
+      });
+      expect(held!.pnl).toBeCloseTo((held!.lastPrice! - bought.averagePrice!) * 3, 1);
+    }),
     behaviour(['instruments', 'orders', 'positions'], 'maps symbols through the master: BSE cash, NFO futures with a dash, and stop orders', async () => {
       const ctx = context();
       const bse = await adapter.placeOrder(ctx, order({ symbol: 'BSE:SBIN' }));

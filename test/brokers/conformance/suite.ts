@@ -27,6 +27,7 @@ export const SECTIONS = [
   'streaming',
   'secrets',
   'specific',
+  'books',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

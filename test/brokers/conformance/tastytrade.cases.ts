@@ -141,6 +141,22 @@ export const conformance: BrokerConformance = {
       expect(half!.quantity).toBe(5);
       expect(half!.realizedPnl!).toBeCloseTo((mark - fill) * 5, 1);
     }),
+    behaviour('books', 'derives today’s trade book from the live orders’ fills; offers no holdings', async () => {
+      expect(adapter.holdings).toBeUndefined();
+      const ctx = await signedIn();
+      const filled = (await adapter.getOrder(ctx, { clientOrderId: 'ticket:0001' }))!;
+      const book = await adapter.trades!(ctx);
+      expect(book.find((t) => t.brokerOrderId === filled.brokerOrderId)).toEqual({
+        tradeId: `${filled.brokerOrderId}-fills`,
+        brokerOrderId: filled.brokerOrderId,
+        symbol: 'US:AAPL',
+        side: 'BUY',
+        quantity: 10,
+        price: filled.averagePrice,
+        executedAt: filled.updatedAt,
+      });
+      expect(await adapter.trades!({ ...ctx, clock: new ManualClock(clock.now() + 86_400_000) })).toEqual([]);
+    }),
     behaviour('orders', 'cancels a working limit order and refuses to cancel it twice', async () => {
       const ctx = await signedIn();
       const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);

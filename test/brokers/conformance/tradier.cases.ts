@@ -95,6 +95,28 @@ export const conformance: BrokerConformance = {
       expect(position!.averagePrice).toBeCloseTo(fill, 2);
       expect(position!.unrealizedPnl!).toBeCloseTo((mark - fill) * 10, 1);
     }),
+    behaviour('books', 'derives today’s trade book from the filled orders (Tradier lists no fills); offers no holdings', async () => {
+      expect(adapter.holdings).toBeUndefined();
+      const filled = (await adapter.getOrder(context(), { clientOrderId: 'ticket_0001' }))!;
+      const book = await adapter.trades!(context());
+      expect(book.find((t) => t.brokerOrderId === filled.brokerOrderId)).toEqual({
+        tradeId: `${filled.brokerOrderId}-fills`,
+        brokerOrderId: filled.brokerOrderId,
+        symbol: 'US:AAPL',
+        side: 'BUY',
+        quantity: 10,
+        price: filled.averagePrice,
+        executedAt: filled.updatedAt,
+      });
+      expect(book.every((t) => t.quantity > 0)).toBe(true);
+      const tomorrow = brokerContext({
+        baseUrl: sim.baseUrl,
+        environment: 'sandbox',
+        credentials: sim.credentials,
+        clock: new ManualClock(clock.now() + 86_400_000),
+      });
+      expect(await adapter.trades!(tomorrow)).toEqual([]);
+    }),
     behaviour('orders', 'cancels a working limit order and refuses to cancel it twice', async () => {
       const ctx = context();
       const low = Math.floor(priceAt('MSFT', clock.now()) * 0.5);

@@ -193,6 +193,24 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
           expect(closed).toMatchObject({ code: 'BROKER_REJECTED', message: expect.stringContaining('cannot be modified: order is already Cancelled') });
         },
       ),
+      behaviour('books', 'lists today’s fills from orders/trades; after settlement the delivery buy is a holding from portfolio/holdings', async () => {
+        const filled = sim.exchange.list().find((o) => o.clientOrderId === 'bv-mkt-1')!;
+        const book = await adapter.trades!(ctx());
+        expect(book.map((t) => [t.symbol, t.side, t.quantity, t.price, t.executedAt])).toEqual([
+          ['NSE:INFY', 'BUY', 5, filled.averagePrice, Math.floor(filled.updatedAt / 1000) * 1000],
+        ]);
+        expect(book[0]!.brokerOrderId).toBe((await adapter.getOrder(ctx(), { clientOrderId: 'bv-mkt-1' }))!.brokerOrderId);
+        expect(await adapter.holdings!(ctx())).toEqual([]);
+        sim.exchange.rollDay();
+        expect(await adapter.trades!(ctx())).toEqual([]);
+        // Holding rows name only instrument ids: a connection that has resolved the instrument shows its symbol,
+        // any other the exchange and id (as positions do).
+        const [unknown] = await adapter.holdings!(ctx());
+        expect(unknown!.symbol).toBe(`NSE:${instruments.find((i) => i.symbol === 'NSE:INFY')!.token}`);
+        const c = ctx();
+        await adapter.quotes(c, ['NSE:INFY']);
+        expect(await adapter.holdings!(c)).toEqual([{ symbol: 'NSE:INFY', quantity: 5, averagePrice: filled.averagePrice, lastPrice: null, pnl: null }]);
+      }),
       behaviour('quotes', 'quotes several symbols from the market-data session', async () => {
         const symbols = ['NSE:INFY', 'NSE:RELIANCE', 'BSE:RELIANCE', 'NFO:NIFTY26JANFUT'];
         const quotes = await adapter.quotes(ctx(), symbols);

@@ -388,6 +388,43 @@ export const conformance: BrokerConformance = {
       expect(outcomes.filter((o) => o instanceof BrokerError).length).toBe(5);
       expectNoCanary(outcomes, forms);
     }),
+    behaviour('books', 'reads settled holdings from /portfolio/holdings and today’s fills from /trades, in Kite’s shapes', async () => {
+      const ctx = context();
+      expect(await adapter.holdings!(ctx)).toEqual([]);
+      expect(await adapter.trades!(ctx)).toEqual([]);
+      const yesterday = await adapter.placeOrder(ctx, order());
+      const bought = sim.exchange.get(yesterday.brokerOrderId)!;
+      sim.exchange.rollDay(); // T+1: yesterday's delivery buy is now a holding, and the trade book starts empty
+      const today = await adapter.placeOrder(ctx, order({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 3, clientOrderId: 'ticket-book' }));
+      const sbin = sim.exchange.get(today.brokerOrderId)!;
+
+      const held = await adapter.holdings!(ctx);
+      expect(held).toEqual([
+        { symbol: 'NSE:INFY', quantity: 2, averagePrice: bought.averagePrice, lastPrice: priceAt('NSE:INFY', clock.now()), pnl: expect.any(Number) },
+      ]);
+      expect(held[0]!.pnl).toBeCloseTo((held[0]!.lastPrice! - bought.averagePrice!) * 2, 1);
+      const book = await adapter.trades!(ctx);
+      expect(book).toEqual([
+        {
+          tradeId: expect.any(String),
+          brokerOrderId: today.brokerOrderId,
+          symbol: 'NSE:SBIN',
+          side: 'BUY',
+          quantity: 3,
+          price: sbin.averagePrice,
+          executedAt: Math.floor(sbin.updatedAt / 1000) * 1000,
+        },
+      ]);
+
+      const auth = { 'X-Kite-Version': '3', Authorization: `token ${sim.credentials.api_key}:${sim.session.access_token}` };
+      for (const [path, name] of [
+        ['/portfolio/holdings', 'holdings.json'],
+        ['/trades', 'order_trades.json'],
+      ] as const) {
+        const body = (await (await fetch(`${sim.baseUrl}${path}`, { headers: auth })).json()) as unknown;
+        expect({ name, errors: shapeErrors(fixture(name), body) }).toEqual({ name, errors: [] });
+      }
+    }),
     behaviour('specific', 'matches profile, margins, orders, order history, trades, positions, quotes and the session exchange', async () => {
       const auth = { 'X-Kite-Version': '3', Authorization: `token ${sim.credentials.api_key}:${sim.session.access_token}` };
       const call = async (path: string, init: RequestInit = {}) => {

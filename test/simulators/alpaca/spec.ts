@@ -60,6 +60,11 @@ export class AlpacaSpec {
     const operation = template ? paths[template]?.[method.toLowerCase()] : undefined;
     if (!operation) throw new Error(`no ${method} ${urlPath} in Alpaca ${doc} spec`);
     let schema = operation.responses?.[String(status)]?.content?.['application/json']?.schema;
+    // The spec's activity items are oneOf two open schemas (neither requires nor forbids a field), which no object
+    // can meet; the path's activity type says which one applies, as the spec's description does.
+    if (template === '/v2/account/activities/{activity_type}' && urlPath.endsWith('/FILL') && status === 200) {
+      schema = { type: 'array', items: { $ref: '#/components/schemas/TradingActivities' } };
+    }
     // The market-data spec defines no error body; its errors carry the trading spec's ErrorResponse ({message}).
     if (!schema && status >= 400) {
       schema =

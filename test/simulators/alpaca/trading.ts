@@ -1,6 +1,6 @@
 import type { SimExchange, SimOrder } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
-import { ASSETS, assetBySymbol, assetJson, dec, orderJson, positionJson } from './wire';
+import { ASSETS, activityJson, assetBySymbol, assetJson, dec, newYorkDay, orderJson, positionJson } from './wire';
 
 export interface AlpacaSimState {
   exchange: SimExchange;
@@ -220,6 +220,21 @@ export function tradingRoutes(router: SimRouter, s: AlpacaSimState): void {
         .filter((p) => p.quantity !== 0)
         .map((p) => positionJson(s.exchange, p.symbol, p.quantity, p.averagePrice)),
     }))
+    // The trade book: FILL activities, newest first by default, filtered by New York date and paged by activity id.
+    .on('GET', '/v2/account/activities/:type', (req) => {
+      if (req.params.type !== 'FILL') return fail(422, 40010001, 'only FILL activities are simulated');
+      const date = req.query.get('date');
+      const size = Number(req.query.get('page_size') ?? 100);
+      if (!Number.isInteger(size) || size < 1 || size > 100) return fail(422, 40010001, 'page_size must be 1 to 100');
+      let fills = s.exchange
+        .tradeList()
+        .map(activityJson)
+        .filter((a) => !date || newYorkDay(Date.parse(a.transaction_time)) === date);
+      if (req.query.get('direction') !== 'asc') fills.reverse();
+      const after = req.query.get('page_token');
+      if (after) fills = fills.slice(fills.findIndex((a) => a.id === after) + 1);
+      return { json: fills.slice(0, size) };
+    })
     .on('GET', '/v2/positions/:symbol', (req) => {
       const p = s.exchange.positionList().find((x) => x.symbol === req.params.symbol && x.quantity !== 0);
       return p ? { json: positionJson(s.exchange, p.symbol, p.quantity, p.averagePrice) } : fail(404, 40410000, 'position does not exist');

@@ -1,4 +1,4 @@
-import type { SimExchange, SimOrder } from '../exchange';
+import type { SimExchange, SimFill, SimOrder } from '../exchange';
 
 /** The simulator's asset list: a few US equities with their listing exchange and a fixed asset UUID. */
 export const ASSETS = [
@@ -107,5 +107,28 @@ export function positionJson(ex: SimExchange, symbol: string, qty: number, avg: 
     current_price: dec(price),
     lastday_price: dec(price),
     change_today: '0',
+  };
+}
+
+/** The New York calendar date of `ms` (Alpaca's activity `date` filter is the trading day's date). */
+export const newYorkDay = (ms: number): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+
+/** A fill as Alpaca's TradingActivities: id "<yyyymmddhhmmssSSS>::<uuid>", decimals as strings. */
+export function activityJson(f: SimFill) {
+  const stamp = new Date(f.at).toISOString().replace(/[-:TZ.]/g, '');
+  return {
+    id: `${stamp}::${f.orderId}`,
+    activity_type: 'FILL',
+    transaction_time: new Date(f.at).toISOString(),
+    type: 'fill',
+    price: dec(f.price),
+    qty: dec(f.quantity),
+    side: f.side === 'BUY' ? 'buy' : 'sell',
+    symbol: f.symbol,
+    leaves_qty: '0',
+    order_id: f.orderId,
+    cum_qty: dec(f.quantity),
+    order_status: 'filled',
   };
 }

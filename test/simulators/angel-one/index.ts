@@ -18,7 +18,7 @@ import { fail, gatewayFail, ok, RATE_LIMITED } from './replies';
 import { SCRIP_MASTER } from './scrip';
 import { AngelSessions, totpMatches } from './sessions';
 import { AngelSmartStream } from './smart-stream';
-import { cancelOrder, modifyOrder, orderBook, placeOrder, positions, rms } from './trading';
+import { cancelOrder, holdings, modifyOrder, orderBook, placeOrder, positions, rms, tradeBook } from './trading';
 
 export interface AngelCredentials {
   api_key: string;
@@ -63,7 +63,7 @@ export const DEFAULT_CREDENTIALS: AngelCredentials = {
 const PREFIX = '/rest/secure/angelbroking';
 const REQUIRED_HEADERS = ['x-usertype', 'x-sourceid', 'x-clientlocalip', 'x-clientpublicip', 'x-macaddress'];
 
-type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote';
+type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote' | 'tradeBook' | 'holding';
 
 async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<AngelSimulatorHandle> {
   const clock = options.clock ?? systemClock;
@@ -95,6 +95,8 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
     book: [new WindowLimiter(1, 1000, clock)],
     positions: [new WindowLimiter(1, 1000, clock)],
     quote: [new WindowLimiter(1, 1000, clock)],
+    tradeBook: [new WindowLimiter(1, 1000, clock)],
+    holding: [new WindowLimiter(1, 1000, clock)],
   };
   const overLimit = (bucket: Bucket) => limiters[bucket].map((l) => l.hit()).some(Boolean);
 
@@ -189,6 +191,16 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
       'GET',
       `${PREFIX}/order/v1/getPosition`,
       guard('positions', { secure: true }, () => positions(exchange)),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/order/v1/getTradeBook`,
+      guard('tradeBook', { secure: true }, () => tradeBook(exchange)),
+    )
+    .on(
+      'GET',
+      `${PREFIX}/portfolio/v1/getHolding`,
+      guard('holding', { secure: true }, () => holdings(exchange)),
     )
     // The official JS SDK posts without the trailing slash the docs show: accept both.
     .on(

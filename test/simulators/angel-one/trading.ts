@@ -182,6 +182,63 @@ export function positions(exchange: SimExchange): SimResponse {
   return ok(rows.length ? rows : null);
 }
 
+/** getTradeBook: today's fills, every value a string; `filltime` is the time of day only, as SmartAPI sends it. */
+export function tradeBook(exchange: SimExchange): SimResponse {
+  const rows = exchange.tradeList().map((f) => {
+    const scrip = SCRIP_MASTER.find((r) => simSymbol(r) === f.symbol)!;
+    return {
+      exchange: scrip.exch_seg,
+      producttype: f.extra.producttype ?? 'DELIVERY',
+      tradingsymbol: scrip.symbol,
+      instrumenttype: scrip.instrumenttype,
+      symbolgroup: 'EQ',
+      strikeprice: '-1',
+      optiontype: '',
+      expirydate: '',
+      marketlot: scrip.lotsize,
+      precision: '2',
+      multiplier: '-1',
+      tradevalue: (f.price * f.quantity).toFixed(2),
+      transactiontype: f.side,
+      fillprice: f.price.toFixed(2),
+      fillsize: String(f.quantity),
+      orderid: f.orderId,
+      fillid: f.id.replace(/\D/g, ''),
+      filltime: new Date(f.at + 5.5 * 3_600_000).toISOString().slice(11, 19),
+    };
+  });
+  return ok(rows.length ? rows : null);
+}
+
+/** getHolding: settled demat holdings with Angel's own P&L (numbers, as in SmartAPI's sample). */
+export function holdings(exchange: SimExchange): SimResponse {
+  const rows = exchange.holdingList().map((h) => {
+    const scrip = SCRIP_MASTER.find((r) => simSymbol(r) === h.symbol)!;
+    const ltp = exchange.price(h.symbol);
+    const pnl = Math.round((ltp - h.averagePrice) * h.quantity * 100) / 100;
+    return {
+      tradingsymbol: scrip.symbol,
+      exchange: scrip.exch_seg,
+      isin: `INE${scrip.token.padStart(6, '0').slice(-6)}01010`,
+      t1quantity: 0,
+      realisedquantity: h.quantity,
+      quantity: h.quantity,
+      authorisedquantity: 0,
+      product: 'DELIVERY',
+      collateralquantity: null,
+      collateraltype: null,
+      haircut: 0,
+      averageprice: h.averagePrice,
+      ltp,
+      symboltoken: scrip.token,
+      close: ltp,
+      profitandloss: pnl,
+      pnlpercentage: h.averagePrice ? Math.round(((ltp - h.averagePrice) / h.averagePrice) * 10_000) / 100 : 0,
+    };
+  });
+  return ok(rows.length ? rows : null);
+}
+
 export function rms(exchange: SimExchange): SimResponse {
   exchange.settle();
   const f = (n: number) => n.toFixed(4);

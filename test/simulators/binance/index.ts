@@ -294,10 +294,13 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
       signed(false, (p) => {
         const symbol = symbolParam(p);
         if (typeof symbol !== 'string') return symbol;
+        // startTime/endTime bound the trade time, as Binance's do (at most 24 h apart there).
+        const start = Number(p.get('startTime') ?? -Infinity);
+        const end = Number(p.get('endTime') ?? Infinity);
         return {
           json: exchange
             .list()
-            .filter((o) => o.symbol === symbol && o.status === 'FILLED')
+            .filter((o) => o.symbol === symbol && o.status === 'FILLED' && o.updatedAt >= start && o.updatedAt <= end)
             .map(tradeOf),
         };
       }),

@@ -19,7 +19,7 @@ import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from '
 import { SCRIP_CSV } from './scrip';
 import { DhanOrderUpdates } from './order-updates';
 import { DhanTokens } from './tokens';
-import { cancelOrder, fundLimit, getByCorrelation, getOrder, modifyOrder, orderJson, placeOrder, positions } from './trading';
+import { cancelOrder, fundLimit, getByCorrelation, getOrder, holdings, modifyOrder, orderJson, placeOrder, positions, trades } from './trading';
 
 export interface DhanSimulatorHandle extends SimulatorHandle {
   /** Every token issued so far stops working (as if 24 hours had passed). */
@@ -152,6 +152,16 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
       'GET',
       '/v2/positions',
       guard('other', () => positions(exchange, clientId)),
+    )
+    .on(
+      'GET',
+      '/v2/holdings',
+      guard('other', () => holdings(exchange)),
+    )
+    .on(
+      'GET',
+      '/v2/trades',
+      guard('other', () => trades(exchange, clientId)),
     )
     .on('POST', '/v2/marketfeed/ltp', feed('ltp'))
     .on('POST', '/v2/marketfeed/ohlc', feed('ohlc'))

@@ -200,3 +200,51 @@ export function fundLimit(exchange: SimExchange, clientId: string): SimResponse 
     },
   };
 }
+
+/** GET /v2/holdings: settled demat holdings; "ALL" when the shares trade on both exchanges, as Dhan writes it. */
+export function holdings(exchange: SimExchange): SimResponse {
+  return {
+    json: exchange.holdingList().map((h) => {
+      const scrip = SCRIPS.find((s) => s.symbol === h.symbol)!;
+      return {
+        exchange: 'ALL',
+        tradingSymbol: scrip.tradingSymbol,
+        securityId: scrip.securityId,
+        isin: `INE${scrip.securityId.padStart(6, '0').slice(-6)}01010`,
+        totalQty: h.quantity,
+        dhanQty: h.quantity,
+        t1Qty: 0,
+        collateralQty: 0,
+        availableQty: h.quantity,
+        avgCostPrice: h.averagePrice,
+      };
+    }),
+  };
+}
+
+/** GET /v2/trades: today's executions, one per fill. */
+export function trades(exchange: SimExchange, clientId: string): SimResponse {
+  return {
+    json: exchange.tradeList().map((f) => ({
+      dhanClientId: clientId,
+      orderId: f.orderId,
+      exchangeOrderId: `11${f.orderId}`,
+      exchangeTradeId: f.id.replace(/\D/g, ''),
+      transactionType: f.side,
+      exchangeSegment: f.extra.exchangeSegment,
+      productType: f.extra.productType,
+      orderType: f.extra.orderType,
+      tradingSymbol: f.extra.tradingSymbol,
+      customSymbol: f.extra.tradingSymbol,
+      securityId: f.extra.securityId,
+      tradedQuantity: f.quantity,
+      tradedPrice: f.price,
+      createTime: dhanTime(f.at),
+      updateTime: dhanTime(f.at),
+      exchangeTime: dhanTime(f.at),
+      drvExpiryDate: null,
+      drvOptionType: null,
+      drvStrikePrice: 0,
+    })),
+  };
+}

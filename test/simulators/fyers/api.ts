@@ -2,7 +2,7 @@ import type { SimOrderType } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
 import { AUTH_FAILED, fail, IP_REJECTED, ok, RATE_LIMITED } from './envelope';
 import { BY_TICKER, fyToken, INDEX_BY_TICKER, masterCsv } from './master';
-import { fundLimitJson, orderJson, overallJson, positionJson, profileJson, quoteJson, tradeJson } from './shapes';
+import { fillTradeJson, fundLimitJson, holdingsJson, orderJson, overallJson, positionJson, profileJson, quoteJson } from './shapes';
 import type { FyersState } from './state';
 
 type Handler = (req: SimRequest) => SimResponse;
@@ -152,12 +152,15 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
     '/api/v3/tradebook',
     read(() =>
       ok({
-        tradeBook: state.exchange
-          .list()
-          .filter((o) => o.status === 'FILLED')
-          .map((o) => tradeJson(o, user)),
+        // Today's fills: the book starts empty after the exchange settles a day.
+        tradeBook: state.exchange.tradeList().map((f) => fillTradeJson(f, state.exchange.get(f.orderId)!, user)),
       }),
     ),
+  );
+  router.on(
+    'GET',
+    '/api/v3/holdings',
+    read(() => ok(holdingsJson(state.exchange.holdingList(), (symbol) => state.exchange.price(symbol)))),
   );
   router.on(
     'GET',

@@ -1,5 +1,5 @@
-import { basePrice, type SimOrder, type SimPosition } from '../exchange';
-import { BY_TICKER, fyToken, type MasterRow } from './master';
+import { basePrice, type SimFill, type SimOrder, type SimPosition } from '../exchange';
+import { BY_TICKER, fyToken, MASTER, type MasterRow } from './master';
 import type { FyersUser } from './state';
 
 /** Builders of FYERS API v3 JSON bodies (field names from FYERS' SDKs, Postman collection and published samples). */
@@ -118,6 +118,49 @@ export function tradeJson(order: SimOrder, user: FyersUser) {
     row: 0,
     symbol: row.ticker,
     orderTag: order.extra.orderTag ?? '',
+  };
+}
+
+/** One trade of GET /api/v3/tradebook for one fill (the exchange fills an order whole). */
+export function fillTradeJson(fill: SimFill, order: SimOrder, user: FyersUser) {
+  return { ...tradeJson(order, user), orderDateTime: fyersTime(fill.at), tradeNumber: fill.id.replace(/\D/g, '').slice(-10) };
+}
+
+/** GET /api/v3/holdings: settled holdings (holdingType HLD) and the overall block, as FYERS sends them. */
+export function holdingsJson(holdings: SimPosition[], ltpOf: (symbol: string) => number) {
+  const rows = holdings.map((h, i) => {
+    const row = MASTER.find((r) => r.common === h.symbol)!;
+    const ltp = ltpOf(h.symbol);
+    return {
+      holdingType: 'HLD',
+      quantity: h.quantity,
+      costPrice: round(h.averagePrice),
+      marketVal: round(ltp * h.quantity),
+      remainingQuantity: h.quantity,
+      pl: round((ltp - h.averagePrice) * h.quantity),
+      ltp,
+      id: i + 1,
+      fyToken: fyToken(row),
+      exchange: row.exchangeCode,
+      symbol: row.ticker,
+      segment: row.segmentCode,
+      isin: `INE${fyToken(row).slice(-6)}01010`,
+      qty_t1: 0,
+      remainingPledgeQuantity: 0,
+      collateralQuantity: 0,
+    };
+  });
+  const investment = round(rows.reduce((n, r) => n + r.costPrice * r.quantity, 0));
+  const current = round(rows.reduce((n, r) => n + r.marketVal, 0));
+  return {
+    holdings: rows,
+    overall: {
+      count_total: rows.length,
+      total_investment: investment,
+      total_current_value: current,
+      total_pl: round(current - investment),
+      pnl_perc: investment ? round(((current - investment) / investment) * 100) : 0,
+    },
   };
 }
 

@@ -328,18 +328,42 @@ export function interactiveRoutes(router: SimRouter, state: XtsSimState): void {
       success(
         's-trades-0001',
         'Success trade book',
-        state.exchange
-          .list()
-          .filter((o) => o.status === 'FILLED')
-          .map((o) => ({
-            ...orderRow(state, o),
-            ExecutionID: `T${o.id}`,
-            LastTradedPrice: o.averagePrice,
-            LastTradedQuantity: o.filledQuantity,
-            LastExecutionTransactTime: istDmy(o.updatedAt),
-          })),
+        // Today's fills: the book starts empty after the exchange settles a day.
+        state.exchange.tradeList().map((f) => ({
+          ...orderRow(state, state.exchange.get(f.orderId)!),
+          ExecutionID: `T${f.orderId}`,
+          LastTradedPrice: f.price,
+          LastTradedQuantity: f.quantity,
+          LastExecutionTransactTime: istDmy(f.at),
+        })),
       ),
     ),
+  );
+  // Holdings keyed by ISIN under RMSHoldings, each with its NSE and BSE instrument ids, as XTS sends them.
+  router.on(
+    'GET',
+    `${ROOT}/portfolio/holdings`,
+    guard(state, 'interactive', {}, () => {
+      const holdings: Record<string, unknown> = {};
+      for (const h of state.exchange.holdingList()) {
+        const instrument = instrumentBySymbol(h.symbol)!;
+        const isin = instrument.isin ?? `INE${String(instrument.id).padStart(6, '0')}01010`;
+        holdings[isin] = {
+          ISIN: isin,
+          HoldingQuantity: h.quantity,
+          UsedHoldingQuantity: 0,
+          CollateralQuantity: 0,
+          ExchangeNSEInstrumentId: instrument.segment === 'NSECM' ? instrument.id : 0,
+          ExchangeBSEInstrumentId: instrument.segment === 'BSECM' ? instrument.id : 0,
+          BuyAvgPrice: h.averagePrice,
+          IsCollateralHolding: false,
+          IsNeedToDelete: false,
+          CreatedOn: istIso(state.clock.now()),
+          LastUpdatedOn: istIso(state.clock.now()),
+        };
+      }
+      return success('s-holdings-0001', 'Success holdings', { RMSHoldings: { Holdings: holdings } });
+    }),
   );
   router.on(
     'GET',

@@ -2,7 +2,7 @@ import { basePrice, type SimOrderType } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
 import { fail, IP_REJECTED, ok, RATE_LIMITED, TOKEN_ERROR } from './envelope';
 import { INSTRUMENTS, INSTRUMENTS_CSV, instrumentsCsvFor } from './instruments';
-import { ltpJson, ohlcJson, orderBookJson, orderHistoryJson, positionJson, profileJson, quoteJson, segmentJson, tradesJson } from './shapes';
+import { holdingJson, ltpJson, ohlcJson, orderBookJson, orderHistoryJson, positionJson, profileJson, quoteJson, segmentJson, tradesJson } from './shapes';
 import type { KiteState } from './state';
 
 type Guarded = (req: SimRequest) => SimResponse;
@@ -196,6 +196,18 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
       // Every simulated position is opened today, so the day and net books are the same.
       return ok({ net: rows, day: rows });
     }),
+  );
+
+  // Today's trade book: one trade per fill since the last day roll.
+  router.on(
+    'GET',
+    '/trades',
+    read(() => ok(state.exchange.tradeList().flatMap((f) => tradesJson(state.exchange.get(f.orderId)!)))),
+  );
+  router.on(
+    'GET',
+    '/portfolio/holdings',
+    read(() => ok(state.exchange.holdingList().map((h) => holdingJson(h, state.exchange.price(h.symbol), basePrice(h.symbol))))),
   );
 
   const quote = (handler: Guarded) => guard(state, 'quote', handler);

@@ -204,6 +204,39 @@ export function tradesJson(order: SimOrder) {
   ];
 }
 
+/** One row of GET /portfolio/holdings: a settled delivery holding (every simulated holding is fully settled, T1 0). */
+export function holdingJson(holding: SimPosition, lastPrice: number, closePrice: number) {
+  const [exchange = '', tradingsymbol = ''] = holding.symbol.split(/:(.*)/s);
+  const token = INSTRUMENTS.get(holding.symbol)?.token ?? 0;
+  return {
+    tradingsymbol,
+    exchange,
+    instrument_token: token,
+    isin: `INE${String(token).padStart(6, '0').slice(-6)}01010`,
+    product: 'CNC',
+    price: 0,
+    quantity: holding.quantity,
+    used_quantity: 0,
+    t1_quantity: 0,
+    realised_quantity: holding.quantity,
+    authorised_quantity: 0,
+    authorised_date: '',
+    authorisation: {},
+    opening_quantity: holding.quantity,
+    short_quantity: 0,
+    collateral_quantity: 0,
+    collateral_type: '',
+    discrepancy: false,
+    average_price: round(holding.averagePrice),
+    last_price: lastPrice,
+    close_price: closePrice,
+    pnl: round((lastPrice - holding.averagePrice) * holding.quantity),
+    day_change: round(lastPrice - closePrice),
+    day_change_percentage: closePrice ? round(((lastPrice - closePrice) / closePrice) * 100) : 0,
+    mtf: { quantity: 0, used_quantity: 0, average_price: 0, value: 0, initial_margin: 0 },
+  };
+}
+
 /** One row of GET /portfolio/positions, aggregating today's fills of the symbol. */
 export function positionJson(position: SimPosition, fills: SimOrder[], lastPrice: number, closePrice: number, product: string) {
   const [exchange = '', tradingsymbol = ''] = position.symbol.split(/:(.*)/s);

@@ -1,5 +1,6 @@
 import type { BrokerAdapter } from '../types';
 import { funds, validate } from './account';
+import { trades } from './books';
 import { descriptor } from './descriptor';
 import { alpacaRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
@@ -24,6 +25,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  // The trade book only: Alpaca's held shares are its positions (see books.ts).
+  trades,
   // API keys do not expire.
   sessionExpiry: () => null,
   marketStream: alpacaMarketStream,

@@ -15,6 +15,7 @@ import {
   type Quote,
 } from '../types';
 import { numOrZero } from '../json';
+import { holdings, trades } from './books';
 import { angelCall, PATHS } from './client';
 import { descriptor } from './descriptor';
 import { angelRateLimits } from './limits';
@@ -167,6 +168,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  holdings,
+  trades,
   sessionExpiry,
   marketStream: angelMarketStream,
   orderStream: angelOrderStream,

@@ -59,4 +59,6 @@ export const PATHS = {
   orderBook: '/rest/secure/angelbroking/order/v1/getOrderBook',
   positions: '/rest/secure/angelbroking/order/v1/getPosition',
   quote: '/rest/secure/angelbroking/market/v1/quote/',
+  tradeBook: '/rest/secure/angelbroking/order/v1/getTradeBook',
+  holding: '/rest/secure/angelbroking/portfolio/v1/getHolding',
 } as const;

@@ -1,5 +1,6 @@
 import type { BrokerAdapter } from '../types';
 import { funds, positions, validate } from './account';
+import { trades } from './books';
 import { descriptor } from './descriptor';
 import { binanceRateLimits } from './limits';
 import { fetchInstruments, quotes } from './market';
@@ -22,6 +23,8 @@ export const adapter: BrokerAdapter = {
   getOrder,
   orders,
   positions,
+  // The trade book only: spot balances are its positions (see books.ts).
+  trades,
   quotes,
   marketStream: binanceMarketStream,
   orderStream: binanceOrderStream,

@@ -15,6 +15,7 @@ import {
   type Quote,
 } from '../types';
 import { numOrZero } from '../json';
+import { holdings, trades } from './books';
 import { dhanCall, dhanIdentity } from './client';
 import { descriptor } from './descriptor';
 import { dhanRateLimits } from './limits';
@@ -160,6 +161,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  holdings,
+  trades,
   sessionExpiry,
   marketStream: dhanMarketStream,
   orderStream: dhanOrderStream,

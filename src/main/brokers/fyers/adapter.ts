@@ -9,6 +9,7 @@ import {
   type Position,
   type Quote,
 } from '../types';
+import { holdings, trades } from './books';
 import { fyers } from './client';
 import { descriptor } from './descriptor';
 import { fyersRateLimits } from './limits';
@@ -119,6 +120,9 @@ export const adapter: BrokerAdapter = {
     const body = await fyers(ctx, { kind: 'read', method: 'GET', path: '/api/v3/positions' });
     return (Array.isArray(body.netPositions) ? body.netPositions : []).map((p) => toPosition(ctx, p));
   },
+
+  holdings,
+  trades,
 
   async quotes(ctx, symbols): Promise<Quote[]> {
     const tickers = symbols.map((symbol) => ({ symbol, ticker: toFyersSymbol(ctx, symbol) }));

@@ -1,6 +1,7 @@
 import { BrokerError, maskAccount, type BrokerAdapter, type BrokerContext, type BrokerOrder, type OrderRequest, type Quote } from '../types';
 import { ACCESS_TOKEN, ACCESS_TOKEN_EXPIRES_AT, accountNumber, accountPath, customerAccounts, data, exchangeRefreshToken, tastyCall } from './client';
 import { descriptor } from './descriptor';
+import { tradesFromOrders } from '../order-trades';
 import { tastyRateLimits } from './limits';
 import { toBrokerOrder, toFunds, toPosition, toQuote, type TastyOrder, type TastyPosition, type TastyQuote } from './mapping';
 import { tastytradeOrderStream } from './order-stream';
@@ -116,6 +117,9 @@ export const adapter: BrokerAdapter = {
   },
 
   orders: liveOrders,
+  // Today's filled orders, one trade each, from the live orders (today's book). No holdings: its held shares are its
+  // positions.
+  trades: async (ctx) => tradesFromOrders(await liveOrders(ctx), ctx.clock.now(), 'America/New_York'),
 
   async positions(ctx) {
     const account = await accountNumber(ctx);

@@ -1,5 +1,6 @@
 import { BrokerError, maskAccount, type BrokerAdapter, type BrokerContext, type BrokerOrder, type Position, type Quote } from '../types';
 import { num } from '../json';
+import { tradesFromOrders } from '../order-trades';
 import { accountId, profileAccounts, tradierCall } from './client';
 import { descriptor } from './descriptor';
 import { tradierRateLimits } from './limits';
@@ -120,6 +121,9 @@ export const adapter: BrokerAdapter = {
   },
 
   orders: listOrders,
+  // Tradier has no per-fill list (its history is by day): today's orders with fills, one trade each. No holdings:
+  // its held shares are its positions.
+  trades: async (ctx) => tradesFromOrders(await listOrders(ctx), ctx.clock.now(), 'America/New_York'),
 
   async positions(ctx) {
     const id = await accountId(ctx);

@@ -9,6 +9,7 @@ import {
   type OrderLookup,
   type Quote,
 } from '../types';
+import { holdings, trades } from './books';
 import { xtsCall, type XtsProfile } from './client';
 import { DEFAULT_ROOTS, QUOTES_BATCH, SEGMENT_CODE, SESSION, type XtsRoots } from './config';
 import { fetchInstruments, resolveInstrument, segmentOf } from './instruments';
@@ -171,6 +172,8 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
     },
 
     quotes: (ctx, symbols) => quotes(ctx, profile, symbols),
+    holdings: (ctx) => holdings(ctx, profile),
+    trades: (ctx) => trades(ctx, profile),
     sessionExpiry: (ctx) => expiryOf(ctx.credentials),
     marketStream: xtsMarketStream(profile),
     orderStream: xtsOrderStream,

@@ -10,6 +10,7 @@ import {
   type Position,
   type Quote,
 } from '../types';
+import { holdings, trades } from './books';
 import { kite } from './client';
 import { descriptor } from './descriptor';
 import { kiteRateLimits } from './limits';
@@ -138,6 +139,9 @@ export const adapter: BrokerAdapter = {
     const data = record(await kite(ctx, { kind: 'read', method: 'GET', path: '/portfolio/positions' }));
     return (Array.isArray(data.net) ? data.net : []).map(toPosition);
   },
+
+  holdings,
+  trades,
 
   async quotes(ctx, symbols): Promise<Quote[]> {
     const keys = symbols.map((symbol) => {

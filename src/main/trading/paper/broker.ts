@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock';
 import type { Db } from '../../store/db';
 import { BrokerError } from '../../brokers/types';
-import type { Funds, OrderAck, OrderChange, OrderLookup, OrderRequest, Position, Quote } from '../../brokers/types';
+import type { Funds, Holding, OrderAck, OrderChange, OrderLookup, OrderRequest, Position, Quote, Trade } from '../../brokers/types';
 import { Book } from './book';
 import { checkContract, type ContractLookup } from './contracts';
 import { validateRequest } from './matching';
@@ -12,7 +12,7 @@ import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type 
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow } from '../../store/paper-store';
 import type { PaperAccount, PaperOrder, PaperReset, PositionSource } from './types';
-import { toPaperOrder, toPaperReset, toPosition } from './view';
+import { toHolding, toPaperOrder, toPaperReset, toPosition, toTrade } from './view';
 import { valuate } from './valuation';
 
 export interface PaperBrokerOptions {
@@ -149,6 +149,20 @@ export class PaperBroker {
     const rows = this.store.positions();
     const prices = await this.pricesFor(rows.filter((r) => r.quantity !== 0).map((r) => r.symbol));
     return rows.map((r) => toPosition(r, prices.get(r.symbol)?.price, this.decimals));
+  }
+
+  /** Paper settles at once (no T+1): every long position is a holding, valued on its own feed. */
+  async holdings(): Promise<Holding[]> {
+    await this.evaluate();
+    const held = this.store.positions().filter((r) => r.quantity > 0);
+    const prices = await this.pricesFor(held.map((r) => r.symbol));
+    return held.map((r) => toHolding(toPosition(r, prices.get(r.symbol)?.price, this.decimals)));
+  }
+
+  /** The trade book since the last reset, newest first: paper fills an order whole, so one trade per filled order. */
+  async trades(): Promise<Trade[]> {
+    await this.evaluate();
+    return this.store.allOrders().flatMap(toTrade);
   }
 
   /** Quotes as a fill would see them: a held symbol from its position's feed. */

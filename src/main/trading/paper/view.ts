@@ -1,4 +1,4 @@
-import type { Position } from '../../brokers/types';
+import type { Holding, Position, Trade } from '../../brokers/types';
 import { averagePrice, marketValueMinor } from './ledger';
 import { fromMinor } from './money';
 import type { OrderRow, PositionRow, ResetRow } from '../../store/paper-store';
@@ -42,6 +42,26 @@ export function toPosition(row: PositionRow, price: number | undefined, decimals
     unrealizedPnl: unrealized === null ? null : fromMinor(unrealized, decimals),
     realizedPnl: fromMinor(row.realized_minor, decimals),
   };
+}
+
+export function toHolding(p: Position): Holding {
+  return { symbol: p.symbol, quantity: p.quantity, averagePrice: p.averagePrice, lastPrice: p.lastPrice, pnl: p.unrealizedPnl };
+}
+
+/** A filled order as its one execution (the paper engine fills whole orders at one price). */
+export function toTrade(row: OrderRow): Trade[] {
+  if (row.state !== 'FILLED' || row.average_price === null) return [];
+  return [
+    {
+      tradeId: `${row.id}-1`,
+      brokerOrderId: row.id,
+      symbol: row.symbol,
+      side: row.side,
+      quantity: row.filled_quantity,
+      price: row.average_price,
+      executedAt: row.updated_at,
+    },
+  ];
 }
 
 export function toPaperReset(row: ResetRow, decimals: number): PaperReset {

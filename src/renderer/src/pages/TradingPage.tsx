@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BooksPanel } from '../trading/BooksPanel';
 import { OrderTicket } from '../trading/OrderTicket';
 import { OrdersTable } from '../trading/OrdersTable';
 import { PaperAccountPanel } from '../trading/PaperAccountPanel';
@@ -40,6 +41,7 @@ export function TradingPage() {
       <div className="trading-right">
         <OrdersTable />
         <PositionsPanel onPick={pick} />
+        <BooksPanel onPick={pick} />
         <SchedulesPanel />
       </div>
     </div>
