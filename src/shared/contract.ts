@@ -56,6 +56,8 @@ import {
   BackupViewSchema,
   RecoveryResultSchema,
   StoreStatusSchema,
+  ChartHistoryInput,
+  ChartHistorySchema,
 } from './schemas';
 
 export interface ChannelSpec {
@@ -101,6 +103,7 @@ export const contract = {
   'quotes:get': { input: QuotesInput, output: QuotesSchema },
   'quotes:watch': { input: QuotesWatchInput, output: QuotesWatchSchema },
   'feeds:list': { input: EmptyInput, output: z.array(FeedViewSchema) },
+  'chart:history': { input: ChartHistoryInput, output: ChartHistorySchema },
   'paper:account': { input: EmptyInput, output: PaperAccountSchema },
   'paper:reset': { input: PaperResetInput, output: PaperAccountSchema },
   'limits:get': { input: EmptyInput, output: LimitsSchema },
