@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ChartPanel } from '../trading/ChartPanel';
 import { OrderTicket } from '../trading/OrderTicket';
 import { OrdersTable } from '../trading/OrdersTable';
 import { PaperAccountPanel } from '../trading/PaperAccountPanel';
@@ -14,6 +15,7 @@ export function TradingPage() {
   const orders = useApp((s) => s.orders);
   const [symbol, setSymbol] = useState('');
   const [ticketKey, setTicketKey] = useState(0);
+  const [chart, setChart] = useState<string | null>(null);
 
   if (tradingError) {
     return (
@@ -33,13 +35,14 @@ export function TradingPage() {
   return (
     <div className="trading">
       <div className="trading-left">
-        <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} />
+        <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} onChart={setChart} />
         {mode === 'paper' && <PaperAccountPanel />}
-        <QuotesPanel symbols={watched} onPick={pick} />
+        <QuotesPanel symbols={watched} onPick={pick} onChart={setChart} />
       </div>
       <div className="trading-right">
+        {chart && <ChartPanel key={chart} symbol={chart} onClose={() => setChart(null)} />}
         <OrdersTable />
-        <PositionsPanel onPick={pick} />
+        <PositionsPanel onPick={pick} onChart={setChart} />
         <SchedulesPanel />
       </div>
     </div>
