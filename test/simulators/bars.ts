@@ -20,14 +20,14 @@ function volumeOf(symbol: string, open: number): number {
 }
 
 /**
- * History that agrees with the simulators' streams: bars of `lengthMs` opening on whole multiples of it in
- * [from, to), built from the same priceAt path the streams and fills use, sampled evenly through each bar; the bar
+ * History that agrees with the simulators' streams: bars of `lengthMs` opening on whole multiples of it (shifted by
+ * `phaseMs`, for brokers whose bars open at the session's start) in [from, to), built from the same priceAt path the streams and fills use, sampled evenly through each bar; the bar
  * holding `now` closes at priceAt(now). Nothing after `now` exists yet.
  */
-export function simBars(symbol: string, from: number, to: number, lengthMs: number, now: number): SimBar[] {
+export function simBars(symbol: string, from: number, to: number, lengthMs: number, now: number, phaseMs = 0): SimBar[] {
   const out: SimBar[] = [];
   const step = Math.max(1000, Math.floor(lengthMs / SAMPLES_PER_BAR));
-  for (let open = Math.ceil(from / lengthMs) * lengthMs; open < to && open <= now; open += lengthMs) {
+  for (let open = Math.ceil((from - phaseMs) / lengthMs) * lengthMs + phaseMs; open < to && open <= now; open += lengthMs) {
     const last = Math.min(open + lengthMs - 1, now);
     const first = priceAt(symbol, open);
     let [high, low, close] = [first, first, first];

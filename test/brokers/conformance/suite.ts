@@ -24,6 +24,7 @@ export const SECTIONS = [
   'errors',
   'rateLimits',
   'streaming',
+  'history',
   'secrets',
   'specific',
 ] as const;

@@ -19,6 +19,16 @@ describe('folding live prices into chart bars', () => {
     expect(bars.map((b) => b.time)).toEqual([T0, T0 + 10 * MIN]);
   });
 
+  it("keeps the phase of the broker's bars (hourly bars opening at a quarter past)", () => {
+    const bars: Candle[] = [{ time: T0 + 15 * MIN, open: 100, high: 100, low: 100, close: 100, volume: 0 }];
+    foldPrice(bars, '1h', 101, T0 + 70 * MIN);
+    foldPrice(bars, '1h', 102, T0 + 80 * MIN);
+    expect(bars.map((b) => [b.time, b.close])).toEqual([
+      [T0 + 15 * MIN, 101],
+      [T0 + 75 * MIN, 102],
+    ]);
+  });
+
   it('ignores a price older than the last bar, and nonsense prices', () => {
     const bars: Candle[] = [{ time: T0, open: 100, high: 100, low: 100, close: 100, volume: 0 }];
     expect(foldPrice(bars, '1m', 50, T0 - 1)).toBeNull();

@@ -8,9 +8,10 @@ import { INTERVAL_MS, type Candle, type ChartInterval } from '../../../shared/ch
 export function foldPrice(bars: Candle[], interval: ChartInterval, price: number, at: number, volume = 0): Candle | null {
   if (!Number.isFinite(price) || price <= 0) return null;
   const length = INTERVAL_MS[interval];
-  const open = Math.floor(at / length) * length;
   const last = bars.at(-1);
-  if (last && open < last.time) return null;
+  if (last && at < last.time) return null;
+  // Bars keep the phase of the broker's last bar (Kite's hourly bars open at :15 IST), or whole intervals on an empty chart.
+  const open = last ? last.time + Math.floor((at - last.time) / length) * length : Math.floor(at / length) * length;
   if (last && open === last.time) {
     const next = { ...last, high: Math.max(last.high, price), low: Math.min(last.low, price), close: price, volume: last.volume + volume };
     bars[bars.length - 1] = next;
