@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { ChartPanel } from '../trading/ChartPanel';
+import { lazy, Suspense, useState } from 'react';
 import { OrderTicket } from '../trading/OrderTicket';
 import { OrdersTable } from '../trading/OrdersTable';
 import { PaperAccountPanel } from '../trading/PaperAccountPanel';
@@ -7,6 +6,9 @@ import { PositionsPanel } from '../trading/PositionsPanel';
 import { QuotesPanel } from '../trading/QuotesPanel';
 import { SchedulesPanel } from '../trading/SchedulesPanel';
 import { useApp } from '../store';
+
+// The chart library loads only when a chart opens: the first screen does not wait for it.
+const ChartPanel = lazy(() => import('../trading/ChartPanel').then((m) => ({ default: m.ChartPanel })));
 
 /** The trading console: ticket, prices, account, orders and positions for the current mode, and scheduled baskets. */
 export function TradingPage() {
@@ -40,7 +42,11 @@ export function TradingPage() {
         <QuotesPanel symbols={watched} onPick={pick} onChart={setChart} />
       </div>
       <div className="trading-right">
-        {chart && <ChartPanel key={chart} symbol={chart} onClose={() => setChart(null)} />}
+        {chart && (
+          <Suspense fallback={<p className="muted">Loading chart…</p>}>
+            <ChartPanel key={chart} symbol={chart} onClose={() => setChart(null)} />
+          </Suspense>
+        )}
         <OrdersTable />
         <PositionsPanel onPick={pick} onChart={setChart} />
         <SchedulesPanel />
