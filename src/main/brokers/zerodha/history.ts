@@ -42,8 +42,8 @@ export async function kiteHistory(ctx: BrokerContext, symbol: string, interval: 
   const token = ctx.instruments.find(symbol)?.token;
   if (!token) throw new BrokerError('BROKER_REJECTED', `${symbol.slice(0, 40)} is not in Zerodha's instrument list, so it has no chart history.`);
   const out: Candle[] = [];
-  // Kite's `to` is inclusive, to the second.
-  const last = to - 1000;
+  // The last whole second before `to`: the broker's range end is inclusive, to the second.
+  const last = Math.ceil(to / 1000) * 1000 - 1000;
   for (let start = from; start <= last; start += spec.maxDays * DAY) {
     const end = Math.min(last, start + spec.maxDays * DAY - 1000);
     const data = record(
