@@ -33,6 +33,6 @@ const INDIAN = new Set(['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'BCD']);
 export function exchangeTimeZone(symbol: string): string {
   const exchange = symbol.split(':')[0] ?? '';
   if (INDIAN.has(exchange)) return 'Asia/Kolkata';
-  if (exchange === 'CRYPTO' || exchange === 'BINANCE') return 'UTC';
+  if (exchange === 'CRYPTO') return 'UTC';
   return 'America/New_York';
 }
