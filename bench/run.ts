@@ -1,5 +1,6 @@
 import os from 'node:os';
 import fs from 'node:fs';
+import { chartBench } from './chart';
 import { healthFanoutBench } from './health-fanout';
 import { orderPathBench } from './order-path';
 import { paperBench } from './paper';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   paper: paperBench,
   renderer: rendererBench,
   streaming: streamingBench,
+  chart: chartBench,
 };
 
 function machine() {

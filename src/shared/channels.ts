@@ -39,6 +39,7 @@ export const CHANNEL_NAMES = [
   'quotes:get',
   'quotes:watch',
   'feeds:list',
+  'chart:history',
   'paper:account',
   'paper:reset',
   'limits:get',

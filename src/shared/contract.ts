@@ -60,6 +60,8 @@ import {
   BackupViewSchema,
   RecoveryResultSchema,
   StoreStatusSchema,
+  ChartHistoryInput,
+  ChartHistorySchema,
 } from './schemas';
 
 export interface ChannelSpec {
@@ -108,6 +110,7 @@ export const contract = {
   'quotes:get': { input: QuotesInput, output: QuotesSchema },
   'quotes:watch': { input: QuotesWatchInput, output: QuotesWatchSchema },
   'feeds:list': { input: EmptyInput, output: z.array(FeedViewSchema) },
+  'chart:history': { input: ChartHistoryInput, output: ChartHistorySchema },
   'paper:account': { input: EmptyInput, output: PaperAccountSchema },
   'paper:reset': { input: PaperResetInput, output: PaperAccountSchema },
   'limits:get': { input: EmptyInput, output: LimitsSchema },

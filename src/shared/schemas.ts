@@ -3,6 +3,7 @@ import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
 import { BASKET_ORDER_TYPES, needsLimitPrice, needsStopPrice, ORDER_SIDES, ORDER_STATES, ORDER_TYPES, TIMES_IN_FORCE } from './orders';
 import { AppErrorSchema } from './result';
+import { CHART_INTERVALS } from './charts';
 
 /**
  * Messages set here are predicates in BrokerVault's words ("must be a connection id"); main's input translator puts
@@ -451,6 +452,26 @@ export const LiveQuoteSchema = z.strictObject({ symbol: z.string(), last: z.numb
 export const LiveQuotesEventSchema = z.strictObject({
   quotes: z.array(LiveQuoteSchema),
   sources: z.array(z.strictObject({ symbol: z.string(), source: z.enum(PRICE_SOURCES) })),
+});
+
+/** Chart history: bars of `interval` between `from` and `to` (epoch ms; defaults: the last 300 bars up to now). */
+export const ChartHistoryInput = z
+  .strictObject({
+    symbol: Symbol,
+    interval: z.enum(CHART_INTERVALS),
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+  })
+  .refine((i) => i.from === undefined || i.to === undefined || i.from < i.to, { message: 'from must be before to', path: ['from'] });
+export const CandleSchema = z.strictObject({ time: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export const ChartHistorySchema = z.strictObject({
+  symbol: z.string(),
+  interval: z.enum(CHART_INTERVALS),
+  /** True when the bars come from BrokerVault's simulated feed, not a broker. */
+  simulated: z.boolean(),
+  /** The intervals the source offers, for the chart's picker. */
+  intervals: z.array(z.enum(CHART_INTERVALS)),
+  candles: z.array(CandleSchema),
 });
 
 export const PaperAccountSchema = z.strictObject({

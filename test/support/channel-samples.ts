@@ -49,6 +49,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'quotes:get': { symbols: ['NSE:INFY', 'US:AAPL'] },
     'quotes:watch': { symbols: ['NSE:INFY', 'US:AAPL'] },
     'feeds:list': {},
+    'chart:history': { symbol: 'NSE:INFY', interval: '5m' },
     'paper:account': {},
     'paper:reset': { startingCash: 500000 },
     'limits:get': {},

@@ -1,4 +1,5 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
+import type { Candle, ChartInterval } from '../../shared/charts';
 import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
@@ -8,6 +9,7 @@ import type { HttpRequest } from './http-types';
 
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
 export type { BrokerErrorCode, OrderSide, OrderState, OrderType, TimeInForce };
+export type { Candle, ChartInterval };
 
 /**
  * A broker failure with a message that is safe to show: our words, plus the broker's own message
@@ -302,6 +304,10 @@ export interface BrokerAdapter {
   readonly marketStream?: MarketStreamCapability<BrokerContext>;
   /** Brokers that push order updates: how to open the account's order socket; the order-update service alone calls it. */
   readonly orderStream?: OrderStreamCapability<BrokerContext>;
+  /** The chart intervals the broker's historical-data endpoint offers (with `history`). */
+  readonly historyIntervals?: readonly ChartInterval[];
+  /** Bars of `interval` opening in [from, to) (epoch ms), oldest first, from the broker's historical-data endpoint. */
+  history?(ctx: BrokerContext, symbol: string, interval: ChartInterval, from: number, to: number): Promise<Candle[]>;
 }
 
 export function maskAccount(id: string): string {

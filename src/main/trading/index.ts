@@ -26,6 +26,7 @@ import { startPaperStreaming, type PaperStreaming } from './paper-streaming';
 import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
+import { ChartHistory } from './chart-history';
 
 export interface TradingDeps {
   db: Db;
@@ -62,6 +63,8 @@ export interface Trading {
   /** A streamed price reached the paper engine: paper positions and P&L may read differently now. */
   onDidRepricePaper: Event<void>;
   venue(): Venue;
+  /** Chart bars from the feed the trader's prices come from (live connection, paper's pricing connection, or simulated). */
+  charts: ChartHistory;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
   /** Start-up: reconcile the journal with live order books, then report missed schedules. */
@@ -170,6 +173,15 @@ export function createTrading(d: TradingDeps): Trading {
     paperStreaming,
     onDidRepricePaper: repriced.event,
     venue: () => orders.currentVenue(),
+    charts: new ChartHistory({
+      brokers: d.brokerCalls,
+      connections: d.connections,
+      clock: d.clock,
+      sourceFor: (symbol) => {
+        const venue = orders.currentVenue();
+        return venue.mode === 'live' ? venue.connectionId : prices.bestConnection(symbol);
+      },
+    }),
     async tick() {
       await orders.refresh(() => paper.evaluate());
       await schedules.tick();

@@ -7,6 +7,7 @@ import { type BrokerContext, type Instrument } from '../../../src/main/brokers/t
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { startAlpaca, type AlpacaSimHandle } from '../../simulators/alpaca';
 import { AlpacaSpec } from '../../simulators/alpaca/spec';
+import { priceAt } from '../../simulators/exchange';
 import { brokerContext, canaryForms, failure, answer } from '../support';
 import { ALPACA_ERRORS, alpacaError } from '../../../src/main/brokers/alpaca/errors';
 import { alpacaStreamingCases } from './alpaca-streaming';
@@ -214,6 +215,36 @@ export const conformance: BrokerConformance = {
       const nextDay = await adapter.trades!(ctx({ clock: new ManualClock(clock.now() + 24 * 3_600_000) }));
       expect(nextDay).toEqual([]);
     }),
+    behaviour('history', 'bars from GET /v2/stocks/{symbol}/bars agree with the latest trade, in every interval it declares', async () => {
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const now = clock.now();
+      for (const [interval, length] of [
+        ['1m', 60_000],
+        ['1h', 3_600_000],
+        ['1d', 86_400_000],
+      ] as const) {
+        const bars = await adapter.history!(ctx(), 'US:AAPL', interval, now - 20 * length, now + 1);
+        expect(bars.length, interval).toBeGreaterThanOrEqual(20);
+        expect(bars.every((b) => b.time % length === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close))).toBe(true);
+        expect(bars[0]!.open).toBe(priceAt('AAPL', bars[0]!.time));
+        expect(bars.at(-1)!.close).toBe(priceAt('AAPL', now));
+      }
+      const [latest] = await adapter.quotes(ctx(), ['US:AAPL']);
+      const [bar] = (await adapter.history!(ctx(), 'US:AAPL', '1m', now - 60_000, now + 1)).slice(-1);
+      expect(bar!.close).toBe(latest!.last);
+    }),
+    behaviour('history', 'follows next_page_token: 25,000 minute bars arrive in three pages, none twice', async () => {
+      const now = clock.now();
+      const before = seen.length;
+      const bars = await adapter.history!(ctx(), 'US:MSFT', '1m', now - 25_000 * 60_000, now);
+      expect(bars).toHaveLength(25_000);
+      expect(new Set(bars.map((b) => b.time)).size).toBe(25_000);
+      expect(seen.slice(before).filter((x) => x.path === '/v2/stocks/MSFT/bars')).toHaveLength(3);
+    }),
+    behaviour('history', 'crypto charts are refused in our words', async () => {
+      const error = await failure(adapter.history!(ctx(), 'CRYPTO:BTCUSD', '1m', clock.now() - 60_000, clock.now()));
+      expect(error.code).toBe('NOT_SUPPORTED');
+    }),
     behaviour('specific', 'every simulator response the adapter consumed matches Alpaca’s OpenAPI spec', () => {
       const spec = loadedSpec();
       const problems = seen.flatMap((x) => spec.check(x.method, x.path, x.status, x.body));
@@ -238,6 +269,7 @@ export const conformance: BrokerConformance = {
         'GET /v2/positions 429',
         'GET /v2/stocks/trades/latest 200',
         'GET /v2/stocks/quotes/latest 200',
+        'GET /v2/stocks/AAPL/bars 200',
       ]) {
         expect(covered).toContain(op);
       }

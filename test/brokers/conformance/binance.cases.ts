@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { priceAt } from '../../simulators/exchange';
 import { ManualClock, type Clock } from '../../../src/main/clock';
 import { adapter } from '../../../src/main/brokers/binance/adapter';
 import { descriptor } from '../../../src/main/brokers/binance/descriptor';
@@ -365,6 +366,31 @@ export const conformance: BrokerConformance = {
       const closed = await failure(adapter.quotes(ctx({ baseUrl: 'http://127.0.0.1:9' }), ['CRYPTO:BTCUSDT']));
       expect(closed.code).toBe('NETWORK');
     }),
+    behaviour('history', 'klines from GET /api/v3/klines agree with the ticker price, in every interval it declares', async () => {
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const now = simClock.now();
+      for (const [interval, length] of [
+        ['1m', 60_000],
+        ['1h', 3_600_000],
+        ['1d', 86_400_000],
+      ] as const) {
+        const bars = await adapter.history!(ctx(), 'CRYPTO:BTCUSDT', interval, now - 20 * length, now + 1);
+        expect(bars.length, interval).toBeGreaterThanOrEqual(20);
+        expect(bars.every((b) => b.time % length === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close))).toBe(true);
+        expect(bars[0]!.open).toBe(priceAt('BTCUSDT', bars[0]!.time));
+      }
+      const [quote] = await adapter.quotes(ctx(), ['CRYPTO:BTCUSDT']);
+      const bars = await adapter.history!(ctx(), 'CRYPTO:BTCUSDT', '1m', now - 120_000, now + 1);
+      expect(bars.at(-1)!.close).toBe(quote!.last);
+    }),
+    behaviour('history', 'pages past 1000 klines a call: 2,500 minute klines in three calls, none twice', async () => {
+      const now = simClock.now();
+      const before = seen.length;
+      const bars = await adapter.history!(ctx(), 'CRYPTO:ETHUSDT', '1m', now - 2_500 * 60_000, now);
+      expect(bars).toHaveLength(2_500);
+      expect(new Set(bars.map((b) => b.time)).size).toBe(2_500);
+      expect(seen.slice(before).filter((x) => x.path === '/api/v3/klines')).toHaveLength(3);
+    }),
     behaviour('specific', 'every simulator response the adapter consumed matches Binance’s OpenAPI spec', () => {
       const spec = loadedSpec();
       expect(seen.flatMap((x) => spec.check(x.method, x.path, x.status, x.body))).toEqual([]);
@@ -388,6 +414,7 @@ export const conformance: BrokerConformance = {
         'GET /api/v3/allOrders 200',
         'GET /api/v3/myTrades 200',
         'GET /api/v3/ticker/price 200',
+        'GET /api/v3/klines 200',
         'GET /api/v3/ticker/price 400',
       ]) {
         expect(covered).toContain(op);

@@ -377,6 +377,30 @@ export const conformance: BrokerConformance = {
       expect(outcomes.filter((o) => o instanceof BrokerError).length).toBe(5);
       expectNoCanary(outcomes, forms);
     }),
+    behaviour('history', 'candles from GET /data/history agree with the quote, in every interval it declares', async () => {
+      tick = 0;
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const now = clock.now();
+      for (const [interval, length] of [
+        ['5m', 300_000],
+        ['1h', 3_600_000],
+        ['1d', 86_400_000],
+      ] as const) {
+        const bars = await adapter.history!(context(), 'NSE:SBIN', interval, now - 20 * length, now + 1);
+        expect(bars.length, interval).toBeGreaterThanOrEqual(20);
+        expect(bars.every((b) => b.time % length === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close))).toBe(true);
+        expect(bars[0]!.open).toBe(priceAt('NSE:SBIN', bars[0]!.time));
+      }
+      const [quote] = await adapter.quotes(context(), ['NSE:SBIN']);
+      expect((await adapter.history!(context(), 'NSE:SBIN', '1m', now - 120_000, now + 1)).at(-1)!.close).toBe(quote!.last);
+    }),
+    behaviour('history', 'a range longer than FYERS allows per request goes in windows: 500 day candles, none twice', async () => {
+      tick = 0;
+      const now = clock.now();
+      const days = await adapter.history!(context(), 'NSE:SBIN', '1d', now - 500 * 86_400_000, now + 1);
+      expect(days.length).toBeGreaterThanOrEqual(499);
+      expect(new Set(days.map((d) => d.time)).size).toBe(days.length);
+    }),
     ...fyersStreamingCases,
   ],
 };

@@ -25,6 +25,7 @@ export const SECTIONS = [
   'errors',
   'rateLimits',
   'streaming',
+  'history',
   'secrets',
   'specific',
   'books',

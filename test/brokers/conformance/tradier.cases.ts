@@ -290,6 +290,32 @@ export const conformance: BrokerConformance = {
         await local.close();
       }
     }),
+    behaviour('history', 'bars from /markets/timesales (1, 5, 15 min) and /markets/history (days at New York midnight) agree with the quote', async () => {
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '1d']);
+      const now = clock.now();
+      for (const [interval, length] of [
+        ['1m', 60_000],
+        ['15m', 900_000],
+      ] as const) {
+        const bars = await adapter.history!(context(), 'US:AAPL', interval, now - 20 * length, now + 1);
+        expect(bars.length, interval).toBeGreaterThanOrEqual(20);
+        expect(bars.every((b) => b.time % length === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close))).toBe(true);
+        expect(bars[0]!.open).toBe(priceAt('AAPL', bars[0]!.time));
+        expect(bars.at(-1)!.close).toBe(priceAt('AAPL', now));
+      }
+      const [quote] = await adapter.quotes(context(), ['US:AAPL']);
+      expect((await adapter.history!(context(), 'US:AAPL', '1m', now - 120_000, now + 1)).at(-1)!.close).toBe(quote!.last);
+      const days = await adapter.history!(context(), 'US:MSFT', '1d', now - 10 * 86_400_000, now + 1);
+      expect(days.length).toBeGreaterThanOrEqual(10);
+      const midnight = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      expect(days.every((d) => midnight.format(new Date(d.time)) === '00:00')).toBe(true);
+      expect(days.at(-1)!.close).toBe(priceAt('MSFT', now));
+    }),
+    behaviour('history', 'intervals Tradier lacks (30m, 1h) are refused in our words', async () => {
+      const error = await failure(adapter.history!(context(), 'US:AAPL', '1h', clock.now() - 3_600_000, clock.now()));
+      expect(error.code).toBe('NOT_SUPPORTED');
+      expect(error.message).toContain('1m, 5m, 15m and 1d');
+    }),
     ...tradierStreamingCases,
   ],
 };

@@ -485,6 +485,41 @@ export const conformance: BrokerConformance = {
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ status: 'error', error_type: 'GeneralException', message: 'Route not found' });
     }),
+    behaviour('history', 'candles from GET /instruments/historical/{token}/{interval} agree with the quote, in every interval it declares', async () => {
+      tick = 0;
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const ctx = { ...context(), instruments: new MemoryInstrumentMaster(await adapter.fetchInstruments!(context())) };
+      const now = clock.now();
+      const bars = await adapter.history!(ctx, 'NSE:INFY', '5m', now - 2 * 3_600_000, now + 1);
+      expect(bars.length).toBeGreaterThanOrEqual(24);
+      expect(bars.every((b) => b.time % 300_000 === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close) && b.volume > 0)).toBe(true);
+      expect(bars[0]!.open).toBe(priceAt('NSE:INFY', bars[0]!.time));
+      const [quote] = await adapter.quotes(ctx, ['NSE:INFY']);
+      expect(bars.at(-1)!.close).toBe(quote!.last);
+      // Hourly candles open at a quarter past on the IST clock (09:15, 10:15 …), as Kite's do.
+      const hourly = await adapter.history!(ctx, 'NSE:INFY', '1h', now - 10 * 3_600_000, now + 1);
+      expect(hourly.length).toBeGreaterThan(5);
+      expect(hourly.every((b) => new Date(b.time + 330 * 60_000).getUTCMinutes() === 15)).toBe(true);
+    }),
+    behaviour('history', 'a range longer than Kite allows per request is fetched in windows: 2,500 day candles at IST midnight', async () => {
+      tick = 0;
+      const ctx = { ...context(), instruments: new MemoryInstrumentMaster(await adapter.fetchInstruments!(context())) };
+      const now = clock.now();
+      const days = await adapter.history!(ctx, 'NSE:INFY', '1d', now - 2_500 * 86_400_000, now + 1);
+      expect(days.length).toBeGreaterThanOrEqual(2_499);
+      expect(new Set(days.map((d) => d.time)).size).toBe(days.length);
+      expect(days.every((d) => (d.time + 330 * 60_000) % 86_400_000 === 0)).toBe(true);
+      // The simulator refuses what Kite refuses, so the windows are what made this work.
+      const raw = await fetch(`${sim.baseUrl}/instruments/historical/408065/day?from=2019-01-01+00:00:00&to=2026-01-01+00:00:00`, {
+        headers: { 'X-Kite-Version': '3', Authorization: `token ${sim.credentials.api_key}:${sim.session.access_token}` },
+      });
+      expect(await raw.json()).toMatchObject({ status: 'error', error_type: 'InputException', message: 'interval exceeds max limit: 2000 days' });
+    }),
+    behaviour('history', 'a symbol missing from the instrument master is refused in our words', async () => {
+      const error = await failure(adapter.history!(context(), 'NSE:NOSUCH', '5m', clock.now() - 3_600_000, clock.now()));
+      expect(error.code).toBe('BROKER_REJECTED');
+      expect(error.message).toContain("not in Zerodha's instrument list");
+    }),
     ...zerodhaStreamingCases,
   ],
 };

@@ -1,5 +1,6 @@
 import type { SimExchange } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
+import { simBars } from '../bars';
 import { assetBySymbol } from './wire';
 
 const FEEDS = new Set(['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight']);
@@ -61,5 +62,49 @@ export function marketDataRoutes(router: SimRouter, ex: SimExchange, now: () => 
     .on('GET', '/v2/stocks/trades/latest', many('trades', trade))
     .on('GET', '/v2/stocks/quotes/latest', many('quotes', quote))
     .on('GET', '/v2/stocks/:symbol/trades/latest', single('trade', trade))
-    .on('GET', '/v2/stocks/:symbol/quotes/latest', single('quote', quote));
+    .on('GET', '/v2/stocks/:symbol/quotes/latest', single('quote', quote))
+    .on('GET', '/v2/stocks/:symbol/bars', (req) => bars(req, now()));
+}
+
+const TIMEFRAMES: Readonly<Record<string, number>> = {
+  '1Min': 60_000,
+  '5Min': 300_000,
+  '15Min': 900_000,
+  '30Min': 1_800_000,
+  '1Hour': 3_600_000,
+  '1Day': 86_400_000,
+};
+
+/**
+ * Historical bars as data.alpaca.markets serves them: RFC 3339 start/end, limit 1…10000, next_page_token while more
+ * remain. Bars come from the shared priceAt path, so they agree with the latest trades and the stream.
+ */
+function bars(req: SimRequest, now: number): SimResponse {
+  const error = feedError(req);
+  if (error) return error;
+  const asset = assetBySymbol(req.params.symbol!.toUpperCase());
+  if (!asset) return { status: 404, json: { message: 'not found' } };
+  const length = TIMEFRAMES[req.query.get('timeframe') ?? ''];
+  if (!length) return { status: 422, json: { message: `invalid timeframe: ${req.query.get('timeframe') ?? ''}` } };
+  const start = Date.parse(req.query.get('start') ?? '');
+  const end = req.query.has('end') ? Date.parse(req.query.get('end')!) : now;
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return { status: 422, json: { message: 'invalid start or end' } };
+  const limit = Number(req.query.get('limit') ?? '1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return { status: 422, json: { message: 'invalid limit' } };
+  const token = req.query.get('page_token');
+  const from = token ? Number(Buffer.from(token, 'base64').toString('utf8')) : start;
+  const all = simBars(asset.symbol, from, end, length, now);
+  const page = all.slice(0, limit);
+  const more = all.length > limit ? Buffer.from(String(all[limit]!.time)).toString('base64') : null;
+  const wire = page.map((b) => ({
+    t: new Date(b.time).toISOString().replace('.000Z', 'Z'),
+    o: b.open,
+    h: b.high,
+    l: b.low,
+    c: b.close,
+    v: b.volume,
+    n: 1,
+    vw: b.close,
+  }));
+  return { json: { bars: wire.length > 0 ? wire : null, symbol: asset.symbol, next_page_token: more } };
 }

@@ -15,11 +15,14 @@ import {
   type StartSimulator,
 } from '../harness';
 import { allParams, checkSigned, fail, mandatory, type SimKey } from './auth';
-import { isPair, PAIRS, priceTicker, RATE_LIMITS, symbolInfo, type Pair } from './market';
+import { amt, isPair, PAIRS, priceTicker, RATE_LIMITS, symbolInfo, type Pair } from './market';
+import { simBars } from '../bars';
 import { balances, cancelResponse, findOrder, newOrderResponse, orderDetails, placeOrder, tradeOf } from './orders';
 import { BinanceMarketStreams } from './stream-market';
 import { BinanceWsApi } from './ws-api';
 
+/** Kline intervals the simulator serves (the chart's), in ms. */
+const KLINE_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '1d': 86_400_000 };
 export interface BinanceSimOptions extends SimulatorOptions {
   /** live = api.binance.com (serves /sapi); sandbox = testnet.binance.vision (no /sapi). Default live. */
   environment?: 'live' | 'sandbox';
@@ -174,6 +177,35 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
       if (!wanted.every(isPair)) return fail(400, -1121, 'Invalid symbol.');
       return {
         json: { timezone: 'UTC', serverTime: clock.now(), rateLimits: RATE_LIMITS, exchangeFilters: [], symbols: wanted.map((s) => symbolInfo(s as Pair)) },
+      };
+    })
+    .on('GET', '/api/v3/klines', (req) => {
+      const symbol = req.query.get('symbol');
+      if (!symbol) return mandatory('symbol');
+      if (!isPair(symbol)) return fail(400, -1121, 'Invalid symbol.');
+      const length = KLINE_MS[req.query.get('interval') ?? ''];
+      if (!length) return fail(400, -1120, 'Invalid interval.');
+      const limit = Number(req.query.get('limit') ?? '500');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail(400, -1130, "Data sent for parameter 'limit' is not valid.");
+      const end = req.query.has('endTime') ? Number(req.query.get('endTime')) : clock.now();
+      const start = req.query.has('startTime') ? Number(req.query.get('startTime')) : end - limit * length;
+      // Klines that open in [startTime, endTime], oldest first, from the same price path as the tickers and streams.
+      const bars = simBars(symbol, start, end + 1, length, clock.now()).slice(0, limit);
+      return {
+        json: bars.map((b) => [
+          b.time,
+          amt(b.open),
+          amt(b.high),
+          amt(b.low),
+          amt(b.close),
+          amt(b.volume),
+          b.time + length - 1,
+          amt(b.volume * b.close),
+          1,
+          '0',
+          '0',
+          '0',
+        ]),
       };
     })
     .on('GET', '/api/v3/ticker/price', (req) => {

@@ -4,6 +4,7 @@ import { AUTH_FAILED, fail, IP_REJECTED, ok, RATE_LIMITED } from './envelope';
 import { BY_TICKER, fyToken, INDEX_BY_TICKER, masterCsv } from './master';
 import { fillTradeJson, fundLimitJson, holdingsJson, orderJson, overallJson, positionJson, profileJson, quoteJson } from './shapes';
 import type { FyersState } from './state';
+import { simBars } from '../bars';
 
 type Handler = (req: SimRequest) => SimResponse;
 
@@ -235,9 +236,38 @@ export function apiRoutes(router: SimRouter, state: FyersState): void {
     }),
   );
 
+  router.on(
+    'GET',
+    '/data/history',
+    read((req) => {
+      const row = BY_TICKER.get(req.query.get('symbol') ?? '');
+      if (!row) return fail(400, -300, 'invalid symbol');
+      const spec = HISTORY[req.query.get('resolution') ?? ''];
+      if (!spec) return fail(400, -50, 'Invalid resolution');
+      if (req.query.get('date_format') !== '0') return fail(400, -50, 'Invalid date_format');
+      const from = Number(req.query.get('range_from')) * 1000;
+      const to = Number(req.query.get('range_to')) * 1000;
+      if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return fail(400, -50, 'Invalid range');
+      if (to - from > spec.maxDays * 86_400_000) return fail(400, -50, `Range exceeds ${spec.maxDays} days for this resolution`);
+      // Candles from the shared price path, so history agrees with the quotes and the HSM stream.
+      const bars = simBars(row.common, from, to + 1000, spec.length, state.clock.now());
+      return ok({ candles: bars.map((b) => [b.time / 1000, b.open, b.high, b.low, b.close, b.volume]) });
+    }),
+  );
+
   // public.fyers.in symbol master: no auth, header-less CSV.
   router.on('GET', '/sym_details/:file', (req) => {
     const csv = masterCsv(req.params.file ?? '');
     return csv === null ? { status: 404, text: 'Not Found' } : { headers: { 'content-type': 'text/csv' }, text: csv };
   });
 }
+
+/** GET /data/history resolutions: bar length and the most days one request may span. */
+const HISTORY: Readonly<Record<string, { length: number; maxDays: number }>> = {
+  '1': { length: 60_000, maxDays: 100 },
+  '5': { length: 300_000, maxDays: 100 },
+  '15': { length: 900_000, maxDays: 100 },
+  '30': { length: 1_800_000, maxDays: 100 },
+  '60': { length: 3_600_000, maxDays: 100 },
+  D: { length: 86_400_000, maxDays: 366 },
+};

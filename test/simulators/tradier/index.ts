@@ -13,6 +13,7 @@ import {
   type StartSimulator,
 } from '../harness';
 import { SimExchange } from '../exchange';
+import { simBars } from '../bars';
 import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
 import { AccountEventsSocket } from './account-stream';
@@ -290,6 +291,16 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
     return { json: { quotes: body } };
   };
   router.on('GET', '/v1/markets/quotes', api(quotes));
+  router.on(
+    'GET',
+    '/v1/markets/timesales',
+    api((req) => timesales(req, clock.now())),
+  );
+  router.on(
+    'GET',
+    '/v1/markets/history',
+    api((req) => dailyHistory(req, clock.now())),
+  );
   router.on('POST', '/v1/markets/quotes', api(quotes));
 
   // Symbol lookup and company search: `securities` is null without a match, else security collapses like other lists.
@@ -358,3 +369,64 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
 }
 
 export const start: StartSimulator = (options) => startTradier(options);
+
+const NEW_YORK = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+function newYorkText(ms: number): string {
+  const p = Object.fromEntries(NEW_YORK.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+/** "YYYY-MM-DD HH:MM" (or a date) on the New York wall clock → the instant; NaN when malformed. */
+function parseNewYork(text: string | null): number {
+  const m = /^(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}))?$/.exec(text ?? '');
+  if (!m) return NaN;
+  const wall = `${m[1]} ${m[2] ?? '00:00'}`;
+  const utc = Date.parse(`${m[1]}T${m[2] ?? '00:00'}:00Z`);
+  return [4, 5].map((h) => utc + h * 3_600_000).find((t) => newYorkText(t) === wall) ?? NaN;
+}
+const TIMESALES_MS: Readonly<Record<string, number>> = { '1min': 60_000, '5min': 300_000, '15min': 900_000 };
+
+/** GET /v1/markets/timesales: bars from the shared price path with New York `time` and epoch `timestamp`; one bar is an object, none is null. */
+function timesales(req: SimRequest, now: number): SimResponse {
+  const symbol = (req.query.get('symbol') ?? '').toUpperCase();
+  const length = TIMESALES_MS[req.query.get('interval') ?? '1min'];
+  if (!LISTINGS[symbol] || !length) return { status: 400, json: { fault: { faultstring: 'Invalid Parameter' } } };
+  const start = parseNewYork(req.query.get('start'));
+  const end = req.query.has('end') ? parseNewYork(req.query.get('end')) : now;
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return { status: 400, json: { fault: { faultstring: 'Invalid Parameter' } } };
+  const data = simBars(symbol, start, end + 60_000, length, now).map((b) => ({
+    time: newYorkText(b.time).replace(' ', 'T') + ':00',
+    timestamp: b.time / 1000,
+    price: b.close,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    vwap: b.close,
+  }));
+  return { json: { series: data.length ? { data: collapse(data) } : null } };
+}
+
+/** GET /v1/markets/history?interval=daily: one bar per New York day from its midnight, dates inclusive. */
+function dailyHistory(req: SimRequest, now: number): SimResponse {
+  const symbol = (req.query.get('symbol') ?? '').toUpperCase();
+  if (!LISTINGS[symbol] || (req.query.get('interval') ?? 'daily') !== 'daily') return { status: 400, json: { fault: { faultstring: 'Invalid Parameter' } } };
+  const start = parseNewYork(req.query.get('start'));
+  const end = parseNewYork(req.query.get('end'));
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return { status: 400, json: { fault: { faultstring: 'Invalid Parameter' } } };
+  const days: Record<string, unknown>[] = [];
+  for (let day = start; day <= end && day <= now; day = parseNewYork(newYorkText(day + 26 * 3_600_000).slice(0, 10))) {
+    const next = parseNewYork(newYorkText(day + 26 * 3_600_000).slice(0, 10));
+    const [bar] = simBars(symbol, day, day + 1, next - day, now, day % (next - day));
+    if (bar) days.push({ date: newYorkText(day).slice(0, 10), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume });
+  }
+  return { json: { history: days.length ? { day: collapse(days) } : null } };
+}

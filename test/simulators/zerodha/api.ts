@@ -4,6 +4,7 @@ import { fail, IP_REJECTED, ok, RATE_LIMITED, TOKEN_ERROR } from './envelope';
 import { INSTRUMENTS, INSTRUMENTS_CSV, instrumentsCsvFor } from './instruments';
 import { holdingJson, ltpJson, ohlcJson, orderBookJson, orderHistoryJson, positionJson, profileJson, quoteJson, segmentJson, tradesJson } from './shapes';
 import type { KiteState } from './state';
+import { simBars } from '../bars';
 
 type Guarded = (req: SimRequest) => SimResponse;
 type Limit = 'read' | 'quote' | 'order';
@@ -215,7 +216,55 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
   router.on('GET', '/quote/ltp', quote(quoteRoute(state, (_k, token, last) => ltpJson(token, last))));
   router.on('GET', '/quote/ohlc', quote(quoteRoute(state, (_k, token, last, close) => ohlcJson(token, last, close))));
 
+  router.on(
+    'GET',
+    '/instruments/historical/:token/:interval',
+    read((req) => historical(state, req)),
+  );
+
   // The daily dump is public CSV; the official client reads it only with exactly `text/csv`.
   router.on('GET', '/instruments', () => ({ headers: { 'content-type': 'text/csv' }, text: INSTRUMENTS_CSV }));
   router.on('GET', '/instruments/:exchange', (req) => ({ headers: { 'content-type': 'text/csv' }, text: instrumentsCsvFor(req.params.exchange ?? '') }));
+}
+
+const IST_MS = 330 * 60_000;
+/** Kite's intervals: bar length, the most days one request may span, and the bar phase (sessions open 09:15 IST = 03:45 UTC; day bars at 00:00 IST). */
+const HISTORY: Readonly<Record<string, { length: number; maxDays: number; phase: number }>> = {
+  minute: { length: 60_000, maxDays: 60, phase: 0 },
+  '3minute': { length: 180_000, maxDays: 100, phase: 0 },
+  '5minute': { length: 300_000, maxDays: 100, phase: 0 },
+  '10minute': { length: 600_000, maxDays: 100, phase: 0 },
+  '15minute': { length: 900_000, maxDays: 200, phase: 0 },
+  '30minute': { length: 1_800_000, maxDays: 200, phase: 15 * 60_000 },
+  '60minute': { length: 3_600_000, maxDays: 400, phase: 45 * 60_000 },
+  day: { length: 86_400_000, maxDays: 2000, phase: -IST_MS },
+};
+
+/** "YYYY-MM-DD HH:MM:SS" (or a bare date) on the IST wall clock → epoch ms. */
+function parseIst(text: string | null): number {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2}))?$/.exec(text ?? '');
+  return m ? Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}+05:30`) : NaN;
+}
+
+/** "2026-12-07T09:15:00+0530", as Kite stamps candles. */
+function istStamp(ms: number): string {
+  return `${new Date(ms + IST_MS).toISOString().slice(0, 19)}+0530`;
+}
+
+/**
+ * GET /instruments/historical/{token}/{interval}?from&to (both inclusive, IST): candles built from the shared price
+ * path, so history agrees with the ticker and the quotes. Kite refuses a range longer than the interval allows.
+ */
+function historical(state: KiteState, req: SimRequest): SimResponse {
+  const spec = HISTORY[req.params.interval ?? ''];
+  if (!spec) return fail(400, 'InputException', 'invalid interval');
+  const key = [...INSTRUMENTS].find(([, i]) => String(i.token) === req.params.token)?.[0];
+  if (!key) return fail(400, 'InputException', 'invalid token');
+  const from = parseIst(req.query.get('from'));
+  const to = parseIst(req.query.get('to'));
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return fail(400, 'InputException', 'invalid from or to date');
+  if (to < from) return fail(400, 'InputException', 'invalid from and to dates');
+  if (to - from > spec.maxDays * 86_400_000) return fail(400, 'InputException', `interval exceeds max limit: ${spec.maxDays} days`);
+  const bars = simBars(key, from, to + 1000, spec.length, state.clock.now(), spec.phase);
+  return ok({ candles: bars.map((b) => [istStamp(b.time), b.open, b.high, b.low, b.close, b.volume]) });
 }

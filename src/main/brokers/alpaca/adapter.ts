@@ -7,6 +7,7 @@ import { fetchInstruments, quotes } from './market';
 import { cancelOrder, getOrder, modifyOrder, orders, placeOrder, positions } from './orders';
 import { alpacaMarketStream } from './stream';
 import { alpacaOrderStream } from './order-stream';
+import { alpacaHistoryIntervals, history } from './history';
 
 /**
  * Alpaca Trading API v2: two key headers on every call, no login, no session. Paper and live are two
@@ -31,4 +32,6 @@ export const adapter: BrokerAdapter = {
   sessionExpiry: () => null,
   marketStream: alpacaMarketStream,
   orderStream: alpacaOrderStream,
+  historyIntervals: alpacaHistoryIntervals,
+  history,
 };

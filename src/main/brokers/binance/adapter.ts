@@ -7,6 +7,7 @@ import { fetchInstruments, quotes } from './market';
 import { binanceOrderStream } from './order-stream';
 import { cancelOrder, getOrder, orders, placeOrder } from './orders';
 import { binanceMarketStream } from './stream';
+import { binanceHistoryIntervals, history } from './history';
 
 /**
  * Binance Spot REST: every account and order call is HMAC-SHA256 signed with the secret key and a
@@ -28,6 +29,8 @@ export const adapter: BrokerAdapter = {
   quotes,
   marketStream: binanceMarketStream,
   orderStream: binanceOrderStream,
+  historyIntervals: binanceHistoryIntervals,
+  history,
   // API keys do not expire; there is no session.
   sessionExpiry: () => null,
 };

@@ -16,6 +16,8 @@ function weight(request: RateRequest): number {
       return 4;
     case 'GET /api/v3/ticker/price':
       return has('symbol') ? 2 : 4;
+    case 'GET /api/v3/klines':
+      return 2;
     default:
       return 1;
   }

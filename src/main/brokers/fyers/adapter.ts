@@ -20,6 +20,7 @@ import { fyersTag, toFyersSymbol } from './symbols';
 import { fyersMarketStream } from './stream';
 import { fyersOrderStream } from './order-stream';
 import { isRecord, num, record, text } from '../json';
+import { fyersHistory, fyersHistoryIntervals } from './history';
 
 /** GET /data/quotes takes at most 50 symbols per call. */
 const QUOTE_BATCH = 50;
@@ -60,6 +61,8 @@ function newest(orders: BrokerOrder[]): BrokerOrder | null {
 
 export const adapter: BrokerAdapter = {
   descriptor,
+  historyIntervals: fyersHistoryIntervals,
+  history: fyersHistory,
   rateLimits: fyersRateLimits,
 
   fetchInstruments: fetchFyersInstruments,

@@ -10,6 +10,7 @@ import { modifyForm, orderForm } from './orders';
 import { searchSymbols } from './search';
 import { tradierMarketStream } from './stream';
 import { toTag, toTradierSymbol } from './symbols';
+import { tradierHistory, tradierHistoryIntervals } from './history';
 
 async function balances(ctx: BrokerContext) {
   const id = await accountId(ctx);
@@ -42,6 +43,8 @@ async function fetchQuotes(ctx: BrokerContext, tickers: string[]): Promise<Quote
 export const adapter: BrokerAdapter = {
   descriptor,
   rateLimits: tradierRateLimits,
+  historyIntervals: tradierHistoryIntervals,
+  history: tradierHistory,
 
   async validate(ctx) {
     const accounts = await profileAccounts(ctx);

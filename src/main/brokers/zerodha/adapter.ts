@@ -19,6 +19,7 @@ import { kiteTag, orderForm, toBrokerOrder, toKiteInstrument, toPosition, toQuot
 import { completeKiteLogin, kiteLoginUrl, kiteSessionExpiry } from './session';
 import { kiteMarketStream } from './stream';
 import { kiteOrderStream } from './order-stream';
+import { kiteHistory, kiteHistoryIntervals } from './history';
 import { isRecord, num, record, text } from '../json';
 
 /** GET /quote takes at most 500 instruments per call. */
@@ -54,6 +55,8 @@ export const adapter: BrokerAdapter = {
   fetchInstruments: fetchKiteInstruments,
   marketStream: kiteMarketStream,
   orderStream: kiteOrderStream,
+  historyIntervals: kiteHistoryIntervals,
+  history: kiteHistory,
 
   loginUrl: (ctx, _redirectUri, state) => kiteLoginUrl(ctx, state),
   completeLogin: (ctx, params) => completeKiteLogin(ctx, params),

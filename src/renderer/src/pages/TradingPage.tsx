@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BooksPanel } from '../trading/BooksPanel';
 import { OrderTicket } from '../trading/OrderTicket';
 import { OrdersTable } from '../trading/OrdersTable';
@@ -8,6 +8,9 @@ import { QuotesPanel } from '../trading/QuotesPanel';
 import { SchedulesPanel } from '../trading/SchedulesPanel';
 import { useApp } from '../store';
 
+// The chart library loads only when a chart opens: the first screen does not wait for it.
+const ChartPanel = lazy(() => import('../trading/ChartPanel').then((m) => ({ default: m.ChartPanel })));
+
 /** The trading console: ticket, prices, account, orders and positions for the current mode, and scheduled baskets. */
 export function TradingPage() {
   const tradingError = useApp((s) => s.tradingError);
@@ -15,6 +18,7 @@ export function TradingPage() {
   const orders = useApp((s) => s.orders);
   const [symbol, setSymbol] = useState('');
   const [ticketKey, setTicketKey] = useState(0);
+  const [chart, setChart] = useState<string | null>(null);
 
   if (tradingError) {
     return (
@@ -34,13 +38,18 @@ export function TradingPage() {
   return (
     <div className="trading">
       <div className="trading-left">
-        <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} />
+        <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} onChart={setChart} />
         {mode === 'paper' && <PaperAccountPanel />}
-        <QuotesPanel symbols={watched} onPick={pick} />
+        <QuotesPanel symbols={watched} onPick={pick} onChart={setChart} />
       </div>
       <div className="trading-right">
+        {chart && (
+          <Suspense fallback={<p className="muted">Loading chart…</p>}>
+            <ChartPanel key={chart} symbol={chart} onClose={() => setChart(null)} />
+          </Suspense>
+        )}
         <OrdersTable />
-        <PositionsPanel onPick={pick} />
+        <PositionsPanel onPick={pick} onChart={setChart} />
         <BooksPanel onPick={pick} />
         <SchedulesPanel />
       </div>

@@ -7,7 +7,7 @@ import { ErrorText } from '../components/ErrorText';
 import { Spinner } from '../components/Spinner';
 import { useAction } from '../hooks/useAction';
 import { useApp, upsertOrder } from '../store';
-import { SymbolField } from './SymbolField';
+import { SYMBOL_PATTERN, SymbolField } from './SymbolField';
 import { usePaperPriceSource } from './usePaperPriceSource';
 import { INDIAN_PRODUCTS, describeTicket, paperProductsFor, ticketProblems, toTicket, type TicketForm } from './ticket';
 import { BasketTicket } from './BasketTicket';
@@ -30,7 +30,7 @@ const BLANK: TicketForm = { symbol: '', side: 'BUY', quantity: '1', type: 'MARKE
  * The order ticket. One ticketId per ticket, reused on every retry (main deduplicates on it); a new
  * one only after an order was placed. Live orders go through a review step first.
  */
-export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(symbol: string): void }) {
+export function OrderTicket({ symbol, onSymbol, onChart }: { symbol: string; onSymbol(symbol: string): void; onChart?(symbol: string): void }) {
   const mode = useApp((s) => s.mode);
   const brokers = useApp((s) => s.brokers);
   const live = mode.mode === 'live' && mode.live !== null;
@@ -121,6 +121,11 @@ export function OrderTicket({ symbol, onSymbol }: { symbol: string; onSymbol(sym
         error={show('symbol')}
         help={PAPER_PRICES[priceSource ?? 'unknown']}
       />
+      {onChart && (
+        <button type="button" className="link chart-open" disabled={!SYMBOL_PATTERN.test(form.symbol)} onClick={() => onChart(form.symbol)}>
+          Open chart
+        </button>
+      )}
       <fieldset className="side-toggle">
         <legend className="sr-only">Side</legend>
         {ORDER_SIDES.map((side) => (

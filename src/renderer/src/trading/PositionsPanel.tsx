@@ -35,7 +35,7 @@ function Pnl({ value }: { value: number | null }) {
 }
 
 /** Open positions of the current mode with P&L; refreshed when orders change. */
-export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
+export function PositionsPanel({ onPick, onChart }: { onPick(symbol: string): void; onChart?(symbol: string): void }) {
   const orders = useApp((s) => s.orders);
   const mode = useApp((s) => s.mode.mode);
   const [data, setData] = useState<Positions | null>(null);
@@ -108,6 +108,17 @@ export function PositionsPanel({ onPick }: { onPick(symbol: string): void }) {
                       <button type="button" className="link mono" onClick={() => onPick(p.symbol)} title="Use in the ticket">
                         {p.symbol}
                       </button>
+                      {onChart && (
+                        <button
+                          type="button"
+                          className="link chart-open"
+                          onClick={() => onChart(p.symbol)}
+                          aria-label={`Chart ${p.symbol}`}
+                          title="Open its chart"
+                        >
+                          chart
+                        </button>
+                      )}
                     </td>
                     <td className="num">{num(p.quantity)}</td>
                     <td className="num">{num(p.averagePrice)}</td>

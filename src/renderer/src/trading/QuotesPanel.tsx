@@ -28,7 +28,7 @@ const FEED_TITLE: Record<FeedStatus, string> = {
  * follows quotes:get's `simulated` for the current mode: on a mode switch the previous mode's prices (and label)
  * are dropped and fetched again at once, never shown under the new mode.
  */
-export function QuotesPanel({ symbols, onPick }: { symbols: string[]; onPick(symbol: string): void }) {
+export function QuotesPanel({ symbols, onPick, onChart }: { symbols: string[]; onPick(symbol: string): void; onChart?(symbol: string): void }) {
   const valid = [...new Set(symbols.filter((s) => SYMBOL_PATTERN.test(s)))].slice(0, 50);
   const key = valid.join(',');
   const source = useApp((s) => (s.mode.mode === 'live' && s.mode.live ? `live:${s.mode.live.connectionId}` : 'paper'));
@@ -131,6 +131,11 @@ export function QuotesPanel({ symbols, onPick }: { symbols: string[]; onPick(sym
                   <button type="button" className="link mono" onClick={() => onPick(q.symbol)}>
                     {q.symbol}
                   </button>
+                  {onChart && (
+                    <button type="button" className="link chart-open" onClick={() => onChart(q.symbol)} aria-label={`Chart ${q.symbol}`} title="Open its chart">
+                      chart
+                    </button>
+                  )}
                 </td>
                 <td className="num strong" data-testid="quote-last">
                   {num(q.last)}

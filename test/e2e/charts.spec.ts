@@ -1,0 +1,69 @@
+import type { Locator } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** Whether the chart's canvases hold pixels in the theme's buy and sell colours (up and down candles). */
+async function paintedCandles(chart: Locator): Promise<{ up: boolean; down: boolean }> {
+  return chart.evaluate((el) => {
+    const rgb = (name: string) => {
+      const hex = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+      return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    };
+    const [buy, sell] = [rgb('--buy'), rgb('--sell')];
+    let [up, down] = [0, 0];
+    for (const canvas of el.querySelectorAll('canvas')) {
+      const ctx = canvas.getContext('2d');
+      if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
+      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 3] !== 255) continue;
+        if (px[i] === buy[0] && px[i + 1] === buy[1] && px[i + 2] === buy[2]) up++;
+        if (px[i] === sell[0] && px[i + 1] === sell[1] && px[i + 2] === sell[2]) down++;
+      }
+    }
+    return { up: up > 200, down: down > 200 };
+  });
+}
+
+test("a chart with candles and the trader's order line: paper, simulated feed, a resting limit order", async ({ page, bridge }) => {
+  await page.goto(bridge.url);
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+  await ticket.getByLabel('Symbol').fill('NSE:INFY');
+
+  // Opened from the ticket: bars from the simulated feed, labelled, times in the exchange's zone, TradingView credited.
+  await ticket.getByRole('button', { name: 'Open chart' }).click();
+  const chart = page.getByTestId('chart-panel');
+  await expect(chart.getByRole('heading', { name: 'Chart NSE:INFY' })).toBeVisible();
+  await expect(chart).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
+  await expect(chart.getByTestId('chart-simulated')).toBeVisible();
+  await expect(chart.getByText('Asia/Kolkata')).toBeVisible();
+  // Candles are painted: pixels in the buy (up) and sell (down) colours on the chart's canvases.
+  await expect.poll(() => paintedCandles(chart), { timeout: 10_000 }).toEqual({ up: true, down: true });
+  await expect(chart.locator('a[href="https://www.tradingview.com/"]').first()).toBeAttached();
+
+  // A buy limit far below the market rests; its price is drawn on the chart.
+  await ticket.getByLabel('Quantity').fill('3');
+  await ticket.getByLabel('Order type').selectOption('LIMIT');
+  await ticket.getByLabel('Limit price').fill('1');
+  await ticket.getByRole('button', { name: 'Buy (paper)' }).click();
+  await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('OPEN', { timeout: 10_000 });
+  const line = chart.getByTestId('chart-line');
+  await expect(line).toHaveCount(1);
+  await expect(line).toHaveAttribute('data-kind', 'order');
+  await expect(line).toHaveText('BUY 3 LMT 1');
+
+  // Another interval reads history again; the line stays.
+  await chart.getByLabel('Interval').selectOption('1h');
+  await expect(chart).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
+  await expect(line).toHaveText('BUY 3 LMT 1');
+
+  // Cancelled, the line goes.
+  await page.getByRole('button', { name: 'Cancel order NSE:INFY BUY 3' }).click();
+  await expect(line).toHaveCount(0, { timeout: 10_000 });
+
+  // Opened from a quote row and closed again.
+  await chart.getByRole('button', { name: 'Close chart' }).click();
+  await expect(chart).toHaveCount(0);
+  await page.getByRole('button', { name: 'Chart NSE:INFY' }).click();
+  await expect(page.getByTestId('chart-panel')).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
+});
