@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/contract';
 import { describeError, getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
+import { Pnl } from '../components/Pnl';
 import { Spinner } from '../components/Spinner';
 import { dateTime, num } from '../format';
 import { useApp } from '../store';
@@ -9,11 +10,6 @@ import { useApp } from '../store';
 type Holdings = ChannelOutput<'holdings:list'>;
 type Trades = ChannelOutput<'trades:list'>;
 type Tab = 'holdings' | 'trades';
-
-function Pnl({ value }: { value: number | null }) {
-  if (value === null) return <span className="muted">—</span>;
-  return <span className={value > 0 ? 'gain' : value < 0 ? 'loss' : undefined}>{`${value > 0 ? '+' : ''}${num(value)}`}</span>;
-}
 
 function HoldingsTable({ data, onPick }: { data: Holdings; onPick(symbol: string): void }) {
   if (!data.offered) return <p className="muted empty-inline">Your broker does not offer holdings through its API.</p>;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/contract';
 import { getApi, unwrap } from '../api';
 import { ErrorText } from '../components/ErrorText';
+import { Pnl } from '../components/Pnl';
 import { Spinner } from '../components/Spinner';
 import { num } from '../format';
 import { useAction } from '../hooks/useAction';
@@ -27,11 +28,6 @@ function multiplierOf(p: PositionRow): number {
 export function revalue(p: PositionRow, last: number | undefined): PositionRow {
   if (last === undefined) return p;
   return { ...p, lastPrice: last, unrealizedPnl: (last - p.averagePrice) * p.quantity * multiplierOf(p) };
-}
-
-function Pnl({ value }: { value: number | null }) {
-  if (value === null) return <span className="muted">—</span>;
-  return <span className={value > 0 ? 'gain' : value < 0 ? 'loss' : undefined}>{`${value > 0 ? '+' : ''}${num(value)}`}</span>;
 }
 
 /** Open positions of the current mode with P&L; refreshed when orders change. */
