@@ -256,6 +256,46 @@ export const conformance: BrokerConformance = {
       expect(positions[0]).toMatchObject({ symbol: 'US:AAPL', quantity: 2 });
       expect(positions[0]!.averagePrice).toBeCloseTo(byId!.averagePrice!, 2);
     }),
+    behaviour(
+      'books',
+      'lists today’s executions from /iserver/account/trades within its 1 per 5 s pacing; offers no holdings (its positions are the held shares)',
+      async () => {
+        expect(adapter.holdings).toBeUndefined();
+        const { sim, ctx, clock, paths } = await setup({ accounts: ['DU1234567', 'DU7654321'] });
+        // Another account of the same login traded too: its execution is not this connection's.
+        await adapter.placeOrder(ctx({ credentials: { accountId: 'DU7654321' } }), order({ symbol: 'US:IBM' }));
+        const c = ctx();
+        const buy = await adapter.placeOrder(c, order({ quantity: 3 }));
+        clock.advance(60_000);
+        const sell = await adapter.placeOrder(c, order({ side: 'SELL', quantity: 1 }));
+        const low = Math.round(priceAt('US:MSFT', clock.now()) * 0.5);
+        await adapter.placeOrder(c, order({ symbol: 'US:MSFT', type: 'LIMIT', limitPrice: low }));
+        const fill = (id: string) => sim.exchange.tradeList().find((f) => f.orderId === id)!;
+        // A fresh connection (app restart): the symbol comes from the execution's own ticker and sec_type.
+        const book = await adapter.trades!(ctx());
+        expect(book.map((t) => [t.brokerOrderId, t.symbol, t.side, t.quantity, t.price, t.executedAt])).toEqual([
+          [buy.brokerOrderId, 'US:AAPL', 'BUY', 3, fill(buy.brokerOrderId).price, fill(buy.brokerOrderId).at],
+          [sell.brokerOrderId, 'US:AAPL', 'SELL', 1, fill(sell.brokerOrderId).price, fill(sell.brokerOrderId).at],
+        ]);
+        expect(new Set(book.map((t) => t.tradeId)).size).toBe(2);
+        expect(book.every((t) => t.tradeId !== '')).toBe(true);
+        // Within 5 s the last answer is reused instead of drawing a 429; after them the gateway is asked again.
+        const asked = () => paths.filter((p) => p === 'GET /iserver/account/trades').length;
+        clock.advance(5_000);
+        await adapter.trades!(c);
+        const [first, second] = [adapter.trades!(c), adapter.trades!(c)];
+        expect(await first).toEqual(await second);
+        const before = asked();
+        clock.advance(4_000);
+        await adapter.trades!(c);
+        expect(asked()).toBe(before);
+        // The next day starts with an empty trade book.
+        sim.exchange.rollDay();
+        clock.advance(1_000);
+        expect(await adapter.trades!(c)).toEqual([]);
+        expect(asked()).toBe(before + 1);
+      },
+    ),
     behaviour('orders', 'sends stop and stop-limit prices in price/auxPrice', async () => {
       const { sim, ctx, clock } = await setup();
       const c = ctx();

@@ -1,4 +1,4 @@
-import type { SimOrder, SimOrderType } from '../exchange';
+import type { SimFill, SimOrder, SimOrderType } from '../exchange';
 import type { SimRouter, SimResponse } from '../harness';
 import { contractByConid, exchangeSymbol, guarded, insideRegularHours, type GatewayState } from './state';
 
@@ -148,6 +148,40 @@ export function liveItem(o: SimOrder): Json {
   };
 }
 
+/** One execution of `GET /iserver/account/trades`: side as 'B'/'S', price as a string, time as epoch ms. */
+function tradeItem(f: SimFill, cOID: string | null): Json {
+  const iso = new Date(f.at).toISOString();
+  return {
+    execution_id: `0000e0d5.${f.id}`,
+    symbol: f.extra.ticker,
+    supports_tax_opt: '1',
+    side: f.side === 'BUY' ? 'B' : 'S',
+    order_description: `${f.side === 'BUY' ? 'Bought' : 'Sold'} ${f.quantity} @ ${f.price} on ISLAND`,
+    trade_time: `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19)}`,
+    trade_time_r: f.at,
+    size: f.quantity,
+    price: String(f.price),
+    order_ref: cOID,
+    submitter: 'testuser1',
+    exchange: 'ISLAND',
+    commission: '1.00',
+    net_amount: Math.round(f.quantity * f.price * 100) / 100,
+    account: f.extra.account,
+    accountCode: f.extra.account,
+    company_name: f.extra.ticker,
+    contract_description_1: f.extra.ticker,
+    sec_type: 'STK',
+    listing_exchange: 'NASDAQ.NMS',
+    conid: Number(f.extra.conid),
+    conidex: f.extra.conid,
+    clearing_id: 'IB',
+    clearing_name: 'IB',
+    liquidation_trade: '0',
+    is_event_trading: '0',
+    order_id: Number(f.orderId),
+  };
+}
+
 function statusItem(o: SimOrder): Json {
   return {
     sub_type: null,
@@ -249,6 +283,23 @@ export function orderRoutes(router: SimRouter, state: GatewayState): void {
         return { json: { orders, snapshot: true } };
       },
       { key: 'orders', limit: 1, windowMs: 5_000 },
+    ),
+  );
+
+  // Today's executions (no `days`: the current day only), paced at 1 per 5 s. Every account of the login: whether
+  // the gateway filters by the selected account is unconfirmed, so the simulator takes the reading the adapter must
+  // cope with. Field names as IBKR's reference lists them; `order_id` is not in every published list (unconfirmed).
+  router.on(
+    'GET',
+    '/v1/api/iserver/account/trades',
+    guarded(
+      state,
+      'primed',
+      () => {
+        const fills = state.exchange.tradeList();
+        return { json: fills.map((f) => tradeItem(f, state.exchange.get(f.orderId)?.clientOrderId ?? null)) };
+      },
+      { key: 'trades', limit: 1, windowMs: 5_000 },
     ),
   );
 

@@ -1,4 +1,5 @@
 import type { BrokerAdapter } from '../types';
+import { trades } from './books';
 import { searchContracts } from './contracts';
 import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
@@ -33,6 +34,8 @@ export const adapter: BrokerAdapter = {
   getOrder,
   orders,
   positions,
+  // No holdings: IBKR's held shares are its positions (see books.ts).
+  trades,
   quotes,
   marketStream: ibkrMarketStream,
   orderStream: ibkrOrderStream,

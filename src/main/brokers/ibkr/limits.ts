@@ -4,8 +4,8 @@ import { rateLimits } from '../types';
 /**
  * The Client Portal Gateway allows 10 requests/s overall, `/tickle` 1/s and `/portfolio/accounts` one per
  * 5 s (asked once per session, but a wizard test and the saved connection's first call can fall within 5 s).
- * `/iserver/account/orders`, also one per 5 s, is asked at most once per window by the adapter, which
- * answers from memory in between.
+ * `/iserver/account/orders` and `/iserver/account/trades`, also one per 5 s each, are asked at most once per
+ * window by the adapter, which answers from memory in between.
  */
 export const ibkrRateLimits = rateLimits({
   budgets: {
