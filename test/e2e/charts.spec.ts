@@ -67,3 +67,62 @@ test("a chart with candles and the trader's order line: paper, simulated feed, a
   await page.getByRole('button', { name: 'Chart NSE:INFY' }).click();
   await expect(page.getByTestId('chart-panel')).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
 });
+
+test('a modify by drag with confirmation: dragging a resting limit order line opens the modify dialog at the new price', async ({ page, bridge }) => {
+  await page.goto(bridge.url);
+  await page.getByRole('button', { name: 'Trading', exact: true }).click();
+  const ticket = page.getByRole('form', { name: 'Order ticket' });
+  await ticket.getByLabel('Symbol').fill('NSE:INFY');
+  await ticket.getByRole('button', { name: 'Open chart' }).click();
+  const chart = page.getByTestId('chart-panel');
+  await expect(chart).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
+
+  // A buy limit just under the lowest bar loaded: it rests (the simulated feed stays within its range) and shows on the chart.
+  const low = Number(await chart.getAttribute('data-low'));
+  const limit = Math.floor(low * 0.995 * 20) / 20;
+  await ticket.getByLabel('Quantity').fill('3');
+  await ticket.getByLabel('Order type').selectOption('LIMIT');
+  await ticket.getByLabel('Limit price').fill(String(limit));
+  await ticket.getByRole('button', { name: 'Buy (paper)' }).click();
+  const row = page.getByTestId('order-row').first();
+  await expect(row.getByTestId('order-state')).toHaveText('OPEN', { timeout: 10_000 });
+  // Prices as the app shows them (the page's locale groups thousands).
+  const shown = (p: number) => page.evaluate((v) => v.toLocaleString(undefined, { maximumFractionDigits: 2 }), p);
+  const line = chart.getByTestId('chart-line');
+  await expect(line).toHaveText(`BUY 3 LMT ${await shown(limit)}`);
+  await expect(line).toHaveAttribute('data-y', /\d/);
+  const y = Number(await line.getAttribute('data-y'));
+  const area = (await chart.locator('.chart-box').boundingBox())!;
+  const x = area.x + area.width / 3;
+
+  // Hovering the line shows it can be grabbed.
+  await page.mouse.move(x, area.y + y);
+  await expect(chart.locator('.chart-box')).toHaveAttribute('title', /drag to modify/);
+
+  // Escape during a drag changes nothing.
+  await page.mouse.down();
+  await page.mouse.move(x, area.y + y - 30, { steps: 5 });
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  const dialog = page.getByTestId('modify-order');
+  await expect(dialog).toHaveCount(0);
+
+  // Dragged up 30 px: the dialog opens with the new price, on NSE's 0.05 tick; nothing changes before its confirm step.
+  await page.mouse.move(x, area.y + y);
+  await page.mouse.down();
+  await page.mouse.move(x, area.y + y - 30, { steps: 5 });
+  await page.mouse.up();
+  await expect(dialog).toContainText('A paper order');
+  const price = Number(await dialog.getByLabel('Limit price').inputValue());
+  expect(price).toBeGreaterThan(limit);
+  expect(Math.round(price * 20) / 20).toBe(price);
+  await expect(row).toContainText(`LIMIT @ ${await shown(limit)}`);
+
+  await dialog.getByRole('button', { name: 'Modify (paper)' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText(`LIMIT @ ${await shown(price)}`);
+  await expect(row.getByTestId('order-state')).toHaveText('OPEN');
+  // The line moves to the new price.
+  await expect(line).toHaveText(`BUY 3 LMT ${await shown(price)}`);
+  await expect.poll(async () => Number(await line.getAttribute('data-y'))).toBeLessThan(y - 20);
+});

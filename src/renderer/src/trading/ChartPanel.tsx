@@ -20,6 +20,8 @@ import { num } from '../format';
 import { useLive, want } from '../live/store';
 import { useApp } from '../store';
 import { exchangeTimeFormat, foldPrice } from './chart-bars';
+import { lineNear, roundToTick, tickOf } from './chart-drag';
+import { ModifyOrderDialog } from './ModifyOrderDialog';
 
 interface Series {
   chart: IChartApi;
@@ -34,6 +36,15 @@ interface ChartLine {
   price: number;
   title: string;
   color: string;
+  /** For an order's line: the order and the price it draws, so a drag can modify it. */
+  order?: { id: string; field: 'limitPrice' | 'stopPrice' };
+}
+
+/** A drag of an order's line under way: which line, and where it was. */
+interface Drag {
+  index: number;
+  pointerId: number;
+  from: number;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
@@ -58,8 +69,10 @@ export function orderLines(orders: readonly OrderView[], symbol: string, colors:
       const left = o.quantity - o.filledQuantity;
       const color = o.side === 'BUY' ? colors.buy : colors.sell;
       const lines: ChartLine[] = [];
-      if (o.limitPrice !== null) lines.push({ kind: 'order', price: o.limitPrice, title: `${o.side} ${left} LMT`, color });
-      if (o.stopPrice !== null) lines.push({ kind: 'order', price: o.stopPrice, title: `${o.side} ${left} STOP`, color });
+      if (o.limitPrice !== null)
+        lines.push({ kind: 'order', price: o.limitPrice, title: `${o.side} ${left} LMT`, color, order: { id: o.id, field: 'limitPrice' } });
+      if (o.stopPrice !== null)
+        lines.push({ kind: 'order', price: o.stopPrice, title: `${o.side} ${left} STOP`, color, order: { id: o.id, field: 'stopPrice' } });
       return lines;
     });
 }
@@ -202,10 +215,11 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
   ];
   const linesKey = lines.map((l) => `${l.kind}:${l.price}:${l.title}`).join('|');
 
+  const drawn = useRef<IPriceLine[]>([]);
   useEffect(() => {
     const s = series.current;
     if (!s) return;
-    const drawn: IPriceLine[] = lines.map((l) =>
+    const made: IPriceLine[] = lines.map((l) =>
       s.candles.createPriceLine({
         price: l.price,
         color: l.color,
@@ -215,8 +229,76 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
         title: l.title,
       }),
     );
-    return () => drawn.forEach((line) => s.candles.removePriceLine(line));
+    drawn.current = made;
+    return () => made.forEach((line) => s.candles.removePriceLine(line));
   }, [linesKey]);
+
+  // Dragging an order's line: the new price, on the symbol's tick, opens the modify dialog (its review applies).
+  const drag = useRef<Drag | null>(null);
+  const [over, setOver] = useState<ChartLine | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [modify, setModify] = useState<{ order: OrderView; prefill: Partial<Record<'limitPrice' | 'stopPrice', string>> } | null>(null);
+  const tick = tickOf(symbol);
+  const yIn = (e: { clientY: number }) => e.clientY - (box.current?.getBoundingClientRect().top ?? 0);
+  const lineAt = (y: number) => {
+    const s = series.current;
+    if (!s) return -1;
+    return lineNear(
+      lines.map((l) => (l.order ? l.price : NaN)),
+      y,
+      (p) => (Number.isNaN(p) ? null : s.candles.priceToCoordinate(p)),
+    );
+  };
+  const priceAt = (y: number) => roundToTick(series.current?.candles.coordinateToPrice(y) ?? null, tick);
+  const endDrag = () => {
+    const d = drag.current;
+    if (!d) return null;
+    drag.current = null;
+    setDragging(false);
+    if (box.current?.hasPointerCapture(d.pointerId)) box.current.releasePointerCapture(d.pointerId);
+    // The line goes back until the change is confirmed: the order's own update moves it.
+    drawn.current[d.index]?.applyOptions({ price: d.from });
+    return d;
+  };
+  const endDragRef = useRef(endDrag);
+  endDragRef.current = endDrag;
+  useEffect(() => {
+    if (!dragging) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && endDragRef.current();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dragging]);
+
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    const index = e.button === 0 ? lineAt(yIn(e)) : -1;
+    if (index < 0 || !box.current) return;
+    // Not a pan of the chart: no mouse events reach it while the line is held.
+    e.preventDefault();
+    e.stopPropagation();
+    box.current.setPointerCapture(e.pointerId);
+    drag.current = { index, pointerId: e.pointerId, from: lines[index]!.price };
+    setDragging(true);
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d) {
+      const line = lines[lineAt(yIn(e))] ?? null;
+      if (line?.title !== over?.title || line?.price !== over?.price) setOver(line);
+      return;
+    }
+    const price = priceAt(yIn(e));
+    if (price !== null) drawn.current[d.index]?.applyOptions({ price });
+  };
+  const onPointerUp = (e: React.PointerEvent<HTMLDivElement>) => {
+    const d = endDrag();
+    if (!d) return;
+    const line = lines[d.index];
+    const order = orders.find((o) => o.id === line?.order?.id);
+    const price = priceAt(yIn(e));
+    // Less than a tick changes nothing.
+    if (!line?.order || !order || price === null || Math.abs(price - d.from) < tick / 2) return;
+    setModify({ order, prefill: { [line.order.field]: String(price) } });
+  };
 
   // Fills as markers on the bar they happened in.
   const fills = orders.filter((o) => o.symbol === symbol && o.filledQuantity > 0 && o.averagePrice !== null);
@@ -237,8 +319,12 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
     );
   }, [fillsKey, loaded, interval]);
 
+  // Where each line is drawn (for tests and for the drag), absent when off the chart; low: the lowest price loaded.
+  const yOfLine = (price: number) => series.current?.candles.priceToCoordinate(price) ?? undefined;
+  const low = loaded && bars.current.length > 0 ? Math.min(...bars.current.map((b) => b.low)) : undefined;
+
   return (
-    <section className="panel chart-panel" aria-labelledby="chart-h" data-testid="chart-panel" data-bars={loaded?.bars ?? 0}>
+    <section className="panel chart-panel" aria-labelledby="chart-h" data-testid="chart-panel" data-bars={loaded?.bars ?? 0} data-low={low}>
       <div className="panel-head">
         <h2 id="chart-h">
           Chart <span className="mono">{symbol}</span>
@@ -266,11 +352,20 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
         </button>
       </div>
       {error && <p className="warn-text small">Chart unavailable: {error}</p>}
-      <div ref={box} className="chart-box" />
+      <div
+        ref={box}
+        className={`chart-box${dragging ? ' line-dragging' : over ? ' line-over' : ''}`}
+        title={over && !dragging ? `${over.title} ${num(over.price)}: drag to modify (or use Modify in the orders table)` : undefined}
+        onPointerDownCapture={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => endDrag()}
+      />
+      {modify && <ModifyOrderDialog order={modify.order} prefill={modify.prefill} onClose={() => setModify(null)} />}
       {lines.length > 0 && (
         <ul className="chart-lines small" aria-label="Lines on the chart">
           {lines.map((l) => (
-            <li key={`${l.kind}:${l.price}:${l.title}`} data-testid="chart-line" data-kind={l.kind}>
+            <li key={`${l.kind}:${l.price}:${l.title}`} data-testid="chart-line" data-kind={l.kind} data-y={yOfLine(l.price)}>
               <span className="chart-swatch" style={{ background: l.color }} />
               {`${l.title} ${num(l.price)}`}
             </li>

@@ -50,8 +50,17 @@ type Stage = { kind: 'edit' } | { kind: 'confirm'; confirmationId: string; reaso
  * changes the order once). Main answers a live order, or a change above a limit, with the reasons to confirm; the
  * change goes out only after the trader confirms it here, as a live order is only placed after its review.
  */
-export function ModifyOrderDialog({ order, onClose }: { order: OrderView; onClose(): void }) {
-  const [fields, setFields] = useState<Fields>(() => fieldsOf(order));
+export function ModifyOrderDialog({
+  order,
+  prefill,
+  onClose,
+}: {
+  order: OrderView;
+  /** A new price already chosen (by dragging the order's line on the chart); reviewed here like any change. */
+  prefill?: Partial<Pick<Fields, 'limitPrice' | 'stopPrice'>>;
+  onClose(): void;
+}) {
+  const [fields, setFields] = useState<Fields>(() => ({ ...fieldsOf(order), ...prefill }));
   const [stage, setStage] = useState<Stage>({ kind: 'edit' });
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   const { busy, error, setError, run } = useAction();
