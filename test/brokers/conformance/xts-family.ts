@@ -227,6 +227,8 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
       }),
       behaviour('history', 'candles from GET /instruments/ohlc agree with the quote, in every interval it declares', async () => {
         expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+        // Self-contained: the instrument master may not be loaded yet when this case runs alone.
+        instruments = await adapter.fetchInstruments!(ctx());
         const now = clock.now();
         const bars = await adapter.history!(ctx(), 'NSE:INFY', '5m', now - 2 * 3_600_000, now + 1);
         expect(bars.length).toBeGreaterThanOrEqual(24);
