@@ -357,6 +357,37 @@ export const conformance: BrokerConformance = {
       expect(text).not.toContain(Buffer.from(canary).toString('base64').replace(/=+$/, ''));
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
+    behaviour('history', 'candles from getCandleData agree with the quote, in every interval it declares', async () => {
+      nextSecond();
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const now = clock.now();
+      const bars = await adapter.history!(context(), 'NSE:SBIN', '5m', now - 2 * 3_600_000, now + 1);
+      expect(bars.length).toBeGreaterThanOrEqual(24);
+      expect(bars.every((b) => b.time % 300_000 === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close) && b.volume > 0)).toBe(true);
+      expect(bars[0]!.open).toBe(priceAt('NSE:SBIN', bars[0]!.time));
+      const [quote] = await adapter.quotes(context(), ['NSE:SBIN']);
+      expect(bars.at(-1)!.close).toBe(quote!.last);
+      // Hourly candles open at a quarter past on the IST clock (09:15, 10:15 …).
+      const hourly = await adapter.history!(context(), 'NSE:SBIN', '1h', now - 10 * 3_600_000, now + 1);
+      expect(hourly.length).toBeGreaterThan(5);
+      expect(hourly.every((b) => new Date(b.time + 330 * 60_000).getUTCMinutes() === 15)).toBe(true);
+    }),
+    behaviour('history', 'a range past the per-interval day cap goes in windows: 80 days of minutes in three calls, none twice', async () => {
+      nextSecond();
+      const now = clock.now();
+      const minutes = await adapter.history!(context(), 'NSE:SBIN', '1m', now - 80 * 86_400_000, now + 1);
+      expect(minutes.length).toBeGreaterThanOrEqual(80 * 1440);
+      expect(new Set(minutes.map((m) => m.time)).size).toBe(minutes.length);
+      nextSecond();
+      const days = await adapter.history!(context(), 'NSE:SBIN', '1d', now - 30 * 86_400_000, now + 1);
+      expect(days.length).toBeGreaterThanOrEqual(30);
+      expect(days.every((d) => (d.time + 330 * 60_000) % 86_400_000 === 0)).toBe(true);
+    }),
+    behaviour('history', 'a symbol missing from the scrip master is refused in our words', async () => {
+      const error = await failure(adapter.history!(context(), 'NSE:NOSUCH', '5m', clock.now() - 3_600_000, clock.now()));
+      expect(error.code).toBe('BROKER_REJECTED');
+      expect(error.message).toContain('not in the Angel One scrip master');
+    }),
     ...angelOneStreamingCases,
   ],
 };

@@ -298,6 +298,43 @@ export const conformance: BrokerConformance = {
       expect(text).not.toContain(Buffer.from(canary).toString('base64').replace(/=+$/, ''));
       expect(text.toLowerCase()).not.toContain(Buffer.from(canary).toString('hex'));
     }),
+    behaviour('history', 'candles from /charts/intraday and /charts/historical agree with the quote, in every interval it declares', async () => {
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '1h', '1d']);
+      const ctx = context();
+      const now = clock.now();
+      const bars = await adapter.history!(ctx, 'NSE:SBIN', '5m', now - 2 * 3_600_000, now + 1);
+      expect(bars.length).toBeGreaterThanOrEqual(24);
+      expect(bars.every((b) => b.time % 300_000 === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close) && b.volume > 0)).toBe(true);
+      expect(bars[0]!.open).toBe(priceAt('NSE:SBIN', bars[0]!.time));
+      nextSecond();
+      const [quote] = await adapter.quotes(ctx, ['NSE:SBIN']);
+      const again = await adapter.history!(ctx, 'NSE:SBIN', '1m', clock.now() - 10 * 60_000, clock.now() + 1);
+      expect(again.at(-1)!.close).toBe(quote!.last);
+      // Hourly candles open at a quarter past on the IST clock (09:15, 10:15 …).
+      const hourly = await adapter.history!(ctx, 'NSE:SBIN', '1h', now - 10 * 3_600_000, now + 1);
+      expect(hourly.length).toBeGreaterThan(5);
+      expect(hourly.every((b) => new Date(b.time + 330 * 60_000).getUTCMinutes() === 15)).toBe(true);
+    }),
+    behaviour('history', 'a long intraday range is fetched in 90-day windows; day candles open at IST midnight', async () => {
+      const ctx = context();
+      const now = clock.now();
+      const hours = await adapter.history!(ctx, 'NSE:NIFTY', '1h', now - 200 * DAY, now + 1);
+      expect(hours.length).toBeGreaterThanOrEqual(200 * 24 - 1);
+      expect(new Set(hours.map((h) => h.time)).size).toBe(hours.length);
+      const days = await adapter.history!(ctx, 'NSE:SBIN', '1d', now - 30 * DAY, now + 1);
+      expect(days.length).toBeGreaterThanOrEqual(30);
+      expect(days.every((d) => (d.time + 330 * 60_000) % DAY === 0)).toBe(true);
+      expect(days.at(-1)!.time).toBeLessThanOrEqual(now);
+    }),
+    behaviour('history', 'a derivative or a symbol missing from the scrip master is refused in our words', async () => {
+      const ctx = context();
+      const missing = await failure(adapter.history!(ctx, 'NSE:NOSUCH', '5m', clock.now() - 3_600_000, clock.now()));
+      expect(missing.code).toBe('BROKER_REJECTED');
+      expect(missing.message).toContain('not in the Dhan scrip master');
+      const future = await failure(adapter.history!(ctx, 'NFO:NIFTY-JAN2026-FUT', '5m', clock.now() - 3_600_000, clock.now()));
+      expect(future.code).toBe('NOT_SUPPORTED');
+      expect(future.message).toContain('equities and indices only');
+    }),
     ...dhanStreamingCases,
   ],
 };

@@ -494,6 +494,24 @@ export const conformance: BrokerConformance = {
       sim.dropBrokerageSession();
       expect((await failure(adapter.searchSymbols!(ctx(), 'AAPL', 20))).code).toBe('TOKEN_EXPIRED');
     }),
+    behaviour('history', 'bars from /iserver/marketdata/history agree with the price path, up to the current bar', async () => {
+      const { ctx, clock } = await setup();
+      expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+      const now = clock.now();
+      const bars = await adapter.history!(ctx(), 'US:AAPL', '5m', now - 2 * 3_600_000, now + 1);
+      expect(bars.length).toBeGreaterThanOrEqual(24);
+      expect(bars.every((b) => b.time % 300_000 === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close) && b.volume > 0)).toBe(true);
+      expect(bars[0]!.open).toBe(priceAt('US:AAPL', bars[0]!.time));
+      expect(bars.at(-1)!.close).toBe(priceAt('US:AAPL', now));
+    }),
+    behaviour('history', 'a range past the 1,000 bars of one request goes back in 8-hour windows: a day of minutes in four calls, none twice', async () => {
+      const { ctx, clock, paths } = await setup();
+      const now = clock.now();
+      const minutes = await adapter.history!(ctx(), 'US:AAPL', '1m', now - 86_400_000, now + 1);
+      expect(minutes.length).toBe(1440 + 1);
+      expect(new Set(minutes.map((m) => m.time)).size).toBe(minutes.length);
+      expect(paths.filter((p) => p === 'GET /iserver/marketdata/history')).toHaveLength(4);
+    }),
     ...ibkrStreamingCases,
   ],
 };

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { ManualClock } from '../../../src/main/clock';
 import { parseXtsTime } from '../../../src/main/brokers/xts/mapping';
+import { parseOhlcText } from '../../../src/main/brokers/xts/history';
 import { type BrokerAdapter, type BrokerContext, type Instrument } from '../../../src/main/brokers/types';
 import { BrokerDescriptorSchema } from '../../../src/shared/brokers';
 import { priceAt } from '../../simulators/exchange';
@@ -223,6 +224,35 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
         }
         const unknown = await failure(adapter.quotes(ctx(), ['NSE:NOPE']));
         expect(unknown.code).toBe('BROKER_REJECTED');
+      }),
+      behaviour('history', 'candles from GET /instruments/ohlc agree with the quote, in every interval it declares', async () => {
+        expect(adapter.historyIntervals).toEqual(['1m', '5m', '15m', '30m', '1h', '1d']);
+        // Self-contained: the instrument master may not be loaded yet when this case runs alone.
+        instruments = await adapter.fetchInstruments!(ctx());
+        const now = clock.now();
+        const bars = await adapter.history!(ctx(), 'NSE:INFY', '5m', now - 2 * 3_600_000, now + 1);
+        expect(bars.length).toBeGreaterThanOrEqual(24);
+        expect(bars.every((b) => b.time % 300_000 === 0 && b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close) && b.volume > 0)).toBe(
+          true,
+        );
+        expect(bars[0]!.open).toBe(priceAt('NSE:INFY', bars[0]!.time));
+        const [quote] = await adapter.quotes(ctx(), ['NSE:INFY']);
+        expect(bars.at(-1)!.close).toBe(quote!.last);
+        // Hourly candles open at a quarter past on the IST clock (09:15, 10:15 …); day candles at IST midnight.
+        const hourly = await adapter.history!(ctx(), 'NSE:INFY', '1h', now - 10 * 3_600_000, now + 1);
+        expect(hourly.length).toBeGreaterThan(5);
+        expect(hourly.every((b) => new Date(b.time + 330 * 60_000).getUTCMinutes() === 15)).toBe(true);
+        const days = await adapter.history!(ctx(), 'BSE:RELIANCE', '1d', now - 30 * 86_400_000, now + 1);
+        expect(days.length).toBeGreaterThanOrEqual(29);
+        expect(days.every((d) => (d.time + 330 * 60_000) % 86_400_000 === 0 && d.time <= now)).toBe(true);
+        expect((await failure(adapter.history!(ctx(), 'NSE:NOPE', '5m', now - 3_600_000, now))).code).toBe('BROKER_REJECTED');
+      }),
+      behaviour('history', 'the bars text is read row by row; malformed rows are dropped', () => {
+        expect(parseOhlcText('1767605700|10|12|9|11|500|0,bad|row,1767606000|11|13|10|12|x|0,')).toEqual([
+          { time: 1767605700_000 - 330 * 60_000, open: 10, high: 12, low: 9, close: 11, volume: 500 },
+          { time: 1767606000_000 - 330 * 60_000, open: 11, high: 13, low: 10, close: 12, volume: 0 },
+        ]);
+        expect(parseOhlcText(null)).toEqual([]);
       }),
       behaviour(['orders', 'errors'], 'rejects an F&O order that is not a lot multiple with the broker message', async () => {
         const e = await failure(adapter.placeOrder(ctx(), { symbol: 'NFO:NIFTY26JANFUT', side: 'BUY', quantity: 10, type: 'MARKET', clientOrderId: 'bv-lot' }));

@@ -12,7 +12,7 @@ import {
   type SimulatorOptions,
   type StartSimulator,
 } from '../harness';
-import { quote } from './market';
+import { candleData, quote } from './market';
 import { AngelOrderStream } from './order-stream';
 import { fail, gatewayFail, ok, RATE_LIMITED } from './replies';
 import { SCRIP_MASTER } from './scrip';
@@ -63,7 +63,7 @@ export const DEFAULT_CREDENTIALS: AngelCredentials = {
 const PREFIX = '/rest/secure/angelbroking';
 const REQUIRED_HEADERS = ['x-usertype', 'x-sourceid', 'x-clientlocalip', 'x-clientpublicip', 'x-macaddress'];
 
-type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote' | 'tradeBook' | 'holding';
+type Bucket = 'login' | 'refresh' | 'profile' | 'rms' | 'orders' | 'book' | 'positions' | 'quote' | 'tradeBook' | 'holding' | 'candles';
 
 async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<AngelSimulatorHandle> {
   const clock = options.clock ?? systemClock;
@@ -97,6 +97,7 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
     quote: [new WindowLimiter(1, 1000, clock)],
     tradeBook: [new WindowLimiter(1, 1000, clock)],
     holding: [new WindowLimiter(1, 1000, clock)],
+    candles: [new WindowLimiter(3, 1000, clock), new WindowLimiter(180, 60_000, clock)],
   };
   const overLimit = (bucket: Bucket) => limiters[bucket].map((l) => l.hit()).some(Boolean);
 
@@ -214,6 +215,11 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
       guard('quote', { secure: true }, (req) => quote(exchange, clock.now(), req)),
     )
     // Served on margincalculator.angelbroking.com in production; same path under this base URL.
+    .on(
+      'POST',
+      `${PREFIX}/historical/v1/getCandleData`,
+      guard('candles', { secure: true }, (req) => candleData(clock.now(), req)),
+    )
     .on('GET', '/OpenAPI_File/files/OpenAPIScripMaster.json', () => ({ json: SCRIP_MASTER }));
 
   const server = await serve(router, {

@@ -14,7 +14,7 @@ import {
 } from '../harness';
 import { authHostRoutes, type ConsentApp } from './consent';
 import { DhanFeed } from './feed';
-import { marketFeed, type FeedMode } from './market';
+import { charts, marketFeed, type FeedMode } from './market';
 import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
 import { SCRIP_CSV } from './scrip';
 import { DhanOrderUpdates } from './order-updates';
@@ -166,6 +166,16 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
     .on('POST', '/v2/marketfeed/ltp', feed('ltp'))
     .on('POST', '/v2/marketfeed/ohlc', feed('ohlc'))
     .on('POST', '/v2/marketfeed/quote', feed('quote'))
+    .on(
+      'POST',
+      '/v2/charts/intraday',
+      guard('other', (req) => charts(clock.now(), false, req), { dataApi: true }),
+    )
+    .on(
+      'POST',
+      '/v2/charts/historical',
+      guard('other', (req) => charts(clock.now(), true, req), { dataApi: true }),
+    )
     // Documented as GET; some clients POST it: accept both.
     .on('GET', '/v2/RenewToken', guard('other', renew))
     .on('POST', '/v2/RenewToken', guard('other', renew))

@@ -1,8 +1,19 @@
+import { simBars } from '../bars';
 import { priceAt } from '../exchange';
 import type { SimRouter } from '../harness';
 import { CONTRACTS, contractByConid, exchangeSymbol, guarded, insideRegularHours, type GatewayState } from './state';
 
 const POSITIONS_PAGE = 100;
+/** History bar names → bar length (ms), and period units → ms. */
+const HISTORY_BARS: Readonly<Record<string, number>> = {
+  '1min': 60_000,
+  '5min': 300_000,
+  '15min': 900_000,
+  '30min': 1_800_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+const PERIOD_UNIT_MS: Readonly<Record<string, number>> = { min: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function accountRoutes(router: SimRouter, state: GatewayState): void {
   const isPaper = state.accounts[0]!.startsWith('D');
@@ -216,6 +227,35 @@ export function accountRoutes(router: SimRouter, state: GatewayState): void {
         };
       },
       { key: 'snapshot', limit: 10, windowMs: 1_000 },
+    ),
+  );
+  // GET /iserver/marketdata/history: bars counted back from startTime (UTC) over the period, from the shared price path.
+  router.on(
+    'GET',
+    '/v1/api/iserver/marketdata/history',
+    guarded(
+      state,
+      'primed',
+      (req) => {
+        const contract = contractByConid(Number(req.query.get('conid')));
+        if (!contract) return { status: 400, json: { error: 'Invalid conid' } };
+        const length = HISTORY_BARS[req.query.get('bar') ?? ''];
+        const period = /^(\d+)(min|h|d)$/.exec(req.query.get('period') ?? '');
+        const end = /^(\d{4})(\d{2})(\d{2})-(\d{2}):(\d{2}):(\d{2})$/.exec(req.query.get('startTime') ?? '');
+        if (!length || !period || !end) return { status: 400, json: { error: 'bar, period and startTime are required' } };
+        const periodMs = Number(period[1]) * PERIOD_UNIT_MS[period[2]!]!;
+        const endMs = Date.UTC(+end[1]!, +end[2]! - 1, +end[3]!, +end[4]!, +end[5]!, +end[6]!);
+        const bars = simBars(exchangeSymbol(contract), endMs - periodMs, endMs, length, state.clock.now());
+        if (bars.length > 1000) return { status: 400, json: { error: 'Too many data points requested: at most 1000' } };
+        return {
+          json: {
+            symbol: contract.ticker,
+            barLength: length / 1000,
+            data: bars.map((b) => ({ t: b.time, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume })),
+          },
+        };
+      },
+      { key: 'history', limit: 5, windowMs: 1_000 },
     ),
   );
 }

@@ -3,6 +3,7 @@ import { guard, jsonBody } from './guard';
 import { findInstrument, masterText, SEGMENT_CODES, type SimInstrument } from './instruments';
 import { badRequest, CODES, error, success } from './responses';
 import { loginBody, type XtsSimState } from './state';
+import { simBars } from '../bars';
 
 const ROOT = '/apimarketdata';
 const MESSAGE_CODES = [1501, 1502, 1504, 1505, 1510, 1512];
@@ -74,6 +75,43 @@ function quotes(state: XtsSimState, req: SimRequest): SimResponse {
   });
 }
 
+const IST_MS = 330 * 60_000;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** compressionValue → bar length and phase (sessions open 09:15 IST, so hourly bars open at :15; day bars at IST midnight). */
+const COMPRESSION: Readonly<Record<string, { length: number; phase: number }>> = {
+  '60': { length: 60_000, phase: 0 },
+  '300': { length: 300_000, phase: 0 },
+  '900': { length: 900_000, phase: 0 },
+  '1800': { length: 1_800_000, phase: 15 * 60_000 },
+  '3600': { length: 3_600_000, phase: 45 * 60_000 },
+  D: { length: 86_400_000, phase: -IST_MS },
+};
+
+/** "Dec 07 2026 091500" on the IST clock → epoch ms (NaN otherwise). */
+function parseXtsTime(text: string | null): number {
+  const m = /^([A-Z][a-z]{2}) (\d{2}) (\d{4}) (\d{2})(\d{2})(\d{2})$/.exec(text ?? '');
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  return m && month >= 0 ? Date.UTC(+m[3]!, month, +m[2]!, +m[4]!, +m[5]!, +m[6]!) - IST_MS : NaN;
+}
+
+/**
+ * GET /instruments/ohlc: bars from the shared price path (so they agree with quotes and the socket) as one text of
+ * "time|open|high|low|close|volume|oi," rows, `time` in seconds on the IST wall clock read as UTC.
+ */
+function ohlc(state: XtsSimState, req: SimRequest): SimResponse {
+  const segment = req.query.get('exchangeSegment') ?? '';
+  const instrument = findInstrument(/^\d+$/.test(segment) ? Number(segment) : segment, Number(req.query.get('exchangeInstrumentID')));
+  if (!instrument) return badRequest('exchangeInstrumentID', '"exchangeInstrumentID" is not a known instrument');
+  const spec = COMPRESSION[req.query.get('compressionValue') ?? ''];
+  if (!spec) return badRequest('compressionValue', '"compressionValue" must be one of [60, 300, 900, 1800, 3600, D]');
+  const from = parseXtsTime(req.query.get('startTime'));
+  const to = parseXtsTime(req.query.get('endTime'));
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return badRequest('startTime', '"startTime" and "endTime" must be "MMM DD YYYY HHmmss"');
+  const bars = simBars(instrument.symbol, from, to + 1000, spec.length, state.clock.now(), spec.phase);
+  const text = bars.map((b) => `${(b.time + IST_MS) / 1000}|${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}|0,`).join('');
+  return success('s-instrument-0002', 'Instrument OHLC', { exchangeSegment: instrument.segment, exchangeInstrumentID: instrument.id, dataReponse: text });
+}
+
 export function marketDataRoutes(router: SimRouter, state: XtsSimState): void {
   router.on('POST', `${ROOT}/auth/login`, (req) => {
     const body = loginBody(req);
@@ -103,6 +141,11 @@ export function marketDataRoutes(router: SimRouter, state: XtsSimState): void {
     'POST',
     `${ROOT}/instruments/quotes`,
     guard(state, 'marketData', {}, (req) => quotes(state, req)),
+  );
+  router.on(
+    'GET',
+    `${ROOT}/instruments/ohlc`,
+    guard(state, 'marketData', {}, (req) => ohlc(state, req)),
   );
   router.on(
     'POST',

@@ -18,6 +18,7 @@ import { numOrZero } from '../json';
 import { holdings, trades } from './books';
 import { angelCall, PATHS } from './client';
 import { descriptor } from './descriptor';
+import { angelHistory, angelHistoryIntervals } from './history';
 import { angelRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { orderTag, toBrokerOrder, toPlaceOrderBody, toPosition, toQuote, type AngelOrderRow } from './mapping';
@@ -168,6 +169,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  historyIntervals: angelHistoryIntervals,
+  history: angelHistory,
   holdings,
   trades,
   sessionExpiry,

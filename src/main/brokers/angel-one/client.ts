@@ -61,4 +61,5 @@ export const PATHS = {
   quote: '/rest/secure/angelbroking/market/v1/quote/',
   tradeBook: '/rest/secure/angelbroking/order/v1/getTradeBook',
   holding: '/rest/secure/angelbroking/portfolio/v1/getHolding',
+  candles: '/rest/secure/angelbroking/historical/v1/getCandleData',
 } as const;

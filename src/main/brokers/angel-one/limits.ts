@@ -27,6 +27,11 @@ export const angelRateLimits = rateLimits({
     orderBook: [{ limit: 1, intervalMs: SECOND }],
     positions: [{ limit: 1, intervalMs: SECOND }],
     quotes: [{ limit: 1, intervalMs: SECOND }],
+    candles: [
+      { limit: 3, intervalMs: SECOND },
+      { limit: 180, intervalMs: MINUTE },
+      { limit: 5_000, intervalMs: HOUR },
+    ],
     other: [{ limit: 1, intervalMs: SECOND }],
   },
   spend(request) {
@@ -49,6 +54,8 @@ export const angelRateLimits = rateLimits({
         return { positions: 1 };
       case PATHS.quote:
         return { quotes: 1 };
+      case PATHS.candles:
+        return { candles: 1 };
       default:
         return { other: 1 };
     }

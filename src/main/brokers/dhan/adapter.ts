@@ -18,6 +18,7 @@ import { numOrZero } from '../json';
 import { holdings, trades } from './books';
 import { dhanCall, dhanIdentity } from './client';
 import { descriptor } from './descriptor';
+import { dhanHistory, dhanHistoryIntervals } from './history';
 import { dhanRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { correlationId, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
@@ -161,6 +162,8 @@ export const adapter: BrokerAdapter = {
   orders,
   positions,
   quotes,
+  historyIntervals: dhanHistoryIntervals,
+  history: dhanHistory,
   holdings,
   trades,
   sessionExpiry,

@@ -8,6 +8,7 @@ import { ibkrOrderStream } from './order-stream';
 import { cancelOrder, confirmReply, getOrder, modifyOrder, orders, placeOrder } from './orders';
 import { funds, positions, validate as readAccount } from './portfolio';
 import { quotes } from './quotes';
+import { ibkrHistory, ibkrHistoryIntervals } from './history';
 import { keepAliveIfIdle, login, sessionExpiry } from './session';
 import { ibkrMarketStream } from './stream';
 
@@ -37,6 +38,8 @@ export const adapter: BrokerAdapter = {
   // No holdings: IBKR's held shares are its positions (see books.ts).
   trades,
   quotes,
+  historyIntervals: ibkrHistoryIntervals,
+  history: ibkrHistory,
   marketStream: ibkrMarketStream,
   orderStream: ibkrOrderStream,
   // No instrument master: the console's symbol search asks the gateway's contract search live.

@@ -15,6 +15,7 @@ import { DEFAULT_ROOTS, QUOTES_BATCH, SEGMENT_CODE, SESSION, type XtsRoots } fro
 import { fetchInstruments, resolveInstrument, segmentOf } from './instruments';
 import { asRows, orderBody, parseQuotes, toBrokerOrder, toFunds, toPositions } from './mapping';
 import { xtsRateLimits } from './limits';
+import { xtsHistory, xtsHistoryIntervals } from './history';
 import { xtsOrderStream } from './order-stream';
 import { expiryOf, login } from './session';
 import { xtsMarketStream } from './stream';
@@ -172,6 +173,8 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
     },
 
     quotes: (ctx, symbols) => quotes(ctx, profile, symbols),
+    historyIntervals: xtsHistoryIntervals,
+    history: (ctx, symbol, interval, from, to) => xtsHistory(ctx, profile, symbol, interval, from, to),
     holdings: (ctx) => holdings(ctx, profile),
     trades: (ctx) => trades(ctx, profile),
     sessionExpiry: (ctx) => expiryOf(ctx.credentials),
