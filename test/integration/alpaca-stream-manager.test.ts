@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { priceAt } from '../simulators/exchange';
-import { alpacaStreamRig, arrives, recordingConsumer, type AlpacaStreamRig } from '../support/alpaca-stream';
+import { alpacaStreamRig, type AlpacaStreamRig } from '../support/alpaca-stream';
+import { arrives, recordingConsumer } from '../support/stream-steps';
 
 const C = 'alpaca-paper';
 let rig: AlpacaStreamRig;

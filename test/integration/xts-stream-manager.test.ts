@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adapter } from '../../src/main/brokers/xts-5paisa/adapter';
-import { recordingConsumer } from '../support/alpaca-stream';
-import { arrives, xtsStreamRig, type XtsStreamRig } from '../support/xts-stream';
+import { recordingConsumer } from '../support/stream-steps';
+import { xtsStreamRig, type XtsStreamRig } from '../support/xts-stream';
+import { arrives } from '../support/stream-steps';
 
 const C = 'xts-5paisa-1';
 let rig: XtsStreamRig;

@@ -4,7 +4,7 @@ import { parseFullEvent, parsePartialEvent } from '../../src/main/brokers/xts/st
 import { ManualClock } from '../../src/main/clock';
 import { priceAt } from '../simulators/exchange';
 import { start, type XtsSimulatorHandle } from '../simulators/xts';
-import { arrives } from '../support/xts-stream';
+import { arrives } from '../support/stream-steps';
 import { ManualScheduler } from '../support/manual-scheduler';
 
 /**

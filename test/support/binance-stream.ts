@@ -1,10 +1,9 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import { adapter } from '../../src/main/brokers/binance/adapter';
 import type { BinanceOrderStream } from '../../src/main/brokers/binance/order-stream';
 import type { BinanceMarketStream } from '../../src/main/brokers/binance/stream';
 import type { BrokerContext } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
@@ -29,11 +28,6 @@ export interface BinanceStreamRig {
   stepUntil(budgetMs: number, check: () => void): Promise<void>;
   close(): Promise<void>;
 }
-
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Real sockets deliver on the event loop; poll for the outcome (the bound only turns a hang into a failure). */
-export const arrives = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 5 });
 
 export async function binanceStreamRig(options: BinanceSimOptions = {}): Promise<BinanceStreamRig> {
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 12, 0, 0));
@@ -73,29 +67,15 @@ export async function binanceStreamRig(options: BinanceSimOptions = {}): Promise
         source: { limits: () => capability.limits, open: (_id, handlers) => Promise.resolve(capability.open(ctx(), handlers)) },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 10_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check) {
-      for (let spent = 0; spent < budgetMs; spent += 250) {
-        await scheduler.advance(250);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check) => stepUntil(scheduler, budgetMs, check, 250),
     async close() {
       for (const m of managers) m.dispose();
       for (const s of closers) s.close();

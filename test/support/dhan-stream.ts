@@ -1,15 +1,13 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import { adapter } from '../../src/main/brokers/dhan/adapter';
 import type { DhanOrderStream } from '../../src/main/brokers/dhan/order-stream';
 import type { DhanMarketStream } from '../../src/main/brokers/dhan/stream';
 import type { BrokerContext, Instrument } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
 import { start, type DhanSimOptions, type DhanSimulatorHandle } from '../simulators/dhan';
-import { arrives } from './alpaca-stream';
 import { ManualScheduler } from './manual-scheduler';
 
 /** The Dhan adapter's market feed and order update sockets against its simulator, on a manual clock and scheduler. */
@@ -32,8 +30,6 @@ export interface DhanStreamRig {
   stepUntil(budgetMs: number, check: () => void): Promise<void>;
   close(): Promise<void>;
 }
-
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** 09:30 IST on a Monday: the market is open. */
 export const RIG_START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -88,29 +84,15 @@ export async function dhanStreamRig(options: DhanSimOptions = {}): Promise<DhanS
         },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 10_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check) {
-      for (let spent = 0; spent < budgetMs; spent += 500) {
-        await scheduler.advance(500);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check) => stepUntil(scheduler, budgetMs, check),
     async close() {
       for (const m of managers) m.dispose();
       for (const s of closers) s.close();

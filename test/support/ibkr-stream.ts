@@ -1,10 +1,9 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import { adapter } from '../../src/main/brokers/ibkr/adapter';
 import type { IbkrOrderStream } from '../../src/main/brokers/ibkr/order-stream';
 import type { IbkrMarketStream } from '../../src/main/brokers/ibkr/stream';
 import type { BrokerContext } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
@@ -32,11 +31,6 @@ export interface IbkrStreamRig {
   stepUntil(budgetMs: number, check: () => void, stepMs?: number): Promise<void>;
   close(): Promise<void>;
 }
-
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Real sockets deliver on the event loop; poll for the outcome (the bound only turns a hang into a failure). */
-export const arrives = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 5 });
 
 export async function ibkrStreamRig(options: IbkrSimOptions = {}, at = MONDAY_10_NY): Promise<IbkrStreamRig> {
   const clock = new ManualClock(at);
@@ -80,29 +74,15 @@ export async function ibkrStreamRig(options: IbkrSimOptions = {}, at = MONDAY_10
         source: { limits: () => capability.limits, open: (_id, handlers) => Promise.resolve(capability.open(ctx, handlers)) },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 30_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check, stepMs = 500) {
-      for (let spent = 0; spent < budgetMs; spent += stepMs) {
-        await scheduler.advance(stepMs);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check, stepMs) => stepUntil(scheduler, budgetMs, check, stepMs),
     async close() {
       for (const m of managers) m.dispose();
       for (const s of closers) s.close();

@@ -1,13 +1,11 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import { adapter } from '../../src/main/brokers/tastytrade/adapter';
 import type { BrokerContext } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStream, MarketStreamStatus, OrderStream, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
 import { startTastytrade, type TastytradeSimulatorHandle } from '../simulators/tastytrade';
-import { arrives } from './alpaca-stream';
 import { ManualScheduler } from './manual-scheduler';
 
 /** What one opened stream reported. */
@@ -39,10 +37,6 @@ export interface TastytradeStreamRig {
   stepUntil(budgetMs: number, check: () => void): Promise<void>;
   close(): Promise<void>;
 }
-
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-export { arrives };
 
 const recorder = (): Recorded => ({ ticks: [], orders: [], statuses: [], problems: [] });
 
@@ -89,29 +83,15 @@ export async function tastytradeStreamRig(): Promise<TastytradeStreamRig> {
         },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 10_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check) {
-      for (let spent = 0; spent < budgetMs; spent += 500) {
-        await scheduler.advance(500);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check) => stepUntil(scheduler, budgetMs, check),
     async close() {
       for (const m of managers) m.dispose();
       for (const s of streams) s.close();

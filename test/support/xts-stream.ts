@@ -1,9 +1,8 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import type { XtsMarketStream } from '../../src/main/brokers/xts/stream';
 import type { XtsOrderStream } from '../../src/main/brokers/xts/order-stream';
 import type { BrokerAdapter, BrokerContext, Instrument } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
@@ -31,11 +30,6 @@ export interface XtsStreamRig {
   stepUntil(budgetMs: number, check: () => void): Promise<void>;
   close(): Promise<void>;
 }
-
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Real sockets deliver on the event loop; poll for the outcome (the bound only turns a hang into a failure). */
-export const arrives = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 5 });
 
 export async function xtsStreamRig(adapter: BrokerAdapter, options: XtsSimulatorOptions = {}): Promise<XtsStreamRig> {
   // 10:30 IST on a Monday: the market is open.
@@ -94,29 +88,15 @@ export async function xtsStreamRig(adapter: BrokerAdapter, options: XtsSimulator
         },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 10_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check) {
-      for (let spent = 0; spent < budgetMs; spent += 500) {
-        await scheduler.advance(500);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check) => stepUntil(scheduler, budgetMs, check),
     async close() {
       for (const m of managers) m.dispose();
       for (const c of closers) c.close();

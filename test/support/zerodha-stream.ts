@@ -1,11 +1,10 @@
-import { vi } from 'vitest';
+import { quietLogger, stepUntil, tickUntil } from './stream-steps';
 import { adapter } from '../../src/main/brokers/zerodha/adapter';
 import { parseKiteInstruments } from '../../src/main/brokers/zerodha/instruments';
 import type { KiteOrderStream } from '../../src/main/brokers/zerodha/order-stream';
 import type { KiteMarketStream } from '../../src/main/brokers/zerodha/stream';
 import type { BrokerContext, Instrument } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
-import type { Logger } from '../../src/main/log/types';
 import { SubscriptionManager } from '../../src/main/streaming/subscription-manager';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../src/main/streaming/types';
 import { brokerContext } from '../brokers/support';
@@ -36,13 +35,8 @@ export interface ZerodhaStreamRig {
   close(): Promise<void>;
 }
 
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
 /** The simulator's instrument dump as the adapter parses it (tokens match the ticker's). */
 export const SIM_INSTRUMENTS = parseKiteInstruments(INSTRUMENTS_CSV);
-
-/** Real sockets deliver on the event loop; poll for the outcome (the bound only turns a hang into a failure). */
-export const arrives = (check: () => void) => vi.waitFor(check, { timeout: 5_000, interval: 5 });
 
 export async function zerodhaStreamRig(options: { instrumentLimit?: number } = {}): Promise<ZerodhaStreamRig> {
   const clock = new ManualClock(KITE_MARKET_OPEN);
@@ -89,29 +83,15 @@ export async function zerodhaStreamRig(options: { instrumentLimit?: number } = {
         source: { limits: () => capability.limits, open: (_id, handlers) => Promise.resolve(capability.open(ctx(), handlers)) },
         scheduler,
         random: () => 0.5,
-        logger: quiet,
+        logger: quietLogger,
         backoff: { baseMs: 1_000, capMs: 16_000 },
         staleAfterMs: 10_000,
       });
       managers.push(manager);
       return manager;
     },
-    async tickUntil(ms, check) {
-      await scheduler.advance(ms);
-      await arrives(check);
-    },
-    async stepUntil(budgetMs, check) {
-      for (let spent = 0; spent < budgetMs; spent += 500) {
-        await scheduler.advance(500);
-        try {
-          await vi.waitFor(check, { timeout: 200, interval: 5 });
-          return;
-        } catch {
-          // not yet: let the next timers run
-        }
-      }
-      check();
-    },
+    tickUntil: (ms, check) => tickUntil(scheduler, ms, check),
+    stepUntil: (budgetMs, check) => stepUntil(scheduler, budgetMs, check),
     async close() {
       for (const m of managers) m.dispose();
       for (const c of closers) c.close();

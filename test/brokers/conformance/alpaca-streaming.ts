@@ -6,7 +6,8 @@ import { orderStreamUrl } from '../../../src/main/brokers/alpaca/order-stream';
 import { ALPACA_STREAM_URL, streamUrl, type AlpacaMarketStream } from '../../../src/main/brokers/alpaca/stream';
 import type { MarketStreamStatus, OrderUpdate } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
-import { alpacaStreamRig, arrives, recordingConsumer, type AlpacaStreamRig } from '../../support/alpaca-stream';
+import { alpacaStreamRig, type AlpacaStreamRig } from '../../support/alpaca-stream';
+import { arrives, recordingConsumer } from '../../support/stream-steps';
 import { priceAt } from '../../simulators/exchange';
 import { behaviour } from './suite';
 

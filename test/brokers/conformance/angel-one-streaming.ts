@@ -6,8 +6,9 @@ import { ANGEL_ORDER_STREAM_URL, orderStreamUrl } from '../../../src/main/broker
 import { ANGEL_STREAM_URL, streamUrl } from '../../../src/main/brokers/angel-one/stream';
 import { priceAt } from '../../simulators/exchange';
 import { AUTH_ERRORS, REQUEST_ERRORS } from '../../simulators/angel-one/smart-stream';
-import { angelStreamRig, arrives, type AngelStreamRig } from '../../support/angel-one-stream';
-import { recordingConsumer } from '../../support/alpaca-stream';
+import { angelStreamRig, type AngelStreamRig } from '../../support/angel-one-stream';
+import { arrives } from '../../support/stream-steps';
+import { recordingConsumer } from '../../support/stream-steps';
 import { brokerContext } from '../support';
 import { behaviour } from './suite';
 

@@ -7,8 +7,9 @@ import type { BinanceOrderStream } from '../../../src/main/brokers/binance/order
 import { BINANCE_SILENCE_MS, streamBaseUrl, webSocketApiUrl, type BinanceMarketStream } from '../../../src/main/brokers/binance/stream';
 import { ManualClock } from '../../../src/main/clock';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
-import { recordingConsumer } from '../../support/alpaca-stream';
-import { arrives, binanceStreamRig, type BinanceStreamRig } from '../../support/binance-stream';
+import { recordingConsumer } from '../../support/stream-steps';
+import { binanceStreamRig, type BinanceStreamRig } from '../../support/binance-stream';
+import { arrives } from '../../support/stream-steps';
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { priceAt } from '../../simulators/exchange';
 import type { BinanceSimOptions } from '../../simulators/binance';

@@ -10,7 +10,7 @@ import { ManualClock } from '../../../src/main/clock';
 import type { OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { priceAt } from '../../simulators/exchange';
 import { disconnectPacket, tickerPacket } from '../../simulators/dhan/feed-wire';
-import { arrives, recordingConsumer } from '../../support/alpaca-stream';
+import { arrives, recordingConsumer } from '../../support/stream-steps';
 import { dhanStreamRig, type DhanStreamRig } from '../../support/dhan-stream';
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { brokerContext, failure } from '../support';

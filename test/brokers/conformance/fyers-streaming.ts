@@ -8,8 +8,9 @@ import { FYERS_HSM_URL, HSM_SILENCE_MS, hsmUrl, type FyersMarketStream } from '.
 import type { OrderRequest } from '../../../src/main/brokers/types';
 import type { StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { brokerContext } from '../support';
-import { recordingConsumer } from '../../support/alpaca-stream';
-import { arrives, fyersStreamRig, type FyersStreamRig } from '../../support/fyers-stream';
+import { recordingConsumer } from '../../support/stream-steps';
+import { fyersStreamRig, type FyersStreamRig } from '../../support/fyers-stream';
+import { arrives } from '../../support/stream-steps';
 import { priceAt } from '../../simulators/exchange';
 import type { FyersSimOptions } from '../../simulators/fyers';
 import { ackResponse, CATALOGUE, connectionResponse, dataPacket, parseRequest, SCRIP_FIELDS } from '../../simulators/fyers/hsm-wire';

@@ -7,8 +7,9 @@ import { IBKR_AUTH_WAIT_MS, IBKR_SILENCE_MS, gatewayStreamUrl } from '../../../s
 import { IBKR_SMD_RENEW_MS, type IbkrMarketStream } from '../../../src/main/brokers/ibkr/stream';
 import { ManualClock } from '../../../src/main/clock';
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
-import { recordingConsumer } from '../../support/alpaca-stream';
-import { arrives, ibkrStreamRig, MONDAY_10_NY, type IbkrStreamRig } from '../../support/ibkr-stream';
+import { recordingConsumer } from '../../support/stream-steps';
+import { ibkrStreamRig, MONDAY_10_NY, type IbkrStreamRig } from '../../support/ibkr-stream';
+import { arrives } from '../../support/stream-steps';
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { priceAt } from '../../simulators/exchange';
 import type { IbkrSimOptions } from '../../simulators/ibkr';

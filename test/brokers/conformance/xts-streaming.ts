@@ -10,9 +10,10 @@ import type { BrokerAdapter, Instrument } from '../../../src/main/brokers/types'
 import type { MarketStreamStatus, OrderUpdate, StreamProblem, Tick } from '../../../src/main/streaming/types';
 import { priceAt } from '../../simulators/exchange';
 import type { XtsSimulatorOptions } from '../../simulators/xts';
-import { arrives, xtsStreamRig, type XtsStreamRig } from '../../support/xts-stream';
+import { xtsStreamRig, type XtsStreamRig } from '../../support/xts-stream';
+import { arrives } from '../../support/stream-steps';
 import { ManualScheduler } from '../../support/manual-scheduler';
-import { recordingConsumer } from '../../support/alpaca-stream';
+import { recordingConsumer } from '../../support/stream-steps';
 import { brokerContext } from '../support';
 import { behaviour, type ConformanceCase } from './suite';
 
