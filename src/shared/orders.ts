@@ -33,3 +33,11 @@ export type TimeInForce = (typeof TIMES_IN_FORCE)[number];
 export const needsLimitPrice = (type: OrderType): boolean => type === 'LIMIT' || type === 'STOP_LIMIT';
 /** STOP and STOP_LIMIT orders carry a stop price, and only they do. */
 export const needsStopPrice = (type: OrderType): boolean => type === 'STOP' || type === 'STOP_LIMIT';
+
+/**
+ * Where an order came from: the trading screen, a schedule, the kill switch's own closing orders, a protective exit
+ * (bracket/OCO/trailing leg sent by BrokerVault), the local API for the trader's scripts, or the paper engine's
+ * intraday square-off. Every source goes through the one order path.
+ */
+export const ORDER_SOURCES = ['ui', 'schedule', 'killswitch', 'exit', 'api', 'squareoff'] as const;
+export type OrderSource = (typeof ORDER_SOURCES)[number];

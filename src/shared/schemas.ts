@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiHostProblem } from './api-host';
 import { BrokerIdSchema, EnvironmentSchema, FIELD_VALUE_MAX } from './brokers';
-import { BASKET_ORDER_TYPES, needsLimitPrice, needsStopPrice, ORDER_SIDES, ORDER_STATES, ORDER_TYPES, TIMES_IN_FORCE } from './orders';
+import { BASKET_ORDER_TYPES, needsLimitPrice, needsStopPrice, ORDER_SIDES, ORDER_SOURCES, ORDER_STATES, ORDER_TYPES, TIMES_IN_FORCE } from './orders';
 import { AppErrorSchema } from './result';
 import { CHART_INTERVALS } from './charts';
 
@@ -315,7 +315,7 @@ export const OrderViewSchema = z.strictObject({
   filledQuantity: z.number(),
   averagePrice: z.number().nullable(),
   message: z.string().nullable(),
-  source: z.enum(['ui', 'schedule', 'killswitch']),
+  source: z.enum(ORDER_SOURCES),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   /** Set on each slice of an order split at the exchange's freeze quantity: the parent ticket's id, shared by all. */

@@ -1,5 +1,6 @@
 import type { BrokerDescriptor, Environment } from '../../shared/brokers';
 import type { Candle, ChartInterval } from '../../shared/charts';
+import type { ExitKind, ExitLegRole, TrailDistance } from '../../shared/exits';
 import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared/orders';
 import type { BrokerErrorCode } from '../../shared/result';
 import type { Clock } from '../clock';
@@ -10,6 +11,7 @@ import type { HttpRequest } from './http-types';
 // The vocabulary is declared once in src/shared; adapters keep importing it from here.
 export type { BrokerErrorCode, OrderSide, OrderState, OrderType, TimeInForce };
 export type { Candle, ChartInterval };
+export type { ExitKind, ExitLegRole, TrailDistance };
 
 /**
  * A broker failure with a message that is safe to show: our words, plus the broker's own message
@@ -240,6 +242,67 @@ export interface Quote {
   at: number | null;
 }
 
+/**
+ * A protective exit the broker holds itself (see src/shared/exits.ts for the kinds). `exitSide` is the side of the
+ * exit legs (SELL protects a long); a bracket's entry goes the other way.
+ */
+export interface ProtectiveExitRequest {
+  kind: ExitKind;
+  symbol: string;
+  exitSide: OrderSide;
+  quantity: number;
+  /** bracket only: the entry order. */
+  entry?: { type: 'MARKET' | 'LIMIT'; limitPrice?: number };
+  /** Take-profit limit price (bracket, oco). */
+  targetPrice?: number;
+  /** Stop-loss trigger price (bracket, oco); with stopLimitPrice the stop is a stop-limit where the broker allows. */
+  stopPrice?: number;
+  stopLimitPrice?: number;
+  /** trailing only: how far the stop keeps from the best price since it was armed. */
+  trail?: TrailDistance;
+  product?: string;
+  timeInForce?: TimeInForce;
+  /** Generated once per exit ticket and reused on every retry; legs derive their own ids from it where the broker needs them. */
+  clientOrderId: string;
+}
+
+/** One leg of a native exit as the broker shows it. */
+export interface ExitLegAck {
+  role: ExitLegRole;
+  brokerOrderId: string;
+  state: OrderState;
+}
+
+/** The broker's answer to a native exit: its id for the group and the legs it already shows as orders. */
+export interface ProtectiveExitAck {
+  /** The broker's id for the whole exit: an OCO list id, a GTT or forever-order trigger id, a bracket's parent order id. */
+  groupId: string;
+  /** Legs that exist as orders now (a GTT has none until it triggers). */
+  legs: ExitLegAck[];
+}
+
+/** A native exit as the broker shows it now. */
+export interface ProtectiveExitStatus {
+  /** True while any leg (or an untriggered trigger) still works at the broker. */
+  active: boolean;
+  /** The legs as orders, each with its role; empty for a trigger that has not fired. */
+  legs: (BrokerOrder & { role: ExitLegRole })[];
+}
+
+/**
+ * Brokers whose API holds protective exits itself (bracket, OCO, GTT, forever or super orders, trailing stops).
+ * BrokerVault manages every kind not listed here from the live feed instead.
+ */
+export interface ProtectiveExitCapability {
+  readonly kinds: readonly ExitKind[];
+  /** Place the exit; a request the broker's own rules refuse (e.g. a target on the wrong side) is BROKER_REJECTED in its words. */
+  place(ctx: BrokerContext, request: ProtectiveExitRequest): Promise<ProtectiveExitAck>;
+  /** Cancel every leg or trigger of the group still working. Cancelling a finished group is not an error. */
+  cancel(ctx: BrokerContext, groupId: string): Promise<void>;
+  /** The group as the broker shows it now; null when the broker has no such group. */
+  status(ctx: BrokerContext, groupId: string): Promise<ProtectiveExitStatus | null>;
+}
+
 export interface OrderLookup {
   brokerOrderId?: string;
   clientOrderId?: string;
@@ -298,6 +361,8 @@ export interface BrokerAdapter {
   holdings?(ctx: BrokerContext): Promise<Holding[]>;
   /** The trade book (today's executions), where the broker's API offers it. */
   trades?(ctx: BrokerContext): Promise<Trade[]>;
+  /** Brokers that hold protective exits themselves (see ProtectiveExitCapability). */
+  readonly protectiveExits?: ProtectiveExitCapability;
   /** When the stored session expires, by the broker's rule (e.g. 06:00 IST the next day). */
   sessionExpiry(ctx: BrokerContext): number | null;
   /** Brokers that stream market data: the declared limits and how to open a socket; the subscription manager alone calls it. */
