@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { AppServices } from '../composition';
+
+/** What a local API key may do: read books and data, or also trade. */
+export type ApiPermission = 'read' | 'trade';
+
+/** The caller of one request, after its key was checked: which key, which connections it is bound to, what it may do. */
+export interface ApiCaller {
+  keyId: string;
+  connectionIds: readonly string[];
+  permission: ApiPermission;
+}
+
+/** The services a verb may use: the same graph the IPC handlers use, so API orders take the one order path. */
+export type LocalApiServices = Pick<AppServices, 'trading' | 'connections' | 'brokerCalls' | 'market' | 'brokers' | 'audit' | 'log'>;
+
+export interface VerbContext {
+  caller: ApiCaller;
+  services: LocalApiServices;
+}
+
+/** A reply in OpenAlgo's shape: `{ status: 'success', data }` or `{ status: 'error', message }`, with its HTTP code. */
+export interface VerbReply {
+  httpStatus: number;
+  body: { status: 'success' | 'error'; data?: unknown; message?: string } & Record<string, unknown>;
+}
+
+/**
+ * One verb under /api/v1/<name>. The server checks the key, the permission and the body against `input` (the `apikey`
+ * field removed) before `run`; `run` throws ApiError for a refusal in OpenAlgo's error shape.
+ */
+export interface Verb<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly permission: ApiPermission;
+  readonly input: S;
+  run(ctx: VerbContext, input: z.infer<S>): Promise<VerbReply>;
+}
+
+/** A refusal with the HTTP code OpenAlgo uses for it, in BrokerVault's words (never a secret). */
+export class ApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
