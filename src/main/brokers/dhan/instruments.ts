@@ -32,6 +32,7 @@ export function parseScripMaster(csv: string): Instrument[] {
     tick: col('SEM_TICK_SIZE'),
     series: col('SEM_SERIES'),
     name: col('SM_SYMBOL_NAME'),
+    expiry: col('SEM_EXPIRY_DATE'),
   };
   if (idx.exch < 0 || idx.seg < 0 || idx.id < 0 || idx.symbol < 0) {
     throw new BrokerError('BROKER_REJECTED', 'The Dhan scrip master does not have the expected columns.');
@@ -58,6 +59,8 @@ export function parseScripMaster(csv: string): Instrument[] {
         // SEM_TICK_SIZE is in paise ("5.0000" = ₹0.05), like the exchange masters it comes from.
         tickSize: (Number(cell(idx.tick)) || 5) / 100,
         segment: seg.segment,
+        // SEM_EXPIRY_DATE is "2026-01-27 14:30:00" on derivatives: the contract's day (the trading symbol has none).
+        ...(/^\d{4}-\d{2}-\d{2}/.test(cell(idx.expiry)) ? { expiry: cell(idx.expiry).slice(0, 10) } : {}),
       },
     });
   }

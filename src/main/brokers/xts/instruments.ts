@@ -9,7 +9,7 @@ import { EXCHANGE_TO_SEGMENT, MASTER_SEGMENTS, SEGMENT_TO_EXCHANGE } from './con
  * Derivatives share the first 14 columns, then UnderlyingInstrumentId|UnderlyingIndexName|ContractExpiration|
  * StrikePrice|OptionType|DisplayName|…; their Description is the trading symbol (e.g. NIFTY26JAN24000CE).
  */
-const COL = { segment: 0, id: 1, name: 3, description: 4, series: 5, nameWithSeries: 6, tickSize: 11, lotSize: 12 } as const;
+const COL = { segment: 0, id: 1, name: 3, description: 4, series: 5, nameWithSeries: 6, tickSize: 11, lotSize: 12, contractExpiration: 16 } as const;
 const CASH_SEGMENTS = new Set(['NSECM', 'BSECM']);
 
 function positiveNumber(text: string | undefined, fallback: number): number {
@@ -44,6 +44,10 @@ export function parseMaster(text: string): Instrument[] {
       lotSize: positiveNumber(cols[COL.lotSize], 1),
       tickSize: positiveNumber(cols[COL.tickSize], 0.05),
       segment,
+      // ContractExpiration ("2026-01-27T14:30:00") on derivative rows: the contract's day (a monthly symbol has none).
+      ...(!CASH_SEGMENTS.has(segment) && /^\d{4}-\d{2}-\d{2}/.test(cols[COL.contractExpiration] ?? '')
+        ? { expiry: cols[COL.contractExpiration]!.slice(0, 10) }
+        : {}),
     });
   }
   return out;
