@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import type { OrderView } from '../../../shared/schemas';
+import type { Venue } from '../../trading/venue';
+import type { VerbContext } from '../verb';
+import {
+  ORDER_STATUS,
+  PRICE_TYPE,
+  callerOwns,
+  callerVenue,
+  defineVerb,
+  fields,
+  journaledOrder,
+  money,
+  success,
+  symbolsFor,
+  timestamp,
+  type Symbols,
+} from './common';
+
+/** The journal's orders of the venue the caller trades on now (the latest 500): UI, schedule and API orders alike. */
+function venueOrders(ctx: VerbContext, venue: Venue): OrderView[] {
+  return ctx.services.trading.orders.list({ mode: venue.mode, limit: 500 }).filter((o) => o.connectionId === venue.connectionId && callerOwns(ctx, o));
+}
+
+/** One journaled order in OpenAlgo's order-book fields (orderid is BrokerVault's journal id). */
+export function orderRow(order: OrderView, symbols: Symbols) {
+  const oa = symbols.fromCommon(order.symbol);
+  return {
+    action: order.side,
+    symbol: oa.symbol,
+    exchange: oa.exchange,
+    orderid: order.id,
+    product: order.product ?? '',
+    quantity: order.quantity,
+    filled_quantity: order.filledQuantity,
+    price: order.limitPrice ?? 0,
+    pricetype: PRICE_TYPE[order.type],
+    order_status: ORDER_STATUS[order.state],
+    trigger_price: order.stopPrice ?? 0,
+    average_price: order.averagePrice ?? 0,
+    timestamp: timestamp(order.createdAt),
+    broker_orderid: order.brokerOrderId ?? '',
+    message: order.message ?? '',
+  };
+}
+
+export const orderbook = defineVerb({
+  name: 'orderbook',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy }),
+  async run(ctx) {
+    const venue = callerVenue(ctx);
+    const symbols = await symbolsFor(ctx, venue);
+    const orders = venueOrders(ctx, venue).map((o) => orderRow(o, symbols));
+    const count = (f: (o: (typeof orders)[number]) => boolean) => orders.filter(f).length;
+    return success({
+      orders,
+      statistics: {
+        total_buy_orders: count((o) => o.action === 'BUY'),
+        total_sell_orders: count((o) => o.action === 'SELL'),
+        total_completed_orders: count((o) => o.order_status === 'complete'),
+        total_open_orders: count((o) => o.order_status === 'open'),
+        total_rejected_orders: count((o) => o.order_status === 'rejected'),
+      },
+    });
+  },
+});
+
+export const orderstatus = defineVerb({
+  name: 'orderstatus',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy, orderid: fields.orderid }),
+  async run(ctx, input) {
+    const venue = callerVenue(ctx);
+    const order = journaledOrder(ctx, input.orderid);
+    return success(orderRow(order, await symbolsFor(ctx, venue)));
+  },
+});
+
+export const tradebook = defineVerb({
+  name: 'tradebook',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy }),
+  async run(ctx) {
+    const venue = callerVenue(ctx);
+    const symbols = await symbolsFor(ctx, venue);
+    const trades = venue.trades ? await venue.trades() : [];
+    const journal = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
+    return success(
+      trades.map((t) => {
+        const oa = symbols.fromCommon(t.symbol);
+        const order = journal.get(t.brokerOrderId);
+        return {
+          action: t.side,
+          symbol: oa.symbol,
+          exchange: oa.exchange,
+          orderid: order?.id ?? t.brokerOrderId,
+          product: order?.product ?? '',
+          quantity: t.quantity,
+          average_price: t.price,
+          trade_value: Number((t.quantity * t.price).toFixed(2)),
+          timestamp: timestamp(t.executedAt),
+        };
+      }),
+    );
+  },
+});
+
+export const positionbook = defineVerb({
+  name: 'positionbook',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy }),
+  async run(ctx) {
+    const venue = callerVenue(ctx);
+    const symbols = await symbolsFor(ctx, venue);
+    const positions = await venue.positions();
+    return success(
+      positions.map((p) => {
+        const oa = symbols.fromCommon(p.symbol);
+        return {
+          symbol: oa.symbol,
+          exchange: oa.exchange,
+          product: '',
+          quantity: p.quantity,
+          average_price: p.averagePrice,
+          ltp: p.lastPrice ?? 0,
+          pnl: Number(((p.unrealizedPnl ?? 0) + (p.realizedPnl ?? 0)).toFixed(2)),
+        };
+      }),
+    );
+  },
+});
+
+export const holdings = defineVerb({
+  name: 'holdings',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy }),
+  async run(ctx) {
+    const venue = callerVenue(ctx);
+    const symbols = await symbolsFor(ctx, venue);
+    const rows = venue.holdings ? await venue.holdings() : [];
+    const invested = rows.reduce((s, h) => s + h.quantity * h.averagePrice, 0);
+    const value = rows.reduce((s, h) => s + h.quantity * (h.lastPrice ?? h.averagePrice), 0);
+    const pnl = rows.reduce((s, h) => s + (h.pnl ?? 0), 0);
+    return success({
+      holdings: rows.map((h) => {
+        const oa = symbols.fromCommon(h.symbol);
+        const cost = h.quantity * h.averagePrice;
+        return {
+          symbol: oa.symbol,
+          exchange: oa.exchange,
+          product: 'CNC',
+          quantity: h.quantity,
+          pnl: Number((h.pnl ?? 0).toFixed(2)),
+          pnlpercent: cost ? Number((((h.pnl ?? 0) / cost) * 100).toFixed(2)) : 0,
+        };
+      }),
+      statistics: {
+        totalholdingvalue: Number(value.toFixed(2)),
+        totalinvvalue: Number(invested.toFixed(2)),
+        totalprofitandloss: Number(pnl.toFixed(2)),
+        totalpnlpercentage: invested ? Number(((pnl / invested) * 100).toFixed(2)) : 0,
+      },
+    });
+  },
+});
+
+export const funds = defineVerb({
+  name: 'funds',
+  permission: 'read',
+  input: z.strictObject({}),
+  async run(ctx) {
+    const venue = callerVenue(ctx);
+    const [account, positions] = await Promise.all([venue.funds(), venue.positions()]);
+    return success({
+      availablecash: money(account.available),
+      collateral: money(0),
+      m2mrealized: money(positions.reduce((s, p) => s + (p.realizedPnl ?? 0), 0)),
+      m2munrealized: money(positions.reduce((s, p) => s + (p.unrealizedPnl ?? 0), 0)),
+      utiliseddebits: money(account.used),
+    });
+  },
+});
+
+/** openposition: the net quantity held in one symbol (OpenAlgo answers it as a string beside `status`). */
+export const openposition = defineVerb({
+  name: 'openposition',
+  permission: 'read',
+  input: z.strictObject({ strategy: fields.strategy, symbol: fields.symbol, exchange: fields.exchange, product: fields.product }),
+  async run(ctx, input) {
+    const venue = callerVenue(ctx);
+    const symbols = await symbolsFor(ctx, venue);
+    const common = symbols.toCommon(input);
+    const held = (await venue.positions()).filter((p) => p.symbol === common).reduce((s, p) => s + p.quantity, 0);
+    return success(undefined, { quantity: String(held) });
+  },
+});
