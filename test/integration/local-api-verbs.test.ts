@@ -1,0 +1,371 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceAt } from '../simulators/exchange';
+import { CASES, type RunningSim } from '../support/brokers-ipc/cases';
+import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
+import { ALL_VERBS } from '../../src/main/local-api/verbs';
+import { runVerb } from '../../src/main/local-api/verbs/run';
+import type { ApiCaller, VerbContext, VerbReply } from '../../src/main/local-api/verb';
+
+/**
+ * Every local API verb end to end, through a VerbContext on the real service graph (the composition root with a
+ * manual clock) and the Zerodha simulator: in paper mode (orders to the paper engine, prices from the connection),
+ * then live on that connection (orders at the simulator through the one order path, source 'api').
+ */
+
+const zerodha = CASES.find((c) => c.id === 'zerodha')!;
+const VERB_NAMES = [
+  'placeorder',
+  'placesmartorder',
+  'basketorder',
+  'splitorder',
+  'modifyorder',
+  'cancelorder',
+  'cancelallorder',
+  'closeposition',
+  'orderstatus',
+  'openposition',
+  'orderbook',
+  'tradebook',
+  'positionbook',
+  'holdings',
+  'funds',
+  'quotes',
+  'depth',
+  'history',
+  'intervals',
+  'search',
+  'symbol',
+  'expiry',
+  'ping',
+  'analyzer',
+  'analyzer/toggle',
+];
+
+let w: World;
+let sim: RunningSim;
+let connectionId: string;
+const called = new Set<string>();
+
+function context(caller: Partial<ApiCaller> = {}): VerbContext {
+  return { caller: { keyId: 'key-1', connectionIds: [connectionId], permission: 'trade', ...caller }, services: w.g.services };
+}
+
+async function call(name: string, body: Record<string, unknown> = {}, caller: Partial<ApiCaller> = {}): Promise<VerbReply> {
+  const verb = ALL_VERBS.find((v) => v.name === name);
+  if (!verb) throw new Error(`no verb ${name}`);
+  called.add(name);
+  nextWindow(w);
+  return w.run(runVerb(verb, context(caller), { apikey: 'not-checked-here', ...body }));
+}
+
+/** A verb that must succeed: its `{ status: 'success', … }` body. */
+async function ok(name: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown> & { data?: any }> {
+  const reply = await call(name, body);
+  expect(reply.body, `${name} ${JSON.stringify(reply.body)}`).toMatchObject({ status: 'success' });
+  expect(reply.httpStatus).toBe(200);
+  return reply.body as Record<string, unknown> & { data?: any };
+}
+
+const INFY = { symbol: 'INFY', exchange: 'NSE', product: 'CNC' };
+const journal = () => w.g.services.trading.orders.list({ limit: 500 });
+
+beforeAll(async () => {
+  w = await makeWorld();
+  sim = await zerodha.start(w.clock);
+  connectionId = (await connect(w, zerodha, sim)).view.id;
+  nextWindow(w);
+  await w.g.ok('connections:validate', { id: connectionId });
+}, 60_000);
+
+afterAll(async () => {
+  w?.g.close();
+  await sim?.close();
+});
+
+it('offers exactly OpenAlgo’s verbs', () => {
+  expect(ALL_VERBS.map((v) => v.name).sort()).toEqual([...VERB_NAMES].sort());
+  const reads = ALL_VERBS.filter((v) => v.permission === 'read').map((v) => v.name);
+  expect(reads.sort()).toEqual(
+    [
+      'orderstatus',
+      'openposition',
+      'orderbook',
+      'tradebook',
+      'positionbook',
+      'holdings',
+      'funds',
+      'quotes',
+      'depth',
+      'history',
+      'intervals',
+      'search',
+      'symbol',
+      'expiry',
+      'ping',
+      'analyzer',
+    ].sort(),
+  );
+});
+
+describe('paper mode (analyzer)', () => {
+  it('ping, analyzer and the refused switch to live', async () => {
+    expect((await ok('ping')).data).toEqual({ broker: 'paper', message: 'pong' });
+    expect((await ok('analyzer')).data).toMatchObject({ analyze_mode: true, mode: 'analyze' });
+    const off = await call('analyzer/toggle', { mode: false });
+    expect(off).toMatchObject({ httpStatus: 403, body: { status: 'error', message: expect.stringContaining('only in the BrokerVault app') } });
+    expect(w.g.services.trading.mode.status().mode).toBe('paper');
+    expect((await ok('analyzer/toggle', { mode: true })).data).toMatchObject({ analyze_mode: true });
+  });
+
+  it('market data and instruments come from the bound connection, in OpenAlgo’s symbols', async () => {
+    const quote = (await ok('quotes', { symbol: 'INFY', exchange: 'NSE' })).data;
+    expect(quote.ltp).toBeCloseTo(priceAt('NSE:INFY', w.clock.now()), 0);
+    const depth = (await ok('depth', { symbol: 'INFY', exchange: 'NSE' })).data;
+    expect(depth.bids).toHaveLength(5);
+    expect(depth.asks).toHaveLength(5);
+    expect((await ok('intervals')).data).toMatchObject({ minutes: ['1m', '5m', '15m', '30m'], days: ['D'] });
+    const search = await ok('search', { query: 'NIFTY', exchange: 'NFO' });
+    expect(search.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ symbol: 'NIFTY27JAN26FUT', exchange: 'NFO', brsymbol: 'NIFTY26JANFUT', lotsize: 75, expiry: '27-JAN-26' }),
+      ]),
+    );
+    expect((await ok('symbol', { symbol: 'NIFTY27JAN26FUT', exchange: 'NFO' })).data).toMatchObject({ brsymbol: 'NIFTY26JANFUT', instrumenttype: 'FUT' });
+    expect((await ok('expiry', { symbol: 'NIFTY', exchange: 'NFO', instrumenttype: 'futures' })).data).toEqual(['27-JAN-26']);
+    expect(await call('symbol', { symbol: 'NOSUCH', exchange: 'NSE' })).toMatchObject({ httpStatus: 404, body: { status: 'error' } });
+    const day = new Date(w.clock.now()).toISOString().slice(0, 10);
+    const bars = (await ok('history', { symbol: 'INFY', exchange: 'NSE', interval: '5m', start_date: day, end_date: day })).data;
+    const start = Date.parse(`${day}T00:00:00Z`) / 1000;
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars[0]).toMatchObject({ timestamp: start, open: expect.any(Number), close: expect.any(Number), volume: expect.any(Number) });
+    expect(bars.every((b: { timestamp: number }) => b.timestamp >= start && b.timestamp < start + 86_400 && b.timestamp % 300 === 0)).toBe(true);
+  });
+
+  it('orders go to the paper engine through the one order path', async () => {
+    const before = journal().length;
+    const placed = await ok('placeorder', { strategy: 'test', ...INFY, action: 'BUY', quantity: '2', pricetype: 'MARKET' });
+    expect(placed.orderid).toEqual(expect.any(String));
+    expect(journal().length).toBe(before + 1);
+    expect(journal().find((o) => o.id === placed.orderid)).toMatchObject({ mode: 'paper', source: 'api', symbol: 'NSE:INFY', side: 'BUY', quantity: 2 });
+    expect((await ok('orderstatus', { orderid: placed.orderid })).data).toMatchObject({
+      orderid: placed.orderid,
+      symbol: 'INFY',
+      exchange: 'NSE',
+      action: 'BUY',
+      order_status: 'complete',
+      pricetype: 'MARKET',
+    });
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '2' });
+    expect((await ok('positionbook')).data).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'INFY', exchange: 'NSE', quantity: 2 })]));
+    expect((await ok('tradebook')).data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ symbol: 'INFY', action: 'BUY', quantity: 2, orderid: placed.orderid })]),
+    );
+    const book = (await ok('orderbook')).data;
+    expect(book.orders).toEqual(expect.arrayContaining([expect.objectContaining({ orderid: placed.orderid, order_status: 'complete' })]));
+    expect(book.statistics.total_completed_orders).toBeGreaterThanOrEqual(1);
+    expect((await ok('funds')).data).toMatchObject({ availablecash: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect((await ok('holdings')).data).toMatchObject({ holdings: expect.any(Array), statistics: expect.any(Object) });
+
+    // Smart order: to a net position of 5 (BUY 3), then nothing more to do.
+    const smart = await ok('placesmartorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'MARKET', position_size: 5 });
+    expect(journal().find((o) => o.id === smart.orderid)).toMatchObject({ side: 'BUY', quantity: 3, source: 'api' });
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '5' });
+    const same = await ok('placesmartorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'MARKET', position_size: 5 });
+    expect(same.orderid).toBeUndefined();
+    expect(same.message).toContain('already 5');
+
+    // Basket and split.
+    const basket = await ok('basketorder', {
+      orders: [
+        { ...INFY, action: 'SELL', quantity: 1, pricetype: 'MARKET' },
+        { symbol: 'SBIN', exchange: 'NSE', product: 'MIS', action: 'BUY', quantity: 1, pricetype: 'MARKET' },
+      ],
+    });
+    expect(basket.results).toMatchObject([
+      { symbol: 'INFY', status: 'success', orderid: expect.any(String) },
+      { symbol: 'SBIN', status: 'success', orderid: expect.any(String) },
+    ]);
+    const split = await ok('splitorder', { ...INFY, action: 'BUY', quantity: 5, splitsize: 2, pricetype: 'MARKET' });
+    expect(split).toMatchObject({ split_size: 2, total_quantity: 5 });
+    expect((split.results as { quantity: number; status: string }[]).map((r) => [r.quantity, r.status])).toEqual([
+      [2, 'success'],
+      [2, 'success'],
+      [1, 'success'],
+    ]);
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '9' });
+  });
+
+  it('a resting limit order is modified and cancelled; cancelallorder and closeposition sweep the rest', async () => {
+    const last = priceAt('NSE:INFY', w.clock.now());
+    const low = Number((Math.round((last * 0.5) / 0.05) * 0.05).toFixed(2));
+    const rest = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: String(low) });
+    expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'open', price: low });
+    const lower = Number((low - 1).toFixed(2));
+    await ok('modifyorder', { orderid: rest.orderid, ...INFY, action: 'BUY', pricetype: 'LIMIT', quantity: 2, price: lower });
+    expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'open', price: lower, quantity: 2 });
+    expect(await ok('cancelorder', { orderid: rest.orderid })).toMatchObject({ orderid: rest.orderid });
+    expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'cancelled' });
+
+    const a = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: low });
+    const b = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'SL', price: low, trigger_price: low });
+    const all = await ok('cancelallorder');
+    expect((all.canceled_orders as string[]).sort()).toEqual([a.orderid, b.orderid].sort());
+    expect(all.failed_cancellations).toEqual([]);
+
+    expect(await ok('closeposition')).toMatchObject({ message: expect.stringContaining('squared off') });
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '0' });
+  });
+
+  it('refuses bad input in OpenAlgo’s shape, naming the field, and changes nothing', async () => {
+    const before = journal().length;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ exchange: 'NSE', action: 'BUY', quantity: 1 }, 'symbol'],
+      [{ ...INFY, action: 'HOLD', quantity: 1 }, 'action'],
+      [{ ...INFY, action: 'BUY', quantity: -1 }, 'quantity'],
+      [{ ...INFY, action: 'BUY', quantity: 'ten' }, 'quantity'],
+      [{ ...INFY, action: 'BUY', quantity: 1, pricetype: 'STOP' }, 'pricetype'],
+      [{ ...INFY, exchange: 'LSE', action: 'BUY', quantity: 1 }, 'exchange'],
+      [{ ...INFY, action: 'BUY', quantity: 1, colour: 'red' }, 'colour'],
+      [{ ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT' }, 'price'],
+      [{ ...INFY, action: 'BUY', quantity: 1.5 }, 'quantity'],
+      [{ symbol: 'NIFTY24MARFUT', exchange: 'NFO', action: 'BUY', quantity: 75 }, 'OpenAlgo'],
+    ];
+    for (const [body, field] of cases) {
+      const reply = await call('placeorder', body);
+      expect(reply.httpStatus, JSON.stringify(body)).toBe(400);
+      expect(reply.body.status).toBe('error');
+      expect(reply.body.message, JSON.stringify(body)).toContain(field);
+    }
+    expect(
+      (await call('history', { symbol: 'INFY', exchange: 'NSE', interval: '2m', start_date: '2026-01-01', end_date: '2026-01-02' })).body.message,
+    ).toContain('interval');
+    expect(journal().length).toBe(before);
+  });
+
+  it('a read-only key cannot trade; an order above a limit is refused, not confirmed', async () => {
+    const before = journal().length;
+    const read = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 }, { permission: 'read' });
+    expect(read).toMatchObject({ httpStatus: 403, body: { status: 'error', message: expect.stringContaining('read-only') } });
+    expect((await call('ping', {}, { permission: 'read' })).httpStatus).toBe(200);
+
+    await w.g.ok('limits:set', { maxQuantity: 10, maxOrderValue: null, maxOrdersPerMinute: null });
+    const over = await call('placeorder', { ...INFY, action: 'BUY', quantity: 11 });
+    expect(over).toMatchObject({ httpStatus: 400, body: { message: expect.stringContaining('pre-trade limits') } });
+    expect(journal().length).toBe(before);
+    await w.g.ok('limits:set', { maxQuantity: null, maxOrderValue: null, maxOrdersPerMinute: null });
+  });
+});
+
+describe('live mode on the bound connection', () => {
+  beforeAll(async () => {
+    nextWindow(w);
+    const request = await w.g.ok('mode:requestLive', { connectionId });
+    await w.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: request.phrase });
+  });
+
+  it('a key not bound to the live connection reaches nothing', async () => {
+    const before = journal().length;
+    const bodies: [string, Record<string, unknown>][] = [
+      ['ping', {}],
+      ['orderbook', {}],
+      ['funds', {}],
+      ['quotes', { symbol: 'INFY', exchange: 'NSE' }],
+      ['placeorder', { ...INFY, action: 'BUY', quantity: 1 }],
+    ];
+    for (const [name, body] of bodies) {
+      const verb = ALL_VERBS.find((v) => v.name === name)!;
+      const reply = await w.run(runVerb(verb, { ...context(), caller: { keyId: 'k2', connectionIds: [], permission: 'trade' } }, body));
+      expect(reply.httpStatus, name).toBe(403);
+      expect(reply.body.message, name).toContain('not bound');
+    }
+    expect(journal().length).toBe(before);
+  });
+
+  it('orders reach the broker through the one order path, and every book reads the broker', async () => {
+    expect((await ok('ping')).data).toEqual({ broker: 'zerodha', message: 'pong' });
+    expect((await ok('analyzer')).data).toMatchObject({ analyze_mode: false, mode: 'live' });
+    expect((await ok('analyzer/toggle', { mode: false })).data).toMatchObject({ mode: 'live' });
+
+    const quote = (await ok('quotes', { symbol: 'INFY', exchange: 'NSE' })).data;
+    expect(quote.ltp).toBeCloseTo(priceAt('NSE:INFY', w.clock.now()), 0);
+
+    const sent = sim.exchange!.list().length;
+    const placed = await ok('placeorder', { strategy: 'live', ...INFY, action: 'BUY', quantity: 1, pricetype: 'MARKET' });
+    expect(sim.exchange!.list().length).toBe(sent + 1);
+    const order = journal().find((o) => o.id === placed.orderid)!;
+    expect(order).toMatchObject({ mode: 'live', connectionId, broker: 'zerodha', source: 'api', brokerOrderId: expect.any(String) });
+    await w.run(w.g.services.trading.orders.refresh(async () => undefined));
+    expect((await ok('orderstatus', { orderid: placed.orderid })).data).toMatchObject({ order_status: 'complete', broker_orderid: order.brokerOrderId });
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '1' });
+    expect((await ok('positionbook')).data).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'INFY', quantity: 1 })]));
+    expect((await ok('tradebook')).data).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'INFY', orderid: placed.orderid })]));
+    expect((await ok('orderbook')).data.orders).toEqual(expect.arrayContaining([expect.objectContaining({ orderid: placed.orderid })]));
+    expect((await ok('funds')).data.availablecash).toMatch(/^\d+\.\d{2}$/);
+    expect((await ok('holdings')).data).toMatchObject({ holdings: expect.any(Array) });
+    expect((await ok('depth', { symbol: 'INFY', exchange: 'NSE' })).data.ltp).toBeGreaterThan(0);
+    expect((await ok('search', { query: 'INFY' })).data).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'INFY', exchange: 'NSE' })]));
+    expect((await ok('symbol', { symbol: 'INFY', exchange: 'NSE' })).data).toMatchObject({ symbol: 'INFY', brsymbol: 'INFY' });
+    expect((await ok('expiry', { symbol: 'NIFTY', exchange: 'NFO', instrumenttype: 'futures' })).data).toEqual(['27-JAN-26']);
+    expect((await ok('intervals')).data.days).toEqual(['D']);
+    const day = new Date(w.clock.now()).toISOString().slice(0, 10);
+    const history = await call('history', { symbol: 'INFY', exchange: 'NSE', interval: '5m', start_date: day, end_date: day });
+    expect(history.httpStatus).toBe(200);
+    const liveBars = history.body.data as { timestamp: number; close: number }[];
+    expect(liveBars.length).toBeGreaterThan(0);
+    expect(liveBars[0]!.timestamp).toBe(Date.parse(`${day}T00:00:00Z`) / 1000);
+
+    const smart = await ok('placesmartorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'MARKET', position_size: 2 });
+    expect(journal().find((o) => o.id === smart.orderid)).toMatchObject({ mode: 'live', side: 'BUY', quantity: 1 });
+    const basket = await ok('basketorder', { orders: [{ ...INFY, action: 'BUY', quantity: 1, pricetype: 'MARKET' }] });
+    expect(basket.results).toMatchObject([{ status: 'success' }]);
+    const split = await ok('splitorder', { ...INFY, action: 'BUY', quantity: 2, splitsize: 1, pricetype: 'MARKET' });
+    expect((split.results as unknown[]).length).toBe(2);
+    expect(sim.exchange!.list().length).toBe(sent + 5);
+  });
+
+  it('a live order is modified (within limits) and cancelled at the broker; cancelallorder and closeposition', async () => {
+    const last = priceAt('NSE:INFY', w.clock.now());
+    const low = Number((Math.round((last * 0.5) / 0.05) * 0.05).toFixed(2));
+    const rest = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: low });
+    const brokerId = journal().find((o) => o.id === rest.orderid)!.brokerOrderId;
+    const lower = Number((low - 1).toFixed(2));
+    await ok('modifyorder', { orderid: rest.orderid, ...INFY, action: 'BUY', pricetype: 'LIMIT', quantity: 1, price: lower });
+    expect(sim.exchange!.list().find((o) => o.id === brokerId)).toMatchObject({ status: 'OPEN', limitPrice: lower });
+
+    await w.g.ok('limits:set', { maxQuantity: 5, maxOrderValue: null, maxOrdersPerMinute: null });
+    const over = await call('modifyorder', { orderid: rest.orderid, ...INFY, action: 'BUY', pricetype: 'LIMIT', quantity: 6, price: lower });
+    expect(over).toMatchObject({ httpStatus: 400, body: { message: expect.stringContaining('pre-trade limits') } });
+    expect(sim.exchange!.list().find((o) => o.id === brokerId)).toMatchObject({ quantity: 1 });
+    await w.g.ok('limits:set', { maxQuantity: null, maxOrderValue: null, maxOrdersPerMinute: null });
+
+    await ok('cancelorder', { orderid: rest.orderid });
+    expect(sim.exchange!.list().find((o) => o.id === brokerId)).toMatchObject({ status: 'CANCELLED' });
+
+    const other = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: low });
+    expect((await ok('cancelallorder')).canceled_orders).toEqual([other.orderid]);
+
+    await ok('closeposition');
+    await w.run(w.g.services.trading.orders.refresh(async () => undefined));
+    expect(await ok('openposition', INFY)).toMatchObject({ quantity: '0' });
+  });
+
+  it('the kill switch stops API trading until the trader turns trading back on; analyzer/toggle only goes to paper', async () => {
+    expect((await ok('analyzer/toggle', { mode: true })).data).toMatchObject({ analyze_mode: true });
+    expect(w.g.services.trading.mode.status().mode).toBe('paper');
+    expect((await call('analyzer/toggle', { mode: false })).httpStatus).toBe(403);
+    expect(w.g.services.trading.mode.status().mode).toBe('paper');
+
+    await w.run(w.g.services.trading.killSwitch.engage(false));
+    const before = journal().length;
+    const refused = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 });
+    expect(refused).toMatchObject({ httpStatus: 403, body: { message: expect.stringContaining('kill switch') } });
+    expect(journal().length).toBe(before);
+    await w.g.ok('mode:unlock');
+    await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1 });
+    expect(journal().length).toBe(before + 1);
+  });
+});
+
+it('called every verb', () => {
+  expect([...called].sort()).toEqual([...VERB_NAMES].sort());
+});
