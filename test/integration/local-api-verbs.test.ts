@@ -195,6 +195,16 @@ describe('paper mode (analyzer)', () => {
     expect(await ok('openposition', INFY)).toMatchObject({ quantity: '9' });
   });
 
+  it('two smart orders for one symbol at once trade the difference once', async () => {
+    const TCS = { symbol: 'TCS', exchange: 'NSE', product: 'CNC', action: 'BUY', quantity: 1, pricetype: 'MARKET', position_size: 4 };
+    const before = journal().length;
+    const [a, b] = await Promise.all([call('placesmartorder', TCS), call('placesmartorder', TCS)]);
+    expect([a.httpStatus, b.httpStatus]).toEqual([200, 200]);
+    expect(journal().length).toBe(before + 1);
+    expect(journal().filter((o) => o.symbol === 'NSE:TCS')).toMatchObject([{ side: 'BUY', quantity: 4 }]);
+    expect(await ok('openposition', { symbol: 'TCS', exchange: 'NSE', product: 'CNC' })).toMatchObject({ quantity: '4' });
+  });
+
   it('a resting limit order is modified and cancelled; cancelallorder and closeposition sweep the rest', async () => {
     const last = priceAt('NSE:INFY', w.clock.now());
     const low = Number((Math.round((last * 0.5) / 0.05) * 0.05).toFixed(2));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { OrderTicket, OrderView } from '../../../shared/schemas';
 import type { Venue } from '../../trading/venue';
+import { SerialQueue } from '../../vault/serial-queue';
 import { ApiError, type VerbContext } from '../verb';
 import { defineVerb, fields, success, symbolsFor, tradingVenue, type Symbols } from './common';
 import { errorReply } from './run';
@@ -97,6 +98,17 @@ export const placeorder = defineVerb({
   },
 });
 
+/** Smart-order queues per service graph (its trading core), keyed by venue and symbol. */
+const smartQueues = new WeakMap<object, Map<string, SerialQueue>>();
+
+function smartQueue(ctx: VerbContext, key: string): SerialQueue {
+  let queues = smartQueues.get(ctx.services.trading);
+  if (!queues) smartQueues.set(ctx.services.trading, (queues = new Map()));
+  let queue = queues.get(key);
+  if (!queue) queues.set(key, (queue = new SerialQueue()));
+  return queue;
+}
+
 /**
  * placesmartorder: trade to a target net position. The order is the difference between position_size and what is
  * held in the symbol now (BUY to go up, SELL to go down); `action` and `quantity` are checked but the difference
@@ -110,12 +122,15 @@ export const placesmartorder = defineVerb({
     const venue = tradingVenue(ctx);
     const symbols = await symbolsFor(ctx, venue);
     const common = symbols.toCommon(input);
-    const held = (await venue.positions()).filter((p) => p.symbol === common).reduce((s, p) => s + p.quantity, 0);
-    const delta = input.position_size - held;
-    if (delta === 0) return success(undefined, { message: `No order placed: the position in ${input.symbol.toUpperCase()} is already ${held}.` });
-    const ticket = orderTicket({ ...input, action: delta > 0 ? 'BUY' : 'SELL', quantity: Math.abs(delta) }, symbols);
-    const { order, note } = await placeThroughPath(ctx, venue, ticket);
-    return success(undefined, { orderid: order.id, ...(note ? { message: note } : {}) });
+    // SECURITY: one smart order at a time per venue and symbol, so two never read the same position and both trade the difference.
+    return smartQueue(ctx, `${venue.mode}:${venue.connectionId ?? ''}:${common}`).run(async () => {
+      const held = (await venue.positions()).filter((p) => p.symbol === common).reduce((s, p) => s + p.quantity, 0);
+      const delta = input.position_size - held;
+      if (delta === 0) return success(undefined, { message: `No order placed: the position in ${input.symbol.toUpperCase()} is already ${held}.` });
+      const ticket = orderTicket({ ...input, action: delta > 0 ? 'BUY' : 'SELL', quantity: Math.abs(delta) }, symbols);
+      const { order, note } = await placeThroughPath(ctx, venue, ticket);
+      return success(undefined, { orderid: order.id, ...(note ? { message: note } : {}) });
+    });
   },
 });
 
