@@ -379,3 +379,43 @@ describe('live mode on the bound connection', () => {
 it('called every verb', () => {
   expect([...called].sort()).toEqual([...VERB_NAMES].sort());
 });
+
+it('a kill switch engaged while a live split is being sent stops the slices not yet sent', async () => {
+  // A world of its own whose network engages the kill switch as the first slice leaves for the broker.
+  let engaged: Promise<unknown> | null = null;
+  const box: { world?: World } = {};
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (!engaged && init?.method === 'POST' && url.pathname === '/orders/regular') engaged = box.world!.g.services.trading.killSwitch.engage(false);
+    return globalThis.fetch(input, init);
+  };
+  const world = (box.world = await makeWorld(undefined, fetch));
+  const simulator = await zerodha.start(world.clock);
+  try {
+    const id = (await connect(world, zerodha, simulator)).view.id;
+    nextWindow(world);
+    await world.g.ok('connections:validate', { id });
+    nextWindow(world);
+    const request = await world.g.ok('mode:requestLive', { connectionId: id });
+    await world.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: request.phrase });
+    const split = ALL_VERBS.find((v) => v.name === 'splitorder')!;
+    nextWindow(world);
+    const reply = await world.run(
+      runVerb(
+        split,
+        { caller: { keyId: 'k', connectionIds: [id], permission: 'trade' }, services: world.g.services },
+        { ...INFY, action: 'BUY', quantity: 3, splitsize: 1 },
+      ),
+    );
+    await world.run(engaged!);
+    expect(reply.httpStatus).toBe(200);
+    const results = reply.body.results as { status: string; message?: string }[];
+    expect(results.map((r) => r.status)).toEqual(['success', 'error', 'error']);
+    expect(results[1]!.message).toMatch(/kill switch|live/i);
+    expect(simulator.exchange!.list()).toHaveLength(1);
+    expect(world.g.services.trading.orders.list({ limit: 10 })).toHaveLength(1);
+  } finally {
+    world.g.close();
+    await simulator.close();
+  }
+}, 60_000);
