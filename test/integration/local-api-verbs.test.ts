@@ -419,3 +419,48 @@ it('a kill switch engaged while a live split is being sent stops the slices not 
     await simulator.close();
   }
 }, 60_000);
+
+describe.each([
+  { id: 'alpaca', order: { symbol: 'AAPL', exchange: 'NASDAQ', quantity: 1 }, common: 'US:AAPL', back: { symbol: 'AAPL', exchange: 'US' } },
+  {
+    id: 'binance',
+    order: { symbol: 'BTCUSDT', exchange: 'CRYPTO', quantity: 0.01 },
+    common: 'CRYPTO:BTCUSDT',
+    back: { symbol: 'BTCUSDT', exchange: 'CRYPTO' },
+  },
+])('live on $id: US and crypto symbols', ({ id, order, common, back }) => {
+  it('places, reads back and refuses an Indian exchange', async () => {
+    const c = CASES.find((x) => x.id === id)!;
+    const world = await makeWorld();
+    const simulator = await c.start(world.clock);
+    try {
+      const conn = (await connect(world, c, simulator)).view.id;
+      nextWindow(world);
+      await world.g.ok('connections:validate', { id: conn });
+      nextWindow(world);
+      const request = await world.g.ok('mode:requestLive', { connectionId: conn });
+      await world.g.ok('mode:confirmLive', { confirmationId: request.confirmationId, typed: request.phrase });
+      const run = (name: string, body: Record<string, unknown>) => {
+        nextWindow(world);
+        const verb = ALL_VERBS.find((v) => v.name === name)!;
+        return world.run(runVerb(verb, { caller: { keyId: 'k', connectionIds: [conn], permission: 'trade' }, services: world.g.services }, body));
+      };
+      const placed = await run('placeorder', { ...order, action: 'BUY', pricetype: 'MARKET', product: 'CNC' });
+      expect(placed.body, JSON.stringify(placed.body)).toMatchObject({ status: 'success', orderid: expect.any(String) });
+      const journaled = world.g.services.trading.orders.list({ limit: 10 });
+      expect(journaled).toMatchObject([{ mode: 'live', broker: id, symbol: common, source: 'api', product: null }]);
+      expect(simulator.exchange!.list()).toHaveLength(1);
+      expect((await run('orderstatus', { orderid: placed.body.orderid })).body.data).toMatchObject({ ...back, action: 'BUY' });
+      expect((await run('quotes', { symbol: order.symbol, exchange: order.exchange })).body).toMatchObject({
+        status: 'success',
+        data: { ltp: expect.any(Number) },
+      });
+      const refused = await run('placeorder', { symbol: 'SBIN', exchange: 'NSE', action: 'BUY', quantity: 1 });
+      expect(refused).toMatchObject({ httpStatus: 400, body: { message: expect.stringContaining('does not trade on NSE') } });
+      expect(simulator.exchange!.list()).toHaveLength(1);
+    } finally {
+      world.g.close();
+      await simulator.close();
+    }
+  }, 60_000);
+});
