@@ -123,7 +123,13 @@ export async function symbolsFor(ctx: VerbContext, venue: Venue): Promise<Symbol
   const dialect = connection ? BROKER_DIALECT[connection.broker] : dialectOf(null);
   let master: SymbolLookup | null = null;
   if (connection && ctx.services.brokerCalls.adapterFor(connection.broker).fetchInstruments) {
-    master = await ctx.services.brokerCalls.call(connection.id, async (_a, c) => c.instruments, { needsInstruments: true });
+    try {
+      master = await ctx.services.brokerCalls.call(connection.id, async (_a, c) => c.instruments, { needsInstruments: true });
+    } catch (error) {
+      // Live orders need the broker's master (the adapter maps through it too); paper falls back to the dialect's own form.
+      if (venue.mode === 'live') throw error;
+      ctx.services.log.warn('local API: no instrument master for symbol mapping; using the broker dialect alone', { connectionId: connection.id, error });
+    }
   }
   const instrument = (common: string) => master?.find(common) ?? null;
   return {

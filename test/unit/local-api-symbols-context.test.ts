@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { BrokerError } from '../../src/main/brokers/types';
+import { symbolsFor } from '../../src/main/local-api/verbs/common';
+import type { VerbContext } from '../../src/main/local-api/verb';
+import type { Venue } from '../../src/main/trading/venue';
+
+/** A graph whose one connection (Zerodha) cannot download its instrument master. */
+function context(warnings: unknown[]): VerbContext {
+  const services = {
+    connections: { list: () => [{ id: 'c1', broker: 'zerodha', isActive: true }] },
+    brokerCalls: {
+      adapterFor: () => ({ fetchInstruments: () => Promise.resolve([]) }),
+      call: () => Promise.reject(new BrokerError('NETWORK', "Zerodha's instrument list could not be downloaded, and there is no earlier copy to use.")),
+    },
+    log: { warn: (...args: unknown[]) => warnings.push(args) },
+  };
+  return { caller: { keyId: 'k', connectionIds: ['c1'], permission: 'trade' }, services: services as unknown as VerbContext['services'] };
+}
+
+describe('symbol mapping without an instrument master', () => {
+  it('paper falls back to the connection’s dialect, and says so in the log', async () => {
+    const warnings: unknown[] = [];
+    const symbols = await symbolsFor(context(warnings), { mode: 'paper', connectionId: null, broker: 'paper' } as Venue);
+    expect(symbols).toMatchObject({ dialect: 'kite', master: null, connection: { id: 'c1', broker: 'zerodha' } });
+    expect(symbols.toCommon({ symbol: 'BANKNIFTY24APR24FUT', exchange: 'NFO' })).toBe('NFO:BANKNIFTY24APRFUT');
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('live refuses, as the adapter could not map the order either', async () => {
+    await expect(symbolsFor(context([]), { mode: 'live', connectionId: 'c1', broker: 'zerodha' } as Venue)).rejects.toThrow(
+      /instrument list could not be downloaded/,
+    );
+  });
+});
