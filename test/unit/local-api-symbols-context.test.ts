@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerError } from '../../src/main/brokers/types';
 import { symbolsFor } from '../../src/main/local-api/verbs/common';
+import { ALL_VERBS } from '../../src/main/local-api/verbs';
+import { runVerb } from '../../src/main/local-api/verbs/run';
 import type { VerbContext } from '../../src/main/local-api/verb';
 import type { Venue } from '../../src/main/trading/venue';
 
@@ -13,6 +15,7 @@ function context(warnings: unknown[]): VerbContext {
       call: () => Promise.reject(new BrokerError('NETWORK', "Zerodha's instrument list could not be downloaded, and there is no earlier copy to use.")),
     },
     log: { warn: (...args: unknown[]) => warnings.push(args) },
+    trading: { venue: () => ({ mode: 'paper', connectionId: null, broker: 'paper' }) },
   };
   return { caller: { keyId: 'k', connectionIds: ['c1'], permission: 'trade' }, services: services as unknown as VerbContext['services'] };
 }
@@ -30,5 +33,13 @@ describe('symbol mapping without an instrument master', () => {
     await expect(symbolsFor(context([]), { mode: 'live', connectionId: 'c1', broker: 'zerodha' } as Venue)).rejects.toThrow(
       /instrument list could not be downloaded/,
     );
+  });
+});
+
+it('expiry says plainly when no instrument master is available', async () => {
+  const expiry = ALL_VERBS.find((v) => v.name === 'expiry')!;
+  expect(await runVerb(expiry, context([]), { symbol: 'NIFTY', exchange: 'NFO', instrumenttype: 'options' })).toEqual({
+    httpStatus: 400,
+    body: { status: 'error', message: 'Expiry dates come from an Indian broker’s instrument master, and this key’s connection has none available.' },
   });
 });

@@ -93,9 +93,13 @@ export const expiry = defineVerb({
   }),
   async run(ctx, input) {
     const symbols = await lookup(ctx);
+    if (!symbols.master) {
+      throw new ApiError(400, 'Expiry dates come from an Indian broker’s instrument master, and this key’s connection has none available.');
+    }
     const underlying = input.symbol.toUpperCase();
     const dates = new Set<string>();
-    for (const i of await find(ctx, symbols, underlying, 5000)) {
+    // Every contract of the underlying: a whole day's F&O master holds tens of thousands of rows.
+    for (const i of await find(ctx, symbols, underlying, 100_000)) {
       const oa = symbols.fromCommon(i.symbol);
       const contract = oa.exchange === input.exchange ? parseOpenAlgoContract(oa.symbol) : null;
       if (!contract || contract.underlying !== underlying) continue;
