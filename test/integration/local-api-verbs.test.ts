@@ -252,6 +252,15 @@ describe('paper mode (analyzer)', () => {
     expect(journal().length).toBe(before);
   });
 
+  it('a key bound to no connection trades the paper account in OpenAlgo’s own symbols', async () => {
+    const reply = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 }, { connectionIds: [] });
+    expect(reply.body).toMatchObject({ status: 'success', orderid: expect.any(String) });
+    expect(journal().find((o) => o.id === reply.body.orderid)).toMatchObject({ mode: 'paper', symbol: 'NSE:INFY', source: 'api' });
+    const search = await call('search', { query: 'INFY' }, { connectionIds: [] });
+    expect(search).toMatchObject({ httpStatus: 400, body: { message: expect.stringContaining('bind this API key to an active connection') } });
+    await ok('closeposition');
+  });
+
   it('a read-only key cannot trade; an order above a limit is refused, not confirmed', async () => {
     const before = journal().length;
     const read = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 }, { permission: 'read' });
@@ -331,6 +340,16 @@ describe('live mode on the bound connection', () => {
     const split = await ok('splitorder', { ...INFY, action: 'BUY', quantity: 2, splitsize: 1, pricetype: 'MARKET' });
     expect((split.results as unknown[]).length).toBe(2);
     expect(sim.exchange!.list().length).toBe(sent + 5);
+  });
+
+  it('an order the broker refuses outright is an error with the broker’s reason, journaled as rejected', async () => {
+    const before = journal().length;
+    const sent = sim.exchange!.list().length;
+    const reply = await call('placeorder', { symbol: 'NOTLISTED', exchange: 'NSE', action: 'BUY', quantity: 1, product: 'CNC' });
+    expect(reply).toMatchObject({ httpStatus: 400, body: { status: 'error', message: expect.stringMatching(/NOTLISTED|instrument/i) } });
+    expect(journal().length).toBe(before + 1);
+    expect(journal()[0]).toMatchObject({ state: 'REJECTED', source: 'api', brokerOrderId: null });
+    expect(sim.exchange!.list().length).toBe(sent);
   });
 
   it('a live order is modified (within limits) and cancelled at the broker; cancelallorder and closeposition', async () => {
