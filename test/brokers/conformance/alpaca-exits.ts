@@ -170,6 +170,29 @@ export const alpacaExitCases = [
       await arrives(() => expect(updates.filter((u) => u.brokerOrderId === ack.groupId).at(-1)).toMatchObject({ state: 'FILLED' }));
     }),
   ),
+  behaviour('exits', 'a cancel that races the target’s fill ends quietly: the legs that finished meanwhile are not an error', () =>
+    withRig(async (rig, ctx) => {
+      const price = priceAt('AAPL', rig.clock.now());
+      const terms = { symbol: 'US:AAPL', exitSide: 'SELL' as const, quantity: 1, targetPrice: cents(price * 1.01), stopPrice: cents(price * 0.97) };
+      const ack = await exits.place(ctx, { ...terms, kind: 'bracket', entry: { type: 'MARKET' }, clientOrderId: 'exit-race' });
+      // The market moves through the target between the status read and the first DELETE.
+      let moved = false;
+      const racing: typeof fetch = async (input, init) => {
+        if (init?.method === 'DELETE' && !moved) {
+          moved = true;
+          rig.clock.advance(60_000);
+        }
+        return ctx.fetch(input, init);
+      };
+      await exits.cancel({ ...ctx, fetch: racing }, ack.groupId);
+      expect(moved).toBe(true);
+      expect(roles(await exits.status(ctx, ack.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'FILLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+    }),
+  ),
   behaviour(['exits', 'errors', 'secrets'], 'Alpaca’s refusals are BROKER_REJECTED in its words, with no key in them', () =>
     withRig(async (rig, ctx) => {
       const price = priceAt('AAPL', rig.clock.now());

@@ -125,6 +125,34 @@ export const ibkrExitCases = [
       expect(await exits.status(rig.ctx, '1999999')).toBeNull();
     }),
   ),
+  behaviour('exits', 'a cancel that races the target’s fill ends quietly; a cancel of a working child takes its sibling', () =>
+    withRig(async (rig) => {
+      const ack = await exits.place(rig.ctx, bracket(rig, { clientOrderId: 'exit-ibkr-race' }));
+      let moved = false;
+      const racing: typeof fetch = async (input, init) => {
+        if (init?.method === 'DELETE' && !moved) {
+          moved = true;
+          rig.clock.advance(60_000);
+        }
+        return rig.ctx.fetch(input, init);
+      };
+      await exits.cancel({ ...rig.ctx, fetch: racing }, ack.groupId);
+      expect(moved).toBe(true);
+      expect(roles(await exits.status(rig.ctx, ack.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'FILLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+      // A fresh bracket, its entry filled: cancelling the group cancels the target, which takes the stop with it.
+      const second = await exits.place(rig.ctx, bracket(rig, { clientOrderId: 'exit-ibkr-2', targetPrice: cents(priceAt('US:AAPL', rig.clock.now()) * 1.2) }));
+      await exits.cancel(rig.ctx, second.groupId);
+      expect(roles(await exits.status(rig.ctx, second.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'CANCELLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+    }),
+  ),
   behaviour(['exits', 'errors', 'secrets'], 'the gateway’s refusal is BROKER_REJECTED in its words, with no session in it', () =>
     withRig(async (rig) => {
       const price = priceAt('US:AAPL', rig.clock.now());
