@@ -115,6 +115,26 @@ export const tradierExitCases = [
       expect(await exits.status(ctx, '999999')).toBeNull();
     }),
   ),
+  behaviour('exits', 'a cancel that races the target’s fill ends quietly: a group that finished meanwhile is not an error', () =>
+    withRig(async (rig, ctx) => {
+      const ack = await exits.place(ctx, request(rig, { quantity: 1, clientOrderId: 'exit-race' }));
+      let moved = false;
+      const racing: typeof fetch = async (input, init) => {
+        if (init?.method === 'DELETE' && !moved) {
+          moved = true;
+          rig.clock.advance(60_000);
+        }
+        return ctx.fetch(input, init);
+      };
+      await exits.cancel({ ...ctx, fetch: racing }, ack.groupId);
+      expect(moved).toBe(true);
+      expect(roles(await exits.status(ctx, ack.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'FILLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+    }),
+  ),
   behaviour(['exits', 'errors', 'secrets'], 'Tradier’s refusals are BROKER_REJECTED in its words; a margin failure shows on the entry; no token in them', () =>
     withRig(async (rig, ctx) => {
       const fractional = await failure(exits.place(ctx, request(rig, { quantity: 1.5 })));
