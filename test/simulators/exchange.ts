@@ -61,8 +61,20 @@ export interface SimFill {
   extra: Record<string, string>;
 }
 
+/**
+ * Orders a broker holds together as one protective exit: a bracket's entry with the legs it arms when it fills, or
+ * legs that cancel each other (OCO). Legs of a bracket wait with `extra.held = '1'` until the entry fills.
+ */
+export interface SimExitGroup {
+  id: string;
+  entry: string | null;
+  legs: string[];
+}
+
 export class SimExchange {
   readonly orders = new Map<string, SimOrder>();
+  /** Native exit groups by group id (see SimExitGroup). */
+  readonly exitGroups = new Map<string, SimExitGroup>();
   readonly positions = new Map<string, SimPosition>();
   /** Settled delivery holdings (long only), filled by rollDay(). */
   readonly holdings = new Map<string, SimPosition>();
@@ -125,7 +137,42 @@ export class SimExchange {
     if (!order || order.status !== 'OPEN') return null;
     order.status = 'CANCELLED';
     order.updatedAt = this.clock.now();
+    // A cancelled entry takes its held legs with it; a cancelled leg takes its siblings (the group goes as one).
+    for (const group of this.groupsOf(id)) this.cancelOthers(group, id, 'group cancelled');
     return order;
+  }
+
+  /**
+   * Hold orders as one exit group. Simulators place every order of the group with `extra.held = '1'` (so none fills
+   * before the group exists), then link it: the entry, or with no entry the legs, go to work at once; a bracket's legs
+   * stay held until the entry fills, and a leg's fill cancels the others.
+   */
+  linkExit(group: SimExitGroup): void {
+    this.exitGroups.set(group.id, group);
+    for (const id of group.entry === null ? group.legs : [group.entry]) {
+      const order = this.orders.get(id);
+      if (order) order.extra = { ...order.extra, held: '0' };
+    }
+    this.settle();
+  }
+
+  /** The group an order belongs to, if any. */
+  exitGroupOf(id: string): SimExitGroup | undefined {
+    return [...this.exitGroups.values()].find((g) => g.entry === id || g.legs.includes(id));
+  }
+
+  private groupsOf(id: string): SimExitGroup[] {
+    return [...this.exitGroups.values()].filter((g) => g.entry === id || g.legs.includes(id));
+  }
+
+  private cancelOthers(group: SimExitGroup, except: string, reason: string): void {
+    for (const legId of [group.entry, ...group.legs]) {
+      const leg = legId === null || legId === except ? undefined : this.orders.get(legId);
+      if (!leg || leg.status !== 'OPEN') continue;
+      leg.status = 'CANCELLED';
+      leg.updatedAt = this.clock.now();
+      leg.extra = { ...leg.extra, cancelReason: reason };
+    }
   }
 
   /**
@@ -193,8 +240,9 @@ export class SimExchange {
   settle(): void {
     const now = this.clock.now();
     for (const order of this.orders.values()) {
-      if (order.status !== 'OPEN') continue;
+      if (order.status !== 'OPEN' || order.extra.held === '1') continue;
       const price = priceAt(order.symbol, now);
+      if (order.extra.trailAmount !== undefined || order.extra.trailPercent !== undefined) this.trail(order, price);
       const crosses = (level: number | null, buyAbove: boolean) =>
         level !== null && (order.side === 'BUY' ? (buyAbove ? price >= level : price <= level) : buyAbove ? price <= level : price >= level);
       let fill: number | null = null;
@@ -204,6 +252,18 @@ export class SimExchange {
       else if (order.type === 'STOP_LIMIT' && crosses(order.stopPrice, true) && crosses(order.limitPrice, false)) fill = order.limitPrice!;
       if (fill !== null) this.fill(order, fill, now);
     }
+  }
+
+  /**
+   * A trailing stop follows the best price since it was armed (the high for a sell, the low for a buy), sampled at each
+   * settle: its stop sits `trailAmount` or `trailPercent` % away from that mark (`extra.hwm`).
+   */
+  private trail(order: SimOrder, price: number): void {
+    const sell = order.side === 'SELL';
+    const mark = order.extra.hwm === undefined ? price : sell ? Math.max(Number(order.extra.hwm), price) : Math.min(Number(order.extra.hwm), price);
+    const distance = order.extra.trailAmount !== undefined ? Number(order.extra.trailAmount) : (mark * Number(order.extra.trailPercent)) / 100;
+    order.extra = { ...order.extra, hwm: String(mark) };
+    order.stopPrice = Math.round((sell ? mark - distance : mark + distance) * 100) / 100;
   }
 
   private fill(order: SimOrder, price: number, now: number): void {
@@ -235,5 +295,16 @@ export class SimExchange {
       if (pos.quantity === 0) pos.averagePrice = 0;
     }
     this.positions.set(order.symbol, pos);
+    for (const group of this.groupsOf(order.id)) {
+      if (group.entry === order.id) {
+        // The entry filled: its legs go to work (from the next price on; the loop in settle reaches them after this order).
+        for (const legId of group.legs) {
+          const leg = this.orders.get(legId);
+          if (leg && leg.extra.held === '1') leg.extra = { ...leg.extra, held: '0' };
+        }
+      } else {
+        this.cancelOthers(group, order.id, 'sibling filled');
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import { priceAt } from '../../simulators/exchange';
 import { brokerContext, canaryForms, failure, answer } from '../support';
 import { ALPACA_ERRORS, alpacaError } from '../../../src/main/brokers/alpaca/errors';
 import { alpacaStreamingCases } from './alpaca-streaming';
+import { alpacaExitCases } from './alpaca-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
@@ -310,5 +311,6 @@ export const conformance: BrokerConformance = {
       for (const form of forms) expect(text).not.toContain(form);
     }),
     ...alpacaStreamingCases,
+    ...alpacaExitCases,
   ],
 };

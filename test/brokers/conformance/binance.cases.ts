@@ -12,6 +12,7 @@ import { BinanceSpec } from '../../simulators/binance/spec';
 import { brokerContext, canaryForms, failure, answer } from '../support';
 import { BINANCE_ERRORS, binanceError } from '../../../src/main/brokers/binance/errors';
 import { binanceStreamingCases } from './binance-streaming';
+import { binanceExitCases } from './binance-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 interface Exchange {
@@ -446,5 +447,6 @@ export const conformance: BrokerConformance = {
       for (const form of forms) expect(text).not.toContain(form);
     }),
     ...binanceStreamingCases,
+    ...binanceExitCases,
   ],
 };

@@ -11,6 +11,7 @@ import { ManualScheduler } from '../../support/manual-scheduler';
 import { brokerContext, canaryForms, failure } from '../support';
 import { IBKR_ERRORS, mapGatewayError } from '../../../src/main/brokers/ibkr/errors';
 import { ibkrStreamingCases } from './ibkr-streaming';
+import { ibkrExitCases } from './ibkr-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 /** Monday 5 January 2026, 10:00 in New York: regular trading hours. */
@@ -513,5 +514,6 @@ export const conformance: BrokerConformance = {
       expect(paths.filter((p) => p === 'GET /iserver/marketdata/history')).toHaveLength(4);
     }),
     ...ibkrStreamingCases,
+    ...ibkrExitCases,
   ],
 };

@@ -10,6 +10,7 @@ import { brokerContext, canaryForms, closedPort, failure, answer } from '../supp
 import { TASTY_ERRORS, TASTY_TOKEN_ERRORS, tastyError, tokenError } from '../../../src/main/brokers/tastytrade/errors';
 import { behaviour, type BrokerConformance } from './suite';
 import { tastytradeStreamingCases } from './tastytrade-streaming';
+import { tastytradeExitCases } from './tastytrade-exits';
 
 const clock = new ManualClock();
 let sim: TastytradeSimulatorHandle;
@@ -326,5 +327,6 @@ export const conformance: BrokerConformance = {
       }
     }),
     ...tastytradeStreamingCases,
+    ...tastytradeExitCases,
   ],
 };

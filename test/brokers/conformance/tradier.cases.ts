@@ -10,6 +10,7 @@ import { brokerContext, canaryForms, closedPort, failure, answer } from '../supp
 import { TRADIER_ERRORS, tradierError } from '../../../src/main/brokers/tradier/errors';
 import { behaviour, type BrokerConformance } from './suite';
 import { tradierStreamingCases } from './tradier-streaming';
+import { tradierExitCases } from './tradier-exits';
 
 const clock = new ManualClock();
 let sim: TradierSimulatorHandle;
@@ -317,5 +318,6 @@ export const conformance: BrokerConformance = {
       expect(error.message).toContain('1m, 5m, 15m and 1d');
     }),
     ...tradierStreamingCases,
+    ...tradierExitCases,
   ],
 };

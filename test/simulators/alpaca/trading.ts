@@ -1,5 +1,6 @@
 import type { SimExchange, SimOrder } from '../exchange';
 import type { SimRequest, SimResponse, SimRouter } from '../harness';
+import { placeClass, placeTrailing, nestedJson } from './exits';
 import { ASSETS, activityJson, assetBySymbol, assetJson, dec, newYorkDay, orderJson, positionJson } from './wire';
 
 export interface AlpacaSimState {
@@ -13,7 +14,8 @@ export interface AlpacaSimState {
 export const fail = (status: number, code: number, message: string): SimResponse => ({ status, json: { code, message } });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TYPES = new Set(['market', 'limit', 'stop', 'stop_limit']);
+const TYPES = new Set(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']);
+const CLASSES = new Set(['simple', '', 'bracket', 'oco']);
 const TIFS = new Set(['day', 'gtc', 'opg', 'cls', 'ioc', 'fok']);
 
 /** Cash reserved by open buy orders. */
@@ -91,9 +93,13 @@ function placeOrder(s: AlpacaSimState, req: SimRequest): SimResponse {
   if (!TYPES.has(type)) return fail(422, 40010001, 'invalid order type');
   const tif = str('time_in_force') ?? '';
   if (!TIFS.has(tif)) return fail(422, 40010001, 'invalid time_in_force');
+  const orderClass = str('order_class') ?? 'simple';
+  if (!CLASSES.has(orderClass)) return fail(422, 40010001, `order_class ${orderClass} is not simulated`);
   const limit = str('limit_price') === undefined ? null : Number(str('limit_price'));
   const stop = str('stop_price') === undefined ? null : Number(str('stop_price'));
-  if ((type === 'limit' || type === 'stop_limit') && !(limit! > 0)) return fail(422, 40010001, 'limit_price is required');
+  const exitClass = orderClass === 'bracket' || orderClass === 'oco' ? orderClass : null;
+  // An oco's limit price is its take_profit.limit_price.
+  if ((type === 'limit' || type === 'stop_limit') && !(limit! > 0) && exitClass !== 'oco') return fail(422, 40010001, 'limit_price is required');
   if ((type === 'stop' || type === 'stop_limit') && !(stop! > 0)) return fail(422, 40010001, 'stop_price is required');
   const clientOrderId = str('client_order_id') ?? crypto.randomUUID();
   if (clientOrderId.length > 128) return fail(422, 40010001, 'client_order_id must be no more than 128 characters');
@@ -105,11 +111,17 @@ function placeOrder(s: AlpacaSimState, req: SimRequest): SimResponse {
   }
   if (side === 'sell') {
     const held = ex.positionList().find((p) => p.symbol === symbol)?.quantity ?? 0;
-    const selling = ex.list().filter((o) => o.status === 'OPEN' && o.side === 'SELL' && o.symbol === symbol);
+    // A held bracket leg sells nothing yet; an OCO's stop leg sells the same shares as its target.
+    const selling = ex
+      .list()
+      .filter((o) => o.status === 'OPEN' && o.side === 'SELL' && o.symbol === symbol && o.extra.held !== '1' && o.extra.sharesWith === undefined);
     const available = held - selling.reduce((sum, o) => sum + o.quantity, 0);
     // A cash account cannot short.
     if (qty > available) return fail(403, 40310000, `insufficient qty available for order (requested: ${qty}, available: ${Math.max(0, available)})`);
   }
+  const terms = { symbol, qty, side, type, tif, limit, clientOrderId } as const;
+  if (exitClass) return placeClass(ex, body, terms, exitClass);
+  if (type === 'trailing_stop') return placeTrailing(ex, body, terms);
   const order = ex.place({
     symbol,
     side: side === 'buy' ? 'BUY' : 'SELL',
@@ -202,7 +214,8 @@ export function tradingRoutes(router: SimRouter, s: AlpacaSimState): void {
     })
     .on('GET', '/v2/orders/:id', (req) => {
       const found = findOrder(s, req.params.id!);
-      return isOrder(found) ? { json: orderJson(found) } : found;
+      if (!isOrder(found)) return found;
+      return { json: req.query.get('nested') === 'true' ? nestedJson(s.exchange, found) : orderJson(found) };
     })
     .on('DELETE', '/v2/orders/:id', (req) => {
       const found = findOrder(s, req.params.id!);

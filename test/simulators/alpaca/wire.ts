@@ -42,7 +42,11 @@ const STATUS: Record<SimOrder['status'], string> = { OPEN: 'new', FILLED: 'fille
  * SimOrder → Alpaca Order object. `fresh` renders the answer to POST /v2/orders, which Alpaca gives
  * before routing: status "accepted", nothing filled yet.
  */
-export function orderJson(o: SimOrder, fresh = false) {
+export function orderJson(o: SimOrder, fresh = false, legs: SimOrder[] | null = null): Record<string, unknown> {
+  const trailing = o.extra.trailAmount !== undefined || o.extra.trailPercent !== undefined;
+  const type = trailing ? 'trailing_stop' : o.type.toLowerCase();
+  // A bracket's legs wait as "held" until the entry fills.
+  const held = o.status === 'OPEN' && o.extra.held === '1';
   const filled = !fresh && o.status === 'FILLED';
   const dayEnd = new Date(o.createdAt);
   dayEnd.setUTCHours(20, 0, 0, 0);
@@ -66,19 +70,19 @@ export function orderJson(o: SimOrder, fresh = false) {
     qty: dec(o.quantity),
     filled_qty: filled ? dec(o.filledQuantity) : '0',
     filled_avg_price: filled && o.averagePrice !== null ? dec(o.averagePrice) : null,
-    order_class: 'simple',
-    order_type: o.type.toLowerCase(),
-    type: o.type.toLowerCase(),
+    order_class: o.extra.orderClass ?? 'simple',
+    order_type: type,
+    type,
     side: o.side === 'BUY' ? 'buy' : 'sell',
     time_in_force: o.extra.tif ?? 'day',
     limit_price: o.limitPrice === null ? null : dec(o.limitPrice),
     stop_price: o.stopPrice === null ? null : dec(o.stopPrice),
-    status: fresh ? 'accepted' : o.extra.replacedBy ? 'replaced' : STATUS[o.status],
+    status: held ? 'held' : fresh ? 'accepted' : o.extra.replacedBy ? 'replaced' : STATUS[o.status],
     extended_hours: false,
-    legs: null,
-    trail_percent: null,
-    trail_price: null,
-    hwm: null,
+    legs: legs === null ? null : legs.map((leg) => orderJson(leg, fresh)),
+    trail_percent: o.extra.trailPercent ?? null,
+    trail_price: o.extra.trailAmount ?? null,
+    hwm: o.extra.hwm === undefined ? null : dec(Number(o.extra.hwm)),
     expires_at: o.extra.tif === 'day' ? dayEnd.toISOString() : new Date(o.createdAt + 90 * 86_400_000).toISOString(),
   };
 }

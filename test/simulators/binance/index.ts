@@ -18,6 +18,7 @@ import { allParams, checkSigned, fail, mandatory, type SimKey } from './auth';
 import { amt, isPair, PAIRS, priceTicker, RATE_LIMITS, symbolInfo, type Pair } from './market';
 import { simBars } from '../bars';
 import { balances, cancelResponse, findOrder, newOrderResponse, orderDetails, placeOrder, tradeOf } from './orders';
+import { BinanceOrderLists } from './order-lists';
 import { BinanceMarketStreams } from './stream-market';
 import { BinanceWsApi } from './ws-api';
 
@@ -33,6 +34,8 @@ export interface BinanceSimOptions extends SimulatorOptions {
 }
 
 export interface BinanceSimHandle extends SimulatorHandle {
+  /** Order lists (OCO) placed on /api/v3/orderList/oco. */
+  orderLists: BinanceOrderLists;
   exchange: SimExchange;
   /** A valid key without "Enable Spot & Margin Trading". */
   readOnlyCredentials: Record<string, string>;
@@ -76,6 +79,7 @@ function weight(req: SimRequest): number {
     case 'GET /api/v3/ticker/price':
       return q.has('symbol') ? 2 : 4;
     case 'GET /api/v3/order':
+    case 'GET /api/v3/orderList':
       return 4;
     case 'GET /api/v3/openOrders':
       return q.has('symbol') ? 6 : 80;
@@ -148,7 +152,14 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     maxStreams: options.maxStreams ?? 1024,
     messagesPerSecond: 5,
   });
-  const wsApi = new BinanceWsApi({ exchange, scheduler, auth: () => ({ keys, callerIp, now: clock.now() }), pollMs: options.streamTickMs ?? 1_000 });
+  const orderLists = new BinanceOrderLists(exchange);
+  const wsApi = new BinanceWsApi({
+    exchange,
+    scheduler,
+    auth: () => ({ keys, callerIp, now: clock.now() }),
+    pollMs: options.streamTickMs ?? 1_000,
+    lists: orderLists,
+  });
 
   /** Wrap a SIGNED handler with Binance's key, IP, timestamp and signature checks. */
   const signed =
@@ -291,6 +302,25 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
       }),
     )
     .on(
+      'POST',
+      '/api/v3/orderList/oco',
+      signed(true, (p) => {
+        // An order list counts its two orders against the order rate limit (unconfirmed: the simulator counts one hit).
+        if (orderLimiter.hit()) return fail(429, -1015, 'Too many new orders; current limit is 50 orders per 10 SECOND.');
+        return orderLists.placeOco(p, clock.now());
+      }),
+    )
+    .on(
+      'GET',
+      '/api/v3/orderList',
+      signed(false, (p) => orderLists.get(p)),
+    )
+    .on(
+      'DELETE',
+      '/api/v3/orderList',
+      signed(true, (p) => orderLists.cancel(p, clock.now())),
+    )
+    .on(
       'GET',
       '/api/v3/openOrders',
       signed(false, (p) => {
@@ -417,6 +447,7 @@ export async function startBinance(options: BinanceSimOptions = {}): Promise<Bin
     credentials: { apiKey: main.apiKey, secretKey: main.secretKey },
     session: {},
     exchange,
+    orderLists,
     readOnlyCredentials: { apiKey: readOnly.apiKey, secretKey: readOnly.secretKey },
     unrestrictedCredentials: { apiKey: open.apiKey, secretKey: open.secretKey },
     ed25519Credentials: { apiKey: ed25519.apiKey, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },

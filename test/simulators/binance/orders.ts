@@ -5,6 +5,8 @@ import { fail, mandatory } from './auth';
 import { amt, isPair, MIN_NOTIONAL, onStep, PAIRS, STEP_SIZE, TICK_SIZE, type Pair } from './market';
 
 const STATUS: Record<SimOrder['status'], string> = { OPEN: 'NEW', FILLED: 'FILLED', CANCELLED: 'CANCELED', REJECTED: 'REJECTED' };
+/** Binance's status of an order: an order-list leg its sibling's fill ended is EXPIRED, not CANCELED. */
+export const statusOf = (o: SimOrder): string => (o.status === 'CANCELLED' && o.extra.cancelReason === 'sibling filled' ? 'EXPIRED' : STATUS[o.status]);
 const SIM_TYPE: Record<string, SimOrder['type']> = { MARKET: 'MARKET', LIMIT: 'LIMIT', STOP_LOSS: 'STOP', STOP_LOSS_LIMIT: 'STOP_LIMIT' };
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
@@ -13,14 +15,17 @@ const randomClientId = () => randomBytes(16).toString('base64url').slice(0, 22);
 
 /** Base asset locked by open sells, quote (USDT) locked by open buys. */
 export function locked(ex: SimExchange, asset: string): number {
-  return ex
-    .list()
-    .filter((o) => o.status === 'OPEN')
-    .reduce((sum, o) => {
-      if (asset === 'USDT' && o.side === 'BUY') return sum + o.quantity * (o.limitPrice ?? o.stopPrice ?? ex.price(o.symbol));
-      if (o.side === 'SELL' && PAIRS[o.symbol as Pair]?.base === asset) return sum + o.quantity;
-      return sum;
-    }, 0);
+  return (
+    ex
+      .list()
+      // An order-list stop leg locks the same balance as its limit maker.
+      .filter((o) => o.status === 'OPEN' && o.extra.sharesWith === undefined)
+      .reduce((sum, o) => {
+        if (asset === 'USDT' && o.side === 'BUY') return sum + o.quantity * (o.limitPrice ?? o.stopPrice ?? ex.price(o.symbol));
+        if (o.side === 'SELL' && PAIRS[o.symbol as Pair]?.base === asset) return sum + o.quantity;
+        return sum;
+      }, 0)
+  );
 }
 
 export function balances(ex: SimExchange) {
@@ -46,18 +51,20 @@ export function orderDetails(o: SimOrder) {
   };
 }
 
+export const orderCoreOf = (o: SimOrder) => orderCore(o);
+
 function orderCore(o: SimOrder) {
   const filled = o.status === 'FILLED' ? o.filledQuantity : 0;
   return {
     symbol: o.symbol,
     orderId: orderIdOf(o),
-    orderListId: -1,
+    orderListId: Number(o.extra.orderListId ?? -1),
     clientOrderId: o.clientOrderId ?? '',
     price: amt(o.limitPrice ?? 0),
     origQty: amt(o.quantity),
     executedQty: amt(filled),
     cummulativeQuoteQty: amt(filled * (o.averagePrice ?? 0)),
-    status: STATUS[o.status],
+    status: statusOf(o),
     timeInForce: o.extra.timeInForce ?? 'GTC',
     type: o.extra.type ?? 'MARKET',
     side: o.side,

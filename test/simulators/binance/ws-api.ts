@@ -4,7 +4,8 @@ import type { Scheduler, TimerHandle } from '../../../src/main/scheduler';
 import type { SimExchange, SimOrder } from '../exchange';
 import { checkKeyAndSignature, type AuthContext, type SimKey } from './auth';
 import { amt } from './market';
-import { orderIdOf } from './orders';
+import type { BinanceOrderLists } from './order-lists';
+import { orderIdOf, statusOf } from './orders';
 import { ServerPings } from './server-pings';
 
 export interface WsApiOptions {
@@ -14,6 +15,8 @@ export interface WsApiOptions {
   auth: () => AuthContext;
   /** How often the exchange is checked for fills no request caused (a limit order crossed by the price path). */
   pollMs: number;
+  /** Order lists (OCO), announced with listStatus events. */
+  lists?: BinanceOrderLists;
 }
 
 interface Client {
@@ -29,7 +32,6 @@ type Params = Record<string, unknown>;
 type Reply = { status: number; result: unknown } | { status: number; error: { code: number; msg: string } };
 
 const RATE_LIMITS = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000, count: 2 }];
-const STATUS: Record<SimOrder['status'], string> = { OPEN: 'NEW', FILLED: 'FILLED', CANCELLED: 'CANCELED', REJECTED: 'REJECTED' };
 const err = (status: number, code: number, msg: string): Reply => ({ status, error: { code, msg } });
 
 /**
@@ -44,6 +46,7 @@ export class BinanceWsApi {
   private readonly pings: ServerPings;
   /** The last status each order was announced with. */
   private readonly announced = new Map<string, SimOrder['status']>();
+  private readonly announcedLists = new Map<number, string>();
   private pollTimer: TimerHandle | null = null;
   private trades = 0;
 
@@ -173,8 +176,26 @@ export class BinanceWsApi {
       const before = this.announced.get(o.id);
       if (before === o.status) continue;
       if (before === undefined && o.status !== 'REJECTED') this.broadcast(this.report(o, 'NEW', 'NEW'));
-      if (o.status !== 'OPEN') this.broadcast(this.report(o, o.status === 'FILLED' ? 'TRADE' : STATUS[o.status], STATUS[o.status]));
+      if (o.status !== 'OPEN') this.broadcast(this.report(o, o.status === 'FILLED' ? 'TRADE' : statusOf(o), statusOf(o)));
       this.announced.set(o.id, o.status);
+    }
+    for (const list of this.options.lists?.lists.values() ?? []) {
+      const now = this.options.lists!.statusOf(list);
+      if (this.announcedLists.get(list.orderListId) === now.listStatusType) continue;
+      this.announcedLists.set(list.orderListId, now.listStatusType);
+      this.broadcast({
+        e: 'listStatus',
+        E: list.transactionTime,
+        s: now.symbol,
+        g: now.orderListId,
+        c: 'OCO',
+        l: now.listStatusType,
+        L: now.listOrderStatus,
+        r: 'NONE',
+        C: now.listClientOrderId,
+        T: now.transactionTime,
+        O: now.orders.map((o) => ({ s: o.symbol, i: o.orderId, c: o.clientOrderId })),
+      });
     }
   }
 
@@ -197,7 +218,7 @@ export class BinanceWsApi {
       p: amt(o.limitPrice ?? 0),
       P: amt(o.stopPrice ?? 0),
       F: amt(0),
-      g: -1,
+      g: Number(o.extra.orderListId ?? -1),
       C: cancel ? (o.clientOrderId ?? '') : '',
       x: execution,
       X: status,

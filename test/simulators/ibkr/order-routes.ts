@@ -15,6 +15,8 @@ function statusWord(order: SimOrder): string {
   if (order.status === 'FILLED') return 'Filled';
   if (order.status === 'CANCELLED') return 'Cancelled';
   if (order.status === 'REJECTED') return 'Inactive';
+  // A bracket's child waits, PreSubmitted, until its parent fills.
+  if (order.extra.held === '1') return 'PreSubmitted';
   return order.type === 'STOP' || order.type === 'STOP_LIMIT' ? 'PreSubmitted' : 'Submitted';
 }
 
@@ -34,6 +36,7 @@ interface Draft {
   auxPrice: number | null;
   tif: string;
   cOID: string | null;
+  parentId: string | null;
 }
 
 /** Validate one order object of the body the way the gateway does; a string is the error text. */
@@ -55,7 +58,21 @@ function readDraft(o: Json): Draft | string {
   if (type !== 'MARKET' && !(price !== null && price > 0)) return 'price is required for this order type';
   if (type === 'STOP_LIMIT' && !(auxPrice !== null && auxPrice > 0)) return 'auxPrice is required for STOP_LIMIT orders';
   const cOID = typeof o.cOID === 'string' && o.cOID ? o.cOID : null;
-  return { conid, symbol: exchangeSymbol(contract), ticker: contract.ticker, side, quantity, type, orderTypeWire: wireType, price, auxPrice, tif, cOID };
+  const parentId = typeof o.parentId === 'string' && o.parentId ? o.parentId : null;
+  return {
+    conid,
+    symbol: exchangeSymbol(contract),
+    ticker: contract.ticker,
+    side,
+    quantity,
+    type,
+    orderTypeWire: wireType,
+    price,
+    auxPrice,
+    tif,
+    cOID,
+    parentId,
+  };
 }
 
 /** The questions the gateway asks before placing (ids are TWS error codes with an "o"; texts modelled on IBKR's). */
@@ -84,7 +101,7 @@ function cOIDTaken(state: GatewayState, cOID: string): boolean {
   return state.exchange.orders.size > 0 && [...state.exchange.orders.values()].some((o) => o.clientOrderId === cOID && o.createdAt >= since);
 }
 
-function placeDraft(state: GatewayState, account: string, d: Draft): SimResponse {
+function placeDraft(state: GatewayState, account: string, d: Draft, children: Draft[] = []): SimResponse {
   const cost = d.quantity * (d.price ?? state.exchange.price(d.symbol));
   if (d.side === 'BUY' && cost > state.exchange.cash) {
     return error(
@@ -100,9 +117,43 @@ function placeDraft(state: GatewayState, account: string, d: Draft): SimResponse
     limitPrice: d.type === 'LIMIT' ? d.price : d.type === 'STOP_LIMIT' ? d.price : null,
     stopPrice: d.type === 'STOP' ? d.price : d.type === 'STOP_LIMIT' ? d.auxPrice : null,
     clientOrderId: d.cOID,
-    extra: { account, tif: d.tif, conid: String(d.conid), ticker: d.ticker },
+    extra: { account, tif: d.tif, conid: String(d.conid), ticker: d.ticker, ...(children.length > 0 ? { held: '1' } : {}) },
   });
-  return { json: [{ order_id: order.id, order_status: statusWord(order), encrypt_message: '1' }] };
+  // A bracket: the children are held until the parent fills; one child's fill cancels the other (their OCA group).
+  const legs = children.map((c) =>
+    state.exchange.place({
+      symbol: c.symbol,
+      side: c.side,
+      quantity: c.quantity,
+      type: c.type,
+      limitPrice: c.type === 'LIMIT' || c.type === 'STOP_LIMIT' ? c.price : null,
+      stopPrice: c.type === 'STOP' ? c.price : c.type === 'STOP_LIMIT' ? c.auxPrice : null,
+      clientOrderId: c.cOID,
+      extra: { account, tif: c.tif, conid: String(c.conid), ticker: c.ticker, held: '1', parentId: order.id },
+    }),
+  );
+  if (legs.length > 0) state.exchange.linkExit({ id: order.id, entry: order.id, legs: legs.map((l) => l.id) });
+  return { json: [order, ...legs].map((o) => ({ order_id: o.id, order_status: statusWord(o), encrypt_message: '1' })) };
+}
+
+/**
+ * A bracket is one parent (with a cOID) and children whose `parentId` is that cOID, in one POST (IBKR's Web API docs).
+ * Children go the other way from the parent, for the same quantity; a text is the gateway's error (unconfirmed words).
+ */
+function readBracket(list: Json[]): { parent: Draft; children: Draft[] } | string {
+  const drafts = list.map(readDraft);
+  const bad = drafts.find((d): d is string => typeof d === 'string');
+  if (bad !== undefined) return bad;
+  const [parent, ...children] = drafts as Draft[];
+  if (parent!.parentId) return `Parent order ${parent!.parentId} was not found in this request`;
+  if (children.length > 0 && !parent!.cOID) return 'The parent order of a bracket must carry a cOID';
+  for (const child of children) {
+    if (child.parentId !== parent!.cOID) return `Parent order ${child.parentId ?? '(none)'} was not found in this request`;
+    if (child.side === parent!.side) return 'An attached order must be on the opposite side of its parent';
+    if (child.quantity !== parent!.quantity) return 'An attached order must have the quantity of its parent';
+    if (child.conid !== parent!.conid) return 'An attached order must be for the contract of its parent';
+  }
+  return { parent: parent!, children };
 }
 
 /** Ask the next question, or place the order when none is left. */
@@ -142,6 +193,8 @@ export function liveItem(o: SimOrder): Json {
     auxPrice: o.type === 'STOP_LIMIT' ? o.stopPrice : undefined,
     avgPrice: o.averagePrice === null ? undefined : String(o.averagePrice),
     order_ref: o.clientOrderId ?? undefined,
+    // A bracket child names its parent's order id (field name unconfirmed).
+    parentId: o.extra.parentId === undefined ? undefined : Number(o.extra.parentId),
     lastExecutionTime_r: o.updatedAt,
     bgColor: '#FFFFFF',
     fgColor: '#000000',
@@ -229,13 +282,14 @@ export function orderRoutes(router: SimRouter, state: GatewayState): void {
       }
       // Current docs wrap the orders in {"orders": [...]}; an older doc copy sends the bare array.
       const list = Array.isArray(body) ? body : (body as { orders?: unknown }).orders;
-      if (!Array.isArray(list) || list.length !== 1) return error(400, 'orders must hold exactly one order');
-      const draft = readDraft(list[0] as Json);
-      if (typeof draft === 'string') return error(400, draft);
+      if (!Array.isArray(list) || list.length < 1 || list.length > 3) return error(400, 'orders must hold one order or one bracket');
+      const bracket = readBracket(list as Json[]);
+      if (typeof bracket === 'string') return error(400, bracket);
+      const { parent: draft, children } = bracket;
       if (draft.cOID && cOIDTaken(state, draft.cOID)) {
         return { json: { error: `Order couldn't be submitted: Local order ID=${draft.cOID} is already registered.` } };
       }
-      return askOrPlace(state, questionsFor(state, draft), () => placeDraft(state, account, draft), draft.cOID);
+      return askOrPlace(state, questionsFor(state, draft), () => placeDraft(state, account, draft, children), draft.cOID);
     }),
   );
 

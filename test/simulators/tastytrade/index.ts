@@ -16,6 +16,7 @@ import { TastyAccountStreamer } from './account-streamer';
 import { TokenStore, ACCESS_TOKEN_LIFETIME_MS, type Grant } from './auth';
 import { DxLinkServer } from './dxlink';
 import { dec, LISTINGS, quoteItem, searchItems } from './market';
+import { TastyComplexOrders } from './complex';
 import { effects, parseOrder } from './orders';
 import { orderJson, positionJson } from './wire';
 
@@ -82,6 +83,8 @@ export async function startTastytrade(options: TastytradeSimOptions = {}): Promi
     };
   const account = (handler: SimHandler): SimHandler =>
     gated((req) => (req.params.account === ACCOUNT ? handler(req) : apiError(403, 'not_permitted', 'User not permitted access')));
+  const complex = new TastyComplexOrders(exchange, ACCOUNT);
+  const findComplex = (id: string) => (/^\d+$/.test(id) ? complex.complex.get(Number(id)) : undefined);
   const findOrder = (id: string) => (/^\d+$/.test(id) ? exchange.list().find((o) => Number(o.id) === Number(id)) : undefined);
 
   router.on(
@@ -201,6 +204,46 @@ export async function startTastytrade(options: TastytradeSimOptions = {}): Promi
         status: 201,
         json: { data: { order: orderJson(order, ACCOUNT, order.status === 'REJECTED' ? undefined : 'Routed'), ...extras }, context: req.path },
       };
+    }),
+  );
+
+  router.on(
+    'POST',
+    '/accounts/:account/complex-orders',
+    account((req) => {
+      let body: Record<string, unknown>;
+      try {
+        body = req.json();
+      } catch {
+        return apiError(400, 'validation_error', 'Malformed JSON');
+      }
+      return complex.place(body, clock.now());
+    }),
+  );
+  router.on(
+    'GET',
+    '/accounts/:account/complex-orders/live',
+    account((req) => {
+      const startOfDay = Math.floor(clock.now() / 86_400_000) * 86_400_000;
+      const items = [...complex.complex.values()].filter((c) => c.createdAt >= startOfDay).map((c) => complex.json(c));
+      return envelope({ items }, req.path);
+    }),
+  );
+  router.on(
+    'GET',
+    '/accounts/:account/complex-orders/:id',
+    account((req) => {
+      const found = findComplex(req.params.id!);
+      return found ? envelope(complex.json(found), req.path) : apiError(404, 'record_not_found', 'Complex order not found');
+    }),
+  );
+  router.on(
+    'DELETE',
+    '/accounts/:account/complex-orders/:id',
+    account((req) => {
+      const found = findComplex(req.params.id!);
+      if (!found) return apiError(404, 'record_not_found', 'Complex order not found');
+      return complex.cancel(found) ?? apiError(422, 'order_not_cancellable', 'Complex order is no longer working and cannot be cancelled');
     }),
   );
 

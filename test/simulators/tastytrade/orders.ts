@@ -17,11 +17,11 @@ export interface ParsedOrder {
   extra: Record<string, string>;
 }
 
-function validation(message: string): SimResponse {
+export function validation(message: string): SimResponse {
   return { status: 400, json: { error: { code: 'validation_error', message: 'Request validation failed', errors: [{ code: 'invalid_parameter', message }] } } };
 }
 
-function preflight(code: string, message: string): SimResponse {
+export function preflight(code: string, message: string): SimResponse {
   return { status: 422, json: { error: { code: 'preflight_check_failure', message: 'One or more preflight checks failed', errors: [{ code, message }] } } };
 }
 
@@ -38,6 +38,12 @@ function check(req: SimRequest, exchange: SimExchange): ParsedOrder | SimRespons
   } catch {
     return validation('Malformed JSON');
   }
+  return checkBody(body, exchange);
+}
+
+/** Check one order object (also each order of a complex order); a SimResponse is the refusal. */
+export function checkBody(body: Record<string, unknown>, exchange: SimExchange): ParsedOrder | SimResponse {
+  if (typeof body !== 'object' || body === null) return validation('order must be an object');
   const legs = body.legs as Record<string, unknown>[] | undefined;
   const leg = Array.isArray(legs) && legs.length === 1 ? legs[0]! : null;
   if (!leg) return validation('legs must hold exactly one leg in this simulator');

@@ -22,7 +22,8 @@ export function orderJson(o: SimOrder, account: string, statusOverride?: string)
           },
         ]
       : [];
-  const status = statusOverride ?? STATUS[o.status];
+  // A complex order's leg waiting on its trigger is Contingent.
+  const status = statusOverride ?? (o.status === 'OPEN' && o.extra.held === '1' ? 'Contingent' : STATUS[o.status]);
   const working = o.status === 'OPEN';
   return {
     id: Number(o.id),

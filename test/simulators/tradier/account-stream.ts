@@ -124,6 +124,8 @@ export class AccountEventsSocket {
       transaction_date: rest.transaction_date,
       create_date: rest.create_date,
       account: this.options.account,
+      // A leg of an advanced order names it (field unconfirmed).
+      ...(o.extra.parentId ? { parent_id: Number(o.extra.parentId) } : {}),
       ...(o.clientOrderId ? { tag: o.clientOrderId } : {}),
       ...(o.rejectReason ? { reason_description: o.rejectReason } : {}),
     };

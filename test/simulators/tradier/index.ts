@@ -18,6 +18,7 @@ import { bucketOf, hitQuota, quotaWindow, type Bucket } from './limits';
 import { LISTINGS, lookupSecurities, quoteJson, searchSecurities } from './market';
 import { AccountEventsSocket } from './account-stream';
 import { MarketEventsSocket, TradierSessions } from './stream';
+import { TradierAdvancedOrders } from './advanced';
 import { collapse, orderJson, positionJson, toXml } from './wire';
 
 export interface TradierSimulatorHandle extends SimulatorHandle {
@@ -97,6 +98,8 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
   const account = (handler: SimHandler): SimHandler => api((req) => (req.params.account === ACCOUNT ? handler(req) : errors(400, 'Invalid account number')));
 
   const findOrder = (id: string) => exchange.list().find((o) => Number(o.id) === Number(id) && /^\d+$/.test(id));
+  const advanced = new TradierAdvancedOrders(exchange, (symbol) => LISTINGS[symbol] !== undefined);
+  const findAdvanced = (id: string) => (/^\d+$/.test(id) ? advanced.orders.get(Number(id)) : undefined);
 
   router.on(
     'GET',
@@ -177,6 +180,8 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
       const price = form.get('price');
       const stop = form.get('stop');
       const tag = form.get('tag');
+      const cls = form.get('class');
+      if (cls === 'oco' || cls === 'otoco') return advanced.place(form, cls, errors);
       if (form.get('class') !== 'equity') return errors(400, 'Invalid Parameter: class must be one of equity, option, multileg, combo, oto, oco, otoco');
       if (!['buy', 'sell', 'buy_to_cover', 'sell_short'].includes(side)) return errors(400, 'Invalid Parameter: side');
       if (!['market', 'limit', 'stop', 'stop_limit'].includes(type)) return errors(400, 'Invalid Parameter: type');
@@ -207,10 +212,14 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
     '/v1/accounts/:account/orders',
     account((req) => {
       const withTags = req.query.get('includeTags') === 'true';
-      const list = exchange
-        .list()
-        .map(orderJson)
-        .map((o) => (withTags ? o : { ...o, tag: undefined }));
+      // An advanced order is listed once, with its legs under it.
+      const list = [
+        ...exchange
+          .list()
+          .filter((o) => !advanced.isLeg(o))
+          .map(orderJson),
+        ...[...advanced.orders.values()].map((a) => advanced.json(a)),
+      ].map((o) => (withTags ? o : { ...o, tag: undefined }));
       const order = collapse(list);
       return { json: { orders: order === 'null' ? 'null' : { order } } };
     }),
@@ -220,6 +229,8 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
     'GET',
     '/v1/accounts/:account/orders/:id',
     account((req) => {
+      const adv = findAdvanced(req.params.id!);
+      if (adv) return { json: { order: advanced.json(adv) } };
       const order = findOrder(req.params.id!);
       return order ? { json: { order: orderJson(order) } } : errors(404, 'Order not found');
     }),
@@ -257,6 +268,8 @@ export async function startTradier(options: TradierSimOptions = {}): Promise<Tra
     'DELETE',
     '/v1/accounts/:account/orders/:id',
     account((req) => {
+      const adv = findAdvanced(req.params.id!);
+      if (adv) return advanced.cancel(adv, errors);
       const order = findOrder(req.params.id!);
       if (!order) return errors(404, 'Order not found');
       const cancelled = exchange.cancel(order.id);

@@ -23,6 +23,7 @@ import { toBrokerOrder, toPosition, type TemplateOrder } from './mapping';
  * | statelessRedirect | optional | the redirect brings no `state` back                                   |
  * | precheckOrder   | optional | the broker can check an order without placing it (a dry run)          |
  * | answerPrompt    | optional | the broker asks the trader questions before accepting an order         |
+ * | protectiveExits | optional | the broker holds bracket, OCO or trailing exits itself (its `kinds`); conformance section `exits` |
  *
  * getOrder must find an order by client order id: after a timeout the order path looks it up instead of
  * resending it.

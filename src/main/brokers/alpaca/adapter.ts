@@ -8,6 +8,7 @@ import { cancelOrder, getOrder, modifyOrder, orders, placeOrder, positions } fro
 import { alpacaMarketStream } from './stream';
 import { alpacaOrderStream } from './order-stream';
 import { alpacaHistoryIntervals, history } from './history';
+import { alpacaExits } from './exits';
 
 /**
  * Alpaca Trading API v2: two key headers on every call, no login, no session. Paper and live are two
@@ -28,6 +29,8 @@ export const adapter: BrokerAdapter = {
   quotes,
   // The trade book only: Alpaca's held shares are its positions (see books.ts).
   trades,
+  // Bracket, OCO and trailing stops are Alpaca's own order classes (see exits.ts).
+  protectiveExits: alpacaExits,
   // API keys do not expire.
   sessionExpiry: () => null,
   marketStream: alpacaMarketStream,

@@ -13,6 +13,10 @@ export interface AlpacaOrder {
   side?: string;
   limit_price?: string | null;
   status?: string;
+  /** simple, bracket, oco, oto, mleg. */
+  order_class?: string;
+  /** The legs of a bracket or oco order when asked for nested (GET …?nested=true). */
+  legs?: AlpacaOrder[] | null;
   /** Set on an order a replace (PATCH) ended: the id of the order that carries it on. */
   replaced_by?: string | null;
   updated_at?: string | null;

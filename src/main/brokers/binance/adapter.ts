@@ -8,6 +8,7 @@ import { binanceOrderStream } from './order-stream';
 import { cancelOrder, getOrder, orders, placeOrder } from './orders';
 import { binanceMarketStream } from './stream';
 import { binanceHistoryIntervals, history } from './history';
+import { binanceExits } from './exits';
 
 /**
  * Binance Spot REST: every account and order call is HMAC-SHA256 signed with the secret key and a
@@ -26,6 +27,8 @@ export const adapter: BrokerAdapter = {
   positions,
   // The trade book only: spot balances are its positions (see books.ts).
   trades,
+  // OCO lists are Binance's own (see exits.ts); the Ed25519 variant shares them.
+  protectiveExits: binanceExits,
   quotes,
   marketStream: binanceMarketStream,
   orderStream: binanceOrderStream,

@@ -1,5 +1,6 @@
 import type { BrokerAdapter } from '../types';
 import { trades } from './books';
+import { ibkrExits } from './exits';
 import { searchContracts } from './contracts';
 import { IbkrConfirmationRequired } from './errors';
 import { descriptor } from './descriptor';
@@ -37,6 +38,8 @@ export const adapter: BrokerAdapter = {
   positions,
   // No holdings: IBKR's held shares are its positions (see books.ts).
   trades,
+  // Brackets are IBKR's own parent/child orders (see exits.ts); a prompt is answered through answerPrompt.
+  protectiveExits: ibkrExits,
   quotes,
   historyIntervals: ibkrHistoryIntervals,
   history: ibkrHistory,

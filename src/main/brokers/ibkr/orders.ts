@@ -54,16 +54,32 @@ function requirePrice(price: number | undefined, what: string): number {
 }
 
 /**
+ * The children of brackets placed on this connection, by the parent's order id, in the order they were sent. A bracket's
+ * answer (on placement or after its last confirmation) has one entry per order, the parent first.
+ */
+export function bracketChildren(ctx: BrokerContext): Map<string, string[]> {
+  let map = ctx.memo.get('ibkr:bracketChildren') as Map<string, string[]> | undefined;
+  if (!map) ctx.memo.set('ibkr:bracketChildren', (map = new Map()));
+  return map;
+}
+
+/**
  * Read an order answer: accepted (`order_id`), a question to confirm (`id` + `message[]`: thrown as
  * IbkrConfirmationRequired, never answered here), or an error.
  */
-function settleOrderAnswer(ctx: BrokerContext, answer: unknown, clientOrderId: string | null): OrderAck {
+export function settleOrderAnswer(ctx: BrokerContext, answer: unknown, clientOrderId: string | null): OrderAck {
   const error = gatewayErrorText(answer);
   if (error !== null) throw new BrokerError('BROKER_REJECTED', `IBKR did not accept the order: ${brokerMessage(error, 'rejected')}`);
   const first = ((Array.isArray(answer) ? answer[0] : answer) ?? {}) as Json;
   const orderId = str(first.order_id ?? first.orderId);
   if (orderId) {
     if (clientOrderId) clientIds(ctx).set(clientOrderId, orderId);
+    if (Array.isArray(answer) && answer.length > 1) {
+      bracketChildren(ctx).set(
+        orderId,
+        answer.slice(1).map((a: Json) => str(a.order_id ?? a.orderId) ?? ''),
+      );
+    }
     return { brokerOrderId: orderId, state: stateFromIbkr(first.order_status ?? 'PendingSubmit', 0, 1) };
   }
   const replyId = str(first.id);
@@ -164,6 +180,11 @@ async function orderStatus(ctx: BrokerContext, brokerOrderId: string): Promise<B
   }
   const byClient = [...clientIds(ctx)].find(([, id]) => id === brokerOrderId)?.[0] ?? null;
   return mapOrder(ctx, (answer ?? {}) as Json, byClient);
+}
+
+/** Live-order items whose `parentId` is this order: a bracket's children placed before this run (field name unconfirmed). */
+export async function liveChildren(ctx: BrokerContext, parentOrderId: string): Promise<Json[]> {
+  return (await liveOrders(ctx)).filter((item) => str(item.parentId ?? item.parent_id) === parentOrderId);
 }
 
 async function liveOrders(ctx: BrokerContext): Promise<Json[]> {

@@ -9,6 +9,7 @@ import { orderBody, toDryRun, type DryRunResult } from './orders';
 import { searchSymbols } from './search';
 import { tastytradeMarketStream } from './stream';
 import { toTastySymbol } from './symbols';
+import { tastytradeExits } from './exits';
 
 export type { DryRunResult } from './orders';
 
@@ -153,6 +154,8 @@ export const adapter: BrokerAdapter = {
     return Number.isFinite(at) && at > 0 ? at : null;
   },
 
+  // OCO and OTOCO brackets are tastytrade complex orders (see exits.ts).
+  protectiveExits: tastytradeExits,
   marketStream: tastytradeMarketStream,
   orderStream: tastytradeOrderStream,
 };

@@ -11,6 +11,7 @@ import { searchSymbols } from './search';
 import { tradierMarketStream } from './stream';
 import { toTag, toTradierSymbol } from './symbols';
 import { tradierHistory, tradierHistoryIntervals } from './history';
+import { tradierExits } from './exits';
 
 async function balances(ctx: BrokerContext) {
   const id = await accountId(ctx);
@@ -25,7 +26,10 @@ async function listOrders(ctx: BrokerContext): Promise<BrokerOrder[]> {
     path: `/accounts/${encodeURIComponent(id)}/orders`,
     query: { includeTags: true },
   });
-  return asList<TradierOrder>((body as { orders?: { order?: unknown } }).orders?.order).map(toBrokerOrder);
+  // An advanced order (oco, otoco) is listed once with its legs under it: the book shows the legs, each an order.
+  return asList<TradierOrder & { leg?: unknown }>((body as { orders?: { order?: unknown } }).orders?.order)
+    .flatMap((o) => (o.leg === undefined ? [o] : asList<TradierOrder>(o.leg)))
+    .map(toBrokerOrder);
 }
 
 async function fetchQuotes(ctx: BrokerContext, tickers: string[]): Promise<Quote[]> {
@@ -43,6 +47,8 @@ async function fetchQuotes(ctx: BrokerContext, tickers: string[]): Promise<Quote
 export const adapter: BrokerAdapter = {
   descriptor,
   rateLimits: tradierRateLimits,
+  // OCO and OTOCO brackets are Tradier's own classes (see exits.ts).
+  protectiveExits: tradierExits,
   historyIntervals: tradierHistoryIntervals,
   history: tradierHistory,
 

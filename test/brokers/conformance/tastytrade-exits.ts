@@ -1,0 +1,148 @@
+import { expect } from 'vitest';
+import { adapter } from '../../../src/main/brokers/tastytrade/adapter';
+import type { BrokerContext, ProtectiveExitRequest, ProtectiveExitStatus } from '../../../src/main/brokers/types';
+import type { OrderUpdate } from '../../../src/main/streaming/types';
+import { tastytradeStreamRig, type TastytradeStreamRig } from '../../support/tastytrade-stream';
+import { arrives } from '../../support/stream-steps';
+import { priceAt } from '../../simulators/exchange';
+import { canaryForms, failure } from '../support';
+import { behaviour } from './suite';
+
+const exits = adapter.protectiveExits!;
+const cents = (n: number) => Math.round(n * 100) / 100;
+
+/** A fresh simulator on a manual clock (the price path rises from 15:00 UTC for 2.5 minutes) with the account stream open. */
+async function withRig(body: (rig: TastytradeStreamRig, ctx: BrokerContext, updates: OrderUpdate[]) => Promise<void>): Promise<void> {
+  const rig = await tastytradeStreamRig();
+  const ctx = rig.ctx();
+  const orders = rig.openOrders(ctx);
+  try {
+    await arrives(() => expect(orders.statuses).toContainEqual({ state: 'open' }));
+    await body(rig, ctx, orders.orders);
+  } finally {
+    await rig.close();
+  }
+}
+
+async function elapse(rig: TastytradeStreamRig, ms: number): Promise<void> {
+  for (let spent = 0; spent < ms; spent += 5_000) await rig.scheduler.advance(5_000);
+}
+
+const roles = (s: ProtectiveExitStatus | null) => s?.legs.map((l) => [l.role, l.state]);
+
+function request(rig: TastytradeStreamRig, overrides: Partial<ProtectiveExitRequest> = {}): ProtectiveExitRequest {
+  const price = priceAt('AAPL', rig.clock.now());
+  return {
+    kind: 'bracket',
+    symbol: 'US:AAPL',
+    exitSide: 'SELL',
+    quantity: 2,
+    entry: { type: 'MARKET' },
+    targetPrice: cents(price * 1.01),
+    stopPrice: cents(price * 0.97),
+    clientOrderId: 'exit-tasty-1',
+    ...overrides,
+  };
+}
+
+/** Native exits: tastytrade complex orders (OTOCO for a bracket, OCO), against the simulator. */
+export const tastytradeExitCases = [
+  behaviour('exits', 'holds bracket (OTOCO) and OCO as complex orders; no trailing stop order', () => {
+    expect(exits.kinds).toEqual(['bracket', 'oco']);
+  }),
+  behaviour('exits', 'an OTOCO: the trigger fills, the target’s fill cancels the stop, and the legs arrive on the account streamer', () =>
+    withRig(async (rig, ctx, updates) => {
+      const ack = await exits.place(ctx, request(rig));
+      expect(ack.legs.map((l) => l.role)).toEqual(['entry', 'target', 'stop']);
+      expect(roles(await exits.status(ctx, ack.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'OPEN'],
+        ['stop', 'OPEN'],
+      ]);
+      await elapse(rig, 60_000);
+      const done = await exits.status(ctx, ack.groupId);
+      expect(roles(done)).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'FILLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+      expect(done!.active).toBe(false);
+      const [, target, stop] = ack.legs.map((l) => l.brokerOrderId);
+      await arrives(() => {
+        expect(updates.filter((u) => u.brokerOrderId === target).at(-1)).toMatchObject({ state: 'FILLED' });
+        expect(updates.filter((u) => u.brokerOrderId === stop).at(-1)).toMatchObject({ state: 'CANCELLED' });
+      });
+      await expect(exits.cancel(ctx, ack.groupId)).resolves.toBeUndefined();
+    }),
+  ),
+  behaviour('exits', 'an OCO on shares held: a retried ticket finds it by its external identifier; a cancel ends both legs; a second cancel is no error', () =>
+    withRig(async (rig, ctx) => {
+      await adapter.placeOrder(ctx, { symbol: 'US:AAPL', side: 'BUY', quantity: 3, type: 'MARKET', clientOrderId: 'hold-aapl' });
+      const price = priceAt('AAPL', rig.clock.now());
+      const oco = request(rig, {
+        kind: 'oco',
+        entry: undefined,
+        quantity: 3,
+        targetPrice: cents(price * 1.1),
+        stopPrice: cents(price * 0.9),
+        stopLimitPrice: cents(price * 0.89),
+        timeInForce: 'GTC',
+        clientOrderId: 'exit-oco-1',
+      });
+      const ack = await exits.place(ctx, oco);
+      expect(ack.legs.map((l) => [l.role, l.state])).toEqual([
+        ['target', 'OPEN'],
+        ['stop', 'OPEN'],
+      ]);
+      expect(await exits.place(ctx, oco)).toEqual(ack);
+      expect(rig.sim.exchange.list()).toHaveLength(3);
+      const working = await exits.status(ctx, ack.groupId);
+      expect(working!.legs.map((l) => [l.type, l.limitPrice, l.side, l.quantity])).toEqual([
+        ['LIMIT', cents(price * 1.1), 'SELL', 3],
+        ['STOP_LIMIT', cents(price * 0.89), 'SELL', 3],
+      ]);
+      await exits.cancel(ctx, ack.groupId);
+      const cancelled = await exits.status(ctx, ack.groupId);
+      expect(roles(cancelled)).toEqual([
+        ['target', 'CANCELLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+      expect(cancelled!.active).toBe(false);
+      await expect(exits.cancel(ctx, ack.groupId)).resolves.toBeUndefined();
+      expect(await exits.status(ctx, '999999')).toBeNull();
+    }),
+  ),
+  behaviour('exits', 'a cancel that races the target’s fill ends quietly: a group that finished meanwhile is not an error', () =>
+    withRig(async (rig, ctx) => {
+      const ack = await exits.place(ctx, request(rig, { quantity: 1, clientOrderId: 'exit-race' }));
+      let moved = false;
+      const racing: typeof fetch = async (input, init) => {
+        if (init?.method === 'DELETE' && !moved) {
+          moved = true;
+          rig.clock.advance(60_000);
+        }
+        return ctx.fetch(input, init);
+      };
+      await exits.cancel({ ...ctx, fetch: racing }, ack.groupId);
+      expect(moved).toBe(true);
+      expect(roles(await exits.status(ctx, ack.groupId))).toEqual([
+        ['entry', 'FILLED'],
+        ['target', 'FILLED'],
+        ['stop', 'CANCELLED'],
+      ]);
+    }),
+  ),
+  behaviour(['exits', 'errors', 'secrets'], 'tastytrade’s preflight refusal is BROKER_REJECTED in its words, with no token in it', () =>
+    withRig(async (rig, ctx) => {
+      const refused = await failure(exits.place(ctx, request(rig, { quantity: 10_000 })));
+      expect([refused.code, refused.httpStatus]).toEqual(['BROKER_REJECTED', 422]);
+      expect(refused.message).toMatch(/^tastytrade rejected the request: .*buying power/);
+      const trailing = await failure(exits.place(ctx, request(rig, { kind: 'trailing', trail: { percent: 1 } })));
+      expect(trailing.code).toBe('NOT_SUPPORTED');
+      expect(rig.sim.exchange.list()).toEqual([]);
+      const secrets = Object.values({ ...rig.sim.credentials, ...rig.sim.session }).filter((v) => v.length >= 8);
+      const text = JSON.stringify([refused, trailing].map((e) => [e.message, e.stack, { ...e }]));
+      for (const form of secrets.flatMap(canaryForms)) expect(text).not.toContain(form);
+    }),
+  ),
+];
