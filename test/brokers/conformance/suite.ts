@@ -29,6 +29,7 @@ export const SECTIONS = [
   'secrets',
   'specific',
   'books',
+  'exits',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
