@@ -4,7 +4,7 @@ import type { ProtectiveExitRequest } from '../../../src/main/brokers/types';
 import { priceAt } from '../../simulators/exchange';
 import { dhanStreamRig, type DhanStreamRig } from '../../support/dhan-stream';
 import { arrives } from '../../support/stream-steps';
-import { canaryForms, expectNoCanary, failure } from '../support';
+import { brokerContext, canaryForms, expectNoCanary, failure } from '../support';
 import { behaviour } from './suite';
 
 const exits = adapter.protectiveExits!;
@@ -91,6 +91,27 @@ export const dhanExitCases = [
       expect(await exits.status(rig.ctx(), 'forever:999')).toBeNull();
       expect(await exits.status(rig.ctx(), 'super:999')).toBeNull();
       expect(await exits.status(rig.ctx(), 'nonsense')).toBeNull();
+    }),
+  ),
+  behaviour('exits', 'interleaving: the forever stop leg triggers while the forever order is being deleted; cancel then cancels the order it placed', () =>
+    withRig(async (rig) => {
+      const { targetPrice, stopPrice } = levels(rig);
+      const ack = await exits.place(rig.ctx(), request({ targetPrice, stopPrice, stopLimitPrice: stopPrice - 1 }));
+      const racing = brokerContext({
+        baseUrl: rig.sim.baseUrl,
+        environment: 'live',
+        credentials: rig.sim.credentials,
+        clock: rig.clock,
+        instruments: rig.instruments,
+        fetch: (input, init) => {
+          if (init?.method === 'DELETE' && String(input).includes('/forever/orders/')) rig.clock.advance(450_000);
+          return fetch(input, init);
+        },
+      });
+      await exits.cancel(racing, ack.groupId);
+      const forever = rig.sim.exits.forever.get(ack.groupId.slice('forever:'.length))!;
+      expect(forever.legs.map((l) => l.status)).toEqual(['CANCELLED', 'TRIGGERED']);
+      expect(await exits.status(rig.ctx(), ack.groupId)).toMatchObject({ active: false, legs: [{ role: 'stop', state: 'CANCELLED' }] });
     }),
   ),
   behaviour('exits', 'a bracket is a super order: the entry fills, the target and stop legs arm, the target fills and the stop is cancelled', () =>

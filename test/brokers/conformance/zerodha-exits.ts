@@ -13,6 +13,8 @@ export interface KiteExitRig {
   sim: () => ZerodhaSimHandle;
   clock: () => ManualClock;
   ctx: () => BrokerContext;
+  /** A context whose requests first pass through `before` (a test moves the market at a chosen request). */
+  ctxWith: (before: (url: string, method: string) => void) => BrokerContext;
 }
 
 const exits = adapter.protectiveExits!;
@@ -103,6 +105,35 @@ export function zerodhaExitCases(rig: KiteExitRig) {
       expect(rig.sim().exchange.list()).toEqual([]);
       await exits.cancel(rig.ctx(), '999999');
       expect(await exits.status(rig.ctx(), '999999')).toBeNull();
+    }),
+    behaviour(
+      'exits',
+      'interleaving: the target triggers and fills while the GTT is being deleted; Kite refuses the delete and cancel still succeeds',
+      async () => {
+        const { request } = sellOco();
+        const ack = await exits.place(rig.ctx(), request);
+        const racing = rig.ctxWith((url, method) => {
+          if (method === 'DELETE' && url.includes('/gtt/triggers/')) rig.clock().advance(75_000);
+        });
+        await exits.cancel(racing, ack.groupId);
+        expect(rig.sim().gtt.triggers.get(Number(ack.groupId))!.status).toBe('triggered');
+        expect(await exits.status(rig.ctx(), ack.groupId)).toMatchObject({ active: false, legs: [{ role: 'target', state: 'FILLED' }] });
+      },
+    ),
+    behaviour('exits', 'interleaving: the stop triggers while the GTT is being deleted; cancel then cancels the stop leg it placed', async () => {
+      const { request } = sellOco();
+      const ack = await exits.place(rig.ctx(), request);
+      const racing = rig.ctxWith((url, method) => {
+        if (method === 'DELETE' && url.includes('/gtt/triggers/')) rig.clock().advance(450_000);
+      });
+      await exits.cancel(racing, ack.groupId);
+      expect(await exits.status(rig.ctx(), ack.groupId)).toMatchObject({ active: false, legs: [{ role: 'stop', state: 'CANCELLED' }] });
+      expect(
+        rig
+          .sim()
+          .exchange.list()
+          .map((o) => o.status),
+      ).toEqual(['CANCELLED']);
     }),
     behaviour('exits', 'a lone stop covering a short is a single GTT above the LTP; its BUY leg fills when the price rises to it', async () => {
       const last = priceAt('NSE:INFY', rig.clock().now());

@@ -522,6 +522,21 @@ export const conformance: BrokerConformance = {
       expect(error.message).toContain("not in Zerodha's instrument list");
     }),
     ...zerodhaStreamingCases,
-    ...zerodhaExitCases({ sim: () => sim, clock: () => clock, ctx: () => context() }),
+    ...zerodhaExitCases({
+      sim: () => sim,
+      clock: () => clock,
+      ctx: () => context(),
+      ctxWith: (before) =>
+        brokerContext({
+          baseUrl: sim.baseUrl,
+          environment: 'live',
+          credentials: { ...sim.credentials, ...sim.session },
+          clock,
+          fetch: (input, init) => {
+            before(String(input), init?.method ?? 'GET');
+            return tickingFetch(input, init);
+          },
+        }),
+    }),
   ],
 };

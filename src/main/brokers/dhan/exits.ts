@@ -205,9 +205,14 @@ async function cancel(ctx: BrokerContext, groupId: string): Promise<void> {
     // Cancelling the entry leg cancels every leg still working.
     return unlessFinished(ctx, groupId, () => dhanCall(ctx, { method: 'DELETE', path: `/super/orders/${encodeURIComponent(group.id)}/ENTRY_LEG` }));
   }
-  const rows = await foreverRows(ctx, group.id);
-  if (rows.some((r) => r.orderStatus === 'CONFIRM' || r.orderStatus === 'PENDING')) {
-    await unlessFinished(ctx, groupId, () => dhanCall(ctx, { method: 'DELETE', path: `/forever/orders/${encodeURIComponent(group.id)}` }));
+  const waiting = (rows: DhanOrder[]) => rows.some((r) => r.orderStatus === 'CONFIRM' || r.orderStatus === 'PENDING');
+  if (waiting(await foreverRows(ctx, group.id))) {
+    try {
+      await dhanCall(ctx, { method: 'DELETE', path: `/forever/orders/${encodeURIComponent(group.id)}` });
+    } catch (error) {
+      // Refused because a leg triggered meanwhile: its order is cancelled below; anything else still waiting is an error.
+      if (waiting(await foreverRows(ctx, group.id))) throw error;
+    }
   }
   for (const leg of (await foreverStatus(ctx, group.id))?.legs ?? []) {
     if (FINAL.has(leg.state)) continue;
