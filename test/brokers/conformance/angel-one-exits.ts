@@ -149,6 +149,35 @@ export const angelOneExitCases = [
       await exits.cancel(ctx(), 'NOSUCHORDER');
     }),
   ),
+  behaviour('exits', 'interleaving: the entry fills while it is being cancelled; the second pass cancels the legs it armed', () =>
+    withRig(async (rig, ctx) => {
+      const { last, request } = bracket(rig);
+      const ack = await exits.place(ctx(), { ...request, entry: { type: 'LIMIT', limitPrice: tick(last * 0.985) }, stopPrice: tick(last * 0.95) });
+      let raced = false;
+      const racing: BrokerContext = {
+        ...ctx(),
+        fetch: (input, init) => {
+          rig.clock.advance(1_100);
+          // The price path falls 1.9 % by 7 minutes: the entry fills just as its cancel arrives.
+          if (!raced && String(input).includes('/order/v1/cancelOrder')) {
+            raced = true;
+            rig.clock.advance(420_000);
+          }
+          return fetch(input, init);
+        },
+      };
+      await exits.cancel(racing, ack.groupId);
+      expect(raced).toBe(true);
+      expect(await exits.status(ctx(), ack.groupId)).toMatchObject({
+        active: false,
+        legs: [
+          { role: 'entry', state: 'FILLED' },
+          { role: 'target', state: 'CANCELLED' },
+          { role: 'stop', state: 'CANCELLED' },
+        ],
+      });
+    }),
+  ),
   behaviour(['exits', 'errors', 'secrets'], "Angel One's own refusal comes back as BROKER_REJECTED in our words with its code, and no secret", () =>
     withRig(async (rig, ctx) => {
       const { request } = bracket(rig);

@@ -3,7 +3,7 @@ import { adapter } from '../../../src/main/brokers/fyers/adapter';
 import type { ProtectiveExitRequest } from '../../../src/main/brokers/types';
 import { priceAt } from '../../simulators/exchange';
 import { fyersStreamRig, type FyersStreamRig } from '../../support/fyers-stream';
-import { canaryForms, expectNoCanary, failure } from '../support';
+import { brokerContext, canaryForms, expectNoCanary, failure } from '../support';
 import { behaviour } from './suite';
 
 const exits = adapter.protectiveExits!;
@@ -119,6 +119,38 @@ export const fyersExitCases = [
       await exits.cancel(rig.ctx(), armed.groupId);
       expect(await exits.status(rig.ctx(), '999999')).toBeNull();
       await exits.cancel(rig.ctx(), '999999');
+    }),
+  ),
+  behaviour('exits', 'interleaving: the entry fills while it is being cancelled; the second pass cancels the legs it armed', () =>
+    withRig(async (rig) => {
+      const { last, request } = bracket(rig);
+      const ack = await exits.place(rig.ctx(), { ...request, entry: { type: 'LIMIT', limitPrice: tick(last * 0.985) }, stopPrice: tick(last * 0.95) });
+      let raced = false;
+      const racing = brokerContext({
+        baseUrl: rig.sim.baseUrl,
+        environment: 'live',
+        credentials: { ...rig.sim.credentials, ...rig.sim.session },
+        clock: rig.clock,
+        scheduler: rig.scheduler,
+        fetch: (input, init) => {
+          // The price path falls 1.9 % by 7 minutes: the entry fills just as its cancel arrives.
+          if (!raced && init?.method === 'DELETE') {
+            raced = true;
+            rig.clock.advance(420_000);
+          }
+          return fetch(input, init);
+        },
+      });
+      await exits.cancel(racing, ack.groupId);
+      expect(raced).toBe(true);
+      expect(await exits.status(rig.ctx(), ack.groupId)).toMatchObject({
+        active: false,
+        legs: [
+          { role: 'entry', state: 'FILLED' },
+          { role: 'stop', state: 'CANCELLED' },
+          { role: 'target', state: 'CANCELLED' },
+        ],
+      });
     }),
   ),
   behaviour(['exits', 'errors', 'secrets'], "FYERS's own refusal comes back as BROKER_REJECTED in our words, nothing placed, no secret", () =>
