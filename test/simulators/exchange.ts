@@ -101,11 +101,13 @@ export class SimExchange {
     stopPrice?: number | null;
     clientOrderId?: string | null;
     extra?: Record<string, string>;
+    /** The broker's own id where it derives one (a bracket leg "<parent>-BO-1"); otherwise the next sequential id. */
+    id?: string;
   }): SimOrder {
     this.settle();
     const now = this.clock.now();
     const order: SimOrder = {
-      id: `${this.idPrefix}${String(this.nextId++).padStart(6, '0')}`,
+      id: input.id ?? `${this.idPrefix}${String(this.nextId++).padStart(6, '0')}`,
       clientOrderId: input.clientOrderId ?? null,
       symbol: input.symbol,
       side: input.side,

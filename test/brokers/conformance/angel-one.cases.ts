@@ -9,6 +9,7 @@ import { start, type AngelSimulatorHandle } from '../../simulators/angel-one';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { ANGEL_ERRORS, angelData } from '../../../src/main/brokers/angel-one/errors';
 import { angelOneStreamingCases } from './angel-one-streaming';
+import { angelOneExitCases } from './angel-one-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 // 09:30 IST on Monday 5 January 2026; sessions end at 18:30 UTC (midnight IST).
@@ -389,5 +390,6 @@ export const conformance: BrokerConformance = {
       expect(error.message).toContain('not in the Angel One scrip master');
     }),
     ...angelOneStreamingCases,
+    ...angelOneExitCases,
   ],
 };

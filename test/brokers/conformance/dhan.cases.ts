@@ -10,6 +10,7 @@ import { start, type DhanSimulatorHandle } from '../../simulators/dhan';
 import { brokerContext, closedPort, failure, answer, thrown } from '../support';
 import { DHAN_ERRORS, throwDhanError } from '../../../src/main/brokers/dhan/errors';
 import { dhanStreamingCases } from './dhan-streaming';
+import { dhanExitCases } from './dhan-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 const START = Date.UTC(2026, 0, 5, 4, 0, 0);
@@ -336,5 +337,6 @@ export const conformance: BrokerConformance = {
       expect(future.message).toContain('equities and indices only');
     }),
     ...dhanStreamingCases,
+    ...dhanExitCases,
   ],
 };

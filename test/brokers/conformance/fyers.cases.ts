@@ -10,6 +10,7 @@ import { start, type FyersSimHandle } from '../../simulators/fyers';
 import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from '../support';
 import { FYERS_ERRORS, fyersError } from '../../../src/main/brokers/fyers/errors';
 import { fyersStreamingCases } from './fyers-streaming';
+import { fyersExitCases } from './fyers-exits';
 import { behaviour, type BrokerConformance } from './suite';
 
 const REDIRECT = 'http://127.0.0.1:47614/oauth/fyers';
@@ -402,5 +403,6 @@ export const conformance: BrokerConformance = {
       expect(new Set(days.map((d) => d.time)).size).toBe(days.length);
     }),
     ...fyersStreamingCases,
+    ...fyersExitCases,
   ],
 };

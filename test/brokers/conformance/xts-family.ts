@@ -10,6 +10,7 @@ import { brokerContext, canaryForms, closedPort, failure, answer } from '../supp
 import { XTS_ERRORS, xtsFailure } from '../../../src/main/brokers/xts/errors';
 import { behaviour, type BrokerConformance, type ConformanceCase } from './suite';
 import { xtsStreamingCases } from './xts-streaming';
+import { xtsExitCases } from './xts-exits';
 
 async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${await closedPort()}`;
@@ -350,6 +351,7 @@ export function xtsConformance(adapter: BrokerAdapter, host: string, extra: read
       }),
       ...canaryCases(adapter),
       ...xtsStreamingCases(adapter, host),
+      ...xtsExitCases(adapter),
       ...extra,
     ],
   };

@@ -12,6 +12,7 @@ import { brokerContext, canaryForms, closedPort, expectNoCanary, failure } from 
 import { KITE_ERRORS, kiteError } from '../../../src/main/brokers/zerodha/errors';
 import { behaviour, type BrokerConformance } from './suite';
 import { zerodhaStreamingCases } from './zerodha-streaming';
+import { zerodhaExitCases } from './zerodha-exits';
 
 const REDIRECT = 'http://127.0.0.1:47613/oauth/zerodha';
 /** 09:30 IST on a Monday. */
@@ -521,5 +522,21 @@ export const conformance: BrokerConformance = {
       expect(error.message).toContain("not in Zerodha's instrument list");
     }),
     ...zerodhaStreamingCases,
+    ...zerodhaExitCases({
+      sim: () => sim,
+      clock: () => clock,
+      ctx: () => context(),
+      ctxWith: (before) =>
+        brokerContext({
+          baseUrl: sim.baseUrl,
+          environment: 'live',
+          credentials: { ...sim.credentials, ...sim.session },
+          clock,
+          fetch: (input, init) => {
+            before(String(input), init?.method ?? 'GET');
+            return tickingFetch(input, init);
+          },
+        }),
+    }),
   ],
 };

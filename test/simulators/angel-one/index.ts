@@ -14,6 +14,7 @@ import {
 } from '../harness';
 import { candleData, quote } from './market';
 import { AngelOrderStream } from './order-stream';
+import { AngelRoboBook } from './robo';
 import { fail, gatewayFail, ok, RATE_LIMITED } from './replies';
 import { SCRIP_MASTER } from './scrip';
 import { AngelSessions, totpMatches } from './sessions';
@@ -40,6 +41,8 @@ export interface AngelSimulatorHandle extends SimulatorHandle {
   /** The sockets, so tests can drop them from the server side or make the feed hang. */
   smartStream: AngelSmartStream;
   orderStream: AngelOrderStream;
+  /** ROBO (bracket) orders and the legs they armed. */
+  robo: AngelRoboBook;
 }
 
 export interface AngelSimulatorOptions extends SimulatorOptions {
@@ -83,7 +86,8 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
     connectionLimit,
     tickMs: streamTickMs,
   });
-  const orderStream = new AngelOrderStream(wss, { exchange, scheduler, sessions, connectionLimit, pollMs: streamTickMs });
+  const robo = new AngelRoboBook(exchange);
+  const orderStream = new AngelOrderStream(wss, { exchange, scheduler, sessions, connectionLimit, pollMs: streamTickMs, settle: () => robo.settle() });
 
   // Documented per-endpoint limits; the order calls share one 9/s + 500/min budget.
   const limiters: Record<Bucket, WindowLimiter[]> = {
@@ -118,8 +122,9 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
       if (opts.order && callerIp !== creds.static_ip) {
         return gatewayFail('AG7002', 'Access denied: Unregistered IP address. Register your IP before retrying.', 403);
       }
+      robo.settle();
       const out = await handler(req);
-      // An order placed, cancelled or filled over REST shows up on the order-status socket.
+      // An order placed, cancelled or filled over REST shows up on the order-status socket (ROBO legs settled first).
       orderStream.publishChanges();
       return out;
     };
@@ -171,7 +176,7 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
     .on(
       'POST',
       `${PREFIX}/order/v1/placeOrder`,
-      guard('orders', { secure: true, order: true }, (req) => placeOrder(exchange, req)),
+      guard('orders', { secure: true, order: true }, (req) => placeOrder(exchange, req, robo)),
     )
     .on(
       'POST',
@@ -246,6 +251,7 @@ async function startAngelOne(options: AngelSimulatorOptions = {}): Promise<Angel
     orderStreamUrl: `${wsBase}/smart-order-update`,
     smartStream,
     orderStream,
+    robo,
     broker: 'angel-one',
     credentials: { ...creds },
     session: sessions.issue(creds.clientcode),

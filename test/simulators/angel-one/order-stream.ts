@@ -15,6 +15,8 @@ export interface OrderStreamOptions {
   connectionLimit: number;
   /** How often the exchange is checked for fills no request caused (a limit crossed by the price path). */
   pollMs: number;
+  /** Runs before each check, so ROBO legs armed or filled on the poll are announced too. */
+  settle?: () => void;
 }
 
 interface Client {
@@ -111,6 +113,7 @@ export class AngelOrderStream {
    * An order that filled or was rejected at once is first announced open, as the exchange saw it.
    */
   publishChanges(): void {
+    this.options.settle?.();
     if (this.clients.size === 0) return;
     for (const o of this.options.exchange.list()) {
       const before = this.announced.get(o.id);

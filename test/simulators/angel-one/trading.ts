@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SimExchange, SimOrder } from '../exchange';
 import type { SimRequest, SimResponse } from '../harness';
 import { fail, ok } from './replies';
+import type { AngelRoboBook } from './robo';
 import { findScrip, SCRIP_MASTER, simSymbol } from './scrip';
 
 const VARIETIES = new Set(['NORMAL', 'STOPLOSS', 'ROBO', 'AMO']);
@@ -36,9 +37,9 @@ export function orderRow(o: SimOrder): Record<string, unknown> {
     triggerprice: o.stopPrice ?? 0,
     quantity: String(o.quantity),
     disclosedquantity: '0',
-    squareoff: 0,
-    stoploss: 0,
-    trailingstoploss: 0,
+    squareoff: Number(e.squareoff ?? 0),
+    stoploss: Number(e.stoploss ?? 0),
+    trailingstoploss: Number(e.trailingstoploss ?? 0),
     tradingsymbol: e.tradingsymbol,
     transactiontype: o.side,
     exchange: e.exchange,
@@ -61,13 +62,25 @@ export function orderRow(o: SimOrder): Record<string, unknown> {
     exchorderupdatetime: angelTime(o.updatedAt),
     fillid: '',
     filltime: '',
-    parentorderid: '',
+    parentorderid: e.parentorderid ?? '',
     ordertag: o.clientOrderId ?? '',
     uniqueorderid: e.uniqueorderid,
   };
 }
 
-export function placeOrder(exchange: SimExchange, req: SimRequest): SimResponse {
+/** ROBO (bracket) orders: BO product, a LIMIT entry, and positive squareoff/stoploss distances (Angel's wording unconfirmed). */
+function roboTerms(b: Record<string, unknown>): { squareoff: number; stoploss: number; trailing: number } | SimResponse {
+  if (b.producttype !== 'BO') return fail('AB1012', 'Invalid Product Type. ROBO orders take product type BO');
+  if (b.ordertype !== 'LIMIT') return fail('AB1004', 'ROBO orders must be LIMIT orders');
+  const squareoff = Number(b.squareoff);
+  const stoploss = Number(b.stoploss);
+  const trailing = Number(b.trailingStopLoss ?? 0);
+  if (!(squareoff > 0) || !(stoploss > 0)) return fail('AB1004', 'squareoff and stoploss are required for ROBO orders');
+  if (!(trailing >= 0)) return fail('AB1004', 'Invalid trailingStopLoss');
+  return { squareoff, stoploss, trailing };
+}
+
+export function placeOrder(exchange: SimExchange, req: SimRequest, robo?: AngelRoboBook): SimResponse {
   const b = req.json<Record<string, unknown>>();
   const variety = String(b.variety ?? '');
   if (!VARIETIES.has(variety)) return fail('AB1008', 'Invalid Variety');
@@ -85,6 +98,9 @@ export function placeOrder(exchange: SimExchange, req: SimRequest): SimResponse 
   if (!side) return fail('AB1004', 'Invalid transaction type');
   const price = Number(b.price);
   const trigger = Number(b.triggerprice);
+  const terms = variety === 'ROBO' ? roboTerms(b) : null;
+  if (terms && !('squareoff' in terms)) return terms;
+  if (b.producttype === 'BO' && variety !== 'ROBO') return fail('AB1012', 'Invalid Product Type. BO is for ROBO orders only');
   const uniqueorderid = randomUUID();
   const order = exchange.place({
     symbol: simSymbol(scrip),
@@ -104,8 +120,10 @@ export function placeOrder(exchange: SimExchange, req: SimRequest): SimResponse 
       exchange: scrip.exch_seg,
       instrumenttype: scrip.instrumenttype,
       uniqueorderid,
+      ...(terms ? { squareoff: String(terms.squareoff), stoploss: String(terms.stoploss), trailingstoploss: String(terms.trailing) } : {}),
     },
   });
+  if (terms && robo) robo.register(order, terms.squareoff, terms.stoploss, terms.trailing);
   return ok({ script: scrip.symbol, orderid: order.id, uniqueorderid });
 }
 

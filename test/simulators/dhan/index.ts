@@ -18,6 +18,7 @@ import { charts, marketFeed, type FeedMode } from './market';
 import { dhanError, INVALID_AUTH, inputError, IP_REJECTED, RATE_LIMITED } from './replies';
 import { SCRIP_CSV } from './scrip';
 import { DhanOrderUpdates } from './order-updates';
+import { DhanExitBook } from './exits';
 import { DhanTokens } from './tokens';
 import { cancelOrder, fundLimit, getByCorrelation, getOrder, holdings, modifyOrder, orderJson, placeOrder, positions, trades } from './trading';
 
@@ -31,6 +32,8 @@ export interface DhanSimulatorHandle extends SimulatorHandle {
   /** The whitelisted static IP. */
   staticIp: string;
   exchange: SimExchange;
+  /** Forever and super orders behind /v2/forever/orders and /v2/super/orders. */
+  exits: DhanExitBook;
   /** The API key and secret of the API-key sign-in (auth.dhan.co), under BrokerVault's field names. */
   apiKeyCredentials: { dhanClientId: string; apiKey: string; apiSecret: string };
   /** The PIN and TOTP seed of the direct login (auth.dhan.co/app/generateAccessToken), under BrokerVault's field names. */
@@ -69,6 +72,7 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
   const clientId = options.clientId ?? CLIENT_ID;
   const exchange = new SimExchange(clock, 1_000_000, '52260105');
   const tokens = new DhanTokens(clock);
+  const exits = new DhanExitBook(clock, exchange, clientId);
   let callerIp = STATIC_IP;
 
   const limiters: Record<Bucket, WindowLimiter[]> = {
@@ -163,6 +167,42 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
       '/v2/trades',
       guard('other', () => trades(exchange, clientId)),
     )
+    .on(
+      'POST',
+      '/v2/forever/orders',
+      guard('orders', (req) => exits.placeForever(req), { order: true }),
+    )
+    .on(
+      'GET',
+      '/v2/forever/orders',
+      guard('other', () => exits.listForever()),
+    )
+    // v1 and some docs pages list them at /forever/all.
+    .on(
+      'GET',
+      '/v2/forever/all',
+      guard('other', () => exits.listForever()),
+    )
+    .on(
+      'DELETE',
+      '/v2/forever/orders/:orderId',
+      guard('orders', (req) => exits.cancelForever(req.params.orderId!), { order: true }),
+    )
+    .on(
+      'POST',
+      '/v2/super/orders',
+      guard('orders', (req) => exits.placeSuper(req), { order: true }),
+    )
+    .on(
+      'GET',
+      '/v2/super/orders',
+      guard('other', () => exits.listSupers()),
+    )
+    .on(
+      'DELETE',
+      '/v2/super/orders/:orderId/:leg',
+      guard('orders', (req) => exits.cancelSuper(req.params.orderId!, req.params.leg!), { order: true }),
+    )
     .on('POST', '/v2/marketfeed/ltp', feed('ltp'))
     .on('POST', '/v2/marketfeed/ohlc', feed('ohlc'))
     .on('POST', '/v2/marketfeed/quote', feed('quote'))
@@ -205,11 +245,12 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
     maxConnections: options.maxFeedConnections ?? 5,
     instrumentLimit: 5_000,
   });
-  const orderUpdates = new DhanOrderUpdates({ exchange, scheduler, tokens, pollMs: tickMs });
+  const orderUpdates = new DhanOrderUpdates({ exchange, scheduler, tokens, pollMs: tickMs, settle: () => exits.settle() });
   const wss = new WebSocketServer({ noServer: true });
 
   // An empty outer router sends every request here: the route, then order updates for what it changed.
   const routed: SimHandler = async (req) => {
+    exits.settle();
     const found = router.match(req.method, req.path);
     const out = found ? await found.handler({ ...req, params: found.params }) : dhanError(404, 'Others', 'DH-910', 'Resource not found');
     orderUpdates.publishChanges();
@@ -255,6 +296,7 @@ async function startDhan(options: DhanSimOptions = {}): Promise<DhanSimulatorHan
     registerToken: (token: string, expiresAt: number) => tokens.register(token, clientId, expiresAt),
     staticIp: STATIC_IP,
     exchange,
+    exits,
     apiKeyCredentials: { dhanClientId: clientId, apiKey: app.apiKey, apiSecret: app.apiSecret },
     totpCredentials: { dhanClientId: clientId, pin: app.pin, totpSecret: app.totpSecret },
     setRedirectUrl: (url: string) => {

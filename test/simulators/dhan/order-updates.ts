@@ -10,6 +10,8 @@ export interface OrderUpdateOptions {
   tokens: DhanTokens;
   /** How often the exchange is checked for fills no request caused (a limit crossed by the price path). */
   pollMs: number;
+  /** Runs before each check, so forever and super orders fire on the poll too. */
+  settle?: () => void;
 }
 
 /** The docs' sample spells the order number `OrderNo`; the Python SDK reads `orderNo` (unconfirmed which is live). */
@@ -101,6 +103,8 @@ export class DhanOrderUpdates {
 
   /** Announce every order whose state moved since the last call (the REST simulator calls this after each request). */
   publishChanges(): void {
+    // Forever and super orders watch the same prices: what they place on this poll is announced below.
+    this.options.settle?.();
     if (!this.anyoneListening) return;
     for (const o of this.options.exchange.list()) {
       const before = this.announced.get(o.id);

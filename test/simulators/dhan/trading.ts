@@ -33,7 +33,7 @@ export function orderJson(clientId: string, o: SimOrder): Record<string, unknown
     afterMarketOrder: false,
     boProfitValue: 0,
     boStopLossValue: 0,
-    legName: 'NA',
+    legName: e.legName ?? 'NA',
     createTime: dhanTime(o.createdAt),
     updateTime: dhanTime(o.updatedAt),
     exchangeTime: o.status === 'REJECTED' ? '0001-01-01 00:00:00' : dhanTime(o.updatedAt),

@@ -17,6 +17,8 @@ function guard(state: FyersState, isOrder: boolean, handler: Handler): Handler {
     const colon = auth.indexOf(':');
     if (colon < 0 || auth.slice(0, colon) !== state.clientId || !state.validSession(auth.slice(colon + 1))) return AUTH_FAILED();
     if (isOrder && !state.registeredIps.includes(state.callerIp)) return IP_REJECTED();
+    // Bracket legs arm and cancel each other on the price path: settle them before answering.
+    if (state.brackets.settle()) state.ordersChanged();
     return handler(req);
   };
 }
@@ -57,6 +59,14 @@ function placeOrder(state: FyersState, req: SimRequest): SimResponse {
   if (validity !== 'DAY' && validity !== 'IOC') return fail(400, -311, 'Invalid validity');
   const orderTag = b.orderTag === undefined ? '' : String(b.orderTag);
   if (!/^[A-Za-z0-9]{0,30}$/.test(orderTag)) return fail(400, -50, 'Invalid orderTag: alphanumeric only');
+  // Bracket orders: a limit or market entry with positive stopLoss and takeProfit distances (wording unconfirmed).
+  const stopLoss = Number(b.stopLoss ?? 0);
+  const takeProfit = Number(b.takeProfit ?? 0);
+  if (productType === 'BO') {
+    if (type !== 'LIMIT' && type !== 'MARKET') return fail(400, -305, 'Invalid order type for bracket order');
+    if (!(stopLoss > 0)) return fail(400, -50, 'Invalid stopLoss for bracket order');
+    if (!(takeProfit > 0)) return fail(400, -50, 'Invalid takeProfit for bracket order');
+  }
 
   const available = state.exchange.cash;
   const order = state.exchange.place({
@@ -79,6 +89,8 @@ function placeOrder(state: FyersState, req: SimRequest): SimResponse {
     state.ordersChanged();
     return fail(400, -99, message, { id: order.id });
   }
+  if (productType === 'BO') state.brackets.register(order, stopLoss, takeProfit);
+  state.brackets.settle();
   state.ordersChanged();
   return { json: { s: 'ok', code: 1101, message: `Order submitted successfully. Your Order Ref. No.${order.id}`, id: order.id } };
 }

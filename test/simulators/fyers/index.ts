@@ -8,6 +8,7 @@ import { NOT_FOUND } from './envelope';
 import { FyersHsmStream } from './hsm-stream';
 import { loginRoutes } from './login';
 import { FyersOrderSocket } from './order-socket';
+import type { FyersBracketBook } from './bracket';
 import { FyersState } from './state';
 
 const HSM_PATH = '/hsm/v1-5/prod';
@@ -49,6 +50,8 @@ export interface FyersSimHandle extends SimulatorHandle {
   orderSocket: FyersOrderSocket;
   /** The order book behind the API (a test plays the trader acting in FYERS' own app). */
   exchange: SimExchange;
+  /** Bracket (BO) orders behind the order book. */
+  brackets: FyersBracketBook;
 }
 
 /** FYERS API v3 on loopback: /api/v3 and /data (api-t1.fyers.in) and /sym_details (public.fyers.in) under one base URL. */
@@ -72,7 +75,7 @@ export async function start(options: FyersSimOptions = {}): Promise<FyersSimHand
     ackCount: options.ackCount ?? 0,
     tickMs,
   });
-  const orderSocket = new FyersOrderSocket({ exchange: state.exchange, scheduler, pollMs: tickMs });
+  const orderSocket = new FyersOrderSocket({ exchange: state.exchange, scheduler, pollMs: tickMs, settle: () => state.brackets.settle() });
   state.onOrdersChanged = () => orderSocket.publishChanges();
   const wss = new WebSocketServer({ noServer: true });
 
@@ -124,5 +127,6 @@ export async function start(options: FyersSimOptions = {}): Promise<FyersSimHand
     registeredIps: state.registeredIps,
     setCash: (inr) => (state.exchange.cash = inr),
     exchange: state.exchange,
+    brackets: state.brackets,
   };
 }

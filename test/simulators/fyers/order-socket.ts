@@ -9,6 +9,8 @@ export interface OrderSocketOptions {
   scheduler: Scheduler;
   /** How often the exchange is checked for fills no request caused (a limit crossed by the price path). */
   pollMs: number;
+  /** Runs before each check, so bracket legs armed on the poll are pushed too. */
+  settle?: () => void;
 }
 
 interface Client {
@@ -94,6 +96,7 @@ export class FyersOrderSocket {
 
   /** Push every order whose state moved since the last call: a new order first as pending, then its final state. */
   publishChanges(): void {
+    this.options.settle?.();
     if (!this.anyoneListening) return;
     for (const o of this.options.exchange.list()) {
       const before = this.announced.get(o.id);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
+import { FyersBracketBook } from './bracket';
 import { WindowLimiter } from '../harness';
 
 /** Auth codes observed from FYERS live 30 000 s (iat → exp); each is single use here. */
@@ -38,6 +39,8 @@ export class FyersState {
     totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
   };
   readonly exchange: SimExchange;
+  /** Bracket (BO) orders and the legs they arm. */
+  readonly brackets: FyersBracketBook;
   readonly openingBalance: number;
   /** Access token → expiry and the `hsm_key` claim the data socket authenticates with. */
   readonly sessions = new Map<string, { expiresAt: number; hsmKey: string | null }>();
@@ -61,6 +64,7 @@ export class FyersState {
     redirectUrl: string | null,
   ) {
     this.exchange = new SimExchange(clock, cash, '26010500');
+    this.brackets = new FyersBracketBook(this.exchange);
     this.openingBalance = cash;
     this.redirectUrl = redirectUrl;
     this.orderLimiter = new WindowLimiter(10, 1_000, clock);

@@ -45,6 +45,8 @@ export function guard(state: XtsSimState, kind: XtsApiKind, options: GuardOption
       if (state.orderLimited()) return tooManyRequests();
     }
     if (options.read && state.readLimited(options.read)) return tooManyRequests();
+    // Bracket legs arm and cancel each other on the price path: settle them before answering.
+    state.brackets.settle();
     return handler(req);
   };
 }

@@ -28,7 +28,7 @@ export function orderRow(state: XtsSimState, order: SimOrder, asNew = false): Re
     OrderReferenceID: '',
     GeneratedBy: 'TWSAPI',
     ExchangeOrderID: asNew || order.status === 'REJECTED' ? '' : `1100000${order.id}`,
-    OrderCategoryType: 'NORMAL',
+    OrderCategoryType: order.extra.category ?? 'NORMAL',
     ExchangeSegment: instrument.segment,
     ExchangeInstrumentID: instrument.id,
     OrderSide: order.side,
@@ -305,6 +305,16 @@ export function interactiveRoutes(router: SimRouter, state: XtsSimState): void {
     'POST',
     `${ROOT}/orders`,
     guard(state, 'interactive', { order: true }, (req) => placeOrder(state, req)),
+  );
+  router.on(
+    'POST',
+    `${ROOT}/orders/bracket`,
+    guard(state, 'interactive', { order: true }, (req) => state.brackets.place(req, (id) => state.appOrderId(id))),
+  );
+  router.on(
+    'DELETE',
+    `${ROOT}/orders/bracket`,
+    guard(state, 'interactive', { order: true }, (req) => state.brackets.cancel(state.simId(Number(req.query.get('boEntryOrderId'))))),
   );
   router.on(
     'PUT',

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
+import { XtsBracketBook } from './bracket';
 import { WindowLimiter, type SimRequest } from '../harness';
 
 export type XtsApiKind = 'interactive' | 'marketData';
@@ -27,6 +28,8 @@ const DAY_SECONDS = 86_400;
 /** Everything the XTS simulator remembers: sessions, the exchange, and the test switches. */
 export class XtsSimState {
   readonly exchange: SimExchange;
+  /** Bracket orders and the legs they work. */
+  readonly brackets: XtsBracketBook;
   readonly clientCode = 'XT4821';
   readonly dealerClients = ['XT4821', 'XT9034'];
   readonly registeredIp = '203.0.113.10';
@@ -47,6 +50,7 @@ export class XtsSimState {
     readonly credentials: XtsSimCredentials,
   ) {
     this.exchange = new SimExchange(clock, 1_000_000);
+    this.brackets = new XtsBracketBook(this.exchange);
     this.orderLimiter = new WindowLimiter(10, 1_000, clock);
   }
 

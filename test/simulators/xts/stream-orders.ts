@@ -62,6 +62,7 @@ export class XtsOrderStream {
   /** Publish every order whose state changed since the last call (called after each REST request and on the timer). */
   publishChanges(): void {
     const { state } = this.options;
+    state.brackets.settle();
     for (const order of state.exchange.list()) {
       const now = `${order.status}:${order.filledQuantity}`;
       const before = this.published.get(order.id);

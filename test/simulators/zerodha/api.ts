@@ -186,6 +186,28 @@ export function apiRoutes(router: SimRouter, state: KiteState): void {
     }),
   );
 
+  // GTTs: placing and deleting count as order requests (IP allow-list included: unconfirmed), reads as reads.
+  router.on(
+    'POST',
+    '/gtt/triggers',
+    guard(state, 'order', (req) => state.gtt.place(req)),
+  );
+  router.on(
+    'GET',
+    '/gtt/triggers',
+    read(() => state.gtt.list()),
+  );
+  router.on(
+    'GET',
+    '/gtt/triggers/:id',
+    read((req) => state.gtt.get(req.params.id ?? '')),
+  );
+  router.on(
+    'DELETE',
+    '/gtt/triggers/:id',
+    guard(state, 'order', (req) => state.gtt.delete(req.params.id ?? '')),
+  );
+
   router.on(
     'GET',
     '/portfolio/positions',

@@ -3,6 +3,7 @@ import { systemClock } from '../../../src/main/clock';
 import { systemScheduler } from '../../../src/main/scheduler';
 import { serve, SimRouter, type SimHandler, type SimulatorHandle, type SimulatorOptions } from '../harness';
 import { apiRoutes } from './api';
+import type { KiteGttBook } from './gtt';
 import { ROUTE_NOT_FOUND } from './envelope';
 import { loginRoutes } from './login';
 import { KiteState } from './state';
@@ -44,6 +45,8 @@ export interface ZerodhaSimHandle extends SimulatorHandle {
   ticker: KiteTicker;
   /** The order book behind the API (a test plays the trader acting in Kite's own app). */
   exchange: SimExchange;
+  /** The GTT triggers behind /gtt/triggers. */
+  gtt: KiteGttBook;
 }
 
 /** Kite Connect v3 on loopback: api.kite.trade paths and kite.zerodha.com/connect/login under one base URL. */
@@ -68,8 +71,10 @@ export async function start(options: ZerodhaSimOptions = {}): Promise<ZerodhaSim
   });
   // Every request goes through the routes, then an order placed or cancelled over REST becomes a postback.
   const routed: SimHandler = async (req) => {
+    state.gtt.settle();
     const found = router.match(req.method, req.path);
     const out = found ? await found.handler({ ...req, params: found.params }) : ROUTE_NOT_FOUND();
+    state.gtt.settle();
     ticker.publishChanges();
     return out;
   };
@@ -98,5 +103,6 @@ export async function start(options: ZerodhaSimOptions = {}): Promise<ZerodhaSim
     registeredIps: state.registeredIps,
     setCash: (inr) => (state.exchange.cash = inr),
     exchange: state.exchange,
+    gtt: state.gtt,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../src/main/clock';
 import { SimExchange } from '../exchange';
 import { WindowLimiter } from '../harness';
+import { KiteGttBook } from './gtt';
 import type { KiteUser } from './shapes';
 import { nextSixAmIst } from './time';
 
@@ -23,6 +24,8 @@ export class KiteState {
   readonly totpSecret = 'KZXW6YTBOI4TEMZZGQ2DOMJQGEZTGNBV';
   readonly openingBalance: number;
   readonly exchange: SimExchange;
+  /** GTT triggers, fired from the shared price path. */
+  readonly gtt: KiteGttBook;
   readonly sessions = new Map<string, KiteSession>();
   readonly requestTokens = new Map<string, { issuedAt: number }>();
   /** Static IPs registered under developer console → Profile → IP Whitelist. */
@@ -45,6 +48,7 @@ export class KiteState {
     this.openingBalance = cash;
     this.redirectUrl = redirectUrl;
     this.exchange = new SimExchange(clock, cash, '260105000');
+    this.gtt = new KiteGttBook(clock, this.exchange, this.user.userId);
     this.orderLimiter = new WindowLimiter(10, 1_000, clock);
     this.quoteLimiter = new WindowLimiter(1, 1_000, clock);
     this.readLimiter = new WindowLimiter(10, 1_000, clock);

@@ -161,6 +161,8 @@ export class KiteTicker {
       }
       this.send(c, packets.length > 0 ? encodeMessage(packets) : HEARTBEAT);
     }
+    // GTTs watch the same price path: one hit on this beat places its leg order, announced below.
+    this.options.state.gtt.settle();
     this.publishChanges();
   }
 

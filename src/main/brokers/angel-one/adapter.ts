@@ -15,6 +15,7 @@ import {
   type Quote,
 } from '../types';
 import { numOrZero } from '../json';
+import { angelProtectiveExits } from './exits';
 import { holdings, trades } from './books';
 import { angelCall, PATHS } from './client';
 import { descriptor } from './descriptor';
@@ -173,6 +174,7 @@ export const adapter: BrokerAdapter = {
   history: angelHistory,
   holdings,
   trades,
+  protectiveExits: angelProtectiveExits,
   sessionExpiry,
   marketStream: angelMarketStream,
   orderStream: angelOrderStream,

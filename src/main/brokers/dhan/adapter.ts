@@ -23,6 +23,7 @@ import { dhanRateLimits } from './limits';
 import { fetchInstruments, requireInstrument } from './instruments';
 import { correlationId, toBrokerOrder, toOrderBody, toOrderState, toPosition, toQuote, type DhanOrder } from './mapping';
 import { dhanOrderStream } from './order-stream';
+import { dhanProtectiveExits } from './exits';
 import { login, sessionExpiry } from './session';
 import { dhanMarketStream } from './stream';
 
@@ -166,6 +167,7 @@ export const adapter: BrokerAdapter = {
   history: dhanHistory,
   holdings,
   trades,
+  protectiveExits: dhanProtectiveExits,
   sessionExpiry,
   marketStream: dhanMarketStream,
   orderStream: dhanOrderStream,

@@ -17,7 +17,8 @@ export const dhanRateLimits = rateLimits({
     other: [{ limit: 20, intervalMs: SECOND }],
   },
   spend(request) {
-    if (request.path.startsWith('/orders') && isWrite(request)) return { orders: 1 };
+    // Forever and super orders are order APIs too.
+    if (/^\/(orders|forever|super)\b/.test(request.path) && isWrite(request)) return { orders: 1 };
     if (request.path.startsWith('/marketfeed/')) return { quotes: 1 };
     return { other: 1 };
   },

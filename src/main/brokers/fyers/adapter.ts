@@ -9,6 +9,7 @@ import {
   type Position,
   type Quote,
 } from '../types';
+import { fyersProtectiveExits } from './exits';
 import { holdings, trades } from './books';
 import { fyers } from './client';
 import { descriptor } from './descriptor';
@@ -73,6 +74,7 @@ export const adapter: BrokerAdapter = {
 
   marketStream: fyersMarketStream,
   orderStream: fyersOrderStream,
+  protectiveExits: fyersProtectiveExits,
 
   async validate(ctx): Promise<AccountSummary> {
     const profile = record((await fyers(ctx, { kind: 'read', method: 'GET', path: '/api/v3/profile' })).data);

@@ -17,6 +17,7 @@ import { asRows, orderBody, parseQuotes, toBrokerOrder, toFunds, toPositions } f
 import { xtsRateLimits } from './limits';
 import { xtsHistory, xtsHistoryIntervals } from './history';
 import { xtsOrderStream } from './order-stream';
+import { xtsProtectiveExits } from './exits';
 import { expiryOf, login } from './session';
 import { xtsMarketStream } from './stream';
 
@@ -159,6 +160,7 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
       });
     },
 
+    protectiveExits: xtsProtectiveExits(profile),
     getOrder: (ctx, lookup) => findOrder(ctx, profile, lookup),
     orders: (ctx) => orderBook(ctx, profile),
 

@@ -20,6 +20,7 @@ import { completeKiteLogin, kiteLoginUrl, kiteSessionExpiry } from './session';
 import { kiteMarketStream } from './stream';
 import { kiteOrderStream } from './order-stream';
 import { kiteHistory, kiteHistoryIntervals } from './history';
+import { kiteProtectiveExits } from './gtt';
 import { isRecord, num, record, text } from '../json';
 
 /** GET /quote takes at most 500 instruments per call. */
@@ -145,6 +146,7 @@ export const adapter: BrokerAdapter = {
 
   holdings,
   trades,
+  protectiveExits: kiteProtectiveExits,
 
   async quotes(ctx, symbols): Promise<Quote[]> {
     const keys = symbols.map((symbol) => {
