@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { expectTabReachesAll } from './flows/keyboard';
 
 /** The WCAG 2.1 A and AA rule sets every screen is held to. */
 export const WCAG21_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -63,9 +64,11 @@ export const OPEN_DIALOG = '[role="dialog"]';
 export class A11yWalk {
   readonly findings: A11yFinding[] = [];
   readonly counts = new Map<string, number>();
+  /** With `keyboard`, each screen is also walked with Tab: every control reached, each with its focus ring. */
   constructor(
     private readonly page: Page,
     private readonly suffix = '',
+    private readonly keyboard = false,
   ) {}
 
   async scan(where: string, within?: string): Promise<void> {
@@ -76,6 +79,7 @@ export class A11yWalk {
       found.reduce((sum, f) => sum + f.nodes.length, 0),
     );
     this.findings.push(...found);
+    if (this.keyboard) await expectTabReachesAll(this.page, name, within);
   }
 
   /** Scan the open dialog alone. */

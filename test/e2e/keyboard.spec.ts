@@ -1,7 +1,7 @@
 import type { SimulatorHandle } from '../simulators/harness';
 import { expect, test } from './fixtures';
 import { ANGEL_LABELS, wizard } from './flows/connect';
-import { tabAndEnter, tabAndType, tabTo } from './flows/keyboard';
+import { expectTabReachesAll, tabAndEnter, tabAndType, tabTo } from './flows/keyboard';
 import { startSim, windowGap } from './flows/sims';
 
 /**
@@ -76,4 +76,18 @@ test('a Tab stop without a visible focus ring fails the keyboard steps', async (
   await expect(page.getByTestId('vault-badge')).toHaveText('Vault ready');
   await page.addStyleTag({ content: ':focus-visible { outline: none !important; }' });
   await expect(tabTo(page, page.getByRole('button', { name: 'Connect your first broker' }))).rejects.toThrow(/shows a focus ring/);
+});
+
+test('the Tab walk names a control Tab never reaches', async ({ page, bridge }) => {
+  await page.goto(bridge.url);
+  await expect(page.getByTestId('vault-badge')).toHaveText('Vault ready');
+  await expectTabReachesAll(page, 'Connections');
+  // A control that gives the focus away as soon as it gets it cannot be used from the keyboard.
+  await page.evaluate(() => {
+    const slippery = document.createElement('button');
+    slippery.textContent = 'Slippery';
+    slippery.addEventListener('focus', () => slippery.blur());
+    document.querySelector('main')!.prepend(slippery);
+  });
+  await expect(expectTabReachesAll(page, 'Connections')).rejects.toThrow(/Slippery/);
 });

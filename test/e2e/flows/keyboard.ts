@@ -46,3 +46,45 @@ export async function expectFocusRing(page: Page): Promise<void> {
   });
   expect(ring.ok, `the focused ${ring.what} shows a focus ring`).toBe(true);
 }
+
+/**
+ * Every control the page shows (or the open dialog, with `within`) is reached by Tab, each with its focus ring: the
+ * focus is moved with Tab alone through a full round, and any control it never reached is named in the failure.
+ * One radio per group counts (Tab enters a group once; arrows move inside it).
+ */
+export async function expectTabReachesAll(page: Page, where: string, within?: string): Promise<void> {
+  const controls = await page.evaluate((scope) => {
+    const root = scope ? document.querySelector(scope) : document.body;
+    if (!root) throw new Error(`Nothing matches ${scope}.`);
+    const seen = new Set<string>();
+    const list: string[] = [];
+    const all = root.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea, summary, [tabindex]');
+    let n = 0;
+    for (const el of all) {
+      el.removeAttribute('data-kb');
+      if ((el as HTMLButtonElement).disabled || el.tabIndex < 0 || el.closest('[inert], [aria-hidden="true"], details:not([open]) > :not(summary)')) continue;
+      const box = el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') ? (el.closest('label') ?? el) : el;
+      if (box.getClientRects().length === 0 || getComputedStyle(box).visibility === 'hidden') continue;
+      if (el instanceof HTMLInputElement && el.type === 'radio') {
+        const group = `${el.form?.id ?? ''}/${el.name}`;
+        const checked = el.name ? root.querySelector<HTMLInputElement>(`input[type=radio][name="${CSS.escape(el.name)}"]:checked`) : null;
+        if (el.name && (seen.has(group) || (checked && checked !== el))) continue;
+        seen.add(group);
+      }
+      el.setAttribute('data-kb', String(n++));
+      list.push(
+        `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).placeholder ?? '').trim().slice(0, 40) || (el.id ?? '')}"`,
+      );
+    }
+    return list;
+  }, within ?? null);
+  const reached = new Set<number>();
+  for (let i = 0; i < controls.length * 2 + 20 && reached.size < controls.length; i++) {
+    await page.keyboard.press('Tab');
+    await expectFocusRing(page);
+    const at = await page.evaluate(() => document.activeElement?.getAttribute('data-kb') ?? null);
+    if (at !== null) reached.add(Number(at));
+  }
+  const missing = controls.filter((_, i) => !reached.has(i));
+  expect(missing, `${where}: controls Tab never reaches`).toEqual([]);
+}
