@@ -2,7 +2,7 @@
  * Screenshots of every screen for docs/ui.md: starts the test bridge with an Angel One simulator,
  * seeds connections, a few paper orders and two schedules, and saves PNGs into docs/screenshots/. A second bridge
  * with an IBKR gateway simulator (on a shared clock set to Sunday night in New York) shows the broker's question
- * dialog. Run after `npm run build`: npx tsx scripts/screenshots.ts
+ * dialog. Run with `npm run screenshots` (builds first, then runs this file).
  *
  * Every shot waits for what it shows, not for a fixed time: no spinner, no "Loading…" or "Searching…" left on the
  * page, and the data the shot is about (orders, positions, quotes…) in place. Paper quotes may be labelled
@@ -218,6 +218,9 @@ async function main(): Promise<void> {
     await nav(page, 'Connections');
     await page.getByText('Zerodha family').first().waitFor();
     await shot(page, 'connections');
+    await theme(page, 'dark');
+    await shot(page, 'connections-dark');
+    await theme(page, 'light');
     await nav(page, 'Health');
     await page.getByTestId('health-card').filter({ hasText: 'Angel main' }).filter({ hasText: 'Connected' }).waitFor();
     await page.getByTestId('health-card').filter({ hasText: 'Zerodha family' }).waitFor();

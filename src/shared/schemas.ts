@@ -58,7 +58,10 @@ export const ConnectionViewSchema = z.strictObject({
   apiHost: z.string().nullable(),
   isDefault: z.boolean(),
   isActive: z.boolean(),
+  /** The fields the trader entered (the broker descriptor's), never the session values a login obtained. */
   fields: z.array(FieldViewSchema),
+  /** A login obtained and stored a session (tokens the trader never typed); it ends at tokenExpiresAt when known. */
+  signedIn: z.boolean(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

@@ -140,12 +140,31 @@ describe('a trader connects, checks, searches and disconnects every broker', () 
       );
   });
 
+  it('shows each connection with the fields the trader typed; what a login obtained only as "signed in"', async () => {
+    const stored = dumpDatabase(w.g.services).connection_fields as { connection_id: string; name: string }[];
+    const signedIn: BrokerId[] = [];
+    for (const c of CASES) {
+      const id = ids.get(c.id)!;
+      const names = stored.filter((r) => r.connection_id === id).map((r) => r.name);
+      const obtained = names.filter((name) => !userFields(c.id).includes(name));
+      const view = await w.g.ok('connections:get', { id });
+      expect(view.fields.map((f) => f.name).sort(), c.id).toEqual(names.filter((name) => userFields(c.id).includes(name)).sort());
+      expect(view.signedIn, c.id).toBe(obtained.length > 0);
+      if (view.signedIn) signedIn.push(c.id);
+    }
+    // Angel One's login stores three tokens the trader never typed; none is shown as a field.
+    expect(stored.filter((r) => r.connection_id === ids.get('angel-one')).map((r) => r.name)).toEqual(
+      expect.arrayContaining(['feedToken', 'jwtToken', 'refreshToken']),
+    );
+    expect(signedIn).toEqual(expect.arrayContaining(['angel-one', 'zerodha', 'fyers', 'dhan-totp', 'xts-5paisa', 'tastytrade']));
+  });
+
   it('disconnects: session tokens dropped, status untested, typed fields kept', async () => {
     for (const c of CASES) {
       const id = ids.get(c.id)!;
       const before = await w.g.ok('connections:get', { id });
       const view = await w.g.ok('connections:disconnect', { id });
-      expect(view, c.id).toMatchObject({ status: 'untested', lastError: null, tokenExpiresAt: null });
+      expect(view, c.id).toMatchObject({ status: 'untested', lastError: null, tokenExpiresAt: null, signedIn: false });
       expect(view.fields.map((f) => f.name).sort(), c.id).toEqual(
         userFields(c.id)
           .filter((name) => name in sim(c).fields)

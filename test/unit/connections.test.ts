@@ -108,6 +108,32 @@ describe('connections through the IPC contract', () => {
     expect(history.entries.map((e) => e.action)).toEqual(['connection.delete', 'connection.create']);
   });
 
+  it('shows only the fields the trader entered: session values a login stored show as signedIn, never as fields', async () => {
+    g = await makeGraph();
+    const conn = await g.ok('connections:create', { broker: 'angel-one', label: 'Angel', environment: 'live', fields });
+    expect(conn.signedIn).toBe(false);
+    const entered = conn.fields;
+    const endsAt = Date.UTC(2026, 0, 6, 0, 0);
+    await g.services.connections.storeSession(
+      conn.id,
+      { jwtToken: 'jwt-0001-abcdef', feedToken: 'feed-0002-abcdef', refreshToken: 'refresh-0003' },
+      endsAt,
+      {},
+    );
+    // Stored, encrypted, beside the entered fields…
+    const stored = g.services.db.prepare<[string], { name: string }>('SELECT name FROM connection_fields WHERE connection_id = ? ORDER BY name').all(conn.id);
+    expect(stored.map((r) => r.name)).toEqual(['api_key', 'api_secret', 'client_code', 'feedToken', 'jwtToken', 'pin', 'refreshToken']);
+    // …but every view (get, list, the pushed list) carries the entered fields only, and says it is signed in.
+    const view = await g.ok('connections:get', { id: conn.id });
+    expect(view).toMatchObject({ signedIn: true, tokenExpiresAt: endsAt, fields: entered });
+    expect((await g.ok('connections:list')).find((c) => c.id === conn.id)).toMatchObject({ signedIn: true, fields: entered });
+    await new Promise((resolve) => setImmediate(resolve));
+    const pushed = (g.events.filter((e) => e.event === 'connections:changed').at(-1)!.payload as { connections: { id: string }[] }).connections;
+    expect(pushed.find((c) => c.id === conn.id)).toMatchObject({ signedIn: true, fields: entered });
+    // Signing out drops the session: no longer signed in, the entered fields unchanged.
+    expect(await g.ok('connections:disconnect', { id: conn.id })).toMatchObject({ signedIn: false, tokenExpiresAt: null, fields: entered });
+  });
+
   it('lists brokers from their descriptors', async () => {
     g = await makeGraph();
     const brokers = await g.ok('brokers:list');

@@ -23,6 +23,11 @@ export interface ConnectionServiceDeps {
   secrets: SecretRegistry;
 }
 
+/** The fields the trader enters for a broker: its descriptor's. Any other stored field is a session value a login obtained. */
+export function enteredFieldNames(descriptor: BrokerDescriptor): ReadonlySet<string> {
+  return new Set(descriptor.fields.map((f) => f.name));
+}
+
 /**
  * Main-process owner of saved broker connections: validates fields against the broker descriptor,
  * encrypts each secret field separately through the vault, and audits every change in the same
@@ -37,16 +42,27 @@ export class ConnectionService {
 
   list(): ConnectionView[] {
     const fields = this.deps.repo.fieldsByConnection();
-    return this.deps.repo.all().map((row) => toView(row, fields.get(row.id) ?? []));
+    return this.deps.repo.all().map((row) => this.view(row, fields.get(row.id) ?? []));
   }
 
   find(id: string): ConnectionView | null {
     const row = this.deps.repo.find(id);
-    return row ? toView(row, this.deps.repo.fields(id)) : null;
+    return row ? this.view(row, this.deps.repo.fields(id)) : null;
   }
 
   get(id: string): ConnectionView {
-    return toView(this.row(id), this.deps.repo.fields(id));
+    const row = this.row(id);
+    return this.view(row, this.deps.repo.fields(id));
+  }
+
+  /**
+   * A connection as the renderer sees it: the fields the trader entered, as the broker's descriptor lists them; what
+   * a login obtained (tokens, ids) only as `signedIn`. A broker this version no longer knows has no descriptor to
+   * tell them apart: its stored fields are shown as they are.
+   */
+  private view(row: ConnectionRow, fields: FieldRow[]): ConnectionView {
+    const descriptor = this.deps.descriptor(row.broker);
+    return toView(row, fields, descriptor ? enteredFieldNames(descriptor) : new Set(fields.map((f) => f.name)));
   }
 
   row(id: string): ConnectionRow {
@@ -258,7 +274,7 @@ export class ConnectionService {
 
   /** Stored fields a login added (session tokens): those that are not the broker's descriptor fields. */
   private sessionFields(id: string): FieldRow[] {
-    const userFields = new Set(this.descriptorOf(this.row(id).broker).fields.map((f) => f.name));
+    const userFields = enteredFieldNames(this.descriptorOf(this.row(id).broker));
     return this.deps.repo.fields(id).filter((f) => !userFields.has(f.name));
   }
 

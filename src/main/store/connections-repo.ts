@@ -160,7 +160,12 @@ export class ConnectionsRepo {
   }
 }
 
-export function toView(row: ConnectionRow, fields: FieldRow[]): ConnectionView {
+/**
+ * The view of a connection. `enteredFields` are the names of the fields the trader enters (the broker descriptor's):
+ * only those are listed; any other stored field is a session value a login obtained, shown only as `signedIn`.
+ */
+export function toView(row: ConnectionRow, fields: FieldRow[], enteredFields: ReadonlySet<string>): ConnectionView {
+  const entered = fields.filter((f) => enteredFields.has(f.name));
   return {
     id: row.id,
     broker: row.broker,
@@ -178,7 +183,8 @@ export function toView(row: ConnectionRow, fields: FieldRow[]): ConnectionView {
     apiHost: row.api_host,
     isDefault: row.is_default === 1,
     isActive: row.is_active === 1,
-    fields: fields.map((f) => ({ name: f.name, secret: f.is_secret === 1, preview: f.preview })),
+    fields: entered.map((f) => ({ name: f.name, secret: f.is_secret === 1, preview: f.preview })),
+    signedIn: entered.length < fields.length,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { ConnectionView } from '../../../shared/schemas';
 import { getApi, unwrap } from '../api';
 import { useAction } from '../hooks/useAction';
+import { useNow } from '../hooks/useNow';
 import { useBroker } from '../store';
 import { BrokerBadge } from './BrokerBadge';
 import { ConfirmDialog } from './ConfirmDialog';
 import { EditConnectionDialog } from './EditConnectionDialog';
 import { ErrorText } from './ErrorText';
+import { sessionLine } from './session-line';
 import { Spinner } from './Spinner';
 import { StatusPill } from './StatusPill';
 
@@ -17,6 +19,9 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionView }
   const [deleting, setDeleting] = useState(false);
   const { busy, error, run } = useAction();
   const api = getApi();
+  // Only the fields the trader entered come from main; a session a login obtained is this one line.
+  const now = useNow(30_000);
+  const session = sessionLine(c.signedIn, c.tokenExpiresAt, now);
 
   return (
     <li className={`card${c.isActive ? '' : ' card-inactive'}`} data-testid="connection-card" aria-label={c.label}>
@@ -46,6 +51,11 @@ export function ConnectionCard({ connection: c }: { connection: ConnectionView }
           </div>
         )}
       </dl>
+      {session && (
+        <p className="muted small" data-testid="connection-session">
+          {session}
+        </p>
+      )}
       <ErrorText error={error} />
       <div className="card-actions">
         {busy && <Spinner label="Working…" />}

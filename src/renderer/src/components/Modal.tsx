@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 
 /** A Radix dialog with the app's frame: focus is trapped inside and returns to the trigger on close. */
 export function Modal({
@@ -27,6 +27,19 @@ export function Modal({
   dismissable?: boolean;
   testId?: string;
 }) {
+  // The element that had the focus when the dialog opened, read while rendering: a field with autoFocus inside
+  // takes the focus before Radix looks, and Radix would then return it to that (gone) field, i.e. to nowhere.
+  const returnTo = useRef<Element | null>(null);
+  const wasOpen = useRef(false);
+  if (open && !wasOpen.current && typeof document !== 'undefined') returnTo.current = document.activeElement;
+  wasOpen.current = open;
+  const restoreFocus = (event: Event) => {
+    const target = returnTo.current;
+    if (target instanceof HTMLElement && target.isConnected) {
+      event.preventDefault();
+      target.focus();
+    }
+  };
   const hold = (event: Event) => {
     if (!dismissable) event.preventDefault();
   };
@@ -43,6 +56,7 @@ export function Modal({
         <Dialog.Content
           className={`dialog${wide ? ' dialog-wide' : ''}${tone ? ` dialog-${tone}` : ''}${className ? ` ${className}` : ''}`}
           onEscapeKeyDown={escape}
+          onCloseAutoFocus={restoreFocus}
           onPointerDownOutside={hold}
           onInteractOutside={hold}
           data-testid={testId}

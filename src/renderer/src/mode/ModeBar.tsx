@@ -6,6 +6,7 @@ import { useAction } from '../hooks/useAction';
 import { useApp } from '../store';
 import { GoLiveDialog } from './GoLiveDialog';
 import { KillSwitchDialog } from './KillSwitchDialog';
+import { liveTargetText } from './live-target';
 
 /** The trading mode, on every screen; in live mode the kill switch is always one click away. */
 export function ModeBar() {
@@ -33,7 +34,7 @@ export function ModeBar() {
         <span className="mode-badge mode-live" data-testid="mode-badge" title={`Orders go to ${mode.live.label}`}>
           LIVE
           <span className="mode-target">
-            {mode.live.label} · {brokers.find((b) => b.id === mode.live!.broker)?.name ?? mode.live.broker} {mode.live.accountMasked ?? ''}
+            {liveTargetText(mode.live.label, brokers.find((b) => b.id === mode.live!.broker)?.name ?? mode.live.broker, mode.live.accountMasked)}
           </span>
           {/* A sandbox or broker-paper account must never read as real money. */}
           {mode.live.environment !== 'live' && (
