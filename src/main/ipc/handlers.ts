@@ -79,7 +79,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'orders:cancel': ({ orderId }) => d.trading.orders.cancel(orderId),
     'orders:modify': (request) => d.trading.orders.modify(request),
     'orders:list': (filter) => d.trading.orders.list(filter),
-    'orders:refresh': () => d.trading.orders.refresh(() => d.trading.paper.evaluate()),
+    'orders:refresh': () => d.trading.orders.refresh(() => d.trading.settlePaper()),
     'positions:list': async () => {
       const venue = d.trading.venue();
       return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };

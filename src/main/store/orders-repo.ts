@@ -160,7 +160,9 @@ export class OrdersRepo {
 
   countSince(mode: Mode, since: number): number {
     return (
-      this.db.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source <> 'killswitch'").get(mode, since) as { n: number }
+      this.db
+        .prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source NOT IN ('killswitch', 'squareoff')")
+        .get(mode, since) as { n: number }
     ).n;
   }
 }

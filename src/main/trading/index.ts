@@ -27,6 +27,7 @@ import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
 import { ChartHistory } from './chart-history';
+import { PaperSquareOff } from './paper-square-off';
 
 export interface TradingDeps {
   db: Db;
@@ -65,6 +66,8 @@ export interface Trading {
   venue(): Venue;
   /** Chart bars from the feed the trader's prices come from (live connection, paper's pricing connection, or simulated). */
   charts: ChartHistory;
+  /** The paper engine's intraday square-off, through the order path, then its resting orders against current prices. */
+  settlePaper(): Promise<unknown>;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
   /** Start-up: reconcile the journal with live order books, then report missed schedules. */
@@ -140,6 +143,11 @@ export function createTrading(d: TradingDeps): Trading {
   paper.onDidUpdateOrders((changed) => orders.sync({ mode: 'paper', connectionId: null }, changed));
   // A reset (or a switch of currency) clears the paper book: its resting orders end in the journal too.
   paper.onDidReset(() => orders.closeOpen('paper', 'Cancelled by a reset of the paper account.'));
+  const squareOff = new PaperSquareOff({ paper, orders, gate, log: d.log });
+  const settlePaper = async () => {
+    await squareOff.run();
+    return paper.evaluate();
+  };
   const killSwitch = new KillSwitch({
     connections: d.connections,
     orders,
@@ -182,8 +190,9 @@ export function createTrading(d: TradingDeps): Trading {
         return venue.mode === 'live' ? venue.connectionId : prices.bestConnection(symbol);
       },
     }),
+    settlePaper,
     async tick() {
-      await orders.refresh(() => paper.evaluate());
+      await orders.refresh(settlePaper);
       await schedules.tick();
     },
     async start() {

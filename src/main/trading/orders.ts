@@ -203,7 +203,8 @@ export class OrderService {
     if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
     mayStillSend();
 
-    if (source !== 'killswitch' && !options.limitsChecked) {
+    // The kill switch's and the square-off's closing orders only reduce risk: no limit holds them.
+    if (source !== 'killswitch' && source !== 'squareoff' && !options.limitsChecked) {
       const held = await this.limitHold(venue, ticket, 0);
       if (held) return held;
     }
@@ -528,19 +529,30 @@ export class OrderService {
   }
 
   /**
-   * Cancel an order found in a venue's order book (the kill switch sweeps books, not the journal): the
-   * cancel is audited, and a journaled order is brought up to date from the broker.
+   * Cancel an order found in a venue's order book (the kill switch sweeps books, not the journal; the paper
+   * square-off cancels what its plan names): the cancel is audited with its source, and a journaled order is
+   * brought up to date from the broker.
    */
-  async cancelInBook(venue: Venue, order: Pick<BrokerOrder, 'brokerOrderId'>): Promise<void> {
-    await venue.cancel(order.brokerOrderId, 'Cancelled by the kill switch.');
+  async cancelInBook(
+    venue: Venue,
+    order: Pick<BrokerOrder, 'brokerOrderId'>,
+    source: 'killswitch' | 'squareoff' = 'killswitch',
+    reason = 'Cancelled by the kill switch.',
+  ): Promise<void> {
+    await venue.cancel(order.brokerOrderId, reason);
     const journaled = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
     this.deps.audit.append('order.cancel', venue.connectionId, {
       orderId: journaled?.id ?? null,
       brokerOrderId: order.brokerOrderId,
       mode: venue.mode,
-      source: 'killswitch',
+      source,
     });
     if (journaled) await this.reconcile(journaled);
+  }
+
+  /** The journaled order of a ticket id, if any (a retried ticket is never sent twice). */
+  byTicket(ticketId: string): OrderView | null {
+    return this.deps.repo.byClientOrderId(`bv-${ticketId}`);
   }
 
   /** Connections with live orders the journal still holds open (the kill switch sweeps them even when inactive). */

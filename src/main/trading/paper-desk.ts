@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
-import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
+import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice, type SquareOffPlan } from './paper';
 import type { ContractLookup } from './paper/contracts';
 import type { Venue } from './venue';
 
@@ -87,6 +87,11 @@ export class PaperDesk implements Venue {
   /** Re-check resting orders against current prices; returns the orders that changed. */
   evaluate(): Promise<PaperOrder[]> {
     return this.engine.evaluate();
+  }
+
+  /** What the intraday square-off must do now; carried out through the order path (paper-square-off.ts). */
+  squareOffPlan(): Promise<SquareOffPlan> {
+    return this.engine.squareOffPlan();
   }
 
   /** A live tick for `symbol` from a streaming connection (see PaperStreaming). */

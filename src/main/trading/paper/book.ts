@@ -5,7 +5,7 @@ import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
 import { fromMinor, prorate, round8, valueMinor } from './money';
 import { productRule, shareMinor, shortBlockMinor, shortHint } from './products';
-import type { OrderRow, PaperStore, PositionRow } from '../../store/paper-store';
+import type { OrderRow, PaperStore } from '../../store/paper-store';
 import type { SourcedPrice } from './price-source';
 
 /**
@@ -20,10 +20,17 @@ export class Book {
     private readonly decimals: number,
   ) {}
 
-  /** Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. */
-  place(req: OrderRequest, priced: SourcedPrice): OrderRow {
+  /**
+   * Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. An order the
+   * engine's risk desk admits whatever the cash (`forcedBecause`: the intraday square-off's closing order) fills at once.
+   */
+  place(req: OrderRequest, priced: SourcedPrice, forcedBecause?: string): OrderRow {
     const price = priced.price;
     const row = this.newRow(req);
+    if (forcedBecause !== undefined) {
+      this.store.insertOrder(row);
+      return this.fill(row, priced, forcedBecause);
+    }
     const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : this.shortMarginFor(row, this.sellBasis(row, price));
     const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row, this.sellBasis(row, price));
     if (refusal) {
@@ -39,23 +46,6 @@ export class Book {
       return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
     }
     return after;
-  }
-
-  /**
-   * The paper broker's intraday square-off: close `pos` at the market `priced`, whatever the cash (a broker's
-   * risk desk does not ask). The closing order shows in the history with why it was made.
-   */
-  squareOff(pos: PositionRow, priced: SourcedPrice, message: string): OrderRow {
-    const row = this.newRow({
-      clientOrderId: `paper-squareoff-${this.clock.now()}-${pos.symbol}`,
-      symbol: pos.symbol,
-      side: pos.quantity < 0 ? 'BUY' : 'SELL',
-      quantity: Math.abs(pos.quantity),
-      type: 'MARKET',
-      product: pos.product ?? undefined,
-    });
-    this.store.insertOrder(row);
-    return this.fill(row, priced, message);
   }
 
   private newRow(req: OrderRequest): OrderRow {
