@@ -102,6 +102,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'quotes:watch': ({ symbols }) => ({ symbols: d.market.liveQuotes.watch(symbols), feeds: d.market.streams.feedList() }),
     'feeds:list': () => d.market.streams.feedList(),
     'chart:history': (input) => d.trading.charts.history(input),
+    'pnl:curve': (input) => d.trading.pnl.curve(input),
     'paper:account': () => d.trading.paper.account(),
     'paper:reset': ({ startingCash, currency }) => d.trading.paper.reset(startingCash, currency),
     'limits:get': () => d.trading.limits.get(),

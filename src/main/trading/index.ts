@@ -28,6 +28,7 @@ import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
 import { ChartHistory } from './chart-history';
 import { PaperSquareOff } from './paper-square-off';
+import { PnlCurves } from './pnl-curve';
 
 export interface TradingDeps {
   db: Db;
@@ -66,6 +67,8 @@ export interface Trading {
   venue(): Venue;
   /** Chart bars from the feed the trader's prices come from (live connection, paper's pricing connection, or simulated). */
   charts: ChartHistory;
+  /** P&L curves per account and day from the journal (realised plus marked). */
+  pnl: PnlCurves;
   /** The paper engine's intraday square-off, through the order path, then its resting orders against current prices. */
   settlePaper(): Promise<unknown>;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
@@ -114,9 +117,10 @@ export function createTrading(d: TradingDeps): Trading {
     },
     validate: (id) => d.brokerCalls.validate(id),
   });
+  const ordersRepo = new OrdersRepo(d.db);
   const orders = new OrderService({
     db: d.db,
-    repo: new OrdersRepo(d.db),
+    repo: ordersRepo,
     audit: d.audit,
     clock: d.clock,
     log: d.log,
@@ -148,6 +152,7 @@ export function createTrading(d: TradingDeps): Trading {
     await squareOff.run();
     return paper.evaluate();
   };
+  const pnl = new PnlCurves({ repo: ordersRepo, clock: d.clock, venue: (a) => orders.venueFor(a), paperResetAt: () => paper.lastResetAt() });
   const killSwitch = new KillSwitch({
     connections: d.connections,
     orders,
@@ -191,6 +196,7 @@ export function createTrading(d: TradingDeps): Trading {
       },
     }),
     settlePaper,
+    pnl,
     async tick() {
       await orders.refresh(settlePaper);
       await schedules.tick();

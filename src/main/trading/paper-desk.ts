@@ -89,6 +89,11 @@ export class PaperDesk implements Venue {
     return this.engine.evaluate();
   }
 
+  /** When the current paper account was last reset (its book started flat then); null if never. */
+  lastResetAt(): number | null {
+    return this.engine.resets().at(-1)?.at ?? null;
+  }
+
   /** What the intraday square-off must do now; carried out through the order path (paper-square-off.ts). */
   squareOffPlan(): Promise<SquareOffPlan> {
     return this.engine.squareOffPlan();
