@@ -414,7 +414,8 @@ export class OrderService {
       if (!isAmbiguous(error) || error instanceof AppError) this.modifyLog.forget(request.requestId);
       if (error instanceof AppError) throw error;
       if (error instanceof BrokerPrompt) {
-        // BrokerVault never answers for the trader, and a question about a change has no answer path yet: nothing changed.
+        // Adapters settle the questions they know about a change (IBKR: brokers/ibkr/questions.ts); one that still
+        // comes up here is never answered for the trader: nothing changed.
         throw new AppError(
           'BROKER_REJECTED',
           `The broker asks before changing this order: ${error.prompts.join(' ')} BrokerVault cannot answer that for a change yet, so nothing was changed.`,
