@@ -414,7 +414,7 @@ export class OrderService {
       if (!isAmbiguous(error) || error instanceof AppError) this.modifyLog.forget(request.requestId);
       if (error instanceof AppError) throw error;
       if (error instanceof BrokerPrompt) {
-        // Adapters settle the questions they know about a change (IBKR: brokers/ibkr/questions.ts); one that still
+        // Adapters settle the questions they know about a change (each in its own broker folder); one that still
         // comes up here is never answered for the trader: nothing changed.
         throw new AppError(
           'BROKER_REJECTED',
