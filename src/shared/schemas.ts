@@ -179,6 +179,8 @@ export const SettingsSchema = z.strictObject({
   notificationsEnabled: z.boolean(),
   /** Log in again by itself where the broker allows it without a browser (TOTP, app key, refresh token). */
   autoRelogin: z.boolean(),
+  /** Paper fills book BrokerVault's estimate of brokerage, taxes and fees (docs/paper-trading.md). Off by default. */
+  paperChargesEstimate: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = SettingsSchema.partial().strict();

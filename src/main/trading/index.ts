@@ -49,6 +49,8 @@ export interface TradingDeps {
    * then come from a connection's live ticks while its feed is live, and resting paper orders fill on the tick.
    */
   streams?: PriceStreams;
+  /** Whether paper fills book BrokerVault's charges estimate (Settings; off by default). */
+  paperCharges?: () => boolean;
 }
 
 export interface Trading {
@@ -94,7 +96,7 @@ export function createTrading(d: TradingDeps): Trading {
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
   // Instrument masters: F&O lot sizes and expiries for the paper engine, and whole-lot slices above the freeze quantity.
   const instruments = new InstrumentsRepo(d.db);
-  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol));
+  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol), d.paperCharges);
   const paperStreaming = ticks
     ? startPaperStreaming({
         ticks,

@@ -39,6 +39,8 @@ export class PaperDesk implements Venue {
     private readonly clock: Clock,
     /** F&O lot sizes and expiries from the instrument masters. */
     private readonly contracts?: ContractLookup,
+    /** Whether paper fills book the charges estimate (the trader's setting). */
+    private readonly chargesOn?: () => boolean,
   ) {
     this.engine = this.open(settings.get(CURRENCY_KEY, z.string()) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
@@ -52,6 +54,7 @@ export class PaperDesk implements Venue {
       currency,
       startingCash,
       contracts: this.contracts,
+      chargesOn: this.chargesOn,
       onUpdate: (orders) => {
         this.didUpdateOrders.fire(orders);
         this.didChangeBook.fire();

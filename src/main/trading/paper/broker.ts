@@ -14,6 +14,7 @@ import { PaperStore, type OrderRow, type PositionRow } from '../../store/paper-s
 import type { PaperAccount, PaperOrder, PaperReset, PositionSource, SquareOffPlan } from './types';
 import { toHolding, toPaperOrder, toPaperReset, toPosition, toTrade } from './view';
 import { valuate } from './valuation';
+import { estimateCharges } from './charges';
 
 export interface PaperBrokerOptions {
   db: Db;
@@ -31,6 +32,8 @@ export interface PaperBrokerOptions {
   onUpdate?: (orders: PaperOrder[]) => void;
   /** Lot size and expiry of F&O contracts from the instrument masters; without it every symbol trades in units. */
   contracts?: ContractLookup;
+  /** Whether fills book BrokerVault's charges estimate (charges.ts); read at each fill. Off when left out. */
+  chargesOn?: () => boolean;
 }
 
 /**
@@ -69,7 +72,7 @@ export class PaperBroker {
     const account = this.store.account()!;
     this.currency = account.currency;
     this.decimals = account.decimals;
-    this.book = new Book(this.store, clock, this.currency, this.decimals);
+    this.book = new Book(this.store, clock, this.currency, this.decimals, (fill) => (options.chargesOn?.() ? estimateCharges(fill) : null));
   }
 
   get simulated(): boolean {
