@@ -176,6 +176,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     canDecrypt: () => vault.status().state === 'ready',
     scheduler,
     checkIntervalMs: (broker) => checkIntervalMs(brokers.get(broker)?.descriptor.session, settings.get()),
+    paperCharges: () => settings.get().paperChargesEstimate,
     streams,
   });
   const backups = new BackupService({ db, dataDir: deps.dataDir, clock, scheduler, log, nativeBinding: deps.sqliteNativeBinding });

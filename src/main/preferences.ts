@@ -27,6 +27,7 @@ export const DEFAULT_PREFERENCES: StoredPreferences = {
   checkIntervalSec: 300,
   notificationsEnabled: true,
   autoRelogin: false,
+  paperChargesEstimate: false,
   windowBounds: { width: 1280, height: 820 },
 };
 
@@ -50,6 +51,7 @@ export function readSettings(store: PreferencesStore): Settings {
     checkIntervalSec: store.get('checkIntervalSec'),
     notificationsEnabled: store.get('notificationsEnabled'),
     autoRelogin: store.get('autoRelogin'),
+    paperChargesEstimate: store.get('paperChargesEstimate'),
   };
   const parsed = SettingsSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;

@@ -40,6 +40,7 @@ export const CHANNEL_NAMES = [
   'quotes:watch',
   'feeds:list',
   'chart:history',
+  'pnl:curve',
   'paper:account',
   'paper:reset',
   'limits:get',

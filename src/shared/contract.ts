@@ -61,6 +61,8 @@ import {
   RecoveryResultSchema,
   StoreStatusSchema,
   ChartHistoryInput,
+  PnlCurveInput,
+  PnlCurveSchema,
   ChartHistorySchema,
 } from './schemas';
 
@@ -111,6 +113,7 @@ export const contract = {
   'quotes:watch': { input: QuotesWatchInput, output: QuotesWatchSchema },
   'feeds:list': { input: EmptyInput, output: z.array(FeedViewSchema) },
   'chart:history': { input: ChartHistoryInput, output: ChartHistorySchema },
+  'pnl:curve': { input: PnlCurveInput, output: PnlCurveSchema },
   'paper:account': { input: EmptyInput, output: PaperAccountSchema },
   'paper:reset': { input: PaperResetInput, output: PaperAccountSchema },
   'limits:get': { input: EmptyInput, output: LimitsSchema },

@@ -182,6 +182,8 @@ export const SettingsSchema = z.strictObject({
   notificationsEnabled: z.boolean(),
   /** Log in again by itself where the broker allows it without a browser (TOTP, app key, refresh token). */
   autoRelogin: z.boolean(),
+  /** Paper fills book BrokerVault's estimate of brokerage, taxes and fees (docs/paper-trading.md). Off by default. */
+  paperChargesEstimate: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const SettingsPatchSchema = SettingsSchema.partial().strict();
@@ -476,6 +478,41 @@ export const ChartHistorySchema = z.strictObject({
   intervals: z.array(z.enum(CHART_INTERVALS)),
   candles: z.array(CandleSchema),
 });
+
+/** A P&L curve: one account's journaled fills on one trading day, realised plus open positions marked. */
+export const PnlCurveInput = z.strictObject({
+  /** 'paper' (the paper account since its last reset), or a connection id: that live account's journaled orders. */
+  account: z.union([z.literal('paper'), IdSchema]),
+  /** The trading day as YYYY-MM-DD in `timeZone`; today when left out. */
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day such as 2026-12-07')
+    .optional(),
+  /** IANA time zone the day runs in (the exchange's). */
+  timeZone: capped(64).regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+){0,2}$/, 'must be a time zone such as Asia/Kolkata'),
+});
+export const PnlPointSchema = z.strictObject({
+  time: z.number(),
+  /** Realised on this day up to `time`. */
+  realized: z.number(),
+  /** Open positions at `time`, marked (at the last fill price then; at the venue's quote for the last point of today). */
+  unrealized: z.number(),
+  total: z.number(),
+});
+export const PnlCurveSchema = z.strictObject({
+  account: z.string(),
+  mode: ModeSchema,
+  day: z.string(),
+  timeZone: z.string(),
+  from: z.number(),
+  to: z.number(),
+  /** Journaled fills on the day (each order's fill, at the time the journal recorded it). */
+  fills: z.number().int(),
+  /** How the last point marks open positions: the venue's quotes, the last fill prices, or nothing open. */
+  marked: z.enum(['quote', 'last-fill', 'flat']),
+  points: z.array(PnlPointSchema),
+});
+export type PnlCurve = z.infer<typeof PnlCurveSchema>;
 
 export const PaperAccountSchema = z.strictObject({
   currency: z.string(),

@@ -50,6 +50,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'quotes:watch': { symbols: ['NSE:INFY', 'US:AAPL'] },
     'feeds:list': {},
     'chart:history': { symbol: 'NSE:INFY', interval: '5m' },
+    'pnl:curve': { account: 'paper', timeZone: 'Asia/Kolkata' },
     'paper:account': {},
     'paper:reset': { startingCash: 500000 },
     'limits:get': {},

@@ -8,6 +8,8 @@ import { tempDir } from '../support/graph';
 const open: Database.Database[] = [];
 afterEach(() => open.splice(0).forEach((db) => db.close()));
 
+const MODIFIES_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE order_modifies')) + 1;
+
 /** Rows a user could have at each schema version, inserted before upgrading. */
 const SEED: Record<number, string> = {
   1: `INSERT INTO connections (id, broker, label, environment, created_at, updated_at, is_default)
@@ -36,6 +38,8 @@ const SEED: Record<number, string> = {
   10: `INSERT INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment, expiry) VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
   11: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at, parent_id)
         VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
+  // Numbered by where it sits in MIGRATIONS, so appending or renumbering migrations leaves this seed on its own version.
+  [MODIFIES_VERSION]: `INSERT INTO order_modifies (request_id, order_id, change, state, created_at, updated_at) VALUES ('m1', 'o1', '["o1",{"quantity":2}]', 'done', 12, 12);`,
 };
 
 describe('migrations', () => {
@@ -89,6 +93,7 @@ describe('migrations', () => {
         });
       if (from >= 9)
         expect(upgraded.prepare("SELECT quantity, product FROM paper_positions WHERE symbol = 'NSE:SBIN'").get()).toEqual({ quantity: -4, product: 'MIS' });
+      if (from >= MODIFIES_VERSION) expect(upgraded.prepare("SELECT state FROM order_modifies WHERE request_id = 'm1'").get()).toEqual({ state: 'done' });
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(upgraded.pragma('foreign_key_check')).toEqual([]);
     });

@@ -164,12 +164,21 @@ describe('paper shorts: MIS short, margin and buy-to-cover', () => {
   });
 });
 
-describe('paper intraday square-off (MIS at 15:20 IST, on the injected clock)', () => {
+describe('paper intraday square-off plan (MIS at 15:20 IST, on the injected clock)', () => {
   // Monday 7 December 2026, 10:00 in India (04:30 UTC).
   const MONDAY_10_IST = Date.UTC(2026, 11, 7, 4, 30);
   const MIN = 60_000;
 
-  it('closes MIS positions at market at 15:20 IST and cancels open MIS orders; CNC and NRML stay', async () => {
+  /** Carry the plan out as the app's order path does (trading/paper-square-off.ts): cancel, then close at market. */
+  async function carryOut(broker: PaperBroker) {
+    const plan = await broker.squareOffPlan();
+    for (const o of plan.cancel) await broker.cancelOrder(o.brokerOrderId, `Cancelled at the intraday square-off (${o.product}, 15:20 IST).`);
+    const closed = [];
+    for (const c of plan.close) closed.push(await place(broker, req({ ...c, product: c.product ?? undefined })));
+    return { plan, closed };
+  }
+
+  it('names MIS positions to close and open MIS orders to cancel once 15:20 IST passes; CNC and NRML stay', async () => {
     const { broker, prices, clock } = setup(1_000_000);
     clock.set(MONDAY_10_IST);
     prices.set('NSE:INFY', 1500).set('NSE:TCS', 4000).set('NSE:SBIN', 800).set('NSE:ITC', 400);
@@ -180,24 +189,44 @@ describe('paper intraday square-off (MIS at 15:20 IST, on the injected clock)', 
     const resting = await place(broker, req({ symbol: 'NSE:ITC', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 300, product: 'MIS' }));
 
     clock.set(MONDAY_10_IST + 5 * 60 * MIN + 19 * MIN); // 15:19 IST
-    expect(await broker.evaluate()).toEqual([]);
+    expect(await broker.squareOffPlan()).toMatchObject({ cancel: [], close: [] });
     prices.set('NSE:INFY', 1490).set('NSE:TCS', 4010);
     clock.advance(MIN); // 15:20 IST
-    const changed = await broker.evaluate();
-    expect(changed.map((o) => [o.symbol, o.side, o.quantity, o.state, o.averagePrice])).toEqual([
-      ['NSE:ITC', 'BUY', 1, 'CANCELLED', null],
+    // The engine changes nothing by itself: evaluating leaves the positions open for the order path to close.
+    expect(await broker.evaluate()).toEqual([]);
+    const { plan, closed } = await carryOut(broker);
+    expect(plan.cancel.map((o) => o.brokerOrderId)).toEqual([resting.brokerOrderId]);
+    expect(plan.close).toEqual([
+      { symbol: 'NSE:INFY', side: 'BUY', quantity: 10, product: 'MIS' },
+      { symbol: 'NSE:TCS', side: 'SELL', quantity: 2, product: 'MIS' },
+    ]);
+    expect(closed.map((o) => [o.symbol, o.side, o.quantity, o.state, o.averagePrice])).toEqual([
       ['NSE:INFY', 'BUY', 10, 'FILLED', 1490],
       ['NSE:TCS', 'SELL', 2, 'FILLED', 4010],
     ]);
-    expect(changed[0]!.brokerOrderId).toBe(resting.brokerOrderId);
-    expect(changed[0]!.message).toBe('Cancelled at the intraday square-off (MIS, 15:20 IST).');
-    expect(changed[1]!.message).toBe('Squared off at 1490: MIS positions are closed at 15:20 IST (BrokerVault paper rule, as NSE intraday).');
+    expect(closed[0]!.message).toBe('Squared off at 1490: MIS positions are closed at 15:20 IST (BrokerVault paper rule, as NSE intraday).');
+    expect((await broker.getOrder({ brokerOrderId: resting.brokerOrderId }))!.message).toBe('Cancelled at the intraday square-off (MIS, 15:20 IST).');
     const held = Object.fromEntries((await broker.positions()).map((p) => [p.symbol, p.quantity]));
     expect(held).toEqual({ 'NSE:INFY': 0, 'NSE:TCS': 0, 'NSE:SBIN': 5, 'NSE:ITC': -5 });
     expect((await broker.account()).realizedPnl).toBe(100 + 20);
-    // Done once: later evaluations find nothing more to do.
+    // Done once: the next plan is empty.
     clock.advance(MIN);
-    expect(await broker.evaluate()).toEqual([]);
+    expect(await broker.squareOffPlan()).toMatchObject({ cancel: [], close: [] });
+  });
+
+  it('admits the closing order whatever the cash, and only an order that closes a due position whole', async () => {
+    const { broker, prices, clock } = setup(100_000);
+    clock.set(MONDAY_10_IST);
+    prices.set('NSE:INFY', 1000);
+    await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 100, product: 'MIS' }));
+    // The price doubles: covering costs more than the account has free.
+    prices.set('NSE:INFY', 3000);
+    clock.set(MONDAY_10_IST + 5 * 60 * MIN + 25 * MIN); // 15:25 IST
+    const part = await place(broker, req({ symbol: 'NSE:INFY', side: 'BUY', quantity: 50, product: 'MIS' }));
+    expect(part).toMatchObject({ state: 'REJECTED', message: expect.stringMatching(/^Insufficient cash/) });
+    const { closed } = await carryOut(broker);
+    expect(closed).toEqual([expect.objectContaining({ side: 'BUY', quantity: 100, state: 'FILLED', averagePrice: 3000 })]);
+    expect((await broker.positions())[0]!.quantity).toBe(0);
   });
 
   it('leaves an MIS position opened after the cut-off until the next weekday at 15:20 IST', async () => {
@@ -206,10 +235,10 @@ describe('paper intraday square-off (MIS at 15:20 IST, on the injected clock)', 
     prices.set('NSE:INFY', 1500);
     await place(broker, req({ symbol: 'NSE:INFY', side: 'SELL', quantity: 3, product: 'MIS' }));
     clock.advance(23 * 60 * MIN + 49 * MIN); // Tuesday 15:19 IST
-    await broker.evaluate();
+    expect((await carryOut(broker)).closed).toEqual([]);
     expect((await broker.positions())[0]!.quantity).toBe(-3);
     clock.advance(MIN);
-    await broker.evaluate();
+    expect((await carryOut(broker)).closed).toHaveLength(1);
     expect((await broker.positions())[0]!.quantity).toBe(0);
   });
 });

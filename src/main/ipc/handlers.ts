@@ -79,7 +79,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'orders:cancel': ({ orderId }) => d.trading.orders.cancel(orderId),
     'orders:modify': (request) => d.trading.orders.modify(request),
     'orders:list': (filter) => d.trading.orders.list(filter),
-    'orders:refresh': () => d.trading.orders.refresh(() => d.trading.paper.evaluate()),
+    'orders:refresh': () => d.trading.orders.refresh(() => d.trading.settlePaper()),
     'positions:list': async () => {
       const venue = d.trading.venue();
       return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };
@@ -102,6 +102,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'quotes:watch': ({ symbols }) => ({ symbols: d.market.liveQuotes.watch(symbols), feeds: d.market.streams.feedList() }),
     'feeds:list': () => d.market.streams.feedList(),
     'chart:history': (input) => d.trading.charts.history(input),
+    'pnl:curve': (input) => d.trading.pnl.curve(input),
     'paper:account': () => d.trading.paper.account(),
     'paper:reset': ({ startingCash, currency }) => d.trading.paper.reset(startingCash, currency),
     'limits:get': () => d.trading.limits.get(),

@@ -54,6 +54,7 @@ const LABELS: Record<string, string> = {
   checkIntervalSec: 'Check interval',
   notificationsEnabled: 'Notifications',
   autoRelogin: 'Automatic re-login',
+  paperChargesEstimate: 'Charges estimate on paper fills',
 };
 
 /** A key the caller chose, safe to repeat: no control or format characters (bidi overrides), at most 40 characters. */

@@ -145,6 +145,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE order_journal ADD COLUMN parent_id TEXT;
   CREATE INDEX order_journal_by_parent ON order_journal (parent_id) WHERE parent_id IS NOT NULL;
   `,
+  // modify requests by request id, so a retried modify stays idempotent across a restart (see trading/modify-requests.ts)
+  `
+  CREATE TABLE order_modifies (
+    request_id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL REFERENCES order_journal (id),
+    change TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'done')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX order_modifies_by_time ON order_modifies (created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

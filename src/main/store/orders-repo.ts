@@ -158,9 +158,22 @@ export class OrdersRepo {
       .map(toView);
   }
 
+  /** Filled (or partly filled) orders of one account recorded in [since, until), oldest first: the P&L curve's fills. */
+  filled(mode: Mode, connectionId: string | null, since: number, until: number): OrderView[] {
+    return this.db
+      .prepare<[Mode, string | null, number, number], JournalRow>(
+        `SELECT * FROM order_journal WHERE mode = ? AND connection_id IS ? AND filled_quantity > 0 AND average_price IS NOT NULL
+           AND updated_at >= ? AND updated_at < ? ORDER BY updated_at, rowid`,
+      )
+      .all(mode, connectionId, since, until)
+      .map(toView);
+  }
+
   countSince(mode: Mode, since: number): number {
     return (
-      this.db.prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source <> 'killswitch'").get(mode, since) as { n: number }
+      this.db
+        .prepare("SELECT count(*) AS n FROM order_journal WHERE mode = ? AND created_at >= ? AND source NOT IN ('killswitch', 'squareoff')")
+        .get(mode, since) as { n: number }
     ).n;
   }
 }

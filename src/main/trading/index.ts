@@ -27,6 +27,8 @@ import type { PriceStreams } from './price-streams';
 import { ScheduleService } from './schedules';
 import { liveVenue, type Venue } from './venue';
 import { ChartHistory } from './chart-history';
+import { PaperSquareOff } from './paper-square-off';
+import { PnlCurves } from './pnl-curve';
 
 export interface TradingDeps {
   db: Db;
@@ -47,6 +49,8 @@ export interface TradingDeps {
    * then come from a connection's live ticks while its feed is live, and resting paper orders fill on the tick.
    */
   streams?: PriceStreams;
+  /** Whether paper fills book BrokerVault's charges estimate (Settings; off by default). */
+  paperCharges?: () => boolean;
 }
 
 export interface Trading {
@@ -65,6 +69,10 @@ export interface Trading {
   venue(): Venue;
   /** Chart bars from the feed the trader's prices come from (live connection, paper's pricing connection, or simulated). */
   charts: ChartHistory;
+  /** P&L curves per account and day from the journal (realised plus marked). */
+  pnl: PnlCurves;
+  /** The paper engine's intraday square-off, through the order path, then its resting orders against current prices. */
+  settlePaper(): Promise<unknown>;
   /** Settle open orders and run due schedules; the shell calls it on a timer. */
   tick(): Promise<void>;
   /** Start-up: reconcile the journal with live order books, then report missed schedules. */
@@ -88,7 +96,7 @@ export function createTrading(d: TradingDeps): Trading {
   const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
   // Instrument masters: F&O lot sizes and expiries for the paper engine, and whole-lot slices above the freeze quantity.
   const instruments = new InstrumentsRepo(d.db);
-  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol));
+  const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol), d.paperCharges);
   const paperStreaming = ticks
     ? startPaperStreaming({
         ticks,
@@ -111,9 +119,10 @@ export function createTrading(d: TradingDeps): Trading {
     },
     validate: (id) => d.brokerCalls.validate(id),
   });
+  const ordersRepo = new OrdersRepo(d.db);
   const orders = new OrderService({
     db: d.db,
-    repo: new OrdersRepo(d.db),
+    repo: ordersRepo,
     audit: d.audit,
     clock: d.clock,
     log: d.log,
@@ -140,6 +149,12 @@ export function createTrading(d: TradingDeps): Trading {
   paper.onDidUpdateOrders((changed) => orders.sync({ mode: 'paper', connectionId: null }, changed));
   // A reset (or a switch of currency) clears the paper book: its resting orders end in the journal too.
   paper.onDidReset(() => orders.closeOpen('paper', 'Cancelled by a reset of the paper account.'));
+  const squareOff = new PaperSquareOff({ paper, orders, gate, log: d.log });
+  const settlePaper = async () => {
+    await squareOff.run();
+    return paper.evaluate();
+  };
+  const pnl = new PnlCurves({ repo: ordersRepo, clock: d.clock, venue: (a) => orders.venueFor(a), paperResetAt: () => paper.lastResetAt() });
   const killSwitch = new KillSwitch({
     connections: d.connections,
     orders,
@@ -182,8 +197,10 @@ export function createTrading(d: TradingDeps): Trading {
         return venue.mode === 'live' ? venue.connectionId : prices.bestConnection(symbol);
       },
     }),
+    settlePaper,
+    pnl,
     async tick() {
-      await orders.refresh(() => paper.evaluate());
+      await orders.refresh(settlePaper);
       await schedules.tick();
     },
     async start() {

@@ -10,11 +10,12 @@ import { toSafeError } from '../safe-error';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
 import type { JournalUpdate, OrdersRepo } from '../store/orders-repo';
+import { ModifyRequestsRepo } from '../store/modify-requests-repo';
 import { LimitsStore, limitProblems } from './limits';
 import type { ModeService } from './mode';
 import type { OrderGate } from './order-gate';
 import type { Venue } from './venue';
-import { applyChange, asTicket, changeFor, describeChange, modifiedOrder, sameTerms } from './order-change';
+import { applyChange, asTicket, changeFor, describeChange, modifiedOrder, sameTerms, type OrderTerms } from './order-change';
 import { SerialQueue } from '../vault/serial-queue';
 import { Emitter } from '../events';
 import type { OrderUpdate } from '../streaming/types';
@@ -92,8 +93,12 @@ export class OrderService {
   private readonly modifyQueues = new Map<string, SerialQueue>();
   /** Modify requests running or done in this run: request id → what it asked and its outcome. */
   private readonly modifies = new Map<string, { key: string; result: Promise<ModifyResult> }>();
+  /** Modify requests that reached the sending step, persisted: idempotency across a restart. */
+  private readonly modifyLog: ModifyRequestsRepo;
 
-  constructor(private readonly deps: OrderServiceDeps) {}
+  constructor(private readonly deps: OrderServiceDeps) {
+    this.modifyLog = new ModifyRequestsRepo(deps.db);
+  }
 
   venueFor(order: Pick<OrderView, 'mode' | 'connectionId'>): Venue {
     return order.mode === 'live' && order.connectionId ? this.deps.live(order.connectionId) : this.deps.paper;
@@ -198,7 +203,8 @@ export class OrderService {
     if (existing) return { status: 'placed', order: existing.state === 'UNKNOWN' || this.orphaned(existing) ? await this.reconcile(existing) : existing };
     mayStillSend();
 
-    if (source !== 'killswitch' && !options.limitsChecked) {
+    // The kill switch's and the square-off's closing orders only reduce risk: no limit holds them.
+    if (source !== 'killswitch' && source !== 'squareoff' && !options.limitsChecked) {
       const held = await this.limitHold(venue, ticket, 0);
       if (held) return held;
     }
@@ -330,7 +336,9 @@ export class OrderService {
    * Change a working order's quantity, type or prices: the order path's checks on the new terms (mode, kill switch,
    * limits; a live order always needs the trader's confirmation), then, one change at a time per order, a last look at
    * the broker (a fill or cancel meanwhile wins), the broker's own modify, and the new terms journaled and audited.
-   * A retry with the same request id gets the same outcome and sends nothing again.
+   * A retry with the same request id gets the same outcome and sends nothing again, in this run (in memory) and after
+   * a restart (the order_modifies table): a change journaled before the restart is answered from the journal, and one
+   * the app stopped while sending is looked up at the broker first and sent again only when the broker does not show it.
    */
   async modify(request: ModifyOrderRequest): Promise<ModifyResult> {
     const key = JSON.stringify([request.orderId, request.change]);
@@ -339,9 +347,12 @@ export class OrderService {
       if (prior.key !== key) throw new AppError('CONFLICT', 'That modify request id was already used for another change.');
       return prior.result;
     }
+    const stored = this.modifyLog.get(request.requestId);
+    if (stored && stored.change !== key) throw new AppError('CONFLICT', 'That modify request id was already used for another change.');
+    if (stored?.state === 'done') return { status: 'modified', order: this.journaled(request.orderId) };
     let queue = this.modifyQueues.get(request.orderId);
     if (!queue) this.modifyQueues.set(request.orderId, (queue = new SerialQueue()));
-    const result = queue.run(() => this.modifyChecked(request));
+    const result = queue.run(() => this.modifyChecked(request, key));
     this.modifies.set(request.requestId, { key, result });
     while (this.modifies.size > MODIFY_MEMORY) this.modifies.delete(this.modifies.keys().next().value!);
     // Only a done change is final: a held one comes back with its confirmation, a failed one may be tried again
@@ -351,14 +362,22 @@ export class OrderService {
     return result;
   }
 
-  private async modifyChecked(request: ModifyOrderRequest): Promise<ModifyResult> {
+  private async modifyChecked(request: ModifyOrderRequest, key: string): Promise<ModifyResult> {
     const { orderId } = request;
+    const stored = this.modifyLog.get(request.requestId);
+    if (stored?.state === 'done') return { status: 'modified', order: this.journaled(orderId) };
     const order = this.journaled(orderId);
     if (!isOpenOrderState(order.state)) throw new AppError('CONFLICT', `This order is already ${order.state.toLowerCase()}; it can no longer be changed.`);
     const venue = this.venueFor(order);
     const mayStillSend = () => this.deps.gate.assertMaySend(venue);
     mayStillSend();
     const terms = applyChange(order, request.change);
+    // Sent before the app stopped (or the answer was lost): when the broker already shows the new terms, journal them
+    // without sending the change again (the trader confirmed it when it was sent).
+    if (stored?.state === 'sending') {
+      const recovered = await this.recoverModify(request, order, terms);
+      if (recovered) return recovered;
+    }
 
     // The place path's limits, on the new terms (a modify is not a new order: the per-minute count is not asked).
     const limits = this.deps.limits.get();
@@ -387,12 +406,16 @@ export class OrderService {
     mayStillSend();
 
     let ack: OrderAck | void;
+    this.modifyLog.sending(request.requestId, orderId, key, this.deps.clock.now());
     try {
       ack = await venue.modify(fresh.brokerOrderId, changeFor(fresh, terms), modifiedOrder(fresh, terms), this.deps.gate.guardFor(venue));
     } catch (error) {
+      // Only an unclear answer keeps the request as 'sending': the change may be at the broker, and a retry looks first.
+      if (!isAmbiguous(error) || error instanceof AppError) this.modifyLog.forget(request.requestId);
       if (error instanceof AppError) throw error;
       if (error instanceof BrokerPrompt) {
-        // BrokerVault never answers for the trader, and a question about a change has no answer path yet: nothing changed.
+        // Adapters settle the questions they know about a change (each in its own broker folder); one that still
+        // comes up here is never answered for the trader: nothing changed.
         throw new AppError(
           'BROKER_REJECTED',
           `The broker asks before changing this order: ${error.prompts.join(' ')} BrokerVault cannot answer that for a change yet, so nothing was changed.`,
@@ -408,25 +431,48 @@ export class OrderService {
       }
       throw error;
     }
-    const change = describeChange(fresh, terms);
+    this.journalModify(request.requestId, fresh, terms, ack ? ack.brokerOrderId : undefined, false);
+    // A change can fill at once (a limit moved through the market): record what the broker did.
+    return { status: 'modified', order: await this.reconcile(this.deps.repo.get(orderId)!) };
+  }
+
+  /** The new terms, the request marked done and the audit entry, in one commit. */
+  private journalModify(requestId: string, before: OrderView, terms: OrderTerms, brokerOrderId: string | undefined, recovered: boolean): void {
+    const orderId = before.id;
+    const change = describeChange(before, terms);
     this.deps.db.transaction(() => {
-      this.deps.repo.amend(orderId, terms, this.deps.clock.now());
-      this.deps.repo.update(
+      const now = this.deps.clock.now();
+      this.deps.repo.amend(orderId, terms, now);
+      this.deps.repo.update(orderId, { state: before.state, brokerOrderId, message: `Modified: ${change}.` }, now);
+      this.modifyLog.done(requestId, now);
+      this.deps.audit.append('order.modify', before.connectionId, {
         orderId,
-        { state: fresh.state, brokerOrderId: ack ? ack.brokerOrderId : undefined, message: `Modified: ${change}.` },
-        this.deps.clock.now(),
-      );
-      this.deps.audit.append('order.modify', fresh.connectionId, {
-        orderId,
-        mode: fresh.mode,
-        requestId: request.requestId,
+        mode: before.mode,
+        requestId,
         change,
-        ...(ack && ack.brokerOrderId !== fresh.brokerOrderId ? { replacedBy: ack.brokerOrderId } : {}),
+        ...(brokerOrderId && brokerOrderId !== before.brokerOrderId ? { replacedBy: brokerOrderId } : {}),
+        ...(recovered ? { recovered: true } : {}),
       });
     })();
     this.emit(orderId);
-    // A change can fill at once (a limit moved through the market): record what the broker did.
-    return { status: 'modified', order: await this.reconcile(this.deps.repo.get(orderId)!) };
+  }
+
+  /**
+   * A modify that was on its way when the app stopped (or whose answer was lost): read the order at the broker, and
+   * when it already carries the new terms, journal them as this request's outcome; null when the change must be sent.
+   * A stop price is not in every broker's order view, so a change of the stop is always sent again (terms are absolute).
+   */
+  private async recoverModify(request: ModifyOrderRequest, order: OrderView, terms: OrderTerms): Promise<ModifyResult | null> {
+    if (terms.stopPrice !== order.stopPrice || !order.brokerOrderId) return null;
+    const atBroker = await this.venueFor(order)
+      .get({ brokerOrderId: order.brokerOrderId, clientOrderId: order.clientOrderId })
+      .catch(() => null);
+    if (!atBroker || !isOpenOrderState(atBroker.state)) return null;
+    const shows = atBroker.quantity === terms.quantity && atBroker.type === terms.type && (atBroker.limitPrice ?? null) === terms.limitPrice;
+    if (!shows) return null;
+    this.deps.log.info('modify found at the broker after a restart; not sent again', { orderId: order.id });
+    this.journalModify(request.requestId, { ...order, state: atBroker.state }, terms, atBroker.brokerOrderId, true);
+    return { status: 'modified', order: await this.reconcile(this.deps.repo.get(order.id)!) };
   }
 
   /** The kill switch voids every limit confirmation handed out before it. */
@@ -484,19 +530,30 @@ export class OrderService {
   }
 
   /**
-   * Cancel an order found in a venue's order book (the kill switch sweeps books, not the journal): the
-   * cancel is audited, and a journaled order is brought up to date from the broker.
+   * Cancel an order found in a venue's order book (the kill switch sweeps books, not the journal; the paper
+   * square-off cancels what its plan names): the cancel is audited with its source, and a journaled order is
+   * brought up to date from the broker.
    */
-  async cancelInBook(venue: Venue, order: Pick<BrokerOrder, 'brokerOrderId'>): Promise<void> {
-    await venue.cancel(order.brokerOrderId, 'Cancelled by the kill switch.');
+  async cancelInBook(
+    venue: Venue,
+    order: Pick<BrokerOrder, 'brokerOrderId'>,
+    source: 'killswitch' | 'squareoff' = 'killswitch',
+    reason = 'Cancelled by the kill switch.',
+  ): Promise<void> {
+    await venue.cancel(order.brokerOrderId, reason);
     const journaled = this.deps.repo.byBrokerOrderId(venue.mode, venue.connectionId, order.brokerOrderId);
     this.deps.audit.append('order.cancel', venue.connectionId, {
       orderId: journaled?.id ?? null,
       brokerOrderId: order.brokerOrderId,
       mode: venue.mode,
-      source: 'killswitch',
+      source,
     });
     if (journaled) await this.reconcile(journaled);
+  }
+
+  /** The journaled order of a ticket id, if any (a retried ticket is never sent twice). */
+  byTicket(ticketId: string): OrderView | null {
+    return this.deps.repo.byClientOrderId(`bv-${ticketId}`);
   }
 
   /** Connections with live orders the journal still holds open (the kill switch sweeps them even when inactive). */

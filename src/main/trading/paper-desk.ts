@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { Emitter } from '../events';
 import type { AppSettings } from '../store/app-settings';
 import type { Db } from '../store/db';
-import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './paper';
+import { PaperBroker, type PaperOrder, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice, type SquareOffPlan } from './paper';
 import type { ContractLookup } from './paper/contracts';
 import type { Venue } from './venue';
 
@@ -39,6 +39,8 @@ export class PaperDesk implements Venue {
     private readonly clock: Clock,
     /** F&O lot sizes and expiries from the instrument masters. */
     private readonly contracts?: ContractLookup,
+    /** Whether paper fills book the charges estimate (the trader's setting). */
+    private readonly chargesOn?: () => boolean,
   ) {
     this.engine = this.open(settings.get(CURRENCY_KEY, z.string()) ?? DEFAULT_PAPER.currency, DEFAULT_PAPER.startingCash);
   }
@@ -52,6 +54,7 @@ export class PaperDesk implements Venue {
       currency,
       startingCash,
       contracts: this.contracts,
+      chargesOn: this.chargesOn,
       onUpdate: (orders) => {
         this.didUpdateOrders.fire(orders);
         this.didChangeBook.fire();
@@ -87,6 +90,16 @@ export class PaperDesk implements Venue {
   /** Re-check resting orders against current prices; returns the orders that changed. */
   evaluate(): Promise<PaperOrder[]> {
     return this.engine.evaluate();
+  }
+
+  /** When the current paper account was last reset (its book started flat then); null if never. */
+  lastResetAt(): number | null {
+    return this.engine.resets().at(-1)?.at ?? null;
+  }
+
+  /** What the intraday square-off must do now; carried out through the order path (paper-square-off.ts). */
+  squareOffPlan(): Promise<SquareOffPlan> {
+    return this.engine.squareOffPlan();
   }
 
   /** A live tick for `symbol` from a streaming connection (see PaperStreaming). */

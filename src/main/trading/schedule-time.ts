@@ -29,7 +29,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** The UTC instant of a local date and time in a zone (correct across DST changes). */
-function instantOf(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+export function instantOf(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const guess = Date.UTC(year, month - 1, day, hour, minute);
   const offsetAt = (t: number) => {
     const p = parts(t, timeZone);
@@ -55,4 +55,20 @@ export function occurrences(now: number, time: string, days: number[], timeZone:
     if (at > now && (next === null || at < next)) next = at;
   }
   return { previous, next };
+}
+
+/** The calendar day (YYYY-MM-DD) of instant `at` in a zone. */
+export function dayOf(at: number, timeZone: string): string {
+  const p = parts(at, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The first and last instants of a calendar day in a zone: [start, end). */
+export function dayBounds(day: string, timeZone: string): { start: number; end: number } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  return {
+    start: instantOf(y, m, d, 0, 0, timeZone),
+    end: instantOf(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, 0, timeZone),
+  };
 }

@@ -346,9 +346,9 @@ export const conformance: BrokerConformance = {
     }),
     behaviour(
       ['modify', 'specific'],
-      'modifies on the order’s own id; a value-limit question comes back unanswered and changes nothing until confirmed',
+      'modifies on the order’s own id; a value-limit question is declined at the gateway and the change refused, nothing changed',
       async () => {
-        const { sim, ctx, clock } = await setup();
+        const { sim, ctx, clock, paths } = await setup();
         const c = ctx();
         const low = Math.round(priceAt('US:AAPL', clock.now()) * 0.5);
         const placed = order({ type: 'LIMIT', limitPrice: low });
@@ -357,15 +357,57 @@ export const conformance: BrokerConformance = {
         expect(changed).toMatchObject({ brokerOrderId: ack.brokerOrderId });
         expect(sim.exchange.get(ack.brokerOrderId)).toMatchObject({ quantity: 2, limitPrice: low - 1, status: 'OPEN' });
         const qty = Math.ceil(30_000 / low);
-        const asked = await adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: qty }, { ...placed, quantity: qty }).catch((e: unknown) => e);
-        expect(asked).toBeInstanceOf(IbkrConfirmationRequired);
-        expect((asked as IbkrConfirmationRequired).prompts[0]).toContain('exceeds the Total Value Limit');
+        paths.length = 0;
+        const refused = await failure(adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: qty }, { ...placed, quantity: qty }));
+        expect(refused).not.toBeInstanceOf(IbkrConfirmationRequired);
+        expect(refused.code).toBe('BROKER_REJECTED');
+        expect(refused.message).toMatch(
+          /^IBKR asks before changing this order: .*exceeds the Total Value Limit.* BrokerVault does not confirm that for a change, so nothing was changed\./,
+        );
+        expect(refused.message).not.toContain('<br>');
+        // Declined at the gateway: no change waits there for an answer.
+        expect(paths.filter((p) => p.startsWith('POST /iserver/reply/'))).toHaveLength(1);
+        expect(sim.pendingQuestions()).toBe(0);
         expect(sim.exchange.get(ack.brokerOrderId)!.quantity).toBe(2);
         await adapter.cancelOrder(c, ack.brokerOrderId);
         const closed = await failure(adapter.modifyOrder!(c, ack.brokerOrderId, { quantity: 3 }, { ...placed, quantity: 3 }));
         expect(closed.message).toContain('cannot be modified');
       },
     ),
+    behaviour(['modify', 'specific'], 'a limit moved more than 3 % through the market is asked about (o163) and refused', async () => {
+      const { sim, ctx, clock } = await setup();
+      const c = ctx();
+      const market = priceAt('US:AAPL', clock.now());
+      const placed = order({ type: 'LIMIT', limitPrice: Math.round(market * 0.5) });
+      const ack = await adapter.placeOrder(c, placed);
+      const through = Math.round(market * 1.1 * 100) / 100;
+      const refused = await failure(adapter.modifyOrder!(c, ack.brokerOrderId, { limitPrice: through }, { ...placed, limitPrice: through }));
+      expect(refused.message).toContain('price exceeds the Percentage constraint of 3%');
+      expect(sim.exchange.get(ack.brokerOrderId)).toMatchObject({ limitPrice: Math.round(market * 0.5), status: 'OPEN' });
+      expect(sim.pendingQuestions()).toBe(0);
+    }),
+    behaviour(['modify', 'specific'], 'an informational notice about a change (outside regular hours) is confirmed and the change made', async () => {
+      const { sim, ctx, clock, paths } = await setup({}, Date.UTC(2026, 0, 5, 23, 0, 0)); // 18:00 New York
+      const c = ctx();
+      const market = priceAt('US:AAPL', clock.now());
+      const placed = order({ type: 'LIMIT', limitPrice: Math.round(market * 0.5) });
+      const ack = await adapter.placeOrder(c, placed);
+      paths.length = 0;
+      // A limit becomes a market order outside regular hours: the gateway says it is held until the open.
+      const changed = await adapter.modifyOrder!(c, ack.brokerOrderId, { type: 'MARKET' }, { ...placed, type: 'MARKET', limitPrice: undefined });
+      expect(changed).toMatchObject({ brokerOrderId: ack.brokerOrderId });
+      expect(paths.filter((p) => p.startsWith('POST /iserver/reply/'))).toHaveLength(1);
+      expect(sim.exchange.get(ack.brokerOrderId)!.type).toBe('MARKET');
+      // A notice and a refusal in one chain: the refusal wins, nothing changes.
+      const other = await adapter.placeOrder(c, order({ type: 'LIMIT', limitPrice: Math.round(market * 0.5) }));
+      const qty = Math.ceil(30_000 / market);
+      const refused = await failure(
+        adapter.modifyOrder!(c, other.brokerOrderId, { type: 'MARKET', quantity: qty }, { ...placed, type: 'MARKET', limitPrice: undefined, quantity: qty }),
+      );
+      expect(refused.message).toContain('Total Value Limit');
+      expect(sim.exchange.get(other.brokerOrderId)).toMatchObject({ type: 'LIMIT', quantity: 1 });
+      expect(sim.pendingQuestions()).toBe(0);
+    }),
     behaviour('orders', 'treats a resubmitted cOID as the same order', async () => {
       const { sim, ctx } = await setup();
       const c = ctx();

@@ -39,6 +39,8 @@ export interface IbkrSimHandle extends SimulatorHandle {
   setCompeting(competing: boolean): void;
   /** Browser login done but the brokerage session not opened yet (needs /iserver/auth/ssodh/init). */
   dropBrokerageSession(): void;
+  /** Order questions the gateway holds unanswered (reply ids not yet confirmed or declined). */
+  pendingQuestions(): number;
   /** The websocket `wss://localhost:5000/v1/api/ws` stands for (`ws://` without HTTPS). */
   streamUrl: string;
   /** The websocket, so tests can look at subscriptions, push an update now or drop every socket. */
@@ -98,6 +100,7 @@ export async function startIbkrGateway(options: IbkrSimOptions = {}): Promise<Ib
     setCompeting: (competing) => {
       state.competing = competing;
     },
+    pendingQuestions: () => state.replies.size,
     dropBrokerageSession: () => {
       state.brokerage = false;
       state.primed = false;

@@ -4,6 +4,7 @@ import { ensureAccount, gatewayCall, sharedInFlight, str } from './client';
 import { conidFor } from './contracts';
 import { gatewayErrorText, IbkrConfirmationRequired, promptText } from './errors';
 import { mapOrder, orderTypeToIbkr, stateFromIbkr } from './mapping';
+import { classifyChangeQuestion } from './questions';
 
 type Json = Record<string, unknown>;
 
@@ -133,20 +134,52 @@ export async function confirmReply(ctx: BrokerContext, replyId: string, confirme
   return settleOrderAnswer(ctx, answer, clientOrderId);
 }
 
+/** At most this many questions in a row about one change before BrokerVault gives up (the gateway loops per question). */
+const MAX_CHANGE_QUESTIONS = 5;
+
 /**
  * POST /iserver/account/{acct}/order/{id} with the full order again (no cOID: the order keeps its id). The gateway may
- * ask a question first, thrown as IbkrConfirmationRequired like a placement's.
+ * ask questions first, one at a time (questions.ts): a notice that adds no risk is confirmed, since the trader already
+ * confirmed the change; any other is declined at the gateway (so no change waits there) and the change is refused in
+ * words. Nothing changed at IBKR in that case.
  */
 export async function modifyOrder(ctx: BrokerContext, brokerOrderId: string, _change: unknown, order: ModifiedOrder): Promise<OrderAck> {
   const account = await ensureAccount(ctx);
   const conid = await conidFor(ctx, order.symbol);
   const { cOID: _ignored, ...body } = orderBody(account, conid, order);
-  const answer = await gatewayCall(
+  let answer = await gatewayCall(
     ctx,
     { method: 'POST', path: `/iserver/account/${encodeURIComponent(account)}/order/${encodeURIComponent(brokerOrderId)}`, json: body },
     'modify the order',
   );
-  return settleOrderAnswer(ctx, answer, null);
+  for (let asked = 0; ; asked++) {
+    const question = questionIn(answer);
+    if (!question) return settleOrderAnswer(ctx, answer, null);
+    const kind = asked < MAX_CHANGE_QUESTIONS ? classifyChangeQuestion(question.messageIds, question.prompts) : 'refused';
+    if (kind === 'refused') {
+      // Declined, so the change does not wait at the gateway for an answer; the refusal stands whatever it replies.
+      await gatewayCall(ctx, { method: 'POST', path: `/iserver/reply/${question.replyId}`, json: { confirmed: false } }, 'decline the change').catch(
+        () => undefined,
+      );
+      throw new BrokerError(
+        'BROKER_REJECTED',
+        `IBKR asks before changing this order: ${question.prompts.join(' ')} BrokerVault does not confirm that for a change, so nothing was changed. ` +
+          "Make a smaller change, or change the order in IBKR's own terminal if you mean it.",
+      );
+    }
+    answer = await gatewayCall(ctx, { method: 'POST', path: `/iserver/reply/${question.replyId}`, json: { confirmed: true } }, 'confirm the change');
+  }
+}
+
+/** A question in a gateway answer (`id` + `message[]`), or null. */
+function questionIn(answer: unknown): { replyId: string; prompts: string[]; messageIds: string[] } | null {
+  if (gatewayErrorText(answer) !== null) return null;
+  const first = ((Array.isArray(answer) ? answer[0] : answer) ?? {}) as Json;
+  const replyId = str(first.id);
+  if (!replyId || !Array.isArray(first.message) || str(first.order_id ?? first.orderId)) return null;
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(replyId)) return null;
+  const messageIds = Array.isArray(first.messageIds) ? first.messageIds.map((m) => String(m)) : [];
+  return { replyId, prompts: first.message.map(promptText).filter(Boolean), messageIds };
 }
 
 export async function cancelOrder(ctx: BrokerContext, brokerOrderId: string): Promise<void> {

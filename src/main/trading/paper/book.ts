@@ -3,9 +3,10 @@ import { needsLimitPrice, needsStopPrice } from '../../../shared/orders';
 import { BrokerError, type OrderRequest } from '../../brokers/types';
 import { decide } from './matching';
 import { EMPTY_HOLDING, applyFill } from './ledger';
-import { fromMinor, prorate, round8, valueMinor } from './money';
+import { fromMinor, prorate, round8, toMinor, valueMinor } from './money';
+import type { ChargeEstimate, ChargeInput } from './charges';
 import { productRule, shareMinor, shortBlockMinor, shortHint } from './products';
-import type { OrderRow, PaperStore, PositionRow } from '../../store/paper-store';
+import type { OrderRow, PaperStore } from '../../store/paper-store';
 import type { SourcedPrice } from './price-source';
 
 /**
@@ -18,12 +19,21 @@ export class Book {
     private readonly clock: Clock,
     private readonly currency: string,
     private readonly decimals: number,
+    /** The charges estimate to book with a fill, when the trader turned it on (charges.ts); null when off. */
+    private readonly charges: (fill: ChargeInput) => ChargeEstimate | null = () => null,
   ) {}
 
-  /** Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. */
-  place(req: OrderRequest, priced: SourcedPrice): OrderRow {
+  /**
+   * Admit a validated request at the current `priced` price: reject, fill at once, or leave it resting. An order the
+   * engine's risk desk admits whatever the cash (`forcedBecause`: the intraday square-off's closing order) fills at once.
+   */
+  place(req: OrderRequest, priced: SourcedPrice, forcedBecause?: string): OrderRow {
     const price = priced.price;
     const row = this.newRow(req);
+    if (forcedBecause !== undefined) {
+      this.store.insertOrder(row);
+      return this.fill(row, priced, forcedBecause);
+    }
     const reserve = req.side === 'BUY' ? this.reserveFor(row, price) : this.shortMarginFor(row, this.sellBasis(row, price));
     const refusal = req.side === 'BUY' ? this.refuseBuy(row, reserve) : this.refuseSell(row, this.sellBasis(row, price));
     if (refusal) {
@@ -39,23 +49,6 @@ export class Book {
       return this.close(after, 'CANCELLED', 'IOC order could not be filled at once; cancelled.');
     }
     return after;
-  }
-
-  /**
-   * The paper broker's intraday square-off: close `pos` at the market `priced`, whatever the cash (a broker's
-   * risk desk does not ask). The closing order shows in the history with why it was made.
-   */
-  squareOff(pos: PositionRow, priced: SourcedPrice, message: string): OrderRow {
-    const row = this.newRow({
-      clientOrderId: `paper-squareoff-${this.clock.now()}-${pos.symbol}`,
-      symbol: pos.symbol,
-      side: pos.quantity < 0 ? 'BUY' : 'SELL',
-      quantity: Math.abs(pos.quantity),
-      type: 'MARKET',
-      product: pos.product ?? undefined,
-    });
-    this.store.insertOrder(row);
-    return this.fill(row, priced, message);
   }
 
   private newRow(req: OrderRequest): OrderRow {
@@ -155,8 +148,13 @@ export class Book {
     const pos = this.store.position(order.symbol);
     const held = pos ? { quantity: pos.quantity, costMinor: pos.cost_minor, realizedMinor: pos.realized_minor } : EMPTY_HOLDING;
     const effect = applyFill(held, order.side, order.quantity, price, this.decimals);
+    // Estimated charges (when on) come out of cash and count against realised P&L, so equity stays
+    // starting cash + realised + unrealised.
+    const charged = this.charges({ symbol: order.symbol, side: order.side, quantity: order.quantity, price, product: order.product });
+    const chargesMinor = charged && charged.total > 0 ? toMinor(charged.total, this.decimals) : 0;
+    effect.holding.realizedMinor -= chargesMinor;
     const now = this.clock.now();
-    this.store.setCash(account.cash_minor + effect.cashDeltaMinor, now);
+    this.store.setCash(account.cash_minor + effect.cashDeltaMinor - chargesMinor, now);
     // A flat symbol takes the fill's feed; an open one already has it (step() refuses any other). The position
     // takes the product of the order that opened it (from flat, or by crossing zero); extending keeps its own.
     const opened = !pos || pos.quantity === 0 || Math.sign(effect.holding.quantity) === -Math.sign(pos.quantity);
@@ -169,8 +167,8 @@ export class Book {
       average_price: price,
       reserved_minor: 0,
       // Sells always show what they realised; buys only when they covered a short.
-      realized_minor: order.side === 'SELL' || held.quantity < 0 ? effect.realizedMinor : null,
-      message: forcedBecause ?? `Filled ${order.quantity} at ${price}.`,
+      realized_minor: order.side === 'SELL' || held.quantity < 0 ? effect.realizedMinor - chargesMinor : null,
+      message: `${forcedBecause ?? `Filled ${order.quantity} at ${price}.`}${chargesMinor > 0 ? ` ${this.chargesText(charged!)}` : ''}`,
       fill_source: priced.source,
       updated_at: now,
     };
@@ -286,6 +284,11 @@ export class Book {
       default:
         return 'Working.';
     }
+  }
+
+  private chargesText(estimate: ChargeEstimate): string {
+    const parts = estimate.lines.map((l) => `${l.name} ${l.amount.toFixed(this.decimals)}`).join(', ');
+    return `Estimated charges ${this.money(toMinor(estimate.total, this.decimals))} (${parts}).`;
   }
 
   private money(minor: number): string {

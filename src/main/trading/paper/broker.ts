@@ -10,10 +10,11 @@ import { INTRADAY_PRODUCTS, shortBlockMinor } from './products';
 import { INTRADAY_SQUARE_OFF, isIntraday, lastSquareOff } from './square-off';
 import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
-import { PaperStore, type OrderRow } from '../../store/paper-store';
-import type { PaperAccount, PaperOrder, PaperReset, PositionSource } from './types';
+import { PaperStore, type OrderRow, type PositionRow } from '../../store/paper-store';
+import type { PaperAccount, PaperOrder, PaperReset, PositionSource, SquareOffPlan } from './types';
 import { toHolding, toPaperOrder, toPaperReset, toPosition, toTrade } from './view';
 import { valuate } from './valuation';
+import { estimateCharges } from './charges';
 
 export interface PaperBrokerOptions {
   db: Db;
@@ -31,6 +32,8 @@ export interface PaperBrokerOptions {
   onUpdate?: (orders: PaperOrder[]) => void;
   /** Lot size and expiry of F&O contracts from the instrument masters; without it every symbol trades in units. */
   contracts?: ContractLookup;
+  /** Whether fills book BrokerVault's charges estimate (charges.ts); read at each fill. Off when left out. */
+  chargesOn?: () => boolean;
 }
 
 /**
@@ -69,7 +72,7 @@ export class PaperBroker {
     const account = this.store.account()!;
     this.currency = account.currency;
     this.decimals = account.decimals;
-    this.book = new Book(this.store, clock, this.currency, this.decimals);
+    this.book = new Book(this.store, clock, this.currency, this.decimals, (fill) => (options.chargesOn?.() ? estimateCharges(fill) : null));
   }
 
   get simulated(): boolean {
@@ -85,7 +88,7 @@ export class PaperBroker {
       this.report(await this.settle());
       const priced = await this.priceOf(order.symbol);
       // Re-check inside the transaction: another call with the same id may have landed while we awaited.
-      return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, priced)));
+      return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, priced, this.squareOffReason(order, priced))));
     });
   }
 
@@ -264,40 +267,54 @@ export class PaperBroker {
 
   /** Settle resting orders against current prices. Runs on the queue only. */
   private async settle(): Promise<OrderRow[]> {
-    const squared = await this.squareOffDue();
     const symbols = [...new Set(this.store.openOrders().map((o) => o.symbol))];
-    if (symbols.length === 0) return squared;
+    if (symbols.length === 0) return [];
     const prices = await this.pricesFor(symbols);
     // Re-read inside the transaction: orders may have been placed or cancelled while prices were fetched.
-    return [...squared, ...this.store.tx(() => this.stepAll(this.store.openOrders(), prices))];
+    return this.store.tx(() => this.stepAll(this.store.openOrders(), prices));
   }
 
   /**
-   * The intraday square-off (square-off.ts): once the clock has passed 15:20 IST, open MIS orders from before it are
-   * cancelled and MIS positions last filled before it are closed at market. Runs on the queue only; a position
-   * whose feed cannot price it just now waits for the next evaluation.
+   * The intraday square-off (square-off.ts), as a plan: once the clock has passed 15:20 IST, open MIS orders from
+   * before it are to be cancelled and MIS positions last filled before it closed at market. Nothing changes here: the
+   * app carries the plan out through its one order path (trading/paper-square-off.ts), so every step is journaled and
+   * audited. A position its feed cannot price just now waits for the next plan.
    */
-  private async squareOffDue(): Promise<OrderRow[]> {
-    if (!this.store.hasProduct(INTRADAY_PRODUCTS)) return [];
-    const cutoff = lastSquareOff(this.options.clock.now());
-    if (cutoff === null) return [];
-    const dueOrders = () => this.store.openOrders().filter((o) => isIntraday(o.product) && o.created_at <= cutoff);
-    const duePositions = () => this.store.positions().filter((p) => p.quantity !== 0 && isIntraday(p.product) && p.updated_at <= cutoff);
-    const positions = duePositions();
-    if (positions.length === 0 && dueOrders().length === 0) return [];
-    const prices = await this.pricesFor(positions.map((p) => p.symbol));
-    const at = INTRADAY_SQUARE_OFF.label;
-    // Re-read inside the transaction: orders or fills may have landed while prices were fetched.
-    return this.store.tx(() => {
-      const out = dueOrders().map((o) => this.book.cancel(o, `Cancelled at the intraday square-off (${o.product}, ${at}).`));
-      for (const p of duePositions()) {
-        const priced = prices.get(p.symbol);
-        if (!priced) continue;
-        const why = `Squared off at ${priced.price}: ${p.product} positions are closed at ${at} (BrokerVault paper rule, as NSE intraday).`;
-        out.push(this.book.squareOff(p, priced, why));
-      }
-      return out;
+  async squareOffPlan(): Promise<SquareOffPlan> {
+    return this.queue.run(async () => {
+      this.report(await this.settle());
+      const none: SquareOffPlan = { cutoff: null, cancel: [], close: [] };
+      if (!this.store.hasProduct(INTRADAY_PRODUCTS)) return none;
+      const cutoff = lastSquareOff(this.options.clock.now());
+      if (cutoff === null) return none;
+      const cancel = this.store
+        .openOrders()
+        .filter((o) => isIntraday(o.product) && o.created_at <= cutoff)
+        .map((o) => toPaperOrder(o, this.decimals));
+      const due = this.store.positions().filter((p) => this.dueForSquareOff(p, cutoff));
+      const prices = due.length ? await this.pricesFor(due.map((p) => p.symbol)) : new Map<string, SourcedPrice>();
+      const close = due
+        .filter((p) => prices.has(p.symbol))
+        .map((p) => ({ symbol: p.symbol, side: p.quantity < 0 ? ('BUY' as const) : ('SELL' as const), quantity: Math.abs(p.quantity), product: p.product }));
+      return { cutoff, cancel, close };
     });
+  }
+
+  private dueForSquareOff(p: PositionRow, cutoff: number): boolean {
+    return p.quantity !== 0 && isIntraday(p.product) && p.updated_at <= cutoff;
+  }
+
+  /**
+   * The square-off's closing order: a market order closing a whole intraday position that is past its square-off
+   * time is admitted whatever the cash (a broker's risk desk does not ask), and says why it was made. Null for any other.
+   */
+  private squareOffReason(order: OrderRequest, priced: SourcedPrice): string | undefined {
+    if (order.type !== 'MARKET') return undefined;
+    const cutoff = lastSquareOff(this.options.clock.now());
+    const p = this.store.position(order.symbol);
+    if (cutoff === null || !p || !this.dueForSquareOff(p, cutoff)) return undefined;
+    if (order.side !== (p.quantity < 0 ? 'BUY' : 'SELL') || order.quantity !== Math.abs(p.quantity)) return undefined;
+    return `Squared off at ${priced.price}: ${p.product} positions are closed at ${INTRADAY_SQUARE_OFF.label} (BrokerVault paper rule, as NSE intraday).`;
   }
 
   /** Apply the latest tick of each symbol. Runs on the queue only; synchronous, so no tick lands half-way. */

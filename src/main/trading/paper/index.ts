@@ -12,4 +12,4 @@ export {
   type PriceSource,
   type SourcedPrice,
 } from './price-source';
-export type { PaperAccount, PaperOrder, PaperReset, PositionSource, TimeInForce } from './types';
+export type { PaperAccount, PaperOrder, PaperReset, PositionSource, SquareOffPlan, TimeInForce } from './types';

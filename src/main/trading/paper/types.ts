@@ -63,6 +63,17 @@ export interface PaperReset {
   newStartingCash: number;
 }
 
+/**
+ * What the intraday square-off must do now (square-off.ts): the open intraday orders from before the last square-off
+ * time, to cancel, and the intraday positions last filled before it, to close at market (only those the feed can
+ * price now). Computed by the engine; carried out through the app's one order path.
+ */
+export interface SquareOffPlan {
+  cutoff: number | null;
+  cancel: PaperOrder[];
+  close: { symbol: string; side: OrderSide; quantity: number; product: string | null }[];
+}
+
 /** What the matching rules need to know about a working order. */
 export interface Working {
   side: OrderSide;

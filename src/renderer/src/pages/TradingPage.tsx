@@ -10,6 +10,7 @@ import { useApp } from '../store';
 
 // The chart library loads only when a chart opens: the first screen does not wait for it.
 const ChartPanel = lazy(() => import('../trading/ChartPanel').then((m) => ({ default: m.ChartPanel })));
+const PnlCurvePanel = lazy(() => import('../trading/PnlCurvePanel').then((m) => ({ default: m.PnlCurvePanel })));
 
 /** The trading console: ticket, prices, account, orders and positions for the current mode, and scheduled baskets. */
 export function TradingPage() {
@@ -50,6 +51,9 @@ export function TradingPage() {
         )}
         <OrdersTable />
         <PositionsPanel onPick={pick} onChart={setChart} />
+        <Suspense fallback={<p className="muted">Loading the P&amp;L curve…</p>}>
+          <PnlCurvePanel />
+        </Suspense>
         <BooksPanel onPick={pick} />
         <SchedulesPanel />
       </div>

@@ -78,6 +78,16 @@ export function PreferencesSection() {
           </span>
         </label>
         <label className="checkbox">
+          <input type="checkbox" checked={settings.paperChargesEstimate} onChange={(e) => void save({ paperChargesEstimate: e.target.checked })} />
+          <span>
+            Estimate charges on paper fills
+            <span className="help block">
+              Deducts BrokerVault&apos;s estimate of brokerage, STT, exchange charges, GST and stamp duty (India) or SEC and FINRA fees on sells (US) from paper
+              cash and realised P&amp;L. An estimate at stated rates, not any broker&apos;s bill.
+            </span>
+          </span>
+        </label>
+        <label className="checkbox">
           <input type="checkbox" checked={settings.notificationsEnabled} onChange={(e) => void save({ notificationsEnabled: e.target.checked })} />
           <span>
             Desktop notifications

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   CandlestickSeries,
   HistogramSeries,
@@ -48,6 +48,13 @@ interface Drag {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
+
+/**
+ * Bars the series holds at first; older loaded bars join, this many at a time, as the trader scrolls back. The library
+ * rebuilds its per-bar drawing list from every bar in the series on each change, so a live price costs in proportion
+ * to the bars held, not the bars shown (bench/chart.ts, docs/performance.md).
+ */
+export const CHART_WINDOW = 2_000;
 const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
 /** "#rrggbb" at `alpha` as rgba(): the chart parses colours itself and knows no color-mix(). */
@@ -91,10 +98,19 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
   const box = useRef<HTMLDivElement>(null);
   const series = useRef<Series | null>(null);
   const bars = useRef<Candle[]>([]);
+  /** Index of the first loaded bar the series holds (see CHART_WINDOW). */
+  const drawnFrom = useRef(0);
   const colors = useRef({ buy: '#1a7f45', sell: '#c62828', accent: '#2454d3' });
+  /** The loaded bars from `drawnFrom` on, into the series (live prices then go in with update()). */
+  const showBars = () => {
+    const shown = bars.current.slice(drawnFrom.current);
+    series.current?.candles.setData(shown.map(candleBar));
+    series.current?.volume.setData(shown.map((c) => volumeBar(c, colors.current)));
+  };
   const mode = useApp((s) => (s.mode.mode === 'live' && s.mode.live ? `live:${s.mode.live.connectionId}` : 'paper'));
   const orders = useApp((s) => s.orders);
-  const streamed = useLive((s) => (s.watched[symbol]?.source === 'stream' ? s.quotes[symbol] : undefined));
+  // Only whether the symbol streams: the prices themselves reach the chart outside React (below).
+  const isStreamed = useLive((s) => s.watched[symbol]?.source === 'stream' && s.quotes[symbol] !== undefined);
   const timeZone = exchangeTimeZone(symbol);
 
   // The chart itself: created once per panel, sized by its box.
@@ -123,7 +139,17 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
     });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     series.current = { chart, candles, volume, markers: createSeriesMarkers(candles, []) };
+    // Scrolled near the oldest bar the series holds: the next older bars join, and the view stays where it was.
+    const onRange = (range: { from: number; to: number } | null) => {
+      if (!range || range.from > 50 || drawnFrom.current === 0 || !series.current) return;
+      const added = Math.min(CHART_WINDOW, drawnFrom.current);
+      drawnFrom.current -= added;
+      showBars();
+      chart.timeScale().setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    };
+    chart.timeScale().subscribeVisibleLogicalRangeChange(onRange);
     return () => {
+      chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange);
       series.current = null;
       chart.remove();
     };
@@ -149,8 +175,8 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
       (h) => {
         if (!live || !series.current) return;
         bars.current = h.candles.map((c) => ({ ...c }));
-        series.current.candles.setData(bars.current.map(candleBar));
-        series.current.volume.setData(bars.current.map((c) => volumeBar(c, colors.current)));
+        drawnFrom.current = Math.max(0, bars.current.length - CHART_WINDOW);
+        showBars();
         series.current.chart.timeScale().scrollToRealTime();
         setIntervals(h.intervals);
         setLoaded({ bars: h.candles.length, simulated: h.simulated });
@@ -177,11 +203,20 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
   const foldRef = useRef(fold);
   foldRef.current = fold;
 
+  // Streamed prices go from the live store straight into the series, with no re-render of the panel per price. The
+  // live store changes at most once per animation frame (FrameCoalescer), so the chart is told at most once a frame:
+  // one update() per series (bench/chart.ts, docs/performance.md).
   useEffect(() => {
-    if (streamed) foldRef.current(streamed.last, streamed.at);
-  }, [streamed]);
-
-  const isStreamed = streamed !== undefined;
+    const streamedQuote = (s: ReturnType<typeof useLive.getState>) => (s.watched[symbol]?.source === 'stream' ? s.quotes[symbol] : undefined);
+    let seen = streamedQuote(useLive.getState());
+    if (seen) foldRef.current(seen.last, seen.at);
+    return useLive.subscribe((s) => {
+      const quote = streamedQuote(s);
+      if (!quote || quote === seen) return;
+      seen = quote;
+      foldRef.current(quote.last, quote.at);
+    });
+  }, [symbol]);
   useEffect(() => {
     if (isStreamed || !loaded) return;
     const timer = setInterval(() => {
@@ -308,6 +343,7 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
     const length = INTERVAL_MS[interval];
     series.current.markers.setMarkers(
       fills
+        .filter((o) => o.updatedAt >= (bars.current[drawnFrom.current]?.time ?? 0))
         .map((o) => ({
           time: seconds(Math.floor(o.updatedAt / length) * length),
           position: o.side === 'BUY' ? ('belowBar' as const) : ('aboveBar' as const),
@@ -321,7 +357,11 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
 
   // Where each line is drawn (for tests and for the drag), absent when off the chart; low: the lowest price loaded.
   const yOfLine = (price: number) => series.current?.candles.priceToCoordinate(price) ?? undefined;
-  const low = loaded && bars.current.length > 0 ? Math.min(...bars.current.map((b) => b.low)) : undefined;
+  // Once per load, not per render: a scan of up to 10,000 bars.
+  const low = useMemo(
+    () => (loaded ? bars.current.reduce<number | undefined>((m, b) => (m === undefined || b.low < m ? b.low : m), undefined) : undefined),
+    [loaded],
+  );
 
   return (
     <section className="panel chart-panel" aria-labelledby="chart-h" data-testid="chart-panel" data-bars={loaded?.bars ?? 0} data-low={low}>
