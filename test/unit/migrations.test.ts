@@ -36,6 +36,8 @@ const SEED: Record<number, string> = {
   10: `INSERT INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment, expiry) VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
   11: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at, parent_id)
         VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
+  12: `INSERT INTO protective_exits (id, request_id, kind, handling, mode, symbol, exit_side, quantity, target_price, stop_price, state, created_at, updated_at)
+        VALUES ('x12', 'r12', 'oco', 'managed', 'paper', 'US:AAPL', 'SELL', 1, 110, 90, 'armed', 12, 12);`,
 };
 
 describe('migrations', () => {
