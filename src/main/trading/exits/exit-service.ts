@@ -240,12 +240,19 @@ export class ExitService {
     if (exit.handling === 'native') {
       if (!exit.groupId) throw new AppError('CONFLICT', 'The broker has not confirmed this exit yet. Refresh in a moment, then cancel.');
       await this.venueOf(exit).exits!.cancel(exit.groupId);
-    } else if (exit.state === 'pending-entry' && exit.entryOrderId) {
-      const entry = this.deps.journal.get(exit.entryOrderId);
-      if (entry && ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'UNKNOWN'].includes(entry.state)) await this.deps.orders.cancel(entry.id);
     }
+    // Disarmed first: a price or an entry fill arriving while the entry is being cancelled can no longer arm or fire it.
     if (!this.update(exitId, WORKING_EXIT_STATES, { state: 'cancelled', message: 'Cancelled by you.' }, true, 'exit.cancel')) {
       throw new AppError('CONFLICT', `The exit was ${this.deps.repo.get(exitId)!.state} before it could be cancelled.`);
+    }
+    const entry = exit.handling === 'managed' && exit.state === 'pending-entry' ? this.deps.journal.byClientOrderId(`bv-${entryTicketId(exitId)}`) : null;
+    if (entry && ['PENDING', 'OPEN', 'PARTIALLY_FILLED', 'UNKNOWN'].includes(entry.state)) {
+      try {
+        await this.deps.orders.cancel(entry.id);
+      } catch (error) {
+        const why = toSafeError(error, { fallback: 'it could not be cancelled' }).message;
+        this.update(exitId, ['cancelled'], { message: `Cancelled by you; its entry order is still working (${why}). Cancel it in the orders list.` });
+      }
     }
     return this.get(exitId);
   }
