@@ -119,6 +119,12 @@ test('a managed exit survives a restart of BrokerVault (same data folder) and st
     await expect(exitRow(page).getByTestId('exit-state')).toHaveText('armed');
     await expect(exitRow(page).getByTestId('exit-handling')).toHaveText(MANAGED);
     await expect(exitRow(page)).toContainText(`stop ${stop}`);
+    // docs/ui.md's picture of exits: BV_EXITS_SHOT=docs/screenshots/trading-exits.png npx playwright test exits.spec.ts
+    if (process.env.BV_EXITS_SHOT) {
+      await page.getByRole('form', { name: 'Order ticket' }).getByLabel('Symbol').fill(symbol);
+      await page.setViewportSize({ width: 1400, height: 1100 });
+      await page.screenshot({ path: process.env.BV_EXITS_SHOT, animations: 'disabled' });
+    }
 
     // Re-armed from the feed: when the price reaches the stop, it fires.
     clock.skip(firstSecond(price, (p) => p <= stop, clock.now()) - clock.now());

@@ -11,9 +11,9 @@ import { useApp } from '../store';
 type ExitRequest = ChannelInput<'exits:place'>;
 
 const KINDS: [ExitKind, string][] = [
-  ['bracket', 'Bracket (entry, target and stop)'],
-  ['oco', 'Stop-loss with target (position held)'],
-  ['trailing', 'Trailing stop (position held)'],
+  ['bracket', 'Bracket (entry + exits)'],
+  ['oco', 'Stop-loss with target'],
+  ['trailing', 'Trailing stop'],
 ];
 
 interface Form {
@@ -123,8 +123,8 @@ export function ExitTicket({ symbol }: { symbol: string }) {
         <label className="field">
           Position
           <select value={form.position} onChange={(e) => set({ position: e.target.value as Form['position'] })}>
-            <option value="long">Long (exit sells)</option>
-            <option value="short">Short (exit buys)</option>
+            <option value="long">Long (sell to exit)</option>
+            <option value="short">Short (buy to exit)</option>
           </select>
         </label>
         <label className="field">
