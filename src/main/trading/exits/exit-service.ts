@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { WORKING_EXIT_STATES, type ExitPlaceResult, type ExitRequest, type ExitView } from '../../../shared/exit-schemas';
 import type { ExitLegRole } from '../../../shared/exits';
@@ -22,6 +21,21 @@ import type { PriceStreams } from '../price-streams';
 import type { Venue } from '../venue';
 import { ExitFeed } from './exit-feed';
 import { currentStop, decide } from './triggers';
+import {
+  EXIT_CLIENT_ID,
+  exitIdFor as exitIdForRequest,
+  auditDetail,
+  describeExit,
+  entryTicketId,
+  exitTicket,
+  exitTicketId,
+  newExit,
+  opposite,
+  round,
+  toExitView,
+} from './exit-orders';
+
+export { exitIdFor } from './exit-orders';
 
 type KillSwitchResult = z.infer<typeof KillSwitchReportSchema>['results'][number];
 
@@ -44,29 +58,6 @@ export interface ExitServiceDeps {
   paperFeed: (symbol: string) => string | null;
   streams?: PriceStreams;
   pollMs?: number;
-}
-
-/** The exit's id: fixed by the trader's request id, so a retried request (or one confirmed after a limit) is the same exit. */
-export function exitIdFor(requestId: string): string {
-  return createHash('sha256').update(`exit:${requestId}`).digest('hex').slice(0, 16);
-}
-
-/** Ticket ids of an exit's orders: one entry (bracket) and one exit order, whichever leg fires: a second can never be sent. */
-export const entryTicketId = (exitId: string) => `xe-${exitId}`;
-export const exitTicketId = (exitId: string) => `xx-${exitId}`;
-const CLIENT_ID = /^bv-x([ex])-([0-9a-f]{16})$/;
-
-const opposite = (side: OrderSide): OrderSide => (side === 'SELL' ? 'BUY' : 'SELL');
-const round = (n: number) => Math.round(n * 1e8) / 1e8;
-
-export function toExitView(e: StoredExit): ExitView {
-  const { requestId: _r, product: _p, ...view } = e;
-  return { ...view, currentStop: currentStop(e) };
-}
-
-function describe(e: Pick<StoredExit, 'kind' | 'exitSide' | 'quantity' | 'symbol'>): string {
-  const kind = e.kind === 'oco' ? 'stop-loss with target' : e.kind === 'trailing' ? 'trailing stop' : 'bracket';
-  return `${kind}: ${e.exitSide} ${e.quantity} ${e.symbol}`;
 }
 
 /**
@@ -111,7 +102,7 @@ export class ExitService {
 
   /** Set up a protective exit on the venue orders go to now (see the class comment). A retried request returns the same exit. */
   async place(request: ExitRequest): Promise<ExitPlaceResult> {
-    const id = exitIdFor(request.requestId);
+    const id = exitIdForRequest(request.requestId);
     const existing = this.deps.repo.get(id);
     if (existing) return { status: 'placed', exit: toExitView(existing) };
     const venue = this.deps.orders.currentVenue();
@@ -130,15 +121,15 @@ export class ExitService {
           : `No ${what} position in ${request.symbol} is held, so there is nothing for this exit to protect.`,
       );
     }
-    const hold = await this.deps.orders.holdForLimits(venue, { ...this.exitTicket(id, request, 'stop'), confirmationId: request.confirmationId });
+    const hold = await this.deps.orders.holdForLimits(venue, { ...exitTicket(id, request, 'stop'), confirmationId: request.confirmationId });
     if (hold?.status === 'needs-confirmation') return hold;
     // A trailing stop starts from the price now (or from the first tick, when there is no quote).
     const trailBest = request.kind === 'trailing' ? await this.quote(venue, request.symbol) : null;
     this.deps.gate.assertMaySend(venue);
     if (this.deps.repo.get(id)) return { status: 'placed', exit: toExitView(this.deps.repo.get(id)!) };
     this.deps.db.transaction(() => {
-      this.deps.repo.insert({ ...this.newExit(id, venue, request, 'managed'), state: 'armed', trailBest });
-      this.deps.audit.append('exit.arm', venue.connectionId, this.auditDetail(this.deps.repo.get(id)!));
+      this.deps.repo.insert({ ...newExit(id, venue, request, 'managed', this.deps.clock.now()), state: 'armed', trailBest });
+      this.deps.audit.append('exit.arm', venue.connectionId, auditDetail(this.deps.repo.get(id)!));
     })();
     this.changed(id);
     return { status: 'placed', exit: this.get(id) };
@@ -146,8 +137,8 @@ export class ExitService {
 
   private async placeBracket(venue: Venue, request: ExitRequest, id: string): Promise<ExitPlaceResult> {
     this.deps.db.transaction(() => {
-      this.deps.repo.insert({ ...this.newExit(id, venue, request, 'managed'), state: 'pending-entry' });
-      this.deps.audit.append('exit.update', venue.connectionId, { ...this.auditDetail(this.deps.repo.get(id)!), state: 'pending-entry' });
+      this.deps.repo.insert({ ...newExit(id, venue, request, 'managed', this.deps.clock.now()), state: 'pending-entry' });
+      this.deps.audit.append('exit.update', venue.connectionId, { ...auditDetail(this.deps.repo.get(id)!), state: 'pending-entry' });
     })();
     this.changed(id);
     const entry: OrderTicket = {
@@ -193,7 +184,7 @@ export class ExitService {
             limitPrice: request.entry!.limitPrice,
             confirmationId: request.confirmationId,
           }
-        : { ...this.exitTicket(id, request, 'stop'), confirmationId: request.confirmationId };
+        : { ...exitTicket(id, request, 'stop'), confirmationId: request.confirmationId };
     const hold = await this.deps.orders.holdForLimits(venue, ticket);
     if (hold?.status === 'needs-confirmation') return hold;
     this.deps.gate.assertMaySend(venue);
@@ -201,7 +192,7 @@ export class ExitService {
     this.deps.gate.assertMaySend(venue);
     if (this.deps.repo.get(id)) return { status: 'placed', exit: this.get(id) };
     this.deps.db.transaction(() => {
-      this.deps.repo.insert({ ...this.newExit(id, venue, request, 'native'), state: 'placing' });
+      this.deps.repo.insert({ ...newExit(id, venue, request, 'native', this.deps.clock.now()), state: 'placing' });
     })();
     this.changed(id);
     const native: ProtectiveExitRequest = {
@@ -221,7 +212,7 @@ export class ExitService {
       const ack = await this.deps.gate.track(venue, ticket, () => venue.exits!.place(native, this.deps.gate.guardFor(venue)));
       this.deps.db.transaction(() => {
         this.deps.repo.transition(id, ['placing'], { state: 'armed', groupId: ack.groupId, message: null }, this.deps.clock.now());
-        this.deps.audit.append('exit.arm', venue.connectionId, { ...this.auditDetail(this.deps.repo.get(id)!), groupId: ack.groupId });
+        this.deps.audit.append('exit.arm', venue.connectionId, { ...auditDetail(this.deps.repo.get(id)!), groupId: ack.groupId });
       })();
       this.changed(id);
     } catch (error) {
@@ -267,11 +258,11 @@ export class ExitService {
     const working = this.deps.repo.inStates(WORKING_EXIT_STATES);
     for (const exit of working.filter((e) => e.handling === 'managed')) {
       if (this.update(exit.id, WORKING_EXIT_STATES, { state: 'cancelled', message: 'Cancelled by the kill switch.' }, true, 'exit.cancel')) {
-        results.push({ mode: exit.mode, connectionId: exit.connectionId, target: describe(exit), action: 'cancel', outcome: 'done', message: null });
+        results.push({ mode: exit.mode, connectionId: exit.connectionId, target: describeExit(exit), action: 'cancel', outcome: 'done', message: null });
       }
     }
     for (const exit of working.filter((e) => e.handling === 'native')) {
-      const base = { mode: exit.mode, connectionId: exit.connectionId, target: `${describe(exit)} (held by the broker)`, action: 'cancel' as const };
+      const base = { mode: exit.mode, connectionId: exit.connectionId, target: `${describeExit(exit)} (held by the broker)`, action: 'cancel' as const };
       try {
         if (exit.groupId) await this.venueOf(exit).exits!.cancel(exit.groupId);
         this.update(exit.id, WORKING_EXIT_STATES, { state: 'cancelled', message: 'Cancelled by the kill switch.' }, true, 'exit.cancel');
@@ -349,7 +340,7 @@ export class ExitService {
 
   /** A journaled order changed: a bracket's entry arms its legs when it fills; an exit order settles its exit. */
   orderChanged(order: OrderView): void {
-    const match = CLIENT_ID.exec(order.clientOrderId);
+    const match = EXIT_CLIENT_ID.exec(order.clientOrderId);
     if (!match) return;
     const exit = this.deps.repo.get(match[2]!);
     if (!exit) return;
@@ -368,7 +359,7 @@ export class ExitService {
       this.deps.db.transaction(() => {
         if (!this.deps.repo.transition(exit.id, ['pending-entry'], { state: 'armed', quantity, message: partly ? partly.trim() : null }, this.deps.clock.now()))
           return;
-        this.deps.audit.append('exit.arm', exit.connectionId, { ...this.auditDetail(this.deps.repo.get(exit.id)!), entryOrderId: order.id });
+        this.deps.audit.append('exit.arm', exit.connectionId, { ...auditDetail(this.deps.repo.get(exit.id)!), entryOrderId: order.id });
       })();
       this.changed(exit.id);
     } else if (over) {
@@ -400,7 +391,7 @@ export class ExitService {
       );
       this.deps.notifier.notify({
         title: 'Protective exit failed',
-        body: `${describe(exit)}: the exit order was ${order.state.toLowerCase()}. Check the position.`,
+        body: `${describeExit(exit)}: the exit order was ${order.state.toLowerCase()}. Check the position.`,
       });
     } else {
       this.changed(exit.id);
@@ -466,7 +457,7 @@ export class ExitService {
         { state: 'triggered', triggeredBy: role, quantity, message: `The ${role} (${level}) was reached at ${price}; sending the exit order.` },
         this.deps.clock.now(),
       );
-      if (ok) this.deps.audit.append('exit.trigger', exit.connectionId, { ...this.auditDetail(exit), role, price, level, quantity });
+      if (ok) this.deps.audit.append('exit.trigger', exit.connectionId, { ...auditDetail(exit), role, price, level, quantity });
       return ok;
     })();
     if (!decided) return;
@@ -475,7 +466,7 @@ export class ExitService {
   }
 
   private async sendExit(exit: StoredExit, role: ExitLegRole, venue: Venue): Promise<void> {
-    const ticket = this.exitTicket(exit.id, exit, role);
+    const ticket = exitTicket(exit.id, exit, role);
     try {
       const result = await this.deps.orders.placeOn(venue, ticket, 'exit', { limitsChecked: true });
       if (result.status === 'needs-confirmation') throw new AppError('INTERNAL', 'An exit order asked for a limit confirmation.');
@@ -495,7 +486,7 @@ export class ExitService {
     const safe = toSafeError(error, { fallback: 'The exit order could not be sent.' });
     const stopped = safe.code === 'LIVE_NOT_ALLOWED';
     this.update(exit.id, from, { state: stopped ? 'cancelled' : 'failed', message: `No exit order was sent: ${safe.message}` }, true);
-    this.deps.notifier.notify({ title: 'Protective exit not sent', body: `${describe(exit)}: ${safe.message}` });
+    this.deps.notifier.notify({ title: 'Protective exit not sent', body: `${describeExit(exit)}: ${safe.message}` });
   }
 
   private resync(retryRefused = false): void {
@@ -569,53 +560,6 @@ export class ExitService {
   private async heldQuantity(venue: Venue, symbol: string, exitSide: OrderSide): Promise<number> {
     const quantity = (await venue.positions()).find((p) => p.symbol === symbol)?.quantity ?? 0;
     return exitSide === 'SELL' ? Math.max(quantity, 0) : Math.max(-quantity, 0);
-  }
-
-  private exitTicket(
-    id: string,
-    e: Pick<StoredExit, 'symbol' | 'exitSide' | 'quantity'> & { targetPrice?: number | null; stopLimitPrice?: number | null; product?: string | null },
-    role: ExitLegRole,
-  ): OrderTicket {
-    const base = { ticketId: exitTicketId(id), symbol: e.symbol, side: e.exitSide, quantity: e.quantity, product: e.product ?? undefined };
-    if (role === 'target' && e.targetPrice) return { ...base, type: 'LIMIT', limitPrice: e.targetPrice };
-    if (role === 'stop' && e.stopLimitPrice) return { ...base, type: 'LIMIT', limitPrice: e.stopLimitPrice };
-    return { ...base, type: 'MARKET' };
-  }
-
-  private newExit(id: string, venue: Venue, r: ExitRequest, handling: StoredExit['handling']) {
-    return {
-      id,
-      requestId: r.requestId,
-      kind: r.kind,
-      handling,
-      mode: venue.mode,
-      connectionId: venue.connectionId,
-      symbol: r.symbol,
-      exitSide: r.exitSide,
-      quantity: r.quantity,
-      product: r.product ?? null,
-      entry: r.entry ? { type: r.entry.type, limitPrice: r.entry.limitPrice ?? null } : null,
-      targetPrice: r.targetPrice ?? null,
-      stopPrice: r.stopPrice ?? null,
-      stopLimitPrice: r.stopLimitPrice ?? null,
-      trail: r.trail ?? null,
-      createdAt: this.deps.clock.now(),
-    };
-  }
-
-  private auditDetail(e: StoredExit): Record<string, string | number | null> {
-    return {
-      exitId: e.id,
-      kind: e.kind,
-      handling: e.handling,
-      mode: e.mode,
-      symbol: e.symbol,
-      exitSide: e.exitSide,
-      quantity: e.quantity,
-      targetPrice: e.targetPrice,
-      stopPrice: e.stopPrice,
-      ...(e.trail ? ('amount' in e.trail ? { trailAmount: e.trail.amount } : { trailPercent: e.trail.percent }) : {}),
-    };
   }
 
   /** A compare-and-set state change, audited (and announced) when it happened. */
