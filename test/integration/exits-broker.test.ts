@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExitRequest, ExitView } from '../../src/shared/exit-schemas';
 import { BROKER_ADAPTERS } from '../../src/main/brokers/registry';
-import type { BrokerAdapter, ProtectiveExitCapability, ProtectiveExitRequest } from '../../src/main/brokers/types';
+import { BrokerError, type BrokerAdapter, type ProtectiveExitCapability, type ProtectiveExitRequest } from '../../src/main/brokers/types';
 import { priceAt } from '../simulators/exchange';
 import {
   auditOf,
@@ -31,11 +31,14 @@ const SIM_SYMBOL = 'AAPL';
 const SECOND = 1_000;
 
 /** Native exits recorded, as an adapter that holds the kinds itself would take them. */
-const native = { placed: [] as ProtectiveExitRequest[], cancelled: [] as string[], active: true };
+const native = { placed: [] as ProtectiveExitRequest[], cancelled: [] as string[], active: true, failNext: null as Error | null };
 const capability: ProtectiveExitCapability = {
   kinds: ['oco', 'trailing'],
   async place(_ctx, request) {
     native.placed.push(request);
+    const fail = native.failNext;
+    native.failNext = null;
+    if (fail) throw fail;
     return { groupId: `grp-${native.placed.length}`, legs: [] };
   },
   async cancel(_ctx, groupId) {
@@ -139,6 +142,18 @@ describe('native where the live broker holds the kind (the adapter’s protectiv
       request({ kind: 'bracket', symbol: SYMBOL, exitSide: 'SELL', quantity: 1, entry: { type: 'LIMIT', limitPrice: 1 }, targetPrice: 2, stopPrice: 0.5 }),
     );
     expect(bracket).toMatchObject({ handling: 'managed', state: 'pending-entry' });
+
+    // No clear answer from the broker: the exit is not claimed as placed nor as refused; the trader is told to look.
+    native.failNext = new BrokerError('TIMEOUT', 'Alpaca did not answer in time.');
+    nextWindow(w);
+    const unclear = await drive(w, w.g.call('exits:place', request({ kind: 'trailing', symbol: SYMBOL, exitSide: 'SELL', quantity: 1, trail: { amount: 1 } })));
+    expect(unclear.ok ? null : unclear.error.code).toBe('TIMEOUT');
+    expect((await w.g.ok('exits:list', {}))[0]).toMatchObject({
+      kind: 'trailing',
+      handling: 'native',
+      state: 'failed',
+      message: 'No clear answer from the broker: the exit may be placed there. Check your orders at the broker before setting it again.',
+    });
 
     nextWindow(w);
     const report = await drive(w, w.g.ok('killswitch:engage', { closePositions: false }));

@@ -4,6 +4,7 @@ import type { ExitLegRole } from '../../../shared/exits';
 import type { OrderSide } from '../../../shared/orders';
 import type { OrderTicket } from '../../../shared/schemas';
 import type { StoredExit } from '../../store/exits-repo';
+import type { ProtectiveExitRequest } from '../../brokers/types';
 import type { Venue } from '../venue';
 import { currentStop } from './triggers';
 
@@ -76,5 +77,38 @@ export function auditDetail(e: StoredExit): Record<string, string | number | nul
     targetPrice: e.targetPrice,
     stopPrice: e.stopPrice,
     ...(e.trail ? ('amount' in e.trail ? { trailAmount: e.trail.amount } : { trailPercent: e.trail.percent }) : {}),
+  };
+}
+
+/** The order whose limits an exit is checked against when it is set up: a bracket's entry, else the exit order itself. */
+export function limitsTicket(id: string, request: ExitRequest): OrderTicket {
+  const ticket: OrderTicket =
+    request.kind === 'bracket'
+      ? {
+          ticketId: entryTicketId(id),
+          symbol: request.symbol,
+          side: opposite(request.exitSide),
+          quantity: request.quantity,
+          type: request.entry!.type,
+          limitPrice: request.entry!.limitPrice,
+        }
+      : exitTicket(id, request, 'stop');
+  return { ...ticket, confirmationId: request.confirmationId };
+}
+
+/** The request a broker that holds the exit itself gets; its client order id is fixed by the exit. */
+export function nativeRequest(id: string, request: ExitRequest): ProtectiveExitRequest {
+  return {
+    kind: request.kind,
+    symbol: request.symbol,
+    exitSide: request.exitSide,
+    quantity: request.quantity,
+    entry: request.entry,
+    targetPrice: request.targetPrice,
+    stopPrice: request.stopPrice,
+    stopLimitPrice: request.stopLimitPrice,
+    trail: request.trail,
+    product: request.product,
+    clientOrderId: `bv-xn-${id}`,
   };
 }

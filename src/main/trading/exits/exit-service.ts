@@ -3,7 +3,7 @@ import { WORKING_EXIT_STATES, type ExitPlaceResult, type ExitRequest, type ExitV
 import type { ExitLegRole } from '../../../shared/exits';
 import type { OrderSide } from '../../../shared/orders';
 import type { KillSwitchReportSchema, OrderTicket, OrderView } from '../../../shared/schemas';
-import type { ProtectiveExitRequest } from '../../brokers/types';
+import { BrokerError } from '../../brokers/types';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import { Emitter } from '../../events';
@@ -29,6 +29,8 @@ import {
   entryTicketId,
   exitTicket,
   exitTicketId,
+  limitsTicket,
+  nativeRequest,
   newExit,
   opposite,
   round,
@@ -121,7 +123,7 @@ export class ExitService {
           : `No ${what} position in ${request.symbol} is held, so there is nothing for this exit to protect.`,
       );
     }
-    const hold = await this.deps.orders.holdForLimits(venue, { ...exitTicket(id, request, 'stop'), confirmationId: request.confirmationId });
+    const hold = await this.deps.orders.holdForLimits(venue, limitsTicket(id, request));
     if (hold?.status === 'needs-confirmation') return hold;
     // A trailing stop starts from the price now (or from the first tick, when there is no quote).
     const trailBest = request.kind === 'trailing' ? await this.quote(venue, request.symbol) : null;
@@ -173,18 +175,7 @@ export class ExitService {
 
   /** The broker holds this exit itself: the order path's checks (limits, mode, kill switch, a recent check), then its own call. */
   private async placeNative(venue: Venue, request: ExitRequest, id: string): Promise<ExitPlaceResult> {
-    const ticket: OrderTicket =
-      request.kind === 'bracket'
-        ? {
-            ticketId: entryTicketId(id),
-            symbol: request.symbol,
-            side: opposite(request.exitSide),
-            quantity: request.quantity,
-            type: request.entry!.type,
-            limitPrice: request.entry!.limitPrice,
-            confirmationId: request.confirmationId,
-          }
-        : { ...exitTicket(id, request, 'stop'), confirmationId: request.confirmationId };
+    const ticket = limitsTicket(id, request);
     const hold = await this.deps.orders.holdForLimits(venue, ticket);
     if (hold?.status === 'needs-confirmation') return hold;
     this.deps.gate.assertMaySend(venue);
@@ -195,28 +186,19 @@ export class ExitService {
       this.deps.repo.insert({ ...newExit(id, venue, request, 'native', this.deps.clock.now()), state: 'placing' });
     })();
     this.changed(id);
-    const native: ProtectiveExitRequest = {
-      kind: request.kind,
-      symbol: request.symbol,
-      exitSide: request.exitSide,
-      quantity: request.quantity,
-      entry: request.entry,
-      targetPrice: request.targetPrice,
-      stopPrice: request.stopPrice,
-      stopLimitPrice: request.stopLimitPrice,
-      trail: request.trail,
-      product: request.product,
-      clientOrderId: `bv-xn-${id}`,
-    };
     try {
-      const ack = await this.deps.gate.track(venue, ticket, () => venue.exits!.place(native, this.deps.gate.guardFor(venue)));
+      const ack = await this.deps.gate.track(venue, ticket, () => venue.exits!.place(nativeRequest(id, request), this.deps.gate.guardFor(venue)));
       this.deps.db.transaction(() => {
         this.deps.repo.transition(id, ['placing'], { state: 'armed', groupId: ack.groupId, message: null }, this.deps.clock.now());
         this.deps.audit.append('exit.arm', venue.connectionId, { ...auditDetail(this.deps.repo.get(id)!), groupId: ack.groupId });
       })();
       this.changed(id);
     } catch (error) {
-      const message = toSafeError(error, { fallback: 'The broker did not take the exit.' }).message;
+      // No clear answer (timeout, network): the broker may hold it; the trader must look, BrokerVault cannot find it by id.
+      const unclear = error instanceof BrokerError && (error.code === 'TIMEOUT' || error.code === 'NETWORK');
+      const message = unclear
+        ? 'No clear answer from the broker: the exit may be placed there. Check your orders at the broker before setting it again.'
+        : toSafeError(error, { fallback: 'The broker did not take the exit.' }).message;
       this.update(id, ['placing'], { state: 'failed', message }, true);
       throw error;
     }
