@@ -225,6 +225,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   auditGuard.onDidChange((status) => events.emit('audit:changed', status));
   trading.schedules.onDidChange((list) => events.emit('schedules:changed', { schedules: list }));
   trading.killSwitch.onDidProgress((progress) => events.emit('killswitch:progress', progress));
+  trading.exits.onDidChange((exit) => events.emit('exits:changed', { exit }));
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({
@@ -294,6 +295,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       auditGuard.stop();
       health.stop();
       backups.stop();
+      trading.exits.dispose();
       market.close();
       brokerCalls.close();
       db.close();

@@ -33,6 +33,9 @@ export const CHANNEL_NAMES = [
   'orders:modify',
   'orders:list',
   'orders:refresh',
+  'exits:place',
+  'exits:list',
+  'exits:cancel',
   'positions:list',
   'holdings:list',
   'trades:list',
@@ -87,6 +90,7 @@ export const EVENT_NAMES = [
   'quotes:live',
   'feeds:changed',
   'positions:changed',
+  'exits:changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

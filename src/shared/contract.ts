@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BrokerDescriptorSchema } from './brokers';
 import type { ChannelName, EventName } from './channels';
+import { ExitIdInput, ExitListInput, ExitPlaceResultSchema, ExitRequestSchema, ExitViewSchema } from './exit-schemas';
 import {
   AnswerPromptInput,
   ConfirmLiveInput,
@@ -106,6 +107,11 @@ export const contract = {
   'orders:modify': { input: ModifyOrderInput, output: ModifyResultSchema },
   'orders:list': { input: OrderListInput, output: z.array(OrderViewSchema) },
   'orders:refresh': { input: EmptyInput, output: z.array(OrderViewSchema) },
+  /** Set up a protective exit (bracket, stop-loss with target, trailing stop): native at the live broker where it holds the kind, else managed. */
+  'exits:place': { input: ExitRequestSchema, output: ExitPlaceResultSchema },
+  /** Protective exits, newest first (only the working ones with `working`). */
+  'exits:list': { input: ExitListInput, output: z.array(ExitViewSchema) },
+  'exits:cancel': { input: ExitIdInput, output: ExitViewSchema },
   'positions:list': { input: EmptyInput, output: PositionsSchema },
   'holdings:list': { input: EmptyInput, output: HoldingsSchema },
   'trades:list': { input: EmptyInput, output: TradesSchema },
@@ -170,6 +176,8 @@ export const events = {
   'feeds:changed': FeedViewSchema,
   /** Positions and P&L of this mode read differently now (streamed prices moved them); at most once a second. */
   'positions:changed': z.strictObject({ mode: ModeSchema }),
+  /** A protective exit was set up, armed, triggered, cancelled or finished (or a trailing stop moved). */
+  'exits:changed': z.strictObject({ exit: ExitViewSchema }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

@@ -124,6 +124,10 @@ export const AUDIT_ACTIONS = [
   'schedule.update',
   'schedule.delete',
   'schedule.run',
+  'exit.arm',
+  'exit.trigger',
+  'exit.cancel',
+  'exit.update',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -267,8 +271,10 @@ export const LiveRequestSchema = z.strictObject({
 });
 export const ConfirmLiveInput = z.strictObject({ confirmationId: z.string().max(100), typed: z.string().max(100) });
 
-const Symbol = capped(53).regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
-const Price = z.number().positive().finite();
+export const SymbolSchema = capped(53).regex(/^[A-Z0-9_]{1,12}:[A-Z0-9&._\-/ ]{1,40}$/, 'must look like EXCHANGE:SYMBOL, e.g. NSE:INFY or US:AAPL');
+const Symbol = SymbolSchema;
+export const PriceSchema = z.number().positive().finite();
+const Price = PriceSchema;
 export const OrderSideSchema = z.enum(ORDER_SIDES);
 export const OrderTypeSchema = z.enum(ORDER_TYPES);
 export const BasketOrderTypeSchema = z.enum(BASKET_ORDER_TYPES);

@@ -9,6 +9,7 @@ const open: Database.Database[] = [];
 afterEach(() => open.splice(0).forEach((db) => db.close()));
 
 const MODIFIES_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE order_modifies')) + 1;
+const EXITS_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE protective_exits')) + 1;
 
 /** Rows a user could have at each schema version, inserted before upgrading. */
 const SEED: Record<number, string> = {
@@ -40,6 +41,8 @@ const SEED: Record<number, string> = {
         VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
   // Numbered by where it sits in MIGRATIONS, so appending or renumbering migrations leaves this seed on its own version.
   [MODIFIES_VERSION]: `INSERT INTO order_modifies (request_id, order_id, change, state, created_at, updated_at) VALUES ('m1', 'o1', '["o1",{"quantity":2}]', 'done', 12, 12);`,
+  [EXITS_VERSION]: `INSERT INTO protective_exits (id, request_id, kind, handling, mode, symbol, exit_side, quantity, target_price, stop_price, state, created_at, updated_at)
+        VALUES ('x12', 'r12', 'oco', 'managed', 'paper', 'US:AAPL', 'SELL', 1, 110, 90, 'armed', 12, 12);`,
 };
 
 describe('migrations', () => {

@@ -80,6 +80,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'orders:modify': (request) => d.trading.orders.modify(request),
     'orders:list': (filter) => d.trading.orders.list(filter),
     'orders:refresh': () => d.trading.orders.refresh(() => d.trading.settlePaper()),
+    'exits:place': (request) => d.trading.exits.place(request),
+    'exits:list': ({ working }) => d.trading.exits.list(working ?? false),
+    'exits:cancel': ({ exitId }) => d.trading.exits.cancel(exitId),
     'positions:list': async () => {
       const venue = d.trading.venue();
       return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };

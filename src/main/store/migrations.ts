@@ -145,7 +145,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE order_journal ADD COLUMN parent_id TEXT;
   CREATE INDEX order_journal_by_parent ON order_journal (parent_id) WHERE parent_id IS NOT NULL;
   `,
-  // modify requests by request id, so a retried modify stays idempotent across a restart (see trading/modify-requests.ts)
+  // 12: modify requests by request id, so a retried modify stays idempotent across a restart (see trading/modify-requests.ts)
   `
   CREATE TABLE order_modifies (
     request_id TEXT PRIMARY KEY,
@@ -156,6 +156,38 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   CREATE INDEX order_modifies_by_time ON order_modifies (created_at);
+  `,
+  // 13: protective exits (bracket, stop-loss with target, trailing): managed ones are re-armed from here on start
+  `
+  CREATE TABLE protective_exits (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    handling TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    connection_id TEXT,
+    symbol TEXT NOT NULL,
+    exit_side TEXT NOT NULL,
+    quantity REAL NOT NULL,
+    product TEXT,
+    entry_type TEXT,
+    entry_limit REAL,
+    target_price REAL,
+    stop_price REAL,
+    stop_limit_price REAL,
+    trail_amount REAL,
+    trail_percent REAL,
+    trail_best REAL,
+    state TEXT NOT NULL,
+    entry_order_id TEXT,
+    exit_order_id TEXT,
+    triggered_by TEXT,
+    group_id TEXT,
+    message TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX protective_exits_by_state ON protective_exits (state);
   `,
 ];
 

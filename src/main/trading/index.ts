@@ -29,6 +29,9 @@ import { liveVenue, type Venue } from './venue';
 import { ChartHistory } from './chart-history';
 import { PaperSquareOff } from './paper-square-off';
 import { PnlCurves } from './pnl-curve';
+import { ExitService } from './exits/exit-service';
+import { ExitsRepo } from '../store/exits-repo';
+import { originConnection } from './paper';
 
 export interface TradingDeps {
   db: Db;
@@ -58,6 +61,8 @@ export interface Trading {
   orders: OrderService;
   killSwitch: KillSwitch;
   schedules: ScheduleService;
+  /** Protective exits: native at the broker where it holds the kind, else managed from the live feed. */
+  exits: ExitService;
   limits: LimitsStore;
   paper: PaperDesk;
   /** Paper quotes, labelled: each from the feed a paper fill of it would use. */
@@ -155,6 +160,25 @@ export function createTrading(d: TradingDeps): Trading {
     return paper.evaluate();
   };
   const pnl = new PnlCurves({ repo: ordersRepo, clock: d.clock, venue: (a) => orders.venueFor(a), paperResetAt: () => paper.lastResetAt() });
+  const exits = new ExitService({
+    db: d.db,
+    repo: new ExitsRepo(d.db),
+    orders,
+    journal: new OrdersRepo(d.db),
+    gate,
+    audit: d.audit,
+    clock: d.clock,
+    scheduler: d.scheduler,
+    log: d.log,
+    notifier: d.notifier,
+    // A paper exit watches the feed its paper fill would use: its position's own, else the best connection's.
+    paperFeed: (symbol) => {
+      const from = paper.feedOf(symbol);
+      return from === undefined ? prices.bestConnection(symbol) : originConnection(from);
+    },
+    streams: d.streams,
+  });
+  d.connections.onDidChange(() => exits.connectionsChanged());
   const killSwitch = new KillSwitch({
     connections: d.connections,
     orders,
@@ -164,6 +188,7 @@ export function createTrading(d: TradingDeps): Trading {
     notifier: d.notifier,
     paper,
     live,
+    exits,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
     scheduler: d.scheduler,
   });
@@ -182,6 +207,7 @@ export function createTrading(d: TradingDeps): Trading {
     orders,
     killSwitch,
     schedules,
+    exits,
     limits,
     paper,
     prices: { quotes: (symbols) => prices.quotes(symbols, (symbol) => paper.feedOf(symbol)) },
@@ -201,11 +227,14 @@ export function createTrading(d: TradingDeps): Trading {
     pnl,
     async tick() {
       await orders.refresh(settlePaper);
+      await exits.refresh();
       await schedules.tick();
     },
     async start() {
       mode.enforce();
       await orders.reconcileOnStart();
+      // Managed exits are armed again (and those a stop interrupted settled) once the journal is up to date.
+      await exits.start();
       await schedules.tick();
     },
   };

@@ -35,6 +35,8 @@ export interface KillSwitchDeps {
   notifier: Notifier;
   paper: Venue;
   live: (connectionId: string) => Venue;
+  /** Protective exits: every working one is cancelled (managed ones disarmed, native ones at their broker). */
+  exits?: { cancelAll(): Promise<Result[]> };
   /** A connection that has never been signed in (or was disconnected): nothing of BrokerVault's can be open there. */
   awaitingSignIn: (connectionId: string) => boolean;
   /** Waits between retries and the in-flight bound (a manual scheduler in tests). */
@@ -86,6 +88,9 @@ export class KillSwitch {
     const tally = new ProgressTally((progress) => this.didProgress.fire(progress));
     // SECURITY: no limit confirmation given before the kill switch can send an order after it.
     this.deps.orders.voidConfirmations();
+    // SECURITY: no protective exit may fire once the kill switch is released: disarm them before the books are swept
+    // (an exit order already sent, or a bracket's entry, is in a book and cancelled there).
+    const exitResults = this.deps.exits ? await this.cancelExits(tally) : [];
     // Orders already on their way: wait (bounded) for the broker's answer, so the sweep below finds and cancels them.
     const sending = this.deps.gate.inFlight();
     if (sending > 0) tally.say(`Waiting for ${sending === 1 ? 'the order' : `${sending} orders`} being sent…`);
@@ -97,12 +102,13 @@ export class KillSwitch {
     const connections = this.deps.connections.list().filter((c) => withOpenOrders.has(c.id) || (c.isActive && !this.deps.awaitingSignIn(c.id)));
     const venues = [this.deps.paper, ...connections.map((c) => this.deps.live(c.id))];
     const sweeps = await Promise.all(venues.map((venue) => this.sweep(venue, closePositions, deadline, tally)));
-    const results = [...sweeps.flat(), ...inFlight.unsettled.map(unsettledResult)];
+    const results = [...exitResults, ...sweeps.flat(), ...inFlight.unsettled.map(unsettledResult)];
     const failed = results.filter((r) => r.outcome === 'failed').length;
     this.deps.audit.append('killswitch.engage', null, {
       closePositions,
       cancelled: results.filter((r) => r.action === 'cancel' && r.outcome === 'done').length,
       closed: results.filter((r) => r.action === 'close' && r.outcome === 'done').length,
+      ...(exitResults.length > 0 ? { exitsCancelled: exitResults.filter((r) => r.outcome === 'done').length } : {}),
       failed,
       inFlight: inFlight.waitedFor,
     });
@@ -112,6 +118,15 @@ export class KillSwitch {
       body: failed ? `${failed} action(s) failed: check the report and your broker.` : 'All open orders were cancelled. Live trading is locked.',
     });
     return { results, mode: this.deps.mode.status() };
+  }
+
+  private async cancelExits(tally: ProgressTally): Promise<Result[]> {
+    tally.say('Cancelling protective exits…');
+    try {
+      return await this.deps.exits!.cancelAll();
+    } catch (error) {
+      return [{ mode: 'paper', connectionId: null, target: 'protective exits', action: 'cancel', outcome: 'failed', message: messageOf(error) }];
+    }
   }
 
   private async sweep(venue: Venue, closePositions: boolean, deadline: number, tally: ProgressTally): Promise<Result[]> {

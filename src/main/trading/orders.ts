@@ -114,10 +114,22 @@ export class OrderService {
     return this.placeOn(this.currentVenue(), ticket, source);
   }
 
-  async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource): Promise<PlaceResult> {
+  /**
+   * `limitsChecked`: the limits were checked (and any confirmation given) when the order was set up, as for a
+   * protective exit's order, which is sent when the feed fires it: a stop that waited for a click would protect nothing.
+   */
+  async placeOn(venue: Venue, ticket: OrderTicket, source: OrderSource, options: { limitsChecked?: boolean } = {}): Promise<PlaceResult> {
     const slices = this.deps.freezeSlices?.(venue, ticket) ?? null;
-    if (slices) return this.placeSplit(venue, ticket, source, slices);
-    return this.placeOne(venue, ticket, source, {});
+    if (slices) return this.placeSplit(venue, ticket, source, slices, options.limitsChecked === true);
+    return this.placeOne(venue, ticket, source, { limitsChecked: options.limitsChecked });
+  }
+
+  /**
+   * The limits `ticket` breaks on `venue`, as a confirmation to ask for; null when it may go (or the confirmation
+   * given with it is still good). For orders set up now and sent later (protective exits).
+   */
+  holdForLimits(venue: Venue, ticket: OrderTicket): Promise<PlaceResult | null> {
+    return this.limitHold(venue, ticket, 0);
   }
 
   private placeOne(venue: Venue, ticket: OrderTicket, source: OrderSource, options: PlaceOptions): Promise<PlaceResult> {
@@ -132,7 +144,7 @@ export class OrderService {
    * sends none twice. The limits are checked once for the whole order (each slice counting as one order a
    * minute). A slice that does not reach the broker, or a kill switch engaged meanwhile, stops the rest.
    */
-  private async placeSplit(venue: Venue, ticket: OrderTicket, source: OrderSource, quantities: number[]): Promise<PlaceResult> {
+  private async placeSplit(venue: Venue, ticket: OrderTicket, source: OrderSource, quantities: number[], limitsChecked = false): Promise<PlaceResult> {
     const parentId = ticket.ticketId;
     // The slice number leads, so brokers that keep only a tag's first characters (Kite: 20) still tell slices apart.
     const sliceTicket = (i: number): OrderTicket => ({
@@ -144,7 +156,7 @@ export class OrderService {
     const unsent = quantities.filter((_, i) => !this.deps.repo.byClientOrderId(`bv-${sliceTicket(i).ticketId}`)).length;
     if (source !== 'killswitch' && unsent > 0) {
       this.deps.gate.assertMaySend(venue);
-      const held = await this.limitHold(venue, ticket, unsent - 1);
+      const held = limitsChecked ? null : await this.limitHold(venue, ticket, unsent - 1);
       if (held) return held;
     }
     const haltsBefore = this.deps.gate.haltCount();

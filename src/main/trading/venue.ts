@@ -12,10 +12,14 @@ import {
   type OrderLookup,
   type OrderRequest,
   type Position,
+  type ProtectiveExitAck,
+  type ProtectiveExitRequest,
+  type ProtectiveExitStatus,
   type Quote,
   type RateRequest,
   type Trade,
 } from '../brokers/types';
+import type { ExitKind } from '../../shared/exits';
 import type { BrokerService } from '../services/brokers';
 
 /**
@@ -52,6 +56,16 @@ export interface Venue {
   readonly holdings?: () => Promise<Holding[]>;
   /** Today's executions; absent where the venue's broker offers no trade book through its API. */
   readonly trades?: () => Promise<Trade[]>;
+  /** Protective exits the venue's broker holds itself (see ProtectiveExitCapability); absent for paper and other brokers. */
+  readonly exits?: NativeExits;
+}
+
+/** A broker's own protective exits, reached like every other call of the venue. `guard` as for place. */
+export interface NativeExits {
+  readonly kinds: readonly ExitKind[];
+  place(request: ProtectiveExitRequest, guard?: SendGuard): Promise<ProtectiveExitAck>;
+  cancel(groupId: string): Promise<void>;
+  status(groupId: string): Promise<ProtectiveExitStatus | null>;
 }
 
 export type SendGuard = (request?: RateRequest) => void;
@@ -108,5 +122,14 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     // Only where the broker's API has them: the renderer says so plainly otherwise.
     holdings: adapter.holdings ? () => brokers.call(connectionId, (a, ctx) => a.holdings!(ctx), symbols) : undefined,
     trades: adapter.trades ? () => brokers.call(connectionId, (a, ctx) => a.trades!(ctx), symbols) : undefined,
+    // The integration point of the brokers' native exits: the adapter's `protectiveExits`, called through BrokerService.
+    exits: adapter.protectiveExits
+      ? {
+          kinds: adapter.protectiveExits.kinds,
+          place: (request, guard) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.place(guarded(ctx, guard), request), symbols),
+          cancel: (groupId) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.cancel(ctx, groupId), symbols),
+          status: (groupId) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.status(ctx, groupId), symbols),
+        }
+      : undefined,
   };
 }

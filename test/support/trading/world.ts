@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { BrokerId, Environment } from '../../../src/shared/brokers';
 import type { AuditAction, AuditEntry, ConnectionView, OrderTicket, OrderView } from '../../../src/shared/schemas';
 import { BROKER_ADAPTERS } from '../../../src/main/brokers/registry';
+import type { BrokerAdapter } from '../../../src/main/brokers/types';
 import { ManualClock } from '../../../src/main/clock';
 import type { Notifier } from '../../../src/main/notifier';
 import type { SimExchange } from '../../simulators/exchange';
@@ -157,7 +158,13 @@ export interface TradingWorld {
 }
 
 export async function makeTradingWorld(
-  options: { clock?: ManualClock; dataDir?: string; rateLimiter?: (scheduler: ManualScheduler) => RateLimiter } = {},
+  options: {
+    clock?: ManualClock;
+    dataDir?: string;
+    rateLimiter?: (scheduler: ManualScheduler) => RateLimiter;
+    /** The adapters (all of the app's by default); a test may wrap one. */
+    brokers?: readonly BrokerAdapter[];
+  } = {},
 ): Promise<TradingWorld> {
   const clock = options.clock ?? new ManualClock(START);
   const scheduler = new ManualScheduler(clock);
@@ -169,7 +176,17 @@ export async function makeTradingWorld(
   const keyStore = new MemoryKeyStore();
   const dataDir = options.dataDir ?? tempDir('bv-trading-');
   const open = () =>
-    makeGraph({ brokers: BROKER_ADAPTERS, fetch: net.fetch, clock, keyStore, dataDir, notifier, scheduler, openExternal: browser.openExternal, rateLimiter });
+    makeGraph({
+      brokers: options.brokers ?? BROKER_ADAPTERS,
+      fetch: net.fetch,
+      clock,
+      keyStore,
+      dataDir,
+      notifier,
+      scheduler,
+      openExternal: browser.openExternal,
+      rateLimiter,
+    });
   const world: TradingWorld = {
     g: await open(),
     clock,

@@ -33,6 +33,10 @@ const WORDS: Record<AuditAction, string> = {
   'schedule.update': 'Schedule paused or resumed',
   'schedule.delete': 'Schedule deleted',
   'schedule.run': 'Scheduled run',
+  'exit.arm': 'Protective exit armed',
+  'exit.trigger': 'Protective exit triggered',
+  'exit.cancel': 'Protective exit cancelled',
+  'exit.update': 'Protective exit updated',
 };
 const words = (a: AuditAction) => WORDS[a] ?? a;
 // Imported as a type only: a runtime import of shared/schemas would pull zod into the renderer bundle.

@@ -1,5 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { BooksPanel } from '../trading/BooksPanel';
+import { ExitsPanel } from '../trading/ExitsPanel';
+import { ExitTicket } from '../trading/ExitTicket';
 import { OrderTicket } from '../trading/OrderTicket';
 import { OrdersTable } from '../trading/OrdersTable';
 import { PaperAccountPanel } from '../trading/PaperAccountPanel';
@@ -40,6 +42,7 @@ export function TradingPage() {
     <div className="trading">
       <div className="trading-left">
         <OrderTicket key={`${ticketKey}-${mode}`} symbol={symbol} onSymbol={setSymbol} onChart={setChart} />
+        <ExitTicket key={`exit-${mode}`} symbol={symbol} />
         {mode === 'paper' && <PaperAccountPanel />}
         <QuotesPanel symbols={watched} onPick={pick} onChart={setChart} />
       </div>
@@ -50,6 +53,7 @@ export function TradingPage() {
           </Suspense>
         )}
         <OrdersTable />
+        <ExitsPanel />
         <PositionsPanel onPick={pick} onChart={setChart} />
         <Suspense fallback={<p className="muted">Loading the P&amp;L curve…</p>}>
           <PnlCurvePanel />
