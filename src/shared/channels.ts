@@ -66,6 +66,12 @@ export const CHANNEL_NAMES = [
   'backups:list',
   'backups:create',
   'backups:restore',
+  'localApi:status',
+  'localApi:configure',
+  'localApi:createKey',
+  'localApi:updateKey',
+  'localApi:revokeKey',
+  'localApi:resumeTrading',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
@@ -86,6 +92,7 @@ export const EVENT_NAMES = [
   'quotes:live',
   'feeds:changed',
   'positions:changed',
+  'localApi:changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -121,6 +121,12 @@ export const AUDIT_ACTIONS = [
   'schedule.update',
   'schedule.delete',
   'schedule.run',
+  'api.settings',
+  'api.keyCreate',
+  'api.keyUpdate',
+  'api.keyRevoke',
+  'api.call',
+  'api.resume',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

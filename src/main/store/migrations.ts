@@ -145,6 +145,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE order_journal ADD COLUMN parent_id TEXT;
   CREATE INDEX order_journal_by_parent ON order_journal (parent_id) WHERE parent_id IS NOT NULL;
   `,
+  // 12: local API keys (only a SHA-256 of each 256-bit key is kept), each bound to connections or the paper account
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    permission TEXT NOT NULL CHECK (permission IN ('read', 'trade')),
+    paper INTEGER NOT NULL DEFAULT 0 CHECK (paper IN (0, 1)),
+    connection_ids TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

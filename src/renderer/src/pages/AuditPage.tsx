@@ -33,6 +33,12 @@ const WORDS: Record<AuditAction, string> = {
   'schedule.update': 'Schedule paused or resumed',
   'schedule.delete': 'Schedule deleted',
   'schedule.run': 'Scheduled run',
+  'api.settings': 'Local API settings',
+  'api.keyCreate': 'API key created',
+  'api.keyUpdate': 'API key changed',
+  'api.keyRevoke': 'API key revoked',
+  'api.call': 'Local API call',
+  'api.resume': 'API trading resumed',
 };
 const words = (a: AuditAction) => WORDS[a] ?? a;
 // Imported as a type only: a runtime import of shared/schemas would pull zod into the renderer bundle.
