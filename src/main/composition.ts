@@ -311,6 +311,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     close: () => {
       closed = true;
       if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
+      // Call rows still waiting are written before the database closes; the listeners stop on their own.
+      localApi.flushCalls();
       void localApi.close();
       auditGuard.stop();
       health.stop();

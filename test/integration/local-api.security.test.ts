@@ -83,6 +83,7 @@ function raw(text: string, waitMs = 2000): Promise<{ reply: string; closed: bool
 }
 
 function auditRows(action = 'api.call') {
+  api.flushCalls();
   return graph.services.db
     .prepare<[string], { detail: string }>('SELECT detail FROM audit_log WHERE action = ? ORDER BY seq')
     .all(action)
@@ -228,6 +229,7 @@ describe('local API refusals', () => {
     expect(orders.map((o) => [o.source, o.mode])).toEqual([['api', 'paper']]);
     const calls = auditRows();
     expect(calls.at(-1)).toEqual({ keyId: api.status().keys.find((k) => k.label === 'trade')!.id, verb: 'placeorder', status: 200, outcome: 'success' });
+    api.flushCalls();
     const everything = JSON.stringify(graph.services.db.prepare('SELECT detail FROM audit_log').all());
     expect(everything).not.toContain(trade);
     expect(everything).not.toContain(read);
