@@ -89,7 +89,7 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
   });
   try {
     const restPort = await findFreePort(15000);
-    const status = await api.configure({ enabled: true, restPort, wsPort: await findFreePort(restPort) });
+    const status = await api.configure({ enabled: true, restPort, wsPort: await findFreePort(restPort + 1, [restPort]) });
     if (status.rest.state !== 'listening') throw new Error(status.rest.message ?? 'local API did not start');
     const { secret } = api.createKey('bench', { permission: 'trade', paper: true, connectionIds: [] });
     const post = poster(status.rest.port);

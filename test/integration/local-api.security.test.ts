@@ -49,7 +49,7 @@ async function startApi(options: Partial<ConstructorParameters<typeof LocalApiSe
     ...options,
   });
   rest = await findFreePort(20000 + Math.floor(Math.random() * 20000));
-  ws = await findFreePort(rest);
+  ws = await findFreePort(rest + 1, [rest]);
   const status = await api.configure({ enabled: true, restPort: rest, wsPort: ws });
   expect(status.rest.state).toBe('listening');
 }

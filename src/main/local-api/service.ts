@@ -53,7 +53,7 @@ export interface LocalApiDeps {
   toCommon?: (symbol: string, exchange: string) => string | null;
 }
 
-/** A free loopback port, preferring the ones just above `near`. */
+/** A free loopback port: `near` itself when free, else one just above it, else any. */
 export async function findFreePort(near: number, avoid: readonly number[] = []): Promise<number> {
   const tryPort = (port: number) =>
     new Promise<number | null>((resolve) => {
@@ -64,7 +64,7 @@ export async function findFreePort(near: number, avoid: readonly number[] = []):
         probe.close(() => resolve(got));
       });
     });
-  for (let port = near + 1; port <= Math.min(near + 20, 65535); port++) {
+  for (let port = near; port <= Math.min(near + 20, 65535); port++) {
     if (avoid.includes(port)) continue;
     const free = await tryPort(port);
     if (free !== null) return free;
