@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { z } from 'zod';
 import { LocalApiService, findFreePort } from '../../src/main/local-api/service';
 import { guardServices } from '../../src/main/local-api/guard';
@@ -26,6 +27,19 @@ const testPlace: Verb = {
   },
 };
 
+/** A trade verb that waits on `gate` before it places: the test changes the world while it waits. */
+let gate: Promise<void> = Promise.resolve();
+let entered: () => void = () => undefined;
+const slowPlace: Verb = {
+  ...testPlace,
+  name: 'slowplace',
+  async run(ctx, input) {
+    entered();
+    await gate;
+    return testPlace.run(ctx, input);
+  },
+};
+
 let graph: TestGraph;
 let api: LocalApiService;
 let rest: number;
@@ -44,7 +58,7 @@ async function startApi(options: Partial<ConstructorParameters<typeof LocalApiSe
     clock: graph.clock,
     log: graph.services.log,
     services: servicesOf(graph),
-    verbs: [ping as Verb, testPlace],
+    verbs: [ping as Verb, testPlace, slowPlace],
     restLimits: { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 400, checkIntervalMs: 100 },
     ...options,
   });
@@ -248,6 +262,85 @@ describe('local API refusals', () => {
     expect(api.status().tradingHalted).toBe(true);
     api.resumeTrading();
     expect((await post('placeorder', { apikey: trade, symbol: 'US:AAPL', quantity: 1 })).status).toBe(200);
+  });
+});
+
+describe('local API interleavings', () => {
+  let trade: string;
+  let keyId: string;
+  let release: () => void;
+  beforeEach(async () => {
+    await startApi();
+    const created = api.createKey('trade', { permission: 'trade', paper: true, connectionIds: [] });
+    trade = created.secret;
+    keyId = created.key.id;
+    gate = new Promise<void>((resolve) => (release = resolve));
+  });
+  afterEach(() => {
+    gate = Promise.resolve();
+  });
+
+  /** Start a slow order, wait until the verb runs, do `meanwhile`, then let the order go on. */
+  async function whileRunning(meanwhile: () => Promise<void> | void) {
+    const inVerb = new Promise<void>((resolve) => (entered = resolve));
+    const pending = post('slowplace', { apikey: trade, symbol: 'US:AAPL', quantity: 1 });
+    await inVerb;
+    await meanwhile();
+    release();
+    return pending;
+  }
+
+  it('a key revoked while its order request runs sends nothing', async () => {
+    const res = await whileRunning(() => void api.revokeKey(keyId));
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/revoked or made read-only/);
+    expect(await graph.ok('orders:list', {})).toEqual([]);
+  });
+
+  it('a key made read-only while its order request runs sends nothing', async () => {
+    const res = await whileRunning(() => void api.updateKey(keyId, { permission: 'read', paper: true, connectionIds: [] }));
+    expect(res.status).toBe(403);
+    expect(await graph.ok('orders:list', {})).toEqual([]);
+  });
+
+  it('the kill switch fired while an order request runs: nothing is sent', async () => {
+    const res = await whileRunning(async () => {
+      await graph.ok('killswitch:engage', { closePositions: false });
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/kill switch/);
+    expect(await graph.ok('orders:list', {})).toEqual([]);
+  });
+
+  it('without interference the same slow order is placed (the refusals above are not the default)', async () => {
+    const res = await whileRunning(() => undefined);
+    expect(res.status).toBe(200);
+    expect(await graph.ok('orders:list', {})).toHaveLength(1);
+  });
+});
+
+describe('local API WebSocket on the real graph', () => {
+  it('sends an order update for an order the key placed in paper', async () => {
+    await startApi();
+    const { secret } = api.createKey('trade', { permission: 'trade', paper: true, connectionIds: [] });
+    const socket = new WebSocket(`ws://127.0.0.1:${ws}`);
+    const messages: Record<string, unknown>[] = [];
+    socket.on('message', (d) => messages.push(JSON.parse(d.toString()) as Record<string, unknown>));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.send(JSON.stringify({ action: 'authenticate', api_key: secret }));
+    await vi.waitFor(() => expect(messages[0]).toMatchObject({ type: 'auth', status: 'success', broker: 'paper' }));
+    socket.send(JSON.stringify({ action: 'subscribe_orders' }));
+    await vi.waitFor(() => expect(messages[1]).toMatchObject({ type: 'subscribe_orders', status: 'success' }));
+    expect((await post('placeorder', { apikey: secret, symbol: 'US:AAPL', quantity: 2 })).status).toBe(200);
+    await vi.waitFor(() => expect(messages.some((m) => m.type === 'order_update')).toBe(true));
+    expect(messages.find((m) => m.type === 'order_update')).toMatchObject({
+      data: { symbol: 'US:AAPL', action: 'BUY', quantity: 2, mode: 'analyze', source: 'api' },
+    });
+    socket.close();
+    await vi.waitFor(() => expect(api.wsStats().clients).toBe(0));
   });
 });
 

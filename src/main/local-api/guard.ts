@@ -8,6 +8,7 @@ const FORBIDDEN_LIMITS = new Set<PropertyKey>(['set']);
 const SENDING = new Set<PropertyKey>(['place', 'placeOn', 'modify', 'answerPrompt', 'placeBasket']);
 
 export const NOT_FOR_THE_API = 'The local API cannot switch to live, unlock live or change limits; do that in BrokerVault.';
+export const KEY_WITHDRAWN_MESSAGE = 'This API key was revoked or made read-only while the request ran; nothing was sent.';
 export const HALTED_MESSAGE = 'API trading is stopped by the kill switch. Turn it back on in BrokerVault: Settings → Local API.';
 
 /** A view of `target` whose listed methods are replaced; every other member is the target's own (methods bound). */
@@ -24,9 +25,10 @@ function override<T extends object>(target: T, replace: (prop: PropertyKey, orig
 /**
  * The services as the verbs see them. SECURITY: the same objects the IPC handlers use (so every API order takes the
  * one order path), except that switching to live, unlocking live and changing limits throw, and every sending call
- * checks the kill switch's API halt synchronously just before it enters the order path.
+ * checks the kill switch's API halt, and that the caller's key still may trade, synchronously just before it enters
+ * the order path.
  */
-export function guardServices(services: LocalApiServices, halted: () => boolean): LocalApiServices {
+export function guardServices(services: LocalApiServices, halted: () => boolean, mayTrade: () => boolean = () => true): LocalApiServices {
   const forbid = () => {
     throw new ApiError(403, NOT_FOR_THE_API);
   };
@@ -36,6 +38,8 @@ export function guardServices(services: LocalApiServices, halted: () => boolean)
     if (!SENDING.has(prop) || typeof original !== 'function') return original;
     return (...args: unknown[]): unknown => {
       if (halted()) throw new ApiError(403, HALTED_MESSAGE);
+      // The key may have been revoked or made read-only while the verb ran.
+      if (!mayTrade()) throw new ApiError(403, KEY_WITHDRAWN_MESSAGE);
       return (original as (...a: unknown[]) => unknown)(...args);
     };
   });

@@ -44,7 +44,8 @@ export interface CallRecord {
 export interface RestServerDeps {
   verbs: readonly Verb[];
   authenticate(apikey: unknown): KeyCaller | null;
-  services: LocalApiServices;
+  /** The services one caller's verb sees (guarded: see guard.ts). */
+  servicesFor(caller: KeyCaller): LocalApiServices;
   /** The kill switch stopped API trading and the trader has not turned it back on. */
   tradingHalted(): boolean;
   buckets: TokenBuckets;
@@ -241,7 +242,7 @@ export class RestServer {
     if (!parsed.success) return send(errorReply(400, validationMessage(parsed.error)), caller.keyId, 'invalid input');
     let reply: VerbReply;
     try {
-      reply = await verb.run({ caller, services: this.deps.services }, parsed.data);
+      reply = await verb.run({ caller, services: this.deps.servicesFor(caller) }, parsed.data);
     } catch (error) {
       if (!(error instanceof ApiError) && !(error instanceof AppError)) this.deps.log.warn('local API verb failed', { verb: verb.name, error });
       reply = replyForError(error);

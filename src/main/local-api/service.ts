@@ -93,7 +93,6 @@ export class LocalApiService {
   private ws: WsServer | null = null;
   private restState: Listener;
   private wsState: Listener;
-  private readonly guarded: LocalApiServices;
   private readonly disposables: { dispose(): void }[] = [];
 
   constructor(private readonly deps: LocalApiDeps) {
@@ -103,7 +102,6 @@ export class LocalApiService {
     const config = this.config();
     this.restState = off(config.restPort);
     this.wsState = off(config.wsPort);
-    this.guarded = guardServices(deps.services, () => this.tradingHalted());
     // SECURITY: the kill switch locks live; the same moment, API trading stops until the trader turns it back on here.
     this.disposables.push(
       deps.services.trading.mode.onDidChange((status) => {
@@ -285,7 +283,12 @@ export class LocalApiService {
     return new RestServer({
       verbs: this.deps.verbs,
       authenticate: (key) => this.keys.verify(key),
-      services: this.guarded,
+      servicesFor: (caller) =>
+        guardServices(
+          this.deps.services,
+          () => this.tradingHalted(),
+          () => this.keys.callerById(caller.keyId)?.permission === 'trade',
+        ),
       tradingHalted: () => this.tradingHalted(),
       buckets: this.buckets,
       record: this.record,
