@@ -376,6 +376,19 @@ describe('local API safety guard', () => {
   });
 });
 
+describe('local API halt across a restart', () => {
+  it('a lock found at start without the flag keeps API trading stopped after live is unlocked', async () => {
+    // The app stopped after the kill switch's lock was written and before the API's flag was.
+    graph.services.trading.mode.lock('Kill switch engaged.');
+    new AppSettings(graph.services.db).delete('localApi.tradingHalted');
+    await startApi();
+    graph.services.trading.mode.unlock();
+    expect(api.status().tradingHalted).toBe(true);
+    const { secret } = api.createKey('t', { permission: 'trade', paper: true, connectionIds: [] });
+    expect((await post('placeorder', { apikey: secret, symbol: 'US:AAPL', quantity: 1 })).status).toBe(403);
+  });
+});
+
 describe('local API ports', () => {
   it('is off by default and says plainly when a port is taken, offering a free one', async () => {
     const fresh = new LocalApiService({

@@ -102,6 +102,9 @@ export class LocalApiService {
     const config = this.config();
     this.restState = off(config.restPort);
     this.wsState = off(config.wsPort);
+    // SECURITY: a lock found at start without the flag (the app stopped between the two writes) is the kill switch's:
+    // API trading stays stopped after the trader unlocks live, as it would have.
+    if (deps.services.trading.mode.locked && !this.haltFlag()) deps.settings.set(HALT_KEY, true);
     // SECURITY: the kill switch locks live; the same moment, API trading stops until the trader turns it back on here.
     this.disposables.push(
       deps.services.trading.mode.onDidChange((status) => {
