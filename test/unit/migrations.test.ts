@@ -36,6 +36,8 @@ const SEED: Record<number, string> = {
   10: `INSERT INTO instruments (broker, symbol, exchange, broker_symbol, token, name, lot_size, tick_size, segment, expiry) VALUES ('zerodha', 'NFO:NIFTY26DECFUT', 'NFO', 'NIFTY26DECFUT', '1', 'NIFTY', 75, 0.05, 'NFO-FUT', '2026-12-29');`,
   11: `INSERT INTO order_journal (id, client_order_id, mode, broker, symbol, side, quantity, order_type, state, created_at, updated_at, parent_id)
         VALUES ('o11', 'bv-t11-s1', 'paper', 'paper', 'NFO:NIFTY26JANFUT', 'BUY', 1755, 'MARKET', 'FILLED', 11, 11, 't11');`,
+  // The local API's keys (appended last: renumber with the migration on merge).
+  12: `INSERT INTO api_keys (id, label, key_hash, permission, paper, connection_ids, created_at) VALUES ('k12', 'script', 'h12', 'read', 1, '[]', 12);`,
 };
 
 describe('migrations', () => {
