@@ -23,9 +23,11 @@ export interface WsLimits {
   /** Symbols one socket may hold, over all modes. */
   maxSubscriptions: number;
   maxClients: number;
+  /** A protocol ping this often; a socket that has not answered the previous one is closed (a dead peer). */
+  heartbeatMs: number;
 }
 
-export const DEFAULT_WS_LIMITS: WsLimits = { maxPayloadBytes: 64 * 1024, authTimeoutMs: 10_000, maxSubscriptions: 500, maxClients: 32 };
+export const DEFAULT_WS_LIMITS: WsLimits = { maxPayloadBytes: 64 * 1024, authTimeoutMs: 10_000, maxSubscriptions: 500, maxClients: 32, heartbeatMs: 30_000 };
 
 export interface WsServerDeps {
   authenticate(apikey: unknown): KeyCaller | null;
@@ -176,6 +178,8 @@ export class WsServer {
   private readonly wss: WebSocketServer;
   private readonly limits: WsLimits;
   private readonly clients = new Set<Client>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly heartbeat: NodeJS.Timeout;
   private port = 0;
 
   constructor(private readonly deps: WsServerDeps) {
@@ -200,6 +204,17 @@ export class WsServer {
       },
     });
     this.wss.on('connection', (socket) => this.accept(socket));
+    this.heartbeat = setInterval(() => {
+      for (const socket of this.wss.clients) {
+        if (this.alive.get(socket) === false) {
+          socket.terminate();
+          continue;
+        }
+        this.alive.set(socket, false);
+        socket.ping();
+      }
+    }, this.limits.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   listen(port: number): Promise<number> {
@@ -221,6 +236,7 @@ export class WsServer {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     for (const client of this.clients) client.dispose();
     this.clients.clear();
     for (const socket of this.wss.clients) socket.terminate();
@@ -241,6 +257,8 @@ export class WsServer {
   private accept(socket: WebSocket): void {
     const client = new Client(socket, this.deps, this.limits);
     this.clients.add(client);
+    this.alive.set(socket, true);
+    socket.on('pong', () => this.alive.set(socket, true));
     const authTimer = setTimeout(() => {
       if (!client.caller) socket.close(1008, 'Authenticate first.');
     }, this.limits.authTimeoutMs);

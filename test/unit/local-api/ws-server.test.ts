@@ -128,7 +128,7 @@ describe('local API WebSocket', () => {
     );
     c.send({ action: 'unsubscribe', symbol: 'TCS', exchange: 'NSE', mode: 3 });
     await arrives(() => expect(source.current.carried.has('NSE:TCS')).toBe(false));
-    expect(c.messages.at(-1)).toMatchObject({ type: 'unsubscribe', status: 'success' });
+    await arrives(() => expect(c.messages.find((m) => m.type === 'unsubscribe')).toMatchObject({ type: 'unsubscribe', status: 'success' }));
     expect(server.stats().topics).toBe(2);
   });
 
@@ -192,6 +192,37 @@ describe('local API WebSocket', () => {
     const closed = new Promise<number>((resolve) => c.socket.once('close', (code) => resolve(code)));
     c.send({ action: 'subscribe', symbol: 'INFY', exchange: 'NSE', mode: 1 });
     expect(await closed).toBe(1008);
+  });
+
+  it('closes a socket that stops answering protocol pings (a dead peer), and releases what it held', async () => {
+    await server.close();
+    server = new WsServer({
+      authenticate: () => caller,
+      recheck: () => caller,
+      streams,
+      candidates: (c) => c.connectionIds.slice(),
+      toCommon: (symbol, exchange) => `${exchange}:${symbol}`,
+      onOrder: orders.event,
+      brokerOf: () => 'zerodha',
+      record: () => undefined,
+      hostNames: [],
+      limits: { heartbeatMs: 100 },
+      log: quietLogger,
+    });
+    port = await server.listen(await findFreePort(port + 1));
+    // autoPong off: this client never answers pings, as a frozen or vanished peer would not.
+    const socket = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
+    sockets.push(socket);
+    await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+    socket.send(JSON.stringify({ action: 'authenticate', api_key: KEY }));
+    socket.send(JSON.stringify({ action: 'subscribe', symbol: 'INFY', exchange: 'NSE', mode: 1 }));
+    await arrives(() => expect(server.stats().topics).toBe(1));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await arrives(() => expect(server.stats()).toEqual({ clients: 0, topics: 0 }));
+    // A client that answers pings stays.
+    const live = await authed();
+    await new Promise((r) => setTimeout(r, 350));
+    expect(live.socket.readyState).toBe(WebSocket.OPEN);
   });
 
   it('answers malformed messages without closing', async () => {
