@@ -376,6 +376,21 @@ describe('local API safety guard', () => {
   });
 });
 
+describe('local API listening again', () => {
+  it('takes a port that frees within a moment (a graph reopened while the old one closes)', async () => {
+    await startApi();
+    const blocker = net.createServer();
+    const next = await findFreePort(rest + 100, [ws]);
+    await new Promise<void>((r) => blocker.listen(next, '127.0.0.1', () => r()));
+    setTimeout(() => blocker.close(), 100);
+    const status = await api.configure({ enabled: true, restPort: next, wsPort: ws });
+    expect(status.rest).toMatchObject({ state: 'listening', port: next });
+    rest = next;
+    const { secret } = api.createKey('k', { permission: 'read', paper: true, connectionIds: [] });
+    expect((await post('ping', { apikey: secret })).status).toBe(200);
+  });
+});
+
 describe('local API halt across a restart', () => {
   it('a lock found at start without the flag keeps API trading stopped after live is unlocked', async () => {
     // The app stopped after the kill switch's lock was written and before the API's flag was.

@@ -31,6 +31,8 @@ export const RATE_BURST = 200;
 /** Call rows wait at most this long, or until this many, before they are written (one transaction). */
 export const AUDIT_FLUSH_MS = 200;
 export const AUDIT_FLUSH_ROWS = 500;
+const LISTEN_RETRIES = 3;
+const LISTEN_RETRY_MS = 150;
 export const RATE_PER_SEC = 600;
 
 type Listener = LocalApiStatus['rest'];
@@ -233,7 +235,17 @@ export class LocalApiService {
 
   private async open(what: string, port: number, listen: (port: number) => Promise<number>, avoid: number[]): Promise<Listener> {
     try {
-      const got = await listen(port);
+      // A graph reopened on a restored backup starts while the old one's listeners are still closing: a taken port
+      // is tried again for a moment before the trader is told.
+      let got: number | null = null;
+      for (let attempt = 0; got === null; attempt++) {
+        try {
+          got = await listen(port);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= LISTEN_RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
+        }
+      }
       return { port: got, state: 'listening', suggestedPort: null, message: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
