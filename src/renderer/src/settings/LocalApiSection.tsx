@@ -47,10 +47,13 @@ export function LocalApiSection() {
   const [paper, setPaper] = useState(true);
   const [bound, setBound] = useState<string[]>([]);
   const [shown, setShown] = useState<{ label: string; secret: string } | null>(null);
+  /** The toggle follows the click at once; main's answer (or a refusal) then sets it to what holds. */
+  const [enabled, setEnabled] = useState(false);
   const { busy, error, run } = useAction();
 
   const take = useCallback((next: Status) => {
     setStatus(next);
+    setEnabled(next.config.enabled);
     setRestPort(String(next.config.restPort));
     setWsPort(String(next.config.wsPort));
   }, []);
@@ -70,8 +73,11 @@ export function LocalApiSection() {
   }
 
   const labelOf = (id: string) => connections.find((c) => c.id === id)?.label ?? 'deleted connection';
-  const configure = (enabled: boolean, rest = Number(restPort), ws = Number(wsPort)) =>
-    run(async () => take(await unwrap(getApi().localApi.configure({ enabled, restPort: rest, wsPort: ws }))));
+  const configure = async (on: boolean, rest = Number(restPort), ws = Number(wsPort)) => {
+    setEnabled(on);
+    const done = await run(async () => take(await unwrap(getApi().localApi.configure({ enabled: on, restPort: rest, wsPort: ws }))));
+    if (done === undefined) setEnabled(status.config.enabled);
+  };
   const create = () =>
     run(async () => {
       const created = await unwrap(getApi().localApi.createKey({ label, permission, paper, connectionIds: bound }));
@@ -88,7 +94,7 @@ export function LocalApiSection() {
         through BrokerVault&apos;s mode, limits and kill switch. The API can never switch to live.
       </p>
       <label className="row">
-        <input type="checkbox" checked={status.config.enabled} disabled={busy} onChange={(e) => void configure(e.target.checked)} />
+        <input type="checkbox" checked={enabled} disabled={busy} onChange={(e) => void configure(e.target.checked)} />
         Enable the local API
       </label>
       <div className="row">
