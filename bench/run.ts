@@ -2,6 +2,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import { chartBench } from './chart';
 import { healthFanoutBench } from './health-fanout';
+import { localApiBench } from './local-api';
 import { orderPathBench } from './order-path';
 import { paperBench } from './paper';
 import { rendererBench } from './renderer';
@@ -25,6 +26,7 @@ const BENCHES: Record<string, (opts: BenchOptions) => Promise<BenchResult>> = {
   renderer: rendererBench,
   streaming: streamingBench,
   chart: chartBench,
+  'local-api': localApiBench,
 };
 
 function machine() {

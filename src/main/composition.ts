@@ -33,6 +33,8 @@ import type { Notifier } from './notifier';
 import type { KeyStore } from './vault/keystore';
 import { PassphraseKeyFile, STRONG_SCRYPT, type ScryptParams } from './vault/passphrase-keyfile';
 import { Vault } from './vault/vault';
+import { LocalApiService } from './local-api/service';
+import { ALL_VERBS } from './local-api/verbs';
 
 /** Everything the main-process graph needs from the outside world. Electron and tests both call createServices. */
 export interface ServiceDeps {
@@ -65,6 +67,8 @@ export interface ServiceDeps {
   migrations?: readonly string[];
   /** Uniform in [0, 1): the reconnect jitter's source (tests pass a fixed one). */
   random?: () => number;
+  /** Host names the local API answers to besides 127.0.0.1 and localhost. */
+  localApiHostNames?: readonly string[];
 }
 
 /** How often open orders are brought up to date and due schedules run while the app is open. */
@@ -91,6 +95,8 @@ export interface AppServices {
   preferences: PreferencesStore;
   backups: BackupService;
   market: Market;
+  /** The OpenAlgo-compatible local API (off until enabled in Settings). */
+  localApi: LocalApiService;
   /** Start background work: health checks, start-up reconciliation, order refresh and schedules. */
   start(): Promise<void>;
   close(): void;
@@ -191,6 +197,16 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     canCheck: () => vault.status().state === 'ready',
   });
   const market = createMarket({ source: streamSource, streams, connections, brokerCalls, trading, scheduler, random, log, secrets, events });
+  const localApi = new LocalApiService({
+    db,
+    settings: appSettings,
+    audit,
+    clock,
+    log,
+    services: { trading, connections, brokerCalls, market, brokers, audit, log },
+    verbs: ALL_VERBS,
+    hostNames: deps.localApiHostNames,
+  });
   let tickTimer: unknown = null;
   let closed = false;
 
@@ -226,6 +242,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
   trading.schedules.onDidChange((list) => events.emit('schedules:changed', { schedules: list }));
   trading.killSwitch.onDidProgress((progress) => events.emit('killswitch:progress', progress));
   trading.exits.onDidChange((exit) => events.emit('exits:changed', { exit }));
+  localApi.onDidChange((status) => events.emit('localApi:changed', status));
   const trustedOrigin = deps.trustedOrigin ?? APP_ORIGIN;
 
   const router = createRouter({
@@ -242,6 +259,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health,
       backups,
       market,
+      localApi,
       store: deps.store,
     }),
     isTrustedSender: (sender) => isTrustedSender(sender, trustedOrigin),
@@ -268,6 +286,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     preferences,
     backups,
     market,
+    localApi,
     async start() {
       // Not awaited: a long history is checked in slices while health checks and trading start; a break is pushed.
       void auditGuard.start().catch((error: unknown) => {
@@ -277,6 +296,8 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       backups.start();
       await trading.start().catch((error: unknown) => log.error('trading start-up failed', { error }));
       market.start();
+      // Not awaited: a taken port is a status the Settings page shows, never a failed start.
+      void localApi.start().catch((error: unknown) => log.error('local API start failed', { error }));
       const loop = () => {
         tickTimer = scheduler.setTimeout(() => {
           void trading
@@ -292,6 +313,9 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     close: () => {
       closed = true;
       if (tickTimer !== null) scheduler.clearTimeout(tickTimer);
+      // Call rows still waiting are written before the database closes; the listeners stop on their own.
+      localApi.flushCalls();
+      void localApi.close();
       auditGuard.stop();
       health.stop();
       backups.stop();

@@ -70,6 +70,12 @@ export const CHANNEL_NAMES = [
   'backups:list',
   'backups:create',
   'backups:restore',
+  'localApi:status',
+  'localApi:configure',
+  'localApi:createKey',
+  'localApi:updateKey',
+  'localApi:revokeKey',
+  'localApi:resumeTrading',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
@@ -91,6 +97,7 @@ export const EVENT_NAMES = [
   'feeds:changed',
   'positions:changed',
   'exits:changed',
+  'localApi:changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BrokerDescriptorSchema } from './brokers';
+import { ApiKeyViewSchema, CreateApiKeyInput, CreatedApiKeySchema, LocalApiConfigureInput, LocalApiStatusSchema, UpdateApiKeyInput } from './local-api';
 import type { ChannelName, EventName } from './channels';
 import { ExitIdInput, ExitListInput, ExitPlaceResultSchema, ExitRequestSchema, ExitViewSchema } from './exit-schemas';
 import {
@@ -154,6 +155,15 @@ export const contract = {
   'backups:create': { input: EmptyInput, output: BackupViewSchema },
   /** Settings: set the current database aside and reopen the services on a copy of this backup. */
   'backups:restore': { input: BackupIdInput, output: BackupRestoredSchema },
+  /** The local API: settings, listeners (a taken port with a free one offered), keys and the kill switch's halt. */
+  'localApi:status': { input: EmptyInput, output: LocalApiStatusSchema },
+  'localApi:configure': { input: LocalApiConfigureInput, output: LocalApiStatusSchema },
+  /** The answer holds the key itself, once: it is never stored or shown again. */
+  'localApi:createKey': { input: CreateApiKeyInput, output: CreatedApiKeySchema },
+  'localApi:updateKey': { input: UpdateApiKeyInput, output: ApiKeyViewSchema },
+  'localApi:revokeKey': { input: IdInput, output: ApiKeyViewSchema },
+  /** Turn API trading back on after the kill switch (only here, never through the API). */
+  'localApi:resumeTrading': { input: EmptyInput, output: LocalApiStatusSchema },
 } as const satisfies Record<ChannelName, ChannelSpec>;
 
 /** Payload schemas of the events main pushes to the renderer. */
@@ -178,6 +188,7 @@ export const events = {
   'positions:changed': z.strictObject({ mode: ModeSchema }),
   /** A protective exit was set up, armed, triggered, cancelled or finished (or a trailing stop moved). */
   'exits:changed': z.strictObject({ exit: ExitViewSchema }),
+  'localApi:changed': LocalApiStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Contract = typeof contract;

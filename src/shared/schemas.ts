@@ -128,6 +128,12 @@ export const AUDIT_ACTIONS = [
   'exit.trigger',
   'exit.cancel',
   'exit.update',
+  'api.settings',
+  'api.keyCreate',
+  'api.keyUpdate',
+  'api.keyRevoke',
+  'api.call',
+  'api.resume',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

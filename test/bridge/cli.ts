@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { enableLocalApi } from './local-api';
 import { startBridge, type KeyStoreChoice } from './server';
 
 /**
- * `npm run bridge [-- --data-dir DIR] [--port N] [--keystore memory|unavailable|keychain]`
+ * `npm run bridge [-- --data-dir DIR] [--port N] [--keystore memory|unavailable|keychain] [--local-api]`
  * Starts the test bridge and prints its URL on one line. Without --data-dir it uses a throwaway profile.
+ * With --local-api it also enables the local API on free ports, creates a trade key for the paper account and
+ * prints one JSON line after the URL: {"restBase","wsUrl","apikey"}.
  */
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   const port = arg('--port') ? Number(arg('--port')) : undefined;
   const bridge = await startBridge({ dataDir, keyStore, port });
   console.log(bridge.url);
+  if (process.argv.includes('--local-api')) console.log(JSON.stringify(await enableLocalApi(bridge.services)));
   const stop = () =>
     void bridge.close().then(() => {
       if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -94,6 +94,13 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     'backups:list': {},
     'backups:create': {},
     'backups:restore': { id: 'brokervault-manual-20260101T000000000Z-v7.sqlite' },
+    'localApi:status': {},
+    // Disabled: a fuzzed channel never opens a port.
+    'localApi:configure': { enabled: false, restPort: 5000, wsPort: 8765 },
+    'localApi:createKey': { label: 'script', permission: 'read', paper: true, connectionIds: [] },
+    'localApi:updateKey': { id, permission: 'read', paper: true, connectionIds: [] },
+    'localApi:revokeKey': { id },
+    'localApi:resumeTrading': {},
   };
 }
 

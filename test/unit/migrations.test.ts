@@ -10,6 +10,7 @@ afterEach(() => open.splice(0).forEach((db) => db.close()));
 
 const MODIFIES_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE order_modifies')) + 1;
 const EXITS_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE protective_exits')) + 1;
+const API_KEYS_VERSION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE api_keys')) + 1;
 
 /** Rows a user could have at each schema version, inserted before upgrading. */
 const SEED: Record<number, string> = {
@@ -43,6 +44,7 @@ const SEED: Record<number, string> = {
   [MODIFIES_VERSION]: `INSERT INTO order_modifies (request_id, order_id, change, state, created_at, updated_at) VALUES ('m1', 'o1', '["o1",{"quantity":2}]', 'done', 12, 12);`,
   [EXITS_VERSION]: `INSERT INTO protective_exits (id, request_id, kind, handling, mode, symbol, exit_side, quantity, target_price, stop_price, state, created_at, updated_at)
         VALUES ('x12', 'r12', 'oco', 'managed', 'paper', 'US:AAPL', 'SELL', 1, 110, 90, 'armed', 12, 12);`,
+  [API_KEYS_VERSION]: `INSERT INTO api_keys (id, label, key_hash, permission, paper, connection_ids, created_at) VALUES ('k12', 'script', 'h12', 'read', 1, '[]', 12);`,
 };
 
 describe('migrations', () => {

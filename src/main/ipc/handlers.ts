@@ -14,6 +14,7 @@ import { AppError } from '../errors';
 import type { BackupService } from '../services/backups';
 import type { StoreControl } from '../store-control';
 import type { Market } from '../trading/market';
+import type { LocalApiService } from '../local-api/service';
 
 export interface HandlerDeps {
   appInfo: z.infer<typeof AppInfoSchema>;
@@ -28,6 +29,7 @@ export interface HandlerDeps {
   health: HealthMonitor;
   backups: BackupService;
   market: Market;
+  localApi: LocalApiService;
   store?: StoreControl;
 }
 
@@ -139,6 +141,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (!d.store) throw new AppError('NOT_SUPPORTED', 'Restoring a backup is not available here.');
       return d.store.restoreBackup(id);
     },
+    'localApi:status': () => d.localApi.status(),
+    'localApi:configure': (config) => d.localApi.configure(config),
+    'localApi:createKey': ({ label, ...binding }) => d.localApi.createKey(label, binding),
+    'localApi:updateKey': ({ id, ...binding }) => d.localApi.updateKey(id, binding),
+    'localApi:revokeKey': ({ id }) => d.localApi.revokeKey(id),
+    'localApi:resumeTrading': () => d.localApi.resumeTrading(),
   };
 }
 

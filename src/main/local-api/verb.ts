@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { AppServices } from '../composition';
+import type { BrokerRegistry } from '../brokers/registry';
+import type { Logger } from '../log/types';
+import type { BrokerService } from '../services/brokers';
+import type { ConnectionService } from '../services/connections';
+import type { AuditLog } from '../store/audit-log';
+import type { Trading } from '../trading';
+import type { Market } from '../trading/market';
 
 /** What a local API key may do: read books and data, or also trade. */
 export type ApiPermission = 'read' | 'trade';
@@ -11,8 +17,20 @@ export interface ApiCaller {
   permission: ApiPermission;
 }
 
-/** The services a verb may use: the same graph the IPC handlers use, so API orders take the one order path. */
-export type LocalApiServices = Pick<AppServices, 'trading' | 'connections' | 'brokerCalls' | 'market' | 'brokers' | 'audit' | 'log'>;
+/**
+ * The services a verb may use: the same graph the IPC handlers use (AppServices' members of these names), so API
+ * orders take the one order path. Named member by member, not picked from AppServices, so that the composition root
+ * can build the local API without an import cycle.
+ */
+export interface LocalApiServices {
+  trading: Trading;
+  connections: ConnectionService;
+  brokerCalls: BrokerService;
+  market: Market;
+  brokers: BrokerRegistry;
+  audit: AuditLog;
+  log: Logger;
+}
 
 export interface VerbContext {
   caller: ApiCaller;

@@ -189,6 +189,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX protective_exits_by_state ON protective_exits (state);
   `,
+  // 14: local API keys (only a SHA-256 of each 256-bit key is kept), each bound to connections or the paper account
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    permission TEXT NOT NULL CHECK (permission IN ('read', 'trade')),
+    paper INTEGER NOT NULL DEFAULT 0 CHECK (paper IN (0, 1)),
+    connection_ids TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

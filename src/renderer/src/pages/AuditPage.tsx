@@ -37,6 +37,12 @@ const WORDS: Record<AuditAction, string> = {
   'exit.trigger': 'Protective exit triggered',
   'exit.cancel': 'Protective exit cancelled',
   'exit.update': 'Protective exit updated',
+  'api.settings': 'Local API settings',
+  'api.keyCreate': 'API key created',
+  'api.keyUpdate': 'API key changed',
+  'api.keyRevoke': 'API key revoked',
+  'api.call': 'Local API call',
+  'api.resume': 'API trading resumed',
 };
 const words = (a: AuditAction) => WORDS[a] ?? a;
 // Imported as a type only: a runtime import of shared/schemas would pull zod into the renderer bundle.

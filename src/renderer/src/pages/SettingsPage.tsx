@@ -1,5 +1,6 @@
 import { BackupsSection } from '../settings/BackupsSection';
 import { LimitsSection } from '../settings/LimitsSection';
+import { LocalApiSection } from '../settings/LocalApiSection';
 import { PreferencesSection } from '../settings/PreferencesSection';
 import { VaultSection } from '../settings/VaultSection';
 import { useApp } from '../store';
@@ -11,6 +12,7 @@ export function SettingsPage() {
       <PreferencesSection />
       {!tradingError && <LimitsSection />}
       <VaultSection />
+      <LocalApiSection />
       <BackupsSection />
     </div>
   );
