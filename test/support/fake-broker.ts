@@ -33,6 +33,7 @@ export function fakeAdapter(id: BrokerId, overrides: Partial<BrokerDescriptor> =
   };
   const adapter = {
     descriptor,
+    symbolDialect: 'us' as const,
     // It sends no HTTP requests, so its limits never apply; they are here because every adapter has some.
     rateLimits: rateLimits({ budgets: { requests: [{ limit: 100, intervalMs: 60_000 }] }, spend: () => ({ requests: 1 }) }),
     fail: null as Error | null,

@@ -18,13 +18,13 @@ const base: OrderFields = { symbol: 'SBIN', exchange: 'NSE', action: 'BUY', quan
 
 describe('OpenAlgo order fields → BrokerVault ticket', () => {
   it.each<[Partial<OrderFields>, Dialect, Record<string, unknown>]>([
-    [{}, 'kite', { symbol: 'NSE:SBIN', side: 'BUY', quantity: 1, type: 'MARKET', product: 'MIS' }],
-    [{ pricetype: 'LIMIT', price: 760.5 }, 'kite', { type: 'LIMIT', limitPrice: 760.5 }],
-    [{ pricetype: 'SL', price: 760, trigger_price: 759 }, 'kite', { type: 'STOP_LIMIT', limitPrice: 760, stopPrice: 759 }],
-    [{ pricetype: 'SL-M', trigger_price: 759, price: 0 }, 'kite', { type: 'STOP', stopPrice: 759 }],
+    [{}, 'yymmm', { symbol: 'NSE:SBIN', side: 'BUY', quantity: 1, type: 'MARKET', product: 'MIS' }],
+    [{ pricetype: 'LIMIT', price: 760.5 }, 'yymmm', { type: 'LIMIT', limitPrice: 760.5 }],
+    [{ pricetype: 'SL', price: 760, trigger_price: 759 }, 'yymmm', { type: 'STOP_LIMIT', limitPrice: 760, stopPrice: 759 }],
+    [{ pricetype: 'SL-M', trigger_price: 759, price: 0 }, 'yymmm', { type: 'STOP', stopPrice: 759 }],
     [{ symbol: 'AAPL', exchange: 'NASDAQ', product: 'CNC' }, 'us', { symbol: 'US:AAPL', noProduct: true }],
     [{ symbol: 'BTCUSDT', exchange: 'CRYPTO', quantity: 0.015 }, 'crypto', { symbol: 'CRYPTO:BTCUSDT', quantity: 0.015, noProduct: true }],
-    [{ symbol: 'NIFTY28MAR2420800CE', exchange: 'NFO', quantity: 75, product: 'NRML' }, 'openalgo', { symbol: 'NFO:NIFTY28MAR2420800CE', product: 'NRML' }],
+    [{ symbol: 'NIFTY28MAR2420800CE', exchange: 'NFO', quantity: 75, product: 'NRML' }, 'ddmmmyy', { symbol: 'NFO:NIFTY28MAR2420800CE', product: 'NRML' }],
   ])('%o on %s', (fields, dialect, expected) => {
     const ticket = orderTicket({ ...base, ...fields }, symbolsOf(dialect), 'api-0123456789abcdef');
     const { noProduct, ...fieldsExpected } = expected;
@@ -41,7 +41,7 @@ describe('OpenAlgo order fields → BrokerVault ticket', () => {
     [{ pricetype: 'SL-M' }, 'trigger_price: a SL-M order needs a trigger_price above 0'],
     [{ quantity: 1.5 }, 'quantity: must be a whole number above 0'],
   ])('refuses %o', (fields, message) => {
-    expect(() => orderTicket({ ...base, ...fields }, symbolsOf('kite'))).toThrow(ApiError);
-    expect(() => orderTicket({ ...base, ...fields }, symbolsOf('kite'))).toThrow(message);
+    expect(() => orderTicket({ ...base, ...fields }, symbolsOf('yymmm'))).toThrow(ApiError);
+    expect(() => orderTicket({ ...base, ...fields }, symbolsOf('yymmm'))).toThrow(message);
   });
 });

@@ -11,7 +11,7 @@ function context(warnings: unknown[]): VerbContext {
   const services = {
     connections: { list: () => [{ id: 'c1', broker: 'zerodha', isActive: true }] },
     brokerCalls: {
-      adapterFor: () => ({ fetchInstruments: () => Promise.resolve([]) }),
+      adapterFor: () => ({ symbolDialect: 'yymmm', fetchInstruments: () => Promise.resolve([]) }),
       call: () => Promise.reject(new BrokerError('NETWORK', "Zerodha's instrument list could not be downloaded, and there is no earlier copy to use.")),
     },
     log: { warn: (...args: unknown[]) => warnings.push(args) },
@@ -24,7 +24,7 @@ describe('symbol mapping without an instrument master', () => {
   it('paper falls back to the connection’s dialect, and says so in the log', async () => {
     const warnings: unknown[] = [];
     const symbols = await symbolsFor(context(warnings), { mode: 'paper', connectionId: null, broker: 'paper' } as Venue);
-    expect(symbols).toMatchObject({ dialect: 'kite', master: null, connection: { id: 'c1', broker: 'zerodha' } });
+    expect(symbols).toMatchObject({ dialect: 'yymmm', master: null, connection: { id: 'c1', broker: 'zerodha' } });
     expect(symbols.toCommon({ symbol: 'BANKNIFTY24APR24FUT', exchange: 'NFO' })).toBe('NFO:BANKNIFTY24APRFUT');
     expect(warnings).toHaveLength(1);
   });

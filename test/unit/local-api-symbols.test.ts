@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER_IDS, type BrokerId } from '../../src/shared/brokers';
+import { BROKERS } from '../../src/main/brokers/registry';
 import { MemoryInstrumentMaster, type Instrument } from '../../src/main/brokers/types';
 import { parseKiteInstruments } from '../../src/main/brokers/zerodha/instruments';
 import { parseScripMaster as parseAngel } from '../../src/main/brokers/angel-one/instruments';
@@ -12,15 +13,9 @@ import { SCRIP_MASTER } from '../simulators/angel-one/scrip';
 import { SCRIP_CSV } from '../simulators/dhan/scrip';
 import { masterCsv } from '../simulators/fyers/master';
 import { masterText } from '../simulators/xts/instruments';
-import {
-  BROKER_DIALECT,
-  SymbolError,
-  fromCommonSymbol,
-  parseOpenAlgoContract,
-  toCommonSymbol,
-  type Dialect,
-  type OpenAlgoSymbol,
-} from '../../src/main/local-api/symbols';
+import { SymbolError, fromCommonSymbol, parseOpenAlgoContract, toCommonSymbol, type Dialect, type OpenAlgoSymbol } from '../../src/main/local-api/symbols';
+
+const DIALECTS: readonly Dialect[] = ['ddmmmyy', 'yymmm', 'dashed', 'us', 'crypto'];
 
 /** Each Indian adapter's instruments, parsed by the adapter's own parser from its simulator's master. */
 const MASTERS: { broker: BrokerId; instruments: Instrument[] }[] = [
@@ -67,7 +62,7 @@ const EXPECTED: Record<string, [common: string, openalgo: OpenAlgoSymbol][]> = {
 
 describe('OpenAlgo symbols ↔ each Indian broker’s instruments', () => {
   for (const { broker, instruments } of MASTERS) {
-    const dialect = BROKER_DIALECT[broker];
+    const dialect = BROKERS[broker].symbolDialect;
     const master = new MemoryInstrumentMaster(instruments);
     it.each(EXPECTED[broker]!)(`${broker}: %s ↔ %o`, (common, openalgo) => {
       const row = master.find(common);
@@ -88,30 +83,30 @@ describe('OpenAlgo symbols ↔ each Indian broker’s instruments', () => {
   }
 
   it('covers every broker with a dialect', () => {
-    expect(Object.keys(BROKER_DIALECT).sort()).toEqual([...BROKER_IDS].sort());
+    for (const id of BROKER_IDS) expect(DIALECTS, id).toContain(BROKERS[id].symbolDialect);
   });
 });
 
 describe('OpenAlgo derivative symbols without a master', () => {
   const contract = { symbol: 'NIFTY28MAR2420800CE', exchange: 'NFO' };
   it.each<[Dialect, OpenAlgoSymbol, string]>([
-    ['openalgo', contract, 'NFO:NIFTY28MAR2420800CE'],
-    ['kite', contract, 'NFO:NIFTY2432820800CE'],
-    ['kite', { symbol: 'BANKNIFTY24APR24FUT', exchange: 'NFO' }, 'NFO:BANKNIFTY24APRFUT'],
-    ['dhan', contract, 'NFO:NIFTY-MAR2024-20800-CE'],
-    ['dhan', { symbol: 'NIFTY', exchange: 'NSE_INDEX' }, 'NSE:NIFTY'],
-    ['kite', { symbol: 'SENSEX', exchange: 'BSE_INDEX' }, 'BSE:SENSEX'],
-    ['openalgo', { symbol: 'USDINR10MAY24FUT', exchange: 'CDS' }, 'CDS:USDINR10MAY24FUT'],
+    ['ddmmmyy', contract, 'NFO:NIFTY28MAR2420800CE'],
+    ['yymmm', contract, 'NFO:NIFTY2432820800CE'],
+    ['yymmm', { symbol: 'BANKNIFTY24APR24FUT', exchange: 'NFO' }, 'NFO:BANKNIFTY24APRFUT'],
+    ['dashed', contract, 'NFO:NIFTY-MAR2024-20800-CE'],
+    ['dashed', { symbol: 'NIFTY', exchange: 'NSE_INDEX' }, 'NSE:NIFTY'],
+    ['yymmm', { symbol: 'SENSEX', exchange: 'BSE_INDEX' }, 'BSE:SENSEX'],
+    ['ddmmmyy', { symbol: 'USDINR10MAY24FUT', exchange: 'CDS' }, 'CDS:USDINR10MAY24FUT'],
   ])('%s: %o → %s', (dialect, openalgo, common) => {
     expect(toCommonSymbol(dialect, openalgo, null)).toBe(common);
   });
 
   it('a kite weekly option carries its day, so it maps back without a master', () => {
-    expect(fromCommonSymbol('kite', 'NFO:NIFTY2432820800CE')).toEqual(contract);
+    expect(fromCommonSymbol('yymmm', 'NFO:NIFTY2432820800CE')).toEqual(contract);
   });
 
   it('a monthly symbol whose day no source tells keeps the broker’s own body', () => {
-    expect(fromCommonSymbol('kite', 'NFO:NIFTY24MARFUT')).toEqual({ symbol: 'NIFTY24MARFUT', exchange: 'NFO' });
+    expect(fromCommonSymbol('yymmm', 'NFO:NIFTY24MARFUT')).toEqual({ symbol: 'NIFTY24MARFUT', exchange: 'NFO' });
   });
 
   it('a master’s monthly contract of another day is not taken for the asked one', () => {
@@ -129,8 +124,8 @@ describe('OpenAlgo derivative symbols without a master', () => {
       },
     ]);
     // 13 Jan is a weekly expiry: its kite form is NIFTY2611324000CE, not the monthly row.
-    expect(toCommonSymbol('kite', { symbol: 'NIFTY13JAN2624000CE', exchange: 'NFO' }, master)).toBe('NFO:NIFTY2611324000CE');
-    expect(toCommonSymbol('kite', { symbol: 'NIFTY27JAN2624000CE', exchange: 'NFO' }, master)).toBe('NFO:NIFTY26JAN24000CE');
+    expect(toCommonSymbol('yymmm', { symbol: 'NIFTY13JAN2624000CE', exchange: 'NFO' }, master)).toBe('NFO:NIFTY2611324000CE');
+    expect(toCommonSymbol('yymmm', { symbol: 'NIFTY27JAN2624000CE', exchange: 'NFO' }, master)).toBe('NFO:NIFTY26JAN24000CE');
   });
 });
 
@@ -140,7 +135,6 @@ describe('US and crypto brokers', () => {
     ['us', { symbol: 'ibm', exchange: 'NYSE' }, 'US:IBM'],
     ['us', { symbol: 'BRK/B', exchange: 'US' }, 'US:BRK/B'],
     ['us', { symbol: 'BTCUSD', exchange: 'CRYPTO' }, 'CRYPTO:BTCUSD'],
-    ['crypto', { symbol: 'BTCUSDT', exchange: 'BINANCE' }, 'CRYPTO:BTCUSDT'],
     ['crypto', { symbol: 'ETH/USDT', exchange: 'CRYPTO' }, 'CRYPTO:ETHUSDT'],
   ])('%s: %o → %s', (dialect, openalgo, common) => {
     expect(toCommonSymbol(dialect, openalgo, null)).toBe(common);
@@ -155,10 +149,10 @@ describe('US and crypto brokers', () => {
   it.each<[Dialect, OpenAlgoSymbol, RegExp]>([
     ['us', { symbol: 'SBIN', exchange: 'NSE' }, /does not trade on NSE/],
     ['crypto', { symbol: 'AAPL', exchange: 'NASDAQ' }, /crypto only/],
-    ['kite', { symbol: 'AAPL', exchange: 'NASDAQ' }, /Indian exchanges only/],
-    ['kite', { symbol: 'SBIN', exchange: 'LSE' }, /exchange "LSE" is not one BrokerVault knows/],
-    ['kite', { symbol: 'NIFTY24MARFUT', exchange: 'NFO' }, /not a contract in OpenAlgo's form/],
-    ['openalgo', { symbol: 'NIFTY31FEB24FUT', exchange: 'NFO' }, /not a contract/],
+    ['yymmm', { symbol: 'AAPL', exchange: 'NASDAQ' }, /Indian exchanges only/],
+    ['yymmm', { symbol: 'SBIN', exchange: 'LSE' }, /exchange "LSE" is not one BrokerVault knows/],
+    ['yymmm', { symbol: 'NIFTY24MARFUT', exchange: 'NFO' }, /not a contract in OpenAlgo's form/],
+    ['ddmmmyy', { symbol: 'NIFTY31FEB24FUT', exchange: 'NFO' }, /not a contract/],
   ])('%s refuses %o', (dialect, openalgo, message) => {
     expect(() => toCommonSymbol(dialect, openalgo, null)).toThrow(SymbolError);
     expect(() => toCommonSymbol(dialect, openalgo, null)).toThrow(message);

@@ -312,8 +312,22 @@ export interface OrderLookup {
  * One broker. Adapters are stateless: every call gets the connection's context, and a login returns
  * the tokens to store rather than keeping them. Optional members are absent where the broker has no such flow.
  */
+/**
+ * How a broker's instrument master writes derivatives, so the local API can map OpenAlgo's symbols to it and back
+ * (src/main/local-api/symbols.ts). Cash symbols are the same everywhere (`NSE:SBIN`).
+ * - `ddmmmyy`: OpenAlgo's own form, expiry as DDMMMYY (`NFO:NIFTY28MAR24FUT`, `NFO:NIFTY28MAR2420800CE`);
+ * - `yymmm`: monthly `NIFTY24MARFUT` / `NIFTY24MAR20800CE` (no day: the master's expiry decides), weekly options
+ *   `NIFTY2431420800CE` (YY, month 1–9/O/N/D, DD);
+ * - `dashed`: `NIFTY-Mar2024-FUT` / `NIFTY-Mar2024-20800-CE` (upper-cased in the common form), no day either;
+ * - `us`: US listings, `US:AAPL`;
+ * - `crypto`: `CRYPTO:BTCUSDT`.
+ */
+export type SymbolDialect = 'ddmmmyy' | 'yymmm' | 'dashed' | 'us' | 'crypto';
+
 export interface BrokerAdapter {
   readonly descriptor: BrokerDescriptor;
+  /** How the broker's master writes symbols, for the local API's OpenAlgo symbol mapping. */
+  readonly symbolDialect: SymbolDialect;
   /** The broker's documented request limits, which the app enforces on every request before sending it. */
   readonly rateLimits: RateLimits;
   /** Download and parse the broker's instrument master (brokers that need one to map symbols). */

@@ -1,45 +1,20 @@
-import type { BrokerId } from '../../shared/brokers';
-import type { Instrument } from '../brokers/types';
+import type { Instrument, SymbolDialect } from '../brokers/types';
 
 /**
  * OpenAlgo's symbols ↔ BrokerVault's common symbols (`EXCHANGE:SYMBOL`, each adapter's own form), in both
  * directions. OpenAlgo writes a symbol and an exchange apart: `SBIN` on `NSE`, `NIFTY` on `NSE_INDEX`,
  * `NIFTY28MAR24FUT` and `NIFTY28MAR2420800CE` on `NFO` (underlying, expiry as DDMMMYY, strike, CE/PE/FUT).
  *
- * Cash symbols are the same in every Indian adapter (`NSE:SBIN`). Derivatives are not: each broker's master writes
- * them its own way, so each broker has a dialect:
- * - `openalgo`: Angel One and paper without a broker: the same DDMMMYY form (`NFO:NIFTY28MAR24FUT`).
- * - `kite`: Zerodha, FYERS and the XTS brokers: monthly contracts `NIFTY24MARFUT` / `NIFTY24MAR20800CE`, weekly options
- *   `NIFTY2431420800CE` (YY, month 1–9/O/N/D, DD). The monthly form has no day: the master's expiry decides.
- * - `dhan`: `NIFTY-Mar2024-FUT` / `NIFTY-Mar2024-20800-CE` (upper-cased in the common form); no day either.
- * - `us`: US listings are `US:AAPL`; OpenAlgo exchanges `US`, `NASDAQ`, `NYSE`, `AMEX`, `ARCA`, `BATS` map to it.
- * - `crypto`: `CRYPTO:BTCUSDT`; OpenAlgo exchange `CRYPTO` (or `BINANCE`). US brokers that trade crypto take it too.
+ * Each broker's adapter declares how its master writes derivatives (`symbolDialect`, see SymbolDialect in
+ * brokers/types.ts); paper without a broker uses OpenAlgo's own form.
  * Indices: OpenAlgo's `NSE_INDEX`/`BSE_INDEX` names (NIFTY, BANKNIFTY, SENSEX…) map to each master's index row.
  */
-export type Dialect = 'openalgo' | 'kite' | 'dhan' | 'us' | 'crypto';
-
-export const BROKER_DIALECT: Readonly<Record<BrokerId, Dialect>> = {
-  zerodha: 'kite',
-  fyers: 'kite',
-  'angel-one': 'openalgo',
-  dhan: 'dhan',
-  'dhan-api-key': 'dhan',
-  'dhan-totp': 'dhan',
-  'xts-iifl': 'kite',
-  'xts-5paisa': 'kite',
-  'xts-compositedge': 'kite',
-  alpaca: 'us',
-  tradier: 'us',
-  tastytrade: 'us',
-  ibkr: 'us',
-  binance: 'crypto',
-  'binance-ed25519': 'crypto',
-};
+export type Dialect = SymbolDialect;
 
 /** OpenAlgo's exchange codes BrokerVault understands. */
 export const INDIAN_EXCHANGES = ['NSE', 'BSE', 'NFO', 'BFO', 'CDS', 'BCD', 'MCX', 'NSE_INDEX', 'BSE_INDEX'] as const;
 export const US_EXCHANGES = ['US', 'NASDAQ', 'NYSE', 'AMEX', 'ARCA', 'BATS'] as const;
-export const CRYPTO_EXCHANGES = ['CRYPTO', 'BINANCE'] as const;
+export const CRYPTO_EXCHANGES = ['CRYPTO'] as const;
 export const OPENALGO_EXCHANGES = [...INDIAN_EXCHANGES, ...US_EXCHANGES, ...CRYPTO_EXCHANGES] as const;
 export type OpenAlgoExchange = (typeof OPENALGO_EXCHANGES)[number];
 
@@ -49,8 +24,8 @@ const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', '
 const WEEKLY_MONTH = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'O', 'N', 'D'] as const;
 
 /**
- * OpenAlgo's index names and the index rows of the masters: Zerodha/Angel write "NIFTY 50", Dhan "NIFTY",
- * FYERS "NIFTY50-INDEX". The first is the default when no master lists any of them.
+ * OpenAlgo's index names and the index rows of the masters, which write them as "NIFTY 50", "NIFTY" or
+ * "NIFTY50-INDEX". The first is the default when no master lists any of them.
  */
 const INDICES: Readonly<Record<string, { exchange: 'NSE' | 'BSE'; names: readonly string[] }>> = {
   NIFTY: { exchange: 'NSE', names: ['NIFTY 50', 'NIFTY', 'NIFTY50-INDEX'] },
@@ -124,12 +99,12 @@ function contractBodies(dialect: Dialect, c: Contract): { body: string; dayless:
   const yy = yyyy.slice(2);
   const mon = MONTHS[Number(mm) - 1]!;
   switch (dialect) {
-    case 'kite': {
+    case 'yymmm': {
       const monthly = { body: `${c.underlying}${yy}${mon}${tailOf(c)}`, dayless: true };
       if (c.kind === 'FUT') return [monthly];
       return [{ body: `${c.underlying}${yy}${WEEKLY_MONTH[Number(mm) - 1]}${dd}${tailOf(c)}`, dayless: false }, monthly];
     }
-    case 'dhan': {
+    case 'dashed': {
       const m = `${mon}${yyyy}`;
       return [{ body: c.kind === 'FUT' ? `${c.underlying}-${m}-FUT` : `${c.underlying}-${m}-${c.strike}-${c.kind}`, dayless: true }];
     }
@@ -156,7 +131,7 @@ export function toCommonSymbol(dialect: Dialect, input: OpenAlgoSymbol, master?:
   if (indian && (dialect === 'us' || dialect === 'crypto')) {
     throw new SymbolError(`This connection does not trade on ${exchange}. Use exchange ${dialect === 'us' ? 'US (or NASDAQ, NYSE)' : 'CRYPTO'}.`);
   }
-  if ((us || crypto) && (dialect === 'kite' || dialect === 'dhan')) {
+  if ((us || crypto) && (dialect === 'yymmm' || dialect === 'dashed')) {
     throw new SymbolError(`This connection trades Indian exchanges only; ${exchange} is not one of them.`);
   }
   if (us && dialect === 'crypto') throw new SymbolError(`This connection trades crypto only. Use exchange CRYPTO.`);
@@ -190,28 +165,28 @@ export function toCommonSymbol(dialect: Dialect, input: OpenAlgoSymbol, master?:
 }
 
 function preferredIndexName(dialect: Dialect, names: readonly string[]): string {
-  if (dialect === 'dhan') return names.find((n) => !n.includes(' ') && !n.endsWith('-INDEX')) ?? names[0]!;
+  if (dialect === 'dashed') return names.find((n) => !n.includes(' ') && !n.endsWith('-INDEX')) ?? names[0]!;
   return names[0]!;
 }
 
 const KITE_WEEKLY = /^(\d{2})([1-9OND])(\d{2})(\d+(?:\.\d+)?)(CE|PE)$/;
 const KITE_MONTHLY = /^(\d{2})(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(?:FUT|(\d+(?:\.\d+)?)(CE|PE))$/;
 const DHAN_CONTRACT = /^(.+?)-(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(\d{4})-(?:FUT|(\d+(?:\.\d+)?)-(CE|PE))$/;
-/** FYERS's description carries the day: "NIFTY 26 Jan 27 FUT" (YY Mon DD). */
-const FYERS_DESCRIPTION = / (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}) /i;
+/** Some masters carry the day only in the description: "NIFTY 26 Jan 27 FUT" (YY Mon DD). */
+const DAY_IN_DESCRIPTION = / (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}) /i;
 
-/** The expiry day a master row tells, from its expiry field or (FYERS) its description. */
+/** The expiry day a master row tells, from its expiry field or else its description. */
 function dayOf(row: Instrument | null | undefined, yyyy: string, mm: string): string | null {
   if (row?.expiry && row.expiry.startsWith(`${yyyy}-${mm}`)) return row.expiry;
-  const m = row ? FYERS_DESCRIPTION.exec(` ${row.name} `) : null;
+  const m = row ? DAY_IN_DESCRIPTION.exec(` ${row.name} `) : null;
   if (m && `20${m[1]}` === yyyy && String(MONTHS.indexOf(m[2]!.toUpperCase() as (typeof MONTHS)[number]) + 1).padStart(2, '0') === mm) {
     return `${yyyy}-${mm}-${m[3]}`;
   }
   return null;
 }
 
-/** A kite-dialect body split after its underlying: the master row's name is the underlying where it is a prefix. */
-function kiteContract(body: string, row: Instrument | null | undefined): Contract | null {
+/** A yymmm-dialect body split after its underlying: the master row's name is the underlying where it is a prefix. */
+function yymmmContract(body: string, row: Instrument | null | undefined): Contract | null {
   const tryRest = (underlying: string, rest: string): Contract | null => {
     const weekly = KITE_WEEKLY.exec(rest);
     if (weekly) {
@@ -260,8 +235,8 @@ export function fromCommonSymbol(dialect: Dialect, common: string, row?: Instrum
   }
   if (!DERIVATIVE_EXCHANGES.has(exchange)) return { symbol: body, exchange };
   let contract: Contract | null = null;
-  if (dialect === 'kite') contract = kiteContract(body, row);
-  else if (dialect === 'dhan') {
+  if (dialect === 'yymmm') contract = yymmmContract(body, row);
+  else if (dialect === 'dashed') {
     const m = DHAN_CONTRACT.exec(body);
     if (m) {
       const [, underlying, mon, yyyy, strike, right] = m;
@@ -272,7 +247,5 @@ export function fromCommonSymbol(dialect: Dialect, common: string, row?: Instrum
   return { symbol: contract ? formatOpenAlgoContract(contract) : body, exchange };
 }
 
-/** The dialect of paper orders: the broker whose prices paper uses for the caller, else OpenAlgo's own form. */
-export function dialectOf(broker: BrokerId | 'paper' | null): Dialect {
-  return broker && broker !== 'paper' ? BROKER_DIALECT[broker] : 'openalgo';
-}
+/** The dialect when no broker's master is at hand (paper without a connection): OpenAlgo's own form. */
+export const DEFAULT_DIALECT: Dialect = 'ddmmmyy';

@@ -22,6 +22,7 @@ import { toBrokerOrder, toPosition, type TemplateOrder } from './mapping';
  * | login           | optional | sign-in without a browser (TOTP, app key, refresh token)                |
  * | statelessRedirect | optional | the redirect brings no `state` back                                   |
  * | precheckOrder   | optional | the broker can check an order without placing it (a dry run)          |
+ * | symbolDialect   | required | how the master writes derivatives, for the local API's OpenAlgo symbols |
  * | answerPrompt    | optional | the broker asks the trader questions before accepting an order         |
  * | protectiveExits | optional | the broker holds bracket, OCO or trailing exits itself (its `kinds`); conformance section `exits` |
  *
@@ -29,6 +30,7 @@ import { toBrokerOrder, toPosition, type TemplateOrder } from './mapping';
  * resending it.
  */
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'us',
   descriptor,
   rateLimits: templateRateLimits,
 

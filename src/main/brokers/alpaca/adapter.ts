@@ -15,6 +15,7 @@ import { alpacaExits } from './exits';
  * environments (two hosts, two key pairs); market data comes from data.alpaca.markets.
  */
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'us',
   descriptor,
   rateLimits: alpacaRateLimits,
   fetchInstruments,

@@ -157,6 +157,7 @@ async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'ddmmmyy',
   descriptor,
   rateLimits: angelRateLimits,
   fetchInstruments,

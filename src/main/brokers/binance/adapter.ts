@@ -15,6 +15,7 @@ import { binanceExits } from './exits';
  * timestamp on Binance's clock (offset kept in ctx.memo). No login, no session. Testnet is the sandbox.
  */
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'crypto',
   descriptor,
   rateLimits: binanceRateLimits,
   fetchInstruments,

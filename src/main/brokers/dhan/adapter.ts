@@ -150,6 +150,7 @@ async function quotes(ctx: BrokerContext, symbols: string[]): Promise<Quote[]> {
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'dashed',
   descriptor,
   rateLimits: dhanRateLimits,
   fetchInstruments,

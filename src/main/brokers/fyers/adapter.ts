@@ -61,6 +61,7 @@ function newest(orders: BrokerOrder[]): BrokerOrder | null {
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'yymmm',
   descriptor,
   historyIntervals: fyersHistoryIntervals,
   history: fyersHistory,

@@ -21,6 +21,7 @@ import { ibkrMarketStream } from './stream';
  * answered by the trader through answerPrompt.
  */
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'us',
   descriptor,
   rateLimits: ibkrRateLimits,
   login,

@@ -36,6 +36,7 @@ export async function dryRunOrder(ctx: BrokerContext, order: OrderRequest): Prom
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'us',
   descriptor,
   rateLimits: tastyRateLimits,
 

@@ -45,6 +45,7 @@ async function fetchQuotes(ctx: BrokerContext, tickers: string[]): Promise<Quote
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'us',
   descriptor,
   rateLimits: tradierRateLimits,
   // OCO and OTOCO brackets are Tradier's own classes (see exits.ts).

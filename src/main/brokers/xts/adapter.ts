@@ -91,6 +91,7 @@ export function createXtsAdapter(descriptor: BrokerDescriptor, roots: XtsRoots =
   const funds = async (ctx: BrokerContext) =>
     toFunds(await xtsCall(ctx, profile, { api: 'interactive', method: 'GET', path: '/user/balance' }), descriptor.currency);
   return {
+    symbolDialect: 'yymmm',
     descriptor,
     rateLimits: xtsRateLimits(profile),
     fetchInstruments: (ctx) => fetchInstruments(ctx, profile),

@@ -50,6 +50,7 @@ async function orderBook(ctx: BrokerContext): Promise<BrokerOrder[]> {
 }
 
 export const adapter: BrokerAdapter = {
+  symbolDialect: 'yymmm',
   descriptor,
   rateLimits: kiteRateLimits,
 

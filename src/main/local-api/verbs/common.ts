@@ -4,16 +4,7 @@ import type { OrderState } from '../../../shared/orders';
 import type { OrderView } from '../../../shared/schemas';
 import type { Instrument } from '../../brokers/types';
 import type { Venue } from '../../trading/venue';
-import {
-  BROKER_DIALECT,
-  OPENALGO_EXCHANGES,
-  dialectOf,
-  fromCommonSymbol,
-  toCommonSymbol,
-  type Dialect,
-  type OpenAlgoSymbol,
-  type SymbolLookup,
-} from '../symbols';
+import { OPENALGO_EXCHANGES, DEFAULT_DIALECT, fromCommonSymbol, toCommonSymbol, type Dialect, type OpenAlgoSymbol, type SymbolLookup } from '../symbols';
 import { ApiError, type Verb, type VerbContext, type VerbReply } from '../verb';
 
 /** `{ status: 'success', data }` with HTTP 200, plus any top-level fields OpenAlgo puts beside `data`. */
@@ -120,7 +111,7 @@ export interface Symbols {
 
 export async function symbolsFor(ctx: VerbContext, venue: Venue): Promise<Symbols> {
   const connection = dataConnection(ctx, venue);
-  const dialect = connection ? BROKER_DIALECT[connection.broker] : dialectOf(null);
+  const dialect = connection ? ctx.services.brokerCalls.adapterFor(connection.broker).symbolDialect : DEFAULT_DIALECT;
   let master: SymbolLookup | null = null;
   if (connection && ctx.services.brokerCalls.adapterFor(connection.broker).fetchInstruments) {
     try {

@@ -60,7 +60,7 @@ export function orderTicket(input: OrderFields, symbols: Symbols, ticketId = api
 /**
  * One API order through the one order path (source 'api'): mode, limits, kill switch, idempotency, journal. The
  * journal id is the `orderid`. An order above a pre-trade limit is refused: the API cannot give the trader's
- * confirmation. A broker's question (IBKR) waits for the trader's answer in the app.
+ * confirmation. A broker's question before an order waits for the trader's answer in the app.
  */
 export async function placeThroughPath(
   ctx: VerbContext,
