@@ -1,4 +1,4 @@
-import { priceAt } from './exchange';
+import { pricePath } from './exchange';
 
 /** One simulator bar: `time` is its opening instant (epoch ms). */
 export interface SimBar {
@@ -26,17 +26,18 @@ function volumeOf(symbol: string, open: number): number {
  */
 export function simBars(symbol: string, from: number, to: number, lengthMs: number, now: number, phaseMs = 0): SimBar[] {
   const out: SimBar[] = [];
+  const priceAt = pricePath(symbol);
   const step = Math.max(1000, Math.floor(lengthMs / SAMPLES_PER_BAR));
   for (let open = Math.ceil((from - phaseMs) / lengthMs) * lengthMs + phaseMs; open < to && open <= now; open += lengthMs) {
     const last = Math.min(open + lengthMs - 1, now);
-    const first = priceAt(symbol, open);
+    const first = priceAt(open);
     let [high, low, close] = [first, first, first];
     for (let at = open + step; at <= last; at += step) {
-      close = priceAt(symbol, at);
+      close = priceAt(at);
       high = Math.max(high, close);
       low = Math.min(low, close);
     }
-    close = priceAt(symbol, last);
+    close = priceAt(last);
     high = Math.max(high, close);
     low = Math.min(low, close);
     out.push({ time: open, open: first, high, low, close, volume: volumeOf(symbol, open) });

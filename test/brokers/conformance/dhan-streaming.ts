@@ -168,6 +168,8 @@ export const dhanStreamingCases = [
       manager.subscribe('dhan-1', panel, ['NSE:INFY', 'NFO:NIFTY-JAN2026-FUT'], 'full');
       await arrives(() => expect(manager.status('dhan-1')).toBe('live'));
       for (let drop = 1; drop <= 5; drop++) {
+        // 'live' is the client's open: drop only once the feed has read this socket's subscribe, or it is never logged.
+        await arrives(() => expect(rig.sim.feed.subscriptionCounts()).toEqual([2]));
         rig.sim.feed.dropAll();
         await arrives(() => expect(manager.counters('dhan-1')!.drops).toBe(drop));
         await rig.stepUntil(8_000, () => expect(manager.status('dhan-1')).toBe('live'));
