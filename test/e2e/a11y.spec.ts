@@ -95,6 +95,13 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('health-card').filter({ hasText: 'Connected' })).toBeVisible({ timeout: 10_000 });
       await scan.scan('Health');
 
+      // Settings: paper charges on, so the orders table below shows the estimated charges of each fill.
+      await nav(page, 'Settings');
+      // Clicked, not check(): the box shows main's saved setting, which arrives a moment after the click.
+      const charges = page.getByRole('checkbox', { name: /Estimate charges on paper fills/ });
+      await charges.click();
+      await expect(charges).toBeChecked();
+
       // Trading on paper: a filled order, a resting one, a schedule; then its dialogs.
       await nav(page, 'Trading');
       const form = page.getByRole('form', { name: 'Order ticket' });
@@ -107,7 +114,40 @@ for (const theme of THEMES) {
       await form.getByRole('button', { name: 'Buy (paper)' }).click();
       await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('OPEN', { timeout: 10_000 });
       await expect(page.getByTestId('position-row').first()).toBeVisible();
+      await expect(page.getByTestId('order-row').nth(1)).toContainText('Estimated charges');
+      await expect(page.getByTestId('pnl-curve')).not.toHaveAttribute('data-points', '0', { timeout: 10_000 });
       await scan.scan('Trading (paper)');
+
+      // The chart panel, opened from the ticket.
+      await form.getByRole('button', { name: 'Open chart' }).click();
+      await expect(page.getByTestId('chart-panel')).not.toHaveAttribute('data-bars', '0', { timeout: 10_000 });
+      await scan.scan('Trading (paper, chart)');
+      await page.getByRole('button', { name: 'Close chart' }).click();
+      await expect(page.getByTestId('chart-panel')).toBeHidden();
+
+      // The ticket's Exits section in each of its shapes, then the exits panel with one exit of each kind.
+      const exitForm = page.getByRole('form', { name: 'Protective exit' });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('bracket');
+      await exitForm.getByRole('combobox', { name: 'Entry', exact: true }).selectOption('LIMIT');
+      await exitForm.getByLabel('Entry limit price').fill('1');
+      await exitForm.getByLabel('Target price').fill('99999');
+      await exitForm.getByLabel('Stop price').fill('0.5');
+      await scan.scan('Trading (exits: bracket)');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('oco');
+      await exitForm.getByLabel('Exit quantity').fill('1');
+      await exitForm.getByLabel('Target price').fill('99999');
+      await exitForm.getByLabel('Stop price').fill('1');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('trailing');
+      await exitForm.getByLabel('Exit quantity').fill('1');
+      await exitForm.getByLabel('Trail', { exact: true }).fill('5');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await expect(page.getByTestId('exit-row')).toHaveCount(3);
+      await scan.scan('Trading (paper, exits)');
 
       await page
         .getByTestId('order-row')
@@ -171,6 +211,11 @@ for (const theme of THEMES) {
         page.getByRole('region', { name: 'Positions' }).getByText('No open positions in this account').or(page.getByTestId('position-row')).first(),
       ).toBeVisible();
       await scan.scan('Trading (live)');
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('trailing');
+      await exitForm.getByLabel('Trail', { exact: true }).fill('5');
+      await exitForm.getByRole('button', { name: 'Review exit' }).click();
+      await expect(exitForm.getByTestId('exit-review')).toBeVisible();
+      await scan.scan('Trading (live exit review)');
       await page.getByTestId('kill-switch').click();
       const kill = page.getByRole('dialog', { name: 'Kill switch' });
       await expect(kill.getByRole('button', { name: 'Engage kill switch' })).toBeVisible();
