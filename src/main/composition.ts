@@ -230,10 +230,27 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
       health.refresh();
       market.connectionsChanged();
       events.emit('connections:changed', { connections: connections.list() });
+      // Saving or deleting a connection can create the key or change the secret count: Settings shows it at once.
+      announceVault();
     });
   });
   // What the renderer shows: each service's own events, forwarded to the window's event bus.
-  vault.onDidChange((status) => events.emit('vault:changed', status));
+  let lastVault = JSON.stringify(vault.status());
+  const announceVault = () => {
+    try {
+      const status = vault.status();
+      const seen = JSON.stringify(status);
+      if (seen === lastVault) return;
+      lastVault = seen;
+      events.emit('vault:changed', status);
+    } catch (error) {
+      log.warn('vault status could not be read after a connection change', { error });
+    }
+  };
+  vault.onDidChange((status) => {
+    lastVault = JSON.stringify(status);
+    events.emit('vault:changed', status);
+  });
   settings.onDidChange((s) => events.emit('settings:changed', s));
   brokerCalls.onDidFinishLogin((event) => events.emit('login:finished', event));
   trading.mode.onDidChange((status) => events.emit('mode:changed', status));

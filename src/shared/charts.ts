@@ -29,6 +29,18 @@ export interface Candle {
 
 const INDIAN = new Set(['NSE', 'BSE', 'NFO', 'BFO', 'MCX', 'CDS', 'BCD']);
 
+/** The exchanges' zones in the trader's words, as the chart and the P&L curve show them (never "Asia/Kolkata"). */
+export const TIME_ZONES = [
+  { zone: 'Asia/Kolkata', label: 'India (IST)' },
+  { zone: 'America/New_York', label: 'US (New York)' },
+  { zone: 'UTC', label: 'UTC (crypto)' },
+] as const;
+
+/** A zone in the trader's words; one not listed is shown as it is. */
+export function timeZoneWords(zone: string): string {
+  return TIME_ZONES.find((z) => z.zone === zone)?.label ?? zone;
+}
+
 /** The time zone a chart of `symbol` shows its times in: its exchange's (crypto in UTC). */
 export function exchangeTimeZone(symbol: string): string {
   const exchange = symbol.split(':')[0] ?? '';

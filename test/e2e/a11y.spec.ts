@@ -1,9 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { startBridge } from '../bridge/server';
+import { priceAt } from '../simulators/exchange';
 import type { SimulatorHandle } from '../simulators/harness';
+import { startIbkrGateway, type IbkrSimHandle } from '../simulators/ibkr';
 import { A11yWalk, formatFindings, scanA11y } from './a11y';
 import { expect, test } from './fixtures';
-import { ANGEL_LABELS, fillDetails, openWizardFor, wizard } from './flows/connect';
-import { startSim, windowGap } from './flows/sims';
+import { ANGEL_LABELS, connectIbkr, fillDetails, openWizardFor, wizard } from './flows/connect';
+import { goLive } from './flows/mode';
+import { SkippingClock, startSim, windowGap, type Pause } from './flows/sims';
+import { brokerQuestion, placeLiveOrder } from './flows/trading';
 
 /**
  * The standing accessibility check: every page and every dialog, in light and in dark theme, scanned with axe-core
@@ -95,6 +103,13 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('health-card').filter({ hasText: 'Connected' })).toBeVisible({ timeout: 10_000 });
       await scan.scan('Health');
 
+      // Settings: paper charges on, so the orders table below shows the estimated charges of each fill.
+      await nav(page, 'Settings');
+      // Clicked, not check(): the box shows main's saved setting, which arrives a moment after the click.
+      const charges = page.getByRole('checkbox', { name: /Estimate charges on paper fills/ });
+      await charges.click();
+      await expect(charges).toBeChecked();
+
       // Trading on paper: a filled order, a resting one, a schedule; then its dialogs.
       await nav(page, 'Trading');
       const form = page.getByRole('form', { name: 'Order ticket' });
@@ -107,7 +122,40 @@ for (const theme of THEMES) {
       await form.getByRole('button', { name: 'Buy (paper)' }).click();
       await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('OPEN', { timeout: 10_000 });
       await expect(page.getByTestId('position-row').first()).toBeVisible();
+      await expect(page.getByTestId('order-row').nth(1)).toContainText('Estimated charges');
+      await expect(page.getByTestId('pnl-curve')).not.toHaveAttribute('data-points', '0', { timeout: 10_000 });
       await scan.scan('Trading (paper)');
+
+      // The chart panel, opened from the ticket.
+      await form.getByRole('button', { name: 'Open chart' }).click();
+      await expect(page.getByTestId('chart-panel')).not.toHaveAttribute('data-bars', '0', { timeout: 10_000 });
+      await scan.scan('Trading (paper, chart)');
+      await page.getByRole('button', { name: 'Close chart' }).click();
+      await expect(page.getByTestId('chart-panel')).toBeHidden();
+
+      // The ticket's Exits section in each of its shapes, then the exits panel with one exit of each kind.
+      const exitForm = page.getByRole('form', { name: 'Protective exit' });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('bracket');
+      await exitForm.getByRole('combobox', { name: 'Entry', exact: true }).selectOption('LIMIT');
+      await exitForm.getByLabel('Entry limit price').fill('1');
+      await exitForm.getByLabel('Target price').fill('99999');
+      await exitForm.getByLabel('Stop price').fill('0.5');
+      await scan.scan('Trading (exits: bracket)');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('oco');
+      await exitForm.getByLabel('Exit quantity').fill('1');
+      await exitForm.getByLabel('Target price').fill('99999');
+      await exitForm.getByLabel('Stop price').fill('1');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('trailing');
+      await exitForm.getByLabel('Exit quantity').fill('1');
+      await exitForm.getByLabel('Trail', { exact: true }).fill('5');
+      await exitForm.getByRole('button', { name: 'Set exit (paper)' }).click();
+      await expect(exitForm.getByTestId('exit-placed')).toBeVisible({ timeout: 10_000 });
+      await expect(page.getByTestId('exit-row')).toHaveCount(3);
+      await scan.scan('Trading (paper, exits)');
 
       await page
         .getByTestId('order-row')
@@ -171,6 +219,11 @@ for (const theme of THEMES) {
         page.getByRole('region', { name: 'Positions' }).getByText('No open positions in this account').or(page.getByTestId('position-row')).first(),
       ).toBeVisible();
       await scan.scan('Trading (live)');
+      await exitForm.getByRole('combobox', { name: 'Exit', exact: true }).selectOption('trailing');
+      await exitForm.getByLabel('Trail', { exact: true }).fill('5');
+      await exitForm.getByRole('button', { name: 'Review exit' }).click();
+      await expect(exitForm.getByTestId('exit-review')).toBeVisible();
+      await scan.scan('Trading (live exit review)');
       await page.getByTestId('kill-switch').click();
       const kill = page.getByRole('dialog', { name: 'Kill switch' });
       await expect(kill.getByRole('button', { name: 'Engage kill switch' })).toBeVisible();
@@ -186,9 +239,7 @@ for (const theme of THEMES) {
       await expect(page.getByRole('table', { name: 'Audit log' }).locator('tbody tr').first()).toBeVisible();
       await scan.scan('Audit');
 
-      // Reloaded: the Settings page reads the vault's state (a key now) as it opens.
-      await page.reload();
-      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      // No reload: the first saved connection made the key, and main's vault:changed brought it to Settings.
       await nav(page, 'Settings');
       await expect(page.getByTestId('vault-state')).toHaveText('ready');
       await scan.scan('Settings');
@@ -205,6 +256,76 @@ for (const theme of THEMES) {
       console.log(`a11y ${theme}: ${[...scan.counts].map(([k, v]) => `${k}=${v}`).join('; ')}`);
       scan.assertNone();
     });
+  });
+}
+
+/** Sunday 23:00 in New York: IBKR also asks about trading outside regular hours. */
+const SUNDAY_NIGHT_NY = Date.UTC(2026, 0, 5, 4, 0, 0);
+const ibkr = test.extend<{ clock: SkippingClock; gateway: IbkrSimHandle }>({
+  // eslint-disable-next-line no-empty-pattern
+  clock: async ({}, use) => {
+    await use(new SkippingClock(SUNDAY_NIGHT_NY));
+  },
+  gateway: async ({ clock }, use) => {
+    const sim = await startIbkrGateway({ clock, globalPerSecond: 1_000 });
+    await use(sim);
+    await sim.close();
+  },
+  bridgeOptions: async ({ clock }, use) => {
+    await use({ clock });
+  },
+});
+
+for (const theme of THEMES) {
+  test(`the recovery screen and its confirmation pass WCAG 2.1 A/AA in the ${theme} theme`, async ({ page }) => {
+    // Shown before the settings load: it follows the system's theme.
+    await page.emulateMedia({ colorScheme: theme });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bv-e2e-a11y-recovery-'));
+    fs.writeFileSync(path.join(dataDir, 'brokervault.sqlite'), 'not a database\n'.repeat(100));
+    const bridge = await startBridge({ dataDir, logSink: { write: () => undefined }, oauthPort: 0 });
+    try {
+      const scan = new A11yWalk(page, theme, theme === 'light');
+      await page.goto(bridge.url);
+      const screen = page.getByTestId('recovery-screen');
+      await expect(screen.getByRole('heading', { name: 'The database file is damaged' })).toBeVisible();
+      expect(await page.evaluate(() => getComputedStyle(document.body).colorScheme)).toBe(theme);
+      await scan.scan('Recovery screen');
+      await screen.getByRole('button', { name: 'Move the damaged file aside and start fresh…' }).click();
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await scan.scanDialog('Recovery: move aside');
+      console.log(`a11y recovery ${theme}: ${[...scan.counts].map(([k, v]) => `${k}=${v}`).join('; ')}`);
+      scan.assertNone();
+    } finally {
+      await bridge.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  ibkr(`the IBKR broker-question dialog passes WCAG 2.1 A/AA in the ${theme} theme`, async ({ page, bridge, clock, gateway }) => {
+    test.setTimeout(90_000);
+    const pause: Pause = async (ms) => clock.skip(ms);
+    const nextWindow = () => clock.skip(windowGap(5_000));
+    const scan = new A11yWalk(page, theme, theme === 'light');
+    await page.goto(bridge.url);
+    await expect(page.getByTestId('vault-badge')).toBeVisible();
+    await setTheme(page, theme);
+    await connectIbkr(page, gateway, { label: 'IBKR paper', pause });
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    nextWindow();
+    await page.getByRole('button', { name: 'Health', exact: true }).click();
+    await page.getByRole('button', { name: 'Test IBKR paper' }).click();
+    await expect(page.getByTestId('health-card').getByTestId('status-pill')).toHaveText('Connected', { timeout: 10_000 });
+    nextWindow();
+    await goLive(page, 'IBKR paper', { broker: 'Interactive Brokers', environment: 'paper' });
+    // Over the gateway's Total Value Limit (25,000 USD): IBKR asks before it takes the order.
+    const quantity = Math.ceil(30_500 / priceAt('US:AAPL', clock.now()));
+    nextWindow();
+    await placeLiveOrder(page, { search: 'AAPL', symbol: 'US:AAPL', quantity });
+    await expect(brokerQuestion(page)).toBeVisible({ timeout: 10_000 });
+    await expect(brokerQuestion(page).getByTestId('broker-prompt')).toContainText('Total Value Limit');
+    await scan.scanDialog('IBKR broker question');
+    console.log(`a11y ibkr ${theme}: ${[...scan.counts].map(([k, v]) => `${k}=${v}`).join('; ')}`);
+    scan.assertNone();
   });
 }
 

@@ -36,7 +36,9 @@ test("a chart with candles and the trader's order line: paper, simulated feed, a
   await expect(chart.getByRole('heading', { name: 'Chart NSE:INFY' })).toBeVisible();
   await expect(chart).toHaveAttribute('data-bars', /^[1-9]\d{2,}$/, { timeout: 10_000 });
   await expect(chart.getByTestId('chart-simulated')).toBeVisible();
-  await expect(chart.getByText('Asia/Kolkata')).toBeVisible();
+  // The zone in the trader's words, not its internal name.
+  await expect(chart.getByTestId('chart-zone')).toHaveText('Times: India (IST)');
+  await expect(chart).not.toContainText('Asia/Kolkata');
   // Candles are painted: pixels in the buy (up) and sell (down) colours on the chart's canvases.
   await expect.poll(() => paintedCandles(chart), { timeout: 10_000 }).toEqual({ up: true, down: true });
   await expect(chart.locator('a[href="https://www.tradingview.com/"]').first()).toBeAttached();

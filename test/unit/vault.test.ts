@@ -22,6 +22,17 @@ describe('vault key lifecycle', () => {
     expect(await g.keyStore.load(g.services.vault.keychainAccount)).toHaveLength(1);
   });
 
+  it('announces vault:changed when saving or deleting a connection changes the key or the secret count', async () => {
+    const g = await graph();
+    const vaultEvents = () => g.events.filter((e) => e.event === 'vault:changed').map((e) => e.payload);
+    const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'live', fields });
+    // Settings shows the key and its Rotate button without a reload.
+    await expect.poll(vaultEvents).toEqual([expect.objectContaining({ state: 'ready', secretCount: 2 })]);
+    await g.ok('connections:delete', { id: conn.id });
+    await expect.poll(() => vaultEvents().at(-1)).toMatchObject({ state: 'ready', secretCount: 0 });
+    expect(vaultEvents()).toHaveLength(2);
+  });
+
   it('refuses to store secrets without a keychain and changes nothing (KEYSTORE_UNAVAILABLE)', async () => {
     const g = await graph({ keyStore: new MemoryKeyStore(true) });
     const status = await g.ok('vault:status');

@@ -12,7 +12,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { CHART_INTERVALS, INTERVAL_MS, exchangeTimeZone, type Candle, type ChartInterval } from '../../../shared/charts';
+import { CHART_INTERVALS, INTERVAL_MS, exchangeTimeZone, timeZoneWords, type Candle, type ChartInterval } from '../../../shared/charts';
 import { isWorkingOrderState } from '../../../shared/orders';
 import type { OrderView } from '../../../shared/schemas';
 import { describeError, getApi, unwrap } from '../api';
@@ -379,8 +379,8 @@ export function ChartPanel({ symbol, onClose }: { symbol: string; onClose(): voi
             ))}
           </select>
         </label>
-        <span className="muted small" title="Times are shown in the exchange's time zone.">
-          {timeZone}
+        <span className="muted small" title="Times are shown in the exchange's time zone." data-testid="chart-zone">
+          {`Times: ${timeZoneWords(timeZone)}`}
         </span>
         {loaded?.simulated && (
           <span className="tag tag-warn" data-testid="chart-simulated" title="Made up by BrokerVault's built-in feed, not market prices.">

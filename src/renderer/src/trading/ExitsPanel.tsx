@@ -31,6 +31,9 @@ function levels(e: ExitView): string {
   return parts.join(' · ');
 }
 
+/** What the exit protects, as its row's heading says it: "Trailing stop · SELL 1 NSE:INFY". */
+const title = (e: ExitView) => `${KIND_WORDS[e.kind]} · ${e.exitSide} ${e.quantity} ${e.symbol}`;
+
 const upsert = (list: ExitView[], exit: ExitView) => [exit, ...list.filter((e) => e.id !== exit.id)].sort((a, b) => b.createdAt - a.createdAt);
 
 /** Working protective exits (and the last finished ones), each with Cancel while it works, and who holds it. */
@@ -64,16 +67,16 @@ export function ExitsPanel() {
           {shown.map((e) => (
             <li key={e.id} data-testid="exit-row" data-state={e.state} data-handling={e.handling}>
               <div>
-                <strong>
-                  {KIND_WORDS[e.kind]} · {e.exitSide} {e.quantity} {e.symbol}
-                </strong>{' '}
-                <span className={`mode-chip ${e.mode === 'live' ? 'mode-live' : 'mode-paper'}`}>{e.mode.toUpperCase()}</span>{' '}
+                <strong>{title(e)}</strong> <span className={`mode-chip ${e.mode === 'live' ? 'mode-live' : 'mode-paper'}`}>{e.mode.toUpperCase()}</span>{' '}
                 <span data-testid="exit-state">{STATE_WORDS[e.state]}</span>
               </div>
               <div className="mono small">{levels(e)}</div>
-              <div className={e.handling === 'managed' ? 'warn-text small' : 'muted small'} data-testid="exit-handling">
-                {e.handling === 'managed' ? MANAGED_LABEL : NATIVE_LABEL}
-              </div>
+              {/* Who holds it matters while it works; on a finished exit "works only while…" would read as a warning still standing. */}
+              {(WORKING.includes(e.state) || e.state === 'triggered') && (
+                <div className={e.handling === 'managed' ? 'warn-text small' : 'muted small'} data-testid="exit-handling">
+                  {e.handling === 'managed' ? MANAGED_LABEL : NATIVE_LABEL}
+                </div>
+              )}
               {e.message && (
                 <div className="muted small" data-testid="exit-message">
                   {e.message}
@@ -83,6 +86,7 @@ export function ExitsPanel() {
                 <button
                   type="button"
                   className="small-button"
+                  aria-label={`Cancel exit: ${title(e)}`}
                   onClick={() =>
                     void run(async () => {
                       const cancelled = await unwrap(getApi().exits.cancel({ exitId: e.id }));

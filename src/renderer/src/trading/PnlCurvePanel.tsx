@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { BaselineSeries, createChart, type IChartApi, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { TIME_ZONES } from '../../../shared/charts';
 import type { ChannelOutput } from '../../../shared/contract';
 import { describeError, getApi, unwrap } from '../api';
 import { num } from '../format';
@@ -7,13 +8,6 @@ import { useApp } from '../store';
 import { exchangeTimeFormat } from './chart-bars';
 
 type Curve = ChannelOutput<'pnl:curve'>;
-
-/** The days a curve can run in: the exchanges' zones. */
-const ZONES = [
-  { zone: 'Asia/Kolkata', label: 'India (IST)' },
-  { zone: 'America/New_York', label: 'US (New York)' },
-  { zone: 'UTC', label: 'UTC (crypto)' },
-] as const;
 
 const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
@@ -115,7 +109,7 @@ export function PnlCurvePanel() {
         <label>
           <span className="sr-only">Day in</span>
           <select aria-label="Day in" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-            {ZONES.map((z) => (
+            {TIME_ZONES.map((z) => (
               <option key={z.zone} value={z.zone}>
                 {z.label}
               </option>

@@ -149,12 +149,13 @@ export function DetailsStep({ draft, onChange, onBack, onNext }: { draft: Draft;
           {problems.length === 1 ? 'One field needs attention' : `${problems.length} fields need attention`}: {problems[0]}
         </p>
       )}
-      <div className="dialog-actions">
+      {/* One guard for both buttons: a mouse down here keeps the focus in the field, whose blur check (a message
+          shown above) would otherwise move the pressed button before the click lands. Keyboard use is unaffected. */}
+      <div className="dialog-actions" onMouseDown={(e) => e.preventDefault()}>
         <button type="button" onClick={onBack}>
           Back
         </button>
-        {/* Keep focus in the field on mouse down: its blur check may move this button before the click lands. */}
-        <button type="submit" className="primary" onMouseDown={(e) => e.preventDefault()}>
+        <button type="submit" className="primary">
           {browser ? 'Save and sign in' : 'Continue to test'}
         </button>
       </div>
