@@ -249,4 +249,40 @@ describe('native exits through the exits service, every broker that holds them',
       await sim.close();
     }
   });
+
+  it('ibkr: a declined question places nothing; the kill switch voids an open question', { timeout: 60_000 }, async () => {
+    const c = NATIVE.find((x) => x.id === 'ibkr')!;
+    const { w, sim } = await liveWorld(c);
+    try {
+      const bracket = () => ({ ...terms(w, c, 'bracket', 0.1), entry: { type: 'MARKET' as const } });
+      nextWindow(w);
+      const asked = await w.g.ok('exits:place', bracket());
+      if (asked.status !== 'needs-broker-answer') throw new Error(`expected a question, got ${asked.status}`);
+      expect(asked.exit).toMatchObject({ handling: 'native', state: 'placing', groupId: null, message: expect.stringContaining('Waiting for your answer') });
+      nextWindow(w);
+      const declined = await w.g.ok('exits:answerPrompt', { exitId: asked.exit.id, replyId: asked.replyId, confirm: false });
+      expect(declined).toMatchObject({
+        status: 'placed',
+        exit: { state: 'cancelled', groupId: null, message: "You declined the broker's question, so the exit was not placed." },
+      });
+      // Answered once: the question is closed.
+      const again = await w.g.call('exits:answerPrompt', { exitId: asked.exit.id, replyId: asked.replyId, confirm: true });
+      expect(again.ok ? null : again.error.code).toBe('CONFLICT');
+
+      nextWindow(w);
+      const open = await w.g.ok('exits:place', bracket());
+      if (open.status !== 'needs-broker-answer') throw new Error(`expected a question, got ${open.status}`);
+      nextWindow(w);
+      const report = await w.run(w.g.ok('killswitch:engage', { closePositions: false }));
+      expect(report.results.filter((r) => r.target.includes('held by the broker'))).toMatchObject([{ action: 'cancel', outcome: 'done', message: null }]);
+      expect((await exitNow(w, open.exit.id)).state).toBe('cancelled');
+      const late = await w.g.call('exits:answerPrompt', { exitId: open.exit.id, replyId: open.replyId, confirm: true });
+      expect(late.ok ? null : late.error.code).toBe('CONFLICT');
+      // Nothing reached IBKR's book from either exit.
+      expect(sim.exchange!.list()).toEqual([]);
+    } finally {
+      w.g.close();
+      await sim.close();
+    }
+  });
 });
