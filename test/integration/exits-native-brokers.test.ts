@@ -169,6 +169,7 @@ describe('native exits through the exits service, every broker that holds them',
           const done = await exitNow(w, exit.id);
           expect(done, `${c.id} ${kind}: ${JSON.stringify(done)}`).toMatchObject({ state: 'done' });
           const after = await atBrokerOf(w, connectionId, exit.groupId!);
+          expect(after, `${c.id} ${kind}: the broker still shows the group`).not.toBeNull();
           if (after) {
             expect(after.active, `${c.id} ${kind}`).toBe(false);
             const exitLegs = after.legs.filter((l) => l.role !== 'entry');
@@ -201,6 +202,7 @@ describe('native exits through the exits service, every broker that holds them',
         ).toMatchObject([{ action: 'cancel', outcome: 'done', message: null }]);
         expect((await exitNow(w, working.id)).state, c.id).toBe('cancelled');
         const cancelled = await atBrokerOf(w, connectionId, working.groupId!);
+        expect(cancelled, c.id).not.toBeNull();
         if (cancelled) expect(cancelled.active, `${c.id}: ${JSON.stringify(cancelled.legs)}`).toBe(false);
       } finally {
         w.g.close();
