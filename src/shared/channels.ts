@@ -36,6 +36,7 @@ export const CHANNEL_NAMES = [
   'exits:place',
   'exits:list',
   'exits:cancel',
+  'exits:answerPrompt',
   'positions:list',
   'holdings:list',
   'trades:list',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BrokerDescriptorSchema } from './brokers';
 import { ApiKeyViewSchema, CreateApiKeyInput, CreatedApiKeySchema, LocalApiConfigureInput, LocalApiStatusSchema, UpdateApiKeyInput } from './local-api';
 import type { ChannelName, EventName } from './channels';
-import { ExitIdInput, ExitListInput, ExitPlaceResultSchema, ExitRequestSchema, ExitViewSchema } from './exit-schemas';
+import { ExitAnswerPromptInput, ExitIdInput, ExitListInput, ExitPlaceResultSchema, ExitRequestSchema, ExitViewSchema } from './exit-schemas';
 import {
   AnswerPromptInput,
   ConfirmLiveInput,
@@ -113,6 +113,7 @@ export const contract = {
   /** Protective exits, newest first (only the working ones with `working`). */
   'exits:list': { input: ExitListInput, output: z.array(ExitViewSchema) },
   'exits:cancel': { input: ExitIdInput, output: ExitViewSchema },
+  'exits:answerPrompt': { input: ExitAnswerPromptInput, output: ExitPlaceResultSchema },
   'positions:list': { input: EmptyInput, output: PositionsSchema },
   'holdings:list': { input: EmptyInput, output: HoldingsSchema },
   'trades:list': { input: EmptyInput, output: TradesSchema },

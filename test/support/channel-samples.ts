@@ -54,6 +54,7 @@ export function validInputs(id: string): { [C in ChannelName]: ChannelInput<C> }
     },
     'exits:list': {},
     'exits:cancel': { exitId: 'a'.repeat(16) },
+    'exits:answerPrompt': { exitId: 'a'.repeat(16), replyId: 'r1', confirm: true },
     'positions:list': {},
     'holdings:list': {},
     'trades:list': {},

@@ -85,6 +85,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'exits:place': (request) => d.trading.exits.place(request),
     'exits:list': ({ working }) => d.trading.exits.list(working ?? false),
     'exits:cancel': ({ exitId }) => d.trading.exits.cancel(exitId),
+    'exits:answerPrompt': ({ exitId, replyId, confirm }) => d.trading.exits.answerPrompt(exitId, replyId, confirm),
     'positions:list': async () => {
       const venue = d.trading.venue();
       return { mode: venue.mode, connectionId: venue.connectionId, positions: await venue.positions() };

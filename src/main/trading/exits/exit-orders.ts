@@ -112,3 +112,18 @@ export function nativeRequest(id: string, request: ExitRequest): ProtectiveExitR
     clientOrderId: `bv-xn-${id}`,
   };
 }
+
+/** The order a stored exit is tracked under while its broker call runs (as limitsTicket for the request it came from). */
+export function trackedTicket(e: StoredExit): OrderTicket {
+  if (e.kind === 'bracket' && e.entry) {
+    return {
+      ticketId: entryTicketId(e.id),
+      symbol: e.symbol,
+      side: opposite(e.exitSide),
+      quantity: e.quantity,
+      type: e.entry.type,
+      limitPrice: e.entry.limitPrice ?? undefined,
+    };
+  }
+  return exitTicket(e.id, e, 'stop');
+}

@@ -3,7 +3,7 @@ import { WORKING_EXIT_STATES, type ExitPlaceResult, type ExitRequest, type ExitV
 import type { ExitLegRole } from '../../../shared/exits';
 import type { OrderSide } from '../../../shared/orders';
 import type { KillSwitchReportSchema, OrderTicket, OrderView } from '../../../shared/schemas';
-import { BrokerError } from '../../brokers/types';
+import { BrokerError, BrokerPrompt, type ProtectiveExitAck } from '../../brokers/types';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import { Emitter } from '../../events';
@@ -35,6 +35,7 @@ import {
   opposite,
   round,
   toExitView,
+  trackedTicket,
 } from './exit-orders';
 
 export { exitIdFor } from './exit-orders';
@@ -43,6 +44,9 @@ type KillSwitchResult = z.infer<typeof KillSwitchReportSchema>['results'][number
 
 /** How often a managed exit whose symbol does not stream (or whose feed is down or stale) is priced by a quote. */
 export const EXIT_POLL_MS = 1_000;
+
+/** How long a broker's question about a native exit stays open (as for orders). */
+export const EXIT_PROMPT_TTL_MS = 10 * 60_000;
 
 export interface ExitServiceDeps {
   db: Db;
@@ -81,6 +85,8 @@ export class ExitService {
   /** Exits whose trigger is queued or running: further crossing ticks are dropped until it settles. */
   private readonly firing = new Set<string>();
   private readonly feed: ExitFeed;
+  /** Native exits waiting for the trader's answer to the broker's question (IBKR), by exit id: the broker's reply id. */
+  private readonly awaiting = new Map<string, string>();
   private pollTimer: unknown = null;
   private polling = false;
   private started = false;
@@ -111,7 +117,11 @@ export class ExitService {
     this.deps.gate.assertMaySend(venue);
     if (venue.mode === 'live' && venue.exits?.kinds.includes(request.kind)) return this.placeNative(venue, request, id);
     if (request.kind === 'bracket') return this.placeBracket(venue, request, id);
+    return this.placeManaged(venue, request, id);
+  }
 
+  /** A stop-loss with target or a trailing stop that BrokerVault manages from the feed. */
+  private async placeManaged(venue: Venue, request: ExitRequest, id: string): Promise<ExitPlaceResult> {
     // A stop-loss with target or a trailing stop protects a position already held, on the exit's side.
     const held = await this.heldQuantity(venue, request.symbol, request.exitSide);
     if (held < request.quantity) {
@@ -173,7 +183,11 @@ export class ExitService {
     return { status: 'placed', exit: this.get(id) };
   }
 
-  /** The broker holds this exit itself: the order path's checks (limits, mode, kill switch, a recent check), then its own call. */
+  /**
+   * The broker holds this exit itself: the order path's checks (limits, mode, kill switch, a recent check), then its own
+   * call. A shape of the kind the broker does not hold (NOT_SUPPORTED, refused before anything is sent, e.g. a bracket
+   * with a market entry where the broker's legs are distances from a limit entry) is managed by BrokerVault instead.
+   */
   private async placeNative(venue: Venue, request: ExitRequest, id: string): Promise<ExitPlaceResult> {
     const ticket = limitsTicket(id, request);
     const hold = await this.deps.orders.holdForLimits(venue, ticket);
@@ -186,14 +200,47 @@ export class ExitService {
       this.deps.repo.insert({ ...newExit(id, venue, request, 'native', this.deps.clock.now()), state: 'placing' });
     })();
     this.changed(id);
+    const sent = await this.sendNative(venue, id, ticket, () => venue.exits!.place(nativeRequest(id, request), this.deps.gate.guardFor(venue)), true);
+    if (sent === 'not-supported') {
+      this.deps.db.transaction(() => this.deps.repo.delete(id))();
+      // The limits were checked above (with any confirmation the request carries); the managed path checks them again.
+      return request.kind === 'bracket' ? this.placeBracket(venue, request, id) : this.placeManaged(venue, request, id);
+    }
+    return sent;
+  }
+
+  /**
+   * One call to the broker for a native exit in 'placing' (the placement, or the trader's answer to its question), and
+   * what became of it: armed with the broker's group id, waiting for the trader's answer, declined, or failed.
+   */
+  private async sendNative(
+    venue: Venue,
+    id: string,
+    ticket: OrderTicket,
+    attempt: () => Promise<ProtectiveExitAck | null>,
+    mayFallBack = false,
+  ): Promise<ExitPlaceResult | 'not-supported'> {
+    this.awaiting.delete(id);
     try {
-      const ack = await this.deps.gate.track(venue, ticket, () => venue.exits!.place(nativeRequest(id, request), this.deps.gate.guardFor(venue)));
+      const ack = await this.deps.gate.track(venue, ticket, attempt);
+      if (ack === null) {
+        this.update(id, ['placing'], { state: 'cancelled', message: "You declined the broker's question, so the exit was not placed." }, true);
+        return { status: 'placed', exit: this.get(id) };
+      }
       this.deps.db.transaction(() => {
         this.deps.repo.transition(id, ['placing'], { state: 'armed', groupId: ack.groupId, message: null }, this.deps.clock.now());
         this.deps.audit.append('exit.arm', venue.connectionId, { ...auditDetail(this.deps.repo.get(id)!), groupId: ack.groupId });
       })();
       this.changed(id);
     } catch (error) {
+      if (error instanceof BrokerPrompt) {
+        // The broker asks before it takes the exit (IBKR): the trader answers with exits:answerPrompt, as for an order.
+        this.awaiting.set(id, error.replyId);
+        this.update(id, ['placing'], { message: `Waiting for your answer: ${error.prompts.join(' ')}` });
+        return { status: 'needs-broker-answer', exit: this.get(id), replyId: error.replyId, prompts: error.prompts };
+      }
+      const exit = this.deps.repo.get(id);
+      if (mayFallBack && error instanceof BrokerError && error.code === 'NOT_SUPPORTED' && exit?.state === 'placing') return 'not-supported';
       // No clear answer (timeout, network): the broker may hold it; the trader must look, BrokerVault cannot find it by id.
       const unclear = error instanceof BrokerError && (error.code === 'TIMEOUT' || error.code === 'NETWORK');
       const message = unclear
@@ -205,12 +252,36 @@ export class ExitService {
     return { status: 'placed', exit: this.get(id) };
   }
 
+  /** The trader's answer to a broker's question about a native exit (never given by BrokerVault itself). */
+  async answerPrompt(exitId: string, replyId: string, confirm: boolean): Promise<ExitPlaceResult> {
+    const exit = this.deps.repo.get(exitId);
+    if (!exit) throw new AppError('NOT_FOUND', 'There is no such protective exit.');
+    if (exit.state !== 'placing' || this.awaiting.get(exitId) !== replyId) {
+      throw new AppError('CONFLICT', 'That question is no longer open (it was answered, expired, or BrokerVault restarted). Check the exits list.');
+    }
+    if (this.deps.clock.now() - exit.updatedAt > EXIT_PROMPT_TTL_MS) {
+      this.awaiting.delete(exitId);
+      this.update(exitId, ['placing'], { state: 'failed', message: "The broker's question was not answered within 10 minutes; nothing was placed." }, true);
+      throw new AppError('CONFLICT', 'That question expired; nothing was placed. Set the exit again if you still want it.');
+    }
+    const venue = this.venueOf(exit);
+    this.deps.audit.append('exit.update', exit.connectionId, { exitId, answer: confirm ? 'confirmed' : 'declined' });
+    // An answer sends the exit: it must still be allowed (a kill switch or Back to paper since the question voids it).
+    if (confirm) this.deps.gate.assertMaySend(venue);
+    const result = await this.sendNative(venue, exitId, trackedTicket(exit), async () => {
+      const ack = await venue.answerPrompt(replyId, confirm, confirm ? this.deps.gate.guardFor(venue) : undefined);
+      return ack && { groupId: ack.brokerOrderId, legs: [] };
+    });
+    return result as ExitPlaceResult;
+  }
+
   /** Cancel one working exit: a managed one is disarmed (a bracket's working entry is cancelled too); a native one at the broker. */
   async cancel(exitId: string): Promise<ExitView> {
     const exit = this.deps.repo.get(exitId);
     if (!exit) throw new AppError('NOT_FOUND', 'There is no such protective exit.');
     if (!WORKING_EXIT_STATES.includes(exit.state)) throw new AppError('CONFLICT', `This exit is already ${exit.state}; there is nothing to cancel.`);
-    if (exit.handling === 'native') {
+    // Waiting for the trader's answer to the broker's question, nothing is placed at the broker: the question is void.
+    if (exit.handling === 'native' && !this.awaiting.delete(exitId)) {
       if (!exit.groupId) throw new AppError('CONFLICT', 'The broker has not confirmed this exit yet. Refresh in a moment, then cancel.');
       await this.venueOf(exit).exits!.cancel(exit.groupId);
     }
@@ -247,8 +318,11 @@ export class ExitService {
       const base = { mode: exit.mode, connectionId: exit.connectionId, target: `${describeExit(exit)} (held by the broker)`, action: 'cancel' as const };
       try {
         if (exit.groupId) await this.venueOf(exit).exits!.cancel(exit.groupId);
+        // Waiting for the trader's answer to the broker's question: nothing is placed there, and the question is void.
+        const asked = this.awaiting.delete(exit.id);
         this.update(exit.id, WORKING_EXIT_STATES, { state: 'cancelled', message: 'Cancelled by the kill switch.' }, true, 'exit.cancel');
-        results.push({ ...base, outcome: exit.groupId ? 'done' : 'failed', message: exit.groupId ? null : 'The broker never confirmed it; check it there.' });
+        const known = exit.groupId !== null || asked;
+        results.push({ ...base, outcome: known ? 'done' : 'failed', message: known ? null : 'The broker never confirmed it; check it there.' });
       } catch (error) {
         results.push({ ...base, outcome: 'failed', message: toSafeError(error, { fallback: 'Failed; check it at the broker.' }).message });
       }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ChannelInput } from '../../../shared/contract';
+import type { ChannelInput, ChannelOutput } from '../../../shared/contract';
 import type { ExitKind } from '../../../shared/exits';
 import type { OrderSide } from '../../../shared/orders';
 import { getApi, unwrap } from '../api';
@@ -70,6 +70,8 @@ export function ExitTicket({ symbol }: { symbol: string }) {
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   const [confirm, setConfirm] = useState<{ confirmationId: string; reasons: string[] } | null>(null);
   const [review, setReview] = useState(false);
+  /** The broker asked a question about a native exit (IBKR): the trader answers it here. */
+  const [question, setQuestion] = useState<{ exitId: string; replyId: string; prompts: string[] } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();
 
@@ -80,19 +82,39 @@ export function ExitTicket({ symbol }: { symbol: string }) {
     setConfirm(null);
     setReview(false);
     setDone(null);
+    setQuestion(null);
   };
 
-  const send = async (confirmationId?: string) => {
-    const result = await run(() => unwrap(getApi().exits.place(toRequest(form, symbol, requestId, confirmationId))));
+  const settle = (result: ChannelOutput<'exits:place'> | undefined) => {
     if (!result) return;
     if (result.status === 'needs-confirmation') {
       setConfirm({ confirmationId: result.confirmationId, reasons: result.reasons });
       return;
     }
     setConfirm(null);
+    if (result.status === 'needs-broker-answer') {
+      setQuestion({ exitId: result.exit.id, replyId: result.replyId, prompts: result.prompts });
+      return;
+    }
+    setQuestion(null);
     setReview(false);
-    setDone(result.exit.handling === 'native' ? 'Placed: held by the broker.' : 'Set: managed by BrokerVault while it runs.');
+    setDone(
+      result.exit.state === 'cancelled'
+        ? 'Not placed: you declined the broker’s question.'
+        : result.exit.handling === 'native'
+          ? 'Placed: held by the broker.'
+          : 'Set: managed by BrokerVault while it runs.',
+    );
     setRequestId(crypto.randomUUID());
+  };
+
+  const send = async (confirmationId?: string) => {
+    settle(await run(() => unwrap(getApi().exits.place(toRequest(form, symbol, requestId, confirmationId)))));
+  };
+
+  const answer = async (yes: boolean) => {
+    if (!question) return;
+    settle(await run(() => unwrap(getApi().exits.answerPrompt({ exitId: question.exitId, replyId: question.replyId, confirm: yes }))));
   };
 
   const submit = (event: FormEvent) => {
@@ -192,6 +214,24 @@ export function ExitTicket({ symbol }: { symbol: string }) {
           </ul>
         </div>
       )}
+      {question && (
+        <div className="note" role="alert" data-testid="exit-broker-question">
+          <strong>The broker asks before it takes this exit:</strong>
+          <ul>
+            {question.prompts.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          <div className="ticket-actions">
+            <button type="button" className="danger-solid" disabled={busy} onClick={() => void answer(true)}>
+              Yes, place it
+            </button>
+            <button type="button" disabled={busy} onClick={() => void answer(false)}>
+              No
+            </button>
+          </div>
+        </div>
+      )}
       <ErrorText error={error} testId="exit-error" />
       {done && (
         <p className="ok-text" role="status" data-testid="exit-placed">
@@ -204,7 +244,7 @@ export function ExitTicket({ symbol }: { symbol: string }) {
           <button type="button" className="danger-solid" disabled={busy} onClick={() => void send(confirm.confirmationId)}>
             Set anyway
           </button>
-        ) : (
+        ) : question ? null : (
           <button type="submit" disabled={busy}>
             {live ? (review ? 'Place live exit' : 'Review exit') : 'Set exit (paper)'}
           </button>
