@@ -51,7 +51,7 @@ for (const theme of THEMES) {
     });
 
     test(`every page and dialog passes WCAG 2.1 A/AA in the ${theme} theme`, async ({ page, bridge }) => {
-      test.setTimeout(150_000);
+      test.setTimeout(200_000);
       // The Tab walk (every control reached, with its ring) once, in the light theme: reachability is the same in both.
       const scan = new A11yWalk(page, theme, theme === 'light');
       await page.goto(bridge.url);
@@ -116,11 +116,14 @@ for (const theme of THEMES) {
       await form.getByLabel('Symbol').fill('NSE:INFY');
       await form.getByLabel('Quantity').fill('2');
       await form.getByRole('button', { name: 'Buy (paper)' }).click();
-      await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('FILLED', { timeout: 10_000 });
+      // Setting up the screens to scan, not timing the order path (trading.spec.ts does that). The paper price comes
+      // from the Angel One simulator, whose REST quotes are paced at one a second: under heavy machine load the
+      // second order has been seen to wait over 10 s behind other quote requests (an open finding, see docs/ui.md).
+      await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('FILLED', { timeout: 30_000 });
       await form.getByLabel('Order type').selectOption('LIMIT');
       await form.getByLabel('Limit price').fill('1');
       await form.getByRole('button', { name: 'Buy (paper)' }).click();
-      await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('OPEN', { timeout: 10_000 });
+      await expect(page.getByTestId('order-row').first().getByTestId('order-state')).toHaveText('OPEN', { timeout: 30_000 });
       await expect(page.getByTestId('position-row').first()).toBeVisible();
       await expect(page.getByTestId('order-row').nth(1)).toContainText('Estimated charges');
       await expect(page.getByTestId('pnl-curve')).not.toHaveAttribute('data-points', '0', { timeout: 10_000 });
