@@ -90,7 +90,7 @@ export function journaledOrder(ctx: VerbContext, orderId: string): OrderView {
 }
 
 /** The connection whose broker serves data and instruments for the caller: the live one, else the key's first active one. */
-export function dataConnection(ctx: VerbContext, venue: Venue): { id: string; broker: BrokerId } | null {
+export function dataConnection(ctx: VerbContext, venue: VenueRef): { id: string; broker: BrokerId } | null {
   if (venue.mode === 'live') return { id: venue.connectionId!, broker: venue.broker as BrokerId };
   for (const id of ctx.caller.connectionIds) {
     const c = ctx.services.connections.list().find((x) => x.id === id);
@@ -98,6 +98,9 @@ export function dataConnection(ctx: VerbContext, venue: Venue): { id: string; br
   }
   return null;
 }
+
+/** What symbol mapping reads of a venue: whether it is live, and on which connection. */
+export type VenueRef = Pick<Venue, 'mode' | 'connectionId' | 'broker'>;
 
 /** Symbol mapping for one call: the dialect of the data connection's broker and its master (where it has one). */
 export interface Symbols {
@@ -109,7 +112,7 @@ export interface Symbols {
   instrument(common: string): Instrument | null;
 }
 
-export async function symbolsFor(ctx: VerbContext, venue: Venue): Promise<Symbols> {
+export async function symbolsFor(ctx: VerbContext, venue: VenueRef): Promise<Symbols> {
   const connection = dataConnection(ctx, venue);
   const dialect = connection ? ctx.services.brokerCalls.adapterFor(connection.broker).symbolDialect : DEFAULT_DIALECT;
   let master: SymbolLookup | null = null;
