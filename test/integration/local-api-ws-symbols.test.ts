@@ -11,7 +11,7 @@ import type { StreamConsumer } from '../../src/main/streaming/connection-feed';
  * The local API's WebSocket maps OpenAlgo symbols exactly as the verbs do (the key's data connection's dialect and
  * master): on a Zerodha connection, NIFTY on NSE_INDEX is the master's "NSE:NIFTY 50" and NIFTY27JAN26FUT on NFO is
  * Kite's "NFO:NIFTY26JANFUT". A placeholder `${exchange}:${symbol}` would subscribe to names no feed knows. Ticks go
- * back in the OpenAlgo symbol and exchange the client subscribed with.
+ * back in the OpenAlgo symbol and exchange the client subscribed with. Also, over HTTP, the paper binding keys.ts gives a key.
  */
 
 const zerodha = CASES.find((c) => c.id === 'zerodha')!;
@@ -120,4 +120,27 @@ it('refuses, in BrokerVault’s words, a symbol the connection’s dialect canno
   });
   expect(subscribed.length).toBe(before);
   socket.close();
+});
+
+it('over HTTP, a key created without the paper account is refused by the paper account; with it, it trades there', async () => {
+  const rest = api.status().rest.port;
+  const post = async (verb: string, body: Record<string, unknown>) => {
+    const res = await fetch(`http://127.0.0.1:${rest}/api/v1/${verb}`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const order = { symbol: 'INFY', exchange: 'NSE', action: 'BUY', quantity: 1, pricetype: 'MARKET', product: 'CNC' };
+  const before = w.g.services.trading.orders.list({ limit: 500 }).length;
+  const liveOnly = api.createKey('live only', { permission: 'trade', paper: false, connectionIds: [connectionId] }).secret;
+  for (const [verb, body] of [
+    ['placeorder', order],
+    ['orderbook', {}],
+    ['ping', {}],
+  ] as const) {
+    const reply = await post(verb, { apikey: liveOnly, ...body });
+    expect(reply, verb).toMatchObject({ status: 403, body: { status: 'error', message: expect.stringContaining('not bound to the paper account') } });
+  }
+  expect(w.g.services.trading.orders.list({ limit: 500 }).length).toBe(before);
+  const paper = api.createKey('paper', { permission: 'read', paper: true, connectionIds: [connectionId] }).secret;
+  expect(await post('ping', { apikey: paper })).toMatchObject({ status: 200, body: { data: { broker: 'paper' } } });
+  expect(await post('orderbook', { apikey: paper })).toMatchObject({ status: 200, body: { status: 'success' } });
 });
