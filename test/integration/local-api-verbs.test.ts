@@ -5,6 +5,7 @@ import { connect, makeWorld, nextWindow, type World } from '../support/brokers-i
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { runVerb } from '../../src/main/local-api/verbs/run';
 import type { ApiCaller, VerbContext, VerbReply } from '../../src/main/local-api/verb';
+import { PAPER_ACCOUNT_ID } from '../../src/main/local-api/keys';
 
 /**
  * Every local API verb end to end, through a VerbContext on the real service graph (the composition root with a
@@ -47,7 +48,7 @@ let connectionId: string;
 const called = new Set<string>();
 
 function context(caller: Partial<ApiCaller> = {}): VerbContext {
-  return { caller: { keyId: 'key-1', connectionIds: [connectionId], permission: 'trade', ...caller }, services: w.g.services };
+  return { caller: { keyId: 'key-1', connectionIds: [PAPER_ACCOUNT_ID, connectionId], permission: 'trade', ...caller }, services: w.g.services };
 }
 
 async function call(name: string, body: Record<string, unknown> = {}, caller: Partial<ApiCaller> = {}): Promise<VerbReply> {
@@ -253,12 +254,36 @@ describe('paper mode (analyzer)', () => {
   });
 
   it('a key bound to no connection trades the paper account in OpenAlgo’s own symbols', async () => {
-    const reply = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 }, { connectionIds: [] });
+    const reply = await call('placeorder', { ...INFY, action: 'BUY', quantity: 1 }, { connectionIds: [PAPER_ACCOUNT_ID] });
     expect(reply.body).toMatchObject({ status: 'success', orderid: expect.any(String) });
     expect(journal().find((o) => o.id === reply.body.orderid)).toMatchObject({ mode: 'paper', symbol: 'NSE:INFY', source: 'api' });
-    const search = await call('search', { query: 'INFY' }, { connectionIds: [] });
+    const search = await call('search', { query: 'INFY' }, { connectionIds: [PAPER_ACCOUNT_ID] });
     expect(search).toMatchObject({ httpStatus: 400, body: { message: expect.stringContaining('bind this API key to an active connection') } });
     await ok('closeposition');
+  });
+
+  it('a key not bound to the paper account reaches nothing of it: no orders, no books, no paper order by id', async () => {
+    const placed = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: 1 });
+    const before = journal().length;
+    const unbound = { connectionIds: [connectionId] };
+    const bodies: [string, Record<string, unknown>][] = [
+      ['ping', {}],
+      ['placeorder', { ...INFY, action: 'BUY', quantity: 1 }],
+      ['orderbook', {}],
+      ['positionbook', {}],
+      ['orderstatus', { orderid: placed.orderid, strategy: 'x' }],
+      ['cancelorder', { orderid: placed.orderid }],
+      ['cancelallorder', {}],
+      ['closeposition', {}],
+    ];
+    for (const [name, body] of bodies) {
+      const reply = await call(name, body, unbound);
+      expect(reply.httpStatus, name).toBe(403);
+      expect(reply.body.message, name).toContain('not bound to the paper account');
+    }
+    expect(journal().length).toBe(before);
+    expect(journal().find((o) => o.id === placed.orderid)?.state).toBe('OPEN');
+    await ok('cancelorder', { orderid: placed.orderid });
   });
 
   it('a read-only key cannot trade; an order above a limit is refused, not confirmed', async () => {
@@ -298,6 +323,11 @@ describe('live mode on the bound connection', () => {
       expect(reply.body.message, name).toContain('not bound');
     }
     expect(journal().length).toBe(before);
+    // A key bound to the live connection alone does not see the paper account's orders either.
+    const paperOrder = journal().find((o) => o.mode === 'paper')!;
+    const status = await call('orderstatus', { orderid: paperOrder.id, strategy: 'x' }, { connectionIds: [connectionId] });
+    expect(status.httpStatus).toBe(404);
+    expect((await call('orderstatus', { orderid: paperOrder.id, strategy: 'x' })).httpStatus).toBe(200);
   });
 
   it('orders reach the broker through the one order path, and every book reads the broker', async () => {

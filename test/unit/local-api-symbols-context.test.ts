@@ -4,6 +4,7 @@ import { symbolsFor } from '../../src/main/local-api/verbs/common';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { runVerb } from '../../src/main/local-api/verbs/run';
 import type { VerbContext } from '../../src/main/local-api/verb';
+import { PAPER_ACCOUNT_ID } from '../../src/main/local-api/keys';
 import type { Venue } from '../../src/main/trading/venue';
 
 /** A graph whose one connection (Zerodha) cannot download its instrument master. */
@@ -17,7 +18,7 @@ function context(warnings: unknown[]): VerbContext {
     log: { warn: (...args: unknown[]) => warnings.push(args) },
     trading: { venue: () => ({ mode: 'paper', connectionId: null, broker: 'paper' }) },
   };
-  return { caller: { keyId: 'k', connectionIds: ['c1'], permission: 'trade' }, services: services as unknown as VerbContext['services'] };
+  return { caller: { keyId: 'k', connectionIds: [PAPER_ACCOUNT_ID, 'c1'], permission: 'trade' }, services: services as unknown as VerbContext['services'] };
 }
 
 describe('symbol mapping without an instrument master', () => {

@@ -14,7 +14,9 @@ import { guardServices } from './guard';
 import { ApiKeyStore, PAPER_ACCOUNT_ID, type KeyBinding, type KeyCaller } from './keys';
 import { TokenBuckets } from './rate-limit';
 import { RestServer, type CallRecord, type RestLimits } from './rest-server';
-import type { LocalApiServices, Verb } from './verb';
+import type { LocalApiServices, Verb, VerbContext } from './verb';
+import { symbolsFor, type VenueRef } from './verbs/common';
+import { errorReply } from './verbs/run';
 import { WsServer, type WsLimits } from './ws-server';
 
 const CONFIG_KEY = 'localApi.config';
@@ -51,8 +53,6 @@ export interface LocalApiDeps {
   restLimits?: Partial<RestLimits>;
   wsLimits?: Partial<WsLimits>;
   rate?: { burst: number; perSec: number };
-  /** OpenAlgo symbol and exchange → BrokerVault's common form; the symbol mapping of the verbs by default. */
-  toCommon?: (symbol: string, exchange: string) => string | null;
 }
 
 /** A free loopback port: `near` itself when free, else one just above it, else any. */
@@ -320,7 +320,7 @@ export class LocalApiService {
       recheck: (id) => this.keys.callerById(id),
       streams: s.market.streams,
       candidates: (caller, symbol) => this.candidates(caller, symbol),
-      toCommon: this.deps.toCommon ?? ((symbol, exchange) => `${exchange}:${symbol}`),
+      toCommon: (caller, symbol, exchange) => this.wsSymbol(caller, symbol, exchange),
       onOrder: s.trading.orders.onDidChange,
       brokerOf: (caller) => {
         const first = caller.connectionIds.find((c) => c !== PAPER_ACCOUNT_ID);
@@ -331,6 +331,24 @@ export class LocalApiService {
       limits: this.deps.wsLimits,
       log: this.deps.log,
     });
+  }
+
+  /**
+   * A WebSocket subscription's OpenAlgo symbol in BrokerVault's common form, mapped exactly as the verbs map it for
+   * this caller (symbolsFor: its data connection's dialect and master). While BrokerVault is live on a connection
+   * the key is not bound to, the key's own connections are used, as its streams are.
+   */
+  private async wsSymbol(caller: KeyCaller, symbol: string, exchange: string): Promise<{ common: string } | { error: string }> {
+    const ctx: VerbContext = { caller, services: this.deps.services };
+    const venue = this.deps.services.trading.venue();
+    const own: VenueRef =
+      venue.mode === 'live' && !caller.connectionIds.includes(venue.connectionId!) ? { mode: 'paper', connectionId: null, broker: 'paper' } : venue;
+    try {
+      return { common: (await symbolsFor(ctx, own)).toCommon({ symbol, exchange }) };
+    } catch (error) {
+      const reply = errorReply(error);
+      return { error: reply.body.message ?? 'Unknown symbol or exchange.' };
+    }
   }
 
   /** The key's own connections; for the paper account, the connection that prices the symbol (as paper fills do). */

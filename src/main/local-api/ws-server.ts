@@ -36,8 +36,11 @@ export interface WsServerDeps {
   streams: Pick<SubscriptionManager, 'subscribe' | 'release'>;
   /** The connections that may stream `symbol` for this caller, best first (its own; for a paper key, the pricing one). */
   candidates(caller: KeyCaller, symbol: string): string[];
-  /** OpenAlgo's symbol and exchange in BrokerVault's common form ("NSE:INFY"), or null when it names nothing known. */
-  toCommon(symbol: string, exchange: string): string | null;
+  /**
+   * OpenAlgo's symbol and exchange in BrokerVault's common form ("NSE:NIFTY 50"), mapped for this caller as the verbs
+   * map it (its data connection's dialect and master), or the reason it names nothing known, in BrokerVault's words.
+   */
+  toCommon(caller: KeyCaller, symbol: string, exchange: string): Promise<{ common: string } | { error: string }>;
   onOrder: Event<OrderView>;
   /** The broker name the auth answer carries. */
   brokerOf(caller: KeyCaller): string;
@@ -64,6 +67,9 @@ class Client {
   readonly topics = new Map<string, Topic>();
   private readonly consumers = new Map<ApiMode, StreamConsumer>();
   private orders: { dispose(): void } | null = null;
+  /** Subscribe and unsubscribe messages run one at a time, in the order they came (mapping a symbol may wait on the master). */
+  pending: Promise<void> = Promise.resolve();
+  closed = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -134,6 +140,7 @@ class Client {
 
   /** Let go of everything this socket held in the subscription manager. */
   dispose(): void {
+    this.closed = true;
     this.unsubscribeOrders();
     const byConnection = new Map<string, Set<ApiMode>>();
     for (const topic of this.topics.values()) byConnection.set(topic.connectionId, (byConnection.get(topic.connectionId) ?? new Set()).add(topic.mode));
@@ -302,7 +309,15 @@ export class WsServer {
       return;
     }
     client.caller = caller;
-    if (action === 'subscribe' || action === 'unsubscribe') return this.onSubscription(client, m, action);
+    if (action === 'subscribe' || action === 'unsubscribe') {
+      client.pending = client.pending.then(() =>
+        this.onSubscription(client, m, action).catch((error: unknown) => {
+          this.deps.log.warn('local API WebSocket subscription failed', { error });
+          client.send({ type: action, status: 'error', message: 'The subscription could not be handled.' });
+        }),
+      );
+      return;
+    }
     if (action === 'subscribe_orders') {
       client.subscribeOrders();
       return client.send({ type: 'subscribe_orders', status: 'success', message: 'Order updates subscribed.' });
@@ -315,38 +330,14 @@ export class WsServer {
     client.send({ type: 'error', code: 'INVALID_ACTION', message: 'Unknown action.' });
   }
 
-  private onSubscription(client: Client, m: Record<string, unknown>, action: 'subscribe' | 'unsubscribe'): void {
+  private async onSubscription(client: Client, m: Record<string, unknown>, action: 'subscribe' | 'unsubscribe'): Promise<void> {
     const instruments = instrumentsOf(m);
     const mode = modeOf(m.mode ?? 1);
     if (!instruments || mode === null) {
       return client.send({ type: action, status: 'error', message: 'Give symbol and exchange (or a symbols list) and mode 1, 2 or 3.' });
     }
-    const results = instruments.map(({ symbol, exchange }) => {
-      const key = `${exchange}:${symbol}|${mode}`;
-      const base = { symbol, exchange, mode };
-      if (action === 'unsubscribe') {
-        const topic = client.topics.get(key);
-        if (!topic) return { ...base, status: 'error', message: 'Not subscribed.' };
-        client.topics.delete(key);
-        const stillHeld = [...client.topics.values()].some((t) => t.mode === mode && t.connectionId === topic.connectionId && t.common === topic.common);
-        if (!stillHeld) this.deps.streams.release(topic.connectionId, client.consumer(mode).id, [topic.common]);
-        return { ...base, status: 'success' };
-      }
-      if (client.topics.has(key)) return { ...base, status: 'success', message: 'Already subscribed.' };
-      if (client.topics.size >= client.limit) return { ...base, status: 'error', message: `At most ${client.limit} subscriptions per socket.` };
-      const common = this.deps.toCommon(symbol, exchange);
-      if (!common) return { ...base, status: 'error', message: 'Unknown symbol or exchange.' };
-      for (const connectionId of this.deps.candidates(client.caller!, common)) {
-        try {
-          this.deps.streams.subscribe(connectionId, client.consumer(mode), [common], MODES[mode]);
-          client.topics.set(key, { symbol, exchange, common, mode, connectionId });
-          return { ...base, status: 'success' };
-        } catch {
-          // This connection cannot stream it (no streaming, or its limit): try the next.
-        }
-      }
-      return { ...base, status: 'error', message: 'None of the connections this key may use streams this symbol.' };
-    });
+    const results: Record<string, unknown>[] = [];
+    for (const { symbol, exchange } of instruments) results.push(await this.subscription(client, action, mode, symbol, exchange));
     const ok = results.every((r) => r.status === 'success');
     client.send({
       type: action,
@@ -354,5 +345,43 @@ export class WsServer {
       subscriptions: results,
       message: ok ? `${action === 'subscribe' ? 'Subscribed to' : 'Unsubscribed from'} ${results.length} symbol(s).` : 'Some symbols could not be handled.',
     });
+  }
+
+  /** One symbol of a subscribe or unsubscribe; the topic keeps the OpenAlgo symbol and exchange the client sent, for its ticks. */
+  private async subscription(
+    client: Client,
+    action: 'subscribe' | 'unsubscribe',
+    mode: ApiMode,
+    symbol: string,
+    exchange: string,
+  ): Promise<Record<string, unknown>> {
+    const key = `${exchange}:${symbol}|${mode}`;
+    const base = { symbol, exchange, mode };
+    if (action === 'unsubscribe') {
+      const topic = client.topics.get(key);
+      if (!topic) return { ...base, status: 'error', message: 'Not subscribed.' };
+      client.topics.delete(key);
+      const stillHeld = [...client.topics.values()].some((t) => t.mode === mode && t.connectionId === topic.connectionId && t.common === topic.common);
+      if (!stillHeld) this.deps.streams.release(topic.connectionId, client.consumer(mode).id, [topic.common]);
+      return { ...base, status: 'success' };
+    }
+    if (client.topics.has(key)) return { ...base, status: 'success', message: 'Already subscribed.' };
+    if (client.topics.size >= client.limit) return { ...base, status: 'error', message: `At most ${client.limit} subscriptions per socket.` };
+    const mapped = await this.deps.toCommon(client.caller!, symbol, exchange);
+    if ('error' in mapped) return { ...base, status: 'error', message: mapped.error };
+    const common = mapped.common;
+    // The socket closed, or the same topic was taken, while the symbol was being mapped.
+    if (client.closed) return { ...base, status: 'error', message: 'The socket closed.' };
+    if (client.topics.has(key)) return { ...base, status: 'success', message: 'Already subscribed.' };
+    for (const connectionId of this.deps.candidates(client.caller!, common)) {
+      try {
+        this.deps.streams.subscribe(connectionId, client.consumer(mode), [common], MODES[mode]);
+        client.topics.set(key, { symbol, exchange, common, mode, connectionId });
+        return { ...base, status: 'success' };
+      } catch {
+        // This connection cannot stream it (no streaming, or its limit): try the next.
+      }
+    }
+    return { ...base, status: 'error', message: 'None of the connections this key may use streams this symbol.' };
   }
 }

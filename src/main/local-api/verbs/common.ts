@@ -5,6 +5,7 @@ import type { OrderView } from '../../../shared/schemas';
 import type { Instrument } from '../../brokers/types';
 import type { Venue } from '../../trading/venue';
 import { OPENALGO_EXCHANGES, DEFAULT_DIALECT, fromCommonSymbol, toCommonSymbol, type Dialect, type OpenAlgoSymbol, type SymbolLookup } from '../symbols';
+import { PAPER_ACCOUNT_ID } from '../keys';
 import { ApiError, type Verb, type VerbContext, type VerbReply } from '../verb';
 
 /** `{ status: 'success', data }` with HTTP 200, plus any top-level fields OpenAlgo puts beside `data`. */
@@ -55,15 +56,28 @@ export const ORDER_STATUS: Record<OrderState, string> = {
 
 export const PRICE_TYPE: Record<OrderView['type'], string> = { MARKET: 'MARKET', LIMIT: 'LIMIT', STOP: 'SL-M', STOP_LIMIT: 'SL' };
 
+/** Whether the caller's key is bound to the paper account (PAPER_ACCOUNT_ID among its connections, as keys.ts writes it). */
+export function callerHasPaper(ctx: VerbContext): boolean {
+  return ctx.caller.connectionIds.includes(PAPER_ACCOUNT_ID);
+}
+
 /**
- * The venue the caller's orders and books use now: the paper engine in paper mode (every key may use paper, as
- * OpenAlgo's analyzer mode), or the live connection, only for a key bound to it.
+ * The venue the caller's orders and books use now: the paper engine in paper mode (OpenAlgo's analyzer mode), only
+ * for a key bound to the paper account; or the live connection, only for a key bound to it. One rule for both: a
+ * key reaches an account only through its binding.
  */
 export function callerVenue(ctx: VerbContext): Venue {
   const venue = ctx.services.trading.venue();
   // SECURITY: a key reaches a live account only through a connection it is bound to.
   if (venue.mode === 'live' && !ctx.caller.connectionIds.includes(venue.connectionId!)) {
     throw new ApiError(403, 'BrokerVault is live on a connection this API key is not bound to. Bind the key to it in the app, or switch to paper.');
+  }
+  // SECURITY: and the paper account only when it is bound to it.
+  if (venue.mode === 'paper' && !callerHasPaper(ctx)) {
+    throw new ApiError(
+      403,
+      'BrokerVault is in paper mode (analyzer) and this API key is not bound to the paper account. Bind the key to the paper account in the app.',
+    );
   }
   return venue;
 }
@@ -79,7 +93,8 @@ export function tradingVenue(ctx: VerbContext): Venue {
 
 /** Whether a journaled order belongs to what this caller may see and change. */
 export function callerOwns(ctx: VerbContext, order: OrderView): boolean {
-  return order.mode === 'paper' || (order.connectionId !== null && ctx.caller.connectionIds.includes(order.connectionId));
+  if (order.mode === 'paper') return callerHasPaper(ctx);
+  return order.connectionId !== null && ctx.caller.connectionIds.includes(order.connectionId);
 }
 
 /** A journaled order by its id (the `orderid` the verbs hand out), among the most recent 500; 404 when not found or not the caller's. */
@@ -90,7 +105,7 @@ export function journaledOrder(ctx: VerbContext, orderId: string): OrderView {
 }
 
 /** The connection whose broker serves data and instruments for the caller: the live one, else the key's first active one. */
-export function dataConnection(ctx: VerbContext, venue: Venue): { id: string; broker: BrokerId } | null {
+export function dataConnection(ctx: VerbContext, venue: VenueRef): { id: string; broker: BrokerId } | null {
   if (venue.mode === 'live') return { id: venue.connectionId!, broker: venue.broker as BrokerId };
   for (const id of ctx.caller.connectionIds) {
     const c = ctx.services.connections.list().find((x) => x.id === id);
@@ -98,6 +113,9 @@ export function dataConnection(ctx: VerbContext, venue: Venue): { id: string; br
   }
   return null;
 }
+
+/** What symbol mapping reads of a venue: whether it is live, and on which connection. */
+export type VenueRef = Pick<Venue, 'mode' | 'connectionId' | 'broker'>;
 
 /** Symbol mapping for one call: the dialect of the data connection's broker and its master (where it has one). */
 export interface Symbols {
@@ -109,7 +127,7 @@ export interface Symbols {
   instrument(common: string): Instrument | null;
 }
 
-export async function symbolsFor(ctx: VerbContext, venue: Venue): Promise<Symbols> {
+export async function symbolsFor(ctx: VerbContext, venue: VenueRef): Promise<Symbols> {
   const connection = dataConnection(ctx, venue);
   const dialect = connection ? ctx.services.brokerCalls.adapterFor(connection.broker).symbolDialect : DEFAULT_DIALECT;
   let master: SymbolLookup | null = null;
