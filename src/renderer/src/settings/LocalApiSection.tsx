@@ -234,7 +234,9 @@ export function LocalApiSection() {
         <label className="row">
           <input type="checkbox" checked={paper} onChange={(e) => setPaper(e.target.checked)} /> Paper account
         </label>
-        <p className="muted small">In paper mode (OpenAlgo&apos;s analyzer) a key works only if it may use the paper account; when live, only on the live connection it is bound to.</p>
+        <p className="muted small">
+          In paper mode (OpenAlgo&apos;s analyzer) a key works only if it may use the paper account; when live, only on the live connection it is bound to.
+        </p>
         {connections.map((c) => (
           <label className="row" key={c.id}>
             <input
