@@ -6,6 +6,7 @@ import { BrokerError, type OrderRequest } from '../../src/main/brokers/types';
 import { ManualClock } from '../../src/main/clock';
 import { openDatabase, type Db } from '../../src/main/store/db';
 import { migrate } from '../../src/main/store/migrations';
+import { DISPLAY_QUOTE_MAX_AGE_MS } from '../../src/main/trading/paper/price-source';
 import {
   PaperBroker,
   SIMULATED,
@@ -33,6 +34,8 @@ class TwoFeeds implements PriceSource {
   /** When set, the next prices() call waits for it (an evaluation held mid-fetch). */
   hold: Promise<void> | null = null;
   calls = 0;
+  /** Every request asked for, in order (to see which may reuse a recent quote). */
+  readonly asked: PriceRequest[] = [];
 
   get simulated(): boolean {
     return !this.brokerUp;
@@ -44,6 +47,7 @@ class TwoFeeds implements PriceSource {
 
   async prices(requests: readonly PriceRequest[]): Promise<Map<string, SourcedPrice>> {
     this.calls++;
+    this.asked.push(...requests);
     const held = this.hold;
     this.hold = null;
     if (held) await held;
@@ -82,6 +86,17 @@ async function flush(): Promise<void> {
 }
 
 describe('paper prices: a position is valued only on its own feed', () => {
+  it('fills are priced from a fresh quote; only display quotes may reuse one polled within the last second', async () => {
+    const { broker, prices } = setup();
+    prices.best = BROKER;
+    await broker.placeOrder(req({ symbol: 'US:X', side: 'BUY', quantity: 1 }));
+    expect(prices.asked.length).toBeGreaterThan(0);
+    expect(prices.asked.every((r) => !r.maxAgeMs)).toBe(true);
+    prices.asked.length = 0;
+    await broker.quotes(['US:X']);
+    expect(prices.asked).toEqual([expect.objectContaining({ symbol: 'US:X', maxAgeMs: DISPLAY_QUOTE_MAX_AGE_MS })]);
+  });
+
   it('bought on the simulated feed, it stays on it when a broker becomes the best feed (no P&L jump)', async () => {
     const { broker, prices } = setup();
     const ack = await broker.placeOrder(req({ symbol: 'US:X', side: 'BUY', quantity: 10 }));

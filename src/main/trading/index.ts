@@ -98,7 +98,7 @@ export function createTrading(d: TradingDeps): Trading {
   const ticks = d.streams ? new LiveTicks(d.streams) : undefined;
   const repriced = new Emitter<void>();
   ticks?.onDidTick(() => repriced.fire());
-  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks);
+  const prices = new MarketPrices(d.connections, d.brokerCalls, new SimulatedFeed(d.clock), ticks, d.clock);
   // Instrument masters: F&O lot sizes and expiries for the paper engine, and whole-lot slices above the freeze quantity.
   const instruments = new InstrumentsRepo(d.db);
   const paper = new PaperDesk(d.db, d.settings, prices, d.clock, (symbol) => instruments.contract(symbol), d.paperCharges);

@@ -1,8 +1,10 @@
 import type { ConnectionView } from '../../shared/schemas';
+import { systemClock, type Clock } from '../clock';
 import type { Quote } from '../brokers/types';
 import type { BrokerService } from '../services/brokers';
 import type { ConnectionService } from '../services/connections';
 import {
+  DISPLAY_QUOTE_MAX_AGE_MS,
   SIMULATED,
   connectionOrigin,
   originConnection,
@@ -23,12 +25,18 @@ import { covers, pricingConnection } from './price-routing';
  * priced from that feed or not at all.
  */
 export class MarketPrices implements PriceSource {
+  /** Quote requests on their way to a broker, per connection and symbol: a second asker joins the first (single-flight). */
+  private readonly inflight = new Map<string, Promise<Quote | undefined>>();
+  /** The last polled quote per connection and symbol, with when it arrived: display reads reuse it for a second. */
+  private readonly recent = new Map<string, { quote: Quote; at: number }>();
+
   constructor(
     private readonly connections: ConnectionService,
     private readonly brokers: BrokerService,
     private readonly feed: SimulatedFeed,
     /** Current streamed ticks (LiveTicks), when the subscription manager is there. */
     private readonly ticks?: { current(connectionId: string, symbol: string): Tick | null },
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** True while no valid connection could price anything: every price is simulated. */
@@ -67,7 +75,9 @@ export class MarketPrices implements PriceSource {
     const simulated: string[] = [];
     const fallback: string[] = [];
     const byConnection = new Map<string, string[]>();
-    for (const { symbol, from } of requests) {
+    const maxAge = new Map<string, number>();
+    for (const { symbol, from, maxAgeMs } of requests) {
+      maxAge.set(symbol, Math.min(maxAge.get(symbol) ?? Infinity, maxAgeMs ?? 0));
       const id = from === undefined ? this.bestConnection(symbol) : originConnection(from);
       if (id === null) {
         simulated.push(symbol);
@@ -81,7 +91,8 @@ export class MarketPrices implements PriceSource {
     }
     await Promise.all(
       [...byConnection].map(async ([id, symbols]) => {
-        for (const q of (await this.fetchFrom(id, symbols)).values()) out.set(q.symbol, { price: q.last, source: connectionOrigin(id) });
+        for (const q of (await this.fetchFrom(id, symbols, (s) => maxAge.get(s) ?? 0)).values())
+          out.set(q.symbol, { price: q.last, source: connectionOrigin(id) });
       }),
     );
     // A symbol with no feed of its own that no broker could price right now takes the simulated feed (labelled).
@@ -102,7 +113,9 @@ export class MarketPrices implements PriceSource {
       const id = this.quoteConnection(symbol, feedOf(symbol));
       if (id) byConnection.set(id, [...(byConnection.get(id) ?? []), symbol]);
     }
-    await Promise.all([...byConnection].map(async ([id, list]) => (await this.fetchFrom(id, list)).forEach((q) => out.set(q.symbol, q))));
+    await Promise.all(
+      [...byConnection].map(async ([id, list]) => (await this.fetchFrom(id, list, () => DISPLAY_QUOTE_MAX_AGE_MS)).forEach((q) => out.set(q.symbol, q))),
+    );
     let simulated = false;
     for (const symbol of symbols) {
       if (out.has(symbol)) continue;
@@ -120,22 +133,59 @@ export class MarketPrices implements PriceSource {
 
   /**
    * One connection's prices: the current streamed tick where there is one, polled quotes for the rest. A symbol the
-   * broker cannot price right now is left out.
+   * broker cannot price right now is left out. Polled quotes are paced by the broker's quote budget, so a symbol
+   * already being fetched joins that request instead of queueing another; a display read (`maxAgeMs` > 0) also takes
+   * a quote polled within that long. Order pricing passes 0: it is priced from the broker's quote fetched now.
    */
-  private async fetchFrom(connectionId: string, symbols: string[]): Promise<Map<string, Quote>> {
+  private async fetchFrom(connectionId: string, symbols: string[], maxAgeOf: (symbol: string) => number = () => 0): Promise<Map<string, Quote>> {
     const out = new Map<string, Quote>();
     for (const symbol of symbols) {
       const tick = this.ticks?.current(connectionId, symbol) ?? null;
       if (tick) out.set(symbol, { symbol, last: tick.ltp, bid: tick.bid ?? null, ask: tick.ask ?? null, at: tick.ts });
     }
-    const polled = symbols.filter((s) => !out.has(s));
-    if (polled.length === 0) return out;
-    try {
-      const quotes = await this.brokers.call(connectionId, (a, ctx) => a.quotes(ctx, polled), { needsInstruments: true });
-      for (const q of quotes) if (polled.includes(q.symbol) && Number.isFinite(q.last) && q.last > 0) out.set(q.symbol, q);
-    } catch {
-      // A broker that cannot price right now: the caller decides (simulated for a fresh symbol, unpriced for a pinned one).
+    const now = this.clock.now();
+    const waits: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const symbol of symbols) {
+      if (out.has(symbol)) continue;
+      const key = quoteKey(connectionId, symbol);
+      const kept = this.recent.get(key);
+      const maxAgeMs = maxAgeOf(symbol);
+      if (maxAgeMs > 0 && kept && now - kept.at >= 0 && now - kept.at < maxAgeMs) {
+        out.set(symbol, kept.quote);
+        continue;
+      }
+      const pending = this.inflight.get(key);
+      if (pending) waits.push(pending.then((q) => void (q && out.set(symbol, q))));
+      else fresh.push(symbol);
     }
+    if (fresh.length > 0) {
+      const request = this.brokers
+        .call(connectionId, (a, ctx) => a.quotes(ctx, fresh), { needsInstruments: true })
+        .then(
+          (quotes) => {
+            const got = new Map<string, Quote>();
+            for (const q of quotes) if (fresh.includes(q.symbol) && Number.isFinite(q.last) && q.last > 0) got.set(q.symbol, q);
+            const at = this.clock.now();
+            for (const [symbol, quote] of got) this.recent.set(quoteKey(connectionId, symbol), { quote, at });
+            return got;
+          },
+          // A broker that cannot price right now: the caller decides (simulated for a fresh symbol, unpriced for a pinned one).
+          () => new Map<string, Quote>(),
+        );
+      for (const symbol of fresh) {
+        const key = quoteKey(connectionId, symbol);
+        const one = request.then((got) => got.get(symbol));
+        this.inflight.set(key, one);
+        void one.then(() => this.inflight.get(key) === one && this.inflight.delete(key));
+        waits.push(one.then((q) => void (q && out.set(symbol, q))));
+      }
+    }
+    await Promise.all(waits);
     return out;
   }
+}
+
+function quoteKey(connectionId: string, symbol: string): string {
+  return `${connectionId}\u0000${symbol}`;
 }

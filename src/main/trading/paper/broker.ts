@@ -8,7 +8,7 @@ import { validateRequest } from './matching';
 import { MAX_MINOR, fromMinor, toMinor } from './money';
 import { INTRADAY_PRODUCTS, shortBlockMinor } from './products';
 import { INTRADAY_SQUARE_OFF, isIntraday, lastSquareOff } from './square-off';
-import { SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
+import { DISPLAY_QUOTE_MAX_AGE_MS, SIMULATED, type PriceOrigin, type PriceRequest, type PriceSource, type SourcedPrice } from './price-source';
 import { SerialQueue } from '../../vault/serial-queue';
 import { PaperStore, type OrderRow, type PositionRow } from '../../store/paper-store';
 import type { PaperAccount, PaperOrder, PaperReset, PositionSource, SquareOffPlan } from './types';
@@ -168,10 +168,15 @@ export class PaperBroker {
     return this.store.allOrders().flatMap(toTrade);
   }
 
-  /** Quotes as a fill would see them: a held symbol from its position's feed. */
+  /**
+   * Quotes as a fill would see them: a held symbol from its position's feed. A display read, so a broker quote polled
+   * within the last second may be reused (DISPLAY_QUOTE_MAX_AGE_MS); fills are always priced afresh.
+   */
   async quotes(symbols: string[]): Promise<Quote[]> {
     const at = this.options.clock.now();
-    return Promise.all(symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol)).price, bid: null, ask: null, at })));
+    return Promise.all(
+      symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol, DISPLAY_QUOTE_MAX_AGE_MS)).price, bid: null, ask: null, at })),
+    );
   }
 
   /** total = cash balance; used = cash blocked by open orders and short positions; available = the rest. */
@@ -358,11 +363,11 @@ export class PaperBroker {
     return this.store.reservedMinor() + shorts.reduce((sum, p) => sum + shortBlockMinor(p.cost_minor, p.product), 0);
   }
 
-  private async priceOf(symbol: string): Promise<SourcedPrice> {
+  private async priceOf(symbol: string, maxAgeMs = 0): Promise<SourcedPrice> {
     const from = this.pinOf(symbol);
     let priced: SourcedPrice | undefined;
     try {
-      priced = (await this.options.prices.prices([{ symbol, from }])).get(symbol);
+      priced = (await this.options.prices.prices([{ symbol, from, maxAgeMs }])).get(symbol);
     } catch (error) {
       throw new BrokerError('NETWORK', `No price for ${symbol}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,4 +1,4 @@
-import { HOUR, type Clock } from '../../clock';
+import { HOUR, SECOND, type Clock } from '../../clock';
 
 /**
  * Which feed a paper price came from: BrokerVault's simulated feed, or one broker connection's market data
@@ -7,6 +7,9 @@ import { HOUR, type Clock } from '../../clock';
 export type PriceOrigin = 'simulated' | `connection:${string}`;
 
 export const SIMULATED: PriceOrigin = 'simulated';
+
+/** How long a display read may reuse a polled broker quote (PriceRequest.maxAgeMs): one paced quote request's worth. */
+export const DISPLAY_QUOTE_MAX_AGE_MS = SECOND;
 
 export function connectionOrigin(connectionId: string): PriceOrigin {
   return `connection:${connectionId}`;
@@ -31,6 +34,11 @@ export interface SourcedPrice {
 export interface PriceRequest {
   symbol: string;
   from?: PriceOrigin;
+  /**
+   * A display read (quotes shown, a P&L mark, an exit's poll) may take a broker quote polled within this many ms
+   * rather than spend the broker's quote budget again. Left out (0) for anything a fill is priced at.
+   */
+  maxAgeMs?: number;
 }
 
 /** Where the paper engine gets prices: the simulated feed below, or a valid connection's market data. */
