@@ -211,11 +211,16 @@ describe('paper mode (analyzer)', () => {
     const low = Number((Math.round((last * 0.5) / 0.05) * 0.05).toFixed(2));
     const rest = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: String(low) });
     expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'open', price: low });
+    // The order book reuses mapped rows between calls: each change must show in the very next book.
+    const inBook = async () => ((await ok('orderbook')).data.orders as { orderid: string }[]).find((o) => o.orderid === rest.orderid);
+    expect(await inBook()).toMatchObject({ order_status: 'open', price: low, quantity: 1 });
     const lower = Number((low - 1).toFixed(2));
     await ok('modifyorder', { orderid: rest.orderid, ...INFY, action: 'BUY', pricetype: 'LIMIT', quantity: 2, price: lower });
     expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'open', price: lower, quantity: 2 });
+    expect(await inBook()).toMatchObject({ order_status: 'open', price: lower, quantity: 2 });
     expect(await ok('cancelorder', { orderid: rest.orderid })).toMatchObject({ orderid: rest.orderid });
     expect((await ok('orderstatus', { orderid: rest.orderid })).data).toMatchObject({ order_status: 'cancelled' });
+    expect(await inBook()).toMatchObject({ order_status: 'cancelled', quantity: 2 });
 
     const a = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'LIMIT', price: low });
     const b = await ok('placeorder', { ...INFY, action: 'BUY', quantity: 1, pricetype: 'SL', price: low, trigger_price: low });

@@ -44,6 +44,64 @@ export function orderRow(order: OrderView, symbols: Symbols) {
   };
 }
 
+type OrderRow = Readonly<ReturnType<typeof orderRow>>;
+
+/** A mapped row with everything it was made from: reused only while every one of these is still the same. */
+interface CachedRow {
+  order: OrderView;
+  dialect: Symbols['dialect'];
+  master: Symbols['master'];
+  row: OrderRow;
+}
+
+/**
+ * The order book's rows by journal id, so a poll at hundreds of requests a second maps (symbols included) only the
+ * orders that changed since the last one. The journal is still read on every call; a cached row is reused only when
+ * every field of the journal's order (state, fills, price, message, updated_at…) and the symbol mapping (dialect and
+ * instrument master) are the same as when it was made, so a changed order is never answered stale. Entries of orders
+ * no longer among the newest 500 are dropped on the next call.
+ */
+const rowCache = new Map<string, CachedRow>();
+
+/** Whether two reads of one journal order agree on every field orderRow reads (updated_at too, as a version). */
+function sameOrder(a: OrderView, b: OrderView): boolean {
+  return (
+    a.updatedAt === b.updatedAt &&
+    a.state === b.state &&
+    a.filledQuantity === b.filledQuantity &&
+    a.averagePrice === b.averagePrice &&
+    a.quantity === b.quantity &&
+    a.limitPrice === b.limitPrice &&
+    a.stopPrice === b.stopPrice &&
+    a.type === b.type &&
+    a.brokerOrderId === b.brokerOrderId &&
+    a.message === b.message &&
+    a.product === b.product &&
+    a.symbol === b.symbol &&
+    a.side === b.side &&
+    a.createdAt === b.createdAt
+  );
+}
+
+function cachedRows(orders: OrderView[], symbols: Symbols): OrderRow[] {
+  const rows: OrderRow[] = [];
+  const seen = new Set<string>();
+  for (const order of orders) {
+    seen.add(order.id);
+    const hit = rowCache.get(order.id);
+    if (hit && hit.dialect === symbols.dialect && hit.master === symbols.master && sameOrder(hit.order, order)) {
+      rows.push(hit.row);
+      continue;
+    }
+    const row = Object.freeze(orderRow(order, symbols));
+    rowCache.set(order.id, { order, dialect: symbols.dialect, master: symbols.master, row });
+    rows.push(row);
+  }
+  // Keep the cache to the books being served: a few callers' newest 500 at most.
+  if (rowCache.size > seen.size + 2000) for (const id of rowCache.keys()) if (!seen.has(id)) rowCache.delete(id);
+  return rows;
+}
+
 export const orderbook = defineVerb({
   name: 'orderbook',
   permission: 'read',
@@ -51,18 +109,16 @@ export const orderbook = defineVerb({
   async run(ctx) {
     const venue = callerVenue(ctx);
     const symbols = await symbolsFor(ctx, venue);
-    const orders = venueOrders(ctx, venue).map((o) => orderRow(o, symbols));
-    const count = (f: (o: (typeof orders)[number]) => boolean) => orders.filter(f).length;
-    return success({
-      orders,
-      statistics: {
-        total_buy_orders: count((o) => o.action === 'BUY'),
-        total_sell_orders: count((o) => o.action === 'SELL'),
-        total_completed_orders: count((o) => o.order_status === 'complete'),
-        total_open_orders: count((o) => o.order_status === 'open'),
-        total_rejected_orders: count((o) => o.order_status === 'rejected'),
-      },
-    });
+    const orders = cachedRows(venueOrders(ctx, venue), symbols);
+    const statistics = { total_buy_orders: 0, total_sell_orders: 0, total_completed_orders: 0, total_open_orders: 0, total_rejected_orders: 0 };
+    for (const o of orders) {
+      if (o.action === 'BUY') statistics.total_buy_orders++;
+      if (o.action === 'SELL') statistics.total_sell_orders++;
+      if (o.order_status === 'complete') statistics.total_completed_orders++;
+      if (o.order_status === 'open') statistics.total_open_orders++;
+      if (o.order_status === 'rejected') statistics.total_rejected_orders++;
+    }
+    return success({ orders, statistics });
   },
 });
 
