@@ -244,7 +244,7 @@ for (const theme of THEMES) {
 
       // No reload: the first saved connection made the key, and main's vault:changed brought it to Settings.
       await nav(page, 'Settings');
-      await expect(page.getByTestId('vault-state')).toHaveText('ready');
+      await expect(page.getByTestId('vault-state')).toHaveAttribute('data-state', 'ready');
       await scan.scan('Settings');
       await page.getByRole('button', { name: 'Rotate encryption key…' }).click();
       await expect(page.getByRole('dialog', { name: 'Rotate the encryption key?' })).toBeVisible();

@@ -12,7 +12,9 @@ test('the app loads with its navigation and vault status', async ({ page, bridge
   await page.getByRole('button', { name: 'Audit', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Audit' })).toBeVisible();
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  await expect(page.getByTestId('vault-state')).toHaveText('no-key-yet');
+  await expect(page.getByTestId('vault-state')).toHaveAttribute('data-state', 'no-key-yet');
+  // The trader reads words, never the state's code.
+  await expect(page.getByTestId('vault-state')).toHaveText('Ready (a key is created with your first secret)');
 });
 
 test('CSP blocks inline script, eval and network requests to other origins', async ({ page, bridge }) => {

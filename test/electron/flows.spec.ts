@@ -54,13 +54,13 @@ async function launch(): Promise<Launched> {
 /** Where no OS keychain is reachable (CI), protect the vault with a passphrase first, as a trader would. */
 async function ensureVault(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  const state = (await page.getByTestId('vault-state').textContent()) ?? '';
+  const state = (await page.getByTestId('vault-state').getAttribute('data-state')) ?? '';
   if (state === 'keystore-unavailable') {
     const passphrase = 'electron-flows-passphrase';
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await page.getByLabel('Repeat passphrase', { exact: true }).fill(passphrase);
     await page.getByRole('button', { name: 'Use passphrase' }).click();
-    await expect(page.getByTestId('vault-state')).not.toHaveText('keystore-unavailable');
+    await expect(page.getByTestId('vault-state')).not.toHaveAttribute('data-state', 'keystore-unavailable');
   }
   await page.getByRole('button', { name: 'Connections', exact: true }).click();
 }

@@ -59,7 +59,10 @@ export function VaultSection() {
         <div>
           <dt>State</dt>
           <dd>
-            {STATE_WORDS[vault.state] ?? vault.state} (<span data-testid="vault-state">{vault.state}</span>)
+            {/* Words for the trader; the state's code only as data, for tests. */}
+            <span data-testid="vault-state" data-state={vault.state}>
+              {STATE_WORDS[vault.state] ?? 'Unknown'}
+            </span>
           </dd>
         </div>
         <div>
