@@ -135,7 +135,7 @@ export const ExitPlaceResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('placed'), exit: ExitViewSchema }),
   /** The exit breaks a pre-trade limit: send the request again with this confirmation to go ahead. */
   z.strictObject({ status: z.literal('needs-confirmation'), confirmationId: z.string(), reasons: z.array(z.string()) }),
-  /** The broker asked a question about a native exit (IBKR): show the prompts and answer with exits:answerPrompt. */
+  /** The broker asked a question about a native exit: show the prompts and answer with exits:answerPrompt. */
   z.strictObject({ status: z.literal('needs-broker-answer'), exit: ExitViewSchema, replyId: z.string(), prompts: z.array(z.string()) }),
 ]);
 export type ExitPlaceResult = z.infer<typeof ExitPlaceResultSchema>;

@@ -85,7 +85,7 @@ export class ExitService {
   /** Exits whose trigger is queued or running: further crossing ticks are dropped until it settles. */
   private readonly firing = new Set<string>();
   private readonly feed: ExitFeed;
-  /** Native exits waiting for the trader's answer to the broker's question (IBKR), by exit id: the broker's reply id. */
+  /** Native exits waiting for the trader's answer to the broker's question, by exit id: the broker's reply id. */
   private readonly awaiting = new Map<string, string>();
   private pollTimer: unknown = null;
   private polling = false;
@@ -234,7 +234,7 @@ export class ExitService {
       this.changed(id);
     } catch (error) {
       if (error instanceof BrokerPrompt) {
-        // The broker asks before it takes the exit (IBKR): the trader answers with exits:answerPrompt, as for an order.
+        // The broker asks before it takes the exit: the trader answers with exits:answerPrompt, as for an order.
         this.awaiting.set(id, error.replyId);
         this.update(id, ['placing'], { message: `Waiting for your answer: ${error.prompts.join(' ')}` });
         return { status: 'needs-broker-answer', exit: this.get(id), replyId: error.replyId, prompts: error.prompts };

@@ -70,7 +70,7 @@ export function ExitTicket({ symbol }: { symbol: string }) {
   const [requestId, setRequestId] = useState(() => crypto.randomUUID());
   const [confirm, setConfirm] = useState<{ confirmationId: string; reasons: string[] } | null>(null);
   const [review, setReview] = useState(false);
-  /** The broker asked a question about a native exit (IBKR): the trader answers it here. */
+  /** The broker asked a question about a native exit: the trader answers it here. */
   const [question, setQuestion] = useState<{ exitId: string; replyId: string; prompts: string[] } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();
