@@ -20,12 +20,17 @@ export function PreferencesSection() {
   const { busy, error, run } = useAction();
   if (!settings) return null;
 
+  // The control shows the change at once; main's answer then stands (what it saved, or what it holds after a refusal).
   const save = async (patch: Partial<Settings>) => {
     setSaved(false);
+    const before = useApp.getState().settings;
+    if (before) useApp.setState({ settings: { ...before, ...patch } });
     const next = await run(() => unwrap(getApi().settings.set(patch)));
     if (next) {
       useApp.setState({ settings: next });
       setSaved(true);
+    } else if (before) {
+      useApp.setState({ settings: before });
     }
   };
   const n = Number(interval);
