@@ -5,15 +5,12 @@ import type { Page } from '@playwright/test';
 import { simulatedPriceAt } from '../../src/main/trading/paper';
 import { MemoryKeyStore } from '../../src/main/vault/keystore';
 import { startBridge } from '../bridge/server';
-import type { AlpacaSimHandle } from '../simulators/alpaca';
 import { priceAt } from '../simulators/exchange';
 import { expect, freePort, test } from './fixtures';
-import { fillDetails, openWizardFor, wizard } from './flows/connect';
-import { SkippingClock, startSim } from './flows/sims';
+import { alpacaStreamed, connectAlpaca } from './flows/alpaca-streamed';
+import { SkippingClock } from './flows/sims';
 import { ticket } from './flows/trading';
 
-/** Monday 5 January 2026, 10:00 in New York: the US market is open. */
-const MARKET_OPEN_NY = Date.UTC(2026, 0, 5, 15, 0, 0);
 const MANAGED = 'Managed by BrokerVault — works only while BrokerVault is running';
 
 const exitForm = (page: Page) => page.getByRole('form', { name: 'Protective exit' });
@@ -27,30 +24,11 @@ function firstSecond(price: (t: number) => number, test: (p: number) => boolean,
   throw new Error('the price never gets there');
 }
 
-const streamed = test.extend<{ clock: SkippingClock; alpaca: AlpacaSimHandle }>({
-  // eslint-disable-next-line no-empty-pattern
-  clock: async ({}, use) => {
-    await use(new SkippingClock(MARKET_OPEN_NY));
-  },
-  alpaca: async ({ clock }, use) => {
-    const sim = await startSim<AlpacaSimHandle>('alpaca', { clock });
-    await use(sim);
-    await sim.close();
-  },
-  bridgeOptions: async ({ clock }, use) => {
-    await use({ clock });
-  },
-});
+const streamed = alpacaStreamed;
 
 streamed('a paper bracket enters, arms, and its stop fires from the broker’s live feed', async ({ page, bridge, clock, alpaca }) => {
   await page.goto(bridge.url);
-  await openWizardFor(page, 'alpaca', 'alpaca');
-  await wizard(page).getByLabel('Name for this connection').fill('Alpaca prices');
-  await fillDetails(page, { 'API Key ID': alpaca.credentials.apiKeyId!, 'API Secret Key': alpaca.credentials.apiSecretKey! }, alpaca.baseUrl);
-  await wizard(page).getByRole('button', { name: 'Continue to test' }).click();
-  await expect(wizard(page).getByTestId('test-ok')).toContainText('accepted these credentials', { timeout: 10_000 });
-  await wizard(page).getByRole('button', { name: 'Save connection' }).click();
-  await wizard(page).getByRole('button', { name: 'Done' }).click();
+  await connectAlpaca(page, alpaca, 'Alpaca prices');
 
   // Paper mode on Alpaca's streamed prices: the ticket's symbol streams.
   await page.getByRole('button', { name: 'Trading', exact: true }).click();

@@ -1,37 +1,13 @@
-import type { AlpacaSimHandle } from '../simulators/alpaca';
-import { expect, test } from './fixtures';
-import { fillDetails, openWizardFor, wizard } from './flows/connect';
+import { expect } from './fixtures';
 import { goLive } from './flows/mode';
-import { SkippingClock, startSim } from './flows/sims';
+import { alpacaStreamed, connectAlpaca } from './flows/alpaca-streamed';
 import { ticket } from './flows/trading';
 
-/** Monday 5 January 2026, 10:00 in New York: the US market is open, so a silent feed would count as stale. */
-const MARKET_OPEN_NY = Date.UTC(2026, 0, 5, 15, 0, 0);
-
-const streaming = test.extend<{ clock: SkippingClock; alpaca: AlpacaSimHandle }>({
-  // eslint-disable-next-line no-empty-pattern
-  clock: async ({}, use) => {
-    await use(new SkippingClock(MARKET_OPEN_NY));
-  },
-  alpaca: async ({ clock }, use) => {
-    const sim = await startSim<AlpacaSimHandle>('alpaca', { clock });
-    await use(sim);
-    await sim.close();
-  },
-  bridgeOptions: async ({ clock }, use) => {
-    await use({ clock });
-  },
-});
+const streaming = alpacaStreamed;
 
 streaming('a quote changes on screen as the broker streams it, and an order’s new state arrives without Refresh', async ({ page, bridge, clock, alpaca }) => {
   await page.goto(bridge.url);
-  await openWizardFor(page, 'alpaca', 'alpaca');
-  await wizard(page).getByLabel('Name for this connection').fill('Alpaca paper');
-  await fillDetails(page, { 'API Key ID': alpaca.credentials.apiKeyId!, 'API Secret Key': alpaca.credentials.apiSecretKey! }, alpaca.baseUrl);
-  await wizard(page).getByRole('button', { name: 'Continue to test' }).click();
-  await expect(wizard(page).getByTestId('test-ok')).toContainText('accepted these credentials', { timeout: 10_000 });
-  await wizard(page).getByRole('button', { name: 'Save connection' }).click();
-  await wizard(page).getByRole('button', { name: 'Done' }).click();
+  await connectAlpaca(page, alpaca, 'Alpaca paper');
 
   // The health card says whether the connection's price feed is up; nothing is watched yet.
   await page.getByRole('button', { name: 'Health', exact: true }).click();
