@@ -1,19 +1,30 @@
 /** Wall-clock arithmetic in an IANA time zone, for scheduled baskets (e.g. 15:10 in Asia/Kolkata). */
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs tens of µs, and a square-off check needs dozens. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, fmt);
+  }
+  return fmt;
+}
+
 function parts(at: number, timeZone: string) {
-  const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    weekday: 'short',
-    hourCycle: 'h23',
-  });
   const out: Record<string, string> = {};
-  for (const p of fmt.formatToParts(new Date(at))) out[p.type] = p.value;
+  for (const p of formatterFor(timeZone).formatToParts(new Date(at))) out[p.type] = p.value;
   return out;
 }
 

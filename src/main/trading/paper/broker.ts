@@ -315,9 +315,11 @@ export class PaperBroker {
    */
   private squareOffReason(order: OrderRequest, priced: SourcedPrice): string | undefined {
     if (order.type !== 'MARKET') return undefined;
-    const cutoff = lastSquareOff(this.options.clock.now());
     const p = this.store.position(order.symbol);
-    if (cutoff === null || !p || !this.dueForSquareOff(p, cutoff)) return undefined;
+    // The square-off time is worked out only for an intraday position (it costs dozens of time-zone conversions).
+    if (!p || p.quantity === 0 || !isIntraday(p.product)) return undefined;
+    const cutoff = lastSquareOff(this.options.clock.now());
+    if (cutoff === null || !this.dueForSquareOff(p, cutoff)) return undefined;
     if (order.side !== (p.quantity < 0 ? 'BUY' : 'SELL') || order.quantity !== Math.abs(p.quantity)) return undefined;
     return `Squared off at ${priced.price}: ${p.product} positions are closed at ${INTRADAY_SQUARE_OFF.label} (BrokerVault paper rule, as NSE intraday).`;
   }
