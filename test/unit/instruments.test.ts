@@ -94,4 +94,22 @@ describe('instrument masters', () => {
     expect(result).toMatchObject({ masterDay: '2026-01-05', stale: true });
     expect(result.results).toHaveLength(1);
   });
+
+  it('names the copy of the master a mapping reads, new only when a new list is stored', async () => {
+    const { conn, downloads, fail, succeed } = await setup();
+    const brokers = g.services.brokerCalls;
+    const first = await brokers.instrumentMaster(conn.id);
+    expect(first.master.find('NSE:SBIN')?.brokerSymbol).toBe('SBIN-EQ');
+    expect((await brokers.instrumentMaster(conn.id)).copy).toBe(first.copy);
+    // The next day's download fails: yesterday's copy, under the same number.
+    g.clock.advance(DAY);
+    fail(new BrokerError('NETWORK', 'Could not reach the scrip master host.'));
+    expect((await brokers.instrumentMaster(conn.id)).copy).toBe(first.copy);
+    g.clock.advance(11 * 60_000);
+    succeed([infy]);
+    const next = await brokers.instrumentMaster(conn.id);
+    expect(next.copy).not.toBe(first.copy);
+    expect(next.master.find('NSE:SBIN')).toBeNull();
+    expect(downloads).toHaveLength(3);
+  });
 });

@@ -6,6 +6,7 @@ import { toCommonSymbol, fromCommonSymbol, type Dialect } from '../../src/main/l
 import type { Symbols } from '../../src/main/local-api/verbs/common';
 
 const symbolsOf = (dialect: Dialect): Symbols => ({
+  key: dialect,
   dialect,
   connection: null,
   master: null,

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderView } from '../../src/shared/schemas';
 import type { VerbContext } from '../../src/main/local-api/verb';
 import { PAPER_ACCOUNT_ID } from '../../src/main/local-api/keys';
 import { orderRow, orderbook } from '../../src/main/local-api/verbs/books';
 import { symbolsFor } from '../../src/main/local-api/verbs/common';
+import { openDatabase } from '../../src/main/store/db';
+import { OrdersRepo, type NewJournalEntry } from '../../src/main/store/orders-repo';
+import { tempDir } from '../support/graph';
 
-/** The orderbook verb reuses mapped rows between calls: a changed journal order must show in the very next book. */
-
+/**
+ * The orderbook verb keeps its last answer while the journal is unchanged: every kind of journal write must show in
+ * the very next book, even within the same millisecond, and a key's binding decides what it sees on every call.
+ */
 const T0 = Date.UTC(2026, 11, 7, 9, 15);
 
-function order(i: number, over: Partial<OrderView> = {}): OrderView {
+function entry(i: number, over: Partial<NewJournalEntry> = {}): NewJournalEntry {
   return {
     id: `order-${i}`,
     clientOrderId: `client-${i}`,
@@ -23,72 +27,85 @@ function order(i: number, over: Partial<OrderView> = {}): OrderView {
     limitPrice: 100 + i,
     stopPrice: null,
     product: 'CNC',
-    state: 'OPEN',
-    brokerOrderId: `paper-${i}`,
-    filledQuantity: 0,
-    averagePrice: null,
-    message: null,
     source: 'api',
     createdAt: T0 + i,
-    updatedAt: T0 + i,
-    parentId: null,
     ...over,
   };
 }
 
-/** A caller on the paper account over a journal the test rewrites between calls (fresh objects each read, as SQLite gives). */
-function world(journal: OrderView[]) {
+type Book = { orders: ReturnType<typeof orderRow>[]; statistics: Record<string, number> };
+
+/** A paper caller over a real journal; `connectionIds` is the key's binding, which the app may change between calls. */
+function world(n: number) {
+  const repo = new OrdersRepo(openDatabase(tempDir()));
+  for (let i = 0; i < n; i++) repo.insert(entry(i));
+  const caller = { keyId: 'key-1', connectionIds: [PAPER_ACCOUNT_ID], permission: 'read' as const };
   const ctx = {
-    caller: { keyId: 'key-1', connectionIds: [PAPER_ACCOUNT_ID], permission: 'read' },
+    caller,
     services: {
       trading: {
         venue: () => ({ mode: 'paper', connectionId: null, broker: 'paper' }),
-        orders: { list: () => journal.map((o) => ({ ...o })) },
+        orders: { list: (f: Parameters<OrdersRepo['list']>[0]) => repo.list(f), journalVersion: () => repo.version() },
       },
       connections: { list: () => [] },
     },
   } as unknown as VerbContext;
-  const book = async () => (await orderbook.run(ctx, {})).body.data as { orders: ReturnType<typeof orderRow>[]; statistics: Record<string, number> };
-  /** The book mapped from scratch, no cache: what every reply must equal. */
+  const reply = () => orderbook.run(ctx, {});
+  const book = async () => (await reply()).body.data as Book;
+  /** The book mapped from scratch, nothing kept: what every answer must equal. */
   const fresh = async () => {
     const symbols = await symbolsFor(ctx, { mode: 'paper', connectionId: null, broker: 'paper' });
-    return journal.map((o) => orderRow(o, symbols));
+    return repo.list({ mode: 'paper', limit: 500 }).map((o) => orderRow(o, symbols));
   };
-  return { book, fresh };
+  return { repo, caller, ctx, reply, book, fresh };
 }
 
-describe('orderbook row reuse', () => {
+describe('orderbook kept between journal writes', () => {
   it('answers a fill and a state change in the next call, even within the same millisecond', async () => {
-    const journal = Array.from({ length: 50 }, (_, i) => order(i));
-    const { book, fresh } = world(journal);
+    const { repo, book, fresh } = world(50);
     expect((await book()).orders).toEqual(await fresh());
     expect((await book()).statistics).toMatchObject({ total_open_orders: 50, total_completed_orders: 0 });
 
-    // A partial fill, written with the same updated_at as before (two writes in one millisecond).
-    journal[7] = { ...journal[7]!, state: 'PARTIALLY_FILLED', filledQuantity: 4, averagePrice: 107.5 };
+    // A partial fill, then the fill, both written at the same updated_at.
+    repo.update('order-7', { state: 'PARTIALLY_FILLED', filledQuantity: 4, averagePrice: 107.5 }, T0);
     let next = await book();
-    expect(next.orders[7]).toMatchObject({ orderid: 'order-7', filled_quantity: 4, average_price: 107.5, order_status: 'open' });
-    expect(next.orders).toEqual(await fresh());
-
-    // Then complete, and another order cancelled with a message.
-    journal[7] = { ...journal[7]!, state: 'FILLED', filledQuantity: 10, averagePrice: 107.25, updatedAt: T0 + 1000 };
-    journal[8] = { ...journal[8]!, state: 'CANCELLED', message: 'Cancelled by you.' };
+    expect(next.orders.find((o) => o.orderid === 'order-7')).toMatchObject({ filled_quantity: 4, average_price: 107.5, order_status: 'open' });
+    repo.update('order-7', { state: 'FILLED', filledQuantity: 10, averagePrice: 107.25 }, T0);
+    repo.update('order-8', { state: 'CANCELLED', message: 'Cancelled by you.' }, T0);
     next = await book();
-    expect(next.orders[7]).toMatchObject({ filled_quantity: 10, average_price: 107.25, order_status: 'complete' });
-    expect(next.orders[8]).toMatchObject({ order_status: 'cancelled', message: 'Cancelled by you.' });
+    expect(next.orders.find((o) => o.orderid === 'order-7')).toMatchObject({ filled_quantity: 10, average_price: 107.25, order_status: 'complete' });
+    expect(next.orders.find((o) => o.orderid === 'order-8')).toMatchObject({ order_status: 'cancelled', message: 'Cancelled by you.' });
     expect(next.orders).toEqual(await fresh());
     expect(next.statistics).toMatchObject({ total_open_orders: 48, total_completed_orders: 1 });
   });
 
   it('answers a modified price and quantity, and a new order, in the next call', async () => {
-    const journal = Array.from({ length: 20 }, (_, i) => order(100 + i));
-    const { book, fresh } = world(journal);
+    const { repo, book, fresh } = world(20);
     await book();
-    journal[3] = { ...journal[3]!, quantity: 25, limitPrice: 99.95, type: 'STOP_LIMIT', stopPrice: 99.5 };
-    journal.unshift(order(999, { side: 'SELL', state: 'REJECTED', message: 'Refused by the limits.' }));
+    repo.amend('order-3', { quantity: 25, limitPrice: 99.95, type: 'STOP_LIMIT', stopPrice: 99.5 }, T0);
+    repo.insert(entry(999, { side: 'SELL', createdAt: T0 + 5000 }));
+    repo.update('order-999', { state: 'REJECTED', message: 'Refused by the limits.' }, T0 + 5000);
     const next = await book();
     expect(next.orders[0]).toMatchObject({ orderid: 'order-999', order_status: 'rejected', action: 'SELL' });
-    expect(next.orders[4]).toMatchObject({ quantity: 25, price: 99.95, pricetype: 'SL', trigger_price: 99.5 });
+    expect(next.orders.find((o) => o.orderid === 'order-3')).toMatchObject({ quantity: 25, price: 99.95, pricetype: 'SL', trigger_price: 99.5 });
     expect(next.orders).toEqual(await fresh());
+  });
+
+  it('answers an unchanged book from what it kept, encoded once, and frozen so no caller can change it', async () => {
+    const { reply, repo } = world(5);
+    const first = await reply();
+    const again = await reply();
+    expect(again).toBe(first);
+    expect(JSON.parse(again.encoded!.toString('utf8'))).toEqual(again.body);
+    expect(Object.isFrozen(again)).toBe(true);
+    repo.update('order-0', { state: 'FILLED', filledQuantity: 10 }, T0);
+    expect(await reply()).not.toBe(first);
+  });
+
+  it('checks the key’s binding on every call: unbound from the paper account, the same book is refused', async () => {
+    const { caller, reply } = world(5);
+    expect((await reply()).httpStatus).toBe(200);
+    caller.connectionIds = [];
+    await expect(reply()).rejects.toThrow(/not bound to the paper account/);
   });
 });

@@ -13,7 +13,8 @@ function context(warnings: unknown[]): VerbContext {
     connections: { list: () => [{ id: 'c1', broker: 'zerodha', isActive: true }] },
     brokerCalls: {
       adapterFor: () => ({ symbolDialect: 'yymmm', fetchInstruments: () => Promise.resolve([]) }),
-      call: () => Promise.reject(new BrokerError('NETWORK', "Zerodha's instrument list could not be downloaded, and there is no earlier copy to use.")),
+      instrumentMaster: () =>
+        Promise.reject(new BrokerError('NETWORK', "Zerodha's instrument list could not be downloaded, and there is no earlier copy to use.")),
     },
     log: { warn: (...args: unknown[]) => warnings.push(args) },
     trading: { venue: () => ({ mode: 'paper', connectionId: null, broker: 'paper' }) },

@@ -252,15 +252,16 @@ export class RestServer {
 
   private respond(res: http.ServerResponse, reply: VerbReply): void {
     if (res.headersSent || res.destroyed) return;
-    let text: string;
+    // A kept reply comes encoded: a large book is not turned into bytes again on every request.
+    let payload: Buffer | string;
     try {
-      text = JSON.stringify(reply.body);
+      payload = reply.encoded ?? JSON.stringify(reply.body);
     } catch {
-      text = JSON.stringify({ status: 'error', message: 'BrokerVault could not encode the answer.' });
+      payload = JSON.stringify({ status: 'error', message: 'BrokerVault could not encode the answer.' });
       reply = { ...reply, httpStatus: 500 };
     }
     // SECURITY: no Access-Control-* header, ever.
-    res.writeHead(reply.httpStatus, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    res.writeHead(reply.httpStatus, { ...JSON_HEADERS, 'content-length': typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length });
+    res.end(payload);
   }
 }

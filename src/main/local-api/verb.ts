@@ -41,6 +41,8 @@ export interface VerbContext {
 export interface VerbReply {
   httpStatus: number;
   body: { status: 'success' | 'error'; data?: unknown; message?: string } & Record<string, unknown>;
+  /** The body as UTF-8 JSON, when a verb answers the same kept reply many times (encoded once; see keptReply). */
+  readonly encoded?: Buffer;
 }
 
 /**

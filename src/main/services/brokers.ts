@@ -4,7 +4,15 @@ import { apiHostProblem } from '../../shared/api-host';
 import type { BrokerId, Environment } from '../../shared/brokers';
 import type { AppErrorShape } from '../../shared/result';
 import type { AccountCheckSchema, ConnectionStatus, ConnectionView, CreateConnectionInput, LoginStartSchema } from '../../shared/schemas';
-import { MemoryInstrumentMaster, BrokerError, BrokerPrompt, type AccountSummary, type BrokerAdapter, type BrokerContext } from '../brokers/types';
+import {
+  MemoryInstrumentMaster,
+  BrokerError,
+  BrokerPrompt,
+  type AccountSummary,
+  type BrokerAdapter,
+  type BrokerContext,
+  type InstrumentMaster,
+} from '../brokers/types';
 import type { BrokerRegistry } from '../brokers/registry';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -144,6 +152,20 @@ export class BrokerService {
     if (options.needsInstruments)
       await this.deps.instruments.ensureFresh(adapter, () => this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx)));
     return ctx;
+  }
+
+  /**
+   * A saved connection's broker's instrument master, made fresh first, and which copy it is. The master is the
+   * broker's, not the connection's: its credentials are read only when a download is due.
+   */
+  async instrumentMaster(id: string): Promise<{ master: InstrumentMaster; copy: number }> {
+    const row = this.deps.connections.row(id);
+    const adapter = this.adapterFor(row.broker);
+    await this.deps.instruments.ensureFresh(adapter, async () => {
+      const ctx = await this.context(row);
+      return this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx));
+    });
+    return { master: this.deps.instruments.master(adapter), copy: this.deps.instruments.copy(adapter) };
   }
 
   /** Run one adapter call for a saved connection (each of its requests waits for the broker's rate limits). */

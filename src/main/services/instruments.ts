@@ -29,6 +29,11 @@ export class InstrumentService {
     return this.repo.master(adapter.descriptor.id);
   }
 
+  /** Which copy of the broker's master is stored now (see InstrumentsRepo.copy). */
+  copy(adapter: BrokerAdapter): number {
+    return this.repo.copy(adapter.descriptor.id);
+  }
+
   status(adapter: BrokerAdapter) {
     return this.repo.status(adapter.descriptor.id);
   }

@@ -65,11 +65,43 @@ export interface JournalUpdate {
   message?: string | null;
 }
 
+/**
+ * Each database's journal version, shared by every repo over it: a kept read is reused only while it has not moved.
+ * Every write takes the next number of one process-wide sequence, so two databases (tests run many graphs in one
+ * process) never share a version. Every write to order_journal goes through this file (test/unit/single-writers.test.ts).
+ */
+const journalVersions = new WeakMap<Db, { current: number }>();
+let lastVersion = 0;
+
+type ListFilter = { mode?: Mode; before?: number; limit: number };
+
+/** How many distinct list filters keep their last answer (the window's and the local API's few). */
+const KEPT_LISTS = 8;
+
 /** The local order journal: every order is written here before it is sent, and updated with what really happened. */
 export class OrdersRepo {
-  constructor(private readonly db: Db) {}
+  private readonly versions: { current: number };
+  /** The last answer per list filter, with the version it was read at; the views are frozen, so safe to share. */
+  private readonly kept = new Map<string, { version: number; views: readonly OrderView[] }>();
+
+  constructor(private readonly db: Db) {
+    let versions = journalVersions.get(db);
+    if (!versions) journalVersions.set(db, (versions = { current: ++lastVersion }));
+    this.versions = versions;
+  }
+
+  /** The journal's version: a new number on every write, unique in this process (a key for answers made from it). */
+  version(): number {
+    return this.versions.current;
+  }
+
+  /** Called before each write runs, so no read can keep a row the write changes. */
+  private written(): void {
+    this.versions.current = ++lastVersion;
+  }
 
   insert(entry: NewJournalEntry): void {
+    this.written();
     this.db
       .prepare(
         `INSERT INTO order_journal (id, client_order_id, connection_id, mode, broker, symbol, side, quantity, order_type, price,
@@ -81,6 +113,7 @@ export class OrdersRepo {
   }
 
   update(id: string, update: JournalUpdate, now: number): void {
+    this.written();
     this.db
       .prepare(
         `UPDATE order_journal SET state = @state,
@@ -103,6 +136,7 @@ export class OrdersRepo {
 
   /** A working order's new terms after a modify the broker accepted. */
   amend(id: string, terms: Pick<OrderView, 'quantity' | 'type' | 'limitPrice' | 'stopPrice'>, now: number): void {
+    this.written();
     this.db
       .prepare(
         'UPDATE order_journal SET quantity = @quantity, order_type = @type, price = @limitPrice, trigger_price = @stopPrice, updated_at = @now WHERE id = @id',
@@ -132,7 +166,25 @@ export class OrdersRepo {
     return row ? toView(row) : null;
   }
 
-  list(filter: { mode?: Mode; before?: number; limit: number }): OrderView[] {
+  /**
+   * The newest orders (by creation), for the window and the local API's books. An answer is kept until the next
+   * journal write, so polling it costs nothing while nothing changes. Reads inside a transaction are never kept: they
+   * see writes that may still be rolled back. The list is the caller's own; its orders are frozen (shared).
+   */
+  list(filter: ListFilter): OrderView[] {
+    const key = `${filter.mode ?? ''}|${filter.before ?? ''}|${filter.limit}`;
+    const kept = this.kept.get(key);
+    if (kept && kept.version === this.versions.current) return kept.views.slice();
+    const version = this.versions.current;
+    const views = this.read(filter).map((view) => Object.freeze(view));
+    if (!this.db.inTransaction) {
+      if (this.kept.size >= KEPT_LISTS && !this.kept.has(key)) this.kept.clear();
+      this.kept.set(key, { version, views });
+    }
+    return views.slice();
+  }
+
+  private read(filter: ListFilter): OrderView[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.mode) {

@@ -573,8 +573,14 @@ export class OrderService {
     return [...new Set(this.deps.repo.open().flatMap((o) => (o.mode === 'live' && o.connectionId ? [o.connectionId] : [])))];
   }
 
+  /** The newest journal orders; the list is the caller's, its orders frozen (kept between writes: see OrdersRepo.list). */
   list(filter: { mode?: Mode; before?: number; limit: number }): OrderView[] {
     return this.deps.repo.list(filter);
+  }
+
+  /** A number that changes on every journal write: an answer made from the journal is good while it stays the same. */
+  journalVersion(): number {
+    return this.deps.repo.version();
   }
 
   /** Record changes a venue reported on its own (paper fills when prices move). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OrderView } from '../../../shared/schemas';
 import type { Venue } from '../../trading/venue';
-import type { VerbContext } from '../verb';
+import type { VerbContext, VerbReply } from '../verb';
 import {
   ORDER_STATUS,
   PRICE_TYPE,
@@ -44,62 +44,33 @@ export function orderRow(order: OrderView, symbols: Symbols) {
   };
 }
 
-type OrderRow = Readonly<ReturnType<typeof orderRow>>;
-
-/** A mapped row with everything it was made from: reused only while every one of these is still the same. */
-interface CachedRow {
-  order: OrderView;
-  dialect: Symbols['dialect'];
-  master: Symbols['master'];
-  row: OrderRow;
-}
-
 /**
- * The order book's rows by journal id, so a poll at hundreds of requests a second maps (symbols included) only the
- * orders that changed since the last one. The journal is still read on every call; a cached row is reused only when
- * every field of the journal's order (state, fills, price, message, updated_at…) and the symbol mapping (dialect and
- * instrument master) are the same as when it was made, so a changed order is never answered stale. Entries of orders
- * no longer among the newest 500 are dropped on the next call.
+ * The last order book answered per caller scope (the venue and the accounts the key is bound to), with the journal
+ * version and the symbol mapping it was made under. A script polling at hundreds of requests a second is answered
+ * from it, JSON already encoded, while nothing changed; any journal write (a new order, a fill, a cancel, a modify)
+ * or a new copy of the broker's master makes the next call build it again. Safe across service graphs in one
+ * process: journal versions are unique in the process (orders-repo.ts), and so are master copies.
  */
-const rowCache = new Map<string, CachedRow>();
+const keptBooks = new Map<string, { journal: number; mapping: string; reply: VerbReply }>();
+/** A few keys times a few venues; past this the oldest is dropped. */
+const KEPT_BOOKS = 32;
 
-/** Whether two reads of one journal order agree on every field orderRow reads (updated_at too, as a version). */
-function sameOrder(a: OrderView, b: OrderView): boolean {
-  return (
-    a.updatedAt === b.updatedAt &&
-    a.state === b.state &&
-    a.filledQuantity === b.filledQuantity &&
-    a.averagePrice === b.averagePrice &&
-    a.quantity === b.quantity &&
-    a.limitPrice === b.limitPrice &&
-    a.stopPrice === b.stopPrice &&
-    a.type === b.type &&
-    a.brokerOrderId === b.brokerOrderId &&
-    a.message === b.message &&
-    a.product === b.product &&
-    a.symbol === b.symbol &&
-    a.side === b.side &&
-    a.createdAt === b.createdAt
-  );
+/** A reply that will be answered many times: frozen, and encoded once. */
+function keptReply(reply: VerbReply): VerbReply {
+  return Object.freeze({ ...reply, encoded: Buffer.from(JSON.stringify(reply.body)) });
 }
 
-function cachedRows(orders: OrderView[], symbols: Symbols): OrderRow[] {
-  const rows: OrderRow[] = [];
-  const seen = new Set<string>();
-  for (const order of orders) {
-    seen.add(order.id);
-    const hit = rowCache.get(order.id);
-    if (hit && hit.dialect === symbols.dialect && hit.master === symbols.master && sameOrder(hit.order, order)) {
-      rows.push(hit.row);
-      continue;
-    }
-    const row = Object.freeze(orderRow(order, symbols));
-    rowCache.set(order.id, { order, dialect: symbols.dialect, master: symbols.master, row });
-    rows.push(row);
+function buildBook(ctx: VerbContext, venue: Venue, symbols: Symbols): VerbReply {
+  const orders = venueOrders(ctx, venue).map((order) => orderRow(order, symbols));
+  const statistics = { total_buy_orders: 0, total_sell_orders: 0, total_completed_orders: 0, total_open_orders: 0, total_rejected_orders: 0 };
+  for (const o of orders) {
+    if (o.action === 'BUY') statistics.total_buy_orders++;
+    if (o.action === 'SELL') statistics.total_sell_orders++;
+    if (o.order_status === 'complete') statistics.total_completed_orders++;
+    if (o.order_status === 'open') statistics.total_open_orders++;
+    if (o.order_status === 'rejected') statistics.total_rejected_orders++;
   }
-  // Keep the cache to the books being served: a few callers' newest 500 at most.
-  if (rowCache.size > seen.size + 2000) for (const id of rowCache.keys()) if (!seen.has(id)) rowCache.delete(id);
-  return rows;
+  return success({ orders, statistics });
 }
 
 export const orderbook = defineVerb({
@@ -109,16 +80,16 @@ export const orderbook = defineVerb({
   async run(ctx) {
     const venue = callerVenue(ctx);
     const symbols = await symbolsFor(ctx, venue);
-    const orders = cachedRows(venueOrders(ctx, venue), symbols);
-    const statistics = { total_buy_orders: 0, total_sell_orders: 0, total_completed_orders: 0, total_open_orders: 0, total_rejected_orders: 0 };
-    for (const o of orders) {
-      if (o.action === 'BUY') statistics.total_buy_orders++;
-      if (o.action === 'SELL') statistics.total_sell_orders++;
-      if (o.order_status === 'complete') statistics.total_completed_orders++;
-      if (o.order_status === 'open') statistics.total_open_orders++;
-      if (o.order_status === 'rejected') statistics.total_rejected_orders++;
-    }
-    return success({ orders, statistics });
+    // Read after the await: the version and the orders below are read in one synchronous step.
+    const journal = ctx.services.trading.orders.journalVersion();
+    const scope = `${venue.mode}|${venue.connectionId ?? ''}|${ctx.caller.connectionIds.join(',')}`;
+    const kept = keptBooks.get(scope);
+    if (kept && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
+    const reply = keptReply(buildBook(ctx, venue, symbols));
+    keptBooks.delete(scope);
+    if (keptBooks.size >= KEPT_BOOKS) keptBooks.delete(keptBooks.keys().next().value!);
+    keptBooks.set(scope, { journal, mapping: symbols.key, reply });
+    return reply;
   },
 });
 

@@ -85,7 +85,7 @@ export function callerVenue(ctx: VerbContext): Venue {
 /** The venue for an order verb: as callerVenue, and refused while the kill switch's lock holds. */
 export function tradingVenue(ctx: VerbContext): Venue {
   // SECURITY: after the kill switch, API trading stays off (paper included) until the trader re-enables trading in the app.
-  if (ctx.services.trading.mode.status().locked) {
+  if (ctx.services.trading.mode.locked) {
     throw new ApiError(403, 'The kill switch stopped trading. API orders are refused until you turn trading back on in the BrokerVault app.');
   }
   return callerVenue(ctx);
@@ -119,6 +119,8 @@ export type VenueRef = Pick<Venue, 'mode' | 'connectionId' | 'broker'>;
 
 /** Symbol mapping for one call: the dialect of the data connection's broker and its master (where it has one). */
 export interface Symbols {
+  /** Names this mapping (dialect, broker, which copy of its master): answers mapped under the same key map the same. */
+  key: string;
   dialect: Dialect;
   connection: { id: string; broker: BrokerId } | null;
   master: SymbolLookup | null;
@@ -131,9 +133,10 @@ export async function symbolsFor(ctx: VerbContext, venue: VenueRef): Promise<Sym
   const connection = dataConnection(ctx, venue);
   const dialect = connection ? ctx.services.brokerCalls.adapterFor(connection.broker).symbolDialect : DEFAULT_DIALECT;
   let master: SymbolLookup | null = null;
+  let copy: number | null = null;
   if (connection && ctx.services.brokerCalls.adapterFor(connection.broker).fetchInstruments) {
     try {
-      master = await ctx.services.brokerCalls.call(connection.id, async (_a, c) => c.instruments, { needsInstruments: true });
+      ({ master, copy } = await ctx.services.brokerCalls.instrumentMaster(connection.id));
     } catch (error) {
       // Live orders need the broker's master (the adapter maps through it too); paper falls back to the dialect's own form.
       if (venue.mode === 'live') throw error;
@@ -142,6 +145,7 @@ export async function symbolsFor(ctx: VerbContext, venue: VenueRef): Promise<Sym
   }
   const instrument = (common: string) => master?.find(common) ?? null;
   return {
+    key: `${dialect}|${connection?.broker ?? ''}|${copy ?? 'no master'}`,
     dialect,
     connection,
     master,
