@@ -51,8 +51,12 @@ export interface KeyBinding {
  * Each key is bound to the paper account and/or connections and to a permission; a revoked key stays listed,
  * refused. Every change is audited in the same transaction; the audit detail never holds the key.
  */
+/** Each database's count of key changes, shared by every store over it (see ApiKeyStore.version). */
+const keyChanges = new WeakMap<Db, { count: number }>();
+
 export class ApiKeyStore {
   private readonly byHash;
+  private readonly changes: { count: number };
   /** Last-used times are written at most once a minute per key: not one write per request. */
   private readonly lastUsedWritten = new Map<string, number>();
 
@@ -63,6 +67,18 @@ export class ApiKeyStore {
     private readonly connectionExists: (id: string) => boolean,
   ) {
     this.byHash = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE key_hash = ?');
+    let changes = keyChanges.get(db);
+    if (!changes) keyChanges.set(db, (changes = { count: 0 }));
+    this.changes = changes;
+  }
+
+  /**
+   * A number that changes whenever a key is created, rebound, made read-only or revoked: a caller checked at one
+   * version is still what the database says while the version is the same. Only this file writes api_keys
+   * (test/unit/single-writers.test.ts holds that).
+   */
+  version(): number {
+    return this.changes.count;
   }
 
   list(): ApiKeyView[] {
@@ -83,6 +99,7 @@ export class ApiKeyStore {
         .run(id, label, hashApiKey(secret), binding.permission, binding.paper ? 1 : 0, JSON.stringify(binding.connectionIds), now);
       this.audit.append('api.keyCreate', null, { keyId: id, permission: binding.permission, paper: binding.paper, connections: binding.connectionIds });
     })();
+    this.changes.count++;
     return { key: this.get(id), secret };
   }
 
@@ -96,6 +113,7 @@ export class ApiKeyStore {
         .run(binding.permission, binding.paper ? 1 : 0, JSON.stringify(binding.connectionIds), id);
       this.audit.append('api.keyUpdate', null, { keyId: id, permission: binding.permission, paper: binding.paper, connections: binding.connectionIds });
     })();
+    this.changes.count++;
     return this.get(id);
   }
 
@@ -106,6 +124,7 @@ export class ApiKeyStore {
       this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(this.clock.now(), id);
       this.audit.append('api.keyRevoke', null, { keyId: id });
     })();
+    this.changes.count++;
     return this.get(id);
   }
 

@@ -20,6 +20,7 @@ import { errorReply } from './verbs/run';
 import { WsServer, type WsLimits } from './ws-server';
 
 const CONFIG_KEY = 'localApi.config';
+/** Written only here (test/unit/single-writers.test.ts). */
 const HALT_KEY = 'localApi.tradingHalted';
 
 export const DEFAULT_CONFIG: LocalApiConfig = { enabled: false, restPort: DEFAULT_REST_PORT, wsPort: DEFAULT_WS_PORT };
@@ -96,6 +97,11 @@ export class LocalApiService {
   private restState: Listener;
   private wsState: Listener;
   private readonly disposables: { dispose(): void }[] = [];
+  /**
+   * The kill switch's API halt, as stored under HALT_KEY, read on every request. This service is its only writer
+   * (test/unit/single-writers.test.ts), so a copy in memory, set with each write, is always the stored value.
+   */
+  private halted: boolean;
 
   constructor(private readonly deps: LocalApiDeps) {
     this.keys = new ApiKeyStore(deps.db, deps.audit, deps.clock, (id) => deps.services.connections.find(id) !== null);
@@ -106,12 +112,13 @@ export class LocalApiService {
     this.wsState = off(config.wsPort);
     // SECURITY: a lock found at start without the flag (the app stopped between the two writes) is the kill switch's:
     // API trading stays stopped after the trader unlocks live, as it would have.
-    if (deps.services.trading.mode.locked && !this.haltFlag()) deps.settings.set(HALT_KEY, true);
+    this.halted = deps.settings.get(HALT_KEY, z.boolean()) ?? false;
+    if (deps.services.trading.mode.locked && !this.halted) this.setHalt(true);
     // SECURITY: the kill switch locks live; the same moment, API trading stops until the trader turns it back on here.
     this.disposables.push(
       deps.services.trading.mode.onDidChange((status) => {
-        if (status.locked && !this.haltFlag()) {
-          deps.settings.set(HALT_KEY, true);
+        if (status.locked && !this.halted) {
+          this.setHalt(true);
           this.changed();
         }
       }),
@@ -122,13 +129,14 @@ export class LocalApiService {
     return this.deps.settings.get(CONFIG_KEY, LocalApiConfigSchema) ?? DEFAULT_CONFIG;
   }
 
-  private haltFlag(): boolean {
-    return this.deps.settings.get(HALT_KEY, z.boolean()) ?? false;
+  private setHalt(halted: boolean): void {
+    this.deps.settings.set(HALT_KEY, halted);
+    this.halted = halted;
   }
 
   /** API orders are refused: the kill switch fired (its flag), or live is locked by it right now. */
   tradingHalted(): boolean {
-    return this.haltFlag() || this.deps.services.trading.mode.locked;
+    return this.halted || this.deps.services.trading.mode.locked;
   }
 
   status(): LocalApiStatus {
@@ -164,6 +172,7 @@ export class LocalApiService {
       this.deps.settings.set(HALT_KEY, false);
       this.deps.audit.append('api.resume', null, {});
     })();
+    this.halted = false;
     this.changed();
     return this.status();
   }
@@ -298,12 +307,15 @@ export class LocalApiService {
     return new RestServer({
       verbs: this.deps.verbs,
       authenticate: (key) => this.keys.verify(key),
-      servicesFor: (caller) =>
-        guardServices(
+      servicesFor: (caller) => {
+        // Read in the same synchronous step as the key's check: while no key changed since, the caller is current.
+        const keysAt = this.keys.version();
+        return guardServices(
           this.deps.services,
           () => this.tradingHalted(),
-          () => this.keys.callerById(caller.keyId)?.permission === 'trade',
-        ),
+          () => (this.keys.version() === keysAt ? caller.permission : this.keys.callerById(caller.keyId)?.permission) === 'trade',
+        );
+      },
       tradingHalted: () => this.tradingHalted(),
       buckets: this.buckets,
       record: this.record,
