@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createBackup } from './backups';
 import { migrate, MIGRATIONS, NewerSchemaError, schemaVersion } from './migrations';
+import { keepPreparedStatements } from './statement-cache';
 
 export type Db = Database.Database;
 
@@ -114,6 +115,7 @@ function openUnmigrated(dataDir: string, options: OpenDatabaseOptions): Opened {
     fs.closeSync(fd);
   }
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  keepPreparedStatements(db);
   const opened = { db, file, existing };
   guard(opened, () => {
     // A database from a newer BrokerVault is refused before the first write (switching it to WAL would change it).
