@@ -137,8 +137,21 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
     // The script in its own process, as a trader's would be: the app's event loop serves, it does not also send.
     const client = await startChild<{ ready: true }>(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib/api-client.ts'));
     type Load = { latencies: number[]; failed: number; errors: string[]; achieved: number; clientLoopDelayP99: number; clientCpuShare: number };
-    const loadOf = (verb: string) =>
-      client.ask<Load>({ cmd: 'load', port: status.rest.port, verb, body: { apikey: secret }, rate: 500, seconds, warmUpSeconds: 1 }, (seconds + 31) * 1000);
+    const loadOf = (verb: string, extra: Record<string, unknown> = {}, forSeconds = seconds) =>
+      client.ask<Load>(
+        { cmd: 'load', port: status.rest.port, verb, body: { apikey: secret, ...extra }, rate: 500, seconds: forSeconds, warmUpSeconds: 1 },
+        (forSeconds + 31) * 1000,
+      );
+    const newest = s.trading.orders.list({ limit: 1 })[0]!.id;
+    // The other read verbs over the same paper account (thousands of fills), each for a shorter run.
+    const otherReads: [string, Record<string, unknown>][] = [
+      ['positionbook', {}],
+      ['funds', {}],
+      ['tradebook', {}],
+      ['holdings', {}],
+      ['orderstatus', { orderid: newest }],
+    ];
+    const others: [string, Load][] = [];
     // The app's own event loop while it serves the order book: what BrokerVault adds, apart from the script and the OS.
     const appLoop = monitorEventLoopDelay({ resolution: 1 });
     let ping: Load;
@@ -148,6 +161,7 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
       appLoop.enable();
       book = await loadOf('orderbook');
       appLoop.disable();
+      for (const [verb, extra] of otherReads) others.push([verb, await loadOf(verb, extra, opts.quick ? 2 : 3)]);
     } finally {
       client.stop();
     }
@@ -158,7 +172,7 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
         `Paper mode on a fresh profile; the local API on 127.0.0.1 with a trade key (HTTP/1.1 keep-alive clients: in the same process for the interleaved orders, in a child process for the reads). ` +
         `${iterations} market orders over the real POST /api/v1/placeorder (OpenAlgo's body) interleaved with ${iterations} over orders:place (router, IPC schemas), ` +
         `both through the one order path; then the real orderbook verb (newest ${ORDER_BOOK_LIMIT} orders) interleaved with orders:list of as many over IPC; ` +
-        `then ping and orderbook at 500 requests/s each for ${seconds} s, after 1 s at that rate not counted (open loop, client in a child process). Load average at the start ${load0}, at the end ${os
+        `then ping and orderbook at 500 requests/s each for ${seconds} s, and positionbook, funds, tradebook, holdings and orderstatus for ${opts.quick ? 2 : 3} s each, each after 1 s at that rate not counted (open loop, client in a child process). Load average at the start ${load0}, at the end ${os
           .loadavg()
           .map((l) => l.toFixed(1))
           .join(' / ')}.`,
@@ -177,10 +191,20 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
         metric('order book at 500/s p50', percentile(book.latencies, 50), 'ms'),
         metric('order book at 500/s p99', percentile(book.latencies, 99), 'ms', { target: 10 }),
         metric('order book at 500/s: app event-loop delay p99', appLoop.percentile(99) / 1e6, 'ms'),
-        metric('order book at 500/s: script event-loop delay p99', book.clientLoopDelayP99, 'ms', {
-          note: `script CPU ${(book.clientCpuShare * 100).toFixed(0)} % of one core`,
-        }),
-        metric('read requests failed', ping.failed + book.failed, 'requests', { note: [...new Set([...ping.errors, ...book.errors])].join(', ') || undefined }),
+        metric('order book at 500/s: script event-loop delay p99', book.clientLoopDelayP99, 'ms'),
+        metric('order book at 500/s: script CPU', book.clientCpuShare * 100, '% of a core'),
+        ...others.flatMap(([verb, load]) => [
+          metric(`${verb} at 500/s: achieved`, load.achieved, 'req/s', { target: 475, higherIsBetter: true }),
+          metric(`${verb} at 500/s p99`, percentile(load.latencies, 99), 'ms', { target: 10 }),
+        ]),
+        metric(
+          'read requests failed',
+          [ping, book, ...others.map(([, l]) => l)].reduce((n, l) => n + l.failed, 0),
+          'requests',
+          {
+            note: [...new Set([ping, book, ...others.map(([, l]) => l)].flatMap((l) => l.errors))].join(', ') || undefined,
+          },
+        ),
       ],
       findings: [
         `Every call adds one audit row (${auditRows} api.call rows written in this run): queued and written in one transaction every 200 ms (service.ts), part of the overhead measured.`,

@@ -44,4 +44,28 @@ describe('paper', () => {
     expect((await w.g.ok('trades:list')).trades.map((t) => t.symbol)).not.toContain('NSE:TCS');
     expect((await w.g.ok('holdings:list')).holdings.map((h) => h.symbol)).toEqual(['NSE:INFY']);
   });
+
+  it('is read again after every change to the paper book (the book is kept between changes): a modify that fills, a fill by the price alone, a reset', async () => {
+    const before = (await w.g.ok('trades:list')).trades;
+    expect((await w.g.ok('trades:list')).trades).toEqual(before);
+    // A resting buy far above the price fills as soon as the book is next settled: the next read shows it.
+    const price = simulatedPriceAt('NSE:SBIN', w.clock.now());
+    const resting = await placeOk(w.g, ticket({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 2, type: 'LIMIT', limitPrice: Math.round(price * 0.5) }));
+    expect((await w.g.ok('trades:list')).trades).toHaveLength(before.length);
+    await w.g.ok('orders:modify', { orderId: resting.id, requestId: 'books-modify-1', change: { limitPrice: Math.round(price * 2) } });
+    const after = (await w.g.ok('trades:list')).trades;
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]).toMatchObject({ symbol: 'NSE:SBIN', side: 'BUY', quantity: 2 });
+    // A resting buy below the price, filled later by the price path alone (no new order, no change to it).
+    const now = w.clock.now();
+    const limit = Math.round(simulatedPriceAt('NSE:ITC', now) * 0.995 * 100) / 100;
+    await placeOk(w.g, ticket({ symbol: 'NSE:ITC', side: 'BUY', quantity: 3, type: 'LIMIT', limitPrice: limit }));
+    expect((await w.g.ok('trades:list')).trades).toHaveLength(after.length);
+    let minutes = 1;
+    while (simulatedPriceAt('NSE:ITC', now + minutes * MINUTE) > limit && minutes < 7 * 24 * 60) minutes++;
+    w.clock.advance(minutes * MINUTE);
+    expect((await w.g.ok('trades:list')).trades[0]).toMatchObject({ symbol: 'NSE:ITC', side: 'BUY', quantity: 3 });
+    await w.g.ok('paper:reset', {});
+    expect((await w.g.ok('trades:list')).trades).toEqual([]);
+  });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * Some state is read on every request and kept in memory between writes: the order journal's lists (OrdersRepo),
- * the API keys' version (ApiKeyStore) and the kill switch's API halt (LocalApiService). Each is correct only while its
+ * the paper trade book (PaperStore's orders version), the API keys' version (ApiKeyStore) and the kill switch's API
+ * halt (LocalApiService). Each is correct only while its
  * owner is the one writer, so a write from anywhere else fails here.
  */
 const SRC = path.resolve(__dirname, '../../src');
@@ -15,6 +16,11 @@ const sqlWrite = (table: string) =>
 const OWNED = [
   { what: 'the order journal', write: sqlWrite('order_journal'), owners: ['main/store/orders-repo.ts', 'main/store/migrations.ts'] },
   { what: 'the API keys', write: sqlWrite('api_keys'), owners: ['main/local-api/keys.ts', 'main/store/migrations.ts'] },
+  {
+    what: 'the paper orders',
+    write: sqlWrite('paper_orders'),
+    owners: ['main/store/paper-store.ts', 'main/store/paper-schema.ts', 'main/store/migrations.ts'],
+  },
   { what: 'the API halt setting', write: /['"`]localApi\.tradingHalted['"`]/, owners: ['main/local-api/service.ts'] },
 ];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OrderView } from '../../../shared/schemas';
 import type { Venue } from '../../trading/venue';
+import type { Trade } from '../../brokers/types';
 import type { VerbContext, VerbReply } from '../verb';
 import {
   ORDER_STATUS,
@@ -52,8 +53,15 @@ export function orderRow(order: OrderView, symbols: Symbols) {
  * process: journal versions are unique in the process (orders-repo.ts), and so are master copies.
  */
 const keptBooks = new Map<string, { journal: number; mapping: string; reply: VerbReply }>();
-/** A few keys times a few venues; past this the oldest is dropped. */
+/** Kept answers per verb: a few keys times a few venues; past this the oldest is dropped. */
 const KEPT_BOOKS = 32;
+
+/** Keep `value` as the newest entry under `scope`, dropping the oldest past KEPT_BOOKS. */
+function keep<V>(kept: Map<string, V>, scope: string, value: V): void {
+  kept.delete(scope);
+  if (kept.size >= KEPT_BOOKS) kept.delete(kept.keys().next().value!);
+  kept.set(scope, value);
+}
 
 /** A reply that will be answered many times: frozen, and encoded once. */
 function keptReply(reply: VerbReply): VerbReply {
@@ -86,9 +94,7 @@ export const orderbook = defineVerb({
     const kept = keptBooks.get(scope);
     if (kept && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
     const reply = keptReply(buildBook(ctx, venue, symbols));
-    keptBooks.delete(scope);
-    if (keptBooks.size >= KEPT_BOOKS) keptBooks.delete(keptBooks.keys().next().value!);
-    keptBooks.set(scope, { journal, mapping: symbols.key, reply });
+    keep(keptBooks, scope, { journal, mapping: symbols.key, reply });
     return reply;
   },
 });
@@ -104,6 +110,9 @@ export const orderstatus = defineVerb({
   },
 });
 
+/** The last trade book answered per caller scope, kept while the venue's trades (the same frozen list), the journal and the mapping are. */
+const keptTradeBooks = new Map<string, { trades: readonly Trade[]; journal: number; mapping: string; reply: VerbReply }>();
+
 export const tradebook = defineVerb({
   name: 'tradebook',
   permission: 'read',
@@ -112,24 +121,33 @@ export const tradebook = defineVerb({
     const venue = callerVenue(ctx);
     const symbols = await symbolsFor(ctx, venue);
     const trades = venue.trades ? await venue.trades() : [];
-    const journal = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
-    return success(
-      trades.map((t) => {
-        const oa = symbols.fromCommon(t.symbol);
-        const order = journal.get(t.brokerOrderId);
-        return {
-          action: t.side,
-          symbol: oa.symbol,
-          exchange: oa.exchange,
-          orderid: order?.id ?? t.brokerOrderId,
-          product: order?.product ?? '',
-          quantity: t.quantity,
-          average_price: t.price,
-          trade_value: Number((t.quantity * t.price).toFixed(2)),
-          timestamp: timestamp(t.executedAt),
-        };
-      }),
+    // A venue that keeps its trade book hands out the same list while it is unchanged (paper); a broker's is new each read.
+    const journal = ctx.services.trading.orders.journalVersion();
+    const scope = `${venue.mode}|${venue.connectionId ?? ''}|${ctx.caller.connectionIds.join(',')}`;
+    const kept = keptTradeBooks.get(scope);
+    if (kept && kept.trades === trades && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
+    const journaled = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
+    const reply = keptReply(
+      success(
+        trades.map((t) => {
+          const oa = symbols.fromCommon(t.symbol);
+          const order = journaled.get(t.brokerOrderId);
+          return {
+            action: t.side,
+            symbol: oa.symbol,
+            exchange: oa.exchange,
+            orderid: order?.id ?? t.brokerOrderId,
+            product: order?.product ?? '',
+            quantity: t.quantity,
+            average_price: t.price,
+            trade_value: Number((t.quantity * t.price).toFixed(2)),
+            timestamp: timestamp(t.executedAt),
+          };
+        }),
+      ),
     );
+    keep(keptTradeBooks, scope, { trades, journal, mapping: symbols.key, reply });
+    return reply;
   },
 });
 

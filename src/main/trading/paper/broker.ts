@@ -53,6 +53,8 @@ export class PaperBroker {
   /** Live ticks waiting for the queue, per symbol: the latest wins. */
   private readonly pendingTicks = new Map<string, SourcedPrice>();
   private tickDrainQueued = false;
+  /** The trade book as last read, frozen (callers share it), with the paper-orders version it was read at. */
+  private keptTrades: { version: number; trades: readonly Trade[] } | null = null;
   readonly currency: string;
   private readonly decimals: number;
 
@@ -165,7 +167,12 @@ export class PaperBroker {
   /** The trade book since the last reset, newest first: paper fills an order whole, so one trade per filled order. */
   async trades(): Promise<Trade[]> {
     await this.evaluate();
-    return this.store.allOrders().flatMap(toTrade);
+    // Kept until the paper orders change: a script polling the trade book reads and maps thousands of rows once.
+    const version = this.store.ordersVersion();
+    if (this.keptTrades?.version !== version) {
+      this.keptTrades = { version, trades: Object.freeze(this.store.allOrders().flatMap((row) => toTrade(row).map((t) => Object.freeze(t)))) };
+    }
+    return this.keptTrades.trades as Trade[];
   }
 
   /**
