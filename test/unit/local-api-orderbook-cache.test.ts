@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VerbContext } from '../../src/main/local-api/verb';
 import { PAPER_ACCOUNT_ID } from '../../src/main/local-api/keys';
-import { orderRow, orderbook } from '../../src/main/local-api/verbs/books';
+import { orderRow, orderbook, tradebook } from '../../src/main/local-api/verbs/books';
 import { symbolsFor } from '../../src/main/local-api/verbs/common';
 import { openDatabase } from '../../src/main/store/db';
 import { OrdersRepo, type NewJournalEntry } from '../../src/main/store/orders-repo';
@@ -107,5 +107,35 @@ describe('orderbook kept between journal writes', () => {
     expect((await reply()).httpStatus).toBe(200);
     caller.connectionIds = [];
     await expect(reply()).rejects.toThrow(/not bound to the paper account/);
+  });
+});
+
+describe('tradebook window', () => {
+  it('answers the newest 500 fills, newest first, whatever order the venue lists them in, and a new fill in the next call', async () => {
+    const { ctx } = world(0);
+    const fills = Array.from({ length: 600 }, (_, i) => ({
+      tradeId: `t-${i}`,
+      brokerOrderId: `b-${i}`,
+      symbol: 'US:AAPL',
+      side: 'BUY' as const,
+      quantity: 1,
+      price: 100 + i,
+      executedAt: T0 + ((i * 7919) % 600) * 1000,
+    }));
+    let listed = Object.freeze(fills.slice());
+    (ctx.services.trading as unknown as { venue: () => unknown }).venue = () => ({
+      mode: 'paper',
+      connectionId: null,
+      broker: 'paper',
+      trades: async () => listed,
+    });
+    const rows = async () => (await tradebook.run(ctx, {})).body.data as { timestamp: string; orderid: string }[];
+    const first = await rows();
+    expect(first).toHaveLength(500);
+    expect(first[0]!.timestamp).toBe(new Date(T0 + 599_000).toISOString());
+    expect(first.at(-1)!.timestamp).toBe(new Date(T0 + 100_000).toISOString());
+    expect(first.map((r) => r.timestamp)).toEqual([...first.map((r) => r.timestamp)].sort().reverse());
+    listed = Object.freeze([...fills, { ...fills[0]!, tradeId: 'late', brokerOrderId: 'b-late', executedAt: T0 + 700_000 }]);
+    expect((await rows())[0]).toMatchObject({ orderid: 'b-late', timestamp: new Date(T0 + 700_000).toISOString() });
   });
 });

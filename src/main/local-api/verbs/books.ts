@@ -4,6 +4,7 @@ import type { Venue } from '../../trading/venue';
 import type { Trade } from '../../brokers/types';
 import type { VerbContext, VerbReply } from '../verb';
 import {
+  BOOK_WINDOW,
   ORDER_STATUS,
   PRICE_TYPE,
   callerOwns,
@@ -18,9 +19,9 @@ import {
   type Symbols,
 } from './common';
 
-/** The journal's orders of the venue the caller trades on now (the latest 500): UI, schedule and API orders alike. */
+/** The journal's orders of the venue the caller trades on now (the newest BOOK_WINDOW): UI, schedule and API orders alike. */
 function venueOrders(ctx: VerbContext, venue: Venue): OrderView[] {
-  return ctx.services.trading.orders.list({ mode: venue.mode, limit: 500 }).filter((o) => o.connectionId === venue.connectionId && callerOwns(ctx, o));
+  return ctx.services.trading.orders.list({ mode: venue.mode, limit: BOOK_WINDOW }).filter((o) => o.connectionId === venue.connectionId && callerOwns(ctx, o));
 }
 
 /** One journaled order in OpenAlgo's order-book fields (orderid is BrokerVault's journal id). */
@@ -127,9 +128,11 @@ export const tradebook = defineVerb({
     const kept = keptTradeBooks.get(scope);
     if (kept && kept.trades === trades && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
     const journaled = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
+    // The newest fills first, as many as the order book's orders: a paper book holds every fill since its reset.
+    const newest = [...trades].sort((a, b) => (b.executedAt ?? -Infinity) - (a.executedAt ?? -Infinity)).slice(0, BOOK_WINDOW);
     const reply = keptReply(
       success(
-        trades.map((t) => {
+        newest.map((t) => {
           const oa = symbols.fromCommon(t.symbol);
           const order = journaled.get(t.brokerOrderId);
           return {

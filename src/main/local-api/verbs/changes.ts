@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isOpenOrderState } from '../../../shared/orders';
 import type { OrderChangeInput } from '../../../shared/schemas';
 import { ApiError } from '../verb';
-import { callerOwns, callerVenue, defineVerb, fields, journaledOrder, success, symbolsFor, tradingVenue } from './common';
+import { BOOK_WINDOW, callerOwns, callerVenue, defineVerb, fields, journaledOrder, success, symbolsFor, tradingVenue } from './common';
 import { apiTicketId, orderTicket, placeThroughPath } from './place';
 import { errorReply } from './run';
 
@@ -85,7 +85,7 @@ export const cancelallorder = defineVerb({
   async run(ctx) {
     const venue = callerVenue(ctx);
     const open = ctx.services.trading.orders
-      .list({ mode: venue.mode, limit: 500 })
+      .list({ mode: venue.mode, limit: BOOK_WINDOW })
       .filter((o) => o.connectionId === venue.connectionId && isOpenOrderState(o.state) && callerOwns(ctx, o));
     const canceled: string[] = [];
     const failed: { orderid: string; message: string }[] = [];

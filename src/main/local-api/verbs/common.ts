@@ -97,9 +97,12 @@ export function callerOwns(ctx: VerbContext, order: OrderView): boolean {
   return order.connectionId !== null && ctx.caller.connectionIds.includes(order.connectionId);
 }
 
-/** A journaled order by its id (the `orderid` the verbs hand out), among the most recent 500; 404 when not found or not the caller's. */
+/** How far back the books reach: the newest this many journal orders, and as many fills (OpenAlgo's books are the day's). */
+export const BOOK_WINDOW = 500;
+
+/** A journaled order by its id (the `orderid` the verbs hand out), among the newest BOOK_WINDOW; 404 when not found or not the caller's. */
 export function journaledOrder(ctx: VerbContext, orderId: string): OrderView {
-  const order = ctx.services.trading.orders.list({ limit: 500 }).find((o) => o.id === orderId);
+  const order = ctx.services.trading.orders.list({ limit: BOOK_WINDOW }).find((o) => o.id === orderId);
   if (!order || !callerOwns(ctx, order)) throw new ApiError(404, `No order ${orderId.slice(0, 64)} in BrokerVault's journal for this key.`);
   return order;
 }
