@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
+import { writeVersion, type WriteVersion } from '../store/write-versions';
 import type { ApiCaller } from './verb';
 
 interface KeyRow {
@@ -51,12 +52,9 @@ export interface KeyBinding {
  * Each key is bound to the paper account and/or connections and to a permission; a revoked key stays listed,
  * refused. Every change is audited in the same transaction; the audit detail never holds the key.
  */
-/** Each database's count of key changes, shared by every store over it (see ApiKeyStore.version). */
-const keyChanges = new WeakMap<Db, { count: number }>();
-
 export class ApiKeyStore {
   private readonly byHash;
-  private readonly changes: { count: number };
+  private readonly changes: WriteVersion;
   /** Last-used times are written at most once a minute per key: not one write per request. */
   private readonly lastUsedWritten = new Map<string, number>();
 
@@ -67,9 +65,7 @@ export class ApiKeyStore {
     private readonly connectionExists: (id: string) => boolean,
   ) {
     this.byHash = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE key_hash = ?');
-    let changes = keyChanges.get(db);
-    if (!changes) keyChanges.set(db, (changes = { count: 0 }));
-    this.changes = changes;
+    this.changes = writeVersion(db, 'api_keys');
   }
 
   /**
@@ -78,7 +74,7 @@ export class ApiKeyStore {
    * (test/unit/single-writers.test.ts holds that).
    */
   version(): number {
-    return this.changes.count;
+    return this.changes.current();
   }
 
   list(): ApiKeyView[] {
@@ -99,7 +95,7 @@ export class ApiKeyStore {
         .run(id, label, hashApiKey(secret), binding.permission, binding.paper ? 1 : 0, JSON.stringify(binding.connectionIds), now);
       this.audit.append('api.keyCreate', null, { keyId: id, permission: binding.permission, paper: binding.paper, connections: binding.connectionIds });
     })();
-    this.changes.count++;
+    this.changes.bump();
     return { key: this.get(id), secret };
   }
 
@@ -113,7 +109,7 @@ export class ApiKeyStore {
         .run(binding.permission, binding.paper ? 1 : 0, JSON.stringify(binding.connectionIds), id);
       this.audit.append('api.keyUpdate', null, { keyId: id, permission: binding.permission, paper: binding.paper, connections: binding.connectionIds });
     })();
-    this.changes.count++;
+    this.changes.bump();
     return this.get(id);
   }
 
@@ -124,7 +120,7 @@ export class ApiKeyStore {
       this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(this.clock.now(), id);
       this.audit.append('api.keyRevoke', null, { keyId: id });
     })();
-    this.changes.count++;
+    this.changes.bump();
     return this.get(id);
   }
 

@@ -1,6 +1,7 @@
 import type { BrokerId } from '../../shared/brokers';
 import type { Instrument, InstrumentMaster } from '../brokers/types';
 import type { Db } from './db';
+import { writeVersion } from './write-versions';
 
 interface InstrumentRow {
   symbol: string;
@@ -34,28 +35,16 @@ const toInstrument = (r: InstrumentRow): Instrument => ({
   ...(r.expiry ? { expiry: r.expiry } : {}),
 });
 
-/** Each database's number of the copy of each broker's master it holds: new, and unique in this process, on every replace. */
-const copies = new WeakMap<Db, Map<string, number>>();
-let lastCopy = 0;
-
 /** The SQLite cache of each broker's instrument master, with the day it was downloaded. */
 export class InstrumentsRepo {
-  private readonly copyOf: Map<string, number>;
-
-  constructor(private readonly db: Db) {
-    let byBroker = copies.get(db);
-    if (!byBroker) copies.set(db, (byBroker = new Map()));
-    this.copyOf = byBroker;
-  }
+  constructor(private readonly db: Db) {}
 
   /**
    * Which copy of a broker's master the database holds now: answers mapped through a master are kept under it, and
    * a new download gives a new number. Unique across databases in this process (tests run many in one).
    */
   copy(broker: BrokerId): number {
-    let copy = this.copyOf.get(broker);
-    if (copy === undefined) this.copyOf.set(broker, (copy = ++lastCopy));
-    return copy;
+    return writeVersion(this.db, `instruments:${broker}`).current();
   }
 
   status(broker: BrokerId): MasterStatus {
@@ -76,7 +65,7 @@ export class InstrumentsRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Before the write, so nothing made from the old copy is kept under the new one's number.
-    this.copyOf.set(broker, ++lastCopy);
+    writeVersion(this.db, `instruments:${broker}`).bump();
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM instruments WHERE broker = ?').run(broker);
       for (const i of instruments)

@@ -1,6 +1,7 @@
 import { OPEN_ORDER_STATES, type OrderSide, type OrderState, type OrderType } from '../../shared/orders';
 import type { Mode, OrderView } from '../../shared/schemas';
 import type { Db } from './db';
+import { writeVersion, type WriteVersion } from './write-versions';
 
 interface JournalRow {
   id: string;
@@ -65,14 +66,6 @@ export interface JournalUpdate {
   message?: string | null;
 }
 
-/**
- * Each database's journal version, shared by every repo over it: a kept read is reused only while it has not moved.
- * Every write takes the next number of one process-wide sequence, so two databases (tests run many graphs in one
- * process) never share a version. Every write to order_journal goes through this file (test/unit/single-writers.test.ts).
- */
-const journalVersions = new WeakMap<Db, { current: number }>();
-let lastVersion = 0;
-
 type ListFilter = { mode?: Mode; before?: number; limit: number };
 
 /** How many distinct list filters keep their last answer (the window's and the local API's few). */
@@ -80,28 +73,22 @@ const KEPT_LISTS = 8;
 
 /** The local order journal: every order is written here before it is sent, and updated with what really happened. */
 export class OrdersRepo {
-  private readonly versions: { current: number };
+  /** Moves before every write to order_journal, which only this file writes (test/unit/single-writers.test.ts). */
+  private readonly journal: WriteVersion;
   /** The last answer per list filter, with the version it was read at; the views are frozen, so safe to share. */
   private readonly kept = new Map<string, { version: number; views: readonly OrderView[] }>();
 
   constructor(private readonly db: Db) {
-    let versions = journalVersions.get(db);
-    if (!versions) journalVersions.set(db, (versions = { current: ++lastVersion }));
-    this.versions = versions;
+    this.journal = writeVersion(db, 'order_journal');
   }
 
   /** The journal's version: a new number on every write, unique in this process (a key for answers made from it). */
   version(): number {
-    return this.versions.current;
-  }
-
-  /** Called before each write runs, so no read can keep a row the write changes. */
-  private written(): void {
-    this.versions.current = ++lastVersion;
+    return this.journal.current();
   }
 
   insert(entry: NewJournalEntry): void {
-    this.written();
+    this.journal.bump();
     this.db
       .prepare(
         `INSERT INTO order_journal (id, client_order_id, connection_id, mode, broker, symbol, side, quantity, order_type, price,
@@ -113,7 +100,7 @@ export class OrdersRepo {
   }
 
   update(id: string, update: JournalUpdate, now: number): void {
-    this.written();
+    this.journal.bump();
     this.db
       .prepare(
         `UPDATE order_journal SET state = @state,
@@ -136,7 +123,7 @@ export class OrdersRepo {
 
   /** A working order's new terms after a modify the broker accepted. */
   amend(id: string, terms: Pick<OrderView, 'quantity' | 'type' | 'limitPrice' | 'stopPrice'>, now: number): void {
-    this.written();
+    this.journal.bump();
     this.db
       .prepare(
         'UPDATE order_journal SET quantity = @quantity, order_type = @type, price = @limitPrice, trigger_price = @stopPrice, updated_at = @now WHERE id = @id',
@@ -174,8 +161,8 @@ export class OrdersRepo {
   list(filter: ListFilter): OrderView[] {
     const key = `${filter.mode ?? ''}|${filter.before ?? ''}|${filter.limit}`;
     const kept = this.kept.get(key);
-    if (kept && kept.version === this.versions.current) return kept.views.slice();
-    const version = this.versions.current;
+    const version = this.journal.current();
+    if (kept && kept.version === version) return kept.views.slice();
     const views = this.read(filter).map((view) => Object.freeze(view));
     if (!this.db.inTransaction) {
       if (this.kept.size >= KEPT_LISTS && !this.kept.has(key)) this.kept.clear();

@@ -2,6 +2,7 @@ import type { OrderSide, OrderState, OrderType, TimeInForce } from '../../shared
 import type { Holding } from '../trading/paper/ledger';
 import { parseOrigin, type PriceOrigin } from '../trading/paper/price-source';
 import type { Db } from './db';
+import { writeVersion, type WriteVersion } from './write-versions';
 
 export interface AccountRow {
   id: string;
@@ -77,21 +78,15 @@ function toPositionRow(row: PositionRow): PositionRow {
   return { ...row, price_source: parseOrigin(row.price_source) };
 }
 
-/** Each database's paper-orders version (see PaperStore.ordersVersion), from one process-wide sequence. */
-const ordersVersions = new WeakMap<Db, { current: number }>();
-let lastOrdersVersion = 0;
-
 /** SQL for one paper account. Plain reads and writes: the rules live in book.ts and ledger.ts. */
 export class PaperStore {
-  private readonly versions: { current: number };
+  private readonly orders: WriteVersion;
 
   constructor(
     private readonly db: Db,
     readonly accountId: string,
   ) {
-    let versions = ordersVersions.get(db);
-    if (!versions) ordersVersions.set(db, (versions = { current: ++lastOrdersVersion }));
-    this.versions = versions;
+    this.orders = writeVersion(db, 'paper_orders');
   }
 
   /**
@@ -100,11 +95,7 @@ export class PaperStore {
    * file writes paper_orders (test/unit/single-writers.test.ts).
    */
   ordersVersion(): number {
-    return this.versions.current;
-  }
-
-  private ordersWritten(): void {
-    this.versions.current = ++lastOrdersVersion;
+    return this.orders.current();
   }
 
   tx<T>(fn: () => T): T {
@@ -137,12 +128,12 @@ export class PaperStore {
   }
 
   insertOrder(row: OrderRow): void {
-    this.ordersWritten();
+    this.orders.bump();
     this.db.prepare(`INSERT INTO paper_orders (${ORDER_COLUMNS}) VALUES (${ORDER_PARAMS})`).run(row);
   }
 
   updateOrder(row: OrderRow): void {
-    this.ordersWritten();
+    this.orders.bump();
     this.db
       .prepare(
         `UPDATE paper_orders SET state = @state, triggered_at = @triggered_at, filled_quantity = @filled_quantity,
@@ -155,7 +146,7 @@ export class PaperStore {
 
   /** A resting order's new terms after a modify (quantity, type, prices, reservation, message). */
   amendOrder(row: OrderRow): void {
-    this.ordersWritten();
+    this.orders.bump();
     this.db
       .prepare(
         `UPDATE paper_orders SET quantity = @quantity, order_type = @order_type, limit_price = @limit_price, stop_price = @stop_price,
@@ -240,7 +231,7 @@ export class PaperStore {
            @previous_realized_minor, @orders_cleared, @new_starting_cash_minor)`,
       )
       .run({ ...record, account_id: this.accountId });
-    this.ordersWritten();
+    this.orders.bump();
     this.db.prepare('DELETE FROM paper_orders WHERE account_id = ?').run(this.accountId);
     this.db.prepare('DELETE FROM paper_positions WHERE account_id = ?').run(this.accountId);
     this.db
