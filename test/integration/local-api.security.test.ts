@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LocalApiService, findFreePort } from '../../src/main/local-api/service';
 import { guardServices } from '../../src/main/local-api/guard';
 import { ping } from '../../src/main/local-api/verbs/ping';
+import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { ApiError, type LocalApiServices, type Verb } from '../../src/main/local-api/verb';
 import { AppSettings } from '../../src/main/store/app-settings';
 import { makeGraph, type TestGraph } from '../support/graph';
@@ -58,7 +59,8 @@ async function startApi(options: Partial<ConstructorParameters<typeof LocalApiSe
     clock: graph.clock,
     log: graph.services.log,
     services: servicesOf(graph),
-    verbs: [ping as Verb, testPlace, slowPlace],
+    // The real verbs where a test is about what they answer over HTTP (field errors, cancels while halted).
+    verbs: [ping as Verb, testPlace, slowPlace, ...ALL_VERBS.filter((v) => ['placesmartorder', 'cancelorder', 'cancelallorder'].includes(v.name))],
     restLimits: { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 400, checkIntervalMs: 100 },
     ...options,
   });
@@ -223,10 +225,35 @@ describe('local API refusals', () => {
     expect((await post('ping', { apikey: 42 })).status).toBe(403);
   });
 
-  it('names the field of a verb input that is wrong', async () => {
-    const res = await post('placeorder', { apikey: trade, symbol: 'NSE:INFY', quantity: 'ten' });
+  it('names each field of a verb input that is wrong, over HTTP exactly as docs/api.md shows and the verbs answer', async () => {
+    const res = await post('placesmartorder', {
+      apikey: trade,
+      symbol: 'INFY',
+      exchange: 'NSE',
+      action: 'BUY',
+      pricetype: 'MARKET',
+      product: 'CNC',
+      quantity: 0,
+      position_size: 5,
+      colour: 'red',
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^Invalid quantity: /) });
+    expect(res.body).toEqual({
+      status: 'error',
+      message: 'Invalid input. quantity: must be above 0; colour: is not a field of this verb.',
+      errors: { quantity: ['must be above 0'], colour: ['is not a field of this verb'] },
+    });
+    const words = await post('placesmartorder', {
+      apikey: trade,
+      symbol: 'INFY',
+      exchange: 'NSE',
+      action: 'BUY',
+      pricetype: 'MARKET',
+      product: 'CNC',
+      quantity: 'ten',
+      position_size: 5,
+    });
+    expect(words).toMatchObject({ status: 400, body: { errors: { quantity: [expect.stringMatching(/^must be /)] } } });
   });
 
   it('refuses an order from a read key', async () => {
@@ -254,8 +281,10 @@ describe('local API refusals', () => {
     const refused = await post('placeorder', { apikey: trade, symbol: 'US:AAPL', quantity: 1 });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/kill switch/);
-    // Reads still work.
+    // Reads still work, and so do cancels (cancelling only lowers risk; docs/api.md): refused only for what they are.
     expect((await post('ping', { apikey: trade })).status).toBe(200);
+    expect(await post('cancelorder', { apikey: trade, orderid: 'no-such-order' })).toMatchObject({ status: 404, body: { status: 'error' } });
+    expect(await post('cancelallorder', { apikey: trade })).toMatchObject({ status: 200, body: { status: 'success' } });
     // Unlocking live does not turn API trading back on.
     await graph.ok('mode:unlock');
     expect((await post('placeorder', { apikey: trade, symbol: 'US:AAPL', quantity: 1 })).status).toBe(403);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { errorReply, runVerb } from '../../src/main/local-api/verbs/run';
-import { ApiError, type Verb, type VerbContext } from '../../src/main/local-api/verb';
+import { ApiError, READ_ONLY_MESSAGE, type Verb, type VerbContext } from '../../src/main/local-api/verb';
 import { AppError, INTERNAL_MESSAGE } from '../../src/main/errors';
 import { BrokerError } from '../../src/main/brokers/types';
 
@@ -28,7 +28,7 @@ describe('every verb refuses before touching anything', () => {
 
   it.each(ALL_VERBS.filter((v) => v.permission === 'trade').map((v) => [v.name, v] as const))('%s: a read-only key gets 403', async (_name, verb) => {
     const reply = await runVerb(verb, ctx('read'), { apikey: 'k' });
-    expect(reply).toEqual({ httpStatus: 403, body: { status: 'error', message: 'This API key is read-only: it cannot place, change or cancel orders.' } });
+    expect(reply).toEqual({ httpStatus: 403, body: { status: 'error', message: READ_ONLY_MESSAGE } });
   });
 
   it.each([null, 'text', 42, ['a'], { __proto__: { symbol: 'SBIN' } }])('placeorder refuses the body %j', async (body) => {

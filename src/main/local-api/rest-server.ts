@@ -1,13 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { z } from 'zod';
-import { AppError } from '../errors';
 import type { Logger } from '../log/types';
-import { toSafeError } from '../safe-error';
 import type { KeyCaller } from './keys';
 import { isAllowedHost, isAllowedOrigin, isFromBrowser, verbOfPath } from './request-policy';
 import type { TokenBuckets } from './rate-limit';
-import { ApiError, type LocalApiServices, type Verb, type VerbReply } from './verb';
+import { READ_ONLY_MESSAGE, type LocalApiServices, type Verb, type VerbReply } from './verb';
+import { runVerb } from './verbs/run';
+import { HALTED_MESSAGE } from './guard';
 
 /** Limits that keep a slow, idle or greedy client from costing the app anything. */
 export interface RestLimits {
@@ -69,41 +68,10 @@ function errorReply(httpStatus: number, message: string): VerbReply {
   return { httpStatus, body: { status: 'error', message } };
 }
 
-/** The first problem of a verb's input, naming its field, in OpenAlgo's error shape. */
-export function validationMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'The request body is not valid.';
-  const field = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
-  return field ? `Invalid ${field}: ${issue.message}` : `The request body is not valid: ${issue.message}`;
-}
-
-const HTTP_OF_CODE: Partial<Record<string, number>> = {
-  INVALID_INPUT: 400,
-  LIMIT_EXCEEDED: 400,
-  BROKER_REJECTED: 400,
-  CONFIRMATION_REQUIRED: 400,
-  FORBIDDEN: 403,
-  LIVE_NOT_ALLOWED: 403,
-  KILL_SWITCH_ENGAGED: 403,
-  VAULT_LOCKED: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  NOT_SUPPORTED: 501,
-};
-
-/** Anything a verb threw, as a reply: ApiError as it says, our own errors by their code, anything else a plain 500. */
-export function replyForError(error: unknown): VerbReply {
-  if (error instanceof ApiError) return errorReply(error.httpStatus, error.message);
-  const safe = toSafeError(error);
-  return errorReply(HTTP_OF_CODE[safe.code] ?? 500, safe.message);
-}
-
 /**
  * The REST half of the local API: `POST /api/v1/<verb>` on 127.0.0.1, OpenAlgo's shapes and HTTP codes.
- * Checks in order: method, Host, Origin, path, body size and JSON, key, rate limit, permission, kill switch,
- * the verb's own fields; then the verb runs on the same services the IPC handlers use.
+ * Checks in order: method, Host, Origin, path, body size and JSON, key, rate limit, permission, kill switch (not for
+ * a verb that only lowers risk), the verb's own fields; then the verb runs on the same services the IPC handlers use.
  */
 export class RestServer {
   private readonly server: http.Server;
@@ -228,26 +196,13 @@ export class RestServer {
         'rate limited',
       );
     }
-    if (verb.permission === 'trade' && caller.permission !== 'trade') {
-      return send(errorReply(403, 'This API key is read-only; create a trade key in BrokerVault to place orders.'), caller.keyId, 'read-only key');
+    if (verb.permission === 'trade' && caller.permission !== 'trade') return send(errorReply(403, READ_ONLY_MESSAGE), caller.keyId, 'read-only key');
+    if (verb.permission === 'trade' && !verb.whileHalted && this.deps.tradingHalted()) {
+      return send(errorReply(403, HALTED_MESSAGE), caller.keyId, 'kill switch');
     }
-    if (verb.permission === 'trade' && this.deps.tradingHalted()) {
-      return send(
-        errorReply(403, 'API trading is stopped by the kill switch. Turn it back on in BrokerVault: Settings → Local API.'),
-        caller.keyId,
-        'kill switch',
-      );
-    }
-    const parsed = verb.input.safeParse(fields);
-    if (!parsed.success) return send(errorReply(400, validationMessage(parsed.error)), caller.keyId, 'invalid input');
-    let reply: VerbReply;
-    try {
-      reply = await verb.run({ caller, services: this.deps.servicesFor(caller) }, parsed.data);
-    } catch (error) {
-      if (!(error instanceof ApiError) && !(error instanceof AppError)) this.deps.log.warn('local API verb failed', { verb: verb.name, error });
-      reply = replyForError(error);
-    }
-    send(reply, caller.keyId, reply.body.status === 'success' ? 'success' : 'error');
+    // The verb's fields and its run, the one way every caller runs a verb (runVerb): the same answers as its tests see.
+    const reply = await runVerb(verb, { caller, services: this.deps.servicesFor(caller) }, fields, this.deps.log);
+    send(reply, caller.keyId, reply.body.status === 'success' ? 'success' : reply.body.errors ? 'invalid input' : 'error');
   }
 
   private respond(res: http.ServerResponse, reply: VerbReply): void {

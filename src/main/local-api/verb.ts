@@ -52,11 +52,17 @@ export interface VerbReply {
 export interface Verb<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly permission: ApiPermission;
+  /** A trade verb that still answers after the kill switch stopped API trading: it only lowers risk (cancels). */
+  readonly whileHalted?: boolean;
   readonly input: S;
   run(ctx: VerbContext, input: z.infer<S>): Promise<VerbReply>;
 }
 
 /** A refusal with the HTTP code OpenAlgo uses for it, in BrokerVault's words (never a secret). */
+/** What a read-only key hears from a trade verb. */
+export const READ_ONLY_MESSAGE =
+  'This API key is read-only: it cannot place, change or cancel orders. Create a trade key in BrokerVault: Settings → Local API.';
+
 export class ApiError extends Error {
   constructor(
     readonly httpStatus: number,

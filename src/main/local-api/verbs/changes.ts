@@ -67,6 +67,7 @@ export const modifyorder = defineVerb({
 export const cancelorder = defineVerb({
   name: 'cancelorder',
   permission: 'trade',
+  whileHalted: true,
   input: z.strictObject({ strategy: fields.strategy, orderid: fields.orderid }),
   async run(ctx, input) {
     // Cancelling only lowers risk: allowed while the kill switch's lock holds.
@@ -81,6 +82,7 @@ export const cancelorder = defineVerb({
 export const cancelallorder = defineVerb({
   name: 'cancelallorder',
   permission: 'trade',
+  whileHalted: true,
   input: z.strictObject({ strategy: fields.strategy }),
   async run(ctx) {
     const venue = callerVenue(ctx);

@@ -4,13 +4,15 @@ import { AppError } from '../../errors';
 import type { ErrorCode } from '../../../shared/result';
 import { toSafeError } from '../../safe-error';
 import { SymbolError } from '../symbols';
-import { ApiError, type Verb, type VerbContext, type VerbReply } from '../verb';
+import type { Logger } from '../../log/types';
+import { ApiError, READ_ONLY_MESSAGE, type Verb, type VerbContext, type VerbReply } from '../verb';
 
 /** Set on every schema message of the verbs, so a message the schema wrote can be told from zod's own. */
 const NO_SCHEMA_MESSAGE = '\u0000no-schema-message';
 
 /** HTTP code of each BrokerVault error, as OpenAlgo answers: 400 for a refused request, 403 for what the key or the app forbids. */
 const HTTP_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  VAULT_LOCKED: 403,
   INVALID_INPUT: 400,
   CONFLICT: 400,
   NOT_SUPPORTED: 400,
@@ -82,10 +84,8 @@ export function inputErrorReply(error: z.ZodError): VerbReply {
  * One call of a verb as the server makes it: the permission, the body (its `apikey` removed) against the verb's
  * strict schema, then `run`; every refusal in OpenAlgo's error shape.
  */
-export async function runVerb(verb: Verb, ctx: VerbContext, body: unknown): Promise<VerbReply> {
-  if (verb.permission === 'trade' && ctx.caller.permission !== 'trade') {
-    return errorReply(new ApiError(403, 'This API key is read-only: it cannot place, change or cancel orders.'));
-  }
+export async function runVerb(verb: Verb, ctx: VerbContext, body: unknown, log?: Logger): Promise<VerbReply> {
+  if (verb.permission === 'trade' && ctx.caller.permission !== 'trade') return errorReply(new ApiError(403, READ_ONLY_MESSAGE));
   const fields = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : body;
   if (fields && typeof fields === 'object') delete (fields as Record<string, unknown>).apikey;
   const parsed = verb.input.safeParse(fields, { error: () => NO_SCHEMA_MESSAGE });
@@ -93,6 +93,10 @@ export async function runVerb(verb: Verb, ctx: VerbContext, body: unknown): Prom
   try {
     return await verb.run(ctx, parsed.data);
   } catch (error) {
+    // Refusals in our own words are answers; anything else is a fault worth a line in the log (scrubbed there).
+    if (!(error instanceof ApiError || error instanceof AppError || error instanceof BrokerError || error instanceof SymbolError)) {
+      log?.warn('local API verb failed', { verb: verb.name, error });
+    }
     return errorReply(error);
   }
 }
