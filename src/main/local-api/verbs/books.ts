@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { OrderView } from '../../../shared/schemas';
 import type { Venue } from '../../trading/venue';
-import type { Trade } from '../../brokers/types';
 import type { VerbContext, VerbReply } from '../verb';
 import {
   BOOK_WINDOW,
@@ -46,28 +45,33 @@ export function orderRow(order: OrderView, symbols: Symbols) {
   };
 }
 
-/**
- * The last order book answered per caller scope (the venue and the accounts the key is bound to), with the journal
- * version and the symbol mapping it was made under. A script polling at hundreds of requests a second is answered
- * from it, JSON already encoded, while nothing changed; any journal write (a new order, a fill, a cancel, a modify)
- * or a new copy of the broker's master makes the next call build it again. Safe across service graphs in one
- * process: journal versions are unique in the process (orders-repo.ts), and so are master copies.
- */
-const keptBooks = new Map<string, { journal: number; mapping: string; reply: VerbReply }>();
 /** Kept answers per verb: a few keys times a few venues; past this the oldest is dropped. */
-const KEPT_BOOKS = 32;
+const KEPT_SCOPES = 32;
 
-/** Keep `value` as the newest entry under `scope`, dropping the oldest past KEPT_BOOKS. */
-function keep<V>(kept: Map<string, V>, scope: string, value: V): void {
-  kept.delete(scope);
-  if (kept.size >= KEPT_BOOKS) kept.delete(kept.keys().next().value!);
-  kept.set(scope, value);
+/**
+ * A verb's last reply per caller scope (the venue and the accounts the key is bound to), with what it was made from.
+ * A script polling at hundreds of requests a second is answered from it, frozen and already encoded, while every one
+ * of those inputs is the same (===); any change (a journal write, a new trade list, a new copy of the broker's master)
+ * makes the next call build it again. Safe across service graphs in one process: journal versions and master copies
+ * are unique in the process (store/write-versions.ts), and a trade list is an object of its own graph.
+ */
+class KeptReplies {
+  private readonly kept = new Map<string, { inputs: readonly unknown[]; reply: VerbReply }>();
+
+  answer(ctx: VerbContext, venue: Venue, inputs: readonly unknown[], build: () => VerbReply): VerbReply {
+    const scope = `${venue.mode}|${venue.connectionId ?? ''}|${ctx.caller.connectionIds.join(',')}`;
+    const hit = this.kept.get(scope);
+    if (hit && hit.inputs.length === inputs.length && hit.inputs.every((input, i) => input === inputs[i])) return hit.reply;
+    const built = build();
+    const reply = Object.freeze({ ...built, encoded: Buffer.from(JSON.stringify(built.body)) });
+    this.kept.delete(scope);
+    if (this.kept.size >= KEPT_SCOPES) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(scope, { inputs, reply });
+    return reply;
+  }
 }
 
-/** A reply that will be answered many times: frozen, and encoded once. */
-function keptReply(reply: VerbReply): VerbReply {
-  return Object.freeze({ ...reply, encoded: Buffer.from(JSON.stringify(reply.body)) });
-}
+const keptBooks = new KeptReplies();
 
 function buildBook(ctx: VerbContext, venue: Venue, symbols: Symbols): VerbReply {
   const orders = venueOrders(ctx, venue).map((order) => orderRow(order, symbols));
@@ -91,12 +95,7 @@ export const orderbook = defineVerb({
     const symbols = await symbolsFor(ctx, venue);
     // Read after the await: the version and the orders below are read in one synchronous step.
     const journal = ctx.services.trading.orders.journalVersion();
-    const scope = `${venue.mode}|${venue.connectionId ?? ''}|${ctx.caller.connectionIds.join(',')}`;
-    const kept = keptBooks.get(scope);
-    if (kept && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
-    const reply = keptReply(buildBook(ctx, venue, symbols));
-    keep(keptBooks, scope, { journal, mapping: symbols.key, reply });
-    return reply;
+    return keptBooks.answer(ctx, venue, [journal, symbols.key], () => buildBook(ctx, venue, symbols));
   },
 });
 
@@ -111,8 +110,7 @@ export const orderstatus = defineVerb({
   },
 });
 
-/** The last trade book answered per caller scope, kept while the venue's trades (the same frozen list), the journal and the mapping are. */
-const keptTradeBooks = new Map<string, { trades: readonly Trade[]; journal: number; mapping: string; reply: VerbReply }>();
+const keptTradeBooks = new KeptReplies();
 
 export const tradebook = defineVerb({
   name: 'tradebook',
@@ -124,14 +122,11 @@ export const tradebook = defineVerb({
     const trades = venue.trades ? await venue.trades() : [];
     // A venue that keeps its trade book hands out the same list while it is unchanged (paper); a broker's is new each read.
     const journal = ctx.services.trading.orders.journalVersion();
-    const scope = `${venue.mode}|${venue.connectionId ?? ''}|${ctx.caller.connectionIds.join(',')}`;
-    const kept = keptTradeBooks.get(scope);
-    if (kept && kept.trades === trades && kept.journal === journal && kept.mapping === symbols.key) return kept.reply;
-    const journaled = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
-    // The newest fills first, as many as the order book's orders: a paper book holds every fill since its reset.
-    const newest = [...trades].sort((a, b) => (b.executedAt ?? -Infinity) - (a.executedAt ?? -Infinity)).slice(0, BOOK_WINDOW);
-    const reply = keptReply(
-      success(
+    return keptTradeBooks.answer(ctx, venue, [trades, journal, symbols.key], () => {
+      const journaled = new Map(venueOrders(ctx, venue).map((o) => [o.brokerOrderId, o]));
+      // The newest fills first, as many as the order book's orders: a paper book holds every fill since its reset.
+      const newest = [...trades].sort((a, b) => (b.executedAt ?? -Infinity) - (a.executedAt ?? -Infinity)).slice(0, BOOK_WINDOW);
+      return success(
         newest.map((t) => {
           const oa = symbols.fromCommon(t.symbol);
           const order = journaled.get(t.brokerOrderId);
@@ -147,10 +142,8 @@ export const tradebook = defineVerb({
             timestamp: timestamp(t.executedAt),
           };
         }),
-      ),
-    );
-    keep(keptTradeBooks, scope, { trades, journal, mapping: symbols.key, reply });
-    return reply;
+      );
+    });
   },
 });
 
