@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { adapter } from '../../../src/main/brokers/alpaca/adapter';
-import type { BrokerContext, ProtectiveExitStatus } from '../../../src/main/brokers/types';
+import type { BrokerContext } from '../../../src/main/brokers/types';
 import type { OrderUpdate } from '../../../src/main/streaming/types';
 import { alpacaStreamRig, type AlpacaStreamRig } from '../../support/alpaca-stream';
 import { arrives } from '../../support/stream-steps';
@@ -8,27 +8,14 @@ import { priceAt } from '../../simulators/exchange';
 import { AlpacaSpec } from '../../simulators/alpaca/spec';
 import { canaryForms, failure } from '../support';
 import { behaviour } from './suite';
+import { type Seen, cents, elapse, recordingFetch, roles } from './exit-steps';
 
 const exits = adapter.protectiveExits!;
-const cents = (n: number) => Math.round(n * 100) / 100;
-
-interface Seen {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-}
 
 /** A fresh simulator on a manual clock (price path rising from 15:00:00 for 2.5 minutes), with the trade_updates socket open. */
 async function withRig(body: (rig: AlpacaStreamRig, ctx: BrokerContext, updates: OrderUpdate[], seen: Seen[]) => Promise<void>): Promise<void> {
   const rig = await alpacaStreamRig();
-  const seen: Seen[] = [];
-  const recording: typeof fetch = async (input, init) => {
-    const res = await fetch(input, init);
-    const text = await res.clone().text();
-    seen.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname, status: res.status, body: text ? JSON.parse(text) : '' });
-    return res;
-  };
+  const { fetch: recording, seen } = recordingFetch();
   const updates: OrderUpdate[] = [];
   const ctx = { ...rig.ctx(), fetch: recording };
   const stream = adapter.orderStream!.open(ctx, { onOrder: (u) => updates.push(u), onStatus: () => undefined, onProblem: () => undefined });
@@ -39,13 +26,6 @@ async function withRig(body: (rig: AlpacaStreamRig, ctx: BrokerContext, updates:
     await rig.close();
   }
 }
-
-/** Let the price path move: the clock and the simulator's stream poll, which settles the exchange. */
-async function elapse(rig: AlpacaStreamRig, ms: number): Promise<void> {
-  for (let spent = 0; spent < ms; spent += 5_000) await rig.scheduler.advance(5_000);
-}
-
-const roles = (s: ProtectiveExitStatus | null) => s?.legs.map((l) => [l.role, l.state]);
 
 /** Native exits: Alpaca's bracket and oco order classes and its trailing_stop type, against the simulator. */
 export const alpacaExitCases = [

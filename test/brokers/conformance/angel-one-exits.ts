@@ -5,9 +5,9 @@ import { priceAt } from '../../simulators/exchange';
 import { angelStreamRig, type AngelStreamRig } from '../../support/angel-one-stream';
 import { brokerContext, canaryForms, expectNoCanary, failure } from '../support';
 import { behaviour } from './suite';
+import { tick } from './exit-steps';
 
 const exits = adapter.protectiveExits!;
-const tick = (price: number) => Math.round(price * 20) / 20;
 
 /** A fresh simulator on its own manual clock (09:30 IST; NSE:INFY rises 1.4 % in 75 s and is 2 % down at 7.5 min). */
 async function withRig(body: (rig: AngelStreamRig, ctx: () => BrokerContext) => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { adapter } from '../../../src/main/brokers/binance/adapter';
-import type { BrokerContext, ProtectiveExitRequest, ProtectiveExitStatus } from '../../../src/main/brokers/types';
+import type { BrokerContext, ProtectiveExitRequest } from '../../../src/main/brokers/types';
 import type { OrderUpdate } from '../../../src/main/streaming/types';
 import { binanceStreamRig, type BinanceStreamRig } from '../../support/binance-stream';
 import { arrives } from '../../support/stream-steps';
@@ -8,16 +8,9 @@ import { priceAt } from '../../simulators/exchange';
 import { BinanceSpec } from '../../simulators/binance/spec';
 import { canaryForms, failure } from '../support';
 import { behaviour } from './suite';
+import { type Seen, cents, elapse, recordingFetch, roles } from './exit-steps';
 
 const exits = adapter.protectiveExits!;
-const cents = (n: number) => Math.round(n * 100) / 100;
-
-interface Seen {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-}
 
 /**
  * A fresh simulator on a manual clock (the price path rises from 12:00:00 for 2.5 minutes) holding 1 BTC, with the
@@ -28,13 +21,7 @@ async function withRig(
   credentials?: (rig: BinanceStreamRig) => Record<string, string>,
 ): Promise<void> {
   const rig = await binanceStreamRig();
-  const seen: Seen[] = [];
-  const recording: typeof fetch = async (input, init) => {
-    const res = await fetch(input, init);
-    const text = await res.clone().text();
-    seen.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname, status: res.status, body: text ? JSON.parse(text) : '' });
-    return res;
-  };
+  const { fetch: recording, seen } = recordingFetch();
   const keys = credentials?.(rig) ?? rig.sim.credentials;
   const ctx = { ...rig.ctx(keys), fetch: recording };
   const orders = rig.openOrders(ctx);
@@ -46,12 +33,6 @@ async function withRig(
     await rig.close();
   }
 }
-
-async function elapse(rig: BinanceStreamRig, ms: number): Promise<void> {
-  for (let spent = 0; spent < ms; spent += 5_000) await rig.scheduler.advance(5_000);
-}
-
-const roles = (s: ProtectiveExitStatus | null) => s?.legs.map((l) => [l.role, l.state]);
 
 function oco(rig: BinanceStreamRig, overrides: Partial<ProtectiveExitRequest> = {}): ProtectiveExitRequest {
   const price = priceAt('BTCUSDT', rig.clock.now());

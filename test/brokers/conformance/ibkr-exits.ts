@@ -1,14 +1,14 @@
 import { expect } from 'vitest';
 import { adapter, IbkrConfirmationRequired } from '../../../src/main/brokers/ibkr/adapter';
-import type { ProtectiveExitRequest, ProtectiveExitStatus } from '../../../src/main/brokers/types';
+import type { ProtectiveExitRequest } from '../../../src/main/brokers/types';
 import { ibkrStreamRig, type IbkrStreamRig } from '../../support/ibkr-stream';
 import { arrives } from '../../support/stream-steps';
 import { priceAt } from '../../simulators/exchange';
 import { canaryForms, failure } from '../support';
 import { behaviour } from './suite';
+import { cents, elapse, roles } from './exit-steps';
 
 const exits = adapter.protectiveExits!;
-const cents = (n: number) => Math.round(n * 100) / 100;
 
 /** A fresh gateway on a manual clock at 10:00 New York, the price path rising for 2.5 minutes. */
 async function withRig(body: (rig: IbkrStreamRig) => Promise<void>): Promise<void> {
@@ -19,12 +19,6 @@ async function withRig(body: (rig: IbkrStreamRig) => Promise<void>): Promise<voi
     await rig.close();
   }
 }
-
-async function elapse(rig: IbkrStreamRig, ms: number): Promise<void> {
-  for (let spent = 0; spent < ms; spent += 5_000) await rig.scheduler.advance(5_000);
-}
-
-const roles = (s: ProtectiveExitStatus | null) => s?.legs.map((l) => [l.role, l.state]);
 
 function bracket(rig: IbkrStreamRig, overrides: Partial<ProtectiveExitRequest> = {}): ProtectiveExitRequest {
   const price = priceAt('US:AAPL', rig.clock.now());

@@ -1,34 +1,18 @@
 import { expect } from 'vitest';
 import { adapter } from '../../../src/main/brokers/tastytrade/adapter';
-import type { BrokerContext, ProtectiveExitRequest, ProtectiveExitStatus } from '../../../src/main/brokers/types';
+import type { BrokerContext, ProtectiveExitRequest } from '../../../src/main/brokers/types';
 import type { OrderUpdate } from '../../../src/main/streaming/types';
 import { tastytradeStreamRig, type TastytradeStreamRig } from '../../support/tastytrade-stream';
 import { arrives } from '../../support/stream-steps';
 import { priceAt } from '../../simulators/exchange';
 import { canaryForms, failure } from '../support';
 import { behaviour } from './suite';
+import { cents, elapse, roles, withOrderStream } from './exit-steps';
 
 const exits = adapter.protectiveExits!;
-const cents = (n: number) => Math.round(n * 100) / 100;
 
 /** A fresh simulator on a manual clock (the price path rises from 15:00 UTC for 2.5 minutes) with the account stream open. */
-async function withRig(body: (rig: TastytradeStreamRig, ctx: BrokerContext, updates: OrderUpdate[]) => Promise<void>): Promise<void> {
-  const rig = await tastytradeStreamRig();
-  const ctx = rig.ctx();
-  const orders = rig.openOrders(ctx);
-  try {
-    await arrives(() => expect(orders.statuses).toContainEqual({ state: 'open' }));
-    await body(rig, ctx, orders.orders);
-  } finally {
-    await rig.close();
-  }
-}
-
-async function elapse(rig: TastytradeStreamRig, ms: number): Promise<void> {
-  for (let spent = 0; spent < ms; spent += 5_000) await rig.scheduler.advance(5_000);
-}
-
-const roles = (s: ProtectiveExitStatus | null) => s?.legs.map((l) => [l.role, l.state]);
+const withRig = (body: (rig: TastytradeStreamRig, ctx: BrokerContext, updates: OrderUpdate[]) => Promise<void>) => withOrderStream(tastytradeStreamRig, body);
 
 function request(rig: TastytradeStreamRig, overrides: Partial<ProtectiveExitRequest> = {}): ProtectiveExitRequest {
   const price = priceAt('AAPL', rig.clock.now());

@@ -4,8 +4,7 @@ import { priceAt } from '../../simulators/exchange';
 import { xtsStreamRig, type XtsStreamRig } from '../../support/xts-stream';
 import { canaryForms, expectNoCanary, failure } from '../support';
 import { behaviour, type ConformanceCase } from './suite';
-
-const tick = (price: number) => Math.round(price * 20) / 20;
+import { tick } from './exit-steps';
 
 /** The exits section for an XTS deployment: brackets as XTS bracket orders (`/interactive/orders/bracket`). */
 export function xtsExitCases(adapter: BrokerAdapter): ConformanceCase[] {

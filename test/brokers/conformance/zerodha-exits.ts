@@ -7,6 +7,7 @@ import type { ZerodhaSimHandle } from '../../simulators/zerodha';
 import { zerodhaStreamRig } from '../../support/zerodha-stream';
 import { canaryForms, expectNoCanary, failure } from '../support';
 import { behaviour } from './suite';
+import { tick } from './exit-steps';
 
 /** What the exit cases need from the broker's cases file: its simulator, clock and a context on it. */
 export interface KiteExitRig {
@@ -19,7 +20,6 @@ export interface KiteExitRig {
 
 const exits = adapter.protectiveExits!;
 /** On the 0.05 tick grid. */
-const tick = (price: number) => Math.round(price * 20) / 20;
 
 function oco(overrides: Partial<ProtectiveExitRequest> = {}): ProtectiveExitRequest {
   return { kind: 'oco', symbol: 'NSE:INFY', exitSide: 'SELL', quantity: 2, clientOrderId: 'bv-exit-0001', ...overrides };
