@@ -1,6 +1,7 @@
 // Add up vitest's and Playwright's JSON reports into one closing line CI can read.
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 /** A Playwright file's time: the sum of its tests' run times (tests in one file run in one worker). */
 function specMs(suite) {
@@ -11,6 +12,33 @@ function specMs(suite) {
   };
   walk(suite);
   return ms;
+}
+
+/** The first lines of an error, without terminal colours. */
+function firstLines(text, count = 6) {
+  if (!text) return [];
+  return stripVTControlCharacters(String(text))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, count);
+}
+
+/** Playwright's tests that failed, or passed only on a retry (flaky counts as failed here). */
+function playwrightFailures(report) {
+  const found = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+        const error = (t.results ?? []).map((r) => r.error?.message ?? r.errors?.[0]?.message).find(Boolean);
+        found.push({ name: `playwright: ${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}`, error });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+  };
+  // The top suites are the spec files; the ones inside are describe blocks, whose titles name the test.
+  for (const file of report?.suites ?? []) walk(file, []);
+  return found;
 }
 
 const [vitestFile, playwrightFile] = process.argv.slice(2);
@@ -53,5 +81,27 @@ if (playwright) {
   skipped += playwright.stats.skipped;
 }
 if (missing) failed += 1;
+
+// Name every failed test with the start of its error, so the last lines of a CI log say what failed
+// (a log is often kept only from its end).
+const failures = [
+  ...(vitest?.testResults ?? []).flatMap((file) => [
+    ...(file.assertionResults ?? [])
+      .filter((t) => t.status === 'failed')
+      .map((t) => ({ name: `${path.relative(process.cwd(), file.name)} › ${t.fullName}`, error: t.failureMessages?.[0] })),
+    // A file that failed to load has no test results, only its own message.
+    ...(file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')
+      ? [{ name: path.relative(process.cwd(), file.name), error: file.message }]
+      : []),
+  ]),
+  ...playwrightFailures(playwright),
+];
+if (failures.length > 0) {
+  console.log('==> failed tests');
+  for (const f of failures) {
+    console.log(`  ✗ ${f.name}`);
+    for (const line of firstLines(f.error)) console.log(`      ${line}`);
+  }
+}
 console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
