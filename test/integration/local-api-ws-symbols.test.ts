@@ -4,6 +4,7 @@ import { CASES, type RunningSim } from '../support/brokers-ipc/cases';
 import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
 import { LocalApiService, findFreePort } from '../../src/main/local-api/service';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
+import { arrives } from '../support/stream-steps';
 import { AppSettings } from '../../src/main/store/app-settings';
 import type { StreamConsumer } from '../../src/main/streaming/connection-feed';
 
@@ -67,7 +68,7 @@ async function socketFor(secret: string) {
     socket.once('error', reject);
   });
   socket.send(JSON.stringify({ action: 'authenticate', api_key: secret }));
-  await vi.waitFor(() => expect(messages[0]).toMatchObject({ type: 'auth', status: 'success', broker: 'zerodha' }));
+  await arrives(() => expect(messages[0]).toMatchObject({ type: 'auth', status: 'success', broker: 'zerodha' }));
   return { socket, messages };
 }
 
@@ -84,7 +85,7 @@ it('subscribes an index and a future in the broker’s own names, and ticks come
       ],
     }),
   );
-  await vi.waitFor(() => expect(messages.find((m) => m.type === 'subscribe')).toMatchObject({ status: 'success' }));
+  await arrives(() => expect(messages.find((m) => m.type === 'subscribe')).toMatchObject({ status: 'success' }));
   expect(subscribed.map((s) => [s.connectionId, ...s.symbols])).toEqual([
     [connectionId, 'NSE:NIFTY 50'],
     [connectionId, 'NFO:NIFTY26JANFUT'],
@@ -93,7 +94,7 @@ it('subscribes an index and a future in the broker’s own names, and ticks come
   const consumer = subscribed[0]!.consumer;
   consumer.onTick({ symbol: 'NSE:NIFTY 50', ltp: 23_456.5, ts: Date.UTC(2026, 0, 5, 4) });
   consumer.onTick({ symbol: 'NFO:NIFTY26JANFUT', ltp: 23_500, ts: Date.UTC(2026, 0, 5, 4) });
-  await vi.waitFor(() => expect(messages.filter((m) => m.type === 'market_data')).toHaveLength(2));
+  await arrives(() => expect(messages.filter((m) => m.type === 'market_data')).toHaveLength(2));
   expect(messages.filter((m) => m.type === 'market_data')).toEqual([
     expect.objectContaining({ topic: 'NIFTY.NSE_INDEX', data: expect.objectContaining({ symbol: 'NIFTY', exchange: 'NSE_INDEX', ltp: 23_456.5 }) }),
     expect.objectContaining({
@@ -103,9 +104,9 @@ it('subscribes an index and a future in the broker’s own names, and ticks come
   ]);
 
   socket.send(JSON.stringify({ action: 'unsubscribe', mode: 'ltp', symbol: 'NIFTY', exchange: 'NSE_INDEX' }));
-  await vi.waitFor(() => expect(messages.find((m) => m.type === 'unsubscribe')).toMatchObject({ status: 'success' }));
+  await arrives(() => expect(messages.find((m) => m.type === 'unsubscribe')).toMatchObject({ status: 'success' }));
   socket.close();
-  await vi.waitFor(() => expect(api.wsStats().clients).toBe(0));
+  await arrives(() => expect(api.wsStats().clients).toBe(0));
 });
 
 it('refuses, in BrokerVault’s words, a symbol the connection’s dialect cannot trade, and subscribes nothing', async () => {
@@ -113,7 +114,7 @@ it('refuses, in BrokerVault’s words, a symbol the connection’s dialect canno
   const { socket, messages } = await socketFor(secret);
   const before = subscribed.length;
   socket.send(JSON.stringify({ action: 'subscribe', mode: 1, symbol: 'AAPL', exchange: 'NASDAQ' }));
-  await vi.waitFor(() => expect(messages.find((m) => m.type === 'subscribe')).toBeDefined());
+  await arrives(() => expect(messages.find((m) => m.type === 'subscribe')).toBeDefined());
   expect(messages.find((m) => m.type === 'subscribe')).toMatchObject({
     status: 'error',
     subscriptions: [{ symbol: 'AAPL', exchange: 'NASDAQ', status: 'error', message: expect.stringContaining('Indian exchanges only') }],

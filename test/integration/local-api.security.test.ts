@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { LocalApiService, findFreePort } from '../../src/main/local-api/service';
@@ -12,6 +12,7 @@ import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { ApiError, type LocalApiServices, type Verb } from '../../src/main/local-api/verb';
 import { AppSettings } from '../../src/main/store/app-settings';
 import { makeGraph, type TestGraph } from '../support/graph';
+import { arrives } from '../support/stream-steps';
 
 /** A trade verb for these tests: one paper order through the one order path, source 'api'. */
 const testPlace: Verb = {
@@ -360,16 +361,16 @@ describe('local API WebSocket on the real graph', () => {
       socket.once('error', reject);
     });
     socket.send(JSON.stringify({ action: 'authenticate', api_key: secret }));
-    await vi.waitFor(() => expect(messages[0]).toMatchObject({ type: 'auth', status: 'success', broker: 'paper' }));
+    await arrives(() => expect(messages[0]).toMatchObject({ type: 'auth', status: 'success', broker: 'paper' }));
     socket.send(JSON.stringify({ action: 'subscribe_orders' }));
-    await vi.waitFor(() => expect(messages[1]).toMatchObject({ type: 'subscribe_orders', status: 'success' }));
+    await arrives(() => expect(messages[1]).toMatchObject({ type: 'subscribe_orders', status: 'success' }));
     expect((await post('placeorder', { apikey: secret, symbol: 'US:AAPL', quantity: 2 })).status).toBe(200);
-    await vi.waitFor(() => expect(messages.some((m) => m.type === 'order_update')).toBe(true));
+    await arrives(() => expect(messages.some((m) => m.type === 'order_update')).toBe(true));
     expect(messages.find((m) => m.type === 'order_update')).toMatchObject({
       data: { symbol: 'US:AAPL', action: 'BUY', quantity: 2, mode: 'analyze', source: 'api' },
     });
     socket.close();
-    await vi.waitFor(() => expect(api.wsStats().clients).toBe(0));
+    await arrives(() => expect(api.wsStats().clients).toBe(0));
   });
 });
 

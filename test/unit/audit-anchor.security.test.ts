@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/main/clock';
 import { AUDIT_CHECK_INTERVAL_MS, SEAL_DELAY_MS } from '../../src/main/services/audit-guard';
 import type { AuditStatus } from '../../src/shared/schemas';
 import { makeGraph, type TestGraph } from '../support/graph';
+import { arrives } from '../support/stream-steps';
 import { ManualScheduler } from '../support/manual-scheduler';
 
 /**
@@ -304,7 +305,7 @@ describe('audit trail: checked at start, daily and after appends, and a break is
     tamper('DELETE FROM audit_log WHERE seq > ?', rows() - 1);
     g = await g.reopen();
     await g.services.start();
-    await vi.waitFor(() => expect(g.events.some((e) => e.event === 'audit:changed')).toBe(true));
+    await arrives(() => expect(g.events.some((e) => e.event === 'audit:changed')).toBe(true));
     expect(g.services.auditGuard.status()).toMatchObject({ state: 'broken', report: { reason: expect.stringMatching(/newest 1 entries were removed/) } });
   });
 });

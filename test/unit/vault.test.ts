@@ -27,9 +27,9 @@ describe('vault key lifecycle', () => {
     const vaultEvents = () => g.events.filter((e) => e.event === 'vault:changed').map((e) => e.payload);
     const conn = await g.ok('connections:create', { broker: 'alpaca', label: 'Main', environment: 'live', fields });
     // Settings shows the key and its Rotate button without a reload.
-    await expect.poll(vaultEvents).toEqual([expect.objectContaining({ state: 'ready', secretCount: 2 })]);
+    await expect.poll(vaultEvents, { timeout: 5_000 }).toEqual([expect.objectContaining({ state: 'ready', secretCount: 2 })]);
     await g.ok('connections:delete', { id: conn.id });
-    await expect.poll(() => vaultEvents().at(-1)).toMatchObject({ state: 'ready', secretCount: 0 });
+    await expect.poll(() => vaultEvents().at(-1), { timeout: 5_000 }).toMatchObject({ state: 'ready', secretCount: 0 });
     expect(vaultEvents()).toHaveLength(2);
   });
 
