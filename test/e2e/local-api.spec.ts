@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { findFreePort } from '../../src/main/local-api/service';
+import { testPortNear } from '../support/ports';
 import { expect, test } from './fixtures';
 
 /** Issue 14: Settings → Local API in Chromium through the bridge: enable, a taken port offered a free one, keys. */
@@ -12,7 +13,7 @@ test('Settings → Local API: off by default, enable on free ports, create a key
   await expect(enable).not.toBeChecked();
 
   // A port another program holds: the panel says so and offers a free one.
-  const taken = await findFreePort(20000 + Math.floor(Math.random() * 20000));
+  const taken = await findFreePort(testPortNear());
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', () => resolve()));
   try {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CASES, type RunningSim } from '../support/brokers-ipc/cases';
 import { connect, makeWorld, nextWindow, type World } from '../support/brokers-ipc/journey';
-import { LocalApiService, findFreePort } from '../../src/main/local-api/service';
+import { LocalApiService } from '../../src/main/local-api/service';
+import { onFreePorts } from '../support/ports';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { arrives } from '../support/stream-steps';
 import { AppSettings } from '../../src/main/store/app-settings';
@@ -48,9 +49,13 @@ beforeAll(async () => {
     services: { trading: s.trading, connections: s.connections, brokerCalls: s.brokerCalls, market: s.market, brokers: s.brokers, audit: s.audit, log: s.log },
     verbs: ALL_VERBS,
   });
-  const rest = await findFreePort(20000 + Math.floor(Math.random() * 20000));
-  wsPort = await findFreePort(rest + 1, [rest]);
-  expect((await api.configure({ enabled: true, restPort: rest, wsPort })).ws.state).toBe('listening');
+  const started = api;
+  wsPort = await onFreePorts(2, async ([restPort, ws]) => {
+    const status = await started.configure({ enabled: true, restPort: restPort!, wsPort: ws! });
+    if (status.rest.state === 'listening' && status.ws.state === 'listening') return ws!;
+    await started.configure({ enabled: false, restPort: restPort!, wsPort: ws! });
+    return null;
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { ApiError, type LocalApiServices, type Verb } from '../../src/main/local-api/verb';
 import { AppSettings } from '../../src/main/store/app-settings';
 import { makeGraph, type TestGraph } from '../support/graph';
+import { onFreePorts, testPortNear } from '../support/ports';
 import { arrives } from '../support/stream-steps';
 
 /** A trade verb for these tests: one paper order through the one order path, source 'api'. */
@@ -65,10 +66,13 @@ async function startApi(options: Partial<ConstructorParameters<typeof LocalApiSe
     restLimits: { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 400, checkIntervalMs: 100 },
     ...options,
   });
-  rest = await findFreePort(20000 + Math.floor(Math.random() * 20000));
-  ws = await findFreePort(rest + 1, [rest]);
-  const status = await api.configure({ enabled: true, restPort: rest, wsPort: ws });
-  expect(status.rest.state).toBe('listening');
+  const started = api;
+  [rest, ws] = await onFreePorts(2, async ([restPort, wsPort]) => {
+    const status = await started.configure({ enabled: true, restPort: restPort!, wsPort: wsPort! });
+    if (status.rest.state === 'listening' && status.ws.state === 'listening') return [restPort!, wsPort!];
+    await started.configure({ enabled: false, restPort: restPort!, wsPort: wsPort! });
+    return null;
+  });
 }
 
 async function post(verb: string, body: unknown, headers: Record<string, string> = {}) {
@@ -450,7 +454,7 @@ describe('local API ports', () => {
     await fresh.start();
     expect(fresh.status().rest.state).toBe('off');
     const blocker = net.createServer();
-    const taken = await findFreePort(30000 + Math.floor(Math.random() * 20000));
+    const taken = await findFreePort(testPortNear());
     await new Promise<void>((r) => blocker.listen(taken, '127.0.0.1', () => r()));
     try {
       const wsPort = await findFreePort(taken + 5);

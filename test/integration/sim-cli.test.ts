@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onFreePorts } from '../support/ports';
 import { WebSocket } from 'ws';
 import { SIMULATORS } from '../simulators/registry';
 
@@ -75,8 +76,10 @@ describe('npm run sim', () => {
   it('listens on the port it is given', async () => {
     const sim = await startCli(['alpaca', '--port', '0']).catch((e: Error) => e);
     expect(sim).toBeInstanceOf(Error);
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const chosen = await startCli(['alpaca', '--port', String(port)]);
+    const { port, chosen } = await onFreePorts(1, async ([port]) => {
+      const started = await startCli(['alpaca', '--port', String(port)]).catch(() => null);
+      return started && { port, chosen: started };
+    });
     try {
       expect(JSON.parse(chosen.line).baseUrl).toBe(`http://127.0.0.1:${port}`);
     } finally {

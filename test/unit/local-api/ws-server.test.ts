@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { ManualClock } from '../../../src/main/clock';
 import { Emitter } from '../../../src/main/events';
 import type { KeyCaller } from '../../../src/main/local-api/keys';
-import { findFreePort } from '../../../src/main/local-api/service';
+import { onFreePorts } from '../../support/ports';
 import { WsServer } from '../../../src/main/local-api/ws-server';
 import { SubscriptionManager } from '../../../src/main/streaming/subscription-manager';
 import type { OrderView } from '../../../src/shared/schemas';
@@ -14,6 +14,9 @@ import { arrives, quietLogger } from '../../support/stream-steps';
 const KEY = 'a'.repeat(64);
 const CONN = 'c'.repeat(32);
 const OTHER = 'd'.repeat(32);
+
+/** Listen on a free port, on another if it was taken before the bind. */
+const listenOnFreePort = (on: WsServer) => onFreePorts(1, ([port]) => on.listen(port!).catch(() => null));
 
 let server: WsServer;
 let port: number;
@@ -43,7 +46,7 @@ beforeEach(async () => {
     limits: { authTimeoutMs: 300 },
     log: quietLogger,
   });
-  port = await server.listen(await findFreePort(40000 + Math.floor(Math.random() * 10000)));
+  port = await listenOnFreePort(server);
 });
 
 afterEach(async () => {
@@ -209,7 +212,7 @@ describe('local API WebSocket', () => {
       limits: { heartbeatMs: 100 },
       log: quietLogger,
     });
-    port = await server.listen(await findFreePort(port + 1));
+    port = await listenOnFreePort(server);
     // autoPong off: this client never answers pings, as a frozen or vanished peer would not.
     const socket = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
     sockets.push(socket);
