@@ -87,7 +87,7 @@ describe('MarketPrices under a 1 request/second quote budget', () => {
     expect((await t.prices.prices([{ symbol: SYMBOL, maxAgeMs: DISPLAY_QUOTE_MAX_AGE_MS }])).get(SYMBOL)?.price).toBe(1500);
     expect(t.requests).toHaveLength(1);
     // An order is never priced from the reused quote: it takes its own request and the broker's current price.
-    const order = t.prices.prices([{ symbol: SYMBOL }]);
+    const order = t.prices.prices([{ symbol: SYMBOL, forOrder: true }]);
     await t.flush();
     await t.second();
     expect((await order).get(SYMBOL)?.price).toBe(1510);
@@ -162,7 +162,7 @@ describe('MarketPrices behind the rate limiter: an order is priced first', () =>
     // The quote panel and the positions read five other symbols: one leaves at once, four wait a second each.
     const displays = ['NSE:TCS', 'NSE:SBIN', 'NSE:ITC', 'NSE:WIPRO', 'NSE:HDFCBANK'].map((symbol) => t.prices.quotes([symbol]));
     let priced = false;
-    const order = t.prices.prices([{ symbol: SYMBOL }]).then((m) => ((priced = true), m));
+    const order = t.prices.prices([{ symbol: SYMBOL, forOrder: true }]).then((m) => ((priced = true), m));
     const waited = await t.until(() => priced);
     // Without the urgent lane it went out sixth, after five paced windows; now it takes the next room.
     expect(waited).toBeLessThanOrEqual(window);
@@ -178,7 +178,7 @@ describe('MarketPrices behind the rate limiter: an order is priced first', () =>
     const t = pacedByTheLimiter();
     const displays = ['NSE:TCS', 'NSE:SBIN', 'NSE:ITC', SYMBOL].map((symbol) => t.prices.quotes([symbol]));
     let priced = false;
-    const order = t.prices.prices([{ symbol: SYMBOL }]).then((m) => ((priced = true), m));
+    const order = t.prices.prices([{ symbol: SYMBOL, forOrder: true }]).then((m) => ((priced = true), m));
     expect(await t.until(() => priced)).toBeLessThanOrEqual(window);
     expect((await order).get(SYMBOL)?.price).toBe(1500);
     await t.until(() => t.sent.length === 5);
@@ -187,10 +187,19 @@ describe('MarketPrices behind the rate limiter: an order is priced first', () =>
     expect(t.sent.map((r) => r.symbols[0])).toEqual(['NSE:TCS', SYMBOL, 'NSE:SBIN', 'NSE:ITC', SYMBOL]);
   });
 
+  it('a fresh read that prices no order (a position’s mark) waits in the read lane', async () => {
+    const t = pacedByTheLimiter();
+    const displays = ['NSE:TCS', 'NSE:SBIN', 'NSE:ITC'].map((symbol) => t.prices.quotes([symbol]));
+    const mark = t.prices.prices([{ symbol: SYMBOL }]);
+    await t.until(() => t.sent.length === 4);
+    await Promise.all([...displays, mark]);
+    expect(t.sent.map((r) => r.symbols[0])).toEqual(['NSE:TCS', 'NSE:SBIN', 'NSE:ITC', SYMBOL]);
+  });
+
   it('two orders for one symbol share one urgent request', async () => {
     const t = pacedByTheLimiter();
     const display = t.prices.quotes(['NSE:TCS']);
-    const orders = [t.prices.prices([{ symbol: SYMBOL }]), t.prices.prices([{ symbol: SYMBOL }])];
+    const orders = [t.prices.prices([{ symbol: SYMBOL, forOrder: true }]), t.prices.prices([{ symbol: SYMBOL, forOrder: true }])];
     await t.until(() => t.sent.length === 2);
     await Promise.all([display, ...orders]);
     expect(t.sent.map((r) => r.symbols)).toEqual([['NSE:TCS'], [SYMBOL]]);

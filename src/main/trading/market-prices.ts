@@ -76,8 +76,10 @@ export class MarketPrices implements PriceSource {
     const fallback: string[] = [];
     const byConnection = new Map<string, string[]>();
     const maxAge = new Map<string, number>();
-    for (const { symbol, from, maxAgeMs } of requests) {
+    const forOrder = new Set<string>();
+    for (const { symbol, from, maxAgeMs, forOrder: order } of requests) {
       maxAge.set(symbol, Math.min(maxAge.get(symbol) ?? Infinity, maxAgeMs ?? 0));
+      if (order) forOrder.add(symbol);
       const id = from === undefined ? this.bestConnection(symbol) : originConnection(from);
       if (id === null) {
         simulated.push(symbol);
@@ -91,7 +93,14 @@ export class MarketPrices implements PriceSource {
     }
     await Promise.all(
       [...byConnection].map(async ([id, symbols]) => {
-        for (const q of (await this.fetchFrom(id, symbols, (s) => maxAge.get(s) ?? 0)).values())
+        for (const q of (
+          await this.fetchFrom(
+            id,
+            symbols,
+            (s) => maxAge.get(s) ?? 0,
+            (s) => forOrder.has(s),
+          )
+        ).values())
           out.set(q.symbol, { price: q.last, source: connectionOrigin(id) });
       }),
     );
@@ -135,10 +144,15 @@ export class MarketPrices implements PriceSource {
    * One connection's prices: the current streamed tick where there is one, polled quotes for the rest. A symbol the
    * broker cannot price right now is left out. Polled quotes are paced by the broker's quote budget, so a symbol
    * already being fetched joins that request instead of queueing another; a display read (`maxAgeMs` > 0) also takes
-   * a quote polled within that long. Order pricing passes 0: it is priced from the broker's quote fetched now, in the
-   * rate limiter's urgent lane, so it passes display reads still waiting (it joins only another order's request).
+   * a quote polled within that long. An order's price (`forOrderOf`) is the broker's quote fetched now, in the rate
+   * limiter's urgent lane, so it passes display reads still waiting (it joins only another order's request).
    */
-  private async fetchFrom(connectionId: string, symbols: string[], maxAgeOf: (symbol: string) => number = () => 0): Promise<Map<string, Quote>> {
+  private async fetchFrom(
+    connectionId: string,
+    symbols: string[],
+    maxAgeOf: (symbol: string) => number = () => 0,
+    forOrderOf: (symbol: string) => boolean = () => false,
+  ): Promise<Map<string, Quote>> {
     const out = new Map<string, Quote>();
     for (const symbol of symbols) {
       const tick = this.ticks?.current(connectionId, symbol) ?? null;
@@ -152,11 +166,11 @@ export class MarketPrices implements PriceSource {
       const key = quoteKey(connectionId, symbol);
       const kept = this.recent.get(key);
       const maxAgeMs = maxAgeOf(symbol);
-      if (maxAgeMs > 0 && kept && now - kept.at >= 0 && now - kept.at < maxAgeMs) {
+      const forOrder = forOrderOf(symbol);
+      if (!forOrder && maxAgeMs > 0 && kept && now - kept.at >= 0 && now - kept.at < maxAgeMs) {
         out.set(symbol, kept.quote);
         continue;
       }
-      const forOrder = maxAgeMs <= 0;
       const pending = this.inflight.get(key);
       // A display read joins any request on its way; an order joins only another order's, which waits in its lane.
       if (pending && (pending.urgent || !forOrder)) waits.push(pending.quote.then((q) => void (q && out.set(symbol, q))));
