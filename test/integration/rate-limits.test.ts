@@ -63,6 +63,50 @@ describe("client-side rate limits against the brokers' own", () => {
     expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
   }, 60_000);
 
+  it('orders in the urgent lane amid a burst of reads, on every broker at once: still no RATE_LIMITED answer', async () => {
+    const brokers = w.g.services.brokerCalls;
+    const bursts = Promise.all(
+      TRADED.map(async (c) => {
+        const id = ids.get(c.id)!;
+        const trade = c.trade!;
+        const symbols = { needsInstruments: true };
+        const [quote] = await brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), symbols);
+        const limitPrice = Number((Math.round((quote!.last * 0.9) / trade.tick) * trade.tick).toFixed(2));
+        const reads = Array.from({ length: BURST }, () => [
+          brokers.call(id, (a, ctx) => a.orders(ctx), symbols),
+          brokers.call(id, (a, ctx) => a.positions(ctx), symbols),
+          brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), symbols),
+        ]).flat();
+        // Orders, and the price an order waits for, pass the reads still waiting (BrokerService.call's `urgent`).
+        const urgent = { needsInstruments: true, urgent: true };
+        const orders = Array.from({ length: 4 }, (_, i) => [
+          brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), urgent),
+          brokers.call(
+            id,
+            (a, ctx) =>
+              a.placeOrder(ctx, {
+                symbol: trade.symbol,
+                side: 'BUY',
+                quantity: trade.quantity,
+                type: 'LIMIT',
+                limitPrice,
+                product: trade.product,
+                clientOrderId: `bv-lane${String(i).padStart(4, '0')}`,
+              }),
+            urgent,
+          ),
+        ]).flat();
+        const settled = await Promise.allSettled([...reads, ...orders]);
+        return {
+          broker: c.id,
+          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
+        };
+      }),
+    );
+    const outcomes = await w.run(bursts);
+    expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
+  }, 60_000);
+
   it('a burst of orders on every broker at once is paced, not refused', async () => {
     const brokers = w.g.services.brokerCalls;
     const bursts = Promise.all(

@@ -78,8 +78,8 @@ describe('instruments:search for brokers without an instrument master', () => {
     nextWindow(w);
     const gated: { key: string; path: string }[] = [];
     const gateFor = RateLimiter.prototype.gateFor;
-    const spy = vi.spyOn(RateLimiter.prototype, 'gateFor').mockImplementation(function (this: RateLimiter, key, limits) {
-      const gate = gateFor.call(this, key, limits);
+    const spy = vi.spyOn(RateLimiter.prototype, 'gateFor').mockImplementation(function (this: RateLimiter, key, limits, urgent) {
+      const gate = gateFor.call(this, key, limits, urgent);
       return async (request) => {
         gated.push({ key, path: request.path });
         await gate(request);

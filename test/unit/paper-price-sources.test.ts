@@ -86,15 +86,25 @@ async function flush(): Promise<void> {
 }
 
 describe('paper prices: a position is valued only on its own feed', () => {
-  it('fills are priced from a fresh quote; only display quotes may reuse one polled within the last second', async () => {
+  it('fills are priced from a fresh quote asked for the order; only display quotes may reuse one polled within the last second', async () => {
     const { broker, prices } = setup();
     prices.best = BROKER;
-    await broker.placeOrder(req({ symbol: 'US:X', side: 'BUY', quantity: 1 }));
-    expect(prices.asked.length).toBeGreaterThan(0);
+    const placed = await broker.placeOrder(req({ symbol: 'US:X', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 }));
+    // The order's own price goes ahead of display reads at the broker's rate limits (MarketPrices' urgent lane).
+    expect(prices.asked.filter((r) => r.forOrder)).toEqual([expect.objectContaining({ symbol: 'US:X', forOrder: true })]);
     expect(prices.asked.every((r) => !r.maxAgeMs)).toBe(true);
+    prices.asked.length = 0;
+    await broker.modifyOrder(placed.brokerOrderId, { limitPrice: 2 });
+    expect(prices.asked.filter((r) => r.forOrder)).toEqual([expect.objectContaining({ symbol: 'US:X', forOrder: true })]);
     prices.asked.length = 0;
     await broker.quotes(['US:X']);
     expect(prices.asked).toEqual([expect.objectContaining({ symbol: 'US:X', maxAgeMs: DISPLAY_QUOTE_MAX_AGE_MS })]);
+    expect(prices.asked.some((r) => r.forOrder)).toBe(false);
+    // Marks for positions and the account are reads, not an order's price.
+    prices.asked.length = 0;
+    await broker.positions();
+    await broker.account();
+    expect(prices.asked.some((r) => r.forOrder)).toBe(false);
   });
 
   it('bought on the simulated feed, it stays on it when a broker becomes the best feed (no P&L jump)', async () => {

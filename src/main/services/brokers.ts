@@ -88,6 +88,17 @@ function rateBudgetKey(adapter: BrokerAdapter, environment: Environment, baseUrl
  * the connection's host, its instrument master), applies the broker's rate limits, runs the login
  * flows (loopback OAuth redirect or a direct login), and records validation results as connection health.
  */
+/** How one call reaches the broker. */
+export interface CallOptions {
+  /** The call maps symbols: the broker's instrument master is made fresh first. */
+  needsInstruments?: boolean;
+  /**
+   * An order (place, modify, cancel) or a price an order waits for: its requests pass reads still waiting at the
+   * broker's rate limits (RateLimiter), so chart, quote panel and position reads never hold an order back.
+   */
+  urgent?: boolean;
+}
+
 export class BrokerService {
   private readonly memos = new Map<string, Map<string, unknown>>();
   private readonly pendingLogins = new Map<string, string>();
@@ -121,6 +132,7 @@ export class BrokerService {
     apiHost: string | null | undefined,
     credentials: Record<string, string>,
     state: Pick<BrokerContext, 'instruments' | 'memo'>,
+    urgent = false,
   ): BrokerContext {
     const baseUrl = this.baseUrl(adapter, environment, apiHost);
     return {
@@ -131,7 +143,7 @@ export class BrokerService {
       clock: this.deps.clock,
       scheduler: this.deps.scheduler,
       timeoutMs: REQUEST_TIMEOUT_MS,
-      rateGate: this.deps.limiter.gateFor(rateBudgetKey(adapter, environment, baseUrl, credentials), adapter.rateLimits),
+      rateGate: this.deps.limiter.gateFor(rateBudgetKey(adapter, environment, baseUrl, credentials), adapter.rateLimits, urgent),
       ...state,
     };
   }
@@ -143,12 +155,16 @@ export class BrokerService {
   }
 
   /** Context for a saved connection. Instruments are made fresh first when the call needs symbols. */
-  async context(row: ConnectionRow, options: { needsInstruments?: boolean } = {}): Promise<BrokerContext> {
+  async context(row: ConnectionRow, options: CallOptions = {}): Promise<BrokerContext> {
     const adapter = this.adapterFor(row.broker);
-    const ctx = this.makeContext(adapter, row.environment, row.api_host, this.deps.connections.credentials(row.id), {
-      instruments: this.deps.instruments.master(adapter),
-      memo: this.memo(row.id),
-    });
+    const ctx = this.makeContext(
+      adapter,
+      row.environment,
+      row.api_host,
+      this.deps.connections.credentials(row.id),
+      { instruments: this.deps.instruments.master(adapter), memo: this.memo(row.id) },
+      options.urgent,
+    );
     if (options.needsInstruments)
       await this.deps.instruments.ensureFresh(adapter, () => this.scrubbing(row.id, adapter, ctx, () => adapter.fetchInstruments!(ctx)));
     return ctx;
@@ -169,7 +185,7 @@ export class BrokerService {
   }
 
   /** Run one adapter call for a saved connection (each of its requests waits for the broker's rate limits). */
-  async call<T>(id: string, fn: (adapter: BrokerAdapter, ctx: BrokerContext) => Promise<T>, options: { needsInstruments?: boolean } = {}): Promise<T> {
+  async call<T>(id: string, fn: (adapter: BrokerAdapter, ctx: BrokerContext) => Promise<T>, options: CallOptions = {}): Promise<T> {
     const row = this.deps.connections.row(id);
     const adapter = this.adapterFor(row.broker);
     const ctx = await this.context(row, options);

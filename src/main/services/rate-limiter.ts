@@ -22,8 +22,11 @@ export class RateLimiter {
     private readonly arrivalAllowanceMs = ARRIVAL_JITTER_MS,
   ) {}
 
-  /** The function a broker context calls before each request of connection `key`. */
-  gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
+  /**
+   * The function a broker context calls before each request of connection `key`. An `urgent` gate (an order, or a
+   * price an order waits for) lets its requests pass reads that are still waiting, within the same limits.
+   */
+  gateFor(key: string, limits: RateLimits, urgent = false): (request: RateRequest) => Promise<void> {
     return async (request) => {
       const waits: { window: SlidingWindow; weight: number; intervalMs: number }[] = [];
       for (const [budget, weight] of Object.entries(limits.spend(request))) {
@@ -33,7 +36,7 @@ export class RateLimiter {
         budgetLimits.forEach((limit, index) => waits.push({ window: this.window(`${key}:${budget}:${index}`, limit), weight, intervalMs: limit.intervalMs }));
       }
       waits.sort((a, b) => b.intervalMs - a.intervalMs);
-      for (const wait of waits) await wait.window.pass(wait.weight);
+      for (const wait of waits) await wait.window.pass(wait.weight, urgent);
     };
   }
 

@@ -136,10 +136,10 @@ export function createTrading(d: TradingDeps): Trading {
     gate,
     paper,
     live,
-    // The venue's own quote: for paper, the feed a fill would use (a held symbol's own feed).
+    // The venue's own quote: for paper, the feed a fill would use (a held symbol's own feed). An order waits for it.
     price: async (venue, symbol) => {
       try {
-        return (await venue.quotes([symbol]))[0]?.last ?? null;
+        return (await venue.quotes([symbol], true))[0]?.last ?? null;
       } catch {
         return null;
       }

@@ -26,7 +26,7 @@ import { covers, pricingConnection } from './price-routing';
  */
 export class MarketPrices implements PriceSource {
   /** Quote requests on their way to a broker, per connection and symbol: a second asker joins the first (single-flight). */
-  private readonly inflight = new Map<string, Promise<Quote | undefined>>();
+  private readonly inflight = new Map<string, { quote: Promise<Quote | undefined>; urgent: boolean }>();
   /** The last polled quote per connection and symbol, with when it arrived: display reads reuse it for a second. */
   private readonly recent = new Map<string, { quote: Quote; at: number }>();
 
@@ -76,8 +76,10 @@ export class MarketPrices implements PriceSource {
     const fallback: string[] = [];
     const byConnection = new Map<string, string[]>();
     const maxAge = new Map<string, number>();
-    for (const { symbol, from, maxAgeMs } of requests) {
+    const forOrder = new Set<string>();
+    for (const { symbol, from, maxAgeMs, forOrder: order } of requests) {
       maxAge.set(symbol, Math.min(maxAge.get(symbol) ?? Infinity, maxAgeMs ?? 0));
+      if (order) forOrder.add(symbol);
       const id = from === undefined ? this.bestConnection(symbol) : originConnection(from);
       if (id === null) {
         simulated.push(symbol);
@@ -91,7 +93,14 @@ export class MarketPrices implements PriceSource {
     }
     await Promise.all(
       [...byConnection].map(async ([id, symbols]) => {
-        for (const q of (await this.fetchFrom(id, symbols, (s) => maxAge.get(s) ?? 0)).values())
+        for (const q of (
+          await this.fetchFrom(
+            id,
+            symbols,
+            (s) => maxAge.get(s) ?? 0,
+            (s) => forOrder.has(s),
+          )
+        ).values())
           out.set(q.symbol, { price: q.last, source: connectionOrigin(id) });
       }),
     );
@@ -135,9 +144,15 @@ export class MarketPrices implements PriceSource {
    * One connection's prices: the current streamed tick where there is one, polled quotes for the rest. A symbol the
    * broker cannot price right now is left out. Polled quotes are paced by the broker's quote budget, so a symbol
    * already being fetched joins that request instead of queueing another; a display read (`maxAgeMs` > 0) also takes
-   * a quote polled within that long. Order pricing passes 0: it is priced from the broker's quote fetched now.
+   * a quote polled within that long. An order's price (`forOrderOf`) is the broker's quote fetched now, in the rate
+   * limiter's urgent lane, so it passes display reads still waiting (it joins only another order's request).
    */
-  private async fetchFrom(connectionId: string, symbols: string[], maxAgeOf: (symbol: string) => number = () => 0): Promise<Map<string, Quote>> {
+  private async fetchFrom(
+    connectionId: string,
+    symbols: string[],
+    maxAgeOf: (symbol: string) => number = () => 0,
+    forOrderOf: (symbol: string) => boolean = () => false,
+  ): Promise<Map<string, Quote>> {
     const out = new Map<string, Quote>();
     for (const symbol of symbols) {
       const tick = this.ticks?.current(connectionId, symbol) ?? null;
@@ -145,44 +160,54 @@ export class MarketPrices implements PriceSource {
     }
     const now = this.clock.now();
     const waits: Promise<void>[] = [];
-    const fresh: string[] = [];
+    const fresh = { display: [] as string[], order: [] as string[] };
     for (const symbol of symbols) {
       if (out.has(symbol)) continue;
       const key = quoteKey(connectionId, symbol);
       const kept = this.recent.get(key);
       const maxAgeMs = maxAgeOf(symbol);
-      if (maxAgeMs > 0 && kept && now - kept.at >= 0 && now - kept.at < maxAgeMs) {
+      const forOrder = forOrderOf(symbol);
+      if (!forOrder && maxAgeMs > 0 && kept && now - kept.at >= 0 && now - kept.at < maxAgeMs) {
         out.set(symbol, kept.quote);
         continue;
       }
       const pending = this.inflight.get(key);
-      if (pending) waits.push(pending.then((q) => void (q && out.set(symbol, q))));
-      else fresh.push(symbol);
+      // A display read joins any request on its way; an order joins only another order's, which waits in its lane.
+      if (pending && (pending.urgent || !forOrder)) waits.push(pending.quote.then((q) => void (q && out.set(symbol, q))));
+      else (forOrder ? fresh.order : fresh.display).push(symbol);
     }
-    if (fresh.length > 0) {
-      const request = this.brokers
-        .call(connectionId, (a, ctx) => a.quotes(ctx, fresh), { needsInstruments: true })
-        .then(
-          (quotes) => {
-            const got = new Map<string, Quote>();
-            for (const q of quotes) if (fresh.includes(q.symbol) && Number.isFinite(q.last) && q.last > 0) got.set(q.symbol, q);
-            const at = this.clock.now();
-            for (const [symbol, quote] of got) this.recent.set(quoteKey(connectionId, symbol), { quote, at });
-            return got;
-          },
-          // A broker that cannot price right now: the caller decides (simulated for a fresh symbol, unpriced for a pinned one).
-          () => new Map<string, Quote>(),
-        );
-      for (const symbol of fresh) {
-        const key = quoteKey(connectionId, symbol);
-        const one = request.then((got) => got.get(symbol));
-        this.inflight.set(key, one);
-        void one.then(() => this.inflight.get(key) === one && this.inflight.delete(key));
-        waits.push(one.then((q) => void (q && out.set(symbol, q))));
-      }
+    for (const [list, urgent] of [
+      [fresh.display, false],
+      [fresh.order, true],
+    ] as const) {
+      if (list.length > 0) waits.push(...this.request(connectionId, list, urgent).map((one, i) => one.then((q) => void (q && out.set(list[i]!, q)))));
     }
     await Promise.all(waits);
     return out;
+  }
+
+  /** One quote request to the broker for `symbols`, recorded as in flight per symbol until it answers. */
+  private request(connectionId: string, symbols: string[], urgent: boolean): Promise<Quote | undefined>[] {
+    const request = this.brokers
+      .call(connectionId, (a, ctx) => a.quotes(ctx, symbols), { needsInstruments: true, urgent })
+      .then(
+        (quotes) => {
+          const got = new Map<string, Quote>();
+          for (const q of quotes) if (symbols.includes(q.symbol) && Number.isFinite(q.last) && q.last > 0) got.set(q.symbol, q);
+          const at = this.clock.now();
+          for (const [symbol, quote] of got) this.recent.set(quoteKey(connectionId, symbol), { quote, at });
+          return got;
+        },
+        // A broker that cannot price right now: the caller decides (simulated for a fresh symbol, unpriced for a pinned one).
+        () => new Map<string, Quote>(),
+      );
+    return symbols.map((symbol) => {
+      const key = quoteKey(connectionId, symbol);
+      const entry = { quote: request.then((got) => got.get(symbol)), urgent };
+      this.inflight.set(key, entry);
+      void entry.quote.then(() => this.inflight.get(key) === entry && this.inflight.delete(key));
+      return entry.quote;
+    });
   }
 }
 

@@ -46,7 +46,8 @@ export interface Venue {
   get(lookup: OrderLookup): Promise<BrokerOrder | null>;
   orders(): Promise<BrokerOrder[]>;
   positions(): Promise<Position[]>;
-  quotes(symbols: string[]): Promise<Quote[]>;
+  /** `forOrder`: the price an order waits for (a live venue's requests then pass reads waiting at the rate limits). */
+  quotes(symbols: string[], forOrder?: boolean): Promise<Quote[]>;
   funds(): Promise<Funds>;
   /** Ask the broker to check an order without placing it, where it offers that (a dry run). */
   precheck(order: OrderRequest): Promise<void>;
@@ -86,39 +87,45 @@ function guarded(ctx: BrokerContext, guard: SendGuard | undefined): BrokerContex
 /** A live connection as a venue: every call goes through BrokerService (context, rate limits). */
 export function liveVenue(brokers: BrokerService, connectionId: string, broker: BrokerId): Venue {
   const symbols = { needsInstruments: true };
+  // Orders and what they wait for pass reads still waiting at the broker's rate limits (BrokerService.call).
+  const order = { needsInstruments: true, urgent: true };
   const adapter = brokers.adapterFor(broker);
   return {
     mode: 'live',
     connectionId,
     broker,
-    place: (order, guard) => brokers.call(connectionId, (a, ctx) => a.placeOrder(guarded(ctx, guard), order), symbols),
-    cancel: (id) => brokers.call(connectionId, (a, ctx) => a.cancelOrder(ctx, id), symbols),
-    modify: (id, change, order, guard) =>
+    place: (request, guard) => brokers.call(connectionId, (a, ctx) => a.placeOrder(guarded(ctx, guard), request), order),
+    cancel: (id) => brokers.call(connectionId, (a, ctx) => a.cancelOrder(ctx, id), order),
+    modify: (id, change, modified, guard) =>
       brokers.call(
         connectionId,
         (a, ctx) => {
           if (!a.modifyOrder)
             throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} does not let BrokerVault modify an order; cancel it and place a new one.`);
-          return a.modifyOrder(guarded(ctx, guard), id, change, order);
+          return a.modifyOrder(guarded(ctx, guard), id, change, modified);
         },
-        symbols,
+        order,
       ),
     get: (lookup) => brokers.call(connectionId, (a, ctx) => a.getOrder(ctx, lookup), symbols),
     orders: () => brokers.call(connectionId, (a, ctx) => a.orders(ctx), symbols),
     positions: () => brokers.call(connectionId, (a, ctx) => a.positions(ctx), symbols),
-    quotes: (list) => brokers.call(connectionId, (a, ctx) => a.quotes(ctx, list), symbols),
+    quotes: (list, forOrder) => brokers.call(connectionId, (a, ctx) => a.quotes(ctx, list), forOrder ? order : symbols),
     funds: () => brokers.call(connectionId, (a, ctx) => a.funds(ctx)),
     // Only brokers with a dry run send a request for it.
-    precheck: async (order) => {
+    precheck: async (request) => {
       if (brokers.adapterFor(broker).precheckOrder) {
-        await brokers.call(connectionId, (a, ctx) => a.precheckOrder!(ctx, order), symbols);
+        await brokers.call(connectionId, (a, ctx) => a.precheckOrder!(ctx, request), order);
       }
     },
     answerPrompt: (replyId, confirmed, guard) =>
-      brokers.call(connectionId, (a, ctx) => {
-        if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
-        return a.answerPrompt(guarded(ctx, guard), replyId, confirmed);
-      }),
+      brokers.call(
+        connectionId,
+        (a, ctx) => {
+          if (!a.answerPrompt) throw new BrokerError('NOT_SUPPORTED', `${a.descriptor.name} asks no questions about orders.`);
+          return a.answerPrompt(guarded(ctx, guard), replyId, confirmed);
+        },
+        { urgent: true },
+      ),
     // Only where the broker's API has them: the renderer says so plainly otherwise.
     holdings: adapter.holdings ? () => brokers.call(connectionId, (a, ctx) => a.holdings!(ctx), symbols) : undefined,
     trades: adapter.trades ? () => brokers.call(connectionId, (a, ctx) => a.trades!(ctx), symbols) : undefined,
@@ -126,8 +133,8 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     exits: adapter.protectiveExits
       ? {
           kinds: adapter.protectiveExits.kinds,
-          place: (request, guard) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.place(guarded(ctx, guard), request), symbols),
-          cancel: (groupId) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.cancel(ctx, groupId), symbols),
+          place: (request, guard) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.place(guarded(ctx, guard), request), order),
+          cancel: (groupId) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.cancel(ctx, groupId), order),
           status: (groupId) => brokers.call(connectionId, (a, ctx) => a.protectiveExits!.status(ctx, groupId), symbols),
         }
       : undefined,

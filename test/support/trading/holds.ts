@@ -33,8 +33,8 @@ export class HeldRateLimiter extends RateLimiter {
     super(scheduler, 0);
   }
 
-  override gateFor(key: string, limits: RateLimits): (request: RateRequest) => Promise<void> {
-    const gate = super.gateFor(key, limits);
+  override gateFor(key: string, limits: RateLimits, urgent = false): (request: RateRequest) => Promise<void> {
+    const gate = super.gateFor(key, limits, urgent);
     return async (request) => {
       await gate(request);
       const hold = this.hold;

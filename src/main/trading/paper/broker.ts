@@ -88,7 +88,7 @@ export class PaperBroker {
     checkContract(order.symbol, order.quantity, this.options.contracts?.(order.symbol) ?? null, this.options.clock.now());
     return this.queue.run(async () => {
       this.report(await this.settle());
-      const priced = await this.priceOf(order.symbol);
+      const priced = await this.priceOf(order.symbol, 'order');
       // Re-check inside the transaction: another call with the same id may have landed while we awaited.
       return ack(this.store.tx(() => this.store.orderByClientId(order.clientOrderId) ?? this.book.place(order, priced, this.squareOffReason(order, priced))));
     });
@@ -115,7 +115,7 @@ export class PaperBroker {
       this.report(await this.settle());
       const current = this.store.order(brokerOrderId);
       if (!current) throw new BrokerError('BROKER_REJECTED', `No paper order ${brokerOrderId}.`);
-      const priced = await this.priceOf(current.symbol);
+      const priced = await this.priceOf(current.symbol, 'order');
       const changed = this.store.tx(() => {
         // Re-read inside the transaction: the last moment before the change is applied.
         const row = this.store.order(brokerOrderId)!;
@@ -181,9 +181,7 @@ export class PaperBroker {
    */
   async quotes(symbols: string[]): Promise<Quote[]> {
     const at = this.options.clock.now();
-    return Promise.all(
-      symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol, DISPLAY_QUOTE_MAX_AGE_MS)).price, bid: null, ask: null, at })),
-    );
+    return Promise.all(symbols.map(async (symbol) => ({ symbol, last: (await this.priceOf(symbol, 'display')).price, bid: null, ask: null, at })));
   }
 
   /** total = cash balance; used = cash blocked by open orders and short positions; available = the rest. */
@@ -372,11 +370,13 @@ export class PaperBroker {
     return this.store.reservedMinor() + shorts.reduce((sum, p) => sum + shortBlockMinor(p.cost_minor, p.product), 0);
   }
 
-  private async priceOf(symbol: string, maxAgeMs = 0): Promise<SourcedPrice> {
+  /** An order's price (asked afresh, ahead of display reads), or a display read's (may reuse a quote a second old). */
+  private async priceOf(symbol: string, use: 'order' | 'display'): Promise<SourcedPrice> {
     const from = this.pinOf(symbol);
+    const request = use === 'order' ? { symbol, from, forOrder: true } : { symbol, from, maxAgeMs: DISPLAY_QUOTE_MAX_AGE_MS };
     let priced: SourcedPrice | undefined;
     try {
-      priced = (await this.options.prices.prices([{ symbol, from, maxAgeMs }])).get(symbol);
+      priced = (await this.options.prices.prices([request])).get(symbol);
     } catch (error) {
       throw new BrokerError('NETWORK', `No price for ${symbol}: ${error instanceof Error ? error.message : String(error)}`);
     }

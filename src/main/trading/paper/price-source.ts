@@ -39,6 +39,8 @@ export interface PriceRequest {
    * rather than spend the broker's quote budget again. Left out (0) for anything a fill is priced at.
    */
   maxAgeMs?: number;
+  /** An order is priced at it (placed or changed now): its request passes display reads waiting at the rate limits. */
+  forOrder?: boolean;
 }
 
 /** Where the paper engine gets prices: the simulated feed below, or a valid connection's market data. */
