@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerId } from '../../src/shared/brokers';
-import { CASES, type RunningSim } from '../support/brokers-ipc/cases';
+import type { CallOptions } from '../../src/main/services/brokers';
+import { CASES, type BrokerCase, type RunningSim } from '../support/brokers-ipc/cases';
 import { connect, makeWorld, type World } from '../support/brokers-ipc/journey';
 
 /**
@@ -39,107 +40,74 @@ describe("client-side rate limits against the brokers' own", () => {
     await Promise.all([...sims.values()].map((s) => s.close()));
   });
 
-  it('a burst of every read on every broker at once gets no RATE_LIMITED answer', async () => {
-    const brokers = w.g.services.brokerCalls;
-    const bursts = Promise.all(
-      TRADED.map(async (c) => {
-        const id = ids.get(c.id)!;
-        const symbols = { needsInstruments: true };
-        const calls = Array.from({ length: BURST }, () => [
-          brokers.call(id, (a, ctx) => a.validate(ctx)),
-          brokers.call(id, (a, ctx) => a.funds(ctx)),
-          brokers.call(id, (a, ctx) => a.orders(ctx), symbols),
-          brokers.call(id, (a, ctx) => a.positions(ctx), symbols),
-          brokers.call(id, (a, ctx) => a.quotes(ctx, [c.trade!.symbol]), symbols),
-        ]).flat();
-        const settled = await Promise.allSettled(calls);
-        return {
-          broker: c.id,
-          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
-        };
-      }),
+  /** Every traded broker's burst at once, on the world's quiet time: each broker's refusals, as "CODE: message". */
+  async function refusalsOf(burst: (c: BrokerCase, id: string) => Promise<Promise<unknown>[]>): Promise<{ broker: BrokerId; failures: string[] }[]> {
+    const outcomes = await w.run(
+      Promise.all(
+        TRADED.map(async (c) => {
+          const settled = await Promise.allSettled(await burst(c, ids.get(c.id)!));
+          const failures = settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : []));
+          return { broker: c.id, failures };
+        }),
+      ),
     );
-    const outcomes = await w.run(bursts);
-    expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
+    return outcomes.filter((o) => o.failures.length > 0);
+  }
+
+  const symbols = { needsInstruments: true };
+
+  /** A buy limit 10 % below the market, so it rests (the weekend clock makes some brokers question market orders). */
+  async function restingBuy(c: BrokerCase, id: string, options: CallOptions): Promise<(clientOrderId: string) => Promise<unknown>> {
+    const brokers = w.g.services.brokerCalls;
+    const trade = c.trade!;
+    const [quote] = await brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), symbols);
+    const limitPrice = Number((Math.round((quote!.last * 0.9) / trade.tick) * trade.tick).toFixed(2));
+    return (clientOrderId) =>
+      brokers.call(
+        id,
+        (a, ctx) =>
+          a.placeOrder(ctx, { symbol: trade.symbol, side: 'BUY', quantity: trade.quantity, type: 'LIMIT', limitPrice, product: trade.product, clientOrderId }),
+        options,
+      );
+  }
+
+  /** The reads a busy trading screen makes at once, `BURST` times over. */
+  const reads = (c: BrokerCase, id: string, calls: ('validate' | 'funds' | 'orders' | 'positions' | 'quotes')[]) => {
+    const brokers = w.g.services.brokerCalls;
+    const one = {
+      validate: () => brokers.call(id, (a, ctx) => a.validate(ctx)),
+      funds: () => brokers.call(id, (a, ctx) => a.funds(ctx)),
+      orders: () => brokers.call(id, (a, ctx) => a.orders(ctx), symbols),
+      positions: () => brokers.call(id, (a, ctx) => a.positions(ctx), symbols),
+      quotes: () => brokers.call(id, (a, ctx) => a.quotes(ctx, [c.trade!.symbol]), symbols),
+    };
+    return Array.from({ length: BURST }, () => calls.map((call) => one[call]())).flat();
+  };
+
+  it('a burst of every read on every broker at once gets no RATE_LIMITED answer', async () => {
+    expect(await refusalsOf(async (c, id) => reads(c, id, ['validate', 'funds', 'orders', 'positions', 'quotes']))).toEqual([]);
   }, 60_000);
 
   it('orders in the urgent lane amid a burst of reads, on every broker at once: still no RATE_LIMITED answer', async () => {
-    const brokers = w.g.services.brokerCalls;
-    const bursts = Promise.all(
-      TRADED.map(async (c) => {
-        const id = ids.get(c.id)!;
-        const trade = c.trade!;
-        const symbols = { needsInstruments: true };
-        const [quote] = await brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), symbols);
-        const limitPrice = Number((Math.round((quote!.last * 0.9) / trade.tick) * trade.tick).toFixed(2));
-        const reads = Array.from({ length: BURST }, () => [
-          brokers.call(id, (a, ctx) => a.orders(ctx), symbols),
-          brokers.call(id, (a, ctx) => a.positions(ctx), symbols),
-          brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), symbols),
-        ]).flat();
-        // Orders, and the price an order waits for, pass the reads still waiting (BrokerService.call's `urgent`).
-        const urgent = { needsInstruments: true, urgent: true };
-        const orders = Array.from({ length: 4 }, (_, i) => [
-          brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), urgent),
-          brokers.call(
-            id,
-            (a, ctx) =>
-              a.placeOrder(ctx, {
-                symbol: trade.symbol,
-                side: 'BUY',
-                quantity: trade.quantity,
-                type: 'LIMIT',
-                limitPrice,
-                product: trade.product,
-                clientOrderId: `bv-lane${String(i).padStart(4, '0')}`,
-              }),
-            urgent,
-          ),
-        ]).flat();
-        const settled = await Promise.allSettled([...reads, ...orders]);
-        return {
-          broker: c.id,
-          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
-        };
-      }),
-    );
-    const outcomes = await w.run(bursts);
-    expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
+    // Orders, and the price an order waits for, pass the reads still waiting (BrokerService.call's `urgent`).
+    const urgent = { needsInstruments: true, urgent: true };
+    const refused = await refusalsOf(async (c, id) => {
+      const place = await restingBuy(c, id, urgent);
+      const brokers = w.g.services.brokerCalls;
+      const orders = Array.from({ length: 4 }, (_, i) => [
+        brokers.call(id, (a, ctx) => a.quotes(ctx, [c.trade!.symbol]), urgent),
+        place(`bv-lane${String(i).padStart(4, '0')}`),
+      ]).flat();
+      return [...reads(c, id, ['orders', 'positions', 'quotes']), ...orders];
+    });
+    expect(refused).toEqual([]);
   }, 60_000);
 
   it('a burst of orders on every broker at once is paced, not refused', async () => {
-    const brokers = w.g.services.brokerCalls;
-    const bursts = Promise.all(
-      TRADED.map(async (c) => {
-        const id = ids.get(c.id)!;
-        const trade = c.trade!;
-        // Resting limit orders below the market: the weekend clock makes some brokers question market orders.
-        const [quote] = await brokers.call(id, (a, ctx) => a.quotes(ctx, [trade.symbol]), { needsInstruments: true });
-        const limitPrice = Math.round((quote!.last * 0.9) / trade.tick) * trade.tick;
-        const orders = Array.from({ length: ORDER_BURST }, (_, i) =>
-          brokers.call(
-            id,
-            (a, ctx) =>
-              a.placeOrder(ctx, {
-                symbol: trade.symbol,
-                side: 'BUY',
-                quantity: trade.quantity,
-                type: 'LIMIT',
-                limitPrice: Number(limitPrice.toFixed(2)),
-                product: trade.product,
-                clientOrderId: `bv-burst${String(i).padStart(4, '0')}`,
-              }),
-            { needsInstruments: true },
-          ),
-        );
-        const settled = await Promise.allSettled(orders);
-        return {
-          broker: c.id,
-          failures: settled.flatMap((s) => (s.status === 'rejected' ? [`${(s.reason as { code?: string }).code}: ${(s.reason as Error).message}`] : [])),
-        };
-      }),
-    );
-    const outcomes = await w.run(bursts);
-    expect(outcomes.filter((o) => o.failures.length)).toEqual([]);
+    const refused = await refusalsOf(async (c, id) => {
+      const place = await restingBuy(c, id, symbols);
+      return Array.from({ length: ORDER_BURST }, (_, i) => place(`bv-burst${String(i).padStart(4, '0')}`));
+    });
+    expect(refused).toEqual([]);
   }, 60_000);
 });
