@@ -187,7 +187,8 @@ export function createTrading(d: TradingDeps): Trading {
     audit: d.audit,
     notifier: d.notifier,
     paper,
-    live,
+    // Its reads of order books and positions go ahead of display reads, as its cancels do.
+    live: (connectionId) => liveVenue(d.brokerCalls, connectionId, d.connections.row(connectionId).broker, { urgent: true }),
     exits,
     awaitingSignIn: (id) => d.brokerCalls.awaitingSignIn(id),
     scheduler: d.scheduler,

@@ -84,10 +84,13 @@ function guarded(ctx: BrokerContext, guard: SendGuard | undefined): BrokerContex
   return ctx;
 }
 
-/** A live connection as a venue: every call goes through BrokerService (context, rate limits). */
-export function liveVenue(brokers: BrokerService, connectionId: string, broker: BrokerId): Venue {
-  const symbols = { needsInstruments: true };
-  // Orders and what they wait for pass reads still waiting at the broker's rate limits (BrokerService.call).
+/**
+ * A live connection as a venue: every call goes through BrokerService (context, rate limits). Orders and what they
+ * wait for pass reads still waiting at the broker's rate limits (BrokerService.call's `urgent`); an `urgent` venue
+ * (the kill switch's) sends its reads in that lane too.
+ */
+export function liveVenue(brokers: BrokerService, connectionId: string, broker: BrokerId, options: { urgent?: boolean } = {}): Venue {
+  const symbols = { needsInstruments: true, urgent: options.urgent };
   const order = { needsInstruments: true, urgent: true };
   const adapter = brokers.adapterFor(broker);
   return {
@@ -110,7 +113,7 @@ export function liveVenue(brokers: BrokerService, connectionId: string, broker: 
     orders: () => brokers.call(connectionId, (a, ctx) => a.orders(ctx), symbols),
     positions: () => brokers.call(connectionId, (a, ctx) => a.positions(ctx), symbols),
     quotes: (list, forOrder) => brokers.call(connectionId, (a, ctx) => a.quotes(ctx, list), forOrder ? order : symbols),
-    funds: () => brokers.call(connectionId, (a, ctx) => a.funds(ctx)),
+    funds: () => brokers.call(connectionId, (a, ctx) => a.funds(ctx), { urgent: options.urgent }),
     // Only brokers with a dry run send a request for it.
     precheck: async (request) => {
       if (brokers.adapterFor(broker).precheckOrder) {
