@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrives } from '../support/stream-steps';
 import type { ModifyOrderRequest } from '../../src/shared/schemas';
 import { ManualClock } from '../../src/main/clock';
 import { simulatedPriceAt } from '../../src/main/trading/paper';
@@ -18,13 +19,14 @@ const SYMBOL = 'NSE:INFY';
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Count (and optionally hold) the changes that reach the paper engine. */
-function watchPaperModifies(g: TestGraph, hold = false): { calls: number } {
+function watchPaperModifies(g: TestGraph, hold = false): { calls: number; made: number } {
   const desk = g.services.trading.paper;
   const real = desk.modify;
-  const seen = { calls: 0 };
+  const seen = { calls: 0, made: 0 };
   desk.modify = async (...args) => {
     seen.calls++;
     const ack = await real(...args);
+    seen.made++;
     // The change is made at the engine; its answer never comes back (the app is about to stop).
     return hold ? new Promise<never>(() => undefined) : ack;
   };
@@ -71,7 +73,7 @@ describe('modify retried after a restart', () => {
     const held = watchPaperModifies(w.g, true);
     void w.g.call('orders:modify', r);
     await w.scheduler.settle();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrives(() => expect(held.made).toBe(1));
     expect(held.calls).toBe(1);
     // The engine holds 7, the journal still 10: the app stops here.
     expect((await journal(w.g)).find((o) => o.id === order.id)!.quantity).toBe(10);
@@ -94,9 +96,10 @@ describe('modify retried after a restart', () => {
     const r: ModifyOrderRequest = { orderId: order.id, requestId: ticketId('mod'), change: { quantity: 3 } };
     // Stopped after the request was marked as sending, before the engine saw it.
     const desk = w.g.services.trading.paper;
-    desk.modify = () => new Promise<never>(() => undefined);
+    let reached = false;
+    desk.modify = () => ((reached = true), new Promise<never>(() => undefined));
     void w.g.call('orders:modify', r);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrives(() => expect(reached).toBe(true));
     await w.restart();
     const seen = watchPaperModifies(w.g);
     expect(await w.g.ok('orders:modify', r)).toMatchObject({ status: 'modified', order: { quantity: 3 } });
