@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: type check, lint, build, vitest (inside a session bus with an unlocked
 # GNOME Keyring where one can be started, so the keychain tests use the real Secret Service), Playwright.
-# Prints how long each step took and the ten slowest test files, then ends with one summary line:
+# Prints how long each step took, the ten slowest test files and each failed test, then ends with one summary line:
 # "total: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
