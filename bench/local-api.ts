@@ -9,6 +9,7 @@ import type { LocalApiServices } from '../src/main/local-api/verb';
 import { ALL_VERBS } from '../src/main/local-api/verbs';
 import { AppSettings } from '../src/main/store/app-settings';
 import { systemClock } from '../src/main/clock';
+import { systemScheduler } from '../src/main/scheduler';
 import type { OrderTicket } from '../src/shared/schemas';
 import { startChild } from './lib/child';
 import { benchGraph, benchTempDir } from './lib/graph';
@@ -72,6 +73,7 @@ export async function localApiBench(opts: BenchOptions): Promise<BenchResult> {
     settings: new AppSettings(s.db),
     audit: s.audit,
     clock: systemClock,
+    scheduler: systemScheduler(),
     log: s.log,
     services,
     verbs: ALL_VERBS,

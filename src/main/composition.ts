@@ -202,6 +202,7 @@ export async function createServices(deps: ServiceDeps): Promise<AppServices> {
     settings: appSettings,
     audit,
     clock,
+    scheduler,
     log,
     services: { trading, connections, brokerCalls, market, brokers, audit, log },
     verbs: ALL_VERBS,

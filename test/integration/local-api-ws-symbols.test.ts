@@ -6,6 +6,7 @@ import { LocalApiService } from '../../src/main/local-api/service';
 import { onFreePorts } from '../support/ports';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { arrives } from '../support/stream-steps';
+import { systemScheduler } from '../../src/main/scheduler';
 import { AppSettings } from '../../src/main/store/app-settings';
 import type { StreamConsumer } from '../../src/main/streaming/connection-feed';
 
@@ -45,6 +46,8 @@ beforeAll(async () => {
     settings: new AppSettings(s.db),
     audit: s.audit,
     clock: w.clock,
+    // Real timers for the API's own (heartbeat, sign-in limit): this test moves its manual clock for the brokers only.
+    scheduler: systemScheduler(w.clock),
     log: s.log,
     services: { trading: s.trading, connections: s.connections, brokerCalls: s.brokerCalls, market: s.market, brokers: s.brokers, audit: s.audit, log: s.log },
     verbs: ALL_VERBS,

@@ -10,6 +10,7 @@ import { guardServices } from '../../src/main/local-api/guard';
 import { ping } from '../../src/main/local-api/verbs/ping';
 import { ALL_VERBS } from '../../src/main/local-api/verbs';
 import { ApiError, type LocalApiServices, type Verb } from '../../src/main/local-api/verb';
+import { systemScheduler } from '../../src/main/scheduler';
 import { AppSettings } from '../../src/main/store/app-settings';
 import { makeGraph, type TestGraph } from '../support/graph';
 import { onFreePorts, testPortNear } from '../support/ports';
@@ -59,6 +60,7 @@ async function startApi(options: Partial<ConstructorParameters<typeof LocalApiSe
     settings: new AppSettings(graph.services.db),
     audit: graph.services.audit,
     clock: graph.clock,
+    scheduler: systemScheduler(graph.clock),
     log: graph.services.log,
     services: servicesOf(graph),
     // The real verbs where a test is about what they answer over HTTP (field errors, cancels while halted).
@@ -445,6 +447,7 @@ describe('local API ports', () => {
       settings: new AppSettings(graph.services.db),
       audit: graph.services.audit,
       clock: graph.clock,
+      scheduler: systemScheduler(graph.clock),
       log: graph.services.log,
       services: servicesOf(graph),
       verbs: [ping as Verb],

@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { Emitter } from '../events';
 import type { Logger } from '../log/types';
+import type { Scheduler, TimerHandle } from '../scheduler';
 import type { AppSettings } from '../store/app-settings';
 import type { AuditLog } from '../store/audit-log';
 import type { Db } from '../store/db';
@@ -45,6 +46,8 @@ export interface LocalApiDeps {
   settings: AppSettings;
   audit: AuditLog;
   clock: Clock;
+  /** Timers: the audit batch, a moment's wait for a port, the WebSocket's heartbeat and sign-in limit. */
+  scheduler: Scheduler;
   log: Logger;
   /** The service graph the IPC handlers use (guarded before the verbs see it). */
   services: LocalApiServices;
@@ -252,7 +255,7 @@ export class LocalApiService {
           got = await listen(port);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= LISTEN_RETRIES) throw error;
-          await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
+          await new Promise((resolve) => this.deps.scheduler.setTimeout(() => resolve(undefined), LISTEN_RETRY_MS));
         }
       }
       return { port: got, state: 'listening', suggestedPort: null, message: null };
@@ -279,17 +282,17 @@ export class LocalApiService {
    * most the last AUDIT_FLUSH_MS of call rows; orders themselves are journaled and audited by the order path.
    */
   private readonly pendingCalls: CallRecord[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
+  private flushTimer: TimerHandle = null;
 
   private record = (call: CallRecord): void => {
     this.pendingCalls.push(call);
     if (this.pendingCalls.length >= AUDIT_FLUSH_ROWS) this.flushCalls();
-    else this.flushTimer ??= setTimeout(() => this.flushCalls(), AUDIT_FLUSH_MS);
+    else this.flushTimer ??= this.deps.scheduler.setTimeout(() => this.flushCalls(), AUDIT_FLUSH_MS);
   };
 
   /** Write the pending call rows now (also on close). */
   flushCalls(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushTimer) this.deps.scheduler.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const calls = this.pendingCalls.splice(0);
     if (calls.length === 0) return;
@@ -342,6 +345,7 @@ export class LocalApiService {
       hostNames: this.deps.hostNames ?? [],
       limits: this.deps.wsLimits,
       log: this.deps.log,
+      scheduler: this.deps.scheduler,
     });
   }
 

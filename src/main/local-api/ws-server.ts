@@ -4,6 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { OrderView } from '../../shared/schemas';
 import type { Event } from '../events';
 import type { Logger } from '../log/types';
+import type { Scheduler, TimerHandle } from '../scheduler';
 import type { StreamConsumer } from '../streaming/connection-feed';
 import type { SubscriptionManager } from '../streaming/subscription-manager';
 import type { StreamMode, Tick } from '../streaming/types';
@@ -48,6 +49,8 @@ export interface WsServerDeps {
   hostNames: readonly string[];
   limits?: Partial<WsLimits>;
   log: Logger;
+  /** The heartbeat's and the sign-in limit's timers (the app's scheduler; a manual one in tests). */
+  scheduler: Scheduler;
 }
 
 interface Topic {
@@ -186,7 +189,7 @@ export class WsServer {
   private readonly limits: WsLimits;
   private readonly clients = new Set<Client>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
-  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeat: TimerHandle = null;
   private port = 0;
 
   constructor(private readonly deps: WsServerDeps) {
@@ -211,7 +214,12 @@ export class WsServer {
       },
     });
     this.wss.on('connection', (socket) => this.accept(socket));
-    this.heartbeat = setInterval(() => {
+    this.beat();
+  }
+
+  /** Every heartbeatMs: a socket that did not answer the last ping is closed, the others are pinged again. */
+  private beat(): void {
+    this.heartbeat = this.deps.scheduler.setTimeout(() => {
       for (const socket of this.wss.clients) {
         if (this.alive.get(socket) === false) {
           socket.terminate();
@@ -220,8 +228,8 @@ export class WsServer {
         this.alive.set(socket, false);
         socket.ping();
       }
+      this.beat();
     }, this.limits.heartbeatMs);
-    this.heartbeat.unref();
   }
 
   listen(port: number): Promise<number> {
@@ -243,7 +251,7 @@ export class WsServer {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
+    this.deps.scheduler.clearTimeout(this.heartbeat);
     for (const client of this.clients) client.dispose();
     this.clients.clear();
     for (const socket of this.wss.clients) socket.terminate();
@@ -266,12 +274,12 @@ export class WsServer {
     this.clients.add(client);
     this.alive.set(socket, true);
     socket.on('pong', () => this.alive.set(socket, true));
-    const authTimer = setTimeout(() => {
+    const authTimer = this.deps.scheduler.setTimeout(() => {
       if (!client.caller) socket.close(1008, 'Authenticate first.');
     }, this.limits.authTimeoutMs);
     socket.on('message', (raw, isBinary) => this.onMessage(client, socket, raw, isBinary));
     socket.on('close', () => {
-      clearTimeout(authTimer);
+      this.deps.scheduler.clearTimeout(authTimer);
       client.dispose();
       this.clients.delete(client);
     });

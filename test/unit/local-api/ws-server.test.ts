@@ -20,6 +20,8 @@ const listenOnFreePort = (on: WsServer) => onFreePorts(1, ([port]) => on.listen(
 
 let server: WsServer;
 let port: number;
+/** The server's own timers (sign-in limit, heartbeat): nothing fires until a test moves it. */
+let timers: ManualScheduler;
 let source: FakeStreamSource;
 let streams: SubscriptionManager;
 let orders: Emitter<OrderView>;
@@ -33,6 +35,7 @@ beforeEach(async () => {
   streams = new SubscriptionManager({ source, scheduler: new ManualScheduler(new ManualClock()), random: () => 0.5, logger: quietLogger });
   orders = new Emitter<OrderView>();
   revoked = false;
+  timers = new ManualScheduler(new ManualClock());
   server = new WsServer({
     authenticate: (key) => (key === KEY && !revoked ? caller : null),
     recheck: () => (revoked ? null : caller),
@@ -45,6 +48,7 @@ beforeEach(async () => {
     hostNames: [],
     limits: { authTimeoutMs: 300 },
     log: quietLogger,
+    scheduler: timers,
   });
   port = await listenOnFreePort(server);
 });
@@ -89,6 +93,10 @@ describe('local API WebSocket', () => {
     const closed = new Promise<number>((resolve) => c.socket.once('close', (code) => resolve(code)));
     c.send({ action: 'subscribe', symbol: 'INFY', exchange: 'NSE', mode: 1 });
     await arrives(() => expect(c.messages[0]).toMatchObject({ type: 'error', code: 'NOT_AUTHENTICATED' }));
+    // Open until the sign-in limit, then closed.
+    await timers.advance(299);
+    expect(c.socket.readyState).toBe(WebSocket.OPEN);
+    await timers.advance(1);
     expect(await closed).toBe(1008);
     expect(source.opened).toEqual([]);
   });
@@ -211,20 +219,34 @@ describe('local API WebSocket', () => {
       hostNames: [],
       limits: { heartbeatMs: 100 },
       log: quietLogger,
+      scheduler: timers,
     });
     port = await listenOnFreePort(server);
     // autoPong off: this client never answers pings, as a frozen or vanished peer would not.
     const socket = new WebSocket(`ws://127.0.0.1:${port}`, { autoPong: false });
     sockets.push(socket);
+    let pings = 0;
+    socket.on('ping', () => pings++);
     await new Promise<void>((resolve) => socket.once('open', () => resolve()));
     socket.send(JSON.stringify({ action: 'authenticate', api_key: KEY }));
     socket.send(JSON.stringify({ action: 'subscribe', symbol: 'INFY', exchange: 'NSE', mode: 1 }));
     await arrives(() => expect(server.stats().topics).toBe(1));
-    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // One heartbeat pings it; at the next, unanswered, it is closed.
+    await timers.advance(100);
+    await arrives(() => expect(pings).toBe(1));
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    await timers.advance(100);
+    await closed;
     await arrives(() => expect(server.stats()).toEqual({ clients: 0, topics: 0 }));
-    // A client that answers pings stays.
+    // A client that answers pings stays, heartbeat after heartbeat.
     const live = await authed();
-    await new Promise((r) => setTimeout(r, 350));
+    for (let beat = 1; beat <= 3; beat++) {
+      await timers.advance(100);
+      // Its pong has reached the server once the server answers a later message on the same socket.
+      live.send([]);
+      await arrives(() => expect(live.messages.filter((m) => m.type === 'error')).toHaveLength(beat));
+    }
     expect(live.socket.readyState).toBe(WebSocket.OPEN);
   });
 
