@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rateLimits, type RateLimits, type RateRequest } from '../../src/main/brokers/types';
-import { RateLimiter } from '../../src/main/services/rate-limiter';
-import type { Scheduler } from '../../src/main/scheduler';
+import { rateLimits, type RateLimits } from '../../src/main/brokers/types';
+import { LaneRecorder } from '../support/trading/lane-recorder';
 import { connectSim, drive, goLive, makeTradingWorld, startSim, ticket, type TradingSim, type TradingWorld } from '../support/trading/world';
 
 /**
@@ -12,35 +11,16 @@ import { connectSim, drive, goLive, makeTradingWorld, startSim, ticket, type Tra
  */
 const ONE_A_SECOND: RateLimits = rateLimits({ budgets: { all: [{ limit: 1, intervalMs: 1_000 }] }, spend: () => ({ all: 1 }) });
 
-class SqueezedLimiter extends RateLimiter {
-  squeezed = false;
-  readonly released: { method: string; path: string; urgent: boolean; at: number }[] = [];
-  readonly entered: { method: string; path: string; urgent: boolean }[] = [];
-
-  constructor(private readonly clock: Scheduler) {
-    super(clock);
-  }
-
-  override gateFor(key: string, limits: RateLimits, urgent = false): (request: RateRequest) => Promise<void> {
-    const normal = super.gateFor(key, limits, urgent);
-    const squeezed = super.gateFor(`${key}:squeezed`, ONE_A_SECOND, urgent);
-    return async (request) => {
-      if (!this.squeezed) return normal(request);
-      this.entered.push({ method: request.method, path: request.path, urgent });
-      await squeezed(request);
-      this.released.push({ method: request.method, path: request.path, urgent, at: this.clock.now() });
-    };
-  }
-}
-
 let w: TradingWorld;
 let alpaca: TradingSim;
-let limiter: SqueezedLimiter;
+let limiter: LaneRecorder;
 beforeEach(async () => {
-  w = await makeTradingWorld({ rateLimiter: (scheduler) => (limiter = new SqueezedLimiter(scheduler)) });
+  w = await makeTradingWorld({ rateLimiter: (scheduler) => (limiter = new LaneRecorder(scheduler)) });
   alpaca = await startSim('alpaca', w.clock);
   await goLive(w, (await connectSim(w, alpaca)).id);
-  limiter.squeezed = true;
+  limiter.squeeze(ONE_A_SECOND);
+  limiter.entered.length = 0;
+  limiter.released.length = 0;
 });
 afterEach(async () => {
   w.g.close();

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RateLimits, RateRequest } from '../../src/main/brokers/types';
-import { RateLimiter } from '../../src/main/services/rate-limiter';
-import type { Scheduler } from '../../src/main/scheduler';
+import { LaneRecorder } from '../support/trading/lane-recorder';
 import {
   connectSim,
   goLive,
@@ -19,22 +17,6 @@ import {
  * Which of a live connection's requests take the rate limiter's urgent lane (they pass reads still waiting): the order
  * itself, the price an order waits for, its change, its cancel (the kill switch's too). Display reads do not.
  */
-class LaneRecorder extends RateLimiter {
-  readonly seen: { method: string; path: string; urgent: boolean }[] = [];
-
-  constructor(scheduler: Scheduler) {
-    super(scheduler);
-  }
-
-  override gateFor(key: string, limits: RateLimits, urgent = false): (request: RateRequest) => Promise<void> {
-    const gate = super.gateFor(key, limits, urgent);
-    return async (request) => {
-      this.seen.push({ method: request.method, path: request.path, urgent });
-      await gate(request);
-    };
-  }
-}
-
 let w: TradingWorld;
 let alpaca: TradingSim;
 let lanes: LaneRecorder;
@@ -51,7 +33,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   nextWindow(w);
-  lanes.seen.length = 0;
+  lanes.entered.length = 0;
 });
 
 const isQuote = (r: { path: string }) => r.path.startsWith('/v2/stocks/');
@@ -63,7 +45,7 @@ describe('the urgent lane on a live connection (Alpaca simulator)', () => {
     await w.g.ok('quotes:get', { symbols: ['US:MSFT'] });
     await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'MARKET' }));
     await w.g.ok('limits:set', { maxQuantity: null, maxOrderValue: null, maxOrdersPerMinute: null });
-    const quotes = lanes.seen.filter(isQuote);
+    const quotes = lanes.entered.filter(isQuote);
     // An Alpaca quote is two requests (latest trade, latest quote): the panel's two, then the order's two.
     expect(quotes.map((r) => [r.path, r.urgent])).toEqual([
       ['/v2/stocks/trades/latest', false],
@@ -71,7 +53,7 @@ describe('the urgent lane on a live connection (Alpaca simulator)', () => {
       ['/v2/stocks/trades/latest', true],
       ['/v2/stocks/quotes/latest', true],
     ]);
-    expect(lanes.seen.filter(isOrderWrite)).toEqual([{ method: 'POST', path: '/v2/orders', urgent: true }]);
+    expect(lanes.entered.filter(isOrderWrite)).toEqual([{ method: 'POST', path: '/v2/orders', urgent: true }]);
   });
 
   it('a confirmed change and a cancel are urgent; reading the order book is not', async () => {
@@ -82,22 +64,22 @@ describe('the urgent lane on a live connection (Alpaca simulator)', () => {
     expect(await w.g.ok('orders:modify', { ...r, confirmationId: held.confirmationId })).toMatchObject({ status: 'modified' });
     await w.g.ok('orders:refresh');
     await w.g.ok('orders:cancel', { orderId: order.id });
-    const writes = lanes.seen.filter(isOrderWrite);
+    const writes = lanes.entered.filter(isOrderWrite);
     expect(writes.map((x) => [x.method, x.urgent])).toEqual([
       ['POST', true],
       ['PATCH', true],
       ['DELETE', true],
     ]);
-    const reads = lanes.seen.filter((x) => x.method === 'GET' && x.path.startsWith('/v2/orders'));
+    const reads = lanes.entered.filter((x) => x.method === 'GET' && x.path.startsWith('/v2/orders'));
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((x) => !x.urgent)).toBe(true);
   });
 
   it('the kill switch’s cancels are urgent', async () => {
     await placeOk(w.g, ticket({ symbol: 'US:AAPL', side: 'BUY', quantity: 1, type: 'LIMIT', limitPrice: 1 }));
-    lanes.seen.length = 0;
+    lanes.entered.length = 0;
     await w.g.ok('killswitch:engage', { closePositions: false });
-    const cancels = lanes.seen.filter((x) => x.method === 'DELETE');
+    const cancels = lanes.entered.filter((x) => x.method === 'DELETE');
     expect(cancels.length).toBeGreaterThan(0);
     expect(cancels.every((x) => x.urgent)).toBe(true);
   });
